@@ -1,0 +1,122 @@
+package io.surprisal.job;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.alert.AlertJson;
+import io.surprisal.config.ConfigException;
+import io.surprisal.config.SurprisalConfig;
+import io.surprisal.event.DeadLetter;
+import io.surprisal.event.SourceLine;
+import io.surprisal.flink.JsonLinesFormat;
+import io.surprisal.flink.KafkaLineDeserializer;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** Builds the sources and sinks the configuration names. */
+public final class Connectors {
+    private Connectors() {}
+
+    /** The configured source as a stream of raw lines. */
+    public static DataStream<SourceLine> source(StreamExecutionEnvironment env, SurprisalConfig config) {
+        var s = config.source();
+        return switch (s.type()) {
+            case FILE -> fileSource(env, s.file().path(), s.maxLineBytes());
+            case KAFKA -> env.fromSource(kafkaSource(s.kafka(), s.maxLineBytes()), WatermarkStrategy.noWatermarks(),
+                            "events: kafka " + s.kafka().topic())
+                    .uid("source-kafka");
+        };
+    }
+
+    /** A bounded file of JSON lines: the job ends at its end. */
+    public static DataStream<SourceLine> fileSource(StreamExecutionEnvironment env, String path, int maxLineBytes) {
+        FileSource<SourceLine> source = FileSource
+                .forRecordStreamFormat(new JsonLinesFormat(new Path(path).getName(), maxLineBytes), new Path(path))
+                .build();
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "events: file " + path).uid("source-file");
+    }
+
+    public static KafkaSource<SourceLine> kafkaSource(SurprisalConfig.KafkaSourceConfig k, int maxLineBytes) {
+        return KafkaSource.<SourceLine>builder()
+                .setBootstrapServers(k.bootstrapServers())
+                .setTopics(k.topic())
+                .setGroupId(k.groupId())
+                .setStartingOffsets(startingOffsets(k.startingOffsets()))
+                .setDeserializer(new KafkaLineDeserializer(maxLineBytes))
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .build();
+    }
+
+    static OffsetsInitializer startingOffsets(String spec) {
+        String s = spec.trim();
+        if (s.equals("committed")) {
+            return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        }
+        if (s.equals("earliest")) {
+            return OffsetsInitializer.earliest();
+        }
+        if (s.equals("latest")) {
+            return OffsetsInitializer.latest();
+        }
+        if (s.startsWith("timestamp:")) {
+            try {
+                return OffsetsInitializer.timestamp(Long.parseLong(s.substring("timestamp:".length())));
+            } catch (NumberFormatException e) {
+                throw new ConfigException("source.kafka.starting-offsets: timestamp:<epoch-millis> expected, got '" + spec + "'");
+            }
+        }
+        throw new ConfigException("source.kafka.starting-offsets must be committed, earliest, latest or timestamp:<epoch-millis>, got '" + spec + "'");
+    }
+
+    /** Attaches the configured sinks of a submitted job. */
+    public static void attachSinks(SurprisalPipeline.Streams streams, SurprisalConfig config) {
+        var s = config.sinks();
+        switch (s.type()) {
+            case PRINT -> {
+                streams.alerts().map(AlertJson::toJson).name("alerts as JSON").uid("alerts-json")
+                        .print("alert").name("alerts: stdout").uid("sink-alerts-print");
+                streams.deadLetters().map(AlertJson::toJson).name("dead letters as JSON").uid("dead-letters-json")
+                        .print("dead-letter").name("dead letters: stdout").uid("sink-dead-letters-print");
+            }
+            case KAFKA -> {
+                streams.alerts()
+                        .sinkTo(kafkaSink(s.kafka(), s.kafka().alertsTopic(), "surprisal-alerts",
+                                new KafkaRecordSerializers.AlertRecord(s.kafka().alertsTopic())))
+                        .name("alerts: kafka " + s.kafka().alertsTopic()).uid("sink-alerts-kafka");
+                streams.deadLetters()
+                        .sinkTo(kafkaSink(s.kafka(), s.kafka().deadLettersTopic(), "surprisal-dead-letters",
+                                new KafkaRecordSerializers.DeadLetterRecord(s.kafka().deadLettersTopic())))
+                        .name("dead letters: kafka " + s.kafka().deadLettersTopic()).uid("sink-dead-letters-kafka");
+            }
+        }
+    }
+
+    /** Exactly once: transactional, committed on checkpoints. */
+    static <T> KafkaSink<T> kafkaSink(SurprisalConfig.KafkaSinkConfig k, String topic, String txPrefix,
+            KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(k.bootstrapServers())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(txPrefix)
+                .setProperty("transaction.timeout.ms", String.valueOf(k.transactionTimeout().toMillis()))
+                .build();
+    }
+
+    /** UTF-8 bytes of a string. */
+    static final class Utf8 implements SerializationSchema<String> {
+        @Override
+        public byte[] serialize(String s) {
+            return s.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.surprisal.job;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.alert.AlertJson;
+import io.surprisal.event.DeadLetter;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/** Kafka records of alerts (key = user, headers detector and severity) and dead letters. */
+public final class KafkaRecordSerializers {
+    private KafkaRecordSerializers() {}
+
+    /** An alert as the alerts topic carries it. */
+    public static final class AlertRecord implements KafkaRecordSerializationSchema<Alert> {
+        private final String topic;
+
+        public AlertRecord(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(Alert a, KafkaSinkContext context, Long timestamp) {
+            RecordHeaders headers = new RecordHeaders();
+            headers.add("detector", a.detector.getBytes(StandardCharsets.UTF_8));
+            headers.add("severity", a.severity.label().getBytes(StandardCharsets.UTF_8));
+            return new ProducerRecord<>(topic, null, a.ts, a.user.getBytes(StandardCharsets.UTF_8),
+                    AlertJson.toJson(a).getBytes(StandardCharsets.UTF_8), headers);
+        }
+    }
+
+    /** A dead letter, keyed by its source position. */
+    public static final class DeadLetterRecord implements KafkaRecordSerializationSchema<DeadLetter> {
+        private final String topic;
+
+        public DeadLetterRecord(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(DeadLetter d, KafkaSinkContext context, Long timestamp) {
+            byte[] key = d.source == null ? null : d.source.getBytes(StandardCharsets.UTF_8);
+            return new ProducerRecord<>(topic, key, AlertJson.toJson(d).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

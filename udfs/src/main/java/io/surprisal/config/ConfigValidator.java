@@ -1,0 +1,36 @@
+package io.surprisal.config;
+
+/** Range checks that types alone cannot express; each message names its key. */
+final class ConfigValidator {
+    private ConfigValidator() {}
+
+    static void validate(SurprisalConfig c) {
+        require(c.job().parallelism() >= 0, "job.parallelism must be >= 0");
+        require(c.source().outOfOrderness().toMillis() >= 0, "source.out-of-orderness must be >= 0");
+        require(c.source().maxLineBytes() >= 1024, "source.max-line-bytes must be >= 1024");
+        require(c.state().ttl().toMillis() > 0, "state.ttl must be > 0");
+        var t = c.model().transition();
+        require(t.priorStrength() > 0, "model.transition.prior-strength must be > 0");
+        require(t.smoothing() > 0, "model.transition.smoothing must be > 0");
+        require(t.maxStatesPerUser() >= 4 && t.maxStatesPerUser() <= 4096,
+                "model.transition.max-states-per-user must be in 4..4096");
+        require(t.maxTransitionsPerUser() >= 4, "model.transition.max-transitions-per-user must be >= 4");
+        require(t.maxPopulationTransitions() >= 16, "model.transition.max-population-transitions must be >= 16");
+        var s = c.model().session();
+        require(s.inactivityGap().toMillis() > 0, "model.session.inactivity-gap must be > 0");
+        require(s.quantile() > 0 && s.quantile() < 1, "model.session.quantile must be in (0, 1)");
+        require(s.quantileFactor() > 0, "model.session.quantile-factor must be > 0");
+        require(s.topEvents() >= 1, "model.session.top-events must be >= 1");
+        require(c.alerts().maxEvents() >= 1 && c.alerts().maxEvents() <= 20, "alerts.max-events must be in 1..20");
+        if (c.source().type() == SurprisalConfig.SourceType.FILE) {
+            require(c.source().file().path() != null && !c.source().file().path().isBlank(),
+                    "source.file.path is required when source.type is file");
+        }
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new ConfigException(message);
+        }
+    }
+}

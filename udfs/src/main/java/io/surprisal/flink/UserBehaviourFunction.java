@@ -1,0 +1,173 @@
+package io.surprisal.flink;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.alert.AlertJson;
+import io.surprisal.config.SurprisalConfig;
+import io.surprisal.event.DeadLetter;
+import io.surprisal.event.DeadLetterReason;
+import io.surprisal.event.Event;
+import io.surprisal.event.Timestamps;
+import io.surprisal.model.BehaviourScorer;
+import io.surprisal.model.SessionStatistics;
+import io.surprisal.model.TransitionCount;
+import io.surprisal.model.UserProfile;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by user: puts each user's events in event-time order (they wait for the watermark), scores
+ * them with {@link BehaviourScorer} (detectors {@code transition} and {@code session}), closes
+ * sessions after the inactivity gap with an event-time timer, and emits every event enriched with
+ * its bits. Alerts and late events leave through side outputs ({@link Descriptors}).
+ *
+ * <p>The population model is per parallel instance, learned from the users that instance sees (a
+ * hash-partitioned sample of everyone), and checkpointed as union list state: after a restore or a
+ * rescale every instance starts from the whole population's counts.
+ */
+public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, Event> implements CheckpointedFunction {
+    /** Accumulator: events scored (in order, not late). */
+    public static final String EVENTS_ACCUMULATOR = "events-scored";
+
+    private final SurprisalConfig config;
+
+    private transient ValueState<UserProfile> profileState;
+    private transient MapState<Long, List<Event>> pendingState;
+    private transient ListState<TransitionCount> populationState;
+    private transient ListState<byte[]> sessionsState;
+    private transient BehaviourScorer scorer;
+    private transient List<Alert> alertBuffer;
+    private transient LongCounter eventsScored;
+    private transient Counter eventsMetric;
+    private transient Counter lateMetric;
+    private transient Counter transitionAlertsMetric;
+    private transient Counter sessionAlertsMetric;
+
+    public UserBehaviourFunction(SurprisalConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        populationState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_TRANSITIONS);
+        sessionsState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_SESSIONS);
+        scorer = newScorer();
+        if (context.isRestored()) {
+            List<SessionStatistics> sketches = new ArrayList<>();
+            for (byte[] b : sessionsState.get()) {
+                sketches.add(SessionStatistics.fromBytes(b));
+            }
+            scorer.restore(populationState.get(), sketches);
+        }
+    }
+
+    private BehaviourScorer newScorer() {
+        return new BehaviourScorer(config.model().transition(), config.model().session(), config.detectors(), config.alerts().maxEvents());
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        // Instance 0 writes everything it knows (the restored base plus its own learning); the others
+        // write only their own learning, so the union of all lists counts each observation once.
+        boolean first = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
+        populationState.update(scorer.populationForCheckpoint(first));
+        sessionsState.update(List.of(scorer.sessionsForCheckpoint(first).toBytes()));
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        profileState = getRuntimeContext().getState(Descriptors.userProfile(config.state().ttl()));
+        pendingState = getRuntimeContext().getMapState(Descriptors.pendingEvents(config.state().ttl()));
+        if (scorer == null) {
+            scorer = newScorer();
+        }
+        alertBuffer = new ArrayList<>(4);
+        eventsScored = getRuntimeContext().getLongCounter(EVENTS_ACCUMULATOR);
+        var metrics = getRuntimeContext().getMetricGroup();
+        eventsMetric = metrics.counter("eventsScored");
+        lateMetric = metrics.addGroup("deadLetters", "late").counter("count");
+        transitionAlertsMetric = metrics.addGroup("alerts", BehaviourScorer.TRANSITION).counter("count");
+        sessionAlertsMetric = metrics.addGroup("alerts", BehaviourScorer.SESSION).counter("count");
+    }
+
+    @Override
+    public void processElement(Event e, Context ctx, Collector<Event> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        if (e.ts <= watermark) {
+            lateMetric.inc();
+            ctx.output(Descriptors.DEAD_LETTERS, new DeadLetter(DeadLetterReason.LATE,
+                    "event time " + Timestamps.format(e.ts) + " is behind the watermark " + Timestamps.format(watermark)
+                            + " (allowed out-of-orderness " + config.source().outOfOrderness() + ")",
+                    AlertJson.toJson(e), e.source));
+            return;
+        }
+        List<Event> waiting = pendingState.get(e.ts);
+        if (waiting == null) {
+            waiting = new ArrayList<>(1);
+        }
+        waiting.add(e);
+        pendingState.put(e.ts, waiting);
+        ctx.timerService().registerEventTimeTimer(e.ts);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
+        UserProfile profile = profileState.value();
+        if (profile == null) {
+            profile = new UserProfile();
+        }
+        List<Event> due = pendingState.get(timestamp);
+        if (due != null) {
+            pendingState.remove(timestamp);
+            for (Event e : due) {
+                scorer.onEvent(profile, e, alertBuffer);
+                eventsScored.add(1L);
+                eventsMetric.inc();
+                out.collect(e);
+                emitAlerts(ctx);
+            }
+        }
+        if (profile.sessionOpen() && profile.gapTimer == timestamp && due == null) {
+            scorer.advanceTo(timestamp);
+            scorer.closeSession(profile, "inactivity", alertBuffer);
+            profile.gapTimer = Long.MIN_VALUE;
+            emitAlerts(ctx);
+        }
+        armGapTimer(profile, ctx);
+        profileState.update(profile);
+    }
+
+    /** Keeps exactly one inactivity timer per open session, at last event + gap. */
+    private void armGapTimer(UserProfile profile, OnTimerContext ctx) {
+        long wanted = profile.sessionOpen()
+                ? profile.lastTs + config.model().session().inactivityGap().toMillis()
+                : Long.MIN_VALUE;
+        if (wanted != profile.gapTimer) {
+            if (profile.gapTimer != Long.MIN_VALUE) {
+                ctx.timerService().deleteEventTimeTimer(profile.gapTimer);
+            }
+            if (wanted != Long.MIN_VALUE) {
+                ctx.timerService().registerEventTimeTimer(wanted);
+            }
+            profile.gapTimer = wanted;
+        }
+    }
+
+    private void emitAlerts(OnTimerContext ctx) {
+        for (Alert a : alertBuffer) {
+            (a.detector.equals(BehaviourScorer.TRANSITION) ? transitionAlertsMetric : sessionAlertsMetric).inc();
+            ctx.output(Descriptors.ALERTS, a);
+        }
+        alertBuffer.clear();
+    }
+}

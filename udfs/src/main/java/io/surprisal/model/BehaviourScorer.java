@@ -1,0 +1,289 @@
+package io.surprisal.model;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.alert.Reason;
+import io.surprisal.alert.Severity;
+import io.surprisal.config.SurprisalConfig.DetectorsConfig;
+import io.surprisal.config.SurprisalConfig.SessionModelConfig;
+import io.surprisal.config.SurprisalConfig.TransitionModelConfig;
+import io.surprisal.event.Event;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Detectors {@code transition} and {@code session}: scores each event's transition in bits against
+ * the user's own history blended with the population's, sums the session, and judges a closed
+ * session against the population's quantiles. Plain Java, no Flink: the Flink operator feeds it
+ * events in event-time order per user, and the benchmark runs it alone.
+ *
+ * <p>Population learning is deferred until event time moves past a timestamp: every event is scored
+ * against what the population did strictly before it, so the order in which users' events of the
+ * same instant are processed cannot change any score, and replays give identical alerts.
+ *
+ * <p>It keeps two copies of the population model: {@code combined} (everything known, used to
+ * score) and {@code own} (what this instance learned since it started), so checkpoints of several
+ * parallel instances can be unioned without counting anything twice.
+ */
+public final class BehaviourScorer {
+    public static final String TRANSITION = "transition";
+    public static final String SESSION = "session";
+
+    private final TransitionModelConfig model;
+    private final SessionModelConfig sessionModel;
+    private final DetectorsConfig detectors;
+    private final int maxEvents;
+
+    private PopulationTransitions population;
+    private PopulationTransitions ownPopulation;
+    private SessionStatistics sessions = new SessionStatistics();
+    private SessionStatistics ownSessions = new SessionStatistics();
+
+    /** Observations at {@link #pendingTs} not yet in the population: from, to pairs and session scores. */
+    private final List<String> pendingSteps = new ArrayList<>();
+    private final List<double[]> pendingSessions = new ArrayList<>();
+    private long pendingTs = Long.MIN_VALUE;
+
+    public BehaviourScorer(TransitionModelConfig model, SessionModelConfig sessionModel, DetectorsConfig detectors, int maxEvents) {
+        this.model = model;
+        this.sessionModel = sessionModel;
+        this.detectors = detectors;
+        this.maxEvents = maxEvents;
+        this.population = newPopulation();
+        this.ownPopulation = newPopulation();
+    }
+
+    private PopulationTransitions newPopulation() {
+        return new PopulationTransitions(model.smoothing(), model.maxPopulationTransitions());
+    }
+
+    /** Moves to event time {@code ts}: what happened before it joins the population. */
+    public void advanceTo(long ts) {
+        if (ts > pendingTs) {
+            flushPending();
+            pendingTs = ts;
+        }
+    }
+
+    private void flushPending() {
+        for (int i = 0; i < pendingSteps.size(); i += 2) {
+            population.observe(pendingSteps.get(i), pendingSteps.get(i + 1));
+            ownPopulation.observe(pendingSteps.get(i), pendingSteps.get(i + 1));
+        }
+        pendingSteps.clear();
+        for (double[] s : pendingSessions) {
+            sessions.add(s[0], s[1]);
+            ownSessions.add(s[0], s[1]);
+        }
+        pendingSessions.clear();
+    }
+
+    /** Everything learned so far, pending included, for a checkpoint (does not change scoring). */
+    public List<TransitionCount> populationForCheckpoint(boolean includeBase) {
+        PopulationTransitions copy = newPopulation();
+        copy.addAll((includeBase ? population : ownPopulation).entries());
+        for (int i = 0; i < pendingSteps.size(); i += 2) {
+            copy.observe(pendingSteps.get(i), pendingSteps.get(i + 1));
+        }
+        return copy.entries();
+    }
+
+    /** Session statistics, pending included, for a checkpoint. */
+    public SessionStatistics sessionsForCheckpoint(boolean includeBase) {
+        SessionStatistics copy = new SessionStatistics();
+        copy.merge(includeBase ? sessions : ownSessions);
+        for (double[] s : pendingSessions) {
+            copy.add(s[0], s[1]);
+        }
+        return copy;
+    }
+
+    /** Replaces what is known with a restored base (own learning starts again from zero). */
+    public void restore(Iterable<TransitionCount> counts, List<SessionStatistics> sessionSketches) {
+        population = newPopulation();
+        population.addAll(counts);
+        ownPopulation = newPopulation();
+        sessions = new SessionStatistics();
+        for (SessionStatistics s : sessionSketches) {
+            sessions.merge(s);
+        }
+        ownSessions = new SessionStatistics();
+    }
+
+    public PopulationTransitions population() {
+        return population;
+    }
+
+    public PopulationTransitions ownPopulation() {
+        return ownPopulation;
+    }
+
+    public SessionStatistics sessions() {
+        return sessions;
+    }
+
+    public SessionStatistics ownSessions() {
+        return ownSessions;
+    }
+
+    /** True once the population has seen enough to judge anyone by. */
+    public boolean populationReady() {
+        return population.events() >= model.minPopulationEvents();
+    }
+
+    /**
+     * Scores one event of the user (events must come in event-time order), updates the profile and
+     * the population, sets {@link Event#bits}, and adds any alerts. Closes the previous session first
+     * when the event starts a new one, and closes this one when the event is a logout or end.
+     */
+    public void onEvent(UserProfile p, Event e, List<Alert> alerts) {
+        advanceTo(e.ts);
+        if (p.sessionOpen()) {
+            boolean newId = e.session != null && !e.session.equals(p.sessionId);
+            boolean gap = e.ts - p.lastTs >= sessionModel.inactivityGap().toMillis();
+            if (newId || gap) {
+                closeSession(p, newId ? "a new session began" : "inactivity", alerts);
+            }
+        }
+        if (!p.sessionOpen()) {
+            p.sessionId = e.session;
+            p.sessionStart = e.ts;
+        }
+        String from = p.lastStateName;
+        String to = e.state();
+        int fromIdx = p.lastState;
+        int toIdx = p.indexOrAdd(to, model.maxStatesPerUser());
+
+        double popP = population.probability(from, to);
+        double popBits = TransitionSurprisal.bits(popP);
+        long userPair = p.count(fromIdx, toIdx);
+        long userFrom = p.fromTotal(fromIdx);
+        double bits = TransitionSurprisal.blendedBits(userPair, userFrom, popP, model.priorStrength());
+        double expected = population.entropy(from);
+        e.bits = bits;
+
+        if (detectors.transition().enabled() && populationReady() && bits >= detectors.transition().thresholdBits()) {
+            alerts.add(transitionAlert(e, from, to, bits, popP, userPair, userFrom));
+        }
+
+        pendingSteps.add(from);
+        pendingSteps.add(to);
+        p.observe(fromIdx, toIdx, model.maxTransitionsPerUser());
+        p.events++;
+        p.sessionEvents++;
+        p.sessionBits += popBits;
+        p.sessionExcess += popBits - expected;
+        p.keepTopEvent(e, sessionModel.topEvents());
+        p.lastState = toIdx;
+        p.lastStateName = to;
+        p.lastTs = e.ts;
+
+        if (e.action.equals("logout") || e.action.equals("end")) {
+            closeSession(p, e.action, alerts);
+        }
+    }
+
+    /**
+     * Ends the open session: judges it against the population, then lets it join the population.
+     * Call {@link #advanceTo} with the closing time first when closing outside {@link #onEvent}.
+     */
+    public void closeSession(UserProfile p, String why, List<Alert> alerts) {
+        if (!p.sessionOpen()) {
+            return;
+        }
+        if (p.sessionEvents > 0) {
+            if (detectors.session().enabled() && populationReady() && sessions.sessions() >= sessionModel.minSessions()) {
+                Alert a = judgeSession(p, why);
+                if (a != null) {
+                    alerts.add(a);
+                }
+            }
+            pendingSessions.add(new double[] {p.sessionBits, p.sessionExcess});
+        }
+        p.closeSession();
+    }
+
+    private Alert judgeSession(UserProfile p, String why) {
+        double q = sessionModel.quantile();
+        double qTotal = sessions.totalQuantile(q);
+        double qExcess = sessions.excessQuantile(q);
+        double totalThreshold = Math.max(sessionModel.minBits(), qTotal * sessionModel.quantileFactor());
+        double excessThreshold = Math.max(sessionModel.minExcessBits(), qExcess * sessionModel.quantileFactor());
+        boolean byTotal = p.sessionBits > totalThreshold;
+        boolean byExcess = p.sessionExcess > excessThreshold;
+        if (!byTotal && !byExcess) {
+            return null;
+        }
+        // Report the measure that passed its threshold by the larger factor.
+        boolean reportTotal = byTotal && (!byExcess || p.sessionBits / totalThreshold >= p.sessionExcess / excessThreshold);
+        double score = reportTotal ? p.sessionBits : p.sessionExcess;
+        double threshold = reportTotal ? totalThreshold : excessThreshold;
+        String pct = percentile(q);
+
+        Alert a = new Alert();
+        a.detector = SESSION;
+        a.user = p.topEvents.length > 0 ? p.topEvents[0].user : null;
+        a.session = p.sessionId;
+        a.ts = p.lastTs;
+        a.unit = "bits";
+        a.score = score;
+        a.threshold = threshold;
+        a.severity = Severity.fromExcessBits(6 * log2(score / threshold));
+        a.summary = String.format(Locale.ROOT,
+                "session %s of %s ended (%s) after %d events with %.1f bits of surprisal (%.1f beyond the expected); "
+                        + "the population's %s percentile is %.1f (%.1f beyond)",
+                p.sessionId == null ? "-" : p.sessionId, a.user, why, p.sessionEvents, p.sessionBits, p.sessionExcess,
+                pct, qTotal, qExcess);
+        a.reasons.add(new Reason("session_total_bits",
+                String.format(Locale.ROOT, "%.1f bits over %d events", p.sessionBits, p.sessionEvents),
+                String.format(Locale.ROOT, "<= %.1f (population %s pct %.1f x %.2f)", totalThreshold, pct, qTotal, sessionModel.quantileFactor()),
+                p.sessionBits));
+        a.reasons.add(new Reason("session_excess_bits",
+                String.format(Locale.ROOT, "%.1f bits beyond the expected", p.sessionExcess),
+                String.format(Locale.ROOT, "<= %.1f (population %s pct %.1f x %.2f)", excessThreshold, pct, qExcess, sessionModel.quantileFactor()),
+                p.sessionExcess));
+        for (int i = 0; i < p.topEvents.length && a.events.size() < maxEvents; i++) {
+            Event e = p.topEvents[i];
+            a.reasons.add(new Reason("step", e.action + ":" + e.status(), "a typical step", e.bits));
+            a.events.add(e);
+        }
+        return a.withDerivedId();
+    }
+
+    private Alert transitionAlert(Event e, String from, String to, double bits, double popP, long userPair, long userFrom) {
+        double threshold = detectors.transition().thresholdBits();
+        long popPair = population.count(from, to);
+        long popFrom = population.fromTotal(from);
+        Alert a = new Alert();
+        a.detector = TRANSITION;
+        a.user = e.user;
+        a.session = e.session;
+        a.ts = e.ts;
+        a.unit = "bits";
+        a.score = bits;
+        a.threshold = threshold;
+        a.severity = Severity.fromExcessBits(bits - threshold);
+        a.summary = String.format(Locale.ROOT,
+                "%s went from %s to %s: %.1f bits, above %.1f; the population took this step %d times in %d steps from %s, this user %d times in %d",
+                e.user, from, to, bits, threshold, popPair, popFrom, from, userPair, userFrom);
+        a.reasons.add(new Reason("transition", from + " -> " + to,
+                String.format(Locale.ROOT, "population p=%.6f (%d of %d), user %d of %d", popP, popPair, popFrom, userPair, userFrom),
+                bits));
+        a.events.add(e);
+        return a.withDerivedId();
+    }
+
+    private static String percentile(double q) {
+        double pct = q * 100;
+        return pct == Math.rint(pct) ? String.format(Locale.ROOT, "%.0fth", pct) : String.format(Locale.ROOT, "%.1fth", pct);
+    }
+
+    private static double log2(double x) {
+        return Math.log(x) / Math.log(2);
+    }
+
+    /** Convenience for callers that collect alerts per call. */
+    public static List<Alert> newAlertList() {
+        return new ArrayList<>(2);
+    }
+}

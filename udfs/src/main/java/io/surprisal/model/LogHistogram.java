@@ -1,0 +1,91 @@
+package io.surprisal.model;
+
+import java.util.Arrays;
+
+/**
+ * A quantile sketch over signed values with fixed logarithmic buckets (about 2% relative width):
+ * deterministic, independent of insertion order, and mergeable by adding counts, so parallel
+ * instances and restored checkpoints combine exactly and replays give identical quantiles.
+ */
+public final class LogHistogram {
+    private static final double GROWTH = Math.log(1.02);
+    /** Buckets per sign; covers |v| up to about e^(SIDE*0.0198) ≈ 4e8. */
+    private static final int SIDE = 1000;
+
+    private final long[] counts;
+    private long n;
+
+    public LogHistogram() {
+        this(new long[2 * SIDE + 1]);
+    }
+
+    private LogHistogram(long[] counts) {
+        this.counts = counts;
+        for (long c : counts) {
+            n += c;
+        }
+    }
+
+    public void add(double v) {
+        counts[index(v)]++;
+        n++;
+    }
+
+    public long count() {
+        return n;
+    }
+
+    /** The value below which a fraction {@code q} of the observations lie (bucket midpoint); NaN when empty. */
+    public double quantile(double q) {
+        if (n == 0) {
+            return Double.NaN;
+        }
+        long rank = (long) Math.ceil(q * n);
+        if (rank < 1) {
+            rank = 1;
+        }
+        long seen = 0;
+        for (int i = 0; i < counts.length; i++) {
+            seen += counts[i];
+            if (seen >= rank) {
+                return value(i);
+            }
+        }
+        return value(counts.length - 1);
+    }
+
+    public void merge(LogHistogram other) {
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] += other.counts[i];
+        }
+        n += other.n;
+    }
+
+    public long[] toCounts() {
+        return Arrays.copyOf(counts, counts.length);
+    }
+
+    public static LogHistogram fromCounts(long[] counts) {
+        if (counts.length != 2 * SIDE + 1) {
+            throw new IllegalArgumentException("expected " + (2 * SIDE + 1) + " buckets, got " + counts.length);
+        }
+        return new LogHistogram(Arrays.copyOf(counts, counts.length));
+    }
+
+    static int index(double v) {
+        if (Double.isNaN(v)) {
+            return SIDE;
+        }
+        int b = (int) Math.min(SIDE, Math.floor(Math.log1p(Math.abs(v)) / GROWTH));
+        return v >= 0 ? SIDE + b : SIDE - b;
+    }
+
+    /** The midpoint of a bucket, in value units. */
+    static double value(int index) {
+        int b = Math.abs(index - SIDE);
+        double lo = Math.expm1(b * GROWTH);
+        double hi = Math.expm1((b + 1) * GROWTH);
+        double mid = (lo + hi) / 2;
+        return index >= SIDE ? mid : -mid;
+    }
+}

@@ -1,0 +1,162 @@
+package io.surprisal.model;
+
+import io.surprisal.event.Event;
+
+/**
+ * Everything the job keeps about one user in one value: their own transition counts (compact,
+ * bounded) and the open session. One state read and one write per event. A Flink POJO of
+ * primitives and arrays, so RocksDB holds it in a few hundred bytes.
+ */
+public class UserProfile {
+    /** Index 0 is the session-start pseudo-state; its name is {@link #START}. */
+    public static final String START = "^";
+
+    /** The user's distinct states; {@code states[i]} is state index i. */
+    public String[] states = {START};
+    /** Packed transitions: from index (16 bits) | to index (16 bits) | count (32 bits). */
+    public long[] transitions = new long[0];
+    /** Events seen from this user, ever. */
+    public long events;
+
+    // The open session.
+    public String sessionId;
+    public long sessionStart = Long.MIN_VALUE;
+    public long lastTs = Long.MIN_VALUE;
+    /** Index of the state the user is in (0 at a session's start; -1 when past the vocabulary bound). */
+    public int lastState;
+    /** Name of the state the user is in, kept even when the vocabulary bound left it without an index. */
+    public String lastStateName = START;
+    public int sessionEvents;
+    /** Σ population bits over the session. */
+    public double sessionBits;
+    /** Σ (population bits − the population's entropy of the from-state): surprisal beyond the expected. */
+    public double sessionExcess;
+    /** The session's most surprising events, most surprising first. */
+    public Event[] topEvents = new Event[0];
+    /** The event-time timer armed for the session's inactivity gap, or {@link Long#MIN_VALUE}. */
+    public long gapTimer = Long.MIN_VALUE;
+
+    public UserProfile() {}
+
+    public boolean sessionOpen() {
+        return sessionStart != Long.MIN_VALUE;
+    }
+
+    /** The index of a state, or -1. */
+    public int indexOf(String state) {
+        for (int i = 0; i < states.length; i++) {
+            if (states[i].equals(state)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The index of a state, adding it when there is room; -1 when the user's vocabulary is full. */
+    public int indexOrAdd(String state, int maxStates) {
+        int i = indexOf(state);
+        if (i >= 0 || states.length >= maxStates) {
+            return i;
+        }
+        String[] grown = new String[states.length + 1];
+        System.arraycopy(states, 0, grown, 0, states.length);
+        grown[states.length] = state;
+        states = grown;
+        return states.length - 1;
+    }
+
+    public long count(int from, int to) {
+        if (from < 0 || to < 0) {
+            return 0;
+        }
+        for (long t : transitions) {
+            if (fromOf(t) == from && toOf(t) == to) {
+                return countOf(t);
+            }
+        }
+        return 0;
+    }
+
+    public long fromTotal(int from) {
+        if (from < 0) {
+            return 0;
+        }
+        long n = 0;
+        for (long t : transitions) {
+            if (fromOf(t) == from) {
+                n += countOf(t);
+            }
+        }
+        return n;
+    }
+
+    /** Counts one transition; a new pair past {@code maxTransitions} is not kept. */
+    public void observe(int from, int to, int maxTransitions) {
+        if (from < 0 || to < 0) {
+            return;
+        }
+        for (int i = 0; i < transitions.length; i++) {
+            long t = transitions[i];
+            if (fromOf(t) == from && toOf(t) == to) {
+                long c = countOf(t);
+                if (c < 0xFFFFFFFFL) {
+                    transitions[i] = pack(from, to, c + 1);
+                }
+                return;
+            }
+        }
+        if (transitions.length >= maxTransitions) {
+            return;
+        }
+        long[] grown = new long[transitions.length + 1];
+        System.arraycopy(transitions, 0, grown, 0, transitions.length);
+        grown[transitions.length] = pack(from, to, 1);
+        transitions = grown;
+    }
+
+    /** Keeps the event among the session's top {@code limit} by bits (ties: the earlier stays first). */
+    public void keepTopEvent(Event e, int limit) {
+        int n = topEvents.length;
+        int pos = n;
+        while (pos > 0 && topEvents[pos - 1].bits < e.bits) {
+            pos--;
+        }
+        if (pos >= limit) {
+            return;
+        }
+        int size = Math.min(limit, n + 1);
+        Event[] next = new Event[size];
+        System.arraycopy(topEvents, 0, next, 0, pos);
+        next[pos] = e;
+        System.arraycopy(topEvents, pos, next, pos + 1, size - pos - 1);
+        topEvents = next;
+    }
+
+    /** Forgets the open session (the learned counts stay). */
+    public void closeSession() {
+        sessionId = null;
+        sessionStart = Long.MIN_VALUE;
+        lastState = 0;
+        lastStateName = START;
+        sessionEvents = 0;
+        sessionBits = 0;
+        sessionExcess = 0;
+        topEvents = new Event[0];
+    }
+
+    static long pack(int from, int to, long count) {
+        return ((long) from << 48) | ((long) to << 32) | (count & 0xFFFFFFFFL);
+    }
+
+    static int fromOf(long t) {
+        return (int) (t >>> 48) & 0xFFFF;
+    }
+
+    static int toOf(long t) {
+        return (int) (t >>> 32) & 0xFFFF;
+    }
+
+    static long countOf(long t) {
+        return t & 0xFFFFFFFFL;
+    }
+}
