@@ -44,7 +44,7 @@ final class JsonText {
         cachedDay = day;
         cachedDate = LocalDate.ofEpochDay(day).toString() + "T";
       }
-      int s = (int) Math.floorMod(epochSecond, 86_400);
+      int s = Math.floorMod(epochSecond, 86_400);
       int h = s / 3600;
       int m = s / 60 % 60;
       int sec = s % 60;

@@ -22,6 +22,10 @@ import java.util.SplittableRandom;
  *
  * <p>Output depends only on the {@link SimulatorConfig}: the same config gives byte-identical
  * events and labels.
+ *
+ * <p>Visits are planned per day (normal users 1 to 3 around their usual hour, abnormal users at
+ * least one); a visit that starts late on the last day runs to its end, so the last events may
+ * fall shortly after midnight of the day after.
  */
 public final class Simulator {
   private static final int BREAK_MIN_SECONDS = 60;
