@@ -1,0 +1,40 @@
+package io.surprisal.sim;
+
+import java.util.Locale;
+
+/**
+ * What happens to a normal user on one scored day. {@link #TRAVEL}, {@link #NEW_PHONE} and {@link
+ * #FORGOT_PASSWORD} are hard negatives (the user stays normal); {@link #NOVELTY} and {@link
+ * #TAKEOVER} are injected attacks (the user counts as positive).
+ */
+public enum Scenario {
+  NONE(0, false),
+  TRAVEL(0.02, false),
+  NEW_PHONE(0.02, false),
+  FORGOT_PASSWORD(0.01, false),
+  NOVELTY(0.005, true),
+  TAKEOVER(0.005, true);
+
+  private final double shareOfNormalUsers;
+  private final boolean attack;
+
+  Scenario(double shareOfNormalUsers, boolean attack) {
+    this.shareOfNormalUsers = shareOfNormalUsers;
+    this.attack = attack;
+  }
+
+  /** Share of normal users that get this scenario. */
+  public double shareOfNormalUsers() {
+    return shareOfNormalUsers;
+  }
+
+  /** Whether the scenario is an injected attack (a positive), rather than a hard negative. */
+  public boolean attack() {
+    return attack;
+  }
+
+  /** The label written in the labels file, e.g. {@code forgot_password}. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

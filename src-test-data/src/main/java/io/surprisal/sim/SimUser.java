@@ -1,0 +1,216 @@
+package io.surprisal.sim;
+
+import io.surprisal.sim.Geo.City;
+import io.surprisal.sim.Geo.Country;
+import io.surprisal.sim.Geo.Network;
+import io.surprisal.sim.UserAgents.Agent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * One user's stable attributes (home place, network, devices, habits, spending) and, for scenario
+ * users, where and when the scenario happens. Derived only from (seed, user index), so it can be
+ * rebuilt at any time.
+ */
+final class SimUser {
+  private static final int DAY_SECONDS = 86_400;
+
+  final SimulatorConfig config;
+  final int index;
+  final String id;
+  final Profile profile;
+  final Scenario scenario;
+
+  final Country country;
+  final City city;
+  final Network network;
+  final int prefix24;
+  final int hostOctet;
+  final List<Agent> agents;
+  /** Mean visits per day (normal users: 1..3). */
+  final double visitRate;
+  /** Centre of the active window, seconds after UTC midnight. */
+  final int activeCentreUtcSeconds;
+  /** Median purchase amount. */
+  final double spendMedian;
+
+  /** Scored day of the scenario, or -1. */
+  final int scenarioDay;
+  /** Visit ordinal on {@link #scenarioDay} that carries the scenario, or -1. */
+  final int scenarioOrdinal;
+  /** The place and device the scenario visit comes from (when the scenario changes them). */
+  final Country scenarioCountry;
+  final City scenarioCity;
+  final Network scenarioNetwork;
+  final int scenarioPrefix24;
+  final Agent scenarioAgent;
+
+  SimUser(SimulatorConfig config, int index, Profile profile, Scenario scenario) {
+    this.config = config;
+    this.index = index;
+    this.id = Population.userId(index);
+    this.profile = profile;
+    this.scenario = scenario;
+    SplittableRandom rng = Rng.of(config.seed(), Rng.USER, index);
+
+    if (profile == Profile.BOT) {
+      Geo.Hosting hosting = Geo.HOSTING.get(rng.nextInt(Geo.HOSTING.size()));
+      country = new Country(hosting.country(), 0, List.of(hosting.city()), List.of(hosting.network()));
+      city = hosting.city();
+      network = hosting.network();
+      agents = List.of(UserAgents.BOTS.get(rng.nextInt(UserAgents.BOTS.size())));
+    } else {
+      country = Geo.weightedCommon(rng);
+      city = country.randomCity(rng);
+      List<Network> residential = country.networksOf(Geo.NetworkKind.RESIDENTIAL);
+      List<Network> mobile = country.networksOf(Geo.NetworkKind.MOBILE);
+      boolean useMobile = residential.isEmpty() || (!mobile.isEmpty() && rng.nextDouble() < 0.25);
+      List<Network> pool = useMobile ? mobile : residential;
+      network = pool.get(rng.nextInt(pool.size()));
+      agents = drawAgents(rng);
+    }
+    prefix24 = network.randomPrefix24(rng);
+    hostOctet = 2 + rng.nextInt(252);
+    visitRate = 1.0 + 2.0 * rng.nextDouble();
+    int localCentreHour = 8 + rng.nextInt(15); // 08:00..22:00 local
+    activeCentreUtcSeconds =
+        Math.floorMod((localCentreHour - city.utcOffsetHours()) * 3600 + rng.nextInt(3600), DAY_SECONDS);
+    double median = 40.0 * StrictMath.exp(0.7 * Rng.gaussian(rng));
+    spendMedian = Math.min(200.0, Math.max(10.0, median));
+
+    // Scenario details from their own stream, so adding a scenario does not shift other draws.
+    SplittableRandom srng = Rng.of(config.seed(), Rng.SCENARIO, index);
+    if (scenario == Scenario.NONE || config.days() < 2) {
+      scenarioDay = -1;
+      scenarioOrdinal = -1;
+      scenarioCountry = null;
+      scenarioCity = null;
+      scenarioNetwork = null;
+      scenarioPrefix24 = 0;
+      scenarioAgent = null;
+      return;
+    }
+    scenarioDay = 1 + srng.nextInt(config.days() - 1);
+    scenarioOrdinal = srng.nextInt(1 << 20) % plannedStarts(scenarioDay).length;
+    Country sc = null;
+    Network sn = null;
+    Agent sa = null;
+    switch (scenario) {
+      case TRAVEL -> {
+        sc = Geo.weightedCommonExcept(srng, country.code());
+        List<Network> mobile = sc.networksOf(Geo.NetworkKind.MOBILE);
+        sn = mobile.isEmpty() ? sc.networks().get(0) : mobile.get(srng.nextInt(mobile.size()));
+      }
+      case NEW_PHONE -> sa = pickAgent(srng, UserAgents.MOBILE, a -> !agents.contains(a));
+      case NOVELTY -> {
+        sc = srng.nextDouble() < 0.85 ? Geo.rare(srng) : Geo.weightedCommonExcept(srng, country.code());
+        sn = sc.networks().get(srng.nextInt(sc.networks().size()));
+        Set<String> families = families();
+        sa = pickAgent(srng, allBrowsers(), a -> !families.contains(a.family()));
+      }
+      case TAKEOVER -> {
+        sc = srng.nextDouble() < 0.6 ? Geo.rare(srng) : Geo.weightedCommonExcept(srng, country.code());
+        sn = sc.networks().get(srng.nextInt(sc.networks().size()));
+        sa = pickAgent(srng, allBrowsers(), a -> !agents.contains(a));
+      }
+      default -> { }
+    }
+    scenarioCountry = sc;
+    scenarioCity = sc == null ? null : sc.randomCity(srng);
+    scenarioNetwork = sn;
+    scenarioPrefix24 = sn == null ? 0 : sn.randomPrefix24(srng);
+    scenarioAgent = sa;
+  }
+
+  private static List<Agent> drawAgents(SplittableRandom rng) {
+    boolean desktopFirst = rng.nextDouble() < 0.55;
+    List<Agent> first = desktopFirst ? UserAgents.DESKTOP : UserAgents.MOBILE;
+    List<Agent> out = new ArrayList<>(2);
+    out.add(first.get(rng.nextInt(first.size())));
+    if (rng.nextDouble() < 0.35) {
+      List<Agent> second = desktopFirst ? UserAgents.MOBILE : UserAgents.DESKTOP;
+      out.add(second.get(rng.nextInt(second.size())));
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<Agent> allBrowsers() {
+    List<Agent> all = new ArrayList<>(UserAgents.DESKTOP);
+    all.addAll(UserAgents.MOBILE);
+    all.addAll(UserAgents.UNCOMMON);
+    return all;
+  }
+
+  private static Agent pickAgent(
+      SplittableRandom rng, List<Agent> pool, java.util.function.Predicate<Agent> allowed) {
+    List<Agent> candidates = new ArrayList<>();
+    for (Agent a : pool) {
+      if (allowed.test(a)) {
+        candidates.add(a);
+      }
+    }
+    if (candidates.isEmpty()) {
+      candidates = UserAgents.UNCOMMON;
+    }
+    return candidates.get(rng.nextInt(candidates.size()));
+  }
+
+  /** Browser families of the user's usual agents. */
+  Set<String> families() {
+    Set<String> out = new HashSet<>();
+    for (Agent a : agents) {
+      out.add(a.family());
+    }
+    return out;
+  }
+
+  /**
+   * Planned start times (epoch seconds, sorted) of the user's visits on {@code day}. Actual starts
+   * may be later, since a visit never starts before the previous one has ended.
+   */
+  long[] plannedStarts(int day) {
+    SplittableRandom rng = Rng.of(config.seed(), Rng.DAY, index, day);
+    long dayStart = config.start().getEpochSecond() + (long) day * DAY_SECONDS;
+    int visits;
+    double spreadSeconds;
+    boolean uniform = false;
+    switch (profile) {
+      case BOT -> {
+        visits = 1 + rng.nextInt(2);
+        spreadSeconds = 0;
+        uniform = true;
+      }
+      case ATTACKER -> {
+        visits = 1 + rng.nextInt(3);
+        spreadSeconds = 0;
+        uniform = true;
+      }
+      case SPAMMER -> {
+        visits = 1 + rng.nextInt(3);
+        spreadSeconds = 4 * 3600;
+      }
+      case FRAUDSTER -> {
+        visits = 1 + rng.nextInt(2);
+        spreadSeconds = 4 * 3600;
+      }
+      default -> {
+        int whole = (int) visitRate;
+        visits = Math.min(3, Math.max(1, whole + (rng.nextDouble() < visitRate - whole ? 1 : 0)));
+        spreadSeconds = 2.5 * 3600;
+      }
+    }
+    long[] starts = new long[visits];
+    for (int v = 0; v < visits; v++) {
+      long offset = uniform
+          ? rng.nextInt(DAY_SECONDS)
+          : Math.floorMod(activeCentreUtcSeconds + Math.round(spreadSeconds * Rng.gaussian(rng)), DAY_SECONDS);
+      starts[v] = dayStart + offset;
+    }
+    Arrays.sort(starts);
+    return starts;
+  }
+}

@@ -1,0 +1,231 @@
+package io.surprisal.sim;
+
+import io.surprisal.sim.Geo.City;
+import io.surprisal.sim.Geo.Country;
+import io.surprisal.sim.Geo.Network;
+import io.surprisal.sim.UserAgents.Agent;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One visit (session) of one user: walks the profile's chain, or a scenario's script, one event at
+ * a time. Everything is derived from (seed, user, day, ordinal, start), so the same visit is
+ * produced whether the whole population or a single user is being simulated.
+ */
+final class Visit {
+  private final SimUser user;
+  final int day;
+  final int ordinal;
+  final boolean scenarioVisit;
+  private final SplittableRandom rng;
+  private final MarkovChain chain;
+  private final int maxGap;
+  private final int maxEvents;
+  private final String sessionHex;
+  /** The constant part of every line of this visit, from {@code "ip"} to {@code "user_agent"}. */
+  private final String attributesJson;
+  private final boolean highAmounts;
+  private final ArrayDeque<String> script = new ArrayDeque<>();
+  private final JsonText.Timestamps timestamps;
+
+  private String state;
+  private long ts;
+  private int emitted;
+  private String action;
+  private String status;
+  private long amountCents = -1;
+
+  Visit(SimUser user, int day, int ordinal, long startEpochSecond, JsonText.Timestamps timestamps) {
+    this.user = user;
+    this.day = day;
+    this.ordinal = ordinal;
+    this.timestamps = timestamps;
+    SimulatorConfig cfg = user.config;
+    this.rng = Rng.of(cfg.seed(), Rng.VISIT, user.index, day, ordinal);
+    this.chain = user.profile.chain();
+    this.maxGap = user.profile.maxGapSeconds();
+    this.maxEvents = cfg.maxEventsPerVisit();
+    this.sessionHex = String.format("%016x", Rng.hash(cfg.seed(), Rng.SESSION, user.index, day, ordinal));
+    this.scenarioVisit = day == user.scenarioDay && ordinal == user.scenarioOrdinal;
+    this.state = user.profile.startState();
+    this.highAmounts = scenarioVisit && user.scenario == Scenario.TAKEOVER;
+    this.attributesJson = attributes();
+    if (scenarioVisit) {
+      scriptScenario();
+    }
+    this.ts = startEpochSecond;
+    step();
+  }
+
+  private boolean afterScenario() {
+    return user.scenarioDay >= 0
+        && (day > user.scenarioDay || (day == user.scenarioDay && ordinal > user.scenarioOrdinal));
+  }
+
+  private String attributes() {
+    Country country = user.country;
+    City city = user.city;
+    Network network = user.network;
+    int prefix = user.prefix24;
+    // Residential addresses are sticky; now and then the host part changes.
+    int host = rng.nextDouble() < 0.8 ? user.hostOctet : 2 + rng.nextInt(252);
+    Agent agent;
+    List<Agent> agents = user.agents;
+    if (user.scenario == Scenario.NEW_PHONE && afterScenario()) {
+      agents = new ArrayList<>(agents);
+      agents.add(user.scenarioAgent); // the new phone stays in use
+    }
+    agent = agents.get(rng.nextInt(agents.size()));
+    if (user.profile == Profile.BOT) {
+      host = 2 + rng.nextInt(252);
+    } else if (user.profile == Profile.ATTACKER) {
+      // A new place and device every visit, preferring countries rare in the population.
+      country = rng.nextDouble() < 0.7 ? Geo.rare(rng) : Geo.weightedCommon(rng);
+      city = country.randomCity(rng);
+      network = country.networks().get(rng.nextInt(country.networks().size()));
+      prefix = network.randomPrefix24(rng);
+      List<Agent> pool = new ArrayList<>(UserAgents.DESKTOP);
+      pool.addAll(UserAgents.MOBILE);
+      pool.addAll(UserAgents.UNCOMMON);
+      agent = pool.get(rng.nextInt(pool.size()));
+    } else if (scenarioVisit && user.scenarioCountry != null) {
+      country = user.scenarioCountry;
+      city = user.scenarioCity;
+      network = user.scenarioNetwork;
+      prefix = user.scenarioPrefix24;
+      host = 2 + rng.nextInt(252);
+    }
+    if (scenarioVisit && user.scenarioAgent != null) {
+      agent = user.scenarioAgent;
+    }
+    StringBuilder sb = new StringBuilder(256);
+    sb.append("\"ip\":");
+    JsonText.appendString(sb, Geo.ip(prefix, host));
+    sb.append(",\"country\":");
+    JsonText.appendString(sb, country.code());
+    sb.append(",\"region\":");
+    JsonText.appendString(sb, city.region());
+    sb.append(",\"city\":");
+    JsonText.appendString(sb, city.city());
+    sb.append(",\"asn\":").append(network.asn());
+    sb.append(",\"device\":");
+    JsonText.appendString(sb, agent.device());
+    sb.append(",\"user_agent\":");
+    JsonText.appendString(sb, agent.value());
+    return sb.toString();
+  }
+
+  private void scriptScenario() {
+    switch (user.scenario) {
+      case FORGOT_PASSWORD -> {
+        int fails = 1 + rng.nextInt(2);
+        for (int i = 0; i < fails; i++) {
+          script.add("login:fail");
+        }
+        script.add("password_reset");
+        script.add("login:success");
+        // then the normal chain continues from login:success
+      }
+      case TAKEOVER -> {
+        int fails = 2 + rng.nextInt(5);
+        for (int i = 0; i < fails; i++) {
+          script.add("login:fail");
+        }
+        script.add("login:success");
+        script.add("update_email:success");
+        if (rng.nextDouble() < 0.5) {
+          script.add("password_reset");
+        }
+        script.add(user.profile == Profile.MERCHANT ? "bank_modify:success" : "payment_modify:success");
+        int buys = 1 + rng.nextInt(4);
+        for (int i = 0; i < buys; i++) {
+          script.add("buy_item:success");
+        }
+        if (rng.nextDouble() < 0.7) {
+          script.add("logout");
+        }
+        script.add("end");
+      }
+      default -> { }
+    }
+  }
+
+  /** Chooses and stamps the next event. */
+  private void step() {
+    String next;
+    if (!script.isEmpty()) {
+      next = script.poll();
+    } else {
+      next = chain.next(state, rng);
+      if (next == null) {
+        next = "end"; // a state with no row ends the visit
+      }
+    }
+    if (emitted == maxEvents - 1) {
+      next = "end";
+    }
+    if (emitted > 0) {
+      ts += 1 + rng.nextInt(maxGap);
+    }
+    state = next;
+    action = MarkovChain.action(next);
+    status = MarkovChain.status(next);
+    amountCents = action.equals("buy_item") ? drawAmountCents() : -1;
+    emitted++;
+  }
+
+  private long drawAmountCents() {
+    double amount = user.spendMedian * StrictMath.exp(0.5 * Rng.gaussian(rng));
+    if (highAmounts) {
+      amount = Math.max(300.0, user.spendMedian * (8 + 17 * rng.nextDouble()));
+    }
+    return Math.max(50, Math.round(amount * 100));
+  }
+
+  /** Moves to the next event; false when the current event was the visit's last ({@code end}). */
+  boolean advance() {
+    if (action.equals("end")) {
+      return false;
+    }
+    step();
+    return true;
+  }
+
+  SimUser user() {
+    return user;
+  }
+
+  long ts() {
+    return ts;
+  }
+
+  String action() {
+    return action;
+  }
+
+  String status() {
+    return status;
+  }
+
+  /** The current event as one JSON line (no newline), fields in the fixed order. */
+  String line() {
+    StringBuilder sb = new StringBuilder(200 + attributesJson.length());
+    sb.append("{\"ts\":\"").append(timestamps.format(ts)).append('"');
+    sb.append(",\"event_id\":\"e-").append(sessionHex).append('-').append(emitted).append('"');
+    sb.append(",\"user\":\"").append(user.id).append('"');
+    sb.append(",\"session\":\"s-").append(sessionHex).append('"');
+    sb.append(",\"action\":");
+    JsonText.appendString(sb, action);
+    sb.append(",\"status\":\"").append(status).append('"');
+    sb.append(',').append(attributesJson);
+    if (amountCents >= 0) {
+      sb.append(",\"amount\":").append(amountCents / 100).append('.');
+      long cents = amountCents % 100;
+      sb.append(cents < 10 ? "0" : "").append(cents);
+    }
+    sb.append('}');
+    return sb.toString();
+  }
+}
