@@ -2,6 +2,7 @@ package io.surprisal.job;
 
 import io.surprisal.alert.AlertJson;
 import io.surprisal.config.SurprisalConfig;
+import io.surprisal.flink.ParseEventsFunction;
 import io.surprisal.flink.UserBehaviourFunction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,11 +26,7 @@ public final class LocalRunner {
     private LocalRunner() {}
 
     /** What a run produced: alerts and dead letters as JSON lines, in a stable order. */
-    public record Result(List<String> alerts, List<String> deadLetters, long eventsScored, Duration elapsed) {
-        public long linesRead() {
-            return eventsScored + deadLetters.size();
-        }
-    }
+    public record Result(List<String> alerts, List<String> deadLetters, long linesRead, long eventsScored, Duration elapsed) {}
 
     public static Result run(SurprisalConfig config, Path input, Path workDir) throws Exception {
         Configuration flinkConf = JobSettings.flinkConfiguration(config);
@@ -56,8 +53,9 @@ public final class LocalRunner {
         JobExecutionResult result = env.execute(config.job().name());
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         Long scored = result.getAccumulatorResult(UserBehaviourFunction.EVENTS_ACCUMULATOR);
+        Long read = result.getAccumulatorResult(ParseEventsFunction.RECORDS_ACCUMULATOR);
         return new Result(readSorted(workDir, "alerts-"), readSorted(workDir, "dead-letters-"),
-                scored == null ? 0 : scored, elapsed);
+                read == null ? 0 : read, scored == null ? 0 : scored, elapsed);
     }
 
     /** {@code file:12} sorts as the file then 12 zero-padded, so line 12 comes before line 100. */

@@ -19,7 +19,8 @@ final class ConfigValidator {
         var s = c.model().session();
         require(s.inactivityGap().toMillis() > 0, "model.session.inactivity-gap must be > 0");
         require(s.quantile() > 0 && s.quantile() < 1, "model.session.quantile must be in (0, 1)");
-        require(s.quantileFactor() > 0, "model.session.quantile-factor must be > 0");
+        require(s.excessFactor() > 0, "model.session.excess-factor must be > 0");
+        require(s.totalFactor() > 0, "model.session.total-factor must be > 0");
         require(s.topEvents() >= 1, "model.session.top-events must be >= 1");
         require(c.alerts().maxEvents() >= 1 && c.alerts().maxEvents() <= 20, "alerts.max-events must be in 1..20");
         if (c.source().type() == SurprisalConfig.SourceType.FILE) {

@@ -69,6 +69,7 @@ public record SurprisalConfig(
             double smoothing,
             int maxStatesPerUser,
             int maxTransitionsPerUser,
+            int maxPopulationStepsPerUser,
             int maxPopulationTransitions,
             long minPopulationEvents)
             implements Serializable {}
@@ -77,9 +78,10 @@ public record SurprisalConfig(
     public record SessionModelConfig(
             Duration inactivityGap,
             double quantile,
-            double quantileFactor,
-            double minBits,
+            double excessFactor,
             double minExcessBits,
+            double totalFactor,
+            double minBits,
             long minSessions,
             int topEvents)
             implements Serializable {}

@@ -10,6 +10,7 @@ import io.surprisal.event.Timestamps;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -23,7 +24,11 @@ import org.apache.flink.util.Collector;
  * keyed operators would make, but it does not depend on when a periodic watermark happened to go out.
  */
 public class ParseEventsFunction extends ProcessFunction<SourceLine, Event> {
+    /** Accumulator: records read from the source (events and dead letters alike). */
+    public static final String RECORDS_ACCUMULATOR = "records-read";
+
     private final long outOfOrdernessMs;
+    private transient LongCounter recordsRead;
 
     private transient long maxTs;
     private transient Counter eventsIn;
@@ -36,6 +41,7 @@ public class ParseEventsFunction extends ProcessFunction<SourceLine, Event> {
     @Override
     public void open(OpenContext openContext) {
         maxTs = Long.MIN_VALUE;
+        recordsRead = getRuntimeContext().getLongCounter(RECORDS_ACCUMULATOR);
         var metrics = getRuntimeContext().getMetricGroup();
         eventsIn = metrics.counter("eventsIn");
         deadLetters = new EnumMap<>(DeadLetterReason.class);
@@ -49,6 +55,7 @@ public class ParseEventsFunction extends ProcessFunction<SourceLine, Event> {
 
     @Override
     public void processElement(SourceLine line, Context ctx, Collector<Event> out) {
+        recordsRead.add(1L);
         Event e;
         try {
             e = EventParser.parse(line);

@@ -147,13 +147,17 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         profileState.update(profile);
     }
 
-    /** Keeps exactly one inactivity timer per open session, at last event + gap. */
-    private void armGapTimer(UserProfile profile, OnTimerContext ctx) {
+    /**
+     * Keeps one inactivity timer per open session, at last event + gap. A timer that still has
+     * events waiting at its time is never deleted: it is theirs too (event time can run far ahead of
+     * the watermark, so a later event of the same user often sits at exactly last event + gap).
+     */
+    private void armGapTimer(UserProfile profile, OnTimerContext ctx) throws Exception {
         long wanted = profile.sessionOpen()
                 ? profile.lastTs + config.model().session().inactivityGap().toMillis()
                 : Long.MIN_VALUE;
         if (wanted != profile.gapTimer) {
-            if (profile.gapTimer != Long.MIN_VALUE) {
+            if (profile.gapTimer != Long.MIN_VALUE && !pendingState.contains(profile.gapTimer)) {
                 ctx.timerService().deleteEventTimeTimer(profile.gapTimer);
             }
             if (wanted != Long.MIN_VALUE) {

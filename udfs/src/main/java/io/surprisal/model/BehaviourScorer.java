@@ -166,8 +166,10 @@ public final class BehaviourScorer {
             alerts.add(transitionAlert(e, from, to, bits, popP, userPair, userFrom));
         }
 
-        pendingSteps.add(from);
-        pendingSteps.add(to);
+        if (userFrom < model.maxPopulationStepsPerUser()) {
+            pendingSteps.add(from);
+            pendingSteps.add(to);
+        }
         p.observe(fromIdx, toIdx, model.maxTransitionsPerUser());
         p.events++;
         p.sessionEvents++;
@@ -207,8 +209,8 @@ public final class BehaviourScorer {
         double q = sessionModel.quantile();
         double qTotal = sessions.totalQuantile(q);
         double qExcess = sessions.excessQuantile(q);
-        double totalThreshold = Math.max(sessionModel.minBits(), qTotal * sessionModel.quantileFactor());
-        double excessThreshold = Math.max(sessionModel.minExcessBits(), qExcess * sessionModel.quantileFactor());
+        double totalThreshold = Math.max(sessionModel.minBits(), qTotal * sessionModel.totalFactor());
+        double excessThreshold = Math.max(sessionModel.minExcessBits(), qExcess * sessionModel.excessFactor());
         boolean byTotal = p.sessionBits > totalThreshold;
         boolean byExcess = p.sessionExcess > excessThreshold;
         if (!byTotal && !byExcess) {
@@ -236,11 +238,11 @@ public final class BehaviourScorer {
                 pct, qTotal, qExcess);
         a.reasons.add(new Reason("session_total_bits",
                 String.format(Locale.ROOT, "%.1f bits over %d events", p.sessionBits, p.sessionEvents),
-                String.format(Locale.ROOT, "<= %.1f (population %s pct %.1f x %.2f)", totalThreshold, pct, qTotal, sessionModel.quantileFactor()),
+                String.format(Locale.ROOT, "<= %.1f (population %s pct %.1f x %.2f)", totalThreshold, pct, qTotal, sessionModel.totalFactor()),
                 p.sessionBits));
         a.reasons.add(new Reason("session_excess_bits",
                 String.format(Locale.ROOT, "%.1f bits beyond the expected", p.sessionExcess),
-                String.format(Locale.ROOT, "<= %.1f (population %s pct %.1f x %.2f)", excessThreshold, pct, qExcess, sessionModel.quantileFactor()),
+                String.format(Locale.ROOT, "<= %.1f (population %s pct %.1f x %.2f)", excessThreshold, pct, qExcess, sessionModel.excessFactor()),
                 p.sessionExcess));
         for (int i = 0; i < p.topEvents.length && a.events.size() < maxEvents; i++) {
             Event e = p.topEvents[i];

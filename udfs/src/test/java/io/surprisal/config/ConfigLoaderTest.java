@@ -1,0 +1,60 @@
+package io.surprisal.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @Test
+    void defaultsComeFromConfSurprisalYaml() {
+        SurprisalConfig c = ConfigLoader.defaults();
+        assertThat(c.source().type()).isEqualTo(SurprisalConfig.SourceType.FILE);
+        assertThat(c.source().outOfOrderness()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.state().backend()).isEqualTo(SurprisalConfig.StateBackendType.ROCKSDB);
+        assertThat(c.state().ttl()).isEqualTo(Duration.ofDays(90));
+        assertThat(c.model().session().inactivityGap()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(c.detectors().transition().enabled()).isTrue();
+    }
+
+    @Test
+    void aFileOverridesSomeKeysAndSetOverridesTheFile(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("my.yaml");
+        Files.writeString(f, "source:\n  type: kafka\n  out-of-orderness: 2s\ndetectors:\n  transition:\n    threshold-bits: 10\n");
+        SurprisalConfig c = ConfigLoader.load(f, List.of("detectors.transition.threshold-bits=16.5", "state.backend=hashmap"));
+        assertThat(c.source().type()).isEqualTo(SurprisalConfig.SourceType.KAFKA);
+        assertThat(c.source().outOfOrderness()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.detectors().transition().thresholdBits()).isEqualTo(16.5);
+        assertThat(c.state().backend()).isEqualTo(SurprisalConfig.StateBackendType.HASHMAP);
+        // Untouched keys keep their defaults.
+        assertThat(c.source().kafka().topic()).isEqualTo("surprisal-events");
+    }
+
+    @Test
+    void unknownKeysAndBadValuesAreErrorsThatNameTheKey(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("detectors.transition.treshold-bits=3")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("detectors.transition.treshold-bits");
+        Path f = dir.resolve("typo.yaml");
+        Files.writeString(f, "model:\n  transition:\n    prior-strenght: 3\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("model.transition.prior-strenght");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("model.session.quantile=1.5")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("model.session.quantile");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("source.idleness=soon")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not a duration");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("no-equals-sign")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("key.path=value");
+    }
+
+    @Test
+    void durations() {
+        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.parse("90d")).isEqualTo(Duration.ofDays(90));
+        assertThat(Durations.parse("PT5S")).isEqualTo(Duration.ofSeconds(5));
+    }
+}

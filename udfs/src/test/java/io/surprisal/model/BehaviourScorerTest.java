@@ -1,0 +1,120 @@
+package io.surprisal.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.config.ConfigLoader;
+import io.surprisal.config.SurprisalConfig;
+import io.surprisal.event.Event;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class BehaviourScorerTest {
+    private BehaviourScorer scorer;
+    private long clock = 1_000_000L;
+    private final Random random = new Random(11);
+
+    @BeforeEach
+    void learnAPopulation() {
+        // ~100 failed logins in this population: a step never taken from there costs log2(2 * 103) = 7.7
+        // bits, so the threshold suits the population's size (the default 14 suits ~10,000 failures).
+        SurprisalConfig c = ConfigLoader.load(null, List.of(
+                "model.transition.min-population-events=1000", "model.session.min-sessions=100",
+                "detectors.transition.threshold-bits=7"));
+        scorer = new BehaviourScorer(c.model().transition(), c.model().session(), c.detectors(), c.alerts().maxEvents());
+        List<Alert> alerts = new ArrayList<>();
+        // 2,000 ordinary visitors, one session each: sometimes a failed login first, then browsing.
+        for (int u = 0; u < 2000; u++) {
+            UserProfile p = new UserProfile();
+            String user = "normal" + u;
+            if (random.nextInt(20) == 0) {
+                scorer.onEvent(p, event(user, "login", true), alerts);
+            }
+            scorer.onEvent(p, event(user, "login", false), alerts);
+            for (int i = random.nextInt(6); i >= 0; i--) {
+                scorer.onEvent(p, event(user, "view_item", false), alerts);
+            }
+            if (random.nextBoolean()) {
+                scorer.onEvent(p, event(user, "buy_item", false), alerts);
+            }
+            scorer.onEvent(p, event(user, "logout", false), alerts);
+        }
+        assertThat(scorer.populationReady()).isTrue();
+        assertThat(alerts).as("ordinary sessions raise nothing").isEmpty();
+    }
+
+    @Test
+    void failedLoginThenBuyIsRareForThePopulationAndAlertsEvenForANewUser() {
+        UserProfile p = new UserProfile();
+        List<Alert> alerts = new ArrayList<>();
+        scorer.onEvent(p, event("mallory", "login", true), alerts);
+        Event buy = event("mallory", "buy_item", false);
+        scorer.onEvent(p, buy, alerts);
+        assertThat(alerts).extracting(a -> a.detector).contains(BehaviourScorer.TRANSITION);
+        Alert a = alerts.stream().filter(x -> x.detector.equals(BehaviourScorer.TRANSITION)).findFirst().orElseThrow();
+        assertThat(a.reasons.get(0).observed).isEqualTo("login:fail -> buy_item:success");
+        assertThat(a.score).isEqualTo(buy.bits).isGreaterThanOrEqualTo(a.threshold);
+        assertThat(a.events).containsExactly(buy);
+        assertThat(a.alertId).isNotBlank();
+    }
+
+    @Test
+    void aNewUserDoingOrdinaryThingsRaisesNothing() {
+        UserProfile p = new UserProfile();
+        List<Alert> alerts = new ArrayList<>();
+        for (String action : new String[] {"login", "view_item", "view_item", "buy_item", "logout"}) {
+            scorer.onEvent(p, event("newcomer", action, false), alerts);
+        }
+        assertThat(alerts).isEmpty();
+        assertThat(p.sessionOpen()).isFalse();
+        assertThat(p.events).isEqualTo(5);
+    }
+
+    @Test
+    void aWallOfFailedLoginsIsAnOutlierSession() {
+        UserProfile p = new UserProfile();
+        List<Alert> alerts = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            scorer.onEvent(p, event("attacker", "login", true), alerts);
+        }
+        scorer.onEvent(p, event("attacker", "end", false), alerts);
+        assertThat(alerts).extracting(a -> a.detector).contains(BehaviourScorer.SESSION);
+        Alert s = alerts.stream().filter(a -> a.detector.equals(BehaviourScorer.SESSION)).findFirst().orElseThrow();
+        assertThat(s.score).isGreaterThan(s.threshold);
+        assertThat(s.reasons).extracting(r -> r.feature).contains("session_total_bits", "session_excess_bits");
+        assertThat(s.events).isNotEmpty().hasSizeLessThanOrEqualTo(20);
+    }
+
+    @Test
+    void sameInstantEventsAreScoredAgainstTheSamePopulation() {
+        // Two users act at the same millisecond: their scores must not depend on who went first.
+        UserProfile a = new UserProfile();
+        UserProfile b = new UserProfile();
+        List<Alert> alerts = new ArrayList<>();
+        clock += 1000;
+        Event ea = at("a", "login", true, clock);
+        Event eb = at("b", "login", true, clock);
+        scorer.onEvent(a, ea, alerts);
+        scorer.onEvent(b, eb, alerts);
+        assertThat(ea.bits).isEqualTo(eb.bits);
+    }
+
+    private Event event(String user, String action, boolean fail) {
+        clock += 1000 + random.nextInt(5000);
+        return at(user, action, fail, clock);
+    }
+
+    private static Event at(String user, String action, boolean fail, long ts) {
+        Event e = new Event();
+        e.user = user;
+        e.action = action;
+        e.fail = fail;
+        e.ts = ts;
+        e.eventId = user + "-" + ts;
+        e.session = user + "-s";
+        return e;
+    }
+}
