@@ -84,7 +84,7 @@ public final class NetworkStats {
     }
 
     /** Convenience: judges {@code amountCents} against the given history amounts in cents. */
-    public static PurchaseJudgement judge(long amountCents, long... historyCents) {
+    public static PurchaseJudgement judgeAgainst(long amountCents, long... historyCents) {
         NetworkStats stats = new NetworkStats();
         for (long cents : historyCents) {
             stats.add(cents);
