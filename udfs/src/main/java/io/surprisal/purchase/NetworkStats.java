@@ -72,6 +72,13 @@ public final class NetworkStats {
         if (count < 2) {
             return PurchaseJudgement.notEnoughHistory(count);
         }
+        if (bigSum == null) {
+            try {
+                return judgeInLongs(amountCents);
+            } catch (ArithmeticException overflow) {
+                // fall through to the BigInteger computation below
+            }
+        }
         BigInteger n = BigInteger.valueOf(count);
         BigInteger s = bigSum != null ? bigSum : BigInteger.valueOf(sum);
         BigInteger q = bigSumOfSquares != null ? bigSumOfSquares : BigInteger.valueOf(sumOfSquares);
@@ -81,6 +88,33 @@ public final class NetworkStats {
         BigInteger meanCents = s.divide(n); // BigInteger division truncates toward zero
         BigInteger sdCents = scaledVariance.sqrt().divide(n);
         return new PurchaseJudgement(count, flagged, meanCents, sdCents);
+    }
+
+    /** The same computation as {@link #judge} in {@code long}s; throws ArithmeticException on overflow. */
+    private PurchaseJudgement judgeInLongs(long amountCents) {
+        long scaledVariance = Math.subtractExact(Math.multiplyExact(count, sumOfSquares), Math.multiplyExact(sum, sum));
+        long lead = Math.subtractExact(Math.multiplyExact(count, amountCents), sum);
+        boolean flagged = lead > 0 && Math.multiplyExact(lead, lead) > Math.multiplyExact(9, scaledVariance);
+        return new PurchaseJudgement(count, flagged, BigInteger.valueOf(sum / count),
+                BigInteger.valueOf(isqrt(scaledVariance) / count));
+    }
+
+    /** floor(sqrt(Long.MAX_VALUE)): the largest root whose square fits in a long. */
+    private static final long MAX_LONG_ROOT = 3_037_000_499L;
+
+    /** floor(sqrt(value)) for 0 <= value <= Long.MAX_VALUE, exact (the double estimate is corrected). */
+    static long isqrt(long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("square root of negative " + value);
+        }
+        long root = Math.min((long) Math.sqrt((double) value), MAX_LONG_ROOT); // clamp: squares stay in range
+        while (root * root > value) {
+            root--;
+        }
+        while (root < MAX_LONG_ROOT && (root + 1) * (root + 1) <= value) {
+            root++;
+        }
+        return root;
     }
 
     /** Convenience: judges {@code amountCents} against the given history amounts in cents. */

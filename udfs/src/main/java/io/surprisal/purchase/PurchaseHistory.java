@@ -18,7 +18,7 @@ final class PurchaseHistory {
 
     PurchaseHistory(int limit) {
         this.limit = limit;
-        int capacity = Math.min(limit, 4);
+        int capacity = Math.min(limit, 8);
         timestamps = new long[capacity];
         sequences = new long[capacity];
         amounts = new long[capacity];

@@ -48,6 +48,8 @@ public final class PurchaseNetwork {
     private int[] queue = new int[16];
     private int[] heapUsers = new int[16];
     private int[] heapCursors = new int[16];
+    private long[] heapTimestamps = new long[16]; // key of each heap entry's current purchase, cached
+    private long[] heapSequences = new long[16];  // so that sifting does not chase histories
     private final NetworkStats stats = new NetworkStats();
 
     /**
@@ -160,7 +162,10 @@ public final class PurchaseNetwork {
             PurchaseHistory history = histories[member];
             if (history != null && history.size() > 0) {
                 heapUsers[heapSize] = member;
-                heapCursors[heapSize] = history.size() - 1; // newest first
+                int newest = history.size() - 1;
+                heapCursors[heapSize] = newest;
+                heapTimestamps[heapSize] = history.timestamp(newest);
+                heapSequences[heapSize] = history.sequence(newest);
                 heapSize++;
             }
         }
@@ -174,10 +179,14 @@ public final class PurchaseNetwork {
             stats.add(top.amount(cursor));
             if (cursor > 0) {
                 heapCursors[0] = cursor - 1;
+                heapTimestamps[0] = top.timestamp(cursor - 1);
+                heapSequences[0] = top.sequence(cursor - 1);
             } else {
                 heapSize--;
                 heapUsers[0] = heapUsers[heapSize];
                 heapCursors[0] = heapCursors[heapSize];
+                heapTimestamps[0] = heapTimestamps[heapSize];
+                heapSequences[0] = heapSequences[heapSize];
             }
             if (heapSize > 1) {
                 siftDown(0, heapSize);
@@ -221,37 +230,31 @@ public final class PurchaseNetwork {
     private void siftDown(int index, int heapSize) {
         int user = heapUsers[index];
         int cursor = heapCursors[index];
-        PurchaseHistory history = histories[user];
-        long timestamp = history.timestamp(cursor);
-        long sequence = history.sequence(cursor);
+        long timestamp = heapTimestamps[index];
+        long sequence = heapSequences[index];
         while (true) {
             int child = 2 * index + 1;
             if (child >= heapSize) {
                 break;
             }
-            PurchaseHistory childHistory = histories[heapUsers[child]];
-            long childTimestamp = childHistory.timestamp(heapCursors[child]);
-            long childSequence = childHistory.sequence(heapCursors[child]);
             int right = child + 1;
-            if (right < heapSize) {
-                PurchaseHistory rightHistory = histories[heapUsers[right]];
-                long rightTimestamp = rightHistory.timestamp(heapCursors[right]);
-                long rightSequence = rightHistory.sequence(heapCursors[right]);
-                if (PurchaseHistory.isBefore(childTimestamp, childSequence, rightTimestamp, rightSequence)) {
-                    child = right;
-                    childTimestamp = rightTimestamp;
-                    childSequence = rightSequence;
-                }
+            if (right < heapSize && PurchaseHistory.isBefore(
+                    heapTimestamps[child], heapSequences[child], heapTimestamps[right], heapSequences[right])) {
+                child = right;
             }
-            if (!PurchaseHistory.isBefore(timestamp, sequence, childTimestamp, childSequence)) {
+            if (!PurchaseHistory.isBefore(timestamp, sequence, heapTimestamps[child], heapSequences[child])) {
                 break; // max-heap: the newest purchase on top
             }
             heapUsers[index] = heapUsers[child];
             heapCursors[index] = heapCursors[child];
+            heapTimestamps[index] = heapTimestamps[child];
+            heapSequences[index] = heapSequences[child];
             index = child;
         }
         heapUsers[index] = user;
         heapCursors[index] = cursor;
+        heapTimestamps[index] = timestamp;
+        heapSequences[index] = sequence;
     }
 
     private void record(int user, long timestamp, long amountCents) {
@@ -288,6 +291,8 @@ public final class PurchaseNetwork {
             queue = new int[capacity];
             heapUsers = new int[capacity];
             heapCursors = new int[capacity];
+            heapTimestamps = new long[capacity];
+            heapSequences = new long[capacity];
         }
         return id;
     }

@@ -110,6 +110,22 @@ class NetworkStatsTest {
     }
 
     @Test
+    void integerSquareRootIsExactAroundPerfectSquares() {
+        assertThat(NetworkStats.isqrt(0)).isZero();
+        assertThat(NetworkStats.isqrt(Long.MAX_VALUE)).isEqualTo(BigInteger.valueOf(Long.MAX_VALUE).sqrt().longValueExact());
+        assertThat(NetworkStats.isqrt(3_037_000_499L * 3_037_000_499L)).isEqualTo(3_037_000_499L);
+        assertThat(NetworkStats.isqrt(3_037_000_499L * 3_037_000_499L - 1)).isEqualTo(3_037_000_498L);
+        Random random = new Random(11);
+        for (int i = 0; i < 100_000; i++) {
+            long root = 1 + (long) (random.nextDouble() * 3_037_000_498L); // squares up to Long.MAX_VALUE
+            long square = root * root;
+            assertThat(NetworkStats.isqrt(square)).isEqualTo(root);
+            assertThat(NetworkStats.isqrt(square - 1)).isEqualTo(root - 1);
+            assertThat(NetworkStats.isqrt(square + 2 * root)).isEqualTo(root); // (root + 1)^2 - 1
+        }
+    }
+
+    @Test
     void statsAreReusableAfterReset() {
         NetworkStats stats = new NetworkStats();
         stats.add(CentsAmount.MAX_CENTS);
