@@ -25,8 +25,9 @@ public final class WriteSamples {
 
   /** One committed sample: file base name and the exact simulator config. */
   public record Sample(String name, SimulatorConfig config) {
+    /** Gzipped JSON lines: a population large enough to learn from, small enough to commit. */
     public String eventsFile() {
-      return name + ".jsonl";
+      return name + ".jsonl.gz";
     }
 
     public String labelsFile() {
@@ -36,11 +37,11 @@ public final class WriteSamples {
 
   /** 80 users x 2 days, seed 7; for MiniCluster tests (learn on day 0, score day 1). */
   public static final Sample TEST_SAMPLE = new Sample("test-sample",
-      new SimulatorConfig(80, 2, 7L, SimulatorConfig.DEFAULT_START, 1, 200));
+      new SimulatorConfig(1000, 2, 7L, SimulatorConfig.DEFAULT_START, 2, 300));
 
   /** 30 users x 2 days, seed 11; for the README quick start. */
   public static final Sample QUICKSTART = new Sample("quickstart",
-      new SimulatorConfig(30, 2, 11L, SimulatorConfig.DEFAULT_START, 1, 100));
+      new SimulatorConfig(400, 2, 7L, SimulatorConfig.DEFAULT_START, 2, 300));
 
   public static final List<Sample> SAMPLES = List.of(TEST_SAMPLE, QUICKSTART);
 
@@ -52,7 +53,7 @@ public final class WriteSamples {
     for (Sample sample : SAMPLES) {
       Simulator sim = new Simulator(sample.config());
       long events;
-      try (Writer w = writer(dir.resolve(sample.eventsFile()))) {
+      try (Writer w = gzipWriter(dir.resolve(sample.eventsFile()))) {
         events = sim.writeEvents(w);
       }
       try (Writer w = writer(dir.resolve(sample.labelsFile()))) {
@@ -60,6 +61,12 @@ public final class WriteSamples {
       }
       System.out.println(sample.name() + ": " + events + " events -> " + dir.resolve(sample.eventsFile()));
     }
+  }
+
+  /** Gzip with no timestamp in its header (Java writes 0), so the bytes depend on the content only. */
+  private static Writer gzipWriter(Path path) throws IOException {
+    return new BufferedWriter(new OutputStreamWriter(
+        new java.util.zip.GZIPOutputStream(Files.newOutputStream(path), 1 << 16), StandardCharsets.UTF_8));
   }
 
   private static Writer writer(Path path) throws IOException {

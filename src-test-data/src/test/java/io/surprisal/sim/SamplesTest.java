@@ -16,6 +16,11 @@ class SamplesTest {
   private static final Path SAMPLES = Path.of("samples");
 
   private static String read(String file) throws Exception {
+    if (file.endsWith(".gz")) {
+      try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(SAMPLES.resolve(file)))) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    }
     return Files.readString(SAMPLES.resolve(file), StandardCharsets.UTF_8);
   }
 
@@ -31,9 +36,9 @@ class SamplesTest {
 
   @Test
   void samplesAreSmallAndContainEveryKind() throws Exception {
-    long testSize = Files.size(SAMPLES.resolve("test-sample.jsonl"))
+    long testSize = Files.size(SAMPLES.resolve("test-sample.jsonl.gz"))
         + Files.size(SAMPLES.resolve("test-sample.labels.csv"));
-    long quickSize = Files.size(SAMPLES.resolve("quickstart.jsonl"))
+    long quickSize = Files.size(SAMPLES.resolve("quickstart.jsonl.gz"))
         + Files.size(SAMPLES.resolve("quickstart.labels.csv"));
     assertThat(testSize).isLessThanOrEqualTo(2_000_000);
     assertThat(quickSize).isLessThanOrEqualTo(1_000_000);

@@ -19,7 +19,8 @@ public final class TransitionSurprisal {
     }
 
     public static double bits(double probability) {
-        return -Math.log(probability) / LN2;
+        // + 0.0 turns -0.0 (certainty) into 0.0, which reads better in alerts.
+        return -Math.log(probability) / LN2 + 0.0;
     }
 
     public static double blendedBits(long userPair, long userFrom, double populationP, double priorStrength) {

@@ -1,0 +1,178 @@
+package io.surprisal.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.config.ConfigLoader;
+import io.surprisal.config.SurprisalConfig;
+import io.surprisal.event.DeadLetter;
+import io.surprisal.event.Event;
+import io.surprisal.model.UserProfile;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The keyed operator in a test harness: ordering, timers fired by watermarks, lateness, state cleanup, TTL. */
+class UserBehaviourFunctionTest {
+    private static final long GAP = Duration.ofMinutes(30).toMillis();
+
+    private final SurprisalConfig config = ConfigLoader.load(null, List.of(
+            "state.ttl=1d", "model.transition.min-population-events=300", "model.session.min-sessions=1",
+            "model.session.min-bits=1", "model.session.min-excess-bits=1", "detectors.transition.threshold-bits=5"));
+    private KeyedProcessOperator<String, Event, Event> operator;
+    private KeyedOneInputStreamOperatorTestHarness<String, Event, Event> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        operator = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, e -> e.user, Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void eventsWaitForTheWatermarkAndComeOutInEventTimeOrder() throws Exception {
+        send("u", "view_item", 3000);
+        send("u", "login", 1000);
+        send("u", "view_item", 2000);
+        assertThat(harness.extractOutputValues()).as("nothing before the watermark").isEmpty();
+        assertThat(harness.numEventTimeTimers()).isEqualTo(3);
+
+        harness.processWatermark(new Watermark(5000));
+        assertThat(harness.extractOutputValues()).extracting(e -> e.ts).containsExactly(1000L, 2000L, 3000L);
+        // An empty population finds the first step certain (0 bits); what follows is scored.
+        assertThat(harness.extractOutputValues()).allSatisfy(e -> assertThat(e.bits).isNotNegative());
+        assertThat(harness.extractOutputValues().get(2).bits).isPositive();
+        // The pending buffer is empty; one timer is left: the open session's inactivity timer.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        assertThat(profile("u").sessionOpen()).isTrue();
+    }
+
+    @Test
+    void theInactivityTimerClosesTheSessionAndLeavesNoTimer() throws Exception {
+        send("u", "login", 1000);
+        send("u", "view_item", 2000);
+        harness.processWatermark(new Watermark(2000 + GAP - 1));
+        assertThat(profile("u").sessionOpen()).isTrue();
+        harness.processWatermark(new Watermark(2000 + GAP));
+        UserProfile p = profile("u");
+        assertThat(p.sessionOpen()).isFalse();
+        assertThat(p.events).isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void logoutEndsTheSessionAndEverythingButTheLearnedProfileIsCleared() throws Exception {
+        send("u", "login", 1000);
+        send("u", "logout", 2000);
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(harness.numEventTimeTimers()).isZero();
+        // One keyed entry left: the profile (learned counts); the pending-events map is empty.
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        UserProfile p = profile("u");
+        assertThat(p.sessionOpen()).isFalse();
+        assertThat(p.topEvents).isEmpty();
+        assertThat(p.transitions).hasSize(2);
+    }
+
+    @Test
+    void anEventBehindTheWatermarkIsALateDeadLetter() throws Exception {
+        send("u", "login", 10_000);
+        harness.processWatermark(new Watermark(20_000));
+        send("u", "buy_item", 15_000);
+        List<DeadLetter> dead = harness.getSideOutput(Descriptors.DEAD_LETTERS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).reason).isEqualTo("late");
+        assertThat(dead.get(0).error).contains("behind the watermark");
+        assertThat(dead.get(0).raw).contains("\"action\":\"buy_item\"");
+        assertThat(harness.extractOutputValues()).hasSize(1);
+    }
+
+    @Test
+    void anEventWaitingAtExactlyLastEventPlusGapIsNotOrphanedWhenTheSessionTimerMoves() throws Exception {
+        // Event time can run far ahead of the watermark: the third event sits at exactly the first
+        // event + gap, where the first inactivity timer is; moving that timer must not lose it.
+        send("bot", "view_item", 0);
+        send("bot", "view_item", 1000);
+        send("bot", "view_item", GAP);
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(harness.extractOutputValues()).extracting(e -> e.ts).containsExactly(0L, 1000L, GAP);
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void usersWhoStopComingAreForgottenAfterTheTtl() throws Exception {
+        harness.setStateTtlProcessingTime(0);
+        send("u", "login", 1000);
+        send("u", "logout", 2000);
+        harness.processWatermark(new Watermark(3000));
+        assertThat(profile("u").events).isEqualTo(2);
+        harness.setStateTtlProcessingTime(Duration.ofDays(1).toMillis() + 1);
+        assertThat(profileOrNull("u")).isNull();
+    }
+
+    @Test
+    void alertsLeaveThroughTheirSideOutput() throws Exception {
+        // Teach a small population: logins succeed, and one in ten fails first, then succeeds.
+        // Then a failed login followed by a buy: log2((20 + 0.5 * 6) / 0.5) = 5.5 bits.
+        long t = 0;
+        for (int i = 0; i < 200; i++) {
+            if (i % 10 == 0) {
+                send("user" + i, "login", t += 10, true);
+            }
+            send("user" + i, "login", t += 10);
+            send("user" + i, "view_item", t += 10);
+            send("user" + i, "logout", t += 10);
+        }
+        send("mallory", "login", t += 10, true);
+        send("mallory", "buy_item", t += 10);
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        List<Alert> alerts = harness.getSideOutput(Descriptors.ALERTS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+        assertThat(alerts).filteredOn(a -> a.user.equals("mallory") && a.detector.equals("transition"))
+                .extracting(a -> a.reasons.get(0).observed).contains("login:fail -> buy_item:success");
+        assertThat(alerts).filteredOn(a -> !a.user.equals("mallory") && a.detector.equals("transition")).isEmpty();
+    }
+
+    private void send(String user, String action, long ts) throws Exception {
+        send(user, action, ts, false);
+    }
+
+    private void send(String user, String action, long ts, boolean fail) throws Exception {
+        Event e = new Event();
+        e.user = user;
+        e.action = action;
+        e.fail = fail;
+        e.ts = ts;
+        e.eventId = user + "@" + ts;
+        e.session = user + "-s1";
+        harness.processElement(e, ts);
+    }
+
+    private UserProfile profile(String user) throws Exception {
+        UserProfile p = profileOrNull(user);
+        assertThat(p).as("profile of " + user).isNotNull();
+        return p;
+    }
+
+    private UserProfile profileOrNull(String user) throws Exception {
+        operator.setCurrentKey(user);
+        ValueState<UserProfile> state = operator.getKeyedStateBackend().getPartitionedState(
+                VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, Descriptors.userProfile(config.state().ttl()));
+        return state.value();
+    }
+}
