@@ -1,0 +1,22 @@
+# Shared by bin/surprisal and bin/flink: paths, the jar build on first use, JVM flags.
+JAR="$ROOT/job/target/surprisal-job.jar"
+LIB="$ROOT/job/target/lib"
+
+build_if_missing() {
+  if [[ ! -f "$JAR" || ! -d "$LIB" ]]; then
+    echo "surprisal: building the job jar (first use; takes a minute)..." >&2
+    (cd "$ROOT" && ./mvnw -q -B -DskipTests package) >&2
+  fi
+}
+
+# The --add-opens list Flink's own scripts pass on Java 17.
+JVM_OPENS=(
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED
+  --add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.management/sun.management=ALL-UNNAMED
+  --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED
+)
