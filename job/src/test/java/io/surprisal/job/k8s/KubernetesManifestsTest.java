@@ -1,0 +1,106 @@
+package io.surprisal.job.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.surprisal.config.ConfigLoader;
+import io.surprisal.config.SurprisalConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The Kubernetes manifests in k8s/: valid against the operator's CRD, carrying a job configuration that parses. */
+class KubernetesManifestsTest {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Path K8S = Path.of("../k8s");
+
+    private static JsonNode crdSchema() throws Exception {
+        JsonNode crd = YAML.readTree(Files.readString(K8S.resolve("crds/flinkdeployments.flink.apache.org-v1.yml")));
+        for (JsonNode v : crd.path("spec").path("versions")) {
+            if (v.path("name").asText().equals("v1beta1")) {
+                return v.path("schema").path("openAPIV3Schema");
+            }
+        }
+        throw new AssertionError("the CRD has no v1beta1");
+    }
+
+    private static JsonNode deployment() throws Exception {
+        return YAML.readTree(Files.readString(K8S.resolve("flinkdeployment.yaml")));
+    }
+
+    @Test
+    void theFlinkDeploymentIsValidAgainstTheOperatorsCrd() throws Exception {
+        JsonNode d = deployment();
+        assertThat(d.path("apiVersion").asText()).isEqualTo("flink.apache.org/v1beta1");
+        assertThat(d.path("kind").asText()).isEqualTo("FlinkDeployment");
+        List<String> errors = StructuralSchema.validate(d, crdSchema());
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void theValidatorCatchesWhatStrictValidationWould() throws Exception {
+        JsonNode bad = YAML.readTree("""
+                apiVersion: flink.apache.org/v1beta1
+                kind: FlinkDeployment
+                metadata: {name: x}
+                spec:
+                  flinkVersion: v9_9
+                  jobManager: {resource: {memory: 2048m, cpu: "one"}}
+                  job: {jarURI: local:///x.jar, upgradeMode: sometimes, parallelizm: 2}
+                """);
+        List<String> errors = StructuralSchema.validate(bad, crdSchema());
+        assertThat(errors).anyMatch(e -> e.contains(".spec.flinkVersion") && e.contains("v9_9"));
+        assertThat(errors).anyMatch(e -> e.contains(".spec.jobManager.resource.cpu: must be a number"));
+        assertThat(errors).anyMatch(e -> e.contains(".spec.job.upgradeMode"));
+        assertThat(errors).anyMatch(e -> e.contains(".spec.job.parallelizm: unknown field"));
+    }
+
+    @Test
+    void theDeploymentIsWhatTheIssueAsksFor() throws Exception {
+        JsonNode spec = deployment().path("spec");
+        assertThat(spec.path("job").path("jarURI").asText()).isEqualTo("local:///opt/flink/usrlib/surprisal-job.jar");
+        assertThat(spec.path("job").path("entryClass").asText()).isEqualTo("io.surprisal.job.SurprisalJob");
+        assertThat(spec.path("job").path("upgradeMode").asText()).isEqualTo("savepoint");
+        assertThat(spec.path("flinkVersion").asText()).isEqualTo("v2_2");
+        JsonNode conf = spec.path("flinkConfiguration");
+        assertThat(conf.path("high-availability.type").asText()).isEqualTo("kubernetes");
+        assertThat(conf.path("state.backend.type").asText()).isEqualTo("rocksdb");
+        assertThat(conf.path("state.backend.incremental").asText()).isEqualTo("true");
+        assertThat(conf.path("state.checkpoints.dir").asText()).startsWith("s3://");
+        // Credentials only from Secrets, never inline.
+        String text = Files.readString(K8S.resolve("flinkdeployment.yaml"));
+        assertThat(text).contains("secretKeyRef").doesNotContainPattern("(?i)password:\\s*\\S");
+        assertThat(Files.readString(K8S.resolve("Dockerfile"))).contains("FROM flink:2.2").contains("/opt/flink/usrlib/surprisal-job.jar");
+    }
+
+    @Test
+    void theJobConfigurationItCarriesParses() throws Exception {
+        JsonNode cm = YAML.readTree(Files.readString(K8S.resolve("configmap.yaml")));
+        String yaml = cm.path("data").path("surprisal.yaml").asText();
+        SurprisalConfig c = ConfigLoader.fromYaml(yaml);
+        assertThat(c.source().type()).isEqualTo(SurprisalConfig.SourceType.KAFKA);
+        assertThat(c.sinks().type()).isEqualTo(SurprisalConfig.SinkType.KAFKA);
+        assertThat(c.state().checkpointDir()).startsWith("s3://");
+        // The deployment passes that file with --config, at the path the ConfigMap is mounted on.
+        List<String> args = new ArrayList<>();
+        deployment().path("spec").path("job").path("args").forEach(a -> args.add(a.asText()));
+        assertThat(args).containsExactly("--config", "/opt/flink/surprisal/surprisal.yaml");
+    }
+
+    @Test
+    void theKafkaTopicsAreStrimziResources() throws Exception {
+        var parser = YAML.getFactory().createParser(Files.readString(K8S.resolve("kafka-topics.yaml")));
+        List<String> topics = new ArrayList<>();
+        for (JsonNode t : YAML.readValues(parser, JsonNode.class).readAll()) {
+            assertThat(t.path("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1beta2");
+            assertThat(t.path("kind").asText()).isEqualTo("KafkaTopic");
+            topics.add(t.path("spec").path("topicName").asText());
+        }
+        SurprisalConfig c = ConfigLoader.fromYaml(YAML.readTree(Files.readString(K8S.resolve("configmap.yaml"))).path("data").path("surprisal.yaml").asText());
+        assertThat(topics).contains(c.source().kafka().topic(), c.sinks().kafka().alertsTopic(), c.sinks().kafka().deadLettersTopic());
+    }
+}
