@@ -1,6 +1,5 @@
 package io.surprisal.job;
 
-import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertJson;
 import io.surprisal.config.ConfigException;
 import io.surprisal.config.SurprisalConfig;
@@ -8,9 +7,7 @@ import io.surprisal.event.DeadLetter;
 import io.surprisal.event.SourceLine;
 import io.surprisal.flink.JsonLinesFormat;
 import io.surprisal.flink.KafkaLineDeserializer;
-import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -110,13 +107,5 @@ public final class Connectors {
                 .setTransactionalIdPrefix(txPrefix)
                 .setProperty("transaction.timeout.ms", String.valueOf(k.transactionTimeout().toMillis()))
                 .build();
-    }
-
-    /** UTF-8 bytes of a string. */
-    static final class Utf8 implements SerializationSchema<String> {
-        @Override
-        public byte[] serialize(String s) {
-            return s.getBytes(StandardCharsets.UTF_8);
-        }
     }
 }

@@ -1,6 +1,5 @@
 package io.surprisal.flink;
 
-import io.surprisal.alert.AlertJson;
 import io.surprisal.event.DeadLetter;
 import io.surprisal.event.DeadLetterReason;
 import io.surprisal.event.Event;
@@ -75,10 +74,5 @@ public class ParseEventsFunction extends ProcessFunction<SourceLine, Event> {
         maxTs = Math.max(maxTs, e.ts);
         eventsIn.inc();
         out.collect(e);
-    }
-
-    /** For tests and logs: the JSON of an event. */
-    static String describe(Event e) {
-        return AlertJson.toJson(e);
     }
 }

@@ -283,9 +283,4 @@ public final class BehaviourScorer {
     private static double log2(double x) {
         return Math.log(x) / Math.log(2);
     }
-
-    /** Convenience for callers that collect alerts per call. */
-    public static List<Alert> newAlertList() {
-        return new ArrayList<>(2);
-    }
 }
