@@ -50,6 +50,8 @@ public final class Connectors {
                 .setStartingOffsets(startingOffsets(k.startingOffsets()))
                 .setDeserializer(new KafkaLineDeserializer(maxLineBytes))
                 .setProperty("commit.offsets.on.checkpoint", "true")
+                // New partitions (and a topic created after the job started) are picked up within 10 s.
+                .setProperty("partition.discovery.interval.ms", "10000")
                 .build();
     }
 

@@ -1,0 +1,120 @@
+# bin/surprisal demo: a local Kafka broker (KRaft), a GreenMail SMTP server, the job on a standalone
+# Flink cluster (web UI http://127.0.0.1:8081) and the simulator streaming events with attacks into
+# Kafka; prints alerts and mails as they come. Everything binds to 127.0.0.1; Ctrl-C stops it all.
+DEMO_DIR="${SURPRISAL_DEMO_DIR:-/tmp/surprisal/demo}"
+DEMO_LIB="$ROOT/job/target/demo"
+GREENMAIL_JAR="$DEMO_LIB/greenmail-standalone-2.1.13.jar"
+
+demo_fetch() {
+  if [[ ! -d "$DEMO_LIB/kafka-lib" || ! -f "$GREENMAIL_JAR" ]]; then
+    echo "demo: fetching the Kafka broker and GreenMail jars (first use)..."
+    (cd "$ROOT" && ./mvnw -q -B -f bin/demo/pom.xml dependency:copy-dependencies -DoutputDirectory="$DEMO_LIB/kafka-lib" \
+      && ./mvnw -q -B -f bin/demo/pom.xml dependency:copy -Dartifact=com.icegreen:greenmail-standalone:2.1.13 -DoutputDirectory="$DEMO_LIB")
+  fi
+}
+
+wait_for() { # description, seconds, command...
+  local what="$1" secs="$2"; shift 2
+  for _ in $(seq 1 "$secs"); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 1
+  done
+  echo "demo: $what did not come up within $secs s (logs in $DEMO_DIR)" >&2
+  return 1
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+demo_cleanup() {
+  trap - INT TERM EXIT
+  echo
+  echo "demo: stopping..."
+  if [[ -f "$DEMO_DIR/job.id" ]]; then
+    "$ROOT/bin/flink" cancel "$(cat "$DEMO_DIR/job.id")" >/dev/null 2>&1 || true
+  fi
+  for name in watch generator; do
+    [[ -f "$DEMO_DIR/$name.pid" ]] && kill "$(cat "$DEMO_DIR/$name.pid")" 2>/dev/null || true
+  done
+  source "$ROOT/bin/lib/cluster.sh"
+  cluster_stop >/dev/null 2>&1 || true
+  for name in greenmail kafka; do
+    [[ -f "$DEMO_DIR/$name.pid" ]] && kill "$(cat "$DEMO_DIR/$name.pid")" 2>/dev/null || true
+  done
+  for name in watch generator greenmail kafka; do
+    if [[ -f "$DEMO_DIR/$name.pid" ]]; then
+      local pid; pid="$(cat "$DEMO_DIR/$name.pid")"
+      for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      kill -9 "$pid" 2>/dev/null || true
+      rm -f "$DEMO_DIR/$name.pid"
+    fi
+  done
+  echo "demo: stopped; no process left running"
+}
+
+demo_run() {
+  build_if_missing
+  demo_fetch
+  rm -rf "$DEMO_DIR"
+  mkdir -p "$DEMO_DIR/kafka-data"
+  trap demo_cleanup INT TERM EXIT
+
+  # A Kafka broker in KRaft mode (broker and controller in one process).
+  cat > "$DEMO_DIR/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:9093
+listeners=PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093
+advertised.listeners=PLAINTEXT://127.0.0.1:9092
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$DEMO_DIR/kafka-data
+num.partitions=2
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+PROPS
+  cat > "$DEMO_DIR/log4j2.properties" <<'PROPS'
+rootLogger.level = WARN
+rootLogger.appenderRef.f.ref = F
+appender.f.type = File
+appender.f.name = F
+appender.f.fileName = ${sys:demo.log.file}
+appender.f.layout.type = PatternLayout
+appender.f.layout.pattern = %d %-5p %c{1} - %m%n
+PROPS
+  local kcp="$DEMO_LIB/kafka-lib/*" cluster_id
+  cluster_id="$(java -cp "$kcp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)"
+  java -cp "$kcp" -Dlog4j2.configurationFile="$DEMO_DIR/log4j2.properties" -Ddemo.log.file="$DEMO_DIR/kafka.log" \
+    kafka.tools.StorageTool format -t "$cluster_id" -c "$DEMO_DIR/server.properties" > "$DEMO_DIR/kafka-format.out" 2>&1
+  java -Xmx512m -cp "$kcp" -Dlog4j2.configurationFile="$DEMO_DIR/log4j2.properties" -Ddemo.log.file="$DEMO_DIR/kafka.log" \
+    kafka.Kafka "$DEMO_DIR/server.properties" > "$DEMO_DIR/kafka.out" 2>&1 &
+  echo $! > "$DEMO_DIR/kafka.pid"
+
+  # A GreenMail SMTP server (and its API, which the watcher reads mails from).
+  java -Xmx256m -Dgreenmail.setup.test.smtp -Dgreenmail.hostname=127.0.0.1 -Dgreenmail.auth.disabled \
+    -Dgreenmail.api.hostname=127.0.0.1 -Dgreenmail.api.port=8083 -jar "$GREENMAIL_JAR" > "$DEMO_DIR/greenmail.out" 2>&1 &
+  echo $! > "$DEMO_DIR/greenmail.pid"
+
+  source "$ROOT/bin/lib/cluster.sh"
+  cluster_start
+  wait_for "Kafka (127.0.0.1:9092)" 120 port_open 9092
+  wait_for "GreenMail (127.0.0.1:3025)" 60 port_open 3025
+  echo "demo: Kafka on 127.0.0.1:9092, SMTP on 127.0.0.1:3025 (mails: http://127.0.0.1:8083/api/user)"
+
+  # The simulator streams 400 users (with bots, spammers, fraudsters, attackers, takeovers) in real time.
+  "$ROOT/bin/surprisal" generate --users 400 --days 2 --seed 7 --kafka 127.0.0.1:9092 --topic surprisal-events \
+    --rate "${SURPRISAL_DEMO_RATE:-250}" > "$DEMO_DIR/generator.out" 2>&1 &
+  echo $! > "$DEMO_DIR/generator.pid"
+
+  "$ROOT/bin/flink" run -d "$JAR" --config "$ROOT/conf/demo.yaml" > "$DEMO_DIR/submit.out" 2>&1
+  sed -n 's/.*JobID \([0-9a-f]\{32\}\).*/\1/p' "$DEMO_DIR/submit.out" | head -1 > "$DEMO_DIR/job.id"
+  if [[ ! -s "$DEMO_DIR/job.id" ]]; then
+    echo "demo: the job was not submitted:"; cat "$DEMO_DIR/submit.out"; return 1
+  fi
+  echo "demo: job $(cat "$DEMO_DIR/job.id") running; web UI http://127.0.0.1:8081 ; alerts and mails follow (Ctrl-C stops everything)"
+
+  "$ROOT/bin/surprisal" watch --kafka 127.0.0.1:9092 --topic surprisal-alerts --greenmail-api http://127.0.0.1:8083 &
+  echo $! > "$DEMO_DIR/watch.pid"
+  wait "$(cat "$DEMO_DIR/watch.pid")"
+}
