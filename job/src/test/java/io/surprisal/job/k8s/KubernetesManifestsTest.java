@@ -70,7 +70,7 @@ class KubernetesManifestsTest {
         assertThat(conf.path("high-availability.type").asText()).isEqualTo("kubernetes");
         assertThat(conf.path("state.backend.type").asText()).isEqualTo("rocksdb");
         assertThat(conf.path("state.backend.incremental").asText()).isEqualTo("true");
-        assertThat(conf.path("state.checkpoints.dir").asText()).startsWith("s3://");
+        assertThat(conf.path("execution.checkpointing.dir").asText()).startsWith("s3://");
         // Credentials only from Secrets, never inline.
         String text = Files.readString(K8S.resolve("flinkdeployment.yaml"));
         assertThat(text).contains("secretKeyRef").doesNotContainPattern("(?i)password:\\s*\\S");
