@@ -8,6 +8,7 @@ import io.surprisal.event.SourceLine;
 import io.surprisal.flink.Descriptors;
 import io.surprisal.flink.EventTimestamps;
 import io.surprisal.flink.ParseEventsFunction;
+import io.surprisal.flink.PurchaseNetworkFunction;
 import io.surprisal.flink.UserBehaviourFunction;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -53,6 +54,20 @@ public final class SurprisalPipeline {
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(Descriptors.DEAD_LETTERS)
                 .union(scored.getSideOutput(Descriptors.DEAD_LETTERS));
         DataStream<Alert> alerts = scored.getSideOutput(Descriptors.ALERTS);
+
+        if (config.detectors().purchaseNetwork().enabled()) {
+            // The friendship graph is global: one key, one subtask (README, "How purchase-network scales").
+            DataStream<Alert> purchaseAlerts = timed
+                    .filter(PurchaseNetworkFunction::isRouted)
+                    .name("purchases and friendships")
+                    .uid("purchase-network-events")
+                    .keyBy(new PurchaseNetworkFunction.OneKey())
+                    .process(new PurchaseNetworkFunction(config))
+                    .setParallelism(1)
+                    .name("purchase network")
+                    .uid("purchase-network");
+            alerts = alerts.union(purchaseAlerts);
+        }
         return new Streams(scored, alerts, deadLetters);
     }
 }

@@ -22,6 +22,10 @@ final class ConfigValidator {
         require(s.excessFactor() > 0, "model.session.excess-factor must be > 0");
         require(s.totalFactor() > 0, "model.session.total-factor must be > 0");
         require(s.topEvents() >= 1, "model.session.top-events must be >= 1");
+        var p = c.detectors().purchaseNetwork();
+        require(p.degrees() >= 1 && p.degrees() <= 6, "detectors.purchase-network.degrees must be in 1..6");
+        require(p.trackedPurchases() >= 2 && p.trackedPurchases() <= 10000,
+                "detectors.purchase-network.tracked-purchases must be in 2..10000");
         require(c.alerts().maxEvents() >= 1 && c.alerts().maxEvents() <= 20, "alerts.max-events must be in 1..20");
         if (c.source().type() == SurprisalConfig.SourceType.FILE) {
             require(c.source().file().path() != null && !c.source().file().path().isBlank(),

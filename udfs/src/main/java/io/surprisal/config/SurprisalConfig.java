@@ -87,7 +87,10 @@ public record SurprisalConfig(
             implements Serializable {}
 
     /** Which detectors run, and their thresholds. */
-    public record DetectorsConfig(TransitionDetectorConfig transition, SessionDetectorConfig session)
+    public record DetectorsConfig(
+            TransitionDetectorConfig transition,
+            SessionDetectorConfig session,
+            PurchaseNetworkDetectorConfig purchaseNetwork)
             implements Serializable {}
 
     /** Detector {@code transition}: one surprising step. */
@@ -96,6 +99,13 @@ public record SurprisalConfig(
 
     /** Detector {@code session}: a surprising session as a whole. */
     public record SessionDetectorConfig(boolean enabled) implements Serializable {}
+
+    /**
+     * Detector {@code purchase-network}: a purchase more than 3 sd above the mean of the last
+     * {@code trackedPurchases} (T) purchases made within {@code degrees} (D) friendship hops.
+     */
+    public record PurchaseNetworkDetectorConfig(boolean enabled, int degrees, int trackedPurchases)
+            implements Serializable {}
 
     /** What alerts carry. */
     public record AlertsConfig(int maxEvents) implements Serializable {}

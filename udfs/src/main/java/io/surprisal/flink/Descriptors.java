@@ -11,6 +11,7 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -44,6 +45,40 @@ public final class Descriptors {
     public static MapStateDescriptor<Long, List<Event>> pendingEvents(Duration ttl) {
         MapStateDescriptor<Long, List<Event>> d = new MapStateDescriptor<>(
                 "pending-events", Types.LONG, new TypeHint<List<Event>>() {}.getTypeInfo());
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
+
+    /**
+     * Purchase network (one key): each user's friends. No TTL: a friendship lasts until it is
+     * unfriended, however long ago it was made.
+     */
+    public static MapStateDescriptor<String, String[]> purchaseFriends() {
+        return new MapStateDescriptor<>("purchase-friends", Types.STRING, BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO);
+    }
+
+    /**
+     * Purchase network (one key): each user's last T purchases as packed (timestamp, sequence,
+     * cents) triples. TTL: a user who has bought nothing for that long drops out of the statistics.
+     */
+    public static MapStateDescriptor<String, long[]> purchaseHistories(Duration ttl) {
+        MapStateDescriptor<String, long[]> d = new MapStateDescriptor<>(
+                "purchase-histories", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
+
+    /** Purchase network (one key): the sequence that orders purchases of equal timestamps. */
+    public static final ValueStateDescriptor<Long> PURCHASE_SEQUENCE = new ValueStateDescriptor<>("purchase-sequence", Types.LONG);
+
+    /**
+     * Purchase network (one key): purchase and friendship events waiting for the watermark, by event
+     * time, in arrival order. Emptied as the watermark passes; the TTL only guards against a source
+     * that stops sending watermarks.
+     */
+    public static MapStateDescriptor<Long, List<Event>> purchasePendingEvents(Duration ttl) {
+        MapStateDescriptor<Long, List<Event>> d = new MapStateDescriptor<>(
+                "purchase-pending-events", Types.LONG, new TypeHint<List<Event>>() {}.getTypeInfo());
         d.enableTimeToLive(ttl(ttl));
         return d;
     }

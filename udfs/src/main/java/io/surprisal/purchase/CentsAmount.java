@@ -80,6 +80,24 @@ public final class CentsAmount {
         return whole * 100 + fraction;
     }
 
+    /**
+     * Cents of a JSON number already read as a {@code double} (the input contract's {@code amount}).
+     * The double's shortest decimal form is used ({@code 1601.83} is 160183 cents exactly); a
+     * fraction of a cent is rounded half-even.
+     *
+     * @throws IllegalArgumentException when the amount is negative, not finite or above {@link #MAX_CENTS}
+     */
+    public static long fromAmount(double amount) {
+        if (!Double.isFinite(amount) || amount < 0) {
+            throw new IllegalArgumentException("amount " + amount + " is not a non-negative finite number");
+        }
+        BigDecimal cents = BigDecimal.valueOf(amount).setScale(2, RoundingMode.HALF_EVEN).movePointRight(2);
+        if (cents.compareTo(BigDecimal.valueOf(MAX_CENTS)) > 0) {
+            throw new IllegalArgumentException("amount " + amount + " is too large (max " + formatCents(MAX_CENTS) + ")");
+        }
+        return cents.longValueExact();
+    }
+
     /** Formats cents as {@code d.dd}, e.g. 2910 -> {@code "29.10"}, -5 -> {@code "-0.05"}. */
     public static String formatCents(long cents) {
         return formatCents(BigInteger.valueOf(cents));

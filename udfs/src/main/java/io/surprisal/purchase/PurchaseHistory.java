@@ -17,8 +17,11 @@ final class PurchaseHistory {
     private int size;
 
     PurchaseHistory(int limit) {
+        this(limit, Math.min(limit, 8));
+    }
+
+    private PurchaseHistory(int limit, int capacity) {
         this.limit = limit;
-        int capacity = Math.min(limit, 8);
         timestamps = new long[capacity];
         sequences = new long[capacity];
         amounts = new long[capacity];
@@ -72,6 +75,39 @@ final class PurchaseHistory {
         sequences[target] = sequence;
         amounts[target] = amountCents;
         size++;
+    }
+
+    /**
+     * The history as packed {@code (timestamp, sequence, cents)} triples, oldest first: the form
+     * kept in Flink state by {@link StoredPurchaseNetwork}.
+     */
+    long[] toPacked() {
+        long[] packed = new long[size * 3];
+        for (int i = 0; i < size; i++) {
+            int from = physical(i);
+            packed[3 * i] = timestamps[from];
+            packed[3 * i + 1] = sequences[from];
+            packed[3 * i + 2] = amounts[from];
+        }
+        return packed;
+    }
+
+    /**
+     * A history from {@link #toPacked()} triples (ordered oldest first), keeping the newest
+     * {@code limit} of them (fewer than were stored when T was lowered since).
+     */
+    static PurchaseHistory fromPacked(long[] packed, int limit) {
+        int stored = packed.length / 3;
+        int keep = Math.min(stored, limit);
+        PurchaseHistory history = new PurchaseHistory(limit, Math.max(keep, 1));
+        for (int i = stored - keep; i < stored; i++) {
+            int j = i - (stored - keep);
+            history.timestamps[j] = packed[3 * i];
+            history.sequences[j] = packed[3 * i + 1];
+            history.amounts[j] = packed[3 * i + 2];
+        }
+        history.size = keep;
+        return history;
     }
 
     static boolean isBefore(long timestamp, long sequence, long otherTimestamp, long otherSequence) {

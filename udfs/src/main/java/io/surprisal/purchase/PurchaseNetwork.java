@@ -20,7 +20,9 @@ import java.util.Map;
  *
  * <p>Data layout: user ids are interned to dense ints; each user has an {@link IntHashSet} of
  * friends and a {@link PurchaseHistory} of its own {@code T} latest purchases (enough, since the
- * network's {@code T} latest are among the union of its members' {@code T} latest).
+ * network's {@code T} latest are among the union of its members' {@code T} latest). The judging
+ * (merge and statistics) is {@link NewestFirstMerge} and {@link NetworkStats}, shared with the
+ * streaming job's {@link StoredPurchaseNetwork}.
  *
  * <p>Cost of judging one purchase: a breadth-first search to depth {@code D} over the buyer's
  * network, then a k-way merge (a binary max-heap heapified in linear time) of the members'
@@ -46,10 +48,7 @@ public final class PurchaseNetwork {
     private int[] visitedEpoch = new int[16];
     private int epoch;
     private int[] queue = new int[16];
-    private int[] heapUsers = new int[16];
-    private int[] heapCursors = new int[16];
-    private long[] heapTimestamps = new long[16]; // key of each heap entry's current purchase, cached
-    private long[] heapSequences = new long[16];  // so that sifting does not chase histories
+    private final NewestFirstMerge merge = new NewestFirstMerge();
     private final NetworkStats stats = new NetworkStats();
 
     /**
@@ -156,42 +155,10 @@ public final class PurchaseNetwork {
 
     private PurchaseJudgement judge(int buyer, long amountCents) {
         int members = collectNetwork(buyer);
-        int heapSize = 0;
         for (int i = 1; i <= members; i++) {
-            int member = queue[i];
-            PurchaseHistory history = histories[member];
-            if (history != null && history.size() > 0) {
-                heapUsers[heapSize] = member;
-                int newest = history.size() - 1;
-                heapCursors[heapSize] = newest;
-                heapTimestamps[heapSize] = history.timestamp(newest);
-                heapSequences[heapSize] = history.sequence(newest);
-                heapSize++;
-            }
+            merge.add(histories[queue[i]]);
         }
-        for (int i = heapSize / 2 - 1; i >= 0; i--) {
-            siftDown(i, heapSize);
-        }
-        stats.reset();
-        while (heapSize > 0 && stats.count() < trackedPurchases) {
-            PurchaseHistory top = histories[heapUsers[0]];
-            int cursor = heapCursors[0];
-            stats.add(top.amount(cursor));
-            if (cursor > 0) {
-                heapCursors[0] = cursor - 1;
-                heapTimestamps[0] = top.timestamp(cursor - 1);
-                heapSequences[0] = top.sequence(cursor - 1);
-            } else {
-                heapSize--;
-                heapUsers[0] = heapUsers[heapSize];
-                heapCursors[0] = heapCursors[heapSize];
-                heapTimestamps[0] = heapTimestamps[heapSize];
-                heapSequences[0] = heapSequences[heapSize];
-            }
-            if (heapSize > 1) {
-                siftDown(0, heapSize);
-            }
-        }
+        merge.takeNewest(trackedPurchases, stats);
         return stats.judge(amountCents);
     }
 
@@ -227,36 +194,6 @@ public final class PurchaseNetwork {
         return tail - 1;
     }
 
-    private void siftDown(int index, int heapSize) {
-        int user = heapUsers[index];
-        int cursor = heapCursors[index];
-        long timestamp = heapTimestamps[index];
-        long sequence = heapSequences[index];
-        while (true) {
-            int child = 2 * index + 1;
-            if (child >= heapSize) {
-                break;
-            }
-            int right = child + 1;
-            if (right < heapSize && PurchaseHistory.isBefore(
-                    heapTimestamps[child], heapSequences[child], heapTimestamps[right], heapSequences[right])) {
-                child = right;
-            }
-            if (!PurchaseHistory.isBefore(timestamp, sequence, heapTimestamps[child], heapSequences[child])) {
-                break; // max-heap: the newest purchase on top
-            }
-            heapUsers[index] = heapUsers[child];
-            heapCursors[index] = heapCursors[child];
-            heapTimestamps[index] = heapTimestamps[child];
-            heapSequences[index] = heapSequences[child];
-            index = child;
-        }
-        heapUsers[index] = user;
-        heapCursors[index] = cursor;
-        heapTimestamps[index] = timestamp;
-        heapSequences[index] = sequence;
-    }
-
     private void record(int user, long timestamp, long amountCents) {
         PurchaseHistory history = histories[user];
         if (history == null) {
@@ -289,10 +226,6 @@ public final class PurchaseNetwork {
             histories = Arrays.copyOf(histories, capacity);
             visitedEpoch = Arrays.copyOf(visitedEpoch, capacity);
             queue = new int[capacity];
-            heapUsers = new int[capacity];
-            heapCursors = new int[capacity];
-            heapTimestamps = new long[capacity];
-            heapSequences = new long[capacity];
         }
         return id;
     }

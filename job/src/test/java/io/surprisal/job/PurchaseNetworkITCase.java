@@ -1,0 +1,60 @@
+package io.surprisal.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.alert.AlertJson;
+import io.surprisal.config.ConfigLoader;
+import io.surprisal.config.SurprisalConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole job graph ({@link SurprisalPipeline}) on a MiniCluster with RocksDB, over the purchase
+ * network challenge's test_1 translated into the input contract: befriend / unfriend events and
+ * purchases, in the challenge's order.
+ */
+class PurchaseNetworkITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @Test
+    void flagsTheChallengePurchase(@TempDir Path checkpoints) throws Exception {
+        Path input = Path.of(PurchaseNetworkITCase.class.getResource("/purchase-network/challenge-test-1.jsonl").toURI());
+        SurprisalConfig config = ConfigLoader.load(null, List.of(
+                "detectors.purchase-network.degrees=3",
+                "detectors.purchase-network.tracked-purchases=50",
+                "state.backend=rocksdb",
+                "state.checkpoint-dir=" + checkpoints.toUri(),
+                "job.parallelism=2"));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobSettings.apply(env, config);
+
+        SurprisalPipeline.Streams streams = SurprisalPipeline.build(config,
+                Connectors.fileSource(env, input.toString(), config.source().maxLineBytes()));
+        List<Alert> alerts = new ArrayList<>();
+        try (CloseableIterator<Alert> it = streams.alerts().executeAndCollect("purchase-network-itcase")) {
+            it.forEachRemaining(alerts::add);
+        }
+
+        assertThat(alerts).singleElement().satisfies(a -> {
+            assertThat(a.detector).isEqualTo("purchase-network");
+            assertThat(a.user).isEqualTo("2");
+            assertThat(a.summary).isEqualTo("purchase of 1601.83 by 2 is above mean 29.10 + 3 sd 21.46"
+                    + " of the last 50 purchases in their 3-degree network (3 purchases)");
+            assertThat(a.reasons).singleElement().satisfies(r -> assertThat(r.expected).contains("mean 29.10 + 3 sd 21.46"));
+            assertThat(a.events).extracting(e -> e.eventId).containsExactly("s1");
+            assertThat(AlertJson.toJson(a)).contains("\"ts\":\"2017-06-13T11:33:02Z\"");
+        });
+    }
+}
