@@ -16,6 +16,7 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -39,14 +40,12 @@ public final class Descriptors {
     }
 
     /**
-     * Per user: events waiting for the watermark, by event time, in arrival order. Emptied as the
+     * Per user: events waiting for the watermark, each under (event time, arrival index), so an
+     * arrival is one put, never a rewrite of everything waiting at that time. Emptied as the
      * watermark passes; the TTL only guards against a source that stops sending watermarks.
      */
-    public static MapStateDescriptor<Long, List<Event>> pendingEvents(Duration ttl) {
-        MapStateDescriptor<Long, List<Event>> d = new MapStateDescriptor<>(
-                "pending-events", Types.LONG, new TypeHint<List<Event>>() {}.getTypeInfo());
-        d.enableTimeToLive(ttl(ttl));
-        return d;
+    public static PendingEvents.Descriptors pendingEvents(Duration ttl) {
+        return pendingEvents("pending-events", ttl);
     }
 
     /**
@@ -72,15 +71,20 @@ public final class Descriptors {
     public static final ValueStateDescriptor<Long> PURCHASE_SEQUENCE = new ValueStateDescriptor<>("purchase-sequence", Types.LONG);
 
     /**
-     * Purchase network (one key): purchase and friendship events waiting for the watermark, by event
-     * time, in arrival order. Emptied as the watermark passes; the TTL only guards against a source
-     * that stops sending watermarks.
+     * Purchase network (one key): purchase and friendship events waiting for the watermark, by
+     * event time, in arrival order (thousands may share a second). Emptied as the watermark passes.
      */
-    public static MapStateDescriptor<Long, List<Event>> purchasePendingEvents(Duration ttl) {
-        MapStateDescriptor<Long, List<Event>> d = new MapStateDescriptor<>(
-                "purchase-pending-events", Types.LONG, new TypeHint<List<Event>>() {}.getTypeInfo());
-        d.enableTimeToLive(ttl(ttl));
-        return d;
+    public static PendingEvents.Descriptors purchasePendingEvents(Duration ttl) {
+        return pendingEvents("purchase-pending-events", ttl);
+    }
+
+    private static PendingEvents.Descriptors pendingEvents(String name, Duration ttl) {
+        MapStateDescriptor<Tuple2<Long, Integer>, Event> events = new MapStateDescriptor<>(
+                name, new TypeHint<Tuple2<Long, Integer>>() {}.getTypeInfo(), TypeInformation.of(Event.class));
+        events.enableTimeToLive(ttl(ttl));
+        MapStateDescriptor<Long, Integer> counts = new MapStateDescriptor<>(name + "-counts", Types.LONG, Types.INT);
+        counts.enableTimeToLive(ttl(ttl));
+        return new PendingEvents.Descriptors(events, counts);
     }
 
     /** Per parallel instance, union-redistributed: the population's transition counts. */

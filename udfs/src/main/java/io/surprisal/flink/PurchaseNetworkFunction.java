@@ -47,7 +47,7 @@ public class PurchaseNetworkFunction extends KeyedProcessFunction<String, Event,
     private transient MapState<String, String[]> friendsState;
     private transient MapState<String, long[]> historiesState;
     private transient ValueState<Long> sequenceState;
-    private transient MapState<Long, List<Event>> pendingState;
+    private transient PendingEvents pending;
     private transient StoredPurchaseNetwork network;
     private transient Counter purchasesMetric;
     private transient Counter friendshipsMetric;
@@ -82,7 +82,7 @@ public class PurchaseNetworkFunction extends KeyedProcessFunction<String, Event,
         friendsState = rc.getMapState(Descriptors.purchaseFriends());
         historiesState = rc.getMapState(Descriptors.purchaseHistories(config.state().ttl()));
         sequenceState = rc.getState(Descriptors.PURCHASE_SEQUENCE);
-        pendingState = rc.getMapState(Descriptors.purchasePendingEvents(config.state().ttl()));
+        pending = new PendingEvents(rc, Descriptors.purchasePendingEvents(config.state().ttl()));
         var detector = config.detectors().purchaseNetwork();
         network = new StoredPurchaseNetwork(detector.degrees(), detector.trackedPurchases(), new StateStore());
         var metrics = rc.getMetricGroup().addGroup("purchaseNetwork");
@@ -99,23 +99,14 @@ public class PurchaseNetworkFunction extends KeyedProcessFunction<String, Event,
             lateMetric.inc();
             return;
         }
-        List<Event> waiting = pendingState.get(e.ts);
-        if (waiting == null) {
-            waiting = new ArrayList<>(1);
+        if (pending.add(e)) {
+            ctx.timerService().registerEventTimeTimer(e.ts);
         }
-        waiting.add(e);
-        pendingState.put(e.ts, waiting);
-        ctx.timerService().registerEventTimeTimer(e.ts);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-        List<Event> due = pendingState.get(timestamp);
-        if (due == null) {
-            return;
-        }
-        pendingState.remove(timestamp);
-        for (Event e : due) {
+        for (Event e : pending.takeAt(timestamp)) {
             apply(e, out);
         }
     }

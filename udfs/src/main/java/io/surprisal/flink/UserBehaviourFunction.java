@@ -16,7 +16,6 @@ import java.util.List;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -42,7 +41,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private final SurprisalConfig config;
 
     private transient ValueState<UserProfile> profileState;
-    private transient MapState<Long, List<Event>> pendingState;
+    private transient PendingEvents pending;
     private transient ListState<TransitionCount> populationState;
     private transient ListState<byte[]> sessionsState;
     private transient BehaviourScorer scorer;
@@ -87,7 +86,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     @Override
     public void open(OpenContext openContext) {
         profileState = getRuntimeContext().getState(Descriptors.userProfile(config.state().ttl()));
-        pendingState = getRuntimeContext().getMapState(Descriptors.pendingEvents(config.state().ttl()));
+        pending = new PendingEvents(getRuntimeContext(), Descriptors.pendingEvents(config.state().ttl()));
         if (scorer == null) {
             scorer = newScorer();
         }
@@ -111,13 +110,9 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                     AlertJson.toJson(e), e.source));
             return;
         }
-        List<Event> waiting = pendingState.get(e.ts);
-        if (waiting == null) {
-            waiting = new ArrayList<>(1);
+        if (pending.add(e)) {
+            ctx.timerService().registerEventTimeTimer(e.ts);
         }
-        waiting.add(e);
-        pendingState.put(e.ts, waiting);
-        ctx.timerService().registerEventTimeTimer(e.ts);
     }
 
     @Override
@@ -126,9 +121,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         if (profile == null) {
             profile = new UserProfile();
         }
-        List<Event> due = pendingState.get(timestamp);
-        if (due != null) {
-            pendingState.remove(timestamp);
+        List<Event> due = pending.takeAt(timestamp);
+        if (!due.isEmpty()) {
             for (Event e : due) {
                 scorer.onEvent(profile, e, alertBuffer);
                 eventsScored.add(1L);
@@ -137,7 +131,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                 emitAlerts(ctx);
             }
         }
-        if (profile.sessionOpen() && profile.gapTimer == timestamp && due == null) {
+        if (profile.sessionOpen() && profile.gapTimer == timestamp && due.isEmpty()) {
             scorer.advanceTo(timestamp);
             scorer.closeSession(profile, "inactivity", alertBuffer);
             profile.gapTimer = Long.MIN_VALUE;
@@ -157,7 +151,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                 ? profile.lastTs + config.model().session().inactivityGap().toMillis()
                 : Long.MIN_VALUE;
         if (wanted != profile.gapTimer) {
-            if (profile.gapTimer != Long.MIN_VALUE && !pendingState.contains(profile.gapTimer)) {
+            if (profile.gapTimer != Long.MIN_VALUE && !pending.hasAt(profile.gapTimer)) {
                 ctx.timerService().deleteEventTimeTimer(profile.gapTimer);
             }
             if (wanted != Long.MIN_VALUE) {

@@ -66,7 +66,7 @@ class PurchaseNetworkFunctionTest {
                     purchase(2000, "2", 1601.83));
             assertThat(h.extractOutputValues()).isEmpty();
             assertThat(h.numEventTimeTimers()).isEqualTo(2);
-            assertThat(h.numKeyedStateEntries()).isEqualTo(1); // only the pending buffer, under the one key
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2); // only the pending buffer (events and counts), under the one key
 
             h.processWatermark(1999);
             assertThat(h.extractOutputValues()).isEmpty();
