@@ -1,9 +1,13 @@
 package io.surprisal.job.mail;
 
 import io.surprisal.alert.AlertGroup;
+import io.surprisal.config.ConfigException;
 import io.surprisal.config.SurprisalConfig;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -47,9 +51,24 @@ public class MailSink implements Sink<AlertGroup>, SupportsWriterState<AlertGrou
 
     /** With a password source and a rate window other than one minute: for tests. */
     MailSink(SurprisalConfig.MailConfig config, SerializableSupplier<String> password, Duration rateWindow) {
+        checkAddresses(config);
         this.config = config;
         this.password = password;
         this.rateWindow = rateWindow;
+    }
+
+    /** A malformed address would fail every attempt forever: refuse it when the job is built. */
+    private static void checkAddresses(SurprisalConfig.MailConfig config) {
+        List<String> all = new ArrayList<>();
+        all.add(config.from());
+        config.routes().forEach(r -> all.addAll(r.to()));
+        for (String a : all) {
+            try {
+                new InternetAddress(a, true).validate();
+            } catch (AddressException e) {
+                throw new ConfigException("mail: '" + MailText.log(a) + "' is not an e-mail address: " + e.getMessage());
+            }
+        }
     }
 
     @Override
