@@ -25,6 +25,14 @@ final class ConfigValidator {
         require(c.alerts().maxEvents() >= 1 && c.alerts().maxEvents() <= 20, "alerts.max-events must be in 1..20");
         require(!c.suppression().window().isNegative(), "suppression.window must be >= 0");
         c.suppression().detectors().forEach((d, w) -> require(!w.isNegative(), "suppression.detectors." + d + " must be >= 0"));
+        if (c.sinks().type() == SurprisalConfig.SinkType.KAFKA) {
+            // Transactions commit on checkpoints: without checkpoints nothing would ever be visible,
+            // and a transaction that times out before its checkpoint completes is lost.
+            require(c.state().checkpointInterval().toMillis() > 0,
+                    "sinks.type kafka needs checkpoints: state.checkpoint-interval must be > 0");
+            require(c.sinks().kafka().transactionTimeout().compareTo(c.state().checkpointInterval()) > 0,
+                    "sinks.kafka.transaction-timeout must be longer than state.checkpoint-interval");
+        }
         var m = c.mail();
         require(m.port() > 0 && m.port() < 65536, "mail.port must be in 1..65535");
         require(m.groupWindow().toMillis() >= 0, "mail.group-window must be >= 0");

@@ -167,14 +167,14 @@ final class MailWriter implements StatefulSinkWriter<AlertGroup, PendingMail> {
                         transport.send(mail, composed);
                         break;
                     } catch (MessagingException | RuntimeException e) {
-                        LOG.warn("mail {} ({} alerts) not accepted by {}:{}, retrying in {} ms: {}", id, mail.alertCount(),
+                        LOG.warn("mail {} (alerts: {}) not accepted by {}:{}, retrying in {} ms: {}", id, mail.alertCount(),
                                 MailText.log(config.host()), config.port(), backoff, MailText.log(String.valueOf(e.getMessage())));
                         Thread.sleep(backoff);
                         backoff = Math.min(backoff * 2, config.retryMaxBackoff().toMillis());
                     }
                 }
                 backoff = config.retryInitialBackoff().toMillis();
-                LOG.debug("mail {} accepted ({} alerts)", id, mail.alertCount());
+                LOG.debug("mail {} accepted (alerts: {})", id, mail.alertCount());
                 synchronized (lock) {
                     inFlight = null;
                     acceptedAt.addLast(System.currentTimeMillis());
