@@ -7,6 +7,11 @@ import io.surprisal.event.DeadLetter;
 import io.surprisal.event.SourceLine;
 import io.surprisal.flink.JsonLinesFormat;
 import io.surprisal.flink.KafkaLineDeserializer;
+import io.surprisal.flink.MailGroupingFunction;
+import io.surprisal.job.mail.MailSink;
+import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.java.functions.KeySelector;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.file.src.FileSource;
@@ -76,26 +81,70 @@ public final class Connectors {
         throw new ConfigException("source.kafka.starting-offsets must be committed, earliest, latest or timestamp:<epoch-millis>, got '" + spec + "'");
     }
 
-    /** Attaches the configured sinks of a submitted job. */
+    /** Attaches the configured sinks of a submitted job: print or Kafka, and mail when enabled. */
     public static void attachSinks(SurprisalPipeline.Streams streams, SurprisalConfig config) {
+        attachRecordSinks(streams.alerts(), streams.deadLetters(), config);
+        attachMail(streams.alerts(), config);
+    }
+
+    /** Alerts and dead letters to stdout or, exactly once, to their Kafka topics. */
+    public static void attachRecordSinks(DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters, SurprisalConfig config) {
         var s = config.sinks();
         switch (s.type()) {
             case PRINT -> {
-                streams.alerts().map(AlertJson::toJson).name("alerts as JSON").uid("alerts-json")
+                alerts.map(AlertJson::toJson).name("alerts as JSON").uid("alerts-json")
                         .print("alert").name("alerts: stdout").uid("sink-alerts-print");
-                streams.deadLetters().map(AlertJson::toJson).name("dead letters as JSON").uid("dead-letters-json")
+                deadLetters.map(AlertJson::toJson).name("dead letters as JSON").uid("dead-letters-json")
                         .print("dead-letter").name("dead letters: stdout").uid("sink-dead-letters-print");
             }
             case KAFKA -> {
-                streams.alerts()
+                alerts
                         .sinkTo(kafkaSink(s.kafka(), s.kafka().alertsTopic(), "surprisal-alerts",
                                 new KafkaRecordSerializers.AlertRecord(s.kafka().alertsTopic())))
                         .name("alerts: kafka " + s.kafka().alertsTopic()).uid("sink-alerts-kafka");
-                streams.deadLetters()
+                deadLetters
                         .sinkTo(kafkaSink(s.kafka(), s.kafka().deadLettersTopic(), "surprisal-dead-letters",
                                 new KafkaRecordSerializers.DeadLetterRecord(s.kafka().deadLettersTopic())))
                         .name("dead letters: kafka " + s.kafka().deadLettersTopic()).uid("sink-dead-letters-kafka");
             }
+        }
+    }
+
+    /**
+     * Alerts at or above {@code mail.min-severity}, grouped per user ({@link MailGroupingFunction}),
+     * to the mail sink (parallelism 1: the rate limit is global). Nothing when mail is disabled.
+     */
+    public static void attachMail(DataStream<Alert> alerts, SurprisalConfig config) {
+        var m = config.mail();
+        if (!m.enabled()) {
+            return;
+        }
+        alerts.filter(new AtLeastSeverity(m.minSeverity())).name("alerts for mail (>= " + m.minSeverity().label() + ")")
+                .uid("mail-min-severity")
+                .keyBy(new AlertUser())
+                .process(new MailGroupingFunction(m.groupWindow())).name("group alerts per user for mail").uid("mail-grouping")
+                .sinkTo(new MailSink(m)).setParallelism(1).name("alerts: mail " + m.host()).uid("sink-alerts-mail");
+    }
+
+    /** Keeps alerts at or above a severity. */
+    static final class AtLeastSeverity implements FilterFunction<Alert> {
+        private final io.surprisal.alert.Severity min;
+
+        AtLeastSeverity(io.surprisal.alert.Severity min) {
+            this.min = min;
+        }
+
+        @Override
+        public boolean filter(Alert a) {
+            return a.severity.compareTo(min) >= 0;
+        }
+    }
+
+    /** The user an alert is about. */
+    static final class AlertUser implements KeySelector<Alert, String> {
+        @Override
+        public String getKey(Alert a) {
+            return a.user;
         }
     }
 

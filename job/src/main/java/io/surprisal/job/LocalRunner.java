@@ -49,6 +49,9 @@ public final class LocalRunner {
                 .name("dead letters as JSON").uid("dead-letters-json")
                 .sinkTo(new LocalLinesSink(deadPrefix)).name("dead letters: local file").uid("sink-dead-letters-local");
 
+        // Mail, when enabled, sees the same (suppressed) alerts as the files.
+        Connectors.attachMail(streams.alerts(), config);
+
         long start = System.nanoTime();
         JobExecutionResult result = env.execute(config.job().name());
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);

@@ -5,6 +5,7 @@ import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.DeadLetter;
 import io.surprisal.event.Event;
 import io.surprisal.event.SourceLine;
+import io.surprisal.flink.AlertSuppressionFunction;
 import io.surprisal.flink.Descriptors;
 import io.surprisal.flink.EventTimestamps;
 import io.surprisal.flink.ParseEventsFunction;
@@ -53,6 +54,8 @@ public final class SurprisalPipeline {
 
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(Descriptors.DEAD_LETTERS)
                 .union(scored.getSideOutput(Descriptors.DEAD_LETTERS));
+        // Suppression sits in the graph itself, so every output (local files, print, Kafka, mail)
+        // sees the same suppressed alerts.
         DataStream<Alert> alerts = scored.getSideOutput(Descriptors.ALERTS);
 
         if (config.detectors().purchaseNetwork().enabled()) {
@@ -67,6 +70,13 @@ public final class SurprisalPipeline {
                     .name("purchase network")
                     .uid("purchase-network");
             alerts = alerts.union(purchaseAlerts);
+        }
+        if (config.suppression().enabled()) {
+            alerts = alerts
+                    .keyBy(new AlertSuppressionFunction.Key())
+                    .process(new AlertSuppressionFunction(config.suppression()))
+                    .name("suppress repeated alerts")
+                    .uid("alert-suppression");
         }
         return new Streams(scored, alerts, deadLetters);
     }

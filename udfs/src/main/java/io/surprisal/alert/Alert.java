@@ -28,6 +28,11 @@ public class Alert {
     /** The triggering events, at most 20. */
     public List<Event> events = new ArrayList<>();
     public String session;
+    /**
+     * How many alerts this one stands for: 1 for an ordinary alert; for a suppression roll-up, the
+     * number of alerts with the same user, detector and main reason that were held back in the window.
+     */
+    public int repeats = 1;
 
     public Alert() {}
 
@@ -39,6 +44,36 @@ public class Alert {
         }
         alertId = UUID.nameUUIDFromBytes(sb.toString().getBytes(StandardCharsets.UTF_8)).toString();
         return this;
+    }
+
+    /** The reason with the most bits (the first of equals), or null if there is none. */
+    public Reason mainReason() {
+        Reason best = null;
+        for (Reason r : reasons) {
+            if (best == null || r.bits > best.bits) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    /** A copy sharing the reasons and events lists' elements (which are never mutated once emitted). */
+    public Alert copy() {
+        Alert a = new Alert();
+        a.alertId = alertId;
+        a.ts = ts;
+        a.user = user;
+        a.detector = detector;
+        a.severity = severity;
+        a.score = score;
+        a.threshold = threshold;
+        a.unit = unit;
+        a.summary = summary;
+        a.reasons = new ArrayList<>(reasons);
+        a.events = new ArrayList<>(events);
+        a.session = session;
+        a.repeats = repeats;
+        return a;
     }
 
     @Override

@@ -58,6 +58,7 @@ public final class AlertJson {
             } else {
                 g.writeNullField("session");
             }
+            g.writeNumberField("repeats", a.repeats);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

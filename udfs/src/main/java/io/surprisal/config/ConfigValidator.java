@@ -27,6 +27,34 @@ final class ConfigValidator {
         require(p.trackedPurchases() >= 2 && p.trackedPurchases() <= 10000,
                 "detectors.purchase-network.tracked-purchases must be in 2..10000");
         require(c.alerts().maxEvents() >= 1 && c.alerts().maxEvents() <= 20, "alerts.max-events must be in 1..20");
+        require(!c.suppression().window().isNegative(), "suppression.window must be >= 0");
+        c.suppression().detectors().forEach((d, w) -> require(!w.isNegative(), "suppression.detectors." + d + " must be >= 0"));
+        if (c.sinks().type() == SurprisalConfig.SinkType.KAFKA) {
+            // Transactions commit on checkpoints: without checkpoints nothing would ever be visible,
+            // and a transaction that times out before its checkpoint completes is lost.
+            require(c.state().checkpointInterval().toMillis() > 0,
+                    "sinks.type kafka needs checkpoints: state.checkpoint-interval must be > 0");
+            require(c.sinks().kafka().transactionTimeout().compareTo(c.state().checkpointInterval()) > 0,
+                    "sinks.kafka.transaction-timeout must be longer than state.checkpoint-interval");
+        }
+        var m = c.mail();
+        require(m.port() > 0 && m.port() < 65536, "mail.port must be in 1..65535");
+        require(m.groupWindow().toMillis() >= 0, "mail.group-window must be >= 0");
+        require(m.ratePerMinute() >= 1, "mail.rate-per-minute must be >= 1");
+        require(m.queueSize() >= 1, "mail.queue-size must be >= 1");
+        require(m.retryInitialBackoff().toMillis() > 0, "mail.retry-initial-backoff must be > 0");
+        require(m.retryMaxBackoff().compareTo(m.retryInitialBackoff()) >= 0,
+                "mail.retry-max-backoff must be >= mail.retry-initial-backoff");
+        require(m.timeout().toMillis() > 0, "mail.timeout must be > 0");
+        if (m.enabled()) {
+            require(m.host() != null && !m.host().isBlank(), "mail.host is required when mail.enabled is true");
+            require(m.from() != null && !m.from().isBlank(), "mail.from is required when mail.enabled is true");
+            require(m.routes() != null && !m.routes().isEmpty(), "mail.routes needs at least one route when mail.enabled is true");
+            for (var r : m.routes()) {
+                require(r.to() != null && !r.to().isEmpty(), "every mail.routes entry needs a non-empty 'to'");
+                require(r.minSeverity() != null, "every mail.routes entry needs a min-severity");
+            }
+        }
         if (c.source().type() == SurprisalConfig.SourceType.FILE) {
             require(c.source().file().path() != null && !c.source().file().path().isBlank(),
                     "source.file.path is required when source.type is file");

@@ -1,7 +1,10 @@
 package io.surprisal.config;
 
 import java.io.Serializable;
+import io.surprisal.alert.Severity;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The whole job configuration, parsed once from YAML ({@code conf/surprisal.yaml} holds every key
@@ -14,7 +17,9 @@ public record SurprisalConfig(
         ModelConfig model,
         DetectorsConfig detectors,
         AlertsConfig alerts,
-        SinksConfig sinks)
+        SuppressionConfig suppression,
+        SinksConfig sinks,
+        MailConfig mail)
         implements Serializable {
 
     /** Job-wide settings. */
@@ -123,4 +128,59 @@ public record SurprisalConfig(
     public record KafkaSinkConfig(
             String bootstrapServers, String alertsTopic, String deadLettersTopic, Duration transactionTimeout)
             implements Serializable {}
+
+    /**
+     * Repeated alerts: the same (user, detector, main reason) within {@code window} is sent once,
+     * then once more as a roll-up carrying the count. {@code detectors} overrides the window per
+     * detector; a zero window turns suppression off for that detector.
+     */
+    public record SuppressionConfig(boolean enabled, Duration window, Map<String, Duration> detectors)
+            implements Serializable {
+        /** The window that applies to a detector; zero means no suppression. */
+        public Duration windowFor(String detector) {
+            if (!enabled) {
+                return Duration.ZERO;
+            }
+            Duration d = detectors == null ? null : detectors.get(detector);
+            return d != null ? d : window;
+        }
+    }
+
+    /** How the mail sink talks to its SMTP server. */
+    public enum MailSecurity {
+        NONE,
+        STARTTLS,
+        SMTPS
+    }
+
+    /** Alerts by e-mail: server, routing, grouping, rate limit and retries. */
+    public record MailConfig(
+            boolean enabled,
+            String host,
+            int port,
+            MailSecurity security,
+            String username,
+            String passwordEnv,
+            String from,
+            Severity minSeverity,
+            List<MailRoute> routes,
+            Duration groupWindow,
+            int ratePerMinute,
+            String dashboardUrl,
+            int queueSize,
+            Duration retryInitialBackoff,
+            Duration retryMaxBackoff,
+            Duration timeout)
+            implements Serializable {}
+
+    /**
+     * Who receives which alerts: those of the listed detectors (all when empty) at or above
+     * {@code minSeverity}.
+     */
+    public record MailRoute(List<String> detectors, Severity minSeverity, List<String> to) implements Serializable {
+        public boolean matches(String detector, Severity severity) {
+            return severity.compareTo(minSeverity) >= 0
+                    && (detectors == null || detectors.isEmpty() || detectors.contains(detector));
+        }
+    }
 }

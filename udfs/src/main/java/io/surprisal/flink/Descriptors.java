@@ -1,6 +1,8 @@
 package io.surprisal.flink;
 
 import io.surprisal.alert.Alert;
+import io.surprisal.alert.AlertGroup;
+import io.surprisal.alert.SuppressedAlerts;
 import io.surprisal.event.DeadLetter;
 import io.surprisal.event.Event;
 import io.surprisal.model.TransitionCount;
@@ -94,6 +96,20 @@ public final class Descriptors {
     /** Per parallel instance, union-redistributed: the population's session-score sketches. */
     public static final ListStateDescriptor<byte[]> POPULATION_SESSIONS =
             new ListStateDescriptor<>("population-sessions", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    /** Per (user, detector, main reason): the open suppression window. Cleared by its timer. */
+    public static ValueStateDescriptor<SuppressedAlerts> suppressedAlerts(Duration ttl) {
+        ValueStateDescriptor<SuppressedAlerts> d = new ValueStateDescriptor<>("suppressed-alerts", TypeInformation.of(SuppressedAlerts.class));
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
+
+    /** Per user: the alerts waiting for their mail group to close. Cleared by its timer. */
+    public static ValueStateDescriptor<AlertGroup> mailGroup(Duration ttl) {
+        ValueStateDescriptor<AlertGroup> d = new ValueStateDescriptor<>("mail-group", TypeInformation.of(AlertGroup.class));
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
 
     private static StateTtlConfig ttl(Duration ttl) {
         return StateTtlConfig.newBuilder(ttl)

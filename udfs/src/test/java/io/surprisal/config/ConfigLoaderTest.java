@@ -57,4 +57,40 @@ class ConfigLoaderTest {
         assertThat(Durations.parse("90d")).isEqualTo(Duration.ofDays(90));
         assertThat(Durations.parse("PT5S")).isEqualTo(Duration.ofSeconds(5));
     }
+
+    @Test
+    void mailAndSuppressionSectionsParseAndAreChecked() {
+        SurprisalConfig c = ConfigLoader.fromYaml("""
+                mail:
+                  enabled: true
+                  security: smtps
+                  min-severity: critical
+                  routes:
+                    - {detectors: [login-novelty], min-severity: high, to: [a@example.org, b@example.org]}
+                suppression: {window: 2h, detectors: {session: 0s}}
+                """);
+        var m = c.mail();
+        assertThat(m.security()).isEqualTo(SurprisalConfig.MailSecurity.SMTPS);
+        assertThat(m.minSeverity()).isEqualTo(io.surprisal.alert.Severity.CRITICAL);
+        assertThat(m.groupWindow()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(m.ratePerMinute()).isEqualTo(30);
+        assertThat(m.passwordEnv()).isEqualTo("SURPRISAL_SMTP_PASSWORD");
+        assertThat(m.routes()).singleElement().satisfies(r -> {
+            assertThat(r.to()).containsExactly("a@example.org", "b@example.org");
+            assertThat(r.matches("login-novelty", io.surprisal.alert.Severity.HIGH)).isTrue();
+            assertThat(r.matches("login-novelty", io.surprisal.alert.Severity.MEDIUM)).isFalse();
+            assertThat(r.matches("session", io.surprisal.alert.Severity.CRITICAL)).isFalse();
+        });
+        assertThat(c.suppression().windowFor("transition")).isEqualTo(Duration.ofHours(2));
+        assertThat(c.suppression().windowFor("session")).isZero();
+
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("mail.enabled=true", "mail.routes=[]")))
+                .hasMessageContaining("mail.routes");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("mail.rate-per-minute=0")))
+                .hasMessageContaining("mail.rate-per-minute");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("sinks.type=kafka", "state.checkpoint-interval=0s")))
+                .hasMessageContaining("state.checkpoint-interval");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("sinks.type=kafka", "sinks.kafka.transaction-timeout=5s")))
+                .hasMessageContaining("sinks.kafka.transaction-timeout");
+    }
 }

@@ -1,0 +1,97 @@
+package io.surprisal.flink;
+
+import static io.surprisal.flink.TestAlerts.alert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.alert.Severity;
+import io.surprisal.config.ConfigLoader;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class AlertSuppressionFunctionTest {
+    private static final long HOUR = 3_600_000L;
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert> harness(String... sets) throws Exception {
+        var config = ConfigLoader.load(null, List.of(sets)).suppression();
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new AlertSuppressionFunction(config)), new AlertSuppressionFunction.Key(), Types.STRING);
+        h.open();
+        return h;
+    }
+
+    private static List<Alert> outputs(KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert> h) {
+        return h.extractOutputValues();
+    }
+
+    @Test
+    void repeatsWithinTheWindowBecomeOneRollUpAndStateIsEmptiedAfterTheWindow() throws Exception {
+        try (var h = harness()) {
+            h.processElement(new StreamRecord<>(alert("jane", "login-novelty", 1000, Severity.HIGH, "country", "UA", "e1"), 1000));
+            h.processElement(new StreamRecord<>(alert("jane", "login-novelty", 2000, Severity.MEDIUM, "country", "UA", "e2"), 2000));
+            h.processElement(new StreamRecord<>(alert("jane", "login-novelty", 3000, Severity.CRITICAL, "country", "UA", "e3"), 3000));
+            h.processElement(new StreamRecord<>(alert("jane", "login-novelty", 4000, Severity.LOW, "country", "UA", "e4"), 4000));
+            // A different main reason and a different user are different keys.
+            h.processElement(new StreamRecord<>(alert("jane", "login-novelty", 5000, Severity.HIGH, "country", "PL", "e5"), 5000));
+            h.processElement(new StreamRecord<>(alert("joe", "login-novelty", 5000, Severity.HIGH, "country", "UA", "e6"), 5000));
+
+            assertThat(outputs(h)).extracting(a -> a.events.get(0).eventId).containsExactly("e1", "e5", "e6");
+            assertThat(outputs(h)).allSatisfy(a -> assertThat(a.repeats).isEqualTo(1));
+            assertThat(h.numKeyedStateEntries()).isEqualTo(3);
+            assertThat(h.numEventTimeTimers()).isEqualTo(3);
+
+            h.processWatermark(1000 + HOUR - 1);
+            assertThat(outputs(h)).hasSize(3);
+
+            h.processWatermark(1000 + HOUR);
+            List<Alert> out = outputs(h);
+            assertThat(out).hasSize(4);
+            Alert rollUp = out.get(3);
+            assertThat(rollUp.repeats).isEqualTo(3);
+            assertThat(rollUp.severity).isEqualTo(Severity.CRITICAL);
+            assertThat(rollUp.events.get(0).eventId).isEqualTo("e4");
+            assertThat(rollUp.summary).startsWith("3 alerts with the same reason held back");
+
+            h.processWatermark(5000 + HOUR);
+            // Windows without repeats close silently; nothing is left behind.
+            assertThat(outputs(h)).hasSize(4);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void anAlertPastTheWindowClosesItBeforeTheTimerFires() throws Exception {
+        try (var h = harness("suppression.window=10m")) {
+            h.processElement(new StreamRecord<>(alert("jane", "transition", 0, Severity.HIGH, "transition", "a -> b", "e1"), 0));
+            h.processElement(new StreamRecord<>(alert("jane", "transition", 60_000, Severity.HIGH, "transition", "a -> b", "e2"), 60_000));
+            h.processElement(new StreamRecord<>(alert("jane", "transition", 600_000, Severity.HIGH, "transition", "a -> b", "e3"), 600_000));
+            assertThat(outputs(h)).extracting(a -> a.events.get(0).eventId + "x" + a.repeats).containsExactly("e1x1", "e2x1", "e3x1");
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            h.processWatermark(1_200_000);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void perDetectorWindowsAndZeroTurnSuppressionOff() throws Exception {
+        var config = ConfigLoader.fromYaml("suppression: {detectors: {session: 0s, transition: 5m}}").suppression();
+        assertThat(config.windowFor("session")).isZero();
+        assertThat(config.windowFor("transition")).hasMinutes(5);
+        assertThat(config.windowFor("login-novelty")).hasHours(1);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new AlertSuppressionFunction(config)), new AlertSuppressionFunction.Key(), Types.STRING);
+        h.open();
+        try (h) {
+            h.processElement(new StreamRecord<>(alert("jane", "session", 0, Severity.HIGH, "f", "o", "e1"), 0));
+            h.processElement(new StreamRecord<>(alert("jane", "session", 1, Severity.HIGH, "f", "o", "e2"), 1));
+            assertThat(h.extractOutputValues()).hasSize(2);
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+}
