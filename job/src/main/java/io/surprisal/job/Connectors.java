@@ -1,5 +1,6 @@
 package io.surprisal.job;
 
+import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertJson;
 import io.surprisal.config.ConfigException;
 import io.surprisal.config.SurprisalConfig;
