@@ -111,7 +111,7 @@ class SurprisalJobITCase {
         for (String line : sampleRun.alerts()) {
             JsonNode a = JSON.readTree(line);
             assertThat(a.fieldNames()).toIterable().containsExactly(
-                    "alert_id", "ts", "user", "detector", "severity", "score", "threshold", "unit", "summary", "reasons", "events", "session");
+                    "alert_id", "ts", "user", "detector", "severity", "score", "threshold", "unit", "summary", "reasons", "events", "session", "repeats");
             assertThat(ids.add(a.get("alert_id").asText())).as("alert ids are unique").isTrue();
             assertThat(a.get("severity").asText()).isIn("low", "medium", "high", "critical");
             assertThat(a.get("unit").asText()).isEqualTo("bits");
