@@ -1,11 +1,14 @@
 package io.surprisal.job;
 
 import io.surprisal.alert.Alert;
+import io.surprisal.cep.CepPatterns;
+import io.surprisal.cep.LateEventDeadLetter;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.DeadLetter;
 import io.surprisal.event.Event;
 import io.surprisal.event.SourceLine;
 import io.surprisal.flink.Descriptors;
+import io.surprisal.flink.BotVelocityFunction;
 import io.surprisal.flink.EventTimestamps;
 import io.surprisal.flink.ParseEventsFunction;
 import io.surprisal.flink.UserBehaviourFunction;
@@ -53,6 +56,25 @@ public final class SurprisalPipeline {
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(Descriptors.DEAD_LETTERS)
                 .union(scored.getSideOutput(Descriptors.DEAD_LETTERS));
         DataStream<Alert> alerts = scored.getSideOutput(Descriptors.ALERTS);
+
+        // CEP patterns read the scored stream: per-user event-time order, each event with its bits.
+        for (CepPatterns.PatternSpec spec : CepPatterns.enabled(config.cep())) {
+            SingleOutputStreamOperator<Alert> matches = CepPatterns.apply(scored, spec, config);
+            alerts = alerts.union(matches);
+            deadLetters = deadLetters.union(matches.getSideOutput(Descriptors.CEP_LATE_EVENTS)
+                    .map(new LateEventDeadLetter(spec.name()))
+                    .name("late events of " + spec.uid())
+                    .uid(spec.uid() + "-late"));
+        }
+        if (config.cep().botVelocity().enabled()) {
+            SingleOutputStreamOperator<Alert> velocity = scored
+                    .keyBy(new UserKey())
+                    .process(new BotVelocityFunction(config))
+                    .name("cep bot-velocity")
+                    .uid("cep-" + CepPatterns.BOT_VELOCITY);
+            alerts = alerts.union(velocity);
+            deadLetters = deadLetters.union(velocity.getSideOutput(Descriptors.DEAD_LETTERS));
+        }
         return new Streams(scored, alerts, deadLetters);
     }
 }
