@@ -129,7 +129,12 @@ public record SurprisalConfig(
             int regularGaps,
             double maxGapCv,
             Duration maxRegularGap)
-            implements Serializable {}
+            implements Serializable {
+        /** This configuration with the regularity test off (rate only). */
+        public BotVelocityConfig withoutRegularity() {
+            return new BotVelocityConfig(enabled, maxEventsPerMinute, sustainedMinutes, 0, maxGapCv, maxRegularGap);
+        }
+    }
 
     /** Pattern {@code credential-stuffing}, keyed by IP: failed logins of {@code minUsers} distinct users. */
     public record CredentialStuffingConfig(boolean enabled, int minUsers, Duration within) implements Serializable {}
