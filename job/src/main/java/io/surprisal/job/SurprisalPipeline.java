@@ -14,6 +14,7 @@ import io.surprisal.flink.ParseEventsFunction;
 import io.surprisal.flink.UserBehaviourFunction;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
@@ -67,8 +68,8 @@ public final class SurprisalPipeline {
                     .uid(spec.uid() + "-late"));
         }
         if (config.cep().botVelocity().enabled()) {
-            SingleOutputStreamOperator<Alert> velocity = scored
-                    .keyBy(new UserKey())
+            // The scored stream is still partitioned by user: read it as keyed (chained, no shuffle).
+            SingleOutputStreamOperator<Alert> velocity = DataStreamUtils.reinterpretAsKeyedStream(scored, new UserKey())
                     .process(new BotVelocityFunction(config))
                     .name("cep bot-velocity")
                     .uid("cep-" + CepPatterns.BOT_VELOCITY);

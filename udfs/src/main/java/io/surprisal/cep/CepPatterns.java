@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -19,6 +20,7 @@ import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -67,29 +69,37 @@ public final class CepPatterns {
      * @param name the pattern's name ({@code detector} is {@code cep:<name>})
      * @param uid the operator's uid (also its name's stem); a pattern may run as several operators
      * @param key what the pattern is keyed by
+     * @param relevant the events the pattern's conditions can take; only these reach its operator.
+     *     Every pattern uses relaxed contiguity (followedBy), which skips other events anyway, so the
+     *     filter changes no match; it spares the CEP operator (a state write and a timer per event)
+     *     the bulk of the stream (page views).
      */
-    public record PatternSpec(String name, String uid, Key key, Pattern<Event, ?> pattern) {}
+    public record PatternSpec(String name, String uid, Key key, Pattern<Event, ?> pattern, FilterFunction<Event> relevant) {}
 
     /** The enabled CEP patterns (bot-velocity is a keyed function, see {@code BotVelocityFunction}). */
     public static List<PatternSpec> enabled(CepConfig c) {
         List<PatternSpec> out = new ArrayList<>();
         if (c.failedLoginThenBuy().enabled()) {
             out.add(new PatternSpec(FAILED_LOGIN_THEN_BUY, "cep-" + FAILED_LOGIN_THEN_BUY, Key.USER,
-                    failedLoginThenBuy(c.failedLoginThenBuy().within())));
+                    failedLoginThenBuy(c.failedLoginThenBuy().within()),
+                    e -> "login".equals(e.action) || "buy_item".equals(e.action)));
         }
         if (c.bruteForce().enabled()) {
             out.add(new PatternSpec(BRUTE_FORCE, "cep-" + BRUTE_FORCE, Key.USER,
-                    bruteForce(c.bruteForce().minFailures(), c.bruteForce().within())));
+                    bruteForce(c.bruteForce().minFailures(), c.bruteForce().within()), e -> e.fail && "login".equals(e.action)));
             out.add(new PatternSpec(BRUTE_FORCE, "cep-" + BRUTE_FORCE + "-success", Key.USER,
-                    bruteForceThenSuccess(c.bruteForce().minFailures(), c.bruteForce().within())));
+                    bruteForceThenSuccess(c.bruteForce().minFailures(), c.bruteForce().within()), e -> "login".equals(e.action)));
         }
         if (c.accountTakeover().enabled()) {
             out.add(new PatternSpec(ACCOUNT_TAKEOVER, "cep-" + ACCOUNT_TAKEOVER, Key.USER,
-                    accountTakeover(c.accountTakeover().within())));
+                    accountTakeover(c.accountTakeover().within()),
+                    e -> !e.fail && ("login".equals(e.action) || PROFILE_ACTIONS.contains(e.action)
+                            || PAYMENT_ACTIONS.contains(e.action) || TRADE_ACTIONS.contains(e.action))));
         }
         if (c.credentialStuffing().enabled()) {
             out.add(new PatternSpec(CREDENTIAL_STUFFING, "cep-" + CREDENTIAL_STUFFING, Key.IP,
-                    credentialStuffing(c.credentialStuffing().minUsers(), c.credentialStuffing().within())));
+                    credentialStuffing(c.credentialStuffing().minUsers(), c.credentialStuffing().within()),
+                    e -> e.fail && "login".equals(e.action) && e.ip != null && !e.ip.isEmpty()));
         }
         return out;
     }
@@ -189,16 +199,20 @@ public final class CepPatterns {
 
     /**
      * Runs one pattern on {@code events} (the scored stream, in per-user event-time order), keyed as
-     * the pattern asks. The result is the pattern's alerts; its side output {@link
+     * the pattern asks. {@code events} must come out of an operator keyed by {@link UserKey} with the
+     * same parallelism: a user-keyed pattern then reads it as already partitioned (chained, no
+     * network shuffle). The result is the pattern's alerts; its side output {@link
      * Descriptors#CEP_LATE_EVENTS} carries events that arrived behind the operator's watermark.
      */
     public static SingleOutputStreamOperator<Alert> apply(DataStream<Event> events, PatternSpec spec, SurprisalConfig config) {
+        // A filter is chained and keeps the partitioning, so a user-keyed pattern still reads the
+        // scored stream as already keyed by user.
+        DataStream<Event> relevant = events.filter(spec.relevant())
+                .name("events for " + spec.uid())
+                .uid(spec.uid() + "-events");
         KeyedStream<Event, String> keyed = spec.key() == Key.IP
-                ? events.filter(e -> e.ip != null && !e.ip.isEmpty())
-                        .name("events with an ip (" + spec.name() + ")")
-                        .uid(spec.uid() + "-with-ip")
-                        .keyBy(new IpKey())
-                : events.keyBy(new UserKey());
+                ? relevant.keyBy(new IpKey())
+                : DataStreamUtils.reinterpretAsKeyedStream(relevant, new UserKey());
         return keyed
                 .transform("cep " + spec.uid().substring("cep-".length()), TypeInformation.of(Alert.class),
                         operator(spec, config, TypeInformation.of(Event.class).createSerializer(
