@@ -14,8 +14,10 @@ import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.cep.CEP;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
+import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
@@ -213,20 +215,26 @@ public final class CepPatterns {
         KeyedStream<Event, String> keyed = spec.key() == Key.IP
                 ? relevant.keyBy(new IpKey())
                 : DataStreamUtils.reinterpretAsKeyedStream(relevant, new UserKey());
-        return keyed
-                .transform("cep " + spec.uid().substring("cep-".length()), TypeInformation.of(Alert.class),
-                        operator(spec, config, TypeInformation.of(Event.class).createSerializer(
-                                events.getExecutionConfig().getSerializerConfig())))
+        return CEP.pattern(keyed, spec.pattern())
+                .inEventTime()
+                .sideOutputLateData(Descriptors.CEP_LATE_EVENTS)
+                .process(alerts(spec, config), TypeInformation.of(Alert.class))
+                .name("cep " + spec.uid().substring("cep-".length()))
                 .uid(spec.uid());
     }
 
-    /** The operator that runs {@code spec}: Flink's CEP operator, which also drops idle keys' state. */
-    public static ExpiringCepOperator operator(PatternSpec spec, SurprisalConfig config, TypeSerializer<Event> serializer) {
-        return new ExpiringCepOperator(
-                serializer,
-                NFACompiler.compileFactory(spec.pattern(), false),
-                spec.pattern().getAfterMatchSkipStrategy(),
-                new PatternAlerts(spec.name(), spec.key(), config.cep(), config.alerts().maxEvents()),
-                Descriptors.CEP_LATE_EVENTS);
+    /** What turns a match of {@code spec} into an alert. */
+    public static PatternAlerts alerts(PatternSpec spec, SurprisalConfig config) {
+        return new PatternAlerts(spec.name(), spec.key(), config.cep(), config.alerts().maxEvents());
+    }
+
+    /**
+     * The operator {@link #apply} runs for {@code spec}, built the way {@code PatternStream} builds
+     * it (event time, the pattern's skip strategy, late events to {@link Descriptors#CEP_LATE_EVENTS}),
+     * for tests that drive it in a keyed harness.
+     */
+    public static CepOperator<Event, String, Alert> operator(PatternSpec spec, SurprisalConfig config, TypeSerializer<Event> serializer) {
+        return new CepOperator<>(serializer, false, NFACompiler.compileFactory(spec.pattern(), false), null,
+                spec.pattern().getAfterMatchSkipStrategy(), alerts(spec, config), Descriptors.CEP_LATE_EVENTS);
     }
 }

@@ -14,16 +14,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each CEP pattern in Flink's CEP operator (as the job runs it) in a keyed harness: positive and
- * negative sequences, late events to the side output, and no keyed state or timer left once the
- * windows have passed.
+ * Each CEP pattern in Flink's CEP operator (built as the job builds it) in a keyed harness: positive
+ * and negative sequences, late events to the side output, and no keyed state or timer left once the
+ * windows have passed (Flink 2.2's CEP operator clears a key's NFA once only its start state is
+ * left; these tests hold it to that).
  */
 class CepPatternsTest {
     private static final long T0 = 1_800_000_000_000L;
@@ -42,7 +42,7 @@ class CepPatternsTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> harness(SurprisalConfig c, String uid) throws Exception {
         CepPatterns.PatternSpec spec = spec(c, uid);
-        ExpiringCepOperator op = CepPatterns.operator(spec, c,
+        CepOperator<Event, String, Alert> op = CepPatterns.operator(spec, c,
                 TypeInformation.of(Event.class).createSerializer(new ExecutionConfig().getSerializerConfig()));
         var h = new KeyedOneInputStreamOperatorTestHarness<>(op,
                 spec.key() == CepPatterns.Key.IP ? new CepPatterns.IpKey() : new CepPatterns.UserKey(), Types.STRING);
@@ -270,23 +270,6 @@ class CepPatternsTest {
             h.processWatermark(T0 + 31 * MINUTE);
             assertThat(alerts(h)).isEmpty();
             assertNoStateLeft(h);
-        }
-    }
-
-    @Test
-    void theStockCepOperatorKeepsAnEntryPerKeyForeverWhichIsWhyTheJobUsesTheExpiringOne() throws Exception {
-        SurprisalConfig c = config();
-        CepPatterns.PatternSpec spec = spec(c, "cep-failed-login-then-buy");
-        var stock = new CepOperator<Event, String, Alert>(
-                TypeInformation.of(Event.class).createSerializer(new ExecutionConfig().getSerializerConfig()), false,
-                NFACompiler.compileFactory(spec.pattern(), false), null, spec.pattern().getAfterMatchSkipStrategy(),
-                new PatternAlerts(spec.name(), spec.key(), c.cep(), 20), Descriptors.CEP_LATE_EVENTS);
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(stock, new CepPatterns.UserKey(), Types.STRING)) {
-            h.open();
-            feed(h, event("gone", T0, "login", true));
-            h.processWatermark(T0 + 31 * MINUTE);
-            assertThat(h.numEventTimeTimers()).isZero();
-            assertThat(h.numKeyedStateEntries()).isEqualTo(1); // the key's NFA start state
         }
     }
 

@@ -71,7 +71,7 @@ class BotVelocityFunctionTest {
             assertThat(h.numKeyedStateEntries()).isPositive();
 
             // Both users go quiet: after the idle time (max of 2 min and max-regular-gap 5 min) nothing is left.
-            h.processWatermark(T0 + 3600_000L);
+            h.processWatermark(T0 + 2 * 3600_000L);
             assertThat(h.numEventTimeTimers()).isZero();
             assertThat(h.numKeyedStateEntries()).isZero();
         }
