@@ -187,8 +187,9 @@ public class PatternAlerts extends PatternProcessFunction<Event, Alert> {
             return s + " s";
         }
         if (s < 3600) {
-            return String.format(Locale.ROOT, "%d min %d s", s / 60, s % 60);
+            return s % 60 == 0 ? (s / 60) + " min" : String.format(Locale.ROOT, "%d min %d s", s / 60, s % 60);
         }
-        return String.format(Locale.ROOT, "%d h %d min", s / 3600, (s % 3600) / 60);
+        long min = (s % 3600) / 60;
+        return min == 0 ? (s / 3600) + " h" : String.format(Locale.ROOT, "%d h %d min", s / 3600, min);
     }
 }
