@@ -1,18 +1,22 @@
 package io.surprisal.job;
 
 import io.surprisal.alert.Alert;
+import io.surprisal.cep.CepPatterns;
+import io.surprisal.cep.LateEventDeadLetter;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.DeadLetter;
 import io.surprisal.event.Event;
 import io.surprisal.event.SourceLine;
 import io.surprisal.flink.AlertSuppressionFunction;
 import io.surprisal.flink.Descriptors;
+import io.surprisal.flink.BotVelocityFunction;
 import io.surprisal.flink.EventTimestamps;
 import io.surprisal.flink.ParseEventsFunction;
 import io.surprisal.flink.PurchaseNetworkFunction;
 import io.surprisal.flink.UserBehaviourFunction;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
@@ -70,6 +74,24 @@ public final class SurprisalPipeline {
                     .name("purchase network")
                     .uid("purchase-network");
             alerts = alerts.union(purchaseAlerts);
+        }
+        // CEP patterns read the scored stream: per-user event-time order, each event with its bits.
+        for (CepPatterns.PatternSpec spec : CepPatterns.enabled(config.cep())) {
+            SingleOutputStreamOperator<Alert> matches = CepPatterns.apply(scored, spec, config);
+            alerts = alerts.union(matches);
+            deadLetters = deadLetters.union(matches.getSideOutput(Descriptors.CEP_LATE_EVENTS)
+                    .map(new LateEventDeadLetter(spec.name()))
+                    .name("late events of " + spec.uid())
+                    .uid(spec.uid() + "-late"));
+        }
+        if (config.cep().botVelocity().enabled()) {
+            // The scored stream is still partitioned by user: read it as keyed (chained, no shuffle).
+            SingleOutputStreamOperator<Alert> velocity = DataStreamUtils.reinterpretAsKeyedStream(scored, new UserKey())
+                    .process(new BotVelocityFunction(config))
+                    .name("cep bot-velocity")
+                    .uid("cep-" + CepPatterns.BOT_VELOCITY);
+            alerts = alerts.union(velocity);
+            deadLetters = deadLetters.union(velocity.getSideOutput(Descriptors.DEAD_LETTERS));
         }
         if (config.suppression().enabled()) {
             alerts = alerts

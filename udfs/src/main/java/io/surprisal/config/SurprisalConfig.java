@@ -16,6 +16,7 @@ public record SurprisalConfig(
         StateConfig state,
         ModelConfig model,
         DetectorsConfig detectors,
+        CepConfig cep,
         AlertsConfig alerts,
         SuppressionConfig suppression,
         SinksConfig sinks,
@@ -111,6 +112,47 @@ public record SurprisalConfig(
      */
     public record PurchaseNetworkDetectorConfig(boolean enabled, int degrees, int trackedPurchases)
             implements Serializable {}
+
+    /** The CEP patterns: sequences that are bad by themselves, each with its own switch. */
+    public record CepConfig(
+            FailedLoginThenBuyConfig failedLoginThenBuy,
+            BruteForceConfig bruteForce,
+            AccountTakeoverConfig accountTakeover,
+            BotVelocityConfig botVelocity,
+            CredentialStuffingConfig credentialStuffing)
+            implements Serializable {}
+
+    /** Pattern {@code failed-login-then-buy}: a failed login, then a buy with no successful login between. */
+    public record FailedLoginThenBuyConfig(boolean enabled, Duration within) implements Serializable {}
+
+    /** Pattern {@code brute-force}: at least {@code minFailures} failed logins within {@code within}. */
+    public record BruteForceConfig(boolean enabled, int minFailures, Duration within) implements Serializable {}
+
+    /** Pattern {@code account-takeover}: novel login, profile change, payment change, trade. */
+    public record AccountTakeoverConfig(boolean enabled, Duration within) implements Serializable {}
+
+    /**
+     * Detector {@code bot-velocity}: more than {@code maxEventsPerMinute} events in each of
+     * {@code sustainedMinutes} consecutive minutes, or {@code regularGaps} consecutive gaps between
+     * events with a coefficient of variation below {@code maxGapCv} (gaps longer than
+     * {@code maxRegularGap} break the run).
+     */
+    public record BotVelocityConfig(
+            boolean enabled,
+            int maxEventsPerMinute,
+            int sustainedMinutes,
+            int regularGaps,
+            double maxGapCv,
+            Duration maxRegularGap)
+            implements Serializable {
+        /** This configuration with the regularity test off (rate only). */
+        public BotVelocityConfig withoutRegularity() {
+            return new BotVelocityConfig(enabled, maxEventsPerMinute, sustainedMinutes, 0, maxGapCv, maxRegularGap);
+        }
+    }
+
+    /** Pattern {@code credential-stuffing}, keyed by IP: failed logins of {@code minUsers} distinct users. */
+    public record CredentialStuffingConfig(boolean enabled, int minUsers, Duration within) implements Serializable {}
 
     /** What alerts carry. */
     public record AlertsConfig(int maxEvents) implements Serializable {}

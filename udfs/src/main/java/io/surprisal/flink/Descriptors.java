@@ -7,6 +7,7 @@ import io.surprisal.event.DeadLetter;
 import io.surprisal.event.Event;
 import io.surprisal.model.TransitionCount;
 import io.surprisal.model.UserProfile;
+import io.surprisal.model.VelocityState;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -33,6 +34,27 @@ public final class Descriptors {
 
     /** Alerts raised inside an operator whose main output is enriched events. */
     public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", TypeInformation.of(Alert.class));
+
+    /** Events a CEP operator received behind its watermark (its late side output). */
+    public static final OutputTag<Event> CEP_LATE_EVENTS = new OutputTag<>("cep-late-events", TypeInformation.of(Event.class));
+
+    /**
+     * Per user, detector {@code bot-velocity}: the rate and gap statistics. Cleared by a timer once
+     * the user is idle; the TTL only guards against a source that stops sending watermarks.
+     */
+    public static ValueStateDescriptor<VelocityState> velocity(Duration ttl) {
+        ValueStateDescriptor<VelocityState> d = new ValueStateDescriptor<>("bot-velocity", TypeInformation.of(VelocityState.class));
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
+
+    /** Per user, detector {@code bot-velocity}: the last events (a ring by sequence number), listed in alerts. */
+    public static MapStateDescriptor<Integer, Event> velocityRecentEvents(Duration ttl) {
+        MapStateDescriptor<Integer, Event> d = new MapStateDescriptor<>(
+                "bot-velocity-recent-events", Types.INT, TypeInformation.of(Event.class));
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
 
     /** Per user: learned transitions and the open session. TTL: users who stop coming are forgotten. */
     public static ValueStateDescriptor<UserProfile> userProfile(Duration ttl) {

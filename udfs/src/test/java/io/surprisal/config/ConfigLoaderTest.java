@@ -52,6 +52,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void cepPatternsHaveDocumentedDefaultsAndRangeChecks() {
+        SurprisalConfig.CepConfig cep = ConfigLoader.defaults().cep();
+        assertThat(cep.failedLoginThenBuy().within()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(cep.bruteForce().minFailures()).isEqualTo(5);
+        assertThat(cep.bruteForce().within()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(cep.accountTakeover().within()).isEqualTo(Duration.ofHours(1));
+        assertThat(cep.botVelocity().maxEventsPerMinute()).isEqualTo(15);
+        assertThat(cep.botVelocity().sustainedMinutes()).isEqualTo(5);
+        assertThat(cep.credentialStuffing().minUsers()).isEqualTo(5);
+        assertThat(ConfigLoader.load(null, List.of("cep.credential-stuffing.enabled=false")).cep().credentialStuffing().enabled())
+                .isFalse();
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("cep.brute-force.min-failures=40")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cep.brute-force.min-failures");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("cep.bot-velocity.max-gap-cv=1.5")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cep.bot-velocity.max-gap-cv");
+    }
+
+    @Test
     void durations() {
         assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(Durations.parse("90d")).isEqualTo(Duration.ofDays(90));

@@ -1,0 +1,96 @@
+package io.surprisal.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surprisal.config.ConfigLoader;
+import io.surprisal.config.SurprisalConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CEP patterns wired into the one job graph, run end to end on a MiniCluster (RocksDB,
+ * parallelism 2) over a small file: each pattern's alerts reach the alert output with their
+ * detector, and every CEP operator has its stable uid.
+ */
+class CepPatternsITCase {
+    private static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
+    private int n;
+
+    private String line(String user, long offsetSeconds, String action, String status, String ip) {
+        n++;
+        return String.format("{\"ts\":\"%s\",\"event_id\":\"e-%d\",\"user\":\"%s\",\"session\":\"s-%s\",\"action\":\"%s\","
+                        + "\"status\":\"%s\",\"ip\":\"%s\",\"country\":\"US\",\"device\":\"desktop\"}",
+                T0.plusSeconds(offsetSeconds), n, user, user, action, status, ip);
+    }
+
+    @Test
+    void patternAlertsReachTheAlertOutput(@TempDir Path dir) throws Exception {
+        List<String> lines = new ArrayList<>();
+        // failed-login-then-buy
+        lines.add(line("mallory", 0, "login", "fail", "198.51.100.1"));
+        lines.add(line("mallory", 20, "buy_item", "success", "198.51.100.1"));
+        // the negative case: a successful login in between
+        lines.add(line("jane", 0, "login", "fail", "198.51.100.2"));
+        lines.add(line("jane", 10, "login", "success", "198.51.100.2"));
+        lines.add(line("jane", 30, "buy_item", "success", "198.51.100.2"));
+        // brute force then success
+        for (int i = 0; i < 6; i++) {
+            lines.add(line("victim", 40 + i * 5, "login", "fail", "198.51.100.3"));
+        }
+        lines.add(line("victim", 80, "login", "success", "198.51.100.3"));
+        // credential stuffing: five users fail from one ip
+        for (int i = 0; i < 5; i++) {
+            lines.add(line("stuffed" + i, 100 + i * 3, "login", "fail", "192.0.2.66"));
+        }
+        // a crawler: 20 events a minute for 6 minutes
+        for (int i = 0; i < 120; i++) {
+            lines.add(line("crawler", 200 + i * 3 + (i % 3), "view_item", "success", "198.51.100.4"));
+        }
+        lines.sort((a, b) -> a.substring(7, 27).compareTo(b.substring(7, 27)));
+        Path input = dir.resolve("events.jsonl");
+        Files.write(input, lines);
+
+        SurprisalConfig config = ConfigLoader.load(null, List.of(
+                "source.type=file", "source.file.path=" + input, "job.parallelism=2",
+                "state.checkpoint-dir=" + dir.resolve("checkpoints").toUri()));
+        Path work = Files.createDirectories(dir.resolve("work"));
+        LocalRunner.Result result = LocalRunner.run(config, input, work);
+
+        Set<String> found = result.alerts().stream()
+                .map(a -> a.replaceAll(".*\"user\":\"([^\"]*)\",\"detector\":\"([^\"]*)\".*", "$2 $1"))
+                .collect(Collectors.toSet());
+        assertThat(found).contains(
+                "cep:failed-login-then-buy mallory",
+                "cep:brute-force victim",
+                "cep:credential-stuffing ip:192.0.2.66",
+                "cep:bot-velocity crawler");
+        assertThat(found).doesNotContain("cep:failed-login-then-buy jane");
+        assertThat(result.alerts()).filteredOn(a -> a.contains("\"detector\":\"cep:brute-force\""))
+                .hasSize(2)
+                .anySatisfy(a -> assertThat(a).contains("\"severity\":\"critical\""));
+        assertThat(result.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void everyCepOperatorHasAStableUid(@TempDir Path dir) throws Exception {
+        Path input = Files.writeString(dir.resolve("empty.jsonl"), "");
+        SurprisalConfig config = ConfigLoader.load(null, List.of("source.type=file", "source.file.path=" + input));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        SurprisalPipeline.Streams s = SurprisalPipeline.build(config, Connectors.fileSource(env, input.toString(), 1 << 20));
+        s.alerts().print();
+        s.deadLetters().print();
+        Set<String> uids = env.getStreamGraph().getStreamNodes().stream()
+                .map(StreamNode::getTransformationUID).collect(Collectors.toSet());
+        assertThat(uids).contains("cep-failed-login-then-buy", "cep-brute-force", "cep-brute-force-success",
+                "cep-account-takeover", "cep-credential-stuffing", "cep-bot-velocity", "cep-failed-login-then-buy-late");
+    }
+}

@@ -1,0 +1,240 @@
+package io.surprisal.cep;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.config.SurprisalConfig;
+import io.surprisal.config.SurprisalConfig.CepConfig;
+import io.surprisal.event.Event;
+import io.surprisal.flink.Descriptors;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.cep.CEP;
+import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
+import org.apache.flink.cep.nfa.compiler.NFACompiler;
+import org.apache.flink.cep.operator.CepOperator;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.cep.pattern.conditions.IterativeCondition;
+import org.apache.flink.cep.pattern.conditions.SimpleCondition;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The CEP patterns (sequences that are bad by themselves), built from {@code cep.*} in the
+ * configuration, and the helper that runs one on the scored event stream. Every pattern skips past
+ * the last event of a match (a burst alerts once, not once per overlapping sub-sequence) and has a
+ * window, so partial matches time out and are dropped.
+ */
+public final class CepPatterns {
+    private CepPatterns() {}
+
+    public static final String FAILED_LOGIN_THEN_BUY = "failed-login-then-buy";
+    public static final String BRUTE_FORCE = "brute-force";
+    public static final String ACCOUNT_TAKEOVER = "account-takeover";
+    public static final String BOT_VELOCITY = "bot-velocity";
+    public static final String CREDENTIAL_STUFFING = "credential-stuffing";
+
+    /** Pattern element names, also the keys of a match. */
+    static final String FAILED = "failed-login";
+    static final String SUCCESS = "login";
+    static final String BUY = "buy";
+    static final String NOVEL_LOGIN = "novel-login";
+    static final String PROFILE_CHANGE = "profile-change";
+    static final String PAYMENT_CHANGE = "payment-change";
+    static final String TRADE = "trade";
+
+    private static final Set<String> PROFILE_ACTIONS = Set.of("update_email", "password_reset", "update_address");
+    private static final Set<String> PAYMENT_ACTIONS = Set.of("payment_modify", "bank_modify");
+    private static final Set<String> TRADE_ACTIONS = Set.of("buy_item", "sell_item");
+
+    /** The {@code detector} of an alert of pattern {@code name}. */
+    public static String detector(String name) {
+        return "cep:" + name;
+    }
+
+    /** What a pattern is keyed by. */
+    public enum Key {
+        USER,
+        IP
+    }
+
+    /**
+     * One pattern ready to run.
+     *
+     * @param name the pattern's name ({@code detector} is {@code cep:<name>})
+     * @param uid the operator's uid (also its name's stem); a pattern may run as several operators
+     * @param key what the pattern is keyed by
+     * @param relevant the events the pattern's conditions can take; only these reach its operator.
+     *     Every pattern uses relaxed contiguity (followedBy), which skips other events anyway, so the
+     *     filter changes no match; it spares the CEP operator (a state write and a timer per event)
+     *     the bulk of the stream (page views).
+     */
+    public record PatternSpec(String name, String uid, Key key, Pattern<Event, ?> pattern, FilterFunction<Event> relevant) {}
+
+    /** The enabled CEP patterns (bot-velocity is a keyed function, see {@code BotVelocityFunction}). */
+    public static List<PatternSpec> enabled(CepConfig c) {
+        List<PatternSpec> out = new ArrayList<>();
+        if (c.failedLoginThenBuy().enabled()) {
+            out.add(new PatternSpec(FAILED_LOGIN_THEN_BUY, "cep-" + FAILED_LOGIN_THEN_BUY, Key.USER,
+                    failedLoginThenBuy(c.failedLoginThenBuy().within()),
+                    e -> "login".equals(e.action) || "buy_item".equals(e.action)));
+        }
+        if (c.bruteForce().enabled()) {
+            out.add(new PatternSpec(BRUTE_FORCE, "cep-" + BRUTE_FORCE, Key.USER,
+                    bruteForce(c.bruteForce().minFailures(), c.bruteForce().within()), e -> e.fail && "login".equals(e.action)));
+            out.add(new PatternSpec(BRUTE_FORCE, "cep-" + BRUTE_FORCE + "-success", Key.USER,
+                    bruteForceThenSuccess(c.bruteForce().minFailures(), c.bruteForce().within()), e -> "login".equals(e.action)));
+        }
+        if (c.accountTakeover().enabled()) {
+            out.add(new PatternSpec(ACCOUNT_TAKEOVER, "cep-" + ACCOUNT_TAKEOVER, Key.USER,
+                    accountTakeover(c.accountTakeover().within()),
+                    e -> !e.fail && ("login".equals(e.action) || PROFILE_ACTIONS.contains(e.action)
+                            || PAYMENT_ACTIONS.contains(e.action) || TRADE_ACTIONS.contains(e.action))));
+        }
+        if (c.credentialStuffing().enabled()) {
+            out.add(new PatternSpec(CREDENTIAL_STUFFING, "cep-" + CREDENTIAL_STUFFING, Key.IP,
+                    credentialStuffing(c.credentialStuffing().minUsers(), c.credentialStuffing().within()),
+                    e -> e.fail && "login".equals(e.action) && e.ip != null && !e.ip.isEmpty()));
+        }
+        return out;
+    }
+
+    /** A failed login, then a successful buy, with no successful login between them. */
+    public static Pattern<Event, Event> failedLoginThenBuy(Duration within) {
+        return Pattern.<Event>begin(FAILED, AfterMatchSkipStrategy.skipPastLastEvent())
+                .where(SimpleCondition.of(CepPatterns::isFailedLogin))
+                .notFollowedBy(SUCCESS)
+                .where(SimpleCondition.of(CepPatterns::isSuccessfulLogin))
+                .followedBy(BUY)
+                .where(SimpleCondition.of(e -> !e.fail && "buy_item".equals(e.action)))
+                .within(within);
+    }
+
+    /** At least {@code n} failed logins within {@code within}. */
+    public static Pattern<Event, Event> bruteForce(int n, Duration within) {
+        return Pattern.<Event>begin(FAILED, AfterMatchSkipStrategy.skipPastLastEvent())
+                .where(SimpleCondition.of(CepPatterns::isFailedLogin))
+                .times(n)
+                .within(within);
+    }
+
+    /** At least {@code n} failed logins then a successful one, all within {@code within}. */
+    public static Pattern<Event, Event> bruteForceThenSuccess(int n, Duration within) {
+        return Pattern.<Event>begin(FAILED, AfterMatchSkipStrategy.skipPastLastEvent())
+                .where(SimpleCondition.of(CepPatterns::isFailedLogin))
+                .times(n)
+                .followedBy(SUCCESS)
+                .where(SimpleCondition.of(CepPatterns::isSuccessfulLogin))
+                .within(within);
+    }
+
+    /**
+     * A successful login that login novelty judged new (device or place), then a successful change of
+     * e-mail, password or address, then of payment or bank details, then a successful buy or sell.
+     */
+    public static Pattern<Event, Event> accountTakeover(Duration within) {
+        return Pattern.<Event>begin(NOVEL_LOGIN, AfterMatchSkipStrategy.skipPastLastEvent())
+                .where(SimpleCondition.of(e -> e.novel && isSuccessfulLogin(e)))
+                .followedBy(PROFILE_CHANGE)
+                .where(SimpleCondition.of(e -> !e.fail && PROFILE_ACTIONS.contains(e.action)))
+                .followedBy(PAYMENT_CHANGE)
+                .where(SimpleCondition.of(e -> !e.fail && PAYMENT_ACTIONS.contains(e.action)))
+                .followedBy(TRADE)
+                .where(SimpleCondition.of(e -> !e.fail && TRADE_ACTIONS.contains(e.action)))
+                .within(within);
+    }
+
+    /** Keyed by IP: failed logins of {@code n} distinct users within {@code within}. */
+    public static Pattern<Event, Event> credentialStuffing(int n, Duration within) {
+        return Pattern.<Event>begin(FAILED, AfterMatchSkipStrategy.skipPastLastEvent())
+                .where(new FailedLoginOfNewUser())
+                .times(n)
+                .within(within);
+    }
+
+    static boolean isFailedLogin(Event e) {
+        return e.fail && "login".equals(e.action);
+    }
+
+    static boolean isSuccessfulLogin(Event e) {
+        return !e.fail && "login".equals(e.action);
+    }
+
+    /** A failed login by a user not yet among the partial match's failed logins. */
+    static final class FailedLoginOfNewUser extends IterativeCondition<Event> {
+        @Override
+        public boolean filter(Event e, Context<Event> ctx) throws Exception {
+            if (!isFailedLogin(e)) {
+                return false;
+            }
+            for (Event earlier : ctx.getEventsForPattern(FAILED)) {
+                if (Objects.equals(earlier.user, e.user)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Key: the event's user. */
+    public static final class UserKey implements KeySelector<Event, String> {
+        @Override
+        public String getKey(Event e) {
+            return e.user;
+        }
+    }
+
+    /** Key: the event's IP address (events without one never reach an IP-keyed pattern). */
+    public static final class IpKey implements KeySelector<Event, String> {
+        @Override
+        public String getKey(Event e) {
+            return e.ip;
+        }
+    }
+
+    /**
+     * Runs one pattern on {@code events} (the scored stream, in per-user event-time order), keyed as
+     * the pattern asks. {@code events} must come out of an operator keyed by {@link UserKey} with the
+     * same parallelism: a user-keyed pattern then reads it as already partitioned (chained, no
+     * network shuffle). The result is the pattern's alerts; its side output {@link
+     * Descriptors#CEP_LATE_EVENTS} carries events that arrived behind the operator's watermark.
+     */
+    public static SingleOutputStreamOperator<Alert> apply(DataStream<Event> events, PatternSpec spec, SurprisalConfig config) {
+        // A filter is chained and keeps the partitioning, so a user-keyed pattern still reads the
+        // scored stream as already keyed by user.
+        DataStream<Event> relevant = events.filter(spec.relevant())
+                .name("events for " + spec.uid())
+                .uid(spec.uid() + "-events");
+        KeyedStream<Event, String> keyed = spec.key() == Key.IP
+                ? relevant.keyBy(new IpKey())
+                : DataStreamUtils.reinterpretAsKeyedStream(relevant, new UserKey());
+        return CEP.pattern(keyed, spec.pattern())
+                .inEventTime()
+                .sideOutputLateData(Descriptors.CEP_LATE_EVENTS)
+                .process(alerts(spec, config), TypeInformation.of(Alert.class))
+                .name("cep " + spec.uid().substring("cep-".length()))
+                .uid(spec.uid());
+    }
+
+    /** What turns a match of {@code spec} into an alert. */
+    public static PatternAlerts alerts(PatternSpec spec, SurprisalConfig config) {
+        return new PatternAlerts(spec.name(), spec.key(), config.cep(), config.alerts().maxEvents());
+    }
+
+    /**
+     * The operator {@link #apply} runs for {@code spec}, built the way {@code PatternStream} builds
+     * it (event time, the pattern's skip strategy, late events to {@link Descriptors#CEP_LATE_EVENTS}),
+     * for tests that drive it in a keyed harness.
+     */
+    public static CepOperator<Event, String, Alert> operator(PatternSpec spec, SurprisalConfig config, TypeSerializer<Event> serializer) {
+        return new CepOperator<>(serializer, false, NFACompiler.compileFactory(spec.pattern(), false), null,
+                spec.pattern().getAfterMatchSkipStrategy(), alerts(spec, config), Descriptors.CEP_LATE_EVENTS);
+    }
+}

@@ -1,0 +1,195 @@
+package io.surprisal.cep;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.alert.Reason;
+import io.surprisal.alert.Severity;
+import io.surprisal.config.SurprisalConfig.CepConfig;
+import io.surprisal.event.Event;
+import io.surprisal.event.Timestamps;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.cep.functions.PatternProcessFunction;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+
+/**
+ * Turns one match of a CEP pattern into an {@link Alert}: detector {@code cep:<name>}, the matched
+ * events (at most {@code alerts.max-events}, the first and the last always among them), a summary
+ * sentence, and reasons carrying the matched events' bits (transition surprisal, plus login-novelty
+ * bits where the pattern depends on novelty). Partial matches that time out are not handed here:
+ * they are dropped.
+ */
+public class PatternAlerts extends PatternProcessFunction<Event, Alert> {
+    private static final long serialVersionUID = 1L;
+
+    private final String name;
+    private final CepPatterns.Key key;
+    private final CepConfig config;
+    private final int maxEvents;
+
+    private transient Counter alertsMetric;
+
+    public PatternAlerts(String name, CepPatterns.Key key, CepConfig config, int maxEvents) {
+        this.name = name;
+        this.key = key;
+        this.config = config;
+        this.maxEvents = maxEvents;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        alertsMetric = getRuntimeContext().getMetricGroup().addGroup("alerts", name).counter("count");
+    }
+
+    @Override
+    public void processMatch(Map<String, List<Event>> match, Context ctx, Collector<Alert> out) {
+        alertsMetric.inc();
+        out.collect(toAlert(match));
+    }
+
+    /** The alert for one match (elements in pattern order). */
+    Alert toAlert(Map<String, List<Event>> match) {
+        List<Event> all = new ArrayList<>();
+        for (List<Event> part : match.values()) {
+            all.addAll(part);
+        }
+        all.sort((a, b) -> Long.compare(a.ts, b.ts)); // stable: ties keep the pattern's order
+        Event first = all.get(0);
+        Event last = all.get(all.size() - 1);
+        double bits = 0;
+        for (Event e : all) {
+            bits += e.bits;
+        }
+        Alert a = new Alert();
+        a.detector = CepPatterns.detector(name);
+        a.user = key == CepPatterns.Key.IP ? "ip:" + last.ip : last.user;
+        a.session = last.session;
+        a.ts = last.ts;
+        a.events = capped(all);
+        String span = span(first, last);
+        switch (name) {
+            case CepPatterns.FAILED_LOGIN_THEN_BUY -> {
+                a.severity = Severity.HIGH;
+                bitsScore(a, bits);
+                a.summary = String.format(Locale.ROOT,
+                        "%s bought at %s, %s after a failed login, with no successful login in between",
+                        last.user, Timestamps.format(last.ts), span);
+                a.reasons.add(step("failed_login", first, "no purchase without a successful login first"));
+                a.reasons.add(step("buy_without_login", last, "a successful login before buying"));
+            }
+            case CepPatterns.BRUTE_FORCE -> {
+                List<Event> failed = match.getOrDefault(CepPatterns.FAILED, List.of());
+                boolean succeeded = match.containsKey(CepPatterns.SUCCESS);
+                double failedBits = sumBits(failed);
+                a.severity = succeeded ? Severity.CRITICAL : Severity.HIGH;
+                a.unit = "failed logins";
+                a.score = failed.size();
+                a.threshold = config.bruteForce().minFailures();
+                a.summary = succeeded
+                        ? String.format(Locale.ROOT,
+                                "%s logged in successfully after %d failed logins in %s: a guessed password is likely",
+                                last.user, failed.size(), span(first, failed.get(failed.size() - 1)))
+                        : String.format(Locale.ROOT, "%s failed to log in %d times in %s",
+                                last.user, failed.size(), span);
+                a.reasons.add(new Reason("failed_logins",
+                        String.format(Locale.ROOT, "%d in %s", failed.size(), span(first, failed.get(failed.size() - 1))),
+                        String.format(Locale.ROOT, "fewer than %d within %s", config.bruteForce().minFailures(),
+                                human(config.bruteForce().within())),
+                        failedBits));
+                if (succeeded) {
+                    a.reasons.add(step("login_after_failures", last, "no success after a wall of failures"));
+                }
+            }
+            case CepPatterns.ACCOUNT_TAKEOVER -> {
+                Event login = match.get(CepPatterns.NOVEL_LOGIN).get(0);
+                Event profile = match.get(CepPatterns.PROFILE_CHANGE).get(0);
+                Event payment = match.get(CepPatterns.PAYMENT_CHANGE).get(0);
+                a.severity = Severity.CRITICAL;
+                bitsScore(a, bits + login.noveltyBits);
+                a.summary = String.format(Locale.ROOT,
+                        "%s logged in from a new device or place, then changed %s, then %s, then did %s, all within %s",
+                        last.user, profile.action, payment.action, last.action, span);
+                a.reasons.add(new Reason("novel_login", login.action + ":" + login.status() + " " + place(login),
+                        "a device and place this user has used before", login.noveltyBits + login.bits));
+                a.reasons.add(step("profile_change", profile, "no change of contact or credentials after a new login"));
+                a.reasons.add(step("payment_change", payment, "no change of payment details after it"));
+                a.reasons.add(step("trade", last, "no trade right after both changes"));
+            }
+            case CepPatterns.CREDENTIAL_STUFFING -> {
+                Set<String> users = new LinkedHashSet<>();
+                for (Event e : all) {
+                    users.add(e.user);
+                }
+                a.severity = Severity.HIGH;
+                a.unit = "users";
+                a.score = users.size();
+                a.threshold = config.credentialStuffing().minUsers();
+                a.summary = String.format(Locale.ROOT,
+                        "ip %s failed logins for %d different users in %s: %s",
+                        last.ip, users.size(), span, String.join(", ", users));
+                a.reasons.add(new Reason("distinct_users_failed",
+                        String.format(Locale.ROOT, "%d users in %s", users.size(), span),
+                        String.format(Locale.ROOT, "fewer than %d within %s from one ip",
+                                config.credentialStuffing().minUsers(), human(config.credentialStuffing().within())),
+                        bits));
+            }
+            default -> throw new IllegalStateException("no alert shape for pattern " + name);
+        }
+        return a.withDerivedId();
+    }
+
+    private static void bitsScore(Alert a, double bits) {
+        a.unit = "bits";
+        a.score = bits;
+        a.threshold = 0; // a pattern fires on its shape; the bits say how unusual its steps were
+    }
+
+    private static Reason step(String feature, Event e, String expected) {
+        return new Reason(feature, e.action + ":" + e.status() + " at " + Timestamps.format(e.ts), expected, e.bits);
+    }
+
+    private static double sumBits(List<Event> events) {
+        double s = 0;
+        for (Event e : events) {
+            s += e.bits;
+        }
+        return s;
+    }
+
+    private static String place(Event e) {
+        return "(" + (e.device == null ? "?" : e.device) + ", " + (e.country == null ? "?" : e.country)
+                + (e.city == null ? "" : " " + e.city) + ")";
+    }
+
+    /** At most {@code maxEvents}, keeping the first ones and the last one. */
+    private List<Event> capped(List<Event> all) {
+        if (all.size() <= maxEvents) {
+            return all;
+        }
+        List<Event> out = new ArrayList<>(all.subList(0, maxEvents - 1));
+        out.add(all.get(all.size() - 1));
+        return out;
+    }
+
+    private static String span(Event first, Event last) {
+        return human(Duration.ofMillis(last.ts - first.ts));
+    }
+
+    private static String human(Duration d) {
+        long s = d.toSeconds();
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return s % 60 == 0 ? (s / 60) + " min" : String.format(Locale.ROOT, "%d min %d s", s / 60, s % 60);
+        }
+        long min = (s % 3600) / 60;
+        return min == 0 ? (s / 3600) + " h" : String.format(Locale.ROOT, "%d h %d min", s / 3600, min);
+    }
+}

@@ -1,0 +1,36 @@
+package io.surprisal.model;
+
+/**
+ * One user's pace, as {@link VelocityTracker} keeps it: the events of the current event-time minute,
+ * the run of consecutive minutes above the limit, and a ring of the last gaps between events with
+ * their running sums. A Flink POJO (public fields, no-argument constructor).
+ */
+public class VelocityState {
+    /** Event time of the user's last event; {@link Long#MIN_VALUE} before the first. */
+    public long lastTs = Long.MIN_VALUE;
+    /** Events seen so far (sequence number of the next event). */
+    public long events;
+
+    /** The current minute (epoch minutes) and its event count. */
+    public long minute = Long.MIN_VALUE;
+    public int minuteCount;
+    /** Consecutive completed minutes above the limit, ending with {@link #lastFastMinute}. */
+    public int fastRun;
+    public long lastFastMinute = Long.MIN_VALUE;
+    /** The current run of fast minutes has already raised its alert. */
+    public boolean rateAlerted;
+
+    /** Ring of the last gaps (ms), its fill and write position, and the sums over its contents. */
+    public long[] gaps = new long[0];
+    public int gapCount;
+    public int gapNext;
+    public long gapSum;
+    public long gapSumSquares;
+    /** The current run of short gaps has already raised its alert. */
+    public boolean regularAlerted;
+
+    /** The event-time timer that clears the state once the user is idle; {@link Long#MIN_VALUE} if none. */
+    public long cleanupTimer = Long.MIN_VALUE;
+
+    public VelocityState() {}
+}

@@ -1,0 +1,285 @@
+package io.surprisal.cep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.alert.Severity;
+import io.surprisal.config.ConfigLoader;
+import io.surprisal.config.SurprisalConfig;
+import io.surprisal.event.Event;
+import io.surprisal.flink.Descriptors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.cep.operator.CepOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each CEP pattern in Flink's CEP operator (built as the job builds it) in a keyed harness: positive
+ * and negative sequences, late events to the side output, and no keyed state or timer left once the
+ * windows have passed (Flink 2.2's CEP operator clears a key's NFA once only its start state is
+ * left; these tests hold it to that).
+ */
+class CepPatternsTest {
+    private static final long T0 = 1_800_000_000_000L;
+    private static final long SECOND = 1000L;
+    private static final long MINUTE = 60 * SECOND;
+
+    private final AtomicInteger ids = new AtomicInteger();
+
+    private static SurprisalConfig config(String... sets) {
+        return ConfigLoader.load(null, List.of(sets));
+    }
+
+    private static CepPatterns.PatternSpec spec(SurprisalConfig c, String uid) {
+        return CepPatterns.enabled(c.cep()).stream().filter(s -> s.uid().equals(uid)).findFirst().orElseThrow();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> harness(SurprisalConfig c, String uid) throws Exception {
+        CepPatterns.PatternSpec spec = spec(c, uid);
+        CepOperator<Event, String, Alert> op = CepPatterns.operator(spec, c,
+                TypeInformation.of(Event.class).createSerializer(new ExecutionConfig().getSerializerConfig()));
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(op,
+                spec.key() == CepPatterns.Key.IP ? new CepPatterns.IpKey() : new CepPatterns.UserKey(), Types.STRING);
+        h.open();
+        return h;
+    }
+
+    private Event event(String user, long ts, String action, boolean fail) {
+        Event e = new Event();
+        e.ts = ts;
+        e.eventId = "e-" + ids.incrementAndGet();
+        e.user = user;
+        e.action = action;
+        e.fail = fail;
+        e.session = "s-" + user;
+        e.ip = "203.0.113.7";
+        e.bits = 1.5;
+        return e;
+    }
+
+    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> h, Event... events) throws Exception {
+        for (Event e : events) {
+            h.processElement(new StreamRecord<>(e, e.ts));
+        }
+    }
+
+    private static List<Alert> alerts(KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> h) {
+        List<Alert> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r && r.getValue() instanceof Alert a) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    private static void assertNoStateLeft(KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> h) {
+        assertThat(h.numEventTimeTimers()).as("event-time timers").isZero();
+        assertThat(h.numKeyedStateEntries()).as("keyed state entries").isZero();
+    }
+
+    @Test
+    void failedLoginThenBuyFiresOnceAndNamesItsEvents() throws Exception {
+        SurprisalConfig c = config();
+        try (var h = harness(c, "cep-failed-login-then-buy")) {
+            Event f1 = event("mallory", T0, "login", true);
+            Event f2 = event("mallory", T0 + 5 * SECOND, "login", true);
+            Event view = event("mallory", T0 + 10 * SECOND, "view_item", false);
+            Event buy = event("mallory", T0 + 20 * SECOND, "buy_item", false);
+            feed(h, f1, f2, view, buy);
+            h.processWatermark(T0 + 30 * SECOND);
+            List<Alert> alerts = alerts(h);
+            assertThat(alerts).hasSize(1);
+            Alert a = alerts.get(0);
+            assertThat(a.detector).isEqualTo("cep:failed-login-then-buy");
+            assertThat(a.user).isEqualTo("mallory");
+            assertThat(a.severity).isEqualTo(Severity.HIGH);
+            assertThat(a.events).extracting(e -> e.eventId).containsExactly(f1.eventId, buy.eventId);
+            assertThat(a.score).isEqualTo(3.0); // the two matched events' bits
+            assertThat(a.summary).contains("mallory").contains("no successful login");
+            Alert same = new Alert();
+            same.detector = a.detector;
+            same.user = a.user;
+            same.events = a.events;
+            assertThat(a.alertId).isEqualTo(same.withDerivedId().alertId);
+
+            h.processWatermark(T0 + 31 * MINUTE);
+            assertNoStateLeft(h);
+        }
+    }
+
+    @Test
+    void aSuccessfulLoginBetweenMeansNoAlert() throws Exception {
+        try (var h = harness(config(), "cep-failed-login-then-buy")) {
+            feed(h, event("jane", T0, "login", true),
+                    event("jane", T0 + 5 * SECOND, "login", false),
+                    event("jane", T0 + 60 * SECOND, "buy_item", false));
+            h.processWatermark(T0 + 40 * MINUTE);
+            assertThat(alerts(h)).isEmpty();
+            assertNoStateLeft(h);
+        }
+    }
+
+    @Test
+    void aBuyAfterTheWindowOrAFailedBuyIsNoMatch() throws Exception {
+        try (var h = harness(config(), "cep-failed-login-then-buy")) {
+            feed(h, event("late", T0, "login", true), event("late", T0 + 31 * MINUTE, "buy_item", false));
+            feed(h, event("failedbuy", T0, "login", true), event("failedbuy", T0 + MINUTE, "buy_item", true));
+            h.processWatermark(T0 + 2 * 3600 * SECOND);
+            assertThat(alerts(h)).isEmpty();
+            assertNoStateLeft(h);
+        }
+    }
+
+    @Test
+    void bruteForceNeedsEnoughFailuresInTheWindowAndASuccessRaisesTheSeverity() throws Exception {
+        SurprisalConfig c = config();
+        try (var h = harness(c, "cep-brute-force"); var hs = harness(c, "cep-brute-force-success")) {
+            List<Event> burst = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                burst.add(event("victim", T0 + i * 20 * SECOND, "login", true));
+            }
+            burst.add(event("victim", T0 + 150 * SECOND, "login", false));
+            // Four failures: below the default of five.
+            for (int i = 0; i < 4; i++) {
+                burst.add(event("clumsy", T0 + i * 20 * SECOND, "login", true));
+            }
+            burst.add(event("clumsy", T0 + 100 * SECOND, "login", false));
+            // Five failures, but spread over more than ten minutes.
+            for (int i = 0; i < 5; i++) {
+                burst.add(event("slow", T0 + i * 3 * MINUTE, "login", true));
+            }
+            Event[] all = burst.toArray(new Event[0]);
+            feed(h, all);
+            feed(hs, all);
+            h.processWatermark(T0 + 20 * MINUTE);
+            hs.processWatermark(T0 + 20 * MINUTE);
+
+            List<Alert> plain = alerts(h);
+            assertThat(plain).hasSize(1); // six failures: one alert, the sixth does not start a second
+            assertThat(plain.get(0).user).isEqualTo("victim");
+            assertThat(plain.get(0).severity).isEqualTo(Severity.HIGH);
+            assertThat(plain.get(0).score).isEqualTo(5.0);
+            assertThat(plain.get(0).events).hasSize(5);
+
+            List<Alert> success = alerts(hs);
+            assertThat(success).hasSize(1);
+            Alert a = success.get(0);
+            assertThat(a.detector).isEqualTo("cep:brute-force");
+            assertThat(a.user).isEqualTo("victim");
+            assertThat(a.severity).isEqualTo(Severity.CRITICAL);
+            assertThat(a.events).hasSize(6).last().satisfies(e -> assertThat(e.fail).isFalse());
+            assertThat(a.alertId).isNotEqualTo(plain.get(0).alertId);
+
+            h.processWatermark(T0 + 3600 * SECOND);
+            hs.processWatermark(T0 + 3600 * SECOND);
+            assertNoStateLeft(h);
+            assertNoStateLeft(hs);
+        }
+    }
+
+    @Test
+    void accountTakeoverNeedsANovelLoginAndEveryStepInOrder() throws Exception {
+        try (var h = harness(config(), "cep-account-takeover")) {
+            Event login = event("victim", T0, "login", false);
+            login.novel = true;
+            login.noveltyBits = 12.0;
+            Event email = event("victim", T0 + MINUTE, "update_email", false);
+            Event pay = event("victim", T0 + 2 * MINUTE, "payment_modify", false);
+            Event buy = event("victim", T0 + 3 * MINUTE, "buy_item", false);
+            feed(h, login, email, pay, buy);
+            // The same steps without novelty (a known device) and in the wrong order: nothing.
+            Event known = event("regular", T0, "login", false);
+            feed(h, known, event("regular", T0 + MINUTE, "update_email", false),
+                    event("regular", T0 + 2 * MINUTE, "payment_modify", false), event("regular", T0 + 3 * MINUTE, "buy_item", false));
+            Event novel2 = event("shuffled", T0, "login", false);
+            novel2.novel = true;
+            feed(h, novel2, event("shuffled", T0 + MINUTE, "payment_modify", false),
+                    event("shuffled", T0 + 2 * MINUTE, "update_email", false), event("shuffled", T0 + 3 * MINUTE, "buy_item", false));
+            h.processWatermark(T0 + 10 * MINUTE);
+
+            List<Alert> alerts = alerts(h);
+            assertThat(alerts).hasSize(1);
+            Alert a = alerts.get(0);
+            assertThat(a.detector).isEqualTo("cep:account-takeover");
+            assertThat(a.user).isEqualTo("victim");
+            assertThat(a.severity).isEqualTo(Severity.CRITICAL);
+            assertThat(a.events).extracting(e -> e.eventId).containsExactly(login.eventId, email.eventId, pay.eventId, buy.eventId);
+            assertThat(a.score).isEqualTo(4 * 1.5 + 12.0);
+
+            h.processWatermark(T0 + 2 * 3600 * SECOND);
+            assertNoStateLeft(h);
+        }
+    }
+
+    @Test
+    void credentialStuffingCountsDistinctUsersFromOneIp() throws Exception {
+        try (var h = harness(config(), "cep-credential-stuffing")) {
+            List<Event> events = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                events.add(event("user" + i, T0 + i * 10 * SECOND, "login", true));
+            }
+            // One user failing ten times from another ip is brute force, not stuffing.
+            for (int i = 0; i < 10; i++) {
+                Event e = event("onlyone", T0 + i * 10 * SECOND, "login", true);
+                e.ip = "198.51.100.9";
+                events.add(e);
+            }
+            // Four distinct users from a third ip: below the default of five.
+            for (int i = 0; i < 4; i++) {
+                Event e = event("few" + i, T0 + i * 10 * SECOND, "login", true);
+                e.ip = "192.0.2.1";
+                events.add(e);
+            }
+            events.sort((a, b) -> Long.compare(a.ts, b.ts));
+            feed(h, events.toArray(new Event[0]));
+            h.processWatermark(T0 + 20 * MINUTE);
+
+            List<Alert> alerts = alerts(h);
+            assertThat(alerts).hasSize(1);
+            Alert a = alerts.get(0);
+            assertThat(a.detector).isEqualTo("cep:credential-stuffing");
+            assertThat(a.user).isEqualTo("ip:203.0.113.7");
+            assertThat(a.score).isEqualTo(5.0);
+            assertThat(a.events).extracting(e -> e.user).containsExactly("user0", "user1", "user2", "user3", "user4");
+            assertNoStateLeft(h);
+        }
+    }
+
+    @Test
+    void lateEventsGoToTheSideOutputAndTimedOutPartialMatchesLeaveNothing() throws Exception {
+        try (var h = harness(config(), "cep-failed-login-then-buy")) {
+            feed(h, event("gone", T0, "login", true));
+            h.processWatermark(T0 + MINUTE);
+            // A partial match is waiting for a buy: state and its window timer exist.
+            assertThat(h.numKeyedStateEntries()).isPositive();
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+
+            Event late = event("gone", T0 + 30 * SECOND, "buy_item", false);
+            feed(h, late);
+            assertThat(h.getSideOutput(Descriptors.CEP_LATE_EVENTS)).extracting(r -> r.getValue().eventId).containsExactly(late.eventId);
+
+            // The user never comes back: once the window has passed, the partial match is dropped
+            // without an alert and no state is left for the key.
+            h.processWatermark(T0 + 31 * MINUTE);
+            assertThat(alerts(h)).isEmpty();
+            assertNoStateLeft(h);
+        }
+    }
+
+    @Test
+    void aSwitchedOffPatternIsNotBuilt() {
+        SurprisalConfig c = config("cep.brute-force.enabled=false", "cep.account-takeover.enabled=false");
+        assertThat(CepPatterns.enabled(c.cep())).extracting(CepPatterns.PatternSpec::uid)
+                .containsExactly("cep-failed-login-then-buy", "cep-credential-stuffing");
+        assertThat(CepPatterns.enabled(config().cep())).extracting(CepPatterns.PatternSpec::uid)
+                .containsExactly("cep-failed-login-then-buy", "cep-brute-force", "cep-brute-force-success",
+                        "cep-account-takeover", "cep-credential-stuffing");
+    }
+}
