@@ -7,7 +7,12 @@ import io.surprisal.config.SurprisalConfig;
 import java.time.Duration;
 import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -25,6 +30,7 @@ public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert
     private final SurprisalConfig.SuppressionConfig config;
     private final Duration stateTtl;
     private transient ValueState<SuppressedAlerts> state;
+    private transient MapState<Long, List<Alert>> pending;
 
     public AlertSuppressionFunction(SurprisalConfig.SuppressionConfig config) {
         this.config = config;
@@ -51,11 +57,34 @@ public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(Descriptors.suppressedAlerts(stateTtl));
+        pending = getRuntimeContext().getMapState(Descriptors.pendingAlerts(stateTtl));
     }
+
+    /** Orders alerts of one instant whatever order they arrived in from several operators. */
+    private static final Comparator<Alert> ORDER = Comparator.comparingLong((Alert a) -> a.ts).thenComparing(a -> a.alertId);
 
     @Override
     public void processElement(Alert alert, Context ctx, Collector<Alert> out) throws Exception {
         Duration window = config.windowFor(alert.detector);
+        Long time = ctx.timestamp();
+        if (window.isZero() || time == null || time <= ctx.timerService().currentWatermark()) {
+            // Nothing to suppress, or nothing to wait for: handle it now.
+            handle(alert, window, ctx.timerService(), out);
+            return;
+        }
+        // Alerts of one key can come from several operators in any interleaving: wait for the
+        // watermark, then handle the instant's alerts in (event time, id) order, so that replays
+        // give the same output.
+        List<Alert> waiting = pending.get(time);
+        if (waiting == null) {
+            waiting = new ArrayList<>(2);
+        }
+        waiting.add(alert);
+        pending.put(time, waiting);
+        ctx.timerService().registerEventTimeTimer(time);
+    }
+
+    private void handle(Alert alert, Duration window, TimerService timers, Collector<Alert> out) throws Exception {
         if (window.isZero()) {
             out.collect(alert);
             return;
@@ -64,7 +93,7 @@ public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert
         if (s != null && alert.ts >= s.windowEnd) {
             // The window has closed in event time but its timer has not fired yet (the watermark
             // follows this alert): close it now so the order of the outputs stays in event time.
-            ctx.timerService().deleteEventTimeTimer(s.windowEnd);
+            timers.deleteEventTimeTimer(s.windowEnd);
             emitRollUp(s, out);
             state.clear();
             s = null;
@@ -72,7 +101,7 @@ public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert
         if (s == null) {
             s = new SuppressedAlerts(alert.ts + window.toMillis());
             state.update(s);
-            ctx.timerService().registerEventTimeTimer(s.windowEnd);
+            timers.registerEventTimeTimer(s.windowEnd);
             out.collect(alert);
             return;
         }
@@ -88,8 +117,16 @@ public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        List<Alert> due = pending.get(timestamp);
+        if (due != null) {
+            pending.remove(timestamp);
+            due.sort(ORDER);
+            for (Alert a : due) {
+                handle(a, config.windowFor(a.detector), ctx.timerService(), out);
+            }
+        }
         SuppressedAlerts s = state.value();
-        if (s != null) {
+        if (s != null && timestamp >= s.windowEnd) {
             emitRollUp(s, out);
             state.clear();
         }

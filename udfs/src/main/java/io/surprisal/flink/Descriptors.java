@@ -120,6 +120,17 @@ public final class Descriptors {
             new ListStateDescriptor<>("population-sessions", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     /** Per (user, detector, main reason): the open suppression window. Cleared by its timer. */
+    /**
+     * Alert suppression: alerts waiting for the watermark, by record time, so that alerts of one key
+     * arriving from several operators are handled in (event time, id) order, not arrival order.
+     */
+    public static MapStateDescriptor<Long, List<Alert>> pendingAlerts(Duration ttl) {
+        MapStateDescriptor<Long, List<Alert>> d = new MapStateDescriptor<>(
+                "pending-alerts", Types.LONG, new TypeHint<List<Alert>>() {}.getTypeInfo());
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
+
     public static ValueStateDescriptor<SuppressedAlerts> suppressedAlerts(Duration ttl) {
         ValueStateDescriptor<SuppressedAlerts> d = new ValueStateDescriptor<>("suppressed-alerts", TypeInformation.of(SuppressedAlerts.class));
         d.enableTimeToLive(ttl(ttl));

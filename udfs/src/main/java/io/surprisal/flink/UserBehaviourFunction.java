@@ -161,6 +161,11 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         }
     }
 
+    /** Steps the population model of this instance knows (restored and learned); for tests. */
+    long populationEvents() {
+        return scorer.knownPopulationEvents();
+    }
+
     private void emitAlerts(OnTimerContext ctx) {
         for (Alert a : alertBuffer) {
             (a.detector.equals(BehaviourScorer.TRANSITION) ? transitionAlertsMetric : sessionAlertsMetric).inc();

@@ -57,6 +57,11 @@ public final class BehaviourScorer {
         return new PopulationTransitions(model.smoothing(), model.maxPopulationTransitions());
     }
 
+    /** Steps the population knows, including those of the current instant not yet applied. */
+    public long knownPopulationEvents() {
+        return population.events() + pendingSteps.size() / 2;
+    }
+
     /** Moves to event time {@code ts}: what happened before it joins the population. */
     public void advanceTo(long ts) {
         if (ts > pendingTs) {

@@ -18,6 +18,8 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,6 +148,90 @@ class UserBehaviourFunctionTest {
         assertThat(alerts).filteredOn(a -> a.user.equals("mallory") && a.detector.equals("transition"))
                 .extracting(a -> a.reasons.get(0).observed).contains("login:fail -> buy_item:success");
         assertThat(alerts).filteredOn(a -> !a.user.equals("mallory") && a.detector.equals("transition")).isEmpty();
+    }
+
+    @Test
+    void thePopulationSurvivesARestoreFromACheckpoint() throws Exception {
+        long t = teach(harness, "user", 200, 0, true);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, t);
+        long learned = ((UserBehaviourFunction) operator.getUserFunction()).populationEvents();
+        assertThat(learned).isEqualTo(620);
+
+        KeyedProcessOperator<String, Event, Event> restoredOp = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
+        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(restoredOp, (Event e) -> e.user, Types.STRING)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            assertThat(((UserBehaviourFunction) restoredOp.getUserFunction()).populationEvents()).isEqualTo(learned);
+            // Judged by the restored population at once: no new warm-up.
+            restored.processElement(event("mallory", "login", t + 10, true), t + 10);
+            restored.processElement(event("mallory", "buy_item", t + 20, false), t + 20);
+            restored.processWatermark(new Watermark(Long.MAX_VALUE));
+            assertThat(restored.getSideOutput(Descriptors.ALERTS)).extracting(r -> r.getValue().reasons.get(0).observed)
+                    .contains("login:fail -> buy_item:success");
+        }
+    }
+
+    @Test
+    void twoParallelInstancesRescaledToOneKnowTheWholePopulationOnce() throws Exception {
+        int maxParallelism = 128;
+        OperatorSubtaskState[] snapshots = new OperatorSubtaskState[2];
+        for (int subtask = 0; subtask < 2; subtask++) {
+            KeyedProcessOperator<String, Event, Event> op = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
+            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, (Event e) -> e.user, Types.STRING, maxParallelism, 2, subtask)) {
+                h.open();
+                // Each instance sees only the users whose key group it owns.
+                long t = 0;
+                int taught = 0;
+                for (int i = 0; taught < 100; i++) {
+                    String user = "user" + i;
+                    int group = org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(user, maxParallelism, 2);
+                    if (group == subtask) {
+                        teach(h, user, 1, t += 100, false);
+                        taught++;
+                    }
+                }
+                assertThat(((UserBehaviourFunction) op.getUserFunction()).populationEvents()).isEqualTo(300);
+                snapshots[subtask] = h.snapshot(1L, t + 1000);
+            }
+        }
+        OperatorSubtaskState merged = AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                AbstractStreamOperatorTestHarness.repackageState(snapshots), maxParallelism, 2, 1, 0);
+        KeyedProcessOperator<String, Event, Event> op = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, (Event e) -> e.user, Types.STRING, maxParallelism, 1, 0)) {
+            h.initializeState(merged);
+            h.open();
+            // 300 + 300: each observation counted exactly once after the union.
+            assertThat(((UserBehaviourFunction) op.getUserFunction()).populationEvents()).isEqualTo(600);
+        }
+    }
+
+    /** Teaches n users a login, a view and a logout each (one in ten failing first); returns the last event time. */
+    private static long teach(KeyedOneInputStreamOperatorTestHarness<String, Event, Event> h, String prefix, int n, long t,
+            boolean someFail) throws Exception {
+        for (int i = 0; i < n; i++) {
+            String user = n == 1 ? prefix : prefix + i;
+            if (someFail && i % 10 == 0) {
+                t += 10;
+                h.processElement(event(user, "login", t, true), t);
+            }
+            for (String action : new String[] {"login", "view_item", "logout"}) {
+                t += 10;
+                h.processElement(event(user, action, t, false), t);
+            }
+        }
+        h.processWatermark(new Watermark(t + 1));
+        return t;
+    }
+
+    private static Event event(String user, String action, long ts, boolean fail) {
+        Event e = new Event();
+        e.user = user;
+        e.action = action;
+        e.fail = fail;
+        e.ts = ts;
+        e.eventId = user + "@" + ts;
+        e.session = user + "-s1";
+        return e;
     }
 
     private void send(String user, String action, long ts) throws Exception {
