@@ -8,7 +8,10 @@ import io.surprisal.event.SourceLine;
 import io.surprisal.flink.Descriptors;
 import io.surprisal.flink.EventTimestamps;
 import io.surprisal.flink.ParseEventsFunction;
+import io.surprisal.flink.LoginNoveltyFunction;
 import io.surprisal.flink.UserBehaviourFunction;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -32,7 +35,13 @@ public final class SurprisalPipeline {
         }
     }
 
+    /** The graph, with allowlist updates from the configured source ({@link Connectors#allowlistUpdates}). */
     public static Streams build(SurprisalConfig config, DataStream<SourceLine> lines) {
+        return build(config, lines, Connectors.allowlistUpdates(lines.getExecutionEnvironment(), config));
+    }
+
+    /** The graph, with login-novelty allowlist updates (JSON lines) from {@code allowlistUpdates}. */
+    public static Streams build(SurprisalConfig config, DataStream<SourceLine> lines, DataStream<String> allowlistUpdates) {
         SingleOutputStreamOperator<Event> parsed = lines
                 .process(new ParseEventsFunction(config.source().outOfOrderness()))
                 .name("parse events")
@@ -53,6 +62,19 @@ public final class SurprisalPipeline {
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(Descriptors.DEAD_LETTERS)
                 .union(scored.getSideOutput(Descriptors.DEAD_LETTERS));
         DataStream<Alert> alerts = scored.getSideOutput(Descriptors.ALERTS);
-        return new Streams(scored, alerts, deadLetters);
+        if (!config.novelty().enabled()) {
+            return new Streams(scored, alerts, deadLetters);
+        }
+
+        // Already partitioned by user and in per-user event-time order: no second shuffle.
+        BroadcastStream<String> allowlist = allowlistUpdates.broadcast(Descriptors.ALLOWLIST);
+        SingleOutputStreamOperator<Event> novel = DataStreamUtils.reinterpretAsKeyedStream(scored, new UserKey())
+                .connect(allowlist)
+                .process(new LoginNoveltyFunction(config.novelty(), config.state().ttl(), config.alerts().maxEvents()))
+                .name("login novelty")
+                .uid("login-novelty");
+        return new Streams(novel,
+                alerts.union(novel.getSideOutput(Descriptors.ALERTS)),
+                deadLetters.union(novel.getSideOutput(Descriptors.DEAD_LETTERS)));
     }
 }

@@ -2,6 +2,8 @@ package io.surprisal.config;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The whole job configuration, parsed once from YAML ({@code conf/surprisal.yaml} holds every key
@@ -14,7 +16,8 @@ public record SurprisalConfig(
         ModelConfig model,
         DetectorsConfig detectors,
         AlertsConfig alerts,
-        SinksConfig sinks)
+        SinksConfig sinks,
+        NoveltyConfig novelty)
         implements Serializable {
 
     /** Job-wide settings. */
@@ -113,4 +116,46 @@ public record SurprisalConfig(
     public record KafkaSinkConfig(
             String bootstrapServers, String alertsTopic, String deadLettersTopic, Duration transactionTimeout)
             implements Serializable {}
+
+    /** Detector {@code login-novelty}: how unusual a login's place, network, device and hour are for its user. */
+    public record NoveltyConfig(
+            boolean enabled,
+            double thresholdBits,
+            int minUserLogins,
+            long minPopulationLogins,
+            int topK,
+            Duration halfLife,
+            double priorStrength,
+            double rarityFloorBits,
+            double hourWeight,
+            int hourSpread,
+            int maxPopulationValues,
+            int userAgentCache,
+            AllowlistConfig allowlist)
+            implements Serializable {}
+
+    /** Logins that never raise a login-novelty alert: global and per-user networks, ASNs, countries. */
+    public record AllowlistConfig(
+            List<String> networks,
+            List<Long> asns,
+            List<String> countries,
+            Map<String, UserAllowlistConfig> users,
+            AllowlistUpdatesConfig updates)
+            implements Serializable {}
+
+    /** One user's allowlist. */
+    public record UserAllowlistConfig(List<String> networks, List<Long> asns, List<String> countries)
+            implements Serializable {}
+
+    /** Where allowlist changes arrive while the job runs. */
+    public record AllowlistUpdatesConfig(
+            AllowlistUpdatesType type, String path, Duration pollInterval, String bootstrapServers, String topic, String groupId)
+            implements Serializable {}
+
+    /** The kinds of allowlist update source. */
+    public enum AllowlistUpdatesType {
+        NONE,
+        FILE,
+        KAFKA
+    }
 }
