@@ -85,7 +85,8 @@ public final class Connectors {
     public static DataStream<String> allowlistUpdates(StreamExecutionEnvironment env, SurprisalConfig config) {
         var u = config.novelty().allowlist().updates();
         return switch (u.type()) {
-            case NONE -> env.fromData(java.util.List.<String>of(), org.apache.flink.api.common.typeinfo.Types.STRING)
+            // One blank line (ignored by the operator): Flink's collection source cannot be empty.
+            case NONE -> env.fromData(java.util.List.of(""), org.apache.flink.api.common.typeinfo.Types.STRING)
                     .name("allowlist updates: none").uid("source-allowlist-none");
             case FILE -> env.fromSource(
                             FileSource.forRecordStreamFormat(new org.apache.flink.connector.file.src.reader.TextLineInputFormat(),
