@@ -137,6 +137,9 @@ public final class NoveltyScorer {
 
     static String percent(double share) {
         double pct = share * 100;
+        if (pct == 0) {
+            return "0%";
+        }
         if (pct >= 1) {
             return String.format(Locale.ROOT, "%.1f%%", pct);
         }

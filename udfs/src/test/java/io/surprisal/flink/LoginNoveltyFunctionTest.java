@@ -14,21 +14,25 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.junit.jupiter.api.Test;
 
 class LoginNoveltyFunctionTest {
     private static final String CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    private static final String FIREFOX_WIN = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
     private static final String FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
     private static final long T0 = 1_780_000_000_000L;
     private static final long DAY = 86_400_000L;
 
     private static final SurprisalConfig CONFIG = ConfigLoader.load(null, List.of("novelty.min-population-logins=50"));
 
+    /** A harness, not yet opened (so a test can restore state first). */
     private static KeyedBroadcastOperatorTestHarness<String, Event, String, Event> harness() throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new LoginNoveltyFunction(CONFIG.novelty(), CONFIG.state().ttl(), CONFIG.alerts().maxEvents()),
-                e -> e.user, Types.STRING, Descriptors.ALLOWLIST);
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(
+                        new LoginNoveltyFunction(CONFIG.novelty(), CONFIG.state().ttl(), CONFIG.alerts().maxEvents()),
+                        List.of(Descriptors.ALLOWLIST)),
+                e -> e.user, Types.STRING, 1, 1, 0);
     }
 
     private static Event login(String user, long ts, String country, long asn, String ip, String ua) {
@@ -87,10 +91,10 @@ class LoginNoveltyFunctionTest {
             assertThat(alerts(h)).isEmpty();
             assertThat(events(h)).noneMatch(e -> e.novel);
             long ts = T0 + 40 * DAY;
-            Event fail = login("jane", ts, "UA", 15895, "46.211.9.9", FIREFOX_LINUX);
+            Event fail = login("jane", ts, "UA", 15895, "46.211.9.9", FIREFOX_WIN);
             fail.fail = true;
             h.processElement(new StreamRecord<>(fail, ts));
-            Event again = login("jane", ts + 1000, "UA", 15895, "46.211.9.9", FIREFOX_LINUX);
+            Event again = login("jane", ts + 1000, "UA", 15895, "46.211.9.9", FIREFOX_WIN);
             again.session = fail.session;
             h.processElement(new StreamRecord<>(again, ts + 1000));
 
@@ -103,7 +107,10 @@ class LoginNoveltyFunctionTest {
             assertThat(alerts).singleElement().satisfies(a -> {
                 assertThat(a.detector).isEqualTo("login-novelty");
                 assertThat(a.user).isEqualTo("jane");
-                assertThat(a.summary).contains("country UA: never seen for jane (0 of 30 logins)", "browser Firefox: never seen for jane");
+                // Counts are decayed (30 daily logins, half-life 30 days): about 22 remain.
+                assertThat(a.summary).containsPattern("country UA: never seen for jane \\(0 of 2\\d logins\\), 0% of all logins")
+                        .contains("browser Firefox: never seen for jane (0 of 2");
+                assertThat(a.summary).doesNotContain("ip prefix", "asn", "city"); // the new country paid for those
                 assertThat(a.reasons).extracting(r -> r.feature).contains("country", "browser");
                 assertThat(a.reasons).allSatisfy(r -> assertThat(r.bits).isPositive());
                 assertThat(a.events).hasSize(1);
