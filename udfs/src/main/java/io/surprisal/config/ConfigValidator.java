@@ -29,6 +29,7 @@ final class ConfigValidator {
         require(n.topK() >= 1 && n.topK() <= 64, "novelty.top-k must be in 1..64");
         require(n.halfLife().toMillis() > 0, "novelty.half-life must be > 0");
         require(n.priorStrength() > 0, "novelty.prior-strength must be > 0");
+        require(n.maxAttributeBits() > 0, "novelty.max-attribute-bits must be > 0");
         require(n.hourSpread() >= 0 && n.hourSpread() <= 11, "novelty.hour-spread must be in 0..11");
         require(n.maxPopulationValues() >= 16, "novelty.max-population-values must be >= 16");
         require(n.userAgentCache() >= 1, "novelty.user-agent-cache must be >= 1");

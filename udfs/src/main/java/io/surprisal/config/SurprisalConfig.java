@@ -126,6 +126,7 @@ public record SurprisalConfig(
             int topK,
             Duration halfLife,
             double priorStrength,
+            double maxAttributeBits,
             double rarityFloorBits,
             double hourWeight,
             int hourSpread,

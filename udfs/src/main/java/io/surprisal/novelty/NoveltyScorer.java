@@ -12,7 +12,7 @@ import java.util.Locale;
  * <pre>
  *   P  = (C(v) + 1/2) / (C(p) + 1)               population share of v among logins with p
  *   q  = (c(v) + k·P) / (c(p) + k)                the user's share, smoothed towards P
- *   novelty = log2(P / q), at least 0             0 during the user's cold start
+ *   novelty = log2(P / q), in [0, cap]            0 during the user's cold start
  *   rarity  = max(0, -log2 P - floor) · k / (c(v) + k)   for country, ASN, device, OS, browser
  * </pre>
  *
@@ -57,7 +57,7 @@ public final class NoveltyScorer {
             double c = profile.count(f, key);
             double bits = 0;
             if (!cold) {
-                bits += Math.max(0.0, log2(share * (n + k) / (c + k * share)));
+                bits += novelty(share * (n + k) / (c + k * share));
             }
             if (f.rarityCounts()) {
                 bits += Math.max(0.0, -log2(share) - config.rarityFloorBits()) * k / (c + k);
@@ -74,7 +74,7 @@ public final class NoveltyScorer {
             double populationShare = (population.hourCount(h) + 1.0) / (population.total() + 24.0);
             double c = hourCount(profile, h);
             double bits = config.hourWeight()
-                    * Math.max(0.0, log2(populationShare * (profile.logins + k) / (c + k * populationShare)));
+                    * novelty(populationShare * (profile.logins + k) / (c + k * populationShare));
             if (bits >= MIN_SHOWN_BITS) {
                 total += bits;
                 parts.add(new NoveltyScore.Contribution(Feature.HOUR, String.format(Locale.ROOT, "%02d:00 UTC", h), bits, c,
@@ -83,6 +83,16 @@ public final class NoveltyScorer {
         }
         parts.sort((x, y) -> Double.compare(y.bits(), x.bits()));
         return new NoveltyScore(total, cold, profile.logins, parts);
+    }
+
+    /**
+     * The user-history bits of a likelihood ratio: never negative (a familiar value cannot hide a
+     * new one) and at most {@code max-attribute-bits}: people do show a new value of any one
+     * attribute now and then (travel, a new phone), however long their history, so one new
+     * attribute alone stays below the threshold unless the population rarely sees it.
+     */
+    private double novelty(double ratio) {
+        return Math.min(config.maxAttributeBits(), Math.max(0.0, log2(ratio)));
     }
 
     /** The user's logins at hour {@code h}, spread over neighbouring hours by a triangular kernel. */

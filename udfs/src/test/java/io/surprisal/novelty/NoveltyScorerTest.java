@@ -175,6 +175,16 @@ class NoveltyScorerTest {
     }
 
     @Test
+    void travelStaysBelowThresholdHoweverLongTheHistory() {
+        PopulationLogins pop = learnedPopulation(new HashMap<>());
+        LoginProfile jane = jane(pop, 143);
+        Event toGermany = Logins.home("jane", Logins.T0 + 144 * 86_400_000L + 14 * 3_600_000L, 2, 99, Logins.CHROME_WIN);
+        NoveltyScore s = DEFAULT.score(jane, LoginAttributes.of(toGermany, AGENTS), pop);
+        assertThat(s.bits()).isCloseTo(Logins.config().maxAttributeBits(), within(EPS)); // the country alone, capped
+        assertThat(s.bits()).isLessThan(Logins.config().thresholdBits());
+    }
+
+    @Test
     void newPhoneInTheUsualCityStaysBelowThreshold() {
         PopulationLogins pop = learnedPopulation(new HashMap<>());
         LoginProfile jane = jane(pop, 20);
