@@ -36,9 +36,15 @@ public record LoginAttributes(String[] keys, String[] shown, int hour) {
         return new LoginAttributes(keys, shown, hour);
     }
 
+    /** Longer values are cut: they are attacker-controlled and become population map keys. */
+    static final int MAX_VALUE_LENGTH = 96;
+
     private static void put(String[] keys, String[] shown, Feature f, String value) {
         if (value == null || value.isEmpty()) {
             return;
+        }
+        if (value.length() > MAX_VALUE_LENGTH) {
+            value = value.substring(0, MAX_VALUE_LENGTH);
         }
         Feature p = f.parent();
         String parentKey = p == null ? "" : keys[p.ordinal()];

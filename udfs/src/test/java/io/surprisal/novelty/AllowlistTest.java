@@ -31,6 +31,15 @@ class AllowlistTest {
     }
 
     @Test
+    void longAttackerValuesAreCutBeforeTheyBecomeKeys() {
+        Event e = at("bob", "1.2.3.4", "US", 1);
+        e.city = "x".repeat(100_000);
+        LoginAttributes a = LoginAttributes.of(e, new UserAgentParser(4));
+        assertThat(a.shown()[Feature.CITY.ordinal()]).hasSize(LoginAttributes.MAX_VALUE_LENGTH);
+        assertThat(a.keys()[Feature.CITY.ordinal()]).endsWith(a.shown()[Feature.CITY.ordinal()]);
+    }
+
+    @Test
     void configuredGlobalAndPerUserEntriesMatch() {
         var config = ConfigLoader.fromYaml("""
                 novelty:
