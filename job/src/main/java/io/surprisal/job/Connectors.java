@@ -82,6 +82,53 @@ public final class Connectors {
         throw new ConfigException("source.kafka.starting-offsets must be committed, earliest, latest or timestamp:<epoch-millis>, got '" + spec + "'");
     }
 
+    /**
+     * Allowlist updates for login novelty (JSON lines), as configured: none (an empty stream), a
+     * watched directory or file, or a Kafka topic. The stream carries no event time: it holds the
+     * watermark at its maximum so that it never holds back the events it is connected to.
+     */
+    public static DataStream<String> allowlistUpdates(StreamExecutionEnvironment env, SurprisalConfig config) {
+        var u = config.novelty().allowlist().updates();
+        return switch (u.type()) {
+            // One blank line (ignored by the operator): Flink's collection source cannot be empty.
+            case NONE -> env.fromData(java.util.List.of(""), org.apache.flink.api.common.typeinfo.Types.STRING)
+                    .name("allowlist updates: none").uid("source-allowlist-none");
+            case FILE -> env.fromSource(
+                            FileSource.forRecordStreamFormat(new org.apache.flink.connector.file.src.reader.TextLineInputFormat(),
+                                            new Path(u.path()))
+                                    .monitorContinuously(u.pollInterval())
+                                    .build(),
+                            MaxWatermark.strategy(), "allowlist updates: file " + u.path())
+                    .uid("source-allowlist-file");
+            case KAFKA -> env.fromSource(
+                            KafkaSource.<String>builder()
+                                    .setBootstrapServers(u.bootstrapServers())
+                                    .setTopics(u.topic())
+                                    .setGroupId(u.groupId())
+                                    // Every instance must see every update: read the topic from the start.
+                                    .setStartingOffsets(OffsetsInitializer.earliest())
+                                    .setValueOnlyDeserializer(new org.apache.flink.api.common.serialization.SimpleStringSchema())
+                                    .build(),
+                            MaxWatermark.strategy(), "allowlist updates: kafka " + u.topic())
+                    .uid("source-allowlist-kafka");
+        };
+    }
+
+    /** Watermarks at the end of time: a side input without event time never holds anything back. */
+    static final class MaxWatermark implements org.apache.flink.api.common.eventtime.WatermarkGenerator<String> {
+        static WatermarkStrategy<String> strategy() {
+            return WatermarkStrategy.forGenerator(ctx -> new MaxWatermark());
+        }
+
+        @Override
+        public void onEvent(String event, long eventTimestamp, org.apache.flink.api.common.eventtime.WatermarkOutput output) {}
+
+        @Override
+        public void onPeriodicEmit(org.apache.flink.api.common.eventtime.WatermarkOutput output) {
+            output.emitWatermark(new org.apache.flink.api.common.eventtime.Watermark(Long.MAX_VALUE));
+        }
+    }
+
     /** Attaches the configured sinks of a submitted job: print or Kafka, and mail when enabled. */
     public static void attachSinks(SurprisalPipeline.Streams streams, SurprisalConfig config) {
         attachRecordSinks(streams.alerts(), streams.deadLetters(), config);

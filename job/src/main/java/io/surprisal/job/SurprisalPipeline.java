@@ -13,10 +13,12 @@ import io.surprisal.flink.BotVelocityFunction;
 import io.surprisal.flink.EventTimestamps;
 import io.surprisal.flink.ParseEventsFunction;
 import io.surprisal.flink.PurchaseNetworkFunction;
+import io.surprisal.flink.LoginNoveltyFunction;
 import io.surprisal.flink.UserBehaviourFunction;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
@@ -38,7 +40,13 @@ public final class SurprisalPipeline {
         }
     }
 
+    /** The graph, with allowlist updates from the configured source ({@link Connectors#allowlistUpdates}). */
     public static Streams build(SurprisalConfig config, DataStream<SourceLine> lines) {
+        return build(config, lines, Connectors.allowlistUpdates(lines.getExecutionEnvironment(), config));
+    }
+
+    /** The graph, with login-novelty allowlist updates (JSON lines) from {@code allowlistUpdates}. */
+    public static Streams build(SurprisalConfig config, DataStream<SourceLine> lines, DataStream<String> allowlistUpdates) {
         SingleOutputStreamOperator<Event> parsed = lines
                 .process(new ParseEventsFunction(config.source().outOfOrderness()))
                 .name("parse events")
@@ -62,6 +70,21 @@ public final class SurprisalPipeline {
         // sees the same suppressed alerts.
         DataStream<Alert> alerts = scored.getSideOutput(Descriptors.ALERTS);
 
+        // Login novelty: already partitioned by user and in per-user event-time order (no second
+        // shuffle); it sets Event.novel / noveltyBits, which the CEP patterns below read.
+        DataStream<Event> enriched = scored;
+        if (config.novelty().enabled()) {
+            BroadcastStream<String> allowlist = allowlistUpdates.broadcast(Descriptors.ALLOWLIST);
+            SingleOutputStreamOperator<Event> novel = DataStreamUtils.reinterpretAsKeyedStream(scored, new UserKey())
+                    .connect(allowlist)
+                    .process(new LoginNoveltyFunction(config.novelty(), config.state().ttl(), config.alerts().maxEvents()))
+                    .name("login novelty")
+                    .uid("login-novelty");
+            alerts = alerts.union(novel.getSideOutput(Descriptors.ALERTS));
+            deadLetters = deadLetters.union(novel.getSideOutput(Descriptors.DEAD_LETTERS));
+            enriched = novel;
+        }
+
         if (config.detectors().purchaseNetwork().enabled()) {
             // The friendship graph is global: one key, one subtask (README, "How purchase-network scales").
             DataStream<Alert> purchaseAlerts = timed
@@ -75,9 +98,10 @@ public final class SurprisalPipeline {
                     .uid("purchase-network");
             alerts = alerts.union(purchaseAlerts);
         }
-        // CEP patterns read the scored stream: per-user event-time order, each event with its bits.
+        // CEP patterns read the enriched stream: per-user event-time order, each event with its bits
+        // and its novelty.
         for (CepPatterns.PatternSpec spec : CepPatterns.enabled(config.cep())) {
-            SingleOutputStreamOperator<Alert> matches = CepPatterns.apply(scored, spec, config);
+            SingleOutputStreamOperator<Alert> matches = CepPatterns.apply(enriched, spec, config);
             alerts = alerts.union(matches);
             deadLetters = deadLetters.union(matches.getSideOutput(Descriptors.CEP_LATE_EVENTS)
                     .map(new LateEventDeadLetter(spec.name()))
@@ -86,7 +110,7 @@ public final class SurprisalPipeline {
         }
         if (config.cep().botVelocity().enabled()) {
             // The scored stream is still partitioned by user: read it as keyed (chained, no shuffle).
-            SingleOutputStreamOperator<Alert> velocity = DataStreamUtils.reinterpretAsKeyedStream(scored, new UserKey())
+            SingleOutputStreamOperator<Alert> velocity = DataStreamUtils.reinterpretAsKeyedStream(enriched, new UserKey())
                     .process(new BotVelocityFunction(config))
                     .name("cep bot-velocity")
                     .uid("cep-" + CepPatterns.BOT_VELOCITY);
@@ -100,6 +124,6 @@ public final class SurprisalPipeline {
                     .name("suppress repeated alerts")
                     .uid("alert-suppression");
         }
-        return new Streams(scored, alerts, deadLetters);
+        return new Streams(enriched, alerts, deadLetters);
     }
 }

@@ -128,6 +128,9 @@ public final class AlertJson {
         if (e.noveltyBits > 0) {
             g.writeNumberField("novelty_bits", round3(e.noveltyBits));
         }
+        if (e.novel) {
+            g.writeBooleanField("novel", true);
+        }
         g.writeEndObject();
     }
 

@@ -72,6 +72,25 @@ final class ConfigValidator {
         require(cep.credentialStuffing().minUsers() >= 2 && cep.credentialStuffing().minUsers() <= 20,
                 "cep.credential-stuffing.min-users must be in 2..20");
         require(cep.credentialStuffing().within().toMillis() > 0, "cep.credential-stuffing.within must be > 0");
+        var n = c.novelty();
+        require(n.thresholdBits() > 0, "novelty.threshold-bits must be > 0");
+        require(n.minUserLogins() >= 0, "novelty.min-user-logins must be >= 0");
+        require(n.topK() >= 1 && n.topK() <= 64, "novelty.top-k must be in 1..64");
+        require(n.halfLife().toMillis() > 0, "novelty.half-life must be > 0");
+        require(n.priorStrength() > 0, "novelty.prior-strength must be > 0");
+        require(n.maxAttributeBits() > 0, "novelty.max-attribute-bits must be > 0");
+        require(n.hourSpread() >= 0 && n.hourSpread() <= 11, "novelty.hour-spread must be in 0..11");
+        require(n.maxPopulationValues() >= 16, "novelty.max-population-values must be >= 16");
+        require(n.userAgentCache() >= 1, "novelty.user-agent-cache must be >= 1");
+        var u = n.allowlist().updates();
+        if (u.type() == SurprisalConfig.AllowlistUpdatesType.FILE) {
+            require(u.path() != null && !u.path().isBlank(), "novelty.allowlist.updates.path is required when its type is file");
+        }
+        try {
+            io.surprisal.novelty.Allowlist.fromConfig(n.allowlist());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("novelty.allowlist: " + e.getMessage());
+        }
         if (c.source().type() == SurprisalConfig.SourceType.FILE) {
             require(c.source().file().path() != null && !c.source().file().path().isBlank(),
                     "source.file.path is required when source.type is file");

@@ -20,7 +20,8 @@ public record SurprisalConfig(
         AlertsConfig alerts,
         SuppressionConfig suppression,
         SinksConfig sinks,
-        MailConfig mail)
+        MailConfig mail,
+        NoveltyConfig novelty)
         implements Serializable {
 
     /** Job-wide settings. */
@@ -224,5 +225,48 @@ public record SurprisalConfig(
             return severity.compareTo(minSeverity) >= 0
                     && (detectors == null || detectors.isEmpty() || detectors.contains(detector));
         }
+    }
+
+    /** Detector {@code login-novelty}: how unusual a login's place, network, device and hour are for its user. */
+    public record NoveltyConfig(
+            boolean enabled,
+            double thresholdBits,
+            int minUserLogins,
+            long minPopulationLogins,
+            int topK,
+            Duration halfLife,
+            double priorStrength,
+            double maxAttributeBits,
+            double rarityFloorBits,
+            double hourWeight,
+            int hourSpread,
+            int maxPopulationValues,
+            int userAgentCache,
+            AllowlistConfig allowlist)
+            implements Serializable {}
+
+    /** Logins that never raise a login-novelty alert: global and per-user networks, ASNs, countries. */
+    public record AllowlistConfig(
+            List<String> networks,
+            List<Long> asns,
+            List<String> countries,
+            Map<String, UserAllowlistConfig> users,
+            AllowlistUpdatesConfig updates)
+            implements Serializable {}
+
+    /** One user's allowlist. */
+    public record UserAllowlistConfig(List<String> networks, List<Long> asns, List<String> countries)
+            implements Serializable {}
+
+    /** Where allowlist changes arrive while the job runs. */
+    public record AllowlistUpdatesConfig(
+            AllowlistUpdatesType type, String path, Duration pollInterval, String bootstrapServers, String topic, String groupId)
+            implements Serializable {}
+
+    /** The kinds of allowlist update source. */
+    public enum AllowlistUpdatesType {
+        NONE,
+        FILE,
+        KAFKA
     }
 }

@@ -8,6 +8,9 @@ import io.surprisal.event.Event;
 import io.surprisal.model.TransitionCount;
 import io.surprisal.model.UserProfile;
 import io.surprisal.model.VelocityState;
+import io.surprisal.novelty.AllowlistEntry;
+import io.surprisal.novelty.LoginCount;
+import io.surprisal.novelty.LoginProfile;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -119,7 +122,6 @@ public final class Descriptors {
     public static final ListStateDescriptor<byte[]> POPULATION_SESSIONS =
             new ListStateDescriptor<>("population-sessions", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
-    /** Per (user, detector, main reason): the open suppression window. Cleared by its timer. */
     /**
      * Alert suppression: alerts waiting for the watermark, by record time, so that alerts of one key
      * arriving from several operators are handled in (event time, id) order, not arrival order.
@@ -131,6 +133,14 @@ public final class Descriptors {
         return d;
     }
 
+    /** Per user: login-novelty habits (bounded top-k counts). TTL: users who stop coming are forgotten. */
+    public static ValueStateDescriptor<LoginProfile> loginProfile(Duration ttl) {
+        ValueStateDescriptor<LoginProfile> d = new ValueStateDescriptor<>("login-profile", TypeInformation.of(LoginProfile.class));
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
+
+    /** Per (user, detector, main reason): the open suppression window. Cleared by its timer. */
     public static ValueStateDescriptor<SuppressedAlerts> suppressedAlerts(Duration ttl) {
         ValueStateDescriptor<SuppressedAlerts> d = new ValueStateDescriptor<>("suppressed-alerts", TypeInformation.of(SuppressedAlerts.class));
         d.enableTimeToLive(ttl(ttl));
@@ -143,6 +153,14 @@ public final class Descriptors {
         d.enableTimeToLive(ttl(ttl));
         return d;
     }
+
+    /** Per parallel instance, union-redistributed: the population's login attribute counts. */
+    public static final ListStateDescriptor<LoginCount> POPULATION_LOGINS =
+            new ListStateDescriptor<>("population-logins", TypeInformation.of(LoginCount.class));
+
+    /** Broadcast: allowlist entries added at run time, by {@link AllowlistEntry#id()}. */
+    public static final MapStateDescriptor<String, AllowlistEntry> ALLOWLIST =
+            new MapStateDescriptor<>("novelty-allowlist", Types.STRING, TypeInformation.of(AllowlistEntry.class));
 
     private static StateTtlConfig ttl(Duration ttl) {
         return StateTtlConfig.newBuilder(ttl)

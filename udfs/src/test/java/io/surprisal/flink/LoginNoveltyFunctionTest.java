@@ -1,0 +1,168 @@
+package io.surprisal.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.config.ConfigLoader;
+import io.surprisal.config.SurprisalConfig;
+import io.surprisal.event.DeadLetter;
+import io.surprisal.event.Event;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.junit.jupiter.api.Test;
+
+class LoginNoveltyFunctionTest {
+    private static final String CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    private static final String FIREFOX_WIN = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
+    private static final String FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+    private static final long T0 = 1_780_000_000_000L;
+    private static final long DAY = 86_400_000L;
+
+    private static final SurprisalConfig CONFIG = ConfigLoader.load(null, List.of("novelty.min-population-logins=50"));
+
+    /** A harness, not yet opened (so a test can restore state first). */
+    private static KeyedBroadcastOperatorTestHarness<String, Event, String, Event> harness() throws Exception {
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(
+                        new LoginNoveltyFunction(CONFIG.novelty(), CONFIG.state().ttl(), CONFIG.alerts().maxEvents()),
+                        List.of(Descriptors.ALLOWLIST)),
+                e -> e.user, Types.STRING, 1, 1, 0);
+    }
+
+    private static Event login(String user, long ts, String country, long asn, String ip, String ua) {
+        Event e = new Event();
+        e.ts = ts;
+        e.eventId = user + "-" + ts;
+        e.user = user;
+        e.action = "login";
+        e.session = "s-" + user + "-" + ts;
+        e.country = country;
+        e.region = country + "-region";
+        e.city = country + "-city";
+        e.asn = asn;
+        e.ip = ip;
+        e.userAgent = ua;
+        e.device = "desktop";
+        return e;
+    }
+
+    /** 60 population users (US and GB, Chrome) and jane with 30 US logins. */
+    private static void warmUp(KeyedBroadcastOperatorTestHarness<String, Event, String, Event> h) throws Exception {
+        for (int u = 0; u < 60; u++) {
+            String c = u % 3 == 0 ? "GB" : "US";
+            h.processElement(new StreamRecord<>(login("p" + u, T0 + u, c, c.equals("US") ? 7922 : 2856, "73.12." + u + ".1", CHROME), T0 + u));
+        }
+        for (int i = 0; i < 30; i++) {
+            long ts = T0 + (i + 1) * DAY;
+            h.processElement(new StreamRecord<>(login("jane", ts, "US", 7922, "73.12.200.4", CHROME), ts));
+        }
+    }
+
+    private static List<Event> events(KeyedBroadcastOperatorTestHarness<String, Event, String, Event> h) {
+        List<Event> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r && r.getValue() instanceof Event e) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private static List<Alert> alerts(KeyedBroadcastOperatorTestHarness<String, Event, String, Event> h) {
+        List<Alert> out = new ArrayList<>();
+        var q = h.getSideOutput(Descriptors.ALERTS);
+        if (q != null) {
+            q.forEach(r -> out.add(r.getValue()));
+        }
+        return out;
+    }
+
+    @Test
+    void janeFromUkraineOnFirefoxIsNovelAndAlertsOncePerSession() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            warmUp(h);
+            assertThat(alerts(h)).isEmpty();
+            assertThat(events(h)).noneMatch(e -> e.novel);
+            long ts = T0 + 40 * DAY;
+            Event fail = login("jane", ts, "UA", 15895, "46.211.9.9", FIREFOX_WIN);
+            fail.fail = true;
+            h.processElement(new StreamRecord<>(fail, ts));
+            Event again = login("jane", ts + 1000, "UA", 15895, "46.211.9.9", FIREFOX_WIN);
+            again.session = fail.session;
+            h.processElement(new StreamRecord<>(again, ts + 1000));
+
+            List<Event> out = events(h);
+            Event last = out.get(out.size() - 1);
+            assertThat(last.novel).isTrue();
+            assertThat(last.noveltyBits).isGreaterThanOrEqualTo(CONFIG.novelty().thresholdBits());
+            assertThat(out.get(out.size() - 2).novel).isTrue();
+            List<Alert> alerts = alerts(h);
+            assertThat(alerts).singleElement().satisfies(a -> {
+                assertThat(a.detector).isEqualTo("login-novelty");
+                assertThat(a.user).isEqualTo("jane");
+                // Counts are decayed (30 daily logins, half-life 30 days): about 22 remain.
+                assertThat(a.summary).containsPattern("country UA: never seen for jane \\(0 of 2\\d logins\\), 0% of all logins")
+                        .contains("browser Firefox: never seen for jane (0 of 2");
+                assertThat(a.summary).doesNotContain("ip prefix", "asn", "city"); // the new country paid for those
+                assertThat(a.reasons).extracting(r -> r.feature).contains("country", "browser");
+                assertThat(a.reasons).allSatisfy(r -> assertThat(r.bits).isPositive());
+                assertThat(a.events).hasSize(1);
+            });
+            // One profile per user, no timers: the function buffers nothing.
+            assertThat(((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries()).isEqualTo(61);
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void newUserIsInColdStartAndNeverNovel() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            warmUp(h);
+            Event first = login("newbie", T0 + 40 * DAY, "UA", 15895, "46.211.9.9", FIREFOX_LINUX);
+            h.processElement(new StreamRecord<>(first, first.ts));
+            List<Event> out = events(h);
+            Event last = out.get(out.size() - 1);
+            assertThat(last.novel).isFalse();
+            assertThat(last.noveltyBits).isPositive(); // population rarity still counts
+            assertThat(alerts(h)).isEmpty();
+        }
+    }
+
+    @Test
+    void allowlistUpdatesSilenceANetworkAndSurviveARestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            warmUp(h);
+            h.processBroadcastElement(new StreamRecord<>("{\"op\":\"add\",\"user\":\"jane\",\"network\":\"46.211.0.0/16\"}"));
+            h.processBroadcastElement(new StreamRecord<>("garbage"));
+            assertThat(h.getSideOutput(Descriptors.DEAD_LETTERS)).extracting(r -> ((DeadLetter) r.getValue()).reason)
+                    .containsExactly("malformed_json");
+            long ts = T0 + 40 * DAY;
+            h.processElement(new StreamRecord<>(login("jane", ts, "UA", 15895, "46.211.9.9", FIREFOX_LINUX), ts));
+            List<Event> out = events(h);
+            assertThat(out.get(out.size() - 1).novel).isFalse();
+            assertThat(out.get(out.size() - 1).noveltyBits).isGreaterThanOrEqualTo(CONFIG.novelty().thresholdBits());
+            assertThat(alerts(h)).isEmpty();
+            snapshot = h.snapshot(1, ts);
+        }
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            long ts = T0 + 41 * DAY;
+            h.processElement(new StreamRecord<>(login("jane", ts, "UA", 15895, "46.211.7.7", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 YaBrowser/24.10.0.0 Safari/537.36"), ts));
+            assertThat(alerts(h)).isEmpty(); // still allowlisted after the restore
+            h.processBroadcastElement(new StreamRecord<>("{\"op\":\"remove\",\"user\":\"jane\",\"network\":\"46.211.0.0/16\"}"));
+            h.processElement(new StreamRecord<>(login("jane", ts + DAY, "RU", 12389, "95.24.1.1", FIREFOX_LINUX), ts + DAY));
+            assertThat(alerts(h)).extracting(a -> a.user).containsExactly("jane");
+        }
+    }
+}
