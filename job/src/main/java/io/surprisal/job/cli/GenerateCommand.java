@@ -43,6 +43,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "50", description = "events per second when streaming (default ${DEFAULT-VALUE})")
     double rate;
 
+    @Option(names = "--live-timestamps", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "when streaming, stamp events with the time of sending (default); --no-live-timestamps keeps the simulated times, so the gaps between a user's actions stay real")
+    boolean liveTimestamps;
+
     @Override
     public Integer call() throws Exception {
         Simulator sim = new Simulator(new SimulatorConfig(users, days, seed, SimulatorConfig.DEFAULT_START));
@@ -53,7 +57,7 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         if (kafka != null) {
             System.err.printf(Locale.ROOT, "surprisal generate: streaming to %s topic %s at %.0f events/s (Ctrl-C stops)%n", kafka, topic, rate);
-            try (KafkaStreamer streamer = new KafkaStreamer(kafka, topic, rate)) {
+            try (KafkaStreamer streamer = new KafkaStreamer(kafka, topic, rate, liveTimestamps)) {
                 long n = streamer.stream(sim.eventLines());
                 System.err.printf(Locale.ROOT, "surprisal generate: %,d events sent%n", n);
             }
