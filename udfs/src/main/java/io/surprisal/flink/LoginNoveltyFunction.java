@@ -55,7 +55,6 @@ public class LoginNoveltyFunction extends KeyedBroadcastProcessFunction<String, 
     private transient ValueState<LoginProfile> profileState;
     private transient ListState<LoginCount> populationState;
     private transient PopulationLogins population;
-    private transient PopulationLogins ownPopulation;
     private transient NoveltyScorer scorer;
     private transient UserAgentParser agents;
     private transient List<AllowlistEntry> configured;
@@ -74,16 +73,32 @@ public class LoginNoveltyFunction extends KeyedBroadcastProcessFunction<String, 
     public void initializeState(FunctionInitializationContext context) throws Exception {
         populationState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_LOGINS);
         population = new PopulationLogins(config.maxPopulationValues());
-        ownPopulation = new PopulationLogins(config.maxPopulationValues());
         if (context.isRestored()) {
-            population.addAll(populationState.get());
+            // Recovery: exactly this instance's own model; rescale: an even share of all (InstanceShares).
+            int me = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+            int n = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+            var sel = InstanceShares.select(populationState.get(), c -> c.owner, c -> c.parallelism, me, n);
+            java.util.Map<String, Long> sums = new java.util.TreeMap<>();
+            for (LoginCount c : sel.entries()) {
+                sums.merge(c.key, c.count, Long::sum);
+            }
+            List<LoginCount> restored = new java.util.ArrayList<>(sums.size());
+            sums.forEach((k, v) -> restored.add(new LoginCount(k, InstanceShares.share(v, sel.owners()))));
+            population.addAll(restored);
         }
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        boolean first = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
-        populationState.update((first ? population : ownPopulation).entries());
+        // Every instance writes its whole model, tagged with who it is (see InstanceShares).
+        int me = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        int n = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        List<LoginCount> entries = population.entries();
+        for (LoginCount c : entries) {
+            c.owner = me;
+            c.parallelism = n;
+        }
+        populationState.update(entries);
     }
 
     @Override
@@ -132,7 +147,6 @@ public class LoginNoveltyFunction extends KeyedBroadcastProcessFunction<String, 
             if (!e.fail) {
                 scorer.learn(profile, attributes, e.ts);
                 population.observe(attributes);
-                ownPopulation.observe(attributes);
             }
             changed = true;
         }

@@ -31,8 +31,9 @@ import org.apache.flink.util.Collector;
  * its bits. Alerts and late events leave through side outputs ({@link Descriptors}).
  *
  * <p>The population model is per parallel instance, learned from the users that instance sees (a
- * hash-partitioned sample of everyone), and checkpointed as union list state: after a restore or a
- * rescale every instance starts from the whole population's counts.
+ * hash-partitioned sample of everyone), and checkpointed as union list state tagged with the
+ * instance: a recovery gives each instance back exactly its own model, a rescale an even share of
+ * all of them ({@link InstanceShares}).
  */
 public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, Event> implements CheckpointedFunction {
     /** Accumulator: events scored (in order, not late). */
@@ -62,11 +63,19 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         sessionsState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_SESSIONS);
         scorer = newScorer();
         if (context.isRestored()) {
-            List<SessionStatistics> sketches = new ArrayList<>();
-            for (byte[] b : sessionsState.get()) {
-                sketches.add(SessionStatistics.fromBytes(b));
+            int me = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+            int n = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+            var counts = InstanceShares.select(populationState.get(), c -> c.owner, c -> c.parallelism, me, n);
+            List<TransitionCount> restored = new ArrayList<>(counts.entries().size());
+            for (TransitionCount c : counts.entries()) {
+                restored.add(new TransitionCount(c.from, c.to, InstanceShares.share(c.count, counts.owners())));
             }
-            scorer.restore(populationState.get(), sketches);
+            var sketches = InstanceShares.select(sessionsState.get(), SessionStatistics::ownerOf, SessionStatistics::parallelismOf, me, n);
+            List<SessionStatistics> restoredSketches = new ArrayList<>();
+            for (byte[] b : sketches.entries()) {
+                restoredSketches.add(SessionStatistics.fromTaggedBytes(b).sharedBy(sketches.owners()));
+            }
+            scorer.restore(restored, restoredSketches);
         }
     }
 
@@ -76,11 +85,16 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        // Instance 0 writes everything it knows (the restored base plus its own learning); the others
-        // write only their own learning, so the union of all lists counts each observation once.
-        boolean first = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
-        populationState.update(scorer.populationForCheckpoint(first));
-        sessionsState.update(List.of(scorer.sessionsForCheckpoint(first).toBytes()));
+        // Every instance writes its whole model, tagged with who it is (see InstanceShares).
+        int me = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        int n = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        List<TransitionCount> counts = scorer.populationForCheckpoint(true);
+        for (TransitionCount c : counts) {
+            c.owner = me;
+            c.parallelism = n;
+        }
+        populationState.update(counts);
+        sessionsState.update(List.of(scorer.sessionsForCheckpoint(true).toTaggedBytes(me, n)));
     }
 
     @Override

@@ -61,6 +61,15 @@ public final class LogHistogram {
         n += other.n;
     }
 
+    /** A copy with every bucket's count divided among {@code owners}, rounded up. */
+    public LogHistogram sharedBy(int owners) {
+        long[] c = toCounts();
+        for (int i = 0; i < c.length; i++) {
+            c[i] = (c[i] + owners - 1) / owners;
+        }
+        return new LogHistogram(c);
+    }
+
     public long[] toCounts() {
         return Arrays.copyOf(counts, counts.length);
     }

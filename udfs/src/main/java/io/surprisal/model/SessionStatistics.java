@@ -57,6 +57,34 @@ public final class SessionStatistics {
         return buf.array();
     }
 
+    /** The histograms with the writing instance and parallelism in front (see InstanceShares). */
+    public byte[] toTaggedBytes(int owner, int parallelism) {
+        byte[] body = toBytes();
+        return ByteBuffer.allocate(8 + body.length).putInt(owner).putInt(parallelism).put(body).array();
+    }
+
+    public static int ownerOf(byte[] tagged) {
+        return ByteBuffer.wrap(tagged).getInt(0);
+    }
+
+    public static int parallelismOf(byte[] tagged) {
+        return ByteBuffer.wrap(tagged).getInt(4);
+    }
+
+    public static SessionStatistics fromTaggedBytes(byte[] tagged) {
+        byte[] body = new byte[tagged.length - 8];
+        System.arraycopy(tagged, 8, body, 0, body.length);
+        return fromBytes(body);
+    }
+
+    /** These statistics with every count divided among {@code owners} instances (rounded up). */
+    public SessionStatistics sharedBy(int owners) {
+        if (owners <= 1) {
+            return this;
+        }
+        return new SessionStatistics(totals.sharedBy(owners), excess.sharedBy(owners));
+    }
+
     public static SessionStatistics fromBytes(byte[] bytes) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         int n = buf.getInt();

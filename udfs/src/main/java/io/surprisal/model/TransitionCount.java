@@ -10,6 +10,9 @@ public class TransitionCount {
     public String from;
     public String to;
     public long count;
+    /** The parallel instance that wrote this count, and the parallelism it ran at (see InstanceShares). */
+    public int owner;
+    public int parallelism;
 
     public TransitionCount() {}
 

@@ -5,6 +5,9 @@ public class LoginCount {
     /** Feature ordinal as a character, then the value key; {@link PopulationLogins#TOTAL} for all logins. */
     public String key;
     public long count;
+    /** The parallel instance that wrote this count, and the parallelism it ran at (see InstanceShares). */
+    public int owner;
+    public int parallelism;
 
     public LoginCount() {}
 

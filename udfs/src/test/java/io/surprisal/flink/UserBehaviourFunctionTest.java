@@ -172,7 +172,43 @@ class UserBehaviourFunctionTest {
     }
 
     @Test
-    void twoParallelInstancesRescaledToOneKnowTheWholePopulationOnce() throws Exception {
+    void atTheSameParallelismEachInstanceGetsBackExactlyItsOwnPopulation() throws Exception {
+        int maxParallelism = 128;
+        OperatorSubtaskState[] snapshots = new OperatorSubtaskState[2];
+        long[] learned = new long[2];
+        for (int subtask = 0; subtask < 2; subtask++) {
+            KeyedProcessOperator<String, Event, Event> op = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
+            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, (Event e) -> e.user, Types.STRING, maxParallelism, 2, subtask)) {
+                h.open();
+                long t = 0;
+                // Instance 1 sees twice as many users as instance 0.
+                int taught = 0;
+                for (int i = 0; taught < 50 * (subtask + 1); i++) {
+                    String user = "user" + i;
+                    if (org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(user, maxParallelism, 2) == subtask) {
+                        teach(h, user, 1, t += 100, false);
+                        taught++;
+                    }
+                }
+                learned[subtask] = ((UserBehaviourFunction) op.getUserFunction()).populationEvents();
+                snapshots[subtask] = h.snapshot(1L, t + 1000);
+            }
+        }
+        assertThat(learned).containsExactly(150L, 300L);
+        for (int subtask = 0; subtask < 2; subtask++) {
+            OperatorSubtaskState mine = AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                    AbstractStreamOperatorTestHarness.repackageState(snapshots), maxParallelism, 2, 2, subtask);
+            KeyedProcessOperator<String, Event, Event> op = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
+            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, (Event e) -> e.user, Types.STRING, maxParallelism, 2, subtask)) {
+                h.initializeState(mine);
+                h.open();
+                assertThat(((UserBehaviourFunction) op.getUserFunction()).populationEvents()).isEqualTo(learned[subtask]);
+            }
+        }
+    }
+
+    @Test
+    void twoParallelInstancesRescaledToOneTakeAnEvenShareOfBoth() throws Exception {
         int maxParallelism = 128;
         OperatorSubtaskState[] snapshots = new OperatorSubtaskState[2];
         for (int subtask = 0; subtask < 2; subtask++) {
@@ -200,8 +236,9 @@ class UserBehaviourFunctionTest {
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, (Event e) -> e.user, Types.STRING, maxParallelism, 1, 0)) {
             h.initializeState(merged);
             h.open();
-            // 300 + 300: each observation counted exactly once after the union.
-            assertThat(((UserBehaviourFunction) op.getUserFunction()).populationEvents()).isEqualTo(600);
+            // Both instances taught the same steps 300 times each: the average of the two models (one
+            // instance's worth, whatever the number of rescales), so (300 + 300) / 2 per step.
+            assertThat(((UserBehaviourFunction) op.getUserFunction()).populationEvents()).isEqualTo(300);
         }
     }
 

@@ -1,0 +1,221 @@
+package io.surprisal.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surprisal.config.ConfigLoader;
+import io.surprisal.config.SurprisalConfig;
+import io.surprisal.event.SourceLine;
+import io.surprisal.flink.KafkaLineDeserializer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.zip.GZIPInputStream;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Recovery, end to end on real parts (in-process Kafka, MiniCluster, RocksDB, the whole graph, the
+ * exactly-once Kafka sink): a task failure in the middle of the stream gives exactly the alerts of one
+ * uninterrupted run, once each, as a read_committed consumer sees them. Every alert depends on the per-user and population state
+ * that led to it, so identical alerts mean the state came back as if nothing had happened.
+ */
+class RecoveryITCase {
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final Path SAMPLE = Path.of("../src-test-data/samples/quickstart.jsonl.gz");
+    private static final String EVENTS = "recovery-events";
+    private static KafkaClusterTestKit kafka;
+    private static List<String> uninterrupted;
+    private static int events;
+
+    @TempDir
+    static Path work;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        kafka = new KafkaClusterTestKit.Builder(
+                new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        kafka.format();
+        kafka.startup();
+        kafka.waitForReadyBrokers();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            // One partition: the events keep the file's order, as in the uninterrupted run.
+            admin.createTopics(List.of(new NewTopic(EVENTS, 1, (short) 1),
+                    new NewTopic("alerts-failure", 2, (short) 1), new NewTopic("dead-failure", 1, (short) 1))).all().get();
+        }
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p);
+                BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(SAMPLE)), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                producer.send(new ProducerRecord<>(EVENTS, line));
+                events++;
+            }
+        }
+        // The reference: one uninterrupted run of the same graph over the same events.
+        uninterrupted = new ArrayList<>(LocalRunner.run(config("unused", "unused"), SAMPLE.toAbsolutePath(), work).alerts());
+        uninterrupted.sort(null);
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    static SurprisalConfig config(String alertsTopic, String deadTopic) {
+        return ConfigLoader.load(null, List.of(
+                "source.file.path=" + SAMPLE.toAbsolutePath(),
+                "job.parallelism=2",
+                "state.backend=rocksdb",
+                "state.checkpoint-interval=500ms",
+                "state.checkpoint-dir=" + work.resolve("checkpoints").toUri(),
+                "sinks.type=kafka",
+                "sinks.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "sinks.kafka.alerts-topic=" + alertsTopic,
+                "sinks.kafka.dead-letters-topic=" + deadTopic));
+    }
+
+    /** The job as deployed, reading the events topic to its current end. */
+    static StreamExecutionEnvironment job(SurprisalConfig config, Configuration extra, MapFunction<SourceLine, SourceLine> chaos) {
+        Configuration conf = JobSettings.flinkConfiguration(config);
+        conf.addAll(extra);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        JobSettings.apply(env, config);
+        KafkaSource<SourceLine> source = KafkaSource.<SourceLine>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setTopics(EVENTS)
+                .setGroupId("recovery-" + config.sinks().kafka().alertsTopic())
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setBounded(OffsetsInitializer.latest())
+                .setDeserializer(new KafkaLineDeserializer(1 << 20))
+                .build();
+        DataStream<SourceLine> lines = env.fromSource(source, WatermarkStrategy.noWatermarks(), "events: kafka").uid("source-kafka")
+                .map(chaos).name("chaos").uid("chaos");
+        SurprisalPipeline.Streams streams = SurprisalPipeline.build(config, lines);
+        Connectors.attachRecordSinks(streams.alerts(), streams.deadLetters(), config);
+        return env;
+    }
+
+    @Test
+    void aFailureInTheMiddleOfTheStreamChangesNoAlert() throws Exception {
+        Configuration restart = new Configuration();
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        FailOnceAfterCheckpoint.reset(events / 2);
+        job(config("alerts-failure", "dead-failure"), restart, new FailOnceAfterCheckpoint()).execute("recovery: failure");
+
+        assertThat(FailOnceAfterCheckpoint.FAILED).as("the injected failure happened").isTrue();
+        List<String> got = readCommitted("alerts-failure", uninterrupted.size());
+        assertThat(new HashSet<>(got)).as("no alert twice").hasSize(got.size());
+        got.sort(null);
+        assertThat(got).isEqualTo(uninterrupted);
+    }
+
+    /** Everything committed on the topic (read_committed), after it has gone quiet. */
+    private static List<String> readCommitted(String topic, int expected) {
+        return readAll(topic);
+    }
+
+    private static List<String> readAll(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "all-" + topic + "-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<String> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+            c.subscribe(List.of(topic));
+            int idle = 0;
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (idle < 6 && System.currentTimeMillis() < deadline) {
+                var records = c.poll(Duration.ofMillis(500));
+                if (records.isEmpty()) {
+                    idle++;
+                } else {
+                    idle = 0;
+                    records.forEach(r -> out.add(r.value()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Fails the task once, half-way through the stream, after a checkpoint has completed. */
+    static final class FailOnceAfterCheckpoint implements MapFunction<SourceLine, SourceLine>, CheckpointListener {
+        static volatile boolean FAILED;
+        static volatile boolean CHECKPOINTED;
+        static volatile int failAt;
+        private int seen;
+
+        static void reset(int at) {
+            FAILED = false;
+            CHECKPOINTED = false;
+            failAt = at;
+        }
+
+        @Override
+        public SourceLine map(SourceLine line) throws Exception {
+            if (++seen % 5 == 0) {
+                Thread.sleep(1); // slow enough for checkpoints to happen in the middle of the stream
+            }
+            if (!FAILED && CHECKPOINTED && seen >= failAt) {
+                FAILED = true;
+                throw new RuntimeException("injected failure, as if the TaskManager died");
+            }
+            return line;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            CHECKPOINTED = true;
+        }
+    }
+}
