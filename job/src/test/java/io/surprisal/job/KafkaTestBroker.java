@@ -1,0 +1,34 @@
+package io.surprisal.job;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A real in-process Kafka broker for tests (KRaft, one combined node), configured for a single
+ * node: internal topics and transactions with replication factor 1, so exactly-once sinks work.
+ */
+final class KafkaTestBroker {
+    private KafkaTestBroker() {}
+
+    /** Starts a broker and creates the given topics on it. */
+    static KafkaClusterTestKit start(NewTopic... topics) throws Exception {
+        KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(
+                new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        kafka.format();
+        kafka.startup();
+        kafka.waitForReadyBrokers();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(topics)).all().get();
+        }
+        return kafka;
+    }
+}
