@@ -67,17 +67,19 @@ class SurprisalJobITCase {
     }
 
     @Test
-    void botsAndSpammersAreFlaggedByTheSessionDetector() throws Exception {
+    void botsAndSpammersAreFlaggedByTheDetectorsMeantForThem() throws Exception {
         Map<String, Set<String>> detectorsByUser = detectorsByUser(sampleRun.alerts());
         List<String> bots = usersOf("bot");
         List<String> spammers = usersOf("spammer");
         assertThat(bots).hasSize(9);
         assertThat(spammers).hasSize(6);
+        // A crawl is a run of ordinary steps (view after view): its speed gives it away, not its bits.
         for (String u : bots) {
-            assertThat(detectorsByUser.get(u)).as("bot " + u).contains("session");
+            assertThat(detectorsByUser.get(u)).as("bot " + u).contains("cep:bot-velocity");
         }
+        // A spammer's steps are each a little off: the session or the CUSUM across sessions adds them up.
         for (String u : spammers) {
-            assertThat(detectorsByUser.get(u)).as("spammer " + u).contains("session");
+            assertThat(detectorsByUser.get(u)).as("spammer " + u).containsAnyOf("session", "cusum");
         }
         // Specific users of the sample, by their labels: a takeover caught by its session.
         assertThat(detectorsByUser.get("u0000221")).contains("session");
@@ -115,7 +117,7 @@ class SurprisalJobITCase {
             assertThat(ids.add(a.get("alert_id").asText())).as("alert ids are unique").isTrue();
             assertThat(a.get("severity").asText()).isIn("low", "medium", "high", "critical");
             // The statistical detectors speak bits; CEP patterns count (events/min, failed logins).
-            if (Set.of("transition", "session", "login-novelty").contains(a.get("detector").asText())) {
+            if (Set.of("transition", "session", "cusum", "login-novelty").contains(a.get("detector").asText())) {
                 assertThat(a.get("unit").asText()).isEqualTo("bits");
             } else {
                 assertThat(a.get("unit").asText()).isNotBlank();

@@ -16,12 +16,18 @@ final class ConfigValidator {
                 "model.transition.max-states-per-user must be in 4..4096");
         require(t.maxTransitionsPerUser() >= 4, "model.transition.max-transitions-per-user must be >= 4");
         require(t.maxPopulationTransitions() >= 16, "model.transition.max-population-transitions must be >= 16");
+        require(t.maxPopulationStepsPerUser() >= 1 && t.maxPopulationStepsPerUser() <= 127,
+                "model.transition.max-population-steps-per-user must be in 1..127");
+        require(t.populationTeachingWindow().toMillis() > 0, "model.transition.population-teaching-window must be > 0");
         var s = c.model().session();
         require(s.inactivityGap().toMillis() > 0, "model.session.inactivity-gap must be > 0");
         require(s.quantile() > 0 && s.quantile() < 1, "model.session.quantile must be in (0, 1)");
         require(s.excessFactor() > 0, "model.session.excess-factor must be > 0");
         require(s.totalFactor() > 0, "model.session.total-factor must be > 0");
         require(s.topEvents() >= 1, "model.session.top-events must be >= 1");
+        var cusum = c.detectors().cusum();
+        require(cusum.allowanceBits() >= 0, "detectors.cusum.allowance-bits must be >= 0");
+        require(cusum.thresholdBits() > 0, "detectors.cusum.threshold-bits must be > 0");
         var p = c.detectors().purchaseNetwork();
         require(p.degrees() >= 1 && p.degrees() <= 6, "detectors.purchase-network.degrees must be in 1..6");
         require(p.trackedPurchases() >= 2 && p.trackedPurchases() <= 10000,

@@ -77,6 +77,7 @@ public record SurprisalConfig(
             int maxStatesPerUser,
             int maxTransitionsPerUser,
             int maxPopulationStepsPerUser,
+            Duration populationTeachingWindow,
             int maxPopulationTransitions,
             long minPopulationEvents)
             implements Serializable {}
@@ -97,6 +98,7 @@ public record SurprisalConfig(
     public record DetectorsConfig(
             TransitionDetectorConfig transition,
             SessionDetectorConfig session,
+            CusumDetectorConfig cusum,
             PurchaseNetworkDetectorConfig purchaseNetwork)
             implements Serializable {}
 
@@ -106,6 +108,14 @@ public record SurprisalConfig(
 
     /** Detector {@code session}: a surprising session as a whole. */
     public record SessionDetectorConfig(boolean enabled) implements Serializable {}
+
+    /**
+     * Detector {@code cusum}: a user's steps keep costing more than typical steps. A CUSUM of each
+     * step's surprisal beyond the expected, less {@code allowanceBits} per step, alerting at
+     * {@code thresholdBits}.
+     */
+    public record CusumDetectorConfig(boolean enabled, double allowanceBits, double thresholdBits)
+            implements Serializable {}
 
     /**
      * Detector {@code purchase-network}: a purchase more than 3 sd above the mean of the last

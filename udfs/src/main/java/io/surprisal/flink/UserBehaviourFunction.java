@@ -26,7 +26,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * Keyed by user: puts each user's events in event-time order (they wait for the watermark), scores
- * them with {@link BehaviourScorer} (detectors {@code transition} and {@code session}), closes
+ * them with {@link BehaviourScorer} (detectors {@code transition}, {@code session} and {@code cusum}), closes
  * sessions after the inactivity gap with an event-time timer, and emits every event enriched with
  * its bits. Alerts and late events leave through side outputs ({@link Descriptors}).
  *
@@ -50,8 +50,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private transient LongCounter eventsScored;
     private transient Counter eventsMetric;
     private transient Counter lateMetric;
-    private transient Counter transitionAlertsMetric;
-    private transient Counter sessionAlertsMetric;
+    private transient java.util.Map<String, Counter> alertsMetrics;
 
     public UserBehaviourFunction(SurprisalConfig config) {
         this.config = config;
@@ -109,8 +108,10 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         var metrics = getRuntimeContext().getMetricGroup();
         eventsMetric = metrics.counter("eventsScored");
         lateMetric = metrics.addGroup("deadLetters", "late").counter("count");
-        transitionAlertsMetric = metrics.addGroup("alerts", BehaviourScorer.TRANSITION).counter("count");
-        sessionAlertsMetric = metrics.addGroup("alerts", BehaviourScorer.SESSION).counter("count");
+        alertsMetrics = new java.util.HashMap<>();
+        for (String detector : new String[] {BehaviourScorer.TRANSITION, BehaviourScorer.SESSION, BehaviourScorer.CUSUM}) {
+            alertsMetrics.put(detector, metrics.addGroup("alerts", detector).counter("count"));
+        }
     }
 
     @Override
@@ -182,7 +183,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
 
     private void emitAlerts(OnTimerContext ctx) {
         for (Alert a : alertBuffer) {
-            (a.detector.equals(BehaviourScorer.TRANSITION) ? transitionAlertsMetric : sessionAlertsMetric).inc();
+            alertsMetrics.get(a.detector).inc();
             ctx.output(Descriptors.ALERTS, a);
         }
         alertBuffer.clear();

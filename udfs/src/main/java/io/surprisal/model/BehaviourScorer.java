@@ -3,6 +3,7 @@ package io.surprisal.model;
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.Reason;
 import io.surprisal.alert.Severity;
+import io.surprisal.config.SurprisalConfig.CusumDetectorConfig;
 import io.surprisal.config.SurprisalConfig.DetectorsConfig;
 import io.surprisal.config.SurprisalConfig.SessionModelConfig;
 import io.surprisal.config.SurprisalConfig.TransitionModelConfig;
@@ -28,6 +29,7 @@ import java.util.Locale;
 public final class BehaviourScorer {
     public static final String TRANSITION = "transition";
     public static final String SESSION = "session";
+    public static final String CUSUM = "cusum";
 
     private final TransitionModelConfig model;
     private final SessionModelConfig sessionModel;
@@ -171,9 +173,12 @@ public final class BehaviourScorer {
             alerts.add(transitionAlert(e, from, to, bits, popP, userPair, userFrom));
         }
 
-        if (userFrom < model.maxPopulationStepsPerUser()) {
+        if (p.mayTeach(fromIdx, e.ts, model.populationTeachingWindow().toMillis(), model.maxPopulationStepsPerUser())) {
             pendingSteps.add(from);
             pendingSteps.add(to);
+        }
+        if (populationReady()) {
+            updateCusum(p, e, popBits - expected, alerts);
         }
         p.observe(fromIdx, toIdx, model.maxTransitionsPerUser());
         p.events++;
@@ -188,6 +193,65 @@ public final class BehaviourScorer {
         if (e.action.equals("logout") || e.action.equals("end")) {
             closeSession(p, e.action, alerts);
         }
+    }
+
+    /**
+     * Detector {@code cusum}: S = max(0, S + excess - allowance) over the user's steps, across
+     * sessions; at the threshold it alerts and starts again from 0.
+     */
+    private void updateCusum(UserProfile p, Event e, double excess, List<Alert> alerts) {
+        CusumDetectorConfig c = detectors.cusum();
+        double next = p.cusum + excess - c.allowanceBits();
+        if (next <= 0) {
+            p.cusum = 0;
+            p.cusumSteps = 0;
+            p.cusumSince = Long.MIN_VALUE;
+            return;
+        }
+        if (p.cusumSteps == 0) {
+            p.cusumSince = e.ts;
+        }
+        p.cusum = next;
+        p.cusumSteps++;
+        if (c.enabled() && next >= c.thresholdBits()) {
+            alerts.add(cusumAlert(p, e, c));
+            p.cusum = 0;
+            p.cusumSteps = 0;
+            p.cusumSince = Long.MIN_VALUE;
+        }
+    }
+
+    private Alert cusumAlert(UserProfile p, Event e, CusumDetectorConfig c) {
+        Alert a = new Alert();
+        a.detector = CUSUM;
+        a.user = e.user;
+        a.session = e.session;
+        a.ts = e.ts;
+        a.unit = "bits";
+        a.score = p.cusum;
+        a.threshold = c.thresholdBits();
+        a.severity = Severity.fromExcessBits(p.cusum - c.thresholdBits());
+        a.summary = String.format(Locale.ROOT,
+                "%s's last %d steps cost %.1f bits more than typical steps would (allowing %.1f bits a step), above %.1f",
+                e.user, p.cusumSteps, p.cusum, c.allowanceBits(), c.thresholdBits());
+        a.reasons.add(new Reason("cusum_excess_bits",
+                String.format(Locale.ROOT, "%.1f bits over %d steps since %s", p.cusum, p.cusumSteps,
+                        java.time.Instant.ofEpochMilli(p.cusumSince)),
+                String.format(Locale.ROOT, "< %.1f", c.thresholdBits()),
+                p.cusum));
+        // The session's most surprising steps, this one included, explain where the bits came from.
+        boolean included = false;
+        for (int i = 0; i < p.topEvents.length && a.events.size() < maxEvents; i++) {
+            Event top = p.topEvents[i];
+            a.reasons.add(new Reason("step", top.action + ":" + top.status(), "a typical step", top.bits));
+            a.events.add(top);
+            included |= top == e;
+        }
+        if (!included && a.events.size() < maxEvents) {
+            a.reasons.add(new Reason("step", e.action + ":" + e.status(), "a typical step", e.bits));
+            a.events.add(e);
+        }
+        return a.withDerivedId();
     }
 
     /**

@@ -36,6 +36,16 @@ public class UserProfile {
     /** The event-time timer armed for the session's inactivity gap, or {@link Long#MIN_VALUE}. */
     public long gapTimer = Long.MIN_VALUE;
 
+    // Across sessions.
+    /** The CUSUM of surprisal beyond the expected (detector {@code cusum}), in bits; never negative. */
+    public double cusum;
+    /** Steps since the CUSUM last stood at 0, and the event time it left 0. */
+    public int cusumSteps;
+    public long cusumSince = Long.MIN_VALUE;
+    /** Start of the current population-teaching window (event time), and the steps out of each state taught in it. */
+    public long teachingWindowStart = Long.MIN_VALUE;
+    public byte[] taught = new byte[0];
+
     public UserProfile() {}
 
     public boolean sessionOpen() {
@@ -112,6 +122,29 @@ public class UserProfile {
         System.arraycopy(transitions, 0, grown, 0, transitions.length);
         grown[transitions.length] = pack(from, to, 1);
         transitions = grown;
+    }
+
+    /**
+     * Whether this user may still teach the population a step out of state {@code from} in the
+     * teaching window holding {@code ts}; if so, counts it. At most {@code max} (<= 127) per state
+     * per window: one user, a few votes.
+     */
+    public boolean mayTeach(int from, long ts, long windowMs, int max) {
+        if (from < 0) {
+            return false;
+        }
+        if (teachingWindowStart == Long.MIN_VALUE || ts - teachingWindowStart >= windowMs) {
+            teachingWindowStart = ts - Math.floorMod(ts, windowMs);
+            java.util.Arrays.fill(taught, (byte) 0);
+        }
+        if (from >= taught.length) {
+            taught = java.util.Arrays.copyOf(taught, states.length);
+        }
+        if (taught[from] >= max) {
+            return false;
+        }
+        taught[from]++;
+        return true;
     }
 
     /** Keeps the event among the session's top {@code limit} by bits (ties: the earlier stays first). */

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class BehaviourScorerTest {
     private BehaviourScorer scorer;
+    private SurprisalConfig config;
     private long clock = 1_000_000L;
     private final Random random = new Random(11);
 
@@ -21,7 +22,7 @@ class BehaviourScorerTest {
     void learnAPopulation() {
         // ~100 failed logins in this population: a step never taken from there costs log2(2 * 103) = 7.7
         // bits, so the threshold suits the population's size (the default 14 suits ~10,000 failures).
-        SurprisalConfig c = ConfigLoader.load(null, List.of(
+        SurprisalConfig c = config = ConfigLoader.load(null, List.of(
                 "model.transition.min-population-events=1000", "model.session.min-sessions=100",
                 "detectors.transition.threshold-bits=7"));
         scorer = new BehaviourScorer(c.model().transition(), c.model().session(), c.detectors(), c.alerts().maxEvents());
@@ -100,6 +101,75 @@ class BehaviourScorerTest {
         scorer.onEvent(a, ea, alerts);
         scorer.onEvent(b, eb, alerts);
         assertThat(ea.bits).isEqualTo(eb.bits);
+    }
+
+    @Test
+    void shortVisitsEachALittleOffAddUpToACusumAlertAcrossSessions() {
+        // Every visit: a successful login straight to logout, a step the population never takes. No
+        // visit is long enough for the session detector; their sum across visits is the evidence.
+        UserProfile p = new UserProfile();
+        List<Alert> alerts = new ArrayList<>();
+        double before = 0;
+        int visits = 0;
+        while (alerts.stream().noneMatch(a -> a.detector.equals(BehaviourScorer.CUSUM)) && visits < 10) {
+            scorer.onEvent(p, event("fraudster", "login", false), alerts);
+            scorer.onEvent(p, event("fraudster", "logout", false), alerts);
+            visits++;
+            if (alerts.stream().noneMatch(a -> a.detector.equals(BehaviourScorer.CUSUM))) {
+                assertThat(p.cusum).as("the CUSUM only grows while every step is off").isGreaterThan(before);
+                before = p.cusum;
+            }
+        }
+        Alert a = alerts.stream().filter(x -> x.detector.equals(BehaviourScorer.CUSUM)).findFirst().orElseThrow();
+        assertThat(visits).as("more than one visit was needed").isGreaterThan(1);
+        assertThat(a.threshold).isEqualTo(config.detectors().cusum().thresholdBits());
+        assertThat(a.score).isGreaterThanOrEqualTo(a.threshold);
+        assertThat(a.reasons.get(0).feature).isEqualTo("cusum_excess_bits");
+        assertThat(a.events).isNotEmpty();
+        assertThat(a.summary).contains("fraudster").contains("steps cost");
+        assertThat(p.cusum).as("the CUSUM starts again after an alert").isZero();
+        assertThat(p.cusumSteps).isZero();
+    }
+
+    @Test
+    void oneRareStepIsPaidBackByTheOrdinaryStepsThatFollow() {
+        UserProfile p = new UserProfile();
+        List<Alert> alerts = new ArrayList<>();
+        scorer.onEvent(p, event("detour", "login", false), alerts);
+        scorer.onEvent(p, event("detour", "logout", false), alerts);
+        double afterDetour = p.cusum;
+        assertThat(afterDetour).isLessThan(config.detectors().cusum().thresholdBits());
+        for (int visit = 0; visit < 20; visit++) {
+            scorer.onEvent(p, event("detour", "login", false), alerts);
+            for (int i = 0; i < 3; i++) {
+                scorer.onEvent(p, event("detour", "view_item", false), alerts);
+            }
+            clock += 3_600_000L; // the visit ends by inactivity
+        }
+        assertThat(alerts).extracting(a -> a.detector).doesNotContain(BehaviourScorer.CUSUM);
+        assertThat(afterDetour).isPositive();
+        assertThat(p.cusum).as("ordinary steps cost less than the allowance beyond the expected").isZero();
+    }
+
+    @Test
+    void oneUserTeachesThePopulationAFewStepsPerStateAndDay() {
+        long crawls = scorer.population().count("view_item:success", "view_item:success");
+        int perDay = config.model().transition().maxPopulationStepsPerUser();
+        UserProfile p = new UserProfile();
+        List<Alert> alerts = new ArrayList<>();
+        scorer.onEvent(p, event("crawler", "login", false), alerts);
+        for (int i = 0; i < 500; i++) {
+            scorer.onEvent(p, event("crawler", "view_item", false), alerts);
+        }
+        scorer.advanceTo(clock + 1);
+        assertThat(scorer.population().count("view_item:success", "view_item:success") - crawls)
+                .as("max-population-steps-per-user, within one teaching window").isEqualTo(perDay);
+        clock += 86_400_000L; // the next day: a new teaching window
+        for (int i = 0; i < 10; i++) {
+            scorer.onEvent(p, event("crawler", "view_item", false), alerts);
+        }
+        scorer.advanceTo(clock + 1);
+        assertThat(scorer.population().count("view_item:success", "view_item:success") - crawls).isEqualTo(2L * perDay);
     }
 
     private Event event(String user, String action, boolean fail) {
