@@ -49,6 +49,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private transient List<Alert> alertBuffer;
     private transient LongCounter eventsScored;
     private transient Counter eventsMetric;
+    /** Users with no profile in state on their first event here (first seen, or back after state.ttl). */
+    private transient Counter usersNewMetric;
     private transient Counter lateMetric;
     private transient Counter transitionAlertsMetric;
     private transient Counter sessionAlertsMetric;
@@ -108,6 +110,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         eventsScored = getRuntimeContext().getLongCounter(EVENTS_ACCUMULATOR);
         var metrics = getRuntimeContext().getMetricGroup();
         eventsMetric = metrics.counter("eventsScored");
+        usersNewMetric = metrics.counter("usersNew");
         lateMetric = metrics.addGroup("deadLetters", "late").counter("count");
         transitionAlertsMetric = metrics.addGroup("alerts", BehaviourScorer.TRANSITION).counter("count");
         sessionAlertsMetric = metrics.addGroup("alerts", BehaviourScorer.SESSION).counter("count");
@@ -133,6 +136,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
         UserProfile profile = profileState.value();
         if (profile == null) {
+            // A user with no state here yet: first seen, or back after state.ttl dropped the profile.
+            usersNewMetric.inc();
             profile = new UserProfile();
         }
         List<Event> due = pending.takeAt(timestamp);
