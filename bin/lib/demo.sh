@@ -29,12 +29,13 @@ demo_cleanup() {
   trap - INT TERM EXIT
   echo
   echo "demo: stopping..."
-  if [[ -f "$DEMO_DIR/job.id" ]]; then
-    "$ROOT/bin/flink" cancel "$(cat "$DEMO_DIR/job.id")" >/dev/null 2>&1 || true
-  fi
+  # The watcher first, so that nothing is printed after "stopping"; then the generator and the job.
   for name in watch generator; do
     [[ -f "$DEMO_DIR/$name.pid" ]] && kill "$(cat "$DEMO_DIR/$name.pid")" 2>/dev/null || true
   done
+  if [[ -f "$DEMO_DIR/job.id" ]]; then
+    "$ROOT/bin/flink" cancel "$(cat "$DEMO_DIR/job.id")" >/dev/null 2>&1 || true
+  fi
   source "$ROOT/bin/lib/cluster.sh"
   cluster_stop >/dev/null 2>&1 || true
   for name in greenmail kafka; do

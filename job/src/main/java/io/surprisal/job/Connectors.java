@@ -33,19 +33,34 @@ public final class Connectors {
     public static DataStream<SourceLine> source(StreamExecutionEnvironment env, SurprisalConfig config) {
         var s = config.source();
         return switch (s.type()) {
-            case FILE -> fileSource(env, s.file().path(), s.maxLineBytes());
+            case FILE -> fileSource(env, s.file().path(), s.maxLineBytes(), s.file().maxEventsPerSecond());
             case KAFKA -> env.fromSource(kafkaSource(s.kafka(), s.maxLineBytes()), WatermarkStrategy.noWatermarks(),
                             "events: kafka " + s.kafka().topic())
                     .uid("source-kafka");
         };
     }
 
-    /** A bounded file of JSON lines: the job ends at its end. */
+    /** A bounded file of JSON lines, as fast as the job takes them: the job ends at its end. */
     public static DataStream<SourceLine> fileSource(StreamExecutionEnvironment env, String path, int maxLineBytes) {
-        FileSource<SourceLine> source = FileSource
+        return fileSource(env, path, maxLineBytes, 0);
+    }
+
+    /**
+     * A bounded file of JSON lines, at most {@code maxEventsPerSecond} lines a second per reader
+     * when that is above 0 ({@link PacedSource}). Paced or not, the source has the same uid and
+     * state, so a savepoint of one resumes the other.
+     */
+    public static DataStream<SourceLine> fileSource(StreamExecutionEnvironment env, String path, int maxLineBytes,
+            double maxEventsPerSecond) {
+        FileSource<SourceLine> file = FileSource
                 .forRecordStreamFormat(new JsonLinesFormat(new Path(path).getName(), maxLineBytes), new Path(path))
                 .build();
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "events: file " + path).uid("source-file");
+        if (maxEventsPerSecond <= 0) {
+            return env.fromSource(file, WatermarkStrategy.noWatermarks(), "events: file " + path).uid("source-file");
+        }
+        return env.fromSource(new PacedSource<>(file, file.getProducedType(), maxEventsPerSecond), WatermarkStrategy.noWatermarks(),
+                        "events: file " + path + " (at most " + maxEventsPerSecond + "/s)", file.getProducedType())
+                .uid("source-file");
     }
 
     public static KafkaSource<SourceLine> kafkaSource(SurprisalConfig.KafkaSourceConfig k, int maxLineBytes) {

@@ -36,7 +36,8 @@ public final class LocalRunner {
         JobSettings.apply(env, config);
 
         SurprisalPipeline.Streams streams = SurprisalPipeline.build(config,
-                Connectors.fileSource(env, input.toString(), config.source().maxLineBytes()));
+                Connectors.fileSource(env, input.toString(), config.source().maxLineBytes(),
+                        config.source().file().maxEventsPerSecond()));
         Path alertsPrefix = workDir.resolve("alerts");
         Path deadPrefix = workDir.resolve("dead-letters");
         // A sortable key before each line: alerts by (event time, id), dead letters by position.

@@ -124,6 +124,8 @@ public final class SurprisalPipeline {
                     .name("suppress repeated alerts")
                     .uid("alert-suppression");
         }
+        // Chained, stateless: what the sinks get, counted by detector and severity for the web UI and Prometheus.
+        alerts = alerts.map(new AlertMetrics()).name("alerts by detector and severity").uid("alert-metrics");
         return new Streams(enriched, alerts, deadLetters);
     }
 }

@@ -16,14 +16,18 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -45,9 +49,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Recovery, end to end on real parts (in-process Kafka, MiniCluster, RocksDB, the whole graph, the
- * exactly-once Kafka sink): a task failure in the middle of the stream gives exactly the alerts of one
- * uninterrupted run, once each, as a read_committed consumer sees them. Every alert depends on the per-user and population state
- * that led to it, so identical alerts mean the state came back as if nothing had happened.
+ * exactly-once Kafka sink): a task failure in the middle of the stream, and a stop with a savepoint
+ * in the middle of the stream followed by a new job resumed from it, each give exactly the alerts of
+ * one uninterrupted run, once each, as a read_committed consumer sees them. Every alert depends on
+ * the per-user and population state that led to it, so identical alerts mean the state came back as
+ * if nothing had happened.
  */
 class RecoveryITCase {
     @RegisterExtension
@@ -66,7 +72,8 @@ class RecoveryITCase {
     @BeforeAll
     static void setUp() throws Exception {
         // One partition: the events keep the file's order, as in the uninterrupted run.
-        kafka = KafkaTestBroker.start(new NewTopic(EVENTS, 1, (short) 1), new NewTopic("alerts-failure", 2, (short) 1), new NewTopic("dead-failure", 1, (short) 1));
+        kafka = KafkaTestBroker.start(new NewTopic(EVENTS, 1, (short) 1), new NewTopic("alerts-failure", 2, (short) 1), new NewTopic("dead-failure", 1, (short) 1),
+                new NewTopic("alerts-savepoint", 2, (short) 1), new NewTopic("dead-savepoint", 1, (short) 1));
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -91,8 +98,8 @@ class RecoveryITCase {
         }
     }
 
-    static SurprisalConfig config(String alertsTopic, String deadTopic) {
-        return ConfigLoader.load(null, List.of(
+    static SurprisalConfig config(String alertsTopic, String deadTopic, String... more) {
+        List<String> sets = new ArrayList<>(List.of(
                 "source.file.path=" + SAMPLE.toAbsolutePath(),
                 "job.parallelism=2",
                 "state.backend=rocksdb",
@@ -102,6 +109,19 @@ class RecoveryITCase {
                 "sinks.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "sinks.kafka.alerts-topic=" + alertsTopic,
                 "sinks.kafka.dead-letters-topic=" + deadTopic));
+        sets.addAll(List.of(more));
+        return ConfigLoader.load(null, sets);
+    }
+
+    /** The job exactly as {@link SurprisalJob} builds it (configured source, Kafka sinks), with extra Flink settings. */
+    static StreamExecutionEnvironment deployed(SurprisalConfig config, Configuration extra) {
+        Configuration conf = JobSettings.flinkConfiguration(config);
+        conf.addAll(extra);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        JobSettings.apply(env, config);
+        SurprisalPipeline.Streams streams = SurprisalPipeline.build(config, Connectors.source(env, config));
+        Connectors.attachRecordSinks(streams.alerts(), streams.deadLetters(), config);
+        return env;
     }
 
     /** The job as deployed, reading the events topic to its current end. */
@@ -135,18 +155,57 @@ class RecoveryITCase {
         job(config("alerts-failure", "dead-failure"), restart, new FailOnceAfterCheckpoint()).execute("recovery: failure");
 
         assertThat(FailOnceAfterCheckpoint.FAILED).as("the injected failure happened").isTrue();
-        List<String> got = readCommitted("alerts-failure", uninterrupted.size());
+        List<String> got = readAll("alerts-failure");
         assertThat(new HashSet<>(got)).as("no alert twice").hasSize(got.size());
         got.sort(null);
         assertThat(got).isEqualTo(uninterrupted);
     }
 
-    /** Everything committed on the topic (read_committed), after it has gone quiet. */
-    private static List<String> readCommitted(String topic, int expected) {
-        return readAll(topic);
+    /**
+     * Stop with a savepoint once the first alerts are out (committed), the file half read; then a
+     * new job from that savepoint runs the file to its end. The source is the job's own file source
+     * (checkpointable, resumable, bounded), paced in the first run so that the stop lands in the
+     * middle of the stream, and not paced in the second: the pace is no part of the state.
+     */
+    @Test
+    void stopWithSavepointInTheMiddleThenResumeGivesTheAlertsOfOneRun() throws Exception {
+        // 21,452 events at 2,000 a second: about 11 s for the whole file, while the first alerts
+        // (after min-population-events) are committed within the first few seconds.
+        SurprisalConfig paced = config("alerts-savepoint", "dead-savepoint", "source.file.max-events-per-second=2000");
+        JobClient first = deployed(paced, new Configuration()).executeAsync("savepoint: before");
+        int seenBeforeStop = awaitCommitted("alerts-savepoint", 1);
+        String savepoint = first.stopWithSavepoint(false, work.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(120, TimeUnit.SECONDS);
+        first.getJobExecutionResult().get(120, TimeUnit.SECONDS);
+        int before = readAll("alerts-savepoint").size();
+        assertThat(seenBeforeStop).isPositive();
+        assertThat(before).as("the first run stopped part-way through the stream, with some alerts out")
+                .isBetween(1, uninterrupted.size() - 1);
+
+        Configuration fromSavepoint = new Configuration();
+        fromSavepoint.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        deployed(config("alerts-savepoint", "dead-savepoint"), fromSavepoint).execute("savepoint: resumed");
+
+        List<String> got = readAll("alerts-savepoint");
+        assertThat(new HashSet<>(got)).as("no alert twice").hasSize(got.size());
+        got.sort(null);
+        assertThat(got).isEqualTo(uninterrupted);
     }
 
-    private static List<String> readAll(String topic) {
+    /** Waits (at most 60 s) until at least {@code atLeast} records are committed on the topic; returns how many were seen. */
+    private static int awaitCommitted(String topic, int atLeast) {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(readCommittedProperties(topic))) {
+            c.subscribe(List.of(topic));
+            int seen = 0;
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (seen < atLeast && System.currentTimeMillis() < deadline) {
+                seen += c.poll(Duration.ofMillis(100)).count();
+            }
+            return seen;
+        }
+    }
+
+    private static Properties readCommittedProperties(String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "all-" + topic + "-" + System.nanoTime());
@@ -154,8 +213,13 @@ class RecoveryITCase {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        return p;
+    }
+
+    /** Everything committed on the topic (read_committed), after it has gone quiet. */
+    private static List<String> readAll(String topic) {
         List<String> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(readCommittedProperties(topic))) {
             c.subscribe(List.of(topic));
             int idle = 0;
             long deadline = System.currentTimeMillis() + 30_000;

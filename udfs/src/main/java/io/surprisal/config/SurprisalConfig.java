@@ -43,8 +43,11 @@ public record SurprisalConfig(
         KAFKA
     }
 
-    /** A file of JSON lines. */
-    public record FileSourceConfig(String path) implements Serializable {}
+    /**
+     * A file of JSON lines; {@code maxEventsPerSecond} paces each parallel reader (0: as fast as
+     * the job takes them).
+     */
+    public record FileSourceConfig(String path, double maxEventsPerSecond) implements Serializable {}
 
     /** A Kafka topic of JSON values. */
     public record KafkaSourceConfig(

@@ -49,6 +49,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private transient List<Alert> alertBuffer;
     private transient LongCounter eventsScored;
     private transient Counter eventsMetric;
+    /** Users with no profile in state on their first event here (first seen, or back after state.ttl). */
+    private transient Counter usersNewMetric;
     private transient Counter lateMetric;
     private transient java.util.Map<String, Counter> alertsMetrics;
 
@@ -107,6 +109,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         eventsScored = getRuntimeContext().getLongCounter(EVENTS_ACCUMULATOR);
         var metrics = getRuntimeContext().getMetricGroup();
         eventsMetric = metrics.counter("eventsScored");
+        usersNewMetric = metrics.counter("usersNew");
         lateMetric = metrics.addGroup("deadLetters", "late").counter("count");
         alertsMetrics = new java.util.HashMap<>();
         for (String detector : new String[] {BehaviourScorer.TRANSITION, BehaviourScorer.SESSION, BehaviourScorer.CUSUM}) {
@@ -134,6 +137,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
         UserProfile profile = profileState.value();
         if (profile == null) {
+            // A user with no state here yet: first seen, or back after state.ttl dropped the profile.
+            usersNewMetric.inc();
             profile = new UserProfile();
         }
         List<Event> due = pending.takeAt(timestamp);

@@ -49,6 +49,15 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("not a duration");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("no-equals-sign")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("key.path=value");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("source.file.max-events-per-second=-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("source.file.max-events-per-second");
+    }
+
+    @Test
+    void theFileSourceIsNotPacedUnlessAsked() {
+        assertThat(ConfigLoader.defaults().source().file().maxEventsPerSecond()).isZero();
+        assertThat(ConfigLoader.load(null, List.of("source.file.max-events-per-second=250")).source().file().maxEventsPerSecond())
+                .isEqualTo(250.0);
     }
 
     @Test

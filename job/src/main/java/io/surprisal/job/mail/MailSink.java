@@ -80,7 +80,7 @@ public class MailSink implements Sink<AlertGroup>, SupportsWriterState<AlertGrou
     public StatefulSinkWriter<AlertGroup, PendingMail> restoreWriter(WriterInitContext context, Collection<PendingMail> recovered)
             throws IOException {
         return new MailWriter(config, password.get(), rateWindow, recovered,
-                "surprisal-mail-sender-" + context.getTaskInfo().getIndexOfThisSubtask());
+                "surprisal-mail-sender-" + context.getTaskInfo().getIndexOfThisSubtask(), context.metricGroup());
     }
 
     @Override

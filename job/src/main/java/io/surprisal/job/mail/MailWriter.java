@@ -3,6 +3,9 @@ package io.surprisal.job.mail;
 import io.surprisal.alert.AlertGroup;
 import io.surprisal.config.SurprisalConfig;
 import jakarta.mail.MessagingException;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -18,6 +21,12 @@ import org.slf4j.LoggerFactory;
  * The mail sink's writer: the task thread only routes and queues; a sender thread renders, rate
  * limits, sends and retries. Everything not yet accepted by the server is the writer state. See
  * {@link MailSink} for the whole design.
+ *
+ * <p>Metrics, in group {@code mail} of the sink: {@code queued} (gauge: mails not yet accepted by
+ * the server, waiting or in flight), {@code sent} (accepted by the server), {@code sendFailures}
+ * (failed attempts, each retried after a backoff: a server that is down shows as a rising count
+ * and a growing queue) and {@code folded} (mails folded into a digest by the rate limit or a full
+ * queue).
  */
 final class MailWriter implements StatefulSinkWriter<AlertGroup, PendingMail> {
     private static final Logger LOG = LoggerFactory.getLogger(MailWriter.class);
@@ -39,9 +48,13 @@ final class MailWriter implements StatefulSinkWriter<AlertGroup, PendingMail> {
     private boolean rateLimited;
     private volatile boolean running = true;
     private final Thread sender;
+    // Counted on the sender thread (and folds on the task thread) while reporters read them: thread safe.
+    private final Counter sent = new ThreadSafeSimpleCounter();
+    private final Counter sendFailures = new ThreadSafeSimpleCounter();
+    private final Counter folded = new ThreadSafeSimpleCounter();
 
     MailWriter(SurprisalConfig.MailConfig config, String password, Duration rateWindow, Collection<PendingMail> recovered,
-            String threadName) throws IOException {
+            String threadName, MetricGroup metrics) throws IOException {
         this.config = config;
         this.router = new MailRouter(config.routes());
         this.composer = new MailComposer(config.dashboardUrl());
@@ -52,6 +65,15 @@ final class MailWriter implements StatefulSinkWriter<AlertGroup, PendingMail> {
             throw new IOException("invalid mail settings: " + MailText.log(e.getMessage()), e);
         }
         queue.addAll(recovered);
+        MetricGroup mail = metrics.addGroup("mail");
+        mail.gauge("queued", () -> {
+            synchronized (lock) {
+                return pendingCount();
+            }
+        });
+        mail.counter("sent", sent);
+        mail.counter("sendFailures", sendFailures);
+        mail.counter("folded", folded);
         if (!recovered.isEmpty()) {
             LOG.info("{} mails restored from the checkpoint will be sent", recovered.size());
         }
@@ -82,6 +104,7 @@ final class MailWriter implements StatefulSinkWriter<AlertGroup, PendingMail> {
                 PendingMail waiting = it.next();
                 if (waiting.to.equals(m.to)) {
                     waiting.fold(m);
+                    folded.inc();
                     return;
                 }
             }
@@ -167,6 +190,7 @@ final class MailWriter implements StatefulSinkWriter<AlertGroup, PendingMail> {
                         transport.send(mail, composed);
                         break;
                     } catch (MessagingException | RuntimeException e) {
+                        sendFailures.inc();
                         LOG.warn("mail {} (alerts: {}) not accepted by {}:{}, retrying in {} ms: {}", id, mail.alertCount(),
                                 MailText.log(config.host()), config.port(), backoff, MailText.log(String.valueOf(e.getMessage())));
                         Thread.sleep(backoff);
@@ -175,6 +199,7 @@ final class MailWriter implements StatefulSinkWriter<AlertGroup, PendingMail> {
                 }
                 backoff = config.retryInitialBackoff().toMillis();
                 LOG.debug("mail {} accepted (alerts: {})", id, mail.alertCount());
+                sent.inc();
                 synchronized (lock) {
                     inFlight = null;
                     acceptedAt.addLast(System.currentTimeMillis());
@@ -196,6 +221,7 @@ final class MailWriter implements StatefulSinkWriter<AlertGroup, PendingMail> {
             PendingMail m = it.next();
             if (m.to.equals(head.to)) {
                 head.fold(m);
+                folded.inc();
                 it.remove();
             }
         }

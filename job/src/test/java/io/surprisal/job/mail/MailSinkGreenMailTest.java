@@ -27,8 +27,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.flink.metrics.testutils.MetricListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,10 +48,24 @@ class MailSinkGreenMailTest {
         return g;
     }
 
+    private final Map<MailWriter, MetricListener> metrics = new HashMap<>();
+
     private MailWriter writer(SurprisalConfig config, Duration rateWindow, List<PendingMail> recovered) throws Exception {
-        MailWriter w = new MailWriter(config.mail(), "s3cret", rateWindow, recovered, "test-mail-sender");
+        MetricListener listener = new MetricListener();
+        MailWriter w = new MailWriter(config.mail(), "s3cret", rateWindow, recovered, "test-mail-sender", listener.getMetricGroup());
         writers.add(w);
+        metrics.put(w, listener);
         return w;
+    }
+
+    /** A counter of the writer's {@code mail} metric group. */
+    private long count(MailWriter w, String name) {
+        return metrics.get(w).getCounter("mail", name).orElseThrow().getCount();
+    }
+
+    /** The writer's {@code mail.queued} gauge. */
+    private int queued(MailWriter w) {
+        return metrics.get(w).<Integer>getGauge("mail", "queued").orElseThrow().getValue();
     }
 
     @AfterEach
@@ -164,6 +181,10 @@ class MailSinkGreenMailTest {
             assertThat(digest).contains("user" + i);
         }
         assertThat(received[3].getHeader("X-Surprisal-Alerts")[0]).isEqualTo("7");
+        assertThat(count(w, "sent")).isEqualTo(4);
+        assertThat(count(w, "folded")).as("the digest's 7 mails are one").isEqualTo(6);
+        assertThat(count(w, "sendFailures")).isZero();
+        assertThat(queued(w)).isZero();
     }
 
     @Test
@@ -196,6 +217,9 @@ class MailSinkGreenMailTest {
         Thread.sleep(700); // several failed attempts against the closed port
         List<PendingMail> state = before.snapshotState(1);
         assertThat(state).hasSize(3);
+        assertThat(queued(before)).isEqualTo(3);
+        assertThat(count(before, "sendFailures")).as("failed attempts, retried").isPositive();
+        assertThat(count(before, "sent")).isZero();
         before.close();
 
         // The checkpoint round trip the writer state takes.
@@ -211,10 +235,13 @@ class MailSinkGreenMailTest {
         }
         Thread.sleep(700); // still down: the writer keeps retrying and the task thread is never blocked
         assertThat(after.snapshotState(2)).hasSize(5);
+        assertThat(queued(after)).isEqualTo(5);
 
         GreenMail smtp = server(port);
         after.flush(true);
         assertThat(after.snapshotState(3)).isEmpty();
+        assertThat(queued(after)).isZero();
+        assertThat(count(after, "sent")).isEqualTo(5);
         MimeMessage[] received = smtp.getReceivedMessages();
         List<String> ids = new ArrayList<>();
         for (MimeMessage m : received) {
@@ -251,6 +278,8 @@ class MailSinkGreenMailTest {
             alertsMailed += Integer.parseInt(m.getHeader("X-Surprisal-Alerts")[0]);
         }
         assertThat(alertsMailed).isEqualTo(6);
+        assertThat(count(w, "sent") + count(w, "folded")).as("each of the 6 mails sent or folded into one").isEqualTo(6);
+        assertThat(count(w, "sent")).isEqualTo(smtp.getReceivedMessages().length);
     }
 
     @Test
