@@ -42,10 +42,15 @@ public final class Connectors {
 
     /** A bounded file of JSON lines: the job ends at its end. */
     public static DataStream<SourceLine> fileSource(StreamExecutionEnvironment env, String path, int maxLineBytes) {
-        FileSource<SourceLine> source = FileSource
+        return env.fromSource(fileSourceOf(path, maxLineBytes), WatermarkStrategy.noWatermarks(), "events: file " + path)
+                .uid("source-file");
+    }
+
+    /** The file source itself (the benchmark wraps it with its probes). */
+    public static FileSource<SourceLine> fileSourceOf(String path, int maxLineBytes) {
+        return FileSource
                 .forRecordStreamFormat(new JsonLinesFormat(new Path(path).getName(), maxLineBytes), new Path(path))
                 .build();
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "events: file " + path).uid("source-file");
     }
 
     public static KafkaSource<SourceLine> kafkaSource(SurprisalConfig.KafkaSourceConfig k, int maxLineBytes) {
