@@ -41,7 +41,11 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  */
 public final class Bench {
     /** What to run. {@code latencySeconds} bounds the paced run (0 skips it). */
-    public record Options(long events, int users, long seed, double latencySeconds, boolean skipCore) {}
+    public record Options(long events, int users, long seed, double latencySeconds, Set<String> parts) {
+        boolean runs(String part) {
+            return parts.contains(part);
+        }
+    }
 
     private final SurprisalConfig config;
     private final Options options;
@@ -65,6 +69,7 @@ public final class Bench {
 
     /** All figures, as printed. */
     public record Report(long events, long usersWithEvents, int cores, double a, double b, double c, double parse,
+            long bRecords, long bAlerts, long liveBytes, long sstBytes, long checkpointBytes,
             double latencyRate, long latencyEvents, long p50, long p99, long max, long timedAlerts, long bytesPerUser) {}
 
     public Report run() throws Exception {
@@ -83,16 +88,19 @@ public final class Bench {
                 config.state().backend().name().toLowerCase(Locale.ROOT));
         heap.start();
         try {
-            FlinkRun a = runFlink(file, false, new ProbedSource.Settings(0, events, false), null);
-            out.printf(Locale.ROOT, "  (a) bare pipeline: source, parse, watermarks, keyBy(user), discard  %,10.0f events/s  (%.1f s, peak heap %,d MB)%n",
-                    a.eventsPerSecond(), a.seconds(), a.peakHeap() >> 20);
+            FlinkRun a = null;
+            if (options.runs("a")) {
+                a = runFlink(file, false, new ProbedSource.Settings(0, events, false), null);
+                out.printf(Locale.ROOT, "  (a) bare pipeline: source, parse, watermarks, keyBy(user), discard  %,10.0f events/s  (%.1f s, peak heap %,d MB)%n",
+                        a.eventsPerSecond(), a.seconds(), a.peakHeap() >> 20);
+            }
             FlinkRun b = runFlink(file, true, new ProbedSource.Settings(0, events, true), null);
             out.printf(Locale.ROOT, "  (b) full job: all detectors, RocksDB, checkpoints          %,10.0f events/s  (%.1f s, peak heap %,d MB)%n",
                     b.eventsPerSecond(), b.seconds(), b.peakHeap() >> 20);
             out.printf(Locale.ROOT, "      alerts: %s%n", b.alerts());
             double c = Double.NaN;
             double parse = Double.NaN;
-            if (!options.skipCore()) {
+            if (options.runs("c")) {
                 heap.reset();
                 CoreBench.Result cr = CoreBench.run(config, file, events);
                 c = cr.events() / (cr.detectorNanos() / 1e9);
@@ -102,7 +110,7 @@ public final class Bench {
                 out.printf(Locale.ROOT, "      covers transition, session, login novelty (incl. user-agent parse), bot velocity, purchase network;%n"
                         + "      not CEP patterns, suppression, state backends, serialization, event-time buffering. Parsing alone: %,.0f events/s%n", parse);
             }
-            out.printf(Locale.ROOT, "  b/a = %.2f   b/(c x %d cores) = %.2f%n", b.eventsPerSecond() / a.eventsPerSecond(), cores,
+            out.printf(Locale.ROOT, "  b/a = %.2f   b/(c x %d cores) = %.2f%n", a == null ? Double.NaN : b.eventsPerSecond() / a.eventsPerSecond(), cores,
                     b.eventsPerSecond() / (c * cores));
 
             State s = b.state();
@@ -117,7 +125,7 @@ public final class Bench {
             long max = -1;
             long timed = 0;
             double rate = b.eventsPerSecond() / 2;
-            long latencyEvents = Math.min(events, (long) (rate * options.latencySeconds()));
+            long latencyEvents = options.runs("latency") ? Math.min(events, (long) (rate * options.latencySeconds())) : 0;
             if (latencyEvents > 0) {
                 FlinkRun l = runFlink(file, true, new ProbedSource.Settings(rate, latencyEvents, false), new long[(int) latencyEvents]);
                 long[] all = l.latencies().values().stream().flatMapToLong(Arrays::stream).sorted().toArray();
@@ -139,7 +147,9 @@ public final class Bench {
                 out.printf(Locale.ROOT, "      not timed: session alerts (closed by a later event or the inactivity gap) and roll-ups; all alerts: %s%n",
                         l.alerts());
             }
-            return new Report(events, users, cores, a.eventsPerSecond(), b.eventsPerSecond(), c, parse, rate, latencyEvents,
+            long bAlerts = b.alerts().values().stream().mapToLong(Long::longValue).sum();
+            return new Report(events, users, cores, a == null ? Double.NaN : a.eventsPerSecond(), b.eventsPerSecond(), c, parse,
+                    b.records(), bAlerts, s.liveData(), s.sstFiles(), s.checkpointFullSize(), rate, latencyEvents,
                     p50, p99, max, timed, perUser);
         } finally {
             heap.stop();

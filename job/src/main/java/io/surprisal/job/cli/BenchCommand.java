@@ -26,8 +26,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "length of the paced latency run, seconds; 0 skips it (default ${DEFAULT-VALUE})")
     double latencySeconds;
 
-    @Option(names = "--skip-core", description = "skip (c), the detector cores without Flink")
-    boolean skipCore;
+    @Option(names = "--parts", split = ",", defaultValue = "a,b,c,latency",
+            description = "parts to run, of a, b, c, latency; (b) always runs, the others compare with it (default ${DEFAULT-VALUE})")
+    java.util.Set<String> parts;
 
     @Mixin
     JobOptions job = new JobOptions();
@@ -40,7 +41,7 @@ public final class BenchCommand implements Callable<Integer> {
         Path work = JobOptions.tempDir();
         try {
             SurprisalConfig config = job.resolveLocal(work.resolve("bench-events.jsonl"), work.resolve("checkpoints"));
-            new Bench(config, new Bench.Options(events, users, seed, latencySeconds, skipCore), work, System.out).run();
+            new Bench(config, new Bench.Options(events, users, seed, latencySeconds, parts), work, System.out).run();
             return 0;
         } finally {
             JobOptions.deleteTree(work);
