@@ -52,15 +52,20 @@ public final class Connectors {
      */
     public static DataStream<SourceLine> fileSource(StreamExecutionEnvironment env, String path, int maxLineBytes,
             double maxEventsPerSecond) {
-        FileSource<SourceLine> file = FileSource
-                .forRecordStreamFormat(new JsonLinesFormat(new Path(path).getName(), maxLineBytes), new Path(path))
-                .build();
+        FileSource<SourceLine> file = fileSourceOf(path, maxLineBytes);
         if (maxEventsPerSecond <= 0) {
             return env.fromSource(file, WatermarkStrategy.noWatermarks(), "events: file " + path).uid("source-file");
         }
         return env.fromSource(new PacedSource<>(file, file.getProducedType(), maxEventsPerSecond), WatermarkStrategy.noWatermarks(),
                         "events: file " + path + " (at most " + maxEventsPerSecond + "/s)", file.getProducedType())
                 .uid("source-file");
+    }
+
+    /** The file source itself (the benchmark wraps it with its probes). */
+    public static FileSource<SourceLine> fileSourceOf(String path, int maxLineBytes) {
+        return FileSource
+                .forRecordStreamFormat(new JsonLinesFormat(new Path(path).getName(), maxLineBytes), new Path(path))
+                .build();
     }
 
     public static KafkaSource<SourceLine> kafkaSource(SurprisalConfig.KafkaSourceConfig k, int maxLineBytes) {

@@ -19,6 +19,7 @@ import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
@@ -46,7 +47,15 @@ public final class SurprisalPipeline {
     }
 
     /** The graph, with login-novelty allowlist updates (JSON lines) from {@code allowlistUpdates}. */
-    public static Streams build(SurprisalConfig config, DataStream<SourceLine> lines, DataStream<String> allowlistUpdates) {
+    /**
+     * The front of the graph: parsed events (whose side output holds the parse dead letters) and the
+     * same events with event time and watermarks. The benchmark's bare pipeline runs exactly this,
+     * then {@link #byUser}, into a discarding sink.
+     */
+    public record Timed(SingleOutputStreamOperator<Event> parsed, DataStream<Event> timed) {}
+
+    /** Parsing (dead letters to a side output), then event time and watermarks. */
+    public static Timed parseAndTime(SurprisalConfig config, DataStream<SourceLine> lines) {
         SingleOutputStreamOperator<Event> parsed = lines
                 .process(new ParseEventsFunction(config.source().outOfOrderness()))
                 .name("parse events")
@@ -57,9 +66,20 @@ public final class SurprisalPipeline {
                         EventTimestamps.strategy(config.source().outOfOrderness(), config.source().idleness()))
                 .name("event time")
                 .uid("event-time");
+        return new Timed(parsed, timed);
+    }
 
-        SingleOutputStreamOperator<Event> scored = timed
-                .keyBy(new UserKey())
+    /** The shuffle every per-user operator reads from. */
+    public static KeyedStream<Event, String> byUser(DataStream<Event> timed) {
+        return timed.keyBy(new UserKey());
+    }
+
+    public static Streams build(SurprisalConfig config, DataStream<SourceLine> lines, DataStream<String> allowlistUpdates) {
+        Timed front = parseAndTime(config, lines);
+        SingleOutputStreamOperator<Event> parsed = front.parsed();
+        DataStream<Event> timed = front.timed();
+
+        SingleOutputStreamOperator<Event> scored = byUser(timed)
                 .process(new UserBehaviourFunction(config))
                 .name("transition and session surprisal")
                 .uid("user-behaviour");

@@ -1,10 +1,15 @@
 package io.surprisal.event;
 
+import io.surprisal.flink.EventSerializer;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * One user action, as parsed from the input contract, enriched on its way through the job with the
- * bits the detectors assigned to it. A Flink POJO: public fields and a public no-argument
- * constructor, so Flink serializes it without Kryo.
+ * bits the detectors assigned to it. Public fields and a public no-argument constructor; Flink
+ * serializes it with {@link io.surprisal.flink.EventSerializer} (field by field, no reflection, no
+ * Kryo), named by the {@code @TypeInfo} annotation.
  */
+@TypeInfo(EventSerializer.Factory.class)
 public class Event {
     /** Event time, epoch milliseconds. */
     public long ts;

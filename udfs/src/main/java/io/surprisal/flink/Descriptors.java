@@ -67,12 +67,16 @@ public final class Descriptors {
     }
 
     /**
-     * Per user: events waiting for the watermark, each under (event time, arrival index), so an
-     * arrival is one put, never a rewrite of everything waiting at that time. Emptied as the
-     * watermark passes; the TTL only guards against a source that stops sending watermarks.
+     * Per user: events waiting for the watermark, in arrival order. An arrival is an append (a
+     * RocksDB merge, no read); the timer of each event's time reads the list once and keeps what is
+     * still to come. A user has a handful of events within the out-of-orderness bound, so the list
+     * stays short. Emptied as the watermark passes; the TTL only guards against a source that stops
+     * sending watermarks.
      */
-    public static PendingEvents.Descriptors pendingEvents(Duration ttl) {
-        return pendingEvents("pending-events", ttl);
+    public static ListStateDescriptor<Event> userPendingEvents(Duration ttl) {
+        ListStateDescriptor<Event> d = new ListStateDescriptor<>("user-pending-events", TypeInformation.of(Event.class));
+        d.enableTimeToLive(ttl(ttl));
+        return d;
     }
 
     /**
@@ -136,6 +140,16 @@ public final class Descriptors {
     /** Per user: login-novelty habits (bounded top-k counts). TTL: users who stop coming are forgotten. */
     public static ValueStateDescriptor<LoginProfile> loginProfile(Duration ttl) {
         ValueStateDescriptor<LoginProfile> d = new ValueStateDescriptor<>("login-profile", TypeInformation.of(LoginProfile.class));
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
+
+    /**
+     * Per user: the session id of the user's last event, to notice the first event of a session;
+     * apart from the profile so that most events read a few bytes, not the profile.
+     */
+    public static ValueStateDescriptor<String> loginLastSession(Duration ttl) {
+        ValueStateDescriptor<String> d = new ValueStateDescriptor<>("login-last-session", Types.STRING);
         d.enableTimeToLive(ttl(ttl));
         return d;
     }

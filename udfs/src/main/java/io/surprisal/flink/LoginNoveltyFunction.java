@@ -53,6 +53,7 @@ public class LoginNoveltyFunction extends KeyedBroadcastProcessFunction<String, 
     private final int maxEvents;
 
     private transient ValueState<LoginProfile> profileState;
+    private transient ValueState<String> lastSessionState;
     private transient ListState<LoginCount> populationState;
     private transient PopulationLogins population;
     private transient NoveltyScorer scorer;
@@ -104,6 +105,7 @@ public class LoginNoveltyFunction extends KeyedBroadcastProcessFunction<String, 
     @Override
     public void open(OpenContext openContext) {
         profileState = getRuntimeContext().getState(Descriptors.loginProfile(ttl));
+        lastSessionState = getRuntimeContext().getState(Descriptors.loginLastSession(ttl));
         scorer = new NoveltyScorer(config);
         agents = new UserAgentParser(config.userAgentCache());
         configured = Allowlist.entriesOf(config.allowlist());
@@ -116,18 +118,17 @@ public class LoginNoveltyFunction extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void processElement(Event e, ReadOnlyContext ctx, Collector<Event> out) throws Exception {
-        LoginProfile profile = profileState.value();
-        boolean changed = false;
-        if (profile == null) {
-            profile = new LoginProfile();
-            changed = true;
-        }
-        boolean sessionStart = e.session != null && !e.session.equals(profile.lastSession);
+        // Most events are neither a login nor a session's first: they cost one read of a small
+        // value (the session id), not a read of the whole profile (up to top-k values per attribute).
+        boolean sessionStart = e.session != null && !e.session.equals(lastSessionState.value());
         if (sessionStart) {
-            profile.lastSession = e.session;
-            changed = true;
+            lastSessionState.update(e.session);
         }
         if ("login".equals(e.action) || sessionStart) {
+            LoginProfile profile = profileState.value();
+            if (profile == null) {
+                profile = new LoginProfile();
+            }
             scoredMetric.inc();
             LoginAttributes attributes = LoginAttributes.of(e, agents);
             NoveltyScore score = scorer.score(profile, attributes, population);
@@ -148,9 +149,6 @@ public class LoginNoveltyFunction extends KeyedBroadcastProcessFunction<String, 
                 scorer.learn(profile, attributes, e.ts);
                 population.observe(attributes);
             }
-            changed = true;
-        }
-        if (changed) {
             profileState.update(profile);
         }
         out.collect(e);

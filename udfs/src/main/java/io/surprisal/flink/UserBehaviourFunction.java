@@ -42,7 +42,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private final SurprisalConfig config;
 
     private transient ValueState<UserProfile> profileState;
-    private transient PendingEvents pending;
+    /** The user's events waiting for the watermark, in arrival order (an append is a merge, no read). */
+    private transient ListState<Event> pending;
     private transient ListState<TransitionCount> populationState;
     private transient ListState<byte[]> sessionsState;
     private transient BehaviourScorer scorer;
@@ -101,7 +102,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     @Override
     public void open(OpenContext openContext) {
         profileState = getRuntimeContext().getState(Descriptors.userProfile(config.state().ttl()));
-        pending = new PendingEvents(getRuntimeContext(), Descriptors.pendingEvents(config.state().ttl()));
+        pending = getRuntimeContext().getListState(Descriptors.userPendingEvents(config.state().ttl()));
         if (scorer == null) {
             scorer = newScorer();
         }
@@ -128,9 +129,9 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                     AlertJson.toJson(e), e.source));
             return;
         }
-        if (pending.add(e)) {
-            ctx.timerService().registerEventTimeTimer(e.ts);
-        }
+        pending.add(e);
+        // One timer per (user, time): registering it again is a no-op of the timer service.
+        ctx.timerService().registerEventTimeTimer(e.ts);
     }
 
     @Override
@@ -141,7 +142,29 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             usersNewMetric.inc();
             profile = new UserProfile();
         }
-        List<Event> due = pending.takeAt(timestamp);
+        // Events at this time, in arrival order; those after it wait on (each has its own timer).
+        List<Event> due = new ArrayList<>(2);
+        List<Event> later = null;
+        Iterable<Event> waiting = pending.get();
+        if (waiting != null) {
+            for (Event e : waiting) {
+                if (e.ts <= timestamp) {
+                    due.add(e);
+                } else {
+                    if (later == null) {
+                        later = new ArrayList<>(4);
+                    }
+                    later.add(e);
+                }
+            }
+        }
+        if (!due.isEmpty()) {
+            if (later == null) {
+                pending.clear();
+            } else {
+                pending.update(later);
+            }
+        }
         if (!due.isEmpty()) {
             for (Event e : due) {
                 scorer.onEvent(profile, e, alertBuffer);
@@ -157,7 +180,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             profile.gapTimer = Long.MIN_VALUE;
             emitAlerts(ctx);
         }
-        armGapTimer(profile, ctx);
+        armGapTimer(profile, ctx, later);
         profileState.update(profile);
     }
 
@@ -166,12 +189,12 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
      * events waiting at its time is never deleted: it is theirs too (event time can run far ahead of
      * the watermark, so a later event of the same user often sits at exactly last event + gap).
      */
-    private void armGapTimer(UserProfile profile, OnTimerContext ctx) throws Exception {
+    private void armGapTimer(UserProfile profile, OnTimerContext ctx, List<Event> later) {
         long wanted = profile.sessionOpen()
                 ? profile.lastTs + config.model().session().inactivityGap().toMillis()
                 : Long.MIN_VALUE;
         if (wanted != profile.gapTimer) {
-            if (profile.gapTimer != Long.MIN_VALUE && !pending.hasAt(profile.gapTimer)) {
+            if (profile.gapTimer != Long.MIN_VALUE && !waitsAt(later, profile.gapTimer)) {
                 ctx.timerService().deleteEventTimeTimer(profile.gapTimer);
             }
             if (wanted != Long.MIN_VALUE) {
@@ -179,6 +202,17 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             }
             profile.gapTimer = wanted;
         }
+    }
+
+    private static boolean waitsAt(List<Event> later, long ts) {
+        if (later != null) {
+            for (Event e : later) {
+                if (e.ts == ts) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Steps the population model of this instance knows (restored and learned); for tests. */

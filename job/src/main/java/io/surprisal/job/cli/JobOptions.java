@@ -35,8 +35,8 @@ final class JobOptions {
     static void deleteTree(Path dir) {
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temporary directory is harmless
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // a leftover temporary directory is harmless (Flink may still be deleting in it)
         }
     }
 }

@@ -1,0 +1,52 @@
+package io.surprisal.job.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surprisal.config.ConfigLoader;
+import io.surprisal.config.SurprisalConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A tiny run of {@code surprisal bench}: the full job over a few thousand simulated events, the
+ * detector cores, and a short paced run. Checks the probes measure what they claim (every line
+ * passes the source, the state is read after a checkpoint that covers every user, alerts are timed
+ * from their lines), not how fast anything is.
+ */
+class BenchTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void measuresTheFullJobTheCoresAndLatencyOnTheSameEvents() throws Exception {
+        SurprisalConfig config = ConfigLoader.load(null, List.of(
+                "state.checkpoint-interval=1s",
+                "state.checkpoint-dir=" + work.resolve("checkpoints").toUri(),
+                "job.parallelism=2"));
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Bench.Report r = new Bench(config, new Bench.Options(4_000, 300, 3L, 2, Set.of("c", "latency")), work,
+                new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+
+        assertThat(r.events()).isEqualTo(4_000);
+        assertThat(r.bRecords()).as("every line passed the source of (b)").isEqualTo(4_000);
+        assertThat(r.usersWithEvents()).isBetween(1L, 300L);
+        assertThat(r.bAlerts()).as("bots in the simulation raise alerts").isPositive();
+        // Read after the checkpoint that follows the last line: every user's profile is in RocksDB.
+        assertThat(r.liveBytes()).isPositive();
+        assertThat(r.sstBytes()).isPositive();
+        assertThat(r.checkpointBytes()).isGreaterThanOrEqualTo(r.sstBytes() / 2);
+        assertThat(r.c()).isPositive();
+        assertThat(r.latencyEvents()).isPositive();
+        if (r.timedAlerts() > 0) {
+            assertThat(r.p50()).isPositive().isLessThanOrEqualTo(r.p99());
+            assertThat(r.p99()).isLessThanOrEqualTo(r.max());
+        }
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("(b) full job", "(c) detector cores", "b/(c x 2 cores)");
+    }
+}
