@@ -56,6 +56,9 @@ public class LoginNoveltyFunction extends KeyedBroadcastProcessFunction<String, 
     private transient ValueState<String> lastSessionState;
     private transient ListState<LoginCount> populationState;
     private transient PopulationLogins population;
+    /** Logins at {@link #pendingTs} not yet in {@link #population} (see processElement). */
+    private transient List<LoginAttributes> pending;
+    private transient long pendingTs;
     private transient NoveltyScorer scorer;
     private transient UserAgentParser agents;
     private transient List<AllowlistEntry> configured;
@@ -74,6 +77,8 @@ public class LoginNoveltyFunction extends KeyedBroadcastProcessFunction<String, 
     public void initializeState(FunctionInitializationContext context) throws Exception {
         populationState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_LOGINS);
         population = new PopulationLogins(config.maxPopulationValues());
+        pending = new ArrayList<>();
+        pendingTs = Long.MIN_VALUE;
         if (context.isRestored()) {
             // Recovery: exactly this instance's own model; rescale: an even share of all (InstanceShares).
             int me = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
@@ -95,6 +100,14 @@ public class LoginNoveltyFunction extends KeyedBroadcastProcessFunction<String, 
         int me = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         int n = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         List<LoginCount> entries = population.entries();
+        if (!pending.isEmpty()) {
+            // The current instant's logins, without applying them: scoring must not depend on
+            // where a checkpoint falls.
+            PopulationLogins copy = new PopulationLogins(config.maxPopulationValues());
+            copy.addAll(entries);
+            pending.forEach(copy::observe);
+            entries = copy.entries();
+        }
         for (LoginCount c : entries) {
             c.owner = me;
             c.parallelism = n;
@@ -118,6 +131,14 @@ public class LoginNoveltyFunction extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void processElement(Event e, ReadOnlyContext ctx, Collector<Event> out) throws Exception {
+        // Population learning is deferred until event time moves past an instant: every login is
+        // scored against the logins strictly before it, so the order in which users' events of the
+        // same instant arrive (timers of different keys) cannot change any score.
+        if (e.ts > pendingTs) {
+            pending.forEach(population::observe);
+            pending.clear();
+            pendingTs = e.ts;
+        }
         // Most events are neither a login nor a session's first: they cost one read of a small
         // value (the session id), not a read of the whole profile (up to top-k values per attribute).
         boolean sessionStart = e.session != null && !e.session.equals(lastSessionState.value());
@@ -147,7 +168,7 @@ public class LoginNoveltyFunction extends KeyedBroadcastProcessFunction<String, 
             }
             if (!e.fail) {
                 scorer.learn(profile, attributes, e.ts);
-                population.observe(attributes);
+                pending.add(attributes);
             }
             profileState.update(profile);
         }
@@ -219,6 +240,6 @@ public class LoginNoveltyFunction extends KeyedBroadcastProcessFunction<String, 
 
     /** For tests and diagnostics: logins the population model has counted on this instance. */
     public long populationLogins() {
-        return population.total();
+        return population.total() + pending.size();
     }
 }
