@@ -18,6 +18,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.fs.Path;
@@ -112,7 +113,9 @@ public final class Connectors {
         return switch (u.type()) {
             // One blank line (ignored by the operator): Flink's collection source cannot be empty.
             case NONE -> env.fromData(java.util.List.of(""), org.apache.flink.api.common.typeinfo.Types.STRING)
-                    .name("allowlist updates: none").uid("source-allowlist-none");
+                    .name("allowlist updates: none").uid("source-allowlist-none")
+                    .assignTimestampsAndWatermarks(MaxWatermark.strategy()).name("allowlist updates: no event time")
+                    .uid("allowlist-none-watermarks");
             case FILE -> env.fromSource(
                             FileSource.forRecordStreamFormat(new org.apache.flink.connector.file.src.reader.TextLineInputFormat(),
                                             new Path(u.path()))
@@ -224,6 +227,10 @@ public final class Connectors {
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(txPrefix)
+                // POOLING tracks the ids in use in the sink's state and aborts only what it owns:
+                // with INCREMENTING, a restore could re-initialise (fence) the id of a transaction
+                // that its checkpoint had completed but not yet committed, and lose its records.
+                .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
                 .setProperty("transaction.timeout.ms", String.valueOf(k.transactionTimeout().toMillis()))
                 .build();
     }

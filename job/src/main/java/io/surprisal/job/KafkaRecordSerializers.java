@@ -4,16 +4,26 @@ import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertJson;
 import io.surprisal.event.DeadLetter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetIdentifier;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacetProvider;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
-/** Kafka records of alerts (key = user, headers detector and severity) and dead letters. */
+/**
+ * Kafka records of alerts (key = user, headers detector and severity) and dead letters. Each names
+ * its topic ({@link KafkaDatasetFacetProvider}), which the sink's POOLING transaction naming needs
+ * to find the transactions it owns.
+ */
 public final class KafkaRecordSerializers {
     private KafkaRecordSerializers() {}
 
     /** An alert as the alerts topic carries it. */
-    public static final class AlertRecord implements KafkaRecordSerializationSchema<Alert> {
+    public static final class AlertRecord implements KafkaRecordSerializationSchema<Alert>, KafkaDatasetFacetProvider {
         private final String topic;
 
         public AlertRecord(String topic) {
@@ -28,10 +38,15 @@ public final class KafkaRecordSerializers {
             return new ProducerRecord<>(topic, null, a.ts, a.user.getBytes(StandardCharsets.UTF_8),
                     AlertJson.toJson(a).getBytes(StandardCharsets.UTF_8), headers);
         }
+
+        @Override
+        public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
+            return facetOf(topic);
+        }
     }
 
     /** A dead letter, keyed by its source position. */
-    public static final class DeadLetterRecord implements KafkaRecordSerializationSchema<DeadLetter> {
+    public static final class DeadLetterRecord implements KafkaRecordSerializationSchema<DeadLetter>, KafkaDatasetFacetProvider {
         private final String topic;
 
         public DeadLetterRecord(String topic) {
@@ -43,5 +58,14 @@ public final class KafkaRecordSerializers {
             byte[] key = d.source == null ? null : d.source.getBytes(StandardCharsets.UTF_8);
             return new ProducerRecord<>(topic, key, AlertJson.toJson(d).getBytes(StandardCharsets.UTF_8));
         }
+
+        @Override
+        public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
+            return facetOf(topic);
+        }
+    }
+
+    static Optional<KafkaDatasetFacet> facetOf(String topic) {
+        return Optional.of(new DefaultKafkaDatasetFacet(DefaultKafkaDatasetIdentifier.ofTopics(List.of(topic))));
     }
 }

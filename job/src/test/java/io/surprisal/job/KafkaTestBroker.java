@@ -22,6 +22,8 @@ final class KafkaTestBroker {
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                // Timed-out transactions (left open by a failed attempt) aborted within a second, not ten.
+                .setConfigProp("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
                 .build();
         kafka.format();
         kafka.startup();
