@@ -18,7 +18,6 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.fs.Path;
@@ -227,10 +226,6 @@ public final class Connectors {
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(txPrefix)
-                // POOLING tracks the ids in use in the sink's state and aborts only what it owns:
-                // with INCREMENTING, a restore could re-initialise (fence) the id of a transaction
-                // that its checkpoint had completed but not yet committed, and lose its records.
-                .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
                 .setProperty("transaction.timeout.ms", String.valueOf(k.transactionTimeout().toMillis()))
                 .build();
     }

@@ -16,8 +16,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Kafka records of alerts (key = user, headers detector and severity) and dead letters. Each names
- * its topic ({@link KafkaDatasetFacetProvider}), which the sink's POOLING transaction naming needs
- * to find the transactions it owns.
+ * its topic ({@link KafkaDatasetFacetProvider}): Flink's lineage, and the sink's POOLING transaction
+ * naming (not used: it needs the topics to exist before the job starts) need it.
  */
 public final class KafkaRecordSerializers {
     private KafkaRecordSerializers() {}
