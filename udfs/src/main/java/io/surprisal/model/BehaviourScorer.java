@@ -239,18 +239,12 @@ public final class BehaviourScorer {
                         java.time.Instant.ofEpochMilli(p.cusumSince)),
                 String.format(Locale.ROOT, "< %.1f", c.thresholdBits()),
                 p.cusum));
-        // The session's most surprising steps, this one included, explain where the bits came from.
-        boolean included = false;
-        for (int i = 0; i < p.topEvents.length && a.events.size() < maxEvents; i++) {
-            Event top = p.topEvents[i];
-            a.reasons.add(new Reason("step", top.action + ":" + top.status(), "a typical step", top.bits));
-            a.events.add(top);
-            included |= top == e;
+        // The session's most surprising steps explain where the bits came from; the step that crossed
+        // the threshold is not among them yet (it joins them after scoring), so it comes last.
+        for (Event top : p.topEvents) {
+            addStep(a, top);
         }
-        if (!included && a.events.size() < maxEvents) {
-            a.reasons.add(new Reason("step", e.action + ":" + e.status(), "a typical step", e.bits));
-            a.events.add(e);
-        }
+        addStep(a, e);
         return a.withDerivedId();
     }
 
@@ -313,12 +307,18 @@ public final class BehaviourScorer {
                 String.format(Locale.ROOT, "%.1f bits beyond the expected", p.sessionExcess),
                 String.format(Locale.ROOT, "<= %.1f (population %s pct %.1f x %.2f)", excessThreshold, pct, qExcess, sessionModel.excessFactor()),
                 p.sessionExcess));
-        for (int i = 0; i < p.topEvents.length && a.events.size() < maxEvents; i++) {
-            Event e = p.topEvents[i];
+        for (Event e : p.topEvents) {
+            addStep(a, e);
+        }
+        return a.withDerivedId();
+    }
+
+    /** One of the alert's events, with its bits as a reason, while the alert has room. */
+    private void addStep(Alert a, Event e) {
+        if (a.events.size() < maxEvents) {
             a.reasons.add(new Reason("step", e.action + ":" + e.status(), "a typical step", e.bits));
             a.events.add(e);
         }
-        return a.withDerivedId();
     }
 
     private Alert transitionAlert(Event e, String from, String to, double bits, double popP, long userPair, long userFrom) {
