@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.event.Event;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,45 +13,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class StoredPurchaseNetworkTest {
 
-    /** The store over hash maps, as the Flink function's is over MapState. */
-    static final class MapStore implements PurchaseNetworkStore {
-        final Map<String, String[]> friends = new HashMap<>();
-        final Map<String, long[]> purchases = new HashMap<>();
-        long sequence = -1;
-
-        @Override
-        public String[] friends(String user) {
-            return friends.get(user);
-        }
-
-        @Override
-        public void putFriends(String user, String[] list) {
-            if (list.length == 0) {
-                friends.remove(user);
-            } else {
-                friends.put(user, list);
-            }
-        }
-
-        @Override
-        public long[] purchases(String user) {
-            return purchases.get(user);
-        }
-
-        @Override
-        public void putPurchases(String user, long[] packed) {
-            purchases.put(user, packed);
-        }
-
-        @Override
-        public long nextSequence() {
-            return ++sequence;
-        }
-    }
-
     @Test
     void challengeTest1GivesMean2910AndSd2146() throws Exception {
-        StoredPurchaseNetwork network = new StoredPurchaseNetwork(3, 50, new MapStore());
+        StoredPurchaseNetwork network = new StoredPurchaseNetwork(3, 50, new HeapPurchaseNetworkStore());
         network.record("1", 0, 1683);
         network.record("1", 0, 5928);
         network.befriend("1", "2");
@@ -69,7 +31,7 @@ class StoredPurchaseNetworkTest {
 
     @Test
     void networkIsLimitedToDHopsAndFollowsUnfriending() throws Exception {
-        MapStore store = new MapStore();
+        HeapPurchaseNetworkStore store = new HeapPurchaseNetworkStore();
         StoredPurchaseNetwork network = new StoredPurchaseNetwork(2, 10, store);
         network.befriend("a", "b");
         network.befriend("b", "c");
@@ -86,7 +48,7 @@ class StoredPurchaseNetworkTest {
 
     @Test
     void historyKeepsOnlyTheLastTPerUser() throws Exception {
-        MapStore store = new MapStore();
+        HeapPurchaseNetworkStore store = new HeapPurchaseNetworkStore();
         StoredPurchaseNetwork network = new StoredPurchaseNetwork(1, 3, store);
         for (int i = 0; i < 5; i++) {
             network.record("a", 100 + i, 1000 + i);
@@ -100,7 +62,7 @@ class StoredPurchaseNetworkTest {
     void agreesWithTheInMemoryNetwork(int degrees, int tracked, long seed) throws Exception {
         Random random = new Random(seed);
         PurchaseNetwork reference = new PurchaseNetwork(degrees, tracked);
-        StoredPurchaseNetwork stored = new StoredPurchaseNetwork(degrees, tracked, new MapStore());
+        StoredPurchaseNetwork stored = new StoredPurchaseNetwork(degrees, tracked, new HeapPurchaseNetworkStore());
         long ts = 0;
         int flagged = 0;
         for (int i = 0; i < 5000; i++) {

@@ -15,6 +15,7 @@ import io.surprisal.novelty.NoveltyScore;
 import io.surprisal.novelty.NoveltyScorer;
 import io.surprisal.novelty.PopulationLogins;
 import io.surprisal.novelty.UserAgentParser;
+import io.surprisal.purchase.HeapPurchaseNetworkStore;
 import io.surprisal.purchase.CentsAmount;
 import io.surprisal.purchase.PurchaseNetworkStore;
 import io.surprisal.purchase.StoredPurchaseNetwork;
@@ -101,7 +102,7 @@ public final class CoreBench {
             agents = new UserAgentParser(config.novelty().userAgentCache());
             velocity = new VelocityTracker(config.cep().botVelocity());
             var p = config.detectors().purchaseNetwork();
-            network = new StoredPurchaseNetwork(p.degrees(), p.trackedPurchases(), new MapStore());
+            network = new StoredPurchaseNetwork(p.degrees(), p.trackedPurchases(), new HeapPurchaseNetworkStore());
         }
 
         void onEvent(Event e) throws Exception {
@@ -154,42 +155,6 @@ public final class CoreBench {
                     }
                 }
             }
-        }
-    }
-
-    /** The purchase network's store in hash maps. */
-    private static final class MapStore implements PurchaseNetworkStore {
-        private final Map<String, String[]> friends = new HashMap<>();
-        private final Map<String, long[]> purchases = new HashMap<>();
-        private long sequence;
-
-        @Override
-        public String[] friends(String user) {
-            return friends.get(user);
-        }
-
-        @Override
-        public void putFriends(String user, String[] f) {
-            if (f.length == 0) {
-                friends.remove(user);
-            } else {
-                friends.put(user, f);
-            }
-        }
-
-        @Override
-        public long[] purchases(String user) {
-            return purchases.get(user);
-        }
-
-        @Override
-        public void putPurchases(String user, long[] packed) {
-            purchases.put(user, packed);
-        }
-
-        @Override
-        public long nextSequence() {
-            return sequence++;
         }
     }
 }
