@@ -169,11 +169,11 @@ public final class Connectors {
             }
             case KAFKA -> {
                 alerts
-                        .sinkTo(kafkaSink(s.kafka(), s.kafka().alertsTopic(), "surprisal-alerts",
+                        .sinkTo(kafkaSink(s.kafka(), s.kafka().alertsTopic(), s.kafka().transactionalIdPrefix() + "-alerts",
                                 new KafkaRecordSerializers.AlertRecord(s.kafka().alertsTopic())))
                         .name("alerts: kafka " + s.kafka().alertsTopic()).uid("sink-alerts-kafka");
                 deadLetters
-                        .sinkTo(kafkaSink(s.kafka(), s.kafka().deadLettersTopic(), "surprisal-dead-letters",
+                        .sinkTo(kafkaSink(s.kafka(), s.kafka().deadLettersTopic(), s.kafka().transactionalIdPrefix() + "-dead-letters",
                                 new KafkaRecordSerializers.DeadLetterRecord(s.kafka().deadLettersTopic())))
                         .name("dead letters: kafka " + s.kafka().deadLettersTopic()).uid("sink-dead-letters-kafka");
             }

@@ -29,6 +29,8 @@ final class ConfigValidator {
         var cusum = c.detectors().cusum();
         require(cusum.allowanceBits() >= 0, "detectors.cusum.allowance-bits must be >= 0");
         require(cusum.thresholdBits() > 0, "detectors.cusum.threshold-bits must be > 0");
+        require(cusum.restartBits() >= 0 && cusum.restartBits() < cusum.thresholdBits(),
+                "detectors.cusum.restart-bits must be >= 0 and below detectors.cusum.threshold-bits");
         var p = c.detectors().purchaseNetwork();
         require(p.degrees() >= 1 && p.degrees() <= 6, "detectors.purchase-network.degrees must be in 1..6");
         require(p.trackedPurchases() >= 2 && p.trackedPurchases() <= 10000,
@@ -43,6 +45,8 @@ final class ConfigValidator {
                     "sinks.type kafka needs checkpoints: state.checkpoint-interval must be > 0");
             require(c.sinks().kafka().transactionTimeout().compareTo(c.state().checkpointInterval()) > 0,
                     "sinks.kafka.transaction-timeout must be longer than state.checkpoint-interval");
+            require(c.sinks().kafka().transactionalIdPrefix() != null && !c.sinks().kafka().transactionalIdPrefix().isBlank(),
+                    "sinks.kafka.transactional-id-prefix must not be empty");
         }
         var m = c.mail();
         require(m.port() > 0 && m.port() < 65536, "mail.port must be in 1..65535");

@@ -115,9 +115,9 @@ public record SurprisalConfig(
     /**
      * Detector {@code cusum}: a user's steps keep costing more than typical steps. A CUSUM of each
      * step's surprisal beyond the expected, less {@code allowanceBits} per step, alerting at
-     * {@code thresholdBits}.
+     * {@code thresholdBits} and restarting from {@code restartBits} (a fast initial response).
      */
-    public record CusumDetectorConfig(boolean enabled, double allowanceBits, double thresholdBits)
+    public record CusumDetectorConfig(boolean enabled, double allowanceBits, double thresholdBits, double restartBits)
             implements Serializable {}
 
     /**
@@ -180,9 +180,13 @@ public record SurprisalConfig(
         KAFKA
     }
 
-    /** The alert and dead-letter topics. */
+    /**
+     * The alert and dead-letter topics, written in transactions named {@code transactionalIdPrefix}
+     * + {@code -alerts} / {@code -dead-letters}.
+     */
     public record KafkaSinkConfig(
-            String bootstrapServers, String alertsTopic, String deadLettersTopic, Duration transactionTimeout)
+            String bootstrapServers, String alertsTopic, String deadLettersTopic, Duration transactionTimeout,
+            String transactionalIdPrefix)
             implements Serializable {}
 
     /**

@@ -197,7 +197,9 @@ public final class BehaviourScorer {
 
     /**
      * Detector {@code cusum}: S = max(0, S + excess - allowance) over the user's steps, across
-     * sessions; at the threshold it alerts and starts again from 0.
+     * sessions; at the threshold it alerts and starts again from {@code restart-bits}, a fast initial
+     * response (Lucas and Crosier): a user who stays off the typical path alerts again within a
+     * visit or two, while one who returns to it pays the head start back like any rare step.
      */
     private void updateCusum(UserProfile p, Event e, double excess, List<Alert> alerts) {
         CusumDetectorConfig c = detectors.cusum();
@@ -206,6 +208,7 @@ public final class BehaviourScorer {
             p.cusum = 0;
             p.cusumSteps = 0;
             p.cusumSince = Long.MIN_VALUE;
+            p.cusumHeadStart = 0;
             return;
         }
         if (p.cusumSteps == 0) {
@@ -215,9 +218,10 @@ public final class BehaviourScorer {
         p.cusumSteps++;
         if (c.enabled() && next >= c.thresholdBits()) {
             alerts.add(cusumAlert(p, e, c));
-            p.cusum = 0;
+            p.cusum = c.restartBits();
             p.cusumSteps = 0;
             p.cusumSince = Long.MIN_VALUE;
+            p.cusumHeadStart = c.restartBits();
         }
     }
 
@@ -231,12 +235,16 @@ public final class BehaviourScorer {
         a.score = p.cusum;
         a.threshold = c.thresholdBits();
         a.severity = Severity.fromExcessBits(p.cusum - c.thresholdBits());
+        String headStart = p.cusumHeadStart > 0
+                ? String.format(Locale.ROOT, ", counting the %.1f-bit head start kept since the user's last cusum alert", p.cusumHeadStart)
+                : "";
         a.summary = String.format(Locale.ROOT,
-                "%s's last %d steps cost %.1f bits more than typical steps would (allowing %.1f bits a step), above %.1f",
-                e.user, p.cusumSteps, p.cusum, c.allowanceBits(), c.thresholdBits());
+                "%s's last %d steps cost %.1f bits more than typical steps would (allowing %.1f bits a step%s), above %.1f",
+                e.user, p.cusumSteps, p.cusum, c.allowanceBits(), headStart, c.thresholdBits());
         a.reasons.add(new Reason("cusum_excess_bits",
-                String.format(Locale.ROOT, "%.1f bits over %d steps since %s", p.cusum, p.cusumSteps,
-                        java.time.Instant.ofEpochMilli(p.cusumSince)),
+                String.format(Locale.ROOT, "%.1f bits over %d steps since %s%s", p.cusum, p.cusumSteps,
+                        java.time.Instant.ofEpochMilli(p.cusumSince),
+                        p.cusumHeadStart > 0 ? String.format(Locale.ROOT, " (from a %.1f-bit head start)", p.cusumHeadStart) : ""),
                 String.format(Locale.ROOT, "< %.1f", c.thresholdBits()),
                 p.cusum));
         // The session's most surprising steps explain where the bits came from; the step that crossed

@@ -42,6 +42,8 @@ public class UserProfile {
     /** Steps since the CUSUM last stood at 0, and the event time it left 0. */
     public int cusumSteps;
     public long cusumSince = Long.MIN_VALUE;
+    /** The head start the current CUSUM run began from: {@code restart-bits} after an alert, else 0. */
+    public double cusumHeadStart;
     /** Start of the current population-teaching window (event time), and the steps out of each state taught in it. */
     public long teachingWindowStart = Long.MIN_VALUE;
     public byte[] taught = new byte[0];

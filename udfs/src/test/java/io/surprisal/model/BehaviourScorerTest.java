@@ -22,29 +22,35 @@ class BehaviourScorerTest {
     void learnAPopulation() {
         // ~100 failed logins in this population: a step never taken from there costs log2(2 * 103) = 7.7
         // bits, so the threshold suits the population's size (the default 14 suits ~10,000 failures).
-        SurprisalConfig c = config = ConfigLoader.load(null, List.of(
+        config = ConfigLoader.load(null, List.of(
                 "model.transition.min-population-events=1000", "model.session.min-sessions=100",
                 "detectors.transition.threshold-bits=7"));
-        scorer = new BehaviourScorer(c.model().transition(), c.model().session(), c.detectors(), c.alerts().maxEvents());
+        scorer = scorerThatLearned(config);
+    }
+
+    /** A scorer whose population has seen 2,000 ordinary visitors, one session each. */
+    private BehaviourScorer scorerThatLearned(SurprisalConfig c) {
+        BehaviourScorer s = new BehaviourScorer(c.model().transition(), c.model().session(), c.detectors(), c.alerts().maxEvents());
         List<Alert> alerts = new ArrayList<>();
-        // 2,000 ordinary visitors, one session each: sometimes a failed login first, then browsing.
+        // Sometimes a failed login first, then browsing.
         for (int u = 0; u < 2000; u++) {
             UserProfile p = new UserProfile();
             String user = "normal" + u;
             if (random.nextInt(20) == 0) {
-                scorer.onEvent(p, event(user, "login", true), alerts);
+                s.onEvent(p, event(user, "login", true), alerts);
             }
-            scorer.onEvent(p, event(user, "login", false), alerts);
+            s.onEvent(p, event(user, "login", false), alerts);
             for (int i = random.nextInt(6); i >= 0; i--) {
-                scorer.onEvent(p, event(user, "view_item", false), alerts);
+                s.onEvent(p, event(user, "view_item", false), alerts);
             }
             if (random.nextBoolean()) {
-                scorer.onEvent(p, event(user, "buy_item", false), alerts);
+                s.onEvent(p, event(user, "buy_item", false), alerts);
             }
-            scorer.onEvent(p, event(user, "logout", false), alerts);
+            s.onEvent(p, event(user, "logout", false), alerts);
         }
-        assertThat(scorer.populationReady()).isTrue();
+        assertThat(s.populationReady()).isTrue();
         assertThat(alerts).as("ordinary sessions raise nothing").isEmpty();
+        return s;
     }
 
     @Test
@@ -127,8 +133,62 @@ class BehaviourScorerTest {
         assertThat(a.reasons.get(0).feature).isEqualTo("cusum_excess_bits");
         assertThat(a.events).isNotEmpty();
         assertThat(a.summary).contains("fraudster").contains("steps cost");
-        assertThat(p.cusum).as("the CUSUM starts again after an alert").isZero();
+        assertThat(p.cusum).as("the CUSUM starts again after an alert, from the head start")
+                .isEqualTo(config.detectors().cusum().restartBits()).isPositive();
         assertThat(p.cusumSteps).isZero();
+        assertThat(a.summary).doesNotContain("head start");
+    }
+
+    @Test
+    void afterAnAlertAUserWhoStaysOffThePathAlertsAgainSooner() {
+        // A high threshold, so that an alert takes several off visits and the head start (half of it)
+        // saves whole visits.
+        config = ConfigLoader.load(null, List.of(
+                "model.transition.min-population-events=1000", "model.session.min-sessions=100",
+                "detectors.cusum.threshold-bits=60", "detectors.cusum.restart-bits=30"));
+        scorer = scorerThatLearned(config);
+        UserProfile flagged = new UserProfile();
+        List<Alert> alerts = new ArrayList<>();
+        int first = visitsUntilCusumAlert(flagged, alerts);
+        assertThat(first).as("the first alert took several off visits").isGreaterThan(3);
+        assertThat(flagged.cusum).isEqualTo(30.0);
+        alerts.clear();
+        int again = visitsUntilCusumAlert(flagged, alerts);
+        assertThat(again).as("the head start saves visits").isLessThan(first);
+        Alert a = alerts.stream().filter(x -> x.detector.equals(BehaviourScorer.CUSUM)).findFirst().orElseThrow();
+        assertThat(a.score).isGreaterThanOrEqualTo(60.0);
+        assertThat(a.summary).contains("30.0-bit head start");
+        assertThat(a.reasons.get(0).observed).contains("(from a 30.0-bit head start)");
+    }
+
+    @Test
+    void afterAnAlertAUserWhoReturnsToThePathPaysTheHeadStartBack() {
+        UserProfile p = new UserProfile();
+        List<Alert> alerts = new ArrayList<>();
+        visitsUntilCusumAlert(p, alerts);
+        alerts.clear();
+        for (int visit = 0; visit < 10; visit++) {
+            scorer.onEvent(p, event("reformed", "login", false), alerts);
+            for (int i = 0; i < 3; i++) {
+                scorer.onEvent(p, event("reformed", "view_item", false), alerts);
+            }
+            clock += 3_600_000L;
+        }
+        assertThat(alerts).extracting(a -> a.detector).doesNotContain(BehaviourScorer.CUSUM);
+        assertThat(p.cusum).isZero();
+        assertThat(p.cusumHeadStart).as("a run from 0 has no head start to report").isZero();
+    }
+
+    /** Visits of a successful login straight to logout until the CUSUM alerts; returns how many. */
+    private int visitsUntilCusumAlert(UserProfile p, List<Alert> alerts) {
+        int visits = 0;
+        while (alerts.stream().noneMatch(a -> a.detector.equals(BehaviourScorer.CUSUM))) {
+            assertThat(visits).as("the CUSUM alerts within 20 off visits").isLessThan(20);
+            scorer.onEvent(p, event("reformed", "login", false), alerts);
+            scorer.onEvent(p, event("reformed", "logout", false), alerts);
+            visits++;
+        }
+        return visits;
     }
 
     @Test
