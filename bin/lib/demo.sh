@@ -5,11 +5,11 @@ DEMO_DIR="${SURPRISAL_DEMO_DIR:-/tmp/surprisal/demo}"
 DEMO_LIB="$ROOT/job/target/demo"
 GREENMAIL_JAR="$DEMO_LIB/greenmail-standalone-2.1.13.jar"
 
-demo_fetch() {
-  if [[ ! -d "$DEMO_LIB/kafka-lib" || ! -f "$GREENMAIL_JAR" ]]; then
-    echo "demo: fetching the Kafka broker and GreenMail jars (first use)..."
-    (cd "$ROOT" && ./mvnw -q -B -f bin/demo/pom.xml dependency:copy-dependencies -DoutputDirectory="$DEMO_LIB/kafka-lib" \
-      && ./mvnw -q -B -f bin/demo/pom.xml dependency:copy -Dartifact=com.icegreen:greenmail-standalone:2.1.13 -DoutputDirectory="$DEMO_LIB")
+# The job jar and the demo's servers (bin/demo/pom.xml), in one Maven run when either is missing.
+demo_build() {
+  if [[ ! -f "$JAR" || ! -d "$LIB" || ! -d "$DEMO_LIB/kafka-lib" || ! -f "$GREENMAIL_JAR" ]]; then
+    echo "demo: building the job jar and fetching the Kafka broker and GreenMail jars (first use)..."
+    (cd "$ROOT" && ./mvnw -q -B -DskipTests -Pdemo-servers package)
   fi
 }
 
@@ -53,8 +53,7 @@ demo_cleanup() {
 }
 
 demo_run() {
-  build_if_missing
-  demo_fetch
+  demo_build
   rm -rf "$DEMO_DIR"
   mkdir -p "$DEMO_DIR/kafka-data"
   trap demo_cleanup INT TERM EXIT
@@ -74,6 +73,9 @@ offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
+# The demo's events keep their simulated (weeks-old) timestamps, and alerts carry their events' time:
+# never delete by age, or the first retention check would delete the alerts.
+log.retention.ms=-1
 PROPS
   cat > "$DEMO_DIR/log4j2.properties" <<'PROPS'
 rootLogger.level = WARN

@@ -103,26 +103,25 @@ public final class Connectors {
     }
 
     /**
-     * Allowlist updates for login novelty (JSON lines), as configured: none (an empty stream), a
-     * watched directory or file, or a Kafka topic. The stream carries no event time: it holds the
-     * watermark at its maximum so that it never holds back the events it is connected to.
+     * Allowlist updates for login novelty (JSON lines) from the configured source: a watched
+     * directory or file, or a Kafka topic; empty when there are none ({@code none}: the pipeline then
+     * derives an empty stream from the events, see {@link SurprisalPipeline#build}). The updates carry
+     * no event time: their stream is always idle, so that it never holds the events' watermark back
+     * and never carries it forward either (an input at the end of time would, whenever the events go
+     * quiet, make every later event late downstream).
      */
-    public static DataStream<String> allowlistUpdates(StreamExecutionEnvironment env, SurprisalConfig config) {
+    public static java.util.Optional<DataStream<String>> allowlistUpdates(StreamExecutionEnvironment env, SurprisalConfig config) {
         var u = config.novelty().allowlist().updates();
         return switch (u.type()) {
-            // One blank line (ignored by the operator): Flink's collection source cannot be empty.
-            case NONE -> env.fromData(java.util.List.of(""), org.apache.flink.api.common.typeinfo.Types.STRING)
-                    .name("allowlist updates: none").uid("source-allowlist-none")
-                    .assignTimestampsAndWatermarks(MaxWatermark.strategy()).name("allowlist updates: no event time")
-                    .uid("allowlist-none-watermarks");
-            case FILE -> env.fromSource(
+            case NONE -> java.util.Optional.empty();
+            case FILE -> java.util.Optional.of(env.fromSource(
                             FileSource.forRecordStreamFormat(new org.apache.flink.connector.file.src.reader.TextLineInputFormat(),
                                             new Path(u.path()))
                                     .monitorContinuously(u.pollInterval())
                                     .build(),
-                            MaxWatermark.strategy(), "allowlist updates: file " + u.path())
-                    .uid("source-allowlist-file");
-            case KAFKA -> env.fromSource(
+                            AlwaysIdle.strategy(), "allowlist updates: file " + u.path())
+                    .uid("source-allowlist-file"));
+            case KAFKA -> java.util.Optional.of(env.fromSource(
                             KafkaSource.<String>builder()
                                     .setBootstrapServers(u.bootstrapServers())
                                     .setTopics(u.topic())
@@ -131,23 +130,25 @@ public final class Connectors {
                                     .setStartingOffsets(OffsetsInitializer.earliest())
                                     .setValueOnlyDeserializer(new org.apache.flink.api.common.serialization.SimpleStringSchema())
                                     .build(),
-                            MaxWatermark.strategy(), "allowlist updates: kafka " + u.topic())
-                    .uid("source-allowlist-kafka");
+                            AlwaysIdle.strategy(), "allowlist updates: kafka " + u.topic())
+                    .uid("source-allowlist-kafka"));
         };
     }
 
-    /** Watermarks at the end of time: a side input without event time never holds anything back. */
-    static final class MaxWatermark implements org.apache.flink.api.common.eventtime.WatermarkGenerator<String> {
+    /** No watermarks, ever: the stream is idle, and an idle input takes no part in an operator's event time. */
+    static final class AlwaysIdle implements org.apache.flink.api.common.eventtime.WatermarkGenerator<String> {
         static WatermarkStrategy<String> strategy() {
-            return WatermarkStrategy.forGenerator(ctx -> new MaxWatermark());
+            return WatermarkStrategy.forGenerator(ctx -> new AlwaysIdle());
         }
 
         @Override
-        public void onEvent(String event, long eventTimestamp, org.apache.flink.api.common.eventtime.WatermarkOutput output) {}
+        public void onEvent(String event, long eventTimestamp, org.apache.flink.api.common.eventtime.WatermarkOutput output) {
+            output.markIdle();
+        }
 
         @Override
         public void onPeriodicEmit(org.apache.flink.api.common.eventtime.WatermarkOutput output) {
-            output.emitWatermark(new org.apache.flink.api.common.eventtime.Watermark(Long.MAX_VALUE));
+            output.markIdle();
         }
     }
 

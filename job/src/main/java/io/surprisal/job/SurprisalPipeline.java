@@ -41,12 +41,23 @@ public final class SurprisalPipeline {
         }
     }
 
-    /** The graph, with allowlist updates from the configured source ({@link Connectors#allowlistUpdates}). */
+    /** The graph, with allowlist updates from the configured source ({@link Connectors#allowlistUpdates}), if any. */
     public static Streams build(SurprisalConfig config, DataStream<SourceLine> lines) {
-        return build(config, lines, Connectors.allowlistUpdates(lines.getExecutionEnvironment(), config));
+        return build(config, lines, Connectors.allowlistUpdates(lines.getExecutionEnvironment(), config).orElse(null));
     }
 
-    /** The graph, with login-novelty allowlist updates (JSON lines) from {@code allowlistUpdates}. */
+    /** Emits nothing: the allowlist updates when there is no updates source. */
+    static final class NoAllowlistUpdates implements org.apache.flink.api.common.functions.FlatMapFunction<Event, String>,
+            org.apache.flink.api.java.typeutils.ResultTypeQueryable<String> {
+        @Override
+        public void flatMap(Event e, org.apache.flink.util.Collector<String> out) {}
+
+        @Override
+        public org.apache.flink.api.common.typeinfo.TypeInformation<String> getProducedType() {
+            return org.apache.flink.api.common.typeinfo.Types.STRING;
+        }
+    }
+
     /**
      * The front of the graph: parsed events (whose side output holds the parse dead letters) and the
      * same events with event time and watermarks. The benchmark's bare pipeline runs exactly this,
@@ -74,6 +85,10 @@ public final class SurprisalPipeline {
         return timed.keyBy(new UserKey());
     }
 
+    /**
+     * The graph, with login-novelty allowlist updates (JSON lines) from {@code allowlistUpdates}, or
+     * none when it is null.
+     */
     public static Streams build(SurprisalConfig config, DataStream<SourceLine> lines, DataStream<String> allowlistUpdates) {
         Timed front = parseAndTime(config, lines);
         SingleOutputStreamOperator<Event> parsed = front.parsed();
@@ -94,7 +109,12 @@ public final class SurprisalPipeline {
         // shuffle); it sets Event.novel / noveltyBits, which the CEP patterns below read.
         DataStream<Event> enriched = scored;
         if (config.novelty().enabled()) {
-            BroadcastStream<String> allowlist = allowlistUpdates.broadcast(Descriptors.ALLOWLIST);
+            // Without an updates source, an empty stream branched from the events: it has their
+            // watermarks and their idleness, so it neither holds back nor runs ahead of them, and it
+            // ends when they end (a bounded file run finishes).
+            DataStream<String> updates = allowlistUpdates != null ? allowlistUpdates
+                    : timed.flatMap(new NoAllowlistUpdates()).name("allowlist updates: none").uid("allowlist-none");
+            BroadcastStream<String> allowlist = updates.broadcast(Descriptors.ALLOWLIST);
             SingleOutputStreamOperator<Event> novel = DataStreamUtils.reinterpretAsKeyedStream(scored, new UserKey())
                     .connect(allowlist)
                     .process(new LoginNoveltyFunction(config.novelty(), config.state().ttl(), config.alerts().maxEvents()))

@@ -1,0 +1,146 @@
+package io.surprisal.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surprisal.config.ConfigLoader;
+import io.surprisal.config.SurprisalConfig;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.zip.GZIPInputStream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A quiet input: the job reads a Kafka topic that stays empty for longer than {@code
+ * source.idleness} (a quiet night, or a job started before its producers), so its event time goes
+ * idle; then the events come. Every alert of the same events run from a file must come out, CEP
+ * patterns and bot velocity included: an idle main input must not let the allowlist side (which has
+ * no event time) carry the watermark to the end of time, which would make every later event late.
+ */
+class QuietInputITCase {
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final Path SAMPLE = Path.of("../src-test-data/samples/quickstart.jsonl.gz");
+    private static final String EVENTS = "quiet-events";
+    private static final String ALERTS = "quiet-alerts";
+    private static KafkaClusterTestKit kafka;
+    private static List<String> expected;
+
+    @TempDir
+    static Path work;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        kafka = KafkaTestBroker.start(new NewTopic(EVENTS, 1, (short) 1), new NewTopic(ALERTS, 2, (short) 1),
+                new NewTopic("quiet-dead-letters", 1, (short) 1));
+        // The reference: the same events from the file (before the MiniCluster is the test's context).
+        expected = new ArrayList<>(LocalRunner.run(
+                ConfigLoader.load(null, List.of("source.file.path=" + SAMPLE.toAbsolutePath())), SAMPLE.toAbsolutePath(), work).alerts());
+        expected.sort(null);
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void eventsAfterAQuietStartGiveEveryAlertOfTheFileRun() throws Exception {
+        SurprisalConfig config = ConfigLoader.load(null, List.of(
+                "source.type=kafka",
+                "source.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "source.kafka.topic=" + EVENTS,
+                "source.kafka.starting-offsets=earliest",
+                "source.idleness=1s",
+                "job.parallelism=2",
+                "state.checkpoint-interval=500ms",
+                "state.checkpoint-dir=" + work.resolve("checkpoints").toUri(),
+                "sinks.type=kafka",
+                "sinks.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "sinks.kafka.alerts-topic=" + ALERTS,
+                "sinks.kafka.dead-letters-topic=quiet-dead-letters",
+                "sinks.kafka.transactional-id-prefix=quiet",
+                "sinks.kafka.transaction-timeout=30s"));
+        assertThat(expected).as("the file run has CEP and bot-velocity alerts").anyMatch(a -> a.contains("\"detector\":\"cep:"));
+
+        JobClient job = RecoveryITCase.deployed(config, new Configuration()).executeAsync("quiet input");
+        try {
+            // Longer than source.idleness: the job's event time goes idle before the first event.
+            Thread.sleep(4_000);
+            produceSample();
+            List<String> got = readCommitted(expected.size());
+            got.sort(null);
+            assertThat(got).isEqualTo(expected);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static void produceSample() throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p);
+                BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(SAMPLE)), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                producer.send(new ProducerRecord<>(EVENTS, line));
+            }
+        }
+    }
+
+    /** Alerts committed on the topic, read until there are {@code expected} and it has gone quiet, or 90 s have passed. */
+    private static List<String> readCommitted(int expected) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "quiet-reader");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<String> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+            c.subscribe(List.of(ALERTS));
+            int idle = 0;
+            long deadline = System.currentTimeMillis() + 90_000;
+            while ((idle < 6 || out.size() < expected) && System.currentTimeMillis() < deadline) {
+                var records = c.poll(Duration.ofMillis(500));
+                if (records.isEmpty()) {
+                    idle++;
+                } else {
+                    idle = 0;
+                    records.forEach(r -> out.add(r.value()));
+                }
+            }
+        }
+        return out;
+    }
+}
