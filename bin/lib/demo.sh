@@ -9,7 +9,7 @@ GREENMAIL_JAR="$DEMO_LIB/greenmail-standalone-2.1.13.jar"
 demo_build() {
   if [[ ! -f "$JAR" || ! -d "$LIB" || ! -d "$DEMO_LIB/kafka-lib" || ! -f "$GREENMAIL_JAR" ]]; then
     echo "demo: building the job jar and fetching the Kafka broker and GreenMail jars (first use)..."
-    (cd "$ROOT" && ./mvnw -q -B -DskipTests -Pdemo-servers package)
+    (cd "$ROOT" && ./mvnw -q -B -Dmaven.test.skip=true -Pdemo-servers package)
   fi
 }
 
@@ -99,8 +99,12 @@ PROPS
     -Dgreenmail.api.hostname=127.0.0.1 -Dgreenmail.api.port=8083 -jar "$GREENMAIL_JAR" > "$DEMO_DIR/greenmail.out" 2>&1 &
   echo $! > "$DEMO_DIR/greenmail.pid"
 
+  # The Flink cluster starts meanwhile (its JVMs in the background; cluster_start waits for the
+  # TaskManager): the events stream into Kafka as soon as the broker is up, and the job, once
+  # submitted, reads them from the start of the topic, so no second of the start-up is lost.
   source "$ROOT/bin/lib/cluster.sh"
-  cluster_start
+  cluster_start > "$DEMO_DIR/cluster-start.out" 2>&1 &
+  local cluster_waiter=$!
   wait_for "Kafka (127.0.0.1:9092)" 120 port_open 9092
   wait_for "GreenMail (127.0.0.1:3025)" 60 port_open 3025
   echo "demo: Kafka on 127.0.0.1:9092, SMTP on 127.0.0.1:3025 (mails: http://127.0.0.1:8083/api/user)"
@@ -112,6 +116,10 @@ PROPS
     --no-live-timestamps --rate "${SURPRISAL_DEMO_RATE:-250}" > "$DEMO_DIR/generator.out" 2>&1 &
   echo $! > "$DEMO_DIR/generator.pid"
 
+  if ! wait "$cluster_waiter"; then
+    cat "$DEMO_DIR/cluster-start.out"; return 1
+  fi
+  cat "$DEMO_DIR/cluster-start.out"
   "$ROOT/bin/flink" run -d "$JAR" --config "$ROOT/conf/demo.yaml" > "$DEMO_DIR/submit.out" 2>&1
   sed -n 's/.*JobID \([0-9a-f]\{32\}\).*/\1/p' "$DEMO_DIR/submit.out" | head -1 > "$DEMO_DIR/job.id"
   if [[ ! -s "$DEMO_DIR/job.id" ]]; then
