@@ -5,7 +5,7 @@ LIB="$ROOT/job/target/lib"
 build_if_missing() {
   if [[ ! -f "$JAR" || ! -d "$LIB" ]]; then
     echo "surprisal: building the job jar (first use; takes a minute)..." >&2
-    (cd "$ROOT" && ./mvnw -q -B -Dmaven.test.skip=true package) >&2
+    (cd "$ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} -XX:TieredStopAtLevel=1" ./mvnw -q -B -Dmaven.test.skip=true package) >&2
   fi
 }
 
