@@ -132,6 +132,17 @@ public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert
         }
     }
 
+    /** Summaries of roll-ups start with "N alert(s) with the same reason held back; the latest: ...". */
+    private static final String ROLL_UP_MARK = " with the same reason held back; the latest: ";
+
+    /**
+     * Whether {@code a} is a roll-up of held-back alerts (it leaves when its window closes, not when
+     * its events came): {@code repeats} alone does not tell, a roll-up of one alert has {@code repeats} 1.
+     */
+    public static boolean isRollUp(Alert a) {
+        return a.repeats > 1 || (a.summary != null && a.summary.contains(ROLL_UP_MARK));
+    }
+
     private static void emitRollUp(SuppressedAlerts s, Collector<Alert> out) {
         if (s.held == 0 || s.latest == null) {
             return;
@@ -139,8 +150,7 @@ public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert
         Alert a = s.latest.copy();
         a.repeats = s.held;
         a.severity = s.maxSeverity;
-        a.summary = String.format(Locale.ROOT, "%d alert%s with the same reason held back; the latest: %s",
-                s.held, s.held == 1 ? "" : "s", s.latest.summary);
+        a.summary = String.format(Locale.ROOT, "%d alert%s%s%s", s.held, s.held == 1 ? "" : "s", ROLL_UP_MARK, s.latest.summary);
         out.collect(a);
     }
 }

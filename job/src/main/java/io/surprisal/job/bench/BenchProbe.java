@@ -65,10 +65,11 @@ public final class BenchProbe {
      */
     static void alert(Alert a) {
         long now = System.nanoTime();
-        String detector = a.repeats > 1 ? a.detector + " (roll-up)" : a.detector;
+        boolean rollUp = io.surprisal.flink.AlertSuppressionFunction.isRollUp(a);
+        String detector = rollUp ? a.detector + " (roll-up)" : a.detector;
         long[] s = sentAt;
         long latency = -1;
-        if (s != null && a.repeats == 1 && !"session".equals(a.detector)) {
+        if (s != null && !rollUp && !"session".equals(a.detector)) {
             long newest = -1;
             for (Event e : a.events) {
                 int line = lineOf(e.source);
