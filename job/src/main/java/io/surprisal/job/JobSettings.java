@@ -40,6 +40,10 @@ public final class JobSettings {
         // second buffers rarely fill, so the timeout is most of an alert's latency; at full load they
         // fill first and it costs nothing.
         c.set(org.apache.flink.configuration.ExecutionOptions.BUFFER_TIMEOUT, java.time.Duration.ofMillis(10));
+        // Unaligned checkpoints: a barrier overtakes the records queued at a shuffle instead of
+        // waiting for them on every input, so a checkpoint does not stall the alerts behind it
+        // (the bench's p99 at half rate went from about 1 s to 0.5 s). Savepoints stay aligned.
+        c.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
         return c;
     }
 
