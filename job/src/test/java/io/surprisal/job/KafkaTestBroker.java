@@ -1,9 +1,25 @@
 package io.surprisal.job;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
@@ -41,5 +57,60 @@ final class KafkaTestBroker {
             admin.createTopics(List.of(topics)).all().get();
         }
         return kafka;
+    }
+
+    /** Sends every line of a gzipped file to {@code topic}, in order; returns how many. */
+    static int produceLines(KafkaClusterTestKit kafka, String topic, Path gzipped) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        int lines = 0;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p);
+                BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(gzipped)), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                producer.send(new ProducerRecord<>(topic, line));
+                lines++;
+            }
+        }
+        return lines;
+    }
+
+    /** A read_committed consumer's settings, in a group of its own, from the start of the topic. */
+    static Properties readCommittedProperties(KafkaClusterTestKit kafka, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "all-" + topic + "-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        return p;
+    }
+
+    /**
+     * Everything committed on the topic (read_committed), read until it has gone quiet (3 s without
+     * a record) with at least {@code expected} records, or until {@code deadline} has passed: a
+     * transaction a failed attempt left open holds back readers of its partition until the broker
+     * aborts it, so committed records may show up late, never twice or not at all.
+     */
+    static List<String> readCommitted(KafkaClusterTestKit kafka, String topic, int expected, Duration deadline) {
+        List<String> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(readCommittedProperties(kafka, topic))) {
+            c.subscribe(List.of(topic));
+            int idle = 0;
+            long end = System.currentTimeMillis() + deadline.toMillis();
+            while ((idle < 6 || out.size() < expected) && System.currentTimeMillis() < end) {
+                var records = c.poll(Duration.ofMillis(500));
+                if (records.isEmpty()) {
+                    idle++;
+                } else {
+                    idle = 0;
+                    records.forEach(r -> out.add(r.value()));
+                }
+            }
+        }
+        return out;
     }
 }

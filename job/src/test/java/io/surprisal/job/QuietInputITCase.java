@@ -4,28 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.zip.GZIPInputStream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,53 +81,12 @@ class QuietInputITCase {
         try {
             // Longer than source.idleness: the job's event time goes idle before the first event.
             Thread.sleep(4_000);
-            produceSample();
-            List<String> got = readCommitted(expected.size());
+            KafkaTestBroker.produceLines(kafka, EVENTS, SAMPLE);
+            List<String> got = KafkaTestBroker.readCommitted(kafka, ALERTS, expected.size(), Duration.ofSeconds(90));
             got.sort(null);
             assertThat(got).isEqualTo(expected);
         } finally {
             job.cancel().get();
         }
-    }
-
-    private static void produceSample() throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p);
-                BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(SAMPLE)), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                producer.send(new ProducerRecord<>(EVENTS, line));
-            }
-        }
-    }
-
-    /** Alerts committed on the topic, read until there are {@code expected} and it has gone quiet, or 90 s have passed. */
-    private static List<String> readCommitted(int expected) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "quiet-reader");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        List<String> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-            c.subscribe(List.of(ALERTS));
-            int idle = 0;
-            long deadline = System.currentTimeMillis() + 90_000;
-            while ((idle < 6 || out.size() < expected) && System.currentTimeMillis() < deadline) {
-                var records = c.poll(Duration.ofMillis(500));
-                if (records.isEmpty()) {
-                    idle++;
-                } else {
-                    idle = 0;
-                    records.forEach(r -> out.add(r.value()));
-                }
-            }
-        }
-        return out;
     }
 }

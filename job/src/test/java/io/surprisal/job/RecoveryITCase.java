@@ -6,18 +6,12 @@ import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.SourceLine;
 import io.surprisal.flink.KafkaLineDeserializer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -33,13 +27,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,18 +62,7 @@ class RecoveryITCase {
         // One partition: the events keep the file's order, as in the uninterrupted run.
         kafka = KafkaTestBroker.start(new NewTopic(EVENTS, 1, (short) 1), new NewTopic("alerts-failure", 2, (short) 1), new NewTopic("dead-failure", 1, (short) 1),
                 new NewTopic("alerts-savepoint", 2, (short) 1), new NewTopic("dead-savepoint", 1, (short) 1));
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p);
-                BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(SAMPLE)), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                producer.send(new ProducerRecord<>(EVENTS, line));
-                events++;
-            }
-        }
+        events = KafkaTestBroker.produceLines(kafka, EVENTS, SAMPLE);
         // The reference: one uninterrupted run of the same graph over the same events.
         uninterrupted = new ArrayList<>(LocalRunner.run(config("unused", "unused"), SAMPLE.toAbsolutePath(), work).alerts());
         uninterrupted.sort(null);
@@ -200,7 +177,7 @@ class RecoveryITCase {
 
     /** Waits (at most 60 s) until at least {@code atLeast} records are committed on the topic; returns how many were seen. */
     private static int awaitCommitted(String topic, int atLeast) {
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(readCommittedProperties(topic))) {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(KafkaTestBroker.readCommittedProperties(kafka, topic))) {
             c.subscribe(List.of(topic));
             int seen = 0;
             long deadline = System.currentTimeMillis() + 60_000;
@@ -211,45 +188,14 @@ class RecoveryITCase {
         }
     }
 
-    private static Properties readCommittedProperties(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "all-" + topic + "-" + System.nanoTime());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        return p;
-    }
-
-    /** Everything committed on the topic (read_committed), after it has gone quiet. */
+    /** Everything committed on the topic, after it has gone quiet. */
     private static List<String> readAll(String topic) {
         return readAll(topic, 0);
     }
 
-    /**
-     * Everything committed on the topic, read until it has gone quiet with at least {@code expected}
-     * records (or 60 s have passed): after a failure, an open transaction of the failed attempt
-     * holds back read_committed readers of its partition until the broker aborts it
-     * (transaction-timeout), so committed alerts may show up late, never twice or not at all.
-     */
+    /** Everything committed on the topic, with at least {@code expected} records (or 60 s have passed). */
     private static List<String> readAll(String topic, int expected) {
-        List<String> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(readCommittedProperties(topic))) {
-            c.subscribe(List.of(topic));
-            int idle = 0;
-            long deadline = System.currentTimeMillis() + 60_000;
-            while ((idle < 6 || out.size() < expected) && System.currentTimeMillis() < deadline) {
-                var records = c.poll(Duration.ofMillis(500));
-                if (records.isEmpty()) {
-                    idle++;
-                } else {
-                    idle = 0;
-                    records.forEach(r -> out.add(r.value()));
-                }
-            }
-        }
-        return out;
+        return KafkaTestBroker.readCommitted(kafka, topic, expected, Duration.ofSeconds(60));
     }
 
     /** Fails the task once, half-way through the stream, after a checkpoint has completed. */
