@@ -204,71 +204,33 @@ public final class ProbedSource<T, S extends SourceSplit, E> implements Source<T
     }
 
     /** Counts and stamps what the wrapped reader emits, including through per-split outputs. */
-    private static final class Output<T> implements ReaderOutput<T> {
+    private static final class Output<T> extends Stamping<T> implements ReaderOutput<T> {
         ReaderOutput<T> target;
         long count;
 
-        private void stamp() {
+        @Override
+        ReaderOutput<T> delegate() {
+            return target;
+        }
+
+        @Override
+        void stamp() {
             count++;
             BenchProbe.emitted();
         }
 
         @Override
-        public void collect(T record) {
-            stamp();
-            target.collect(record);
-        }
-
-        @Override
-        public void collect(T record, long timestamp) {
-            stamp();
-            target.collect(record, timestamp);
-        }
-
-        @Override
-        public void emitWatermark(Watermark watermark) {
-            target.emitWatermark(watermark);
-        }
-
-        @Override
-        public void markIdle() {
-            target.markIdle();
-        }
-
-        @Override
-        public void markActive() {
-            target.markActive();
-        }
-
-        @Override
         public SourceOutput<T> createOutputForSplit(String splitId) {
             SourceOutput<T> split = target.createOutputForSplit(splitId);
-            return new SourceOutput<>() {
+            return new Stamping<>() {
                 @Override
-                public void collect(T record) {
-                    stamp();
-                    split.collect(record);
+                SourceOutput<T> delegate() {
+                    return split;
                 }
 
                 @Override
-                public void collect(T record, long timestamp) {
-                    stamp();
-                    split.collect(record, timestamp);
-                }
-
-                @Override
-                public void emitWatermark(Watermark watermark) {
-                    split.emitWatermark(watermark);
-                }
-
-                @Override
-                public void markIdle() {
-                    split.markIdle();
-                }
-
-                @Override
-                public void markActive() {
-                    split.markActive();
+                void stamp() {
+                    Output.this.stamp();
                 }
             };
         }
@@ -276,6 +238,40 @@ public final class ProbedSource<T, S extends SourceSplit, E> implements Source<T
         @Override
         public void releaseOutputForSplit(String splitId) {
             target.releaseOutputForSplit(splitId);
+        }
+    }
+
+    /** A {@link SourceOutput} that stamps each record, then hands everything to its delegate. */
+    private abstract static class Stamping<T> implements SourceOutput<T> {
+        abstract SourceOutput<T> delegate();
+
+        abstract void stamp();
+
+        @Override
+        public void collect(T record) {
+            stamp();
+            delegate().collect(record);
+        }
+
+        @Override
+        public void collect(T record, long timestamp) {
+            stamp();
+            delegate().collect(record, timestamp);
+        }
+
+        @Override
+        public void emitWatermark(Watermark watermark) {
+            delegate().emitWatermark(watermark);
+        }
+
+        @Override
+        public void markIdle() {
+            delegate().markIdle();
+        }
+
+        @Override
+        public void markActive() {
+            delegate().markActive();
         }
     }
 }
