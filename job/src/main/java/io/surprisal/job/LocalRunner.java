@@ -29,7 +29,7 @@ public final class LocalRunner {
     public record Result(List<String> alerts, List<String> deadLetters, long linesRead, long eventsScored, Duration elapsed) {}
 
     public static Result run(SurprisalConfig config, Path input, Path workDir) throws Exception {
-        Configuration flinkConf = JobSettings.flinkConfiguration(config);
+        Configuration flinkConf = JobSettings.forLocalCluster(JobSettings.flinkConfiguration(config));
         // The local sinks are not transactional: finished tasks need not wait for a final checkpoint.
         flinkConf.set(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flinkConf);

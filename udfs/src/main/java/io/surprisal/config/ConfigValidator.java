@@ -25,7 +25,7 @@ final class ConfigValidator {
         require(s.quantile() > 0 && s.quantile() < 1, "model.session.quantile must be in (0, 1)");
         require(s.excessFactor() > 0, "model.session.excess-factor must be > 0");
         require(s.totalFactor() > 0, "model.session.total-factor must be > 0");
-        require(s.topEvents() >= 1, "model.session.top-events must be >= 1");
+        require(s.topEvents() >= 1 && s.topEvents() <= 100, "model.session.top-events must be in 1..100");
         var cusum = c.detectors().cusum();
         require(cusum.allowanceBits() >= 0, "detectors.cusum.allowance-bits must be >= 0");
         require(cusum.thresholdBits() > 0, "detectors.cusum.threshold-bits must be > 0");

@@ -67,6 +67,16 @@ public final class Descriptors {
     }
 
     /**
+     * Per user: the open session's most surprising events, by slot ({@link MapStateTopEvents}); the
+     * profile holds their ranking. Emptied when the session ends; TTL as the profile's.
+     */
+    public static MapStateDescriptor<Integer, Event> sessionTopEvents(Duration ttl) {
+        MapStateDescriptor<Integer, Event> d = new MapStateDescriptor<>("session-top-events", Types.INT, TypeInformation.of(Event.class));
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
+
+    /**
      * Per user: events waiting for the watermark, in arrival order. An arrival is an append (a
      * RocksDB merge, no read); the timer of each event's time reads the list once and keeps what is
      * still to come. A user has a handful of events within the out-of-orderness bound, so the list

@@ -44,6 +44,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private transient ValueState<UserProfile> profileState;
     /** The user's events waiting for the watermark, in arrival order (an append is a merge, no read). */
     private transient ListState<Event> pending;
+    private transient MapStateTopEvents topEvents;
     private transient ListState<TransitionCount> populationState;
     private transient ListState<byte[]> sessionsState;
     private transient BehaviourScorer scorer;
@@ -103,6 +104,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     public void open(OpenContext openContext) {
         profileState = getRuntimeContext().getState(Descriptors.userProfile(config.state().ttl()));
         pending = getRuntimeContext().getListState(Descriptors.userPendingEvents(config.state().ttl()));
+        topEvents = new MapStateTopEvents(getRuntimeContext().getMapState(Descriptors.sessionTopEvents(config.state().ttl())));
         if (scorer == null) {
             scorer = newScorer();
         }
@@ -167,7 +169,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         }
         if (!due.isEmpty()) {
             for (Event e : due) {
-                scorer.onEvent(profile, e, alertBuffer);
+                scorer.onEvent(profile, topEvents, e, alertBuffer);
                 eventsScored.add(1L);
                 eventsMetric.inc();
                 out.collect(e);
@@ -176,7 +178,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         }
         if (profile.sessionOpen() && profile.gapTimer == timestamp && due.isEmpty()) {
             scorer.advanceTo(timestamp);
-            scorer.closeSession(profile, "inactivity", alertBuffer);
+            scorer.closeSession(profile, topEvents, "inactivity", alertBuffer);
             profile.gapTimer = Long.MIN_VALUE;
             emitAlerts(ctx);
         }

@@ -144,12 +144,17 @@ public final class BehaviourScorer {
      * when the event starts a new one, and closes this one when the event is a logout or end.
      */
     public void onEvent(UserProfile p, Event e, List<Alert> alerts) {
+        onEvent(p, p.localTopEvents(), e, alerts);
+    }
+
+    /** {@link #onEvent(UserProfile, Event, List)} with the session's top events kept in {@code top}. */
+    public void onEvent(UserProfile p, TopEventStore top, Event e, List<Alert> alerts) {
         advanceTo(e.ts);
         if (p.sessionOpen()) {
             boolean newId = e.session != null && !e.session.equals(p.sessionId);
             boolean gap = e.ts - p.lastTs >= sessionModel.inactivityGap().toMillis();
             if (newId || gap) {
-                closeSession(p, newId ? "a new session began" : "inactivity", alerts);
+                closeSession(p, top, newId ? "a new session began" : "inactivity", alerts);
             }
         }
         if (!p.sessionOpen()) {
@@ -178,20 +183,23 @@ public final class BehaviourScorer {
             pendingSteps.add(to);
         }
         if (populationReady()) {
-            updateCusum(p, e, popBits - expected, alerts);
+            updateCusum(p, top, e, popBits - expected, alerts);
         }
         p.observe(fromIdx, toIdx, model.maxTransitionsPerUser());
         p.events++;
         p.sessionEvents++;
         p.sessionBits += popBits;
         p.sessionExcess += popBits - expected;
-        p.keepTopEvent(e, sessionModel.topEvents());
+        int slot = p.keepTopEvent(e.bits, sessionModel.topEvents());
+        if (slot >= 0) {
+            top.put(slot, e);
+        }
         p.lastState = toIdx;
         p.lastStateName = to;
         p.lastTs = e.ts;
 
         if (e.action.equals("logout") || e.action.equals("end")) {
-            closeSession(p, e.action, alerts);
+            closeSession(p, top, e.action, alerts);
         }
     }
 
@@ -201,7 +209,7 @@ public final class BehaviourScorer {
      * response (Lucas and Crosier): a user who stays off the typical path alerts again within a
      * visit or two, while one who returns to it pays the head start back like any rare step.
      */
-    private void updateCusum(UserProfile p, Event e, double excess, List<Alert> alerts) {
+    private void updateCusum(UserProfile p, TopEventStore top, Event e, double excess, List<Alert> alerts) {
         CusumDetectorConfig c = detectors.cusum();
         double next = p.cusum + excess - c.allowanceBits();
         if (next <= 0) {
@@ -217,7 +225,7 @@ public final class BehaviourScorer {
         p.cusum = next;
         p.cusumSteps++;
         if (c.enabled() && next >= c.thresholdBits()) {
-            alerts.add(cusumAlert(p, e, c));
+            alerts.add(cusumAlert(p, top, e, c));
             p.cusum = c.restartBits();
             p.cusumSteps = 0;
             p.cusumSince = Long.MIN_VALUE;
@@ -225,7 +233,7 @@ public final class BehaviourScorer {
         }
     }
 
-    private Alert cusumAlert(UserProfile p, Event e, CusumDetectorConfig c) {
+    private Alert cusumAlert(UserProfile p, TopEventStore top, Event e, CusumDetectorConfig c) {
         Alert a = new Alert();
         a.detector = CUSUM;
         a.user = e.user;
@@ -249,9 +257,7 @@ public final class BehaviourScorer {
                 p.cusum));
         // The session's most surprising steps explain where the bits came from; the step that crossed
         // the threshold is not among them yet (it joins them after scoring), so it comes last.
-        for (Event top : p.topEvents) {
-            addStep(a, top);
-        }
+        addTopSteps(a, p, top);
         addStep(a, e);
         return a.withDerivedId();
     }
@@ -261,22 +267,30 @@ public final class BehaviourScorer {
      * Call {@link #advanceTo} with the closing time first when closing outside {@link #onEvent}.
      */
     public void closeSession(UserProfile p, String why, List<Alert> alerts) {
+        closeSession(p, p.localTopEvents(), why, alerts);
+    }
+
+    /** {@link #closeSession(UserProfile, String, List)} with the session's top events kept in {@code top}; empties it. */
+    public void closeSession(UserProfile p, TopEventStore top, String why, List<Alert> alerts) {
         if (!p.sessionOpen()) {
             return;
         }
         if (p.sessionEvents > 0) {
             if (detectors.session().enabled() && populationReady() && sessions.sessions() >= sessionModel.minSessions()) {
-                Alert a = judgeSession(p, why);
+                Alert a = judgeSession(p, top, why);
                 if (a != null) {
                     alerts.add(a);
                 }
             }
             pendingSessions.add(new double[] {p.sessionBits, p.sessionExcess});
         }
+        if (p.topSlots.length > 0) {
+            top.clear();
+        }
         p.closeSession();
     }
 
-    private Alert judgeSession(UserProfile p, String why) {
+    private Alert judgeSession(UserProfile p, TopEventStore top, String why) {
         double q = sessionModel.quantile();
         double qTotal = sessions.totalQuantile(q);
         double qExcess = sessions.excessQuantile(q);
@@ -295,7 +309,8 @@ public final class BehaviourScorer {
 
         Alert a = new Alert();
         a.detector = SESSION;
-        a.user = p.topEvents.length > 0 ? p.topEvents[0].user : null;
+        Event first = p.topSlots.length > 0 ? top.get(p.topSlots[0]) : null;
+        a.user = first != null ? first.user : null;
         a.session = p.sessionId;
         a.ts = p.lastTs;
         a.unit = "bits";
@@ -315,10 +330,21 @@ public final class BehaviourScorer {
                 String.format(Locale.ROOT, "%.1f bits beyond the expected", p.sessionExcess),
                 String.format(Locale.ROOT, "<= %.1f (population %s pct %.1f x %.2f)", excessThreshold, pct, qExcess, sessionModel.excessFactor()),
                 p.sessionExcess));
-        for (Event e : p.topEvents) {
-            addStep(a, e);
-        }
+        addTopSteps(a, p, top);
         return a.withDerivedId();
+    }
+
+    /** The session's top events, most surprising first, as the alert's steps. */
+    private void addTopSteps(Alert a, UserProfile p, TopEventStore top) {
+        for (byte slot : p.topSlots) {
+            if (a.events.size() >= maxEvents) {
+                return;
+            }
+            Event e = top.get(slot);
+            if (e != null) {
+                addStep(a, e);
+            }
+        }
     }
 
     /** One of the alert's events, with its bits as a reason, while the alert has room. */

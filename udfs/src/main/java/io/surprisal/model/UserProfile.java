@@ -1,6 +1,5 @@
 package io.surprisal.model;
 
-import io.surprisal.event.Event;
 
 /**
  * Everything the job keeps about one user in one value: their own transition counts (compact,
@@ -31,8 +30,12 @@ public class UserProfile {
     public double sessionBits;
     /** Σ (population bits − the population's entropy of the from-state): surprisal beyond the expected. */
     public double sessionExcess;
-    /** The session's most surprising events, most surprising first. */
-    public Event[] topEvents = new Event[0];
+    /**
+     * The session's most surprising events, most surprising first: their bits, and the slot of a
+     * {@link TopEventStore} each is kept in (the events themselves are not part of the profile).
+     */
+    public double[] topBits = new double[0];
+    public byte[] topSlots = new byte[0];
     /** The event-time timer armed for the session's inactivity gap, or {@link Long#MIN_VALUE}. */
     public long gapTimer = Long.MIN_VALUE;
 
@@ -48,7 +51,18 @@ public class UserProfile {
     public long teachingWindowStart = Long.MIN_VALUE;
     public byte[] taught = new byte[0];
 
+    /** The store of top events for plain-Java use ({@link TopEventStore.InMemory}); not part of the job's state. */
+    private transient TopEventStore localTopEvents;
+
     public UserProfile() {}
+
+    /** This profile's own in-memory {@link TopEventStore}, for use without Flink. */
+    public TopEventStore localTopEvents() {
+        if (localTopEvents == null) {
+            localTopEvents = new TopEventStore.InMemory();
+        }
+        return localTopEvents;
+    }
 
     public boolean sessionOpen() {
         return sessionStart != Long.MIN_VALUE;
@@ -149,22 +163,33 @@ public class UserProfile {
         return true;
     }
 
-    /** Keeps the event among the session's top {@code limit} by bits (ties: the earlier stays first). */
-    public void keepTopEvent(Event e, int limit) {
-        int n = topEvents.length;
+    /**
+     * Ranks an event of {@code bits} among the session's top {@code limit} (ties: the earlier stays
+     * first). Returns the store slot the event goes into (a new one, or the evicted last one's), or
+     * -1 when it does not rank.
+     */
+    public int keepTopEvent(double bits, int limit) {
+        int n = topBits.length;
         int pos = n;
-        while (pos > 0 && topEvents[pos - 1].bits < e.bits) {
+        while (pos > 0 && topBits[pos - 1] < bits) {
             pos--;
         }
         if (pos >= limit) {
-            return;
+            return -1;
         }
         int size = Math.min(limit, n + 1);
-        Event[] next = new Event[size];
-        System.arraycopy(topEvents, 0, next, 0, pos);
-        next[pos] = e;
-        System.arraycopy(topEvents, pos, next, pos + 1, size - pos - 1);
-        topEvents = next;
+        int slot = n < limit ? n : topSlots[n - 1];
+        double[] nextBits = new double[size];
+        byte[] nextSlots = new byte[size];
+        System.arraycopy(topBits, 0, nextBits, 0, pos);
+        System.arraycopy(topSlots, 0, nextSlots, 0, pos);
+        nextBits[pos] = bits;
+        nextSlots[pos] = (byte) slot;
+        System.arraycopy(topBits, pos, nextBits, pos + 1, size - pos - 1);
+        System.arraycopy(topSlots, pos, nextSlots, pos + 1, size - pos - 1);
+        topBits = nextBits;
+        topSlots = nextSlots;
+        return slot;
     }
 
     /** Forgets the open session (the learned counts stay). */
@@ -176,7 +201,8 @@ public class UserProfile {
         sessionEvents = 0;
         sessionBits = 0;
         sessionExcess = 0;
-        topEvents = new Event[0];
+        topBits = new double[0];
+        topSlots = new byte[0];
     }
 
     static long pack(int from, int to, long count) {

@@ -84,11 +84,12 @@ class UserBehaviourFunctionTest {
         send("u", "logout", 2000);
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
         assertThat(harness.numEventTimeTimers()).isZero();
-        // One keyed entry left: the profile (learned counts); the pending-events map is empty.
+        // One keyed entry left: the profile (learned counts); the pending events and the session's
+        // top events are empty.
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
         UserProfile p = profile("u");
         assertThat(p.sessionOpen()).isFalse();
-        assertThat(p.topEvents).isEmpty();
+        assertThat(p.topSlots).isEmpty();
         assertThat(p.transitions).hasSize(2);
     }
 
@@ -148,6 +149,32 @@ class UserBehaviourFunctionTest {
         assertThat(alerts).filteredOn(a -> a.user.equals("mallory") && a.detector.equals("transition"))
                 .extracting(a -> a.reasons.get(0).observed).contains("login:fail -> buy_item:success");
         assertThat(alerts).filteredOn(a -> !a.user.equals("mallory") && a.detector.equals("transition")).isEmpty();
+    }
+
+    @Test
+    void aSessionAlertListsTheSessionsTopEventsFromStateAndTheirSlotsAreEmptiedAfterwards() throws Exception {
+        long t = 0;
+        for (int i = 0; i < 200; i++) {
+            send("user" + i, "login", t += 10);
+            send("user" + i, "view_item", t += 10);
+            send("user" + i, "logout", t += 10);
+        }
+        send("mallory", "login", t += 10, true);
+        send("mallory", "login", t += 10, true);
+        send("mallory", "buy_item", t += 10);
+        harness.processWatermark(new Watermark(t));
+        // Mallory's session is open: its three events wait in the top-events slots.
+        assertThat(profile("mallory").topSlots).hasSize(3);
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        List<Alert> alerts = harness.getSideOutput(Descriptors.ALERTS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+        Alert session = alerts.stream().filter(a -> a.user.equals("mallory") && a.detector.equals("session")).findFirst().orElseThrow();
+        // Read back from the slots, most surprising first.
+        assertThat(session.events).extracting(e -> e.action).containsExactlyInAnyOrder("buy_item", "login", "login");
+        assertThat(session.events).extracting(e -> e.bits).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(session.events.get(0).bits).isPositive();
+        assertThat(profile("mallory").topSlots).isEmpty();
+        // Every user is left with their profile alone: no top event outlives its session.
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(201);
     }
 
     @Test

@@ -34,15 +34,20 @@ class UserProfileTest {
     }
 
     @Test
-    void keepsTheMostSurprisingEventsInOrder() {
+    void ranksTheMostSurprisingEventsAndReusesTheEvictedSlot() {
         UserProfile p = new UserProfile();
         double[] bits = {1, 9, 3, 9, 0.5, 12};
+        int[] slots = new int[bits.length];
         for (int i = 0; i < bits.length; i++) {
-            Event e = new Event();
-            e.eventId = "e" + i;
-            e.bits = bits[i];
-            p.keepTopEvent(e, 3);
+            slots[i] = p.keepTopEvent(bits[i], 3);
         }
-        assertThat(p.topEvents).extracting(e -> e.eventId).containsExactly("e5", "e1", "e3");
+        // 1, 9 and 3 take new slots 0, 1, 2; the second 9 evicts the 1 (slot 0); 0.5 does not rank;
+        // 12 evicts the 3 (slot 2).
+        assertThat(slots).containsExactly(0, 1, 2, 0, -1, 2);
+        assertThat(p.topBits).containsExactly(12, 9, 9);
+        assertThat(p.topSlots).containsExactly(2, 1, 0);
+        p.closeSession();
+        assertThat(p.topBits).isEmpty();
+        assertThat(p.topSlots).isEmpty();
     }
 }

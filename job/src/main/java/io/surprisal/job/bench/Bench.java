@@ -189,7 +189,7 @@ public final class Bench {
     }
 
     private FlinkRun runFlink(Path file, boolean full, ProbedSource.Settings settings, long[] sentAt) throws Exception {
-        Configuration conf = JobSettings.flinkConfiguration(config);
+        Configuration conf = JobSettings.forLocalCluster(JobSettings.flinkConfiguration(config));
         conf.setString("metrics.reporter.bench.factory.class", BenchMetrics.Factory.class.getName());
         conf.setString("state.backend.rocksdb.metrics.estimate-live-data-size", "true");
         conf.setString("state.backend.rocksdb.metrics.total-sst-files-size", "true");

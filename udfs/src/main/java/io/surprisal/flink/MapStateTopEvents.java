@@ -1,0 +1,41 @@
+package io.surprisal.flink;
+
+import io.surprisal.event.Event;
+import io.surprisal.model.TopEventStore;
+import org.apache.flink.api.common.state.MapState;
+
+/**
+ * A {@link TopEventStore} in keyed map state (slot to event), scoped to the current key like the
+ * state itself: an event entering the session's top costs one write of that event alone, and only
+ * an alert reads them back.
+ */
+public final class MapStateTopEvents implements TopEventStore {
+    private final MapState<Integer, Event> slots;
+
+    public MapStateTopEvents(MapState<Integer, Event> slots) {
+        this.slots = slots;
+    }
+
+    @Override
+    public void put(int slot, Event e) {
+        try {
+            slots.put(slot, e);
+        } catch (Exception ex) {
+            throw new IllegalStateException("cannot write the session's top events to state", ex);
+        }
+    }
+
+    @Override
+    public Event get(int slot) {
+        try {
+            return slots.get(slot);
+        } catch (Exception ex) {
+            throw new IllegalStateException("cannot read the session's top events from state", ex);
+        }
+    }
+
+    @Override
+    public void clear() {
+        slots.clear();
+    }
+}

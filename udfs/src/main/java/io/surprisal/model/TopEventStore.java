@@ -1,0 +1,43 @@
+package io.surprisal.model;
+
+import io.surprisal.event.Event;
+
+/**
+ * Where the open session's most surprising events are kept, by slot. {@link UserProfile} holds
+ * only their ranking (bits and slot), so the profile written on every event stays small; an event
+ * is written once, when it enters the ranking, and read back only for an alert. In plain Java an
+ * array ({@link UserProfile#localTopEvents}); in the job, keyed map state.
+ */
+public interface TopEventStore {
+    /** Stores the event in the slot, replacing what was there. */
+    void put(int slot, Event e);
+
+    /** The event in the slot, or null. */
+    Event get(int slot);
+
+    /** Empties every slot (the session ended). */
+    void clear();
+
+    /** The simplest store: an array, for plain-Java use of the scorer (tests, the core benchmark). */
+    final class InMemory implements TopEventStore {
+        private Event[] slots = new Event[0];
+
+        @Override
+        public void put(int slot, Event e) {
+            if (slot >= slots.length) {
+                slots = java.util.Arrays.copyOf(slots, slot + 1);
+            }
+            slots[slot] = e;
+        }
+
+        @Override
+        public Event get(int slot) {
+            return slot < slots.length ? slots[slot] : null;
+        }
+
+        @Override
+        public void clear() {
+            java.util.Arrays.fill(slots, null);
+        }
+    }
+}
