@@ -13,9 +13,9 @@ import io.surprisal.flink.BotVelocityFunction;
 import io.surprisal.flink.EventTimestamps;
 import io.surprisal.flink.ParseEventsFunction;
 import io.surprisal.flink.PurchaseNetworkFunction;
+import io.surprisal.flink.AllowlistedLoginNoveltyFunction;
 import io.surprisal.flink.LoginNoveltyFunction;
 import io.surprisal.flink.UserBehaviourFunction;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -44,18 +44,6 @@ public final class SurprisalPipeline {
     /** The graph, with allowlist updates from the configured source ({@link Connectors#allowlistUpdates}), if any. */
     public static Streams build(SurprisalConfig config, DataStream<SourceLine> lines) {
         return build(config, lines, Connectors.allowlistUpdates(lines.getExecutionEnvironment(), config).orElse(null));
-    }
-
-    /** Emits nothing: the allowlist updates when there is no updates source. */
-    static final class NoAllowlistUpdates implements org.apache.flink.api.common.functions.FlatMapFunction<Event, String>,
-            org.apache.flink.api.java.typeutils.ResultTypeQueryable<String> {
-        @Override
-        public void flatMap(Event e, org.apache.flink.util.Collector<String> out) {}
-
-        @Override
-        public org.apache.flink.api.common.typeinfo.TypeInformation<String> getProducedType() {
-            return org.apache.flink.api.common.typeinfo.Types.STRING;
-        }
     }
 
     /**
@@ -109,17 +97,15 @@ public final class SurprisalPipeline {
         // shuffle); it sets Event.novel / noveltyBits, which the CEP patterns below read.
         DataStream<Event> enriched = scored;
         if (config.novelty().enabled()) {
-            // Without an updates source, an empty stream branched from the events: it has their
-            // watermarks and their idleness, so it neither holds back nor runs ahead of them, and it
-            // ends when they end (a bounded file run finishes).
-            DataStream<String> updates = allowlistUpdates != null ? allowlistUpdates
-                    : timed.flatMap(new NoAllowlistUpdates()).name("allowlist updates: none").uid("allowlist-none");
-            BroadcastStream<String> allowlist = updates.broadcast(Descriptors.ALLOWLIST);
-            SingleOutputStreamOperator<Event> novel = DataStreamUtils.reinterpretAsKeyedStream(scored, new UserKey())
-                    .connect(allowlist)
-                    .process(new LoginNoveltyFunction(config.novelty(), config.state().ttl(), config.alerts().maxEvents()))
-                    .name("login novelty")
-                    .uid("login-novelty");
+            // Already partitioned by user and in per-user event-time order: read as keyed, no shuffle.
+            KeyedStream<Event, String> byUserInOrder = DataStreamUtils.reinterpretAsKeyedStream(scored, new UserKey());
+            // Without an updates source, one input: it chains to the scoring operator (an event is
+            // not serialized between the two). With one, a broadcast input carries the updates.
+            SingleOutputStreamOperator<Event> novel = allowlistUpdates == null
+                    ? byUserInOrder.process(new LoginNoveltyFunction(config.novelty(), config.state().ttl(), config.alerts().maxEvents()))
+                    : byUserInOrder.connect(allowlistUpdates.broadcast(Descriptors.ALLOWLIST))
+                            .process(new AllowlistedLoginNoveltyFunction(config.novelty(), config.state().ttl(), config.alerts().maxEvents()));
+            novel.name("login novelty").uid("login-novelty");
             alerts = alerts.union(novel.getSideOutput(Descriptors.ALERTS));
             deadLetters = deadLetters.union(novel.getSideOutput(Descriptors.DEAD_LETTERS));
             enriched = novel;

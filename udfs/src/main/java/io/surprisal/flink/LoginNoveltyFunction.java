@@ -1,245 +1,60 @@
 package io.surprisal.flink;
 
 import io.surprisal.alert.Alert;
-import io.surprisal.alert.Reason;
-import io.surprisal.alert.Severity;
 import io.surprisal.config.SurprisalConfig.NoveltyConfig;
-import io.surprisal.event.DeadLetter;
-import io.surprisal.event.DeadLetterReason;
 import io.surprisal.event.Event;
 import io.surprisal.novelty.Allowlist;
-import io.surprisal.novelty.AllowlistEntry;
-import io.surprisal.novelty.LoginAttributes;
-import io.surprisal.novelty.LoginCount;
-import io.surprisal.novelty.LoginProfile;
-import io.surprisal.novelty.NoveltyScore;
-import io.surprisal.novelty.NoveltyScorer;
-import io.surprisal.novelty.PopulationLogins;
-import io.surprisal.novelty.UserAgentParser;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Detector {@code login-novelty}, keyed by user, after {@link UserBehaviourFunction} (whose output
- * is already in per-user event-time order, so nothing is buffered here). At every login and at the
- * first event of a session it scores the login's attributes with {@link NoveltyScorer}, sets
- * {@link Event#noveltyBits} and {@link Event#novel} on the event it passes on, raises at most one
- * alert per session, and learns successful logins into the user's {@link LoginProfile} and the
- * population's counts. The broadcast input carries allowlist updates (JSON lines, {@link
- * AllowlistEntry}); bad lines go to the dead letters.
- *
- * <p>Population counts are per parallel instance and checkpointed as union list state, like the
- * transition model: instance 0 writes everything it knows, the others only their own learning.
+ * Detector {@code login-novelty} ({@link LoginNoveltyLogic}), keyed by user, after {@link
+ * UserBehaviourFunction}: its input is already in per-user event-time order, so nothing is buffered
+ * here, and with one input it chains to that operator (no shuffle, no copy through the network). The
+ * allowlist is the configured one; {@link AllowlistedLoginNoveltyFunction} adds updates at run time.
  */
-public class LoginNoveltyFunction extends KeyedBroadcastProcessFunction<String, Event, String, Event>
-        implements CheckpointedFunction {
+public class LoginNoveltyFunction extends KeyedProcessFunction<String, Event, Event> implements CheckpointedFunction {
     public static final String DETECTOR = "login-novelty";
 
-    private final NoveltyConfig config;
-    private final java.time.Duration ttl;
-    private final int maxEvents;
-
-    private transient ValueState<LoginProfile> profileState;
-    private transient ValueState<String> lastSessionState;
-    private transient ListState<LoginCount> populationState;
-    private transient PopulationLogins population;
-    /** Logins at {@link #pendingTs} not yet in {@link #population} (see processElement). */
-    private transient List<LoginAttributes> pending;
-    private transient long pendingTs;
-    private transient NoveltyScorer scorer;
-    private transient UserAgentParser agents;
-    private transient List<AllowlistEntry> configured;
-    private transient Allowlist allowlist;
-    private transient Counter scoredMetric;
-    private transient Counter alertsMetric;
-    private transient Counter allowlistedMetric;
+    private final LoginNoveltyLogic logic;
+    private transient LoginNoveltyLogic.AllowlistSource allowlist;
 
     public LoginNoveltyFunction(NoveltyConfig config, java.time.Duration ttl, int maxEvents) {
-        this.config = config;
-        this.ttl = ttl;
-        this.maxEvents = maxEvents;
+        this.logic = new LoginNoveltyLogic(config, ttl, maxEvents);
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        populationState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_LOGINS);
-        population = new PopulationLogins(config.maxPopulationValues());
-        pending = new ArrayList<>();
-        pendingTs = Long.MIN_VALUE;
-        if (context.isRestored()) {
-            // Recovery: exactly this instance's own model; rescale: an even share of all (InstanceShares).
-            int me = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-            int n = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-            var sel = InstanceShares.select(populationState.get(), c -> c.owner, c -> c.parallelism, me, n);
-            java.util.Map<String, Long> sums = new java.util.TreeMap<>();
-            for (LoginCount c : sel.entries()) {
-                sums.merge(c.key, c.count, Long::sum);
-            }
-            List<LoginCount> restored = new java.util.ArrayList<>(sums.size());
-            sums.forEach((k, v) -> restored.add(new LoginCount(k, InstanceShares.share(v, sel.owners()))));
-            population.addAll(restored);
-        }
+        logic.initializeState(context, getRuntimeContext().getTaskInfo());
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        // Every instance writes its whole model, tagged with who it is (see InstanceShares).
-        int me = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        int n = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-        List<LoginCount> entries = population.entries();
-        if (!pending.isEmpty()) {
-            // The current instant's logins, without applying them: scoring must not depend on
-            // where a checkpoint falls.
-            PopulationLogins copy = new PopulationLogins(config.maxPopulationValues());
-            copy.addAll(entries);
-            pending.forEach(copy::observe);
-            entries = copy.entries();
-        }
-        for (LoginCount c : entries) {
-            c.owner = me;
-            c.parallelism = n;
-        }
-        populationState.update(entries);
+        logic.snapshotState(getRuntimeContext().getTaskInfo());
     }
 
     @Override
     public void open(OpenContext openContext) {
-        profileState = getRuntimeContext().getState(Descriptors.loginProfile(ttl));
-        lastSessionState = getRuntimeContext().getState(Descriptors.loginLastSession(ttl));
-        scorer = new NoveltyScorer(config);
-        agents = new UserAgentParser(config.userAgentCache());
-        configured = Allowlist.entriesOf(config.allowlist());
-        var metrics = getRuntimeContext().getMetricGroup();
-        scoredMetric = metrics.addGroup("novelty").counter("loginsScored");
-        allowlistedMetric = metrics.addGroup("novelty").counter("allowlisted");
-        alertsMetric = metrics.addGroup("alerts", DETECTOR).counter("count");
-        metrics.addGroup("novelty").gauge("userAgentCacheMisses", () -> agents.misses());
+        logic.open(getRuntimeContext());
+        Allowlist configured = Allowlist.of(logic.configuredAllowlist());
+        allowlist = () -> configured;
     }
 
     @Override
-    public void processElement(Event e, ReadOnlyContext ctx, Collector<Event> out) throws Exception {
-        // Population learning is deferred until event time moves past an instant: every login is
-        // scored against the logins strictly before it, so the order in which users' events of the
-        // same instant arrive (timers of different keys) cannot change any score.
-        if (e.ts > pendingTs) {
-            pending.forEach(population::observe);
-            pending.clear();
-            pendingTs = e.ts;
-        }
-        // Most events are neither a login nor a session's first: they cost one read of a small
-        // value (the session id), not a read of the whole profile (up to top-k values per attribute).
-        boolean sessionStart = e.session != null && !e.session.equals(lastSessionState.value());
-        if (sessionStart) {
-            lastSessionState.update(e.session);
-        }
-        if ("login".equals(e.action) || sessionStart) {
-            LoginProfile profile = profileState.value();
-            if (profile == null) {
-                profile = new LoginProfile();
-            }
-            scoredMetric.inc();
-            LoginAttributes attributes = LoginAttributes.of(e, agents);
-            NoveltyScore score = scorer.score(profile, attributes, population);
-            e.noveltyBits = score.bits();
-            boolean over = !score.coldStart() && score.bits() >= config.thresholdBits()
-                    && population.total() >= config.minPopulationLogins();
-            if (over && allowlist(ctx).match(e) != null) {
-                allowlistedMetric.inc();
-                over = false;
-            }
-            e.novel = over;
-            if (over && !(e.session != null && e.session.equals(profile.lastAlertSession))) {
-                profile.lastAlertSession = e.session;
-                alertsMetric.inc();
-                ctx.output(Descriptors.ALERTS, alert(e, score));
-            }
-            if (!e.fail) {
-                scorer.learn(profile, attributes, e.ts);
-                pending.add(attributes);
-            }
-            profileState.update(profile);
+    public void processElement(Event e, Context ctx, Collector<Event> out) throws Exception {
+        Alert alert = logic.process(e, allowlist);
+        if (alert != null) {
+            ctx.output(Descriptors.ALERTS, alert);
         }
         out.collect(e);
     }
 
-    @Override
-    public void processBroadcastElement(String line, Context ctx, Collector<Event> out) throws Exception {
-        BroadcastState<String, AllowlistEntry> state = ctx.getBroadcastState(Descriptors.ALLOWLIST);
-        if (line == null || line.isBlank()) {
-            return;
-        }
-        AllowlistEntry entry;
-        try {
-            entry = AllowlistEntry.parse(line);
-        } catch (IllegalArgumentException ex) {
-            ctx.output(Descriptors.DEAD_LETTERS, new DeadLetter(DeadLetterReason.MALFORMED_JSON,
-                    "allowlist update: " + ex.getMessage(), line, "allowlist"));
-            return;
-        }
-        if (entry.add) {
-            state.put(entry.id(), entry);
-        } else {
-            state.remove(entry.id());
-        }
-        allowlist = null; // rebuilt on next use, from configuration plus broadcast state
-    }
-
-    private Allowlist allowlist(ReadOnlyContext ctx) throws Exception {
-        if (allowlist == null) {
-            List<AllowlistEntry> all = new ArrayList<>(configured);
-            ReadOnlyBroadcastState<String, AllowlistEntry> state = ctx.getBroadcastState(Descriptors.ALLOWLIST);
-            for (Map.Entry<String, AllowlistEntry> en : state.immutableEntries()) {
-                all.add(en.getValue());
-            }
-            allowlist = Allowlist.of(all);
-        }
-        return allowlist;
-    }
-
-    private Alert alert(Event e, NoveltyScore score) {
-        Alert a = new Alert();
-        a.ts = e.ts;
-        a.user = e.user;
-        a.detector = DETECTOR;
-        a.unit = "bits";
-        a.score = score.bits();
-        a.threshold = config.thresholdBits();
-        a.severity = Severity.fromExcessBits(score.bits() - config.thresholdBits());
-        a.session = e.session;
-        StringBuilder why = new StringBuilder();
-        for (NoveltyScore.Contribution c : score.contributions()) {
-            String expected = NoveltyScorer.explain(c, e.user);
-            a.reasons.add(new Reason(c.feature().label(), c.value(), expected, c.bits()));
-            if (why.length() > 0) {
-                why.append("; ");
-            }
-            why.append(c.feature().label()).append(' ').append(c.value()).append(": ").append(expected)
-                    .append(String.format(Locale.ROOT, " (%.1f bits)", c.bits()));
-        }
-        a.summary = String.format(Locale.ROOT, "unusual login for %s (%.1f bits, threshold %.1f): %s",
-                e.user, score.bits(), config.thresholdBits(), why);
-        a.events.add(e.copy());
-        if (a.events.size() > maxEvents) {
-            a.events.subList(maxEvents, a.events.size()).clear();
-        }
-        return a.withDerivedId();
-    }
-
     /** For tests and diagnostics: logins the population model has counted on this instance. */
     public long populationLogins() {
-        return population.total() + pending.size();
+        return logic.populationLogins();
     }
 }

@@ -13,10 +13,17 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Detector login-novelty in a harness: mostly {@link AllowlistedLoginNoveltyFunction} (the shared
+ * logic plus run-time allowlist updates); the last tests check that the one-input {@link
+ * LoginNoveltyFunction} scores alike and honours the configured allowlist.
+ */
 class LoginNoveltyFunctionTest {
     private static final String CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
     private static final String FIREFOX_WIN = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
@@ -30,7 +37,7 @@ class LoginNoveltyFunctionTest {
     private static KeyedBroadcastOperatorTestHarness<String, Event, String, Event> harness() throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(
-                        new LoginNoveltyFunction(CONFIG.novelty(), CONFIG.state().ttl(), CONFIG.alerts().maxEvents()),
+                        new AllowlistedLoginNoveltyFunction(CONFIG.novelty(), CONFIG.state().ttl(), CONFIG.alerts().maxEvents()),
                         List.of(Descriptors.ALLOWLIST)),
                 e -> e.user, Types.STRING, 1, 1, 0);
     }
@@ -54,13 +61,22 @@ class LoginNoveltyFunctionTest {
 
     /** 60 population users (US and GB, Chrome) and jane with 30 US logins. */
     private static void warmUp(KeyedBroadcastOperatorTestHarness<String, Event, String, Event> h) throws Exception {
+        warmUp((EventSink) h::processElement);
+    }
+
+    /** Where a test sends events: either kind of harness. */
+    private interface EventSink {
+        void send(StreamRecord<Event> r) throws Exception;
+    }
+
+    private static void warmUp(EventSink h) throws Exception {
         for (int u = 0; u < 60; u++) {
             String c = u % 3 == 0 ? "GB" : "US";
-            h.processElement(new StreamRecord<>(login("p" + u, T0 + u, c, c.equals("US") ? 7922 : 2856, "73.12." + u + ".1", CHROME), T0 + u));
+            h.send(new StreamRecord<>(login("p" + u, T0 + u, c, c.equals("US") ? 7922 : 2856, "73.12." + u + ".1", CHROME), T0 + u));
         }
         for (int i = 0; i < 30; i++) {
             long ts = T0 + (i + 1) * DAY;
-            h.processElement(new StreamRecord<>(login("jane", ts, "US", 7922, "73.12.200.4", CHROME), ts));
+            h.send(new StreamRecord<>(login("jane", ts, "US", 7922, "73.12.200.4", CHROME), ts));
         }
     }
 
@@ -188,6 +204,57 @@ class LoginNoveltyFunctionTest {
             h.processBroadcastElement(new StreamRecord<>("{\"op\":\"remove\",\"user\":\"jane\",\"network\":\"46.211.0.0/16\"}"));
             h.processElement(new StreamRecord<>(login("jane", ts + DAY, "RU", 12389, "95.24.1.1", FIREFOX_LINUX), ts + DAY));
             assertThat(alerts(h)).extracting(a -> a.user).containsExactly("jane");
+        }
+    }
+
+    /** The one-input function, not yet opened. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event, Event> oneInputHarness(SurprisalConfig config) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new LoginNoveltyFunction(config.novelty(), config.state().ttl(), config.alerts().maxEvents())),
+                e -> e.user, Types.STRING);
+    }
+
+    @Test
+    void theOneInputFunctionScoresEveryEventAsTheBroadcastOneDoes() throws Exception {
+        long ts = T0 + 40 * DAY;
+        List<Event> broadcastOut;
+        List<Alert> broadcastAlerts;
+        try (var h = harness()) {
+            h.open();
+            warmUp(h);
+            h.processElement(new StreamRecord<>(login("jane", ts, "UA", 15895, "46.211.9.9", FIREFOX_WIN), ts));
+            broadcastOut = events(h);
+            broadcastAlerts = alerts(h);
+        }
+        try (var h = oneInputHarness(CONFIG)) {
+            h.open();
+            warmUp((EventSink) h::processElement);
+            h.processElement(new StreamRecord<>(login("jane", ts, "UA", 15895, "46.211.9.9", FIREFOX_WIN), ts));
+            List<Event> out = h.extractOutputValues();
+            assertThat(out).extracting(e -> e.eventId).containsExactlyElementsOf(broadcastOut.stream().map(e -> e.eventId).toList());
+            assertThat(out).extracting(e -> e.noveltyBits).containsExactlyElementsOf(broadcastOut.stream().map(e -> e.noveltyBits).toList());
+            assertThat(out.get(out.size() - 1).novel).isTrue();
+            List<Alert> alerts = new ArrayList<>();
+            h.getSideOutput(Descriptors.ALERTS).forEach(r -> alerts.add(r.getValue()));
+            assertThat(alerts).extracting(a -> a.summary).containsExactlyElementsOf(broadcastAlerts.stream().map(a -> a.summary).toList());
+            assertThat(alerts).hasSize(1);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2 * 61);
+        }
+    }
+
+    @Test
+    void theOneInputFunctionHonoursTheConfiguredAllowlist() throws Exception {
+        SurprisalConfig allowUkraine = ConfigLoader.load(null, List.of("novelty.min-population-logins=50", "novelty.allowlist.countries=[UA]"));
+        try (var h = oneInputHarness(allowUkraine)) {
+            h.open();
+            warmUp((EventSink) h::processElement);
+            long ts = T0 + 40 * DAY;
+            h.processElement(new StreamRecord<>(login("jane", ts, "UA", 15895, "46.211.9.9", FIREFOX_WIN), ts));
+            List<Event> out = h.extractOutputValues();
+            Event last = out.get(out.size() - 1);
+            assertThat(last.noveltyBits).isGreaterThanOrEqualTo(allowUkraine.novelty().thresholdBits());
+            assertThat(last.novel).isFalse();
+            assertThat(h.getSideOutput(Descriptors.ALERTS)).isNullOrEmpty();
         }
     }
 }

@@ -1,0 +1,210 @@
+package io.surprisal.flink;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.alert.Reason;
+import io.surprisal.alert.Severity;
+import io.surprisal.config.SurprisalConfig.NoveltyConfig;
+import io.surprisal.event.Event;
+import io.surprisal.novelty.Allowlist;
+import io.surprisal.novelty.AllowlistEntry;
+import io.surprisal.novelty.LoginAttributes;
+import io.surprisal.novelty.LoginCount;
+import io.surprisal.novelty.LoginProfile;
+import io.surprisal.novelty.NoveltyScore;
+import io.surprisal.novelty.NoveltyScorer;
+import io.surprisal.novelty.PopulationLogins;
+import io.surprisal.novelty.UserAgentParser;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+
+/**
+ * The keyed work of detector {@code login-novelty}, shared by its two Flink functions:
+ * {@link LoginNoveltyFunction} (allowlist from the configuration only; chains after the per-user
+ * scoring operator) and {@link AllowlistedLoginNoveltyFunction} (plus updates on a broadcast input).
+ *
+ * <p>At every login and at the first event of a session it scores the login's attributes with
+ * {@link NoveltyScorer}, sets {@link Event#noveltyBits} and {@link Event#novel}, raises at most one
+ * alert per session, and learns successful logins into the user's {@link LoginProfile} and the
+ * population's counts. Population counts are per parallel instance and checkpointed as union list
+ * state tagged with the instance ({@link InstanceShares}).
+ */
+public final class LoginNoveltyLogic implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final NoveltyConfig config;
+    private final java.time.Duration ttl;
+    private final int maxEvents;
+
+    private transient ValueState<LoginProfile> profileState;
+    private transient ValueState<String> lastSessionState;
+    private transient ListState<LoginCount> populationState;
+    private transient PopulationLogins population;
+    /** Logins at {@link #pendingTs} not yet in {@link #population} (see {@link #process}). */
+    private transient List<LoginAttributes> pending;
+    private transient long pendingTs;
+    private transient NoveltyScorer scorer;
+    private transient UserAgentParser agents;
+    private transient List<AllowlistEntry> configured;
+    private transient Counter scoredMetric;
+    private transient Counter alertsMetric;
+    private transient Counter allowlistedMetric;
+
+    public LoginNoveltyLogic(NoveltyConfig config, java.time.Duration ttl, int maxEvents) {
+        this.config = config;
+        this.ttl = ttl;
+        this.maxEvents = maxEvents;
+    }
+
+    /** Restores this instance's population counts (recovery: its own; rescale: an even share of all). */
+    public void initializeState(FunctionInitializationContext context, TaskInfo task) throws Exception {
+        populationState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_LOGINS);
+        population = new PopulationLogins(config.maxPopulationValues());
+        pending = new ArrayList<>();
+        pendingTs = Long.MIN_VALUE;
+        if (context.isRestored()) {
+            var sel = InstanceShares.select(populationState.get(), c -> c.owner, c -> c.parallelism,
+                    task.getIndexOfThisSubtask(), task.getNumberOfParallelSubtasks());
+            java.util.Map<String, Long> sums = new java.util.TreeMap<>();
+            for (LoginCount c : sel.entries()) {
+                sums.merge(c.key, c.count, Long::sum);
+            }
+            List<LoginCount> restored = new ArrayList<>(sums.size());
+            sums.forEach((k, v) -> restored.add(new LoginCount(k, InstanceShares.share(v, sel.owners()))));
+            population.addAll(restored);
+        }
+    }
+
+    /** Every instance writes its whole model, tagged with who it is (see {@link InstanceShares}). */
+    public void snapshotState(TaskInfo task) throws Exception {
+        List<LoginCount> entries = population.entries();
+        if (!pending.isEmpty()) {
+            // The current instant's logins, without applying them: scoring must not depend on
+            // where a checkpoint falls.
+            PopulationLogins copy = new PopulationLogins(config.maxPopulationValues());
+            copy.addAll(entries);
+            pending.forEach(copy::observe);
+            entries = copy.entries();
+        }
+        for (LoginCount c : entries) {
+            c.owner = task.getIndexOfThisSubtask();
+            c.parallelism = task.getNumberOfParallelSubtasks();
+        }
+        populationState.update(entries);
+    }
+
+    public void open(RuntimeContext context) {
+        profileState = context.getState(Descriptors.loginProfile(ttl));
+        lastSessionState = context.getState(Descriptors.loginLastSession(ttl));
+        scorer = new NoveltyScorer(config);
+        agents = new UserAgentParser(config.userAgentCache());
+        configured = Allowlist.entriesOf(config.allowlist());
+        var metrics = context.getMetricGroup();
+        scoredMetric = metrics.addGroup("novelty").counter("loginsScored");
+        allowlistedMetric = metrics.addGroup("novelty").counter("allowlisted");
+        alertsMetric = metrics.addGroup("alerts", LoginNoveltyFunction.DETECTOR).counter("count");
+        metrics.addGroup("novelty").gauge("userAgentCacheMisses", () -> agents.misses());
+    }
+
+    /** The allowlist entries of the configuration. */
+    public List<AllowlistEntry> configuredAllowlist() {
+        return configured;
+    }
+
+    /** Where the allowlist comes from when a login is over the threshold (built lazily, it may cost a state read). */
+    public interface AllowlistSource {
+        Allowlist get() throws Exception;
+    }
+
+    /**
+     * Scores the event of the current key (events in per-user event-time order), enriching it;
+     * returns the alert it raises, or null.
+     */
+    public Alert process(Event e, AllowlistSource allowlist) throws Exception {
+        // Population learning is deferred until event time moves past an instant: every login is
+        // scored against the logins strictly before it, so the order in which users' events of the
+        // same instant arrive (timers of different keys) cannot change any score.
+        if (e.ts > pendingTs) {
+            pending.forEach(population::observe);
+            pending.clear();
+            pendingTs = e.ts;
+        }
+        // Most events are neither a login nor a session's first: they cost one read of a small
+        // value (the session id), not a read of the whole profile (up to top-k values per attribute).
+        boolean sessionStart = e.session != null && !e.session.equals(lastSessionState.value());
+        if (sessionStart) {
+            lastSessionState.update(e.session);
+        }
+        if (!"login".equals(e.action) && !sessionStart) {
+            return null;
+        }
+        LoginProfile profile = profileState.value();
+        if (profile == null) {
+            profile = new LoginProfile();
+        }
+        scoredMetric.inc();
+        LoginAttributes attributes = LoginAttributes.of(e, agents);
+        NoveltyScore score = scorer.score(profile, attributes, population);
+        e.noveltyBits = score.bits();
+        boolean over = !score.coldStart() && score.bits() >= config.thresholdBits()
+                && population.total() >= config.minPopulationLogins();
+        if (over && allowlist.get().match(e) != null) {
+            allowlistedMetric.inc();
+            over = false;
+        }
+        e.novel = over;
+        Alert alert = null;
+        if (over && !(e.session != null && e.session.equals(profile.lastAlertSession))) {
+            profile.lastAlertSession = e.session;
+            alertsMetric.inc();
+            alert = alert(e, score);
+        }
+        if (!e.fail) {
+            scorer.learn(profile, attributes, e.ts);
+            pending.add(attributes);
+        }
+        profileState.update(profile);
+        return alert;
+    }
+
+    private Alert alert(Event e, NoveltyScore score) {
+        Alert a = new Alert();
+        a.ts = e.ts;
+        a.user = e.user;
+        a.detector = LoginNoveltyFunction.DETECTOR;
+        a.unit = "bits";
+        a.score = score.bits();
+        a.threshold = config.thresholdBits();
+        a.severity = Severity.fromExcessBits(score.bits() - config.thresholdBits());
+        a.session = e.session;
+        StringBuilder why = new StringBuilder();
+        for (NoveltyScore.Contribution c : score.contributions()) {
+            String expected = NoveltyScorer.explain(c, e.user);
+            a.reasons.add(new Reason(c.feature().label(), c.value(), expected, c.bits()));
+            if (why.length() > 0) {
+                why.append("; ");
+            }
+            why.append(c.feature().label()).append(' ').append(c.value()).append(": ").append(expected)
+                    .append(String.format(Locale.ROOT, " (%.1f bits)", c.bits()));
+        }
+        a.summary = String.format(Locale.ROOT, "unusual login for %s (%.1f bits, threshold %.1f): %s",
+                e.user, score.bits(), config.thresholdBits(), why);
+        a.events.add(e.copy());
+        if (a.events.size() > maxEvents) {
+            a.events.subList(maxEvents, a.events.size()).clear();
+        }
+        return a.withDerivedId();
+    }
+
+    /** For tests and diagnostics: logins the population model has counted on this instance. */
+    public long populationLogins() {
+        return population.total() + pending.size();
+    }
+}
