@@ -96,15 +96,16 @@ public final class SurprisalPipeline {
         // Login novelty: already partitioned by user and in per-user event-time order (no second
         // shuffle); it sets Event.novel / noveltyBits, which the CEP patterns below read.
         DataStream<Event> enriched = scored;
+        SingleOutputStreamOperator<Event> novel = null;
         if (config.novelty().enabled()) {
             // Already partitioned by user and in per-user event-time order: read as keyed, no shuffle.
             KeyedStream<Event, String> byUserInOrder = DataStreamUtils.reinterpretAsKeyedStream(scored, new UserKey());
             // Without an updates source, one input: it chains to the scoring operator (an event is
             // not serialized between the two). With one, a broadcast input carries the updates.
-            SingleOutputStreamOperator<Event> novel = allowlistUpdates == null
-                    ? byUserInOrder.process(new LoginNoveltyFunction(config.novelty(), config.state().ttl(), config.alerts().maxEvents()))
+            novel = allowlistUpdates == null
+                    ? byUserInOrder.process(new LoginNoveltyFunction(config.novelty(), config.cep(), config.state().ttl(), config.alerts().maxEvents()))
                     : byUserInOrder.connect(allowlistUpdates.broadcast(Descriptors.ALLOWLIST))
-                            .process(new AllowlistedLoginNoveltyFunction(config.novelty(), config.state().ttl(), config.alerts().maxEvents()));
+                            .process(new AllowlistedLoginNoveltyFunction(config.novelty(), config.cep(), config.state().ttl(), config.alerts().maxEvents()));
             novel.name("login novelty").uid("login-novelty");
             alerts = alerts.union(novel.getSideOutput(Descriptors.ALERTS));
             deadLetters = deadLetters.union(novel.getSideOutput(Descriptors.DEAD_LETTERS));
@@ -127,7 +128,11 @@ public final class SurprisalPipeline {
         // CEP patterns read the enriched stream: per-user event-time order, each event with its bits
         // and its novelty.
         for (CepPatterns.PatternSpec spec : CepPatterns.enabled(config.cep())) {
-            SingleOutputStreamOperator<Alert> matches = CepPatterns.apply(enriched, spec, config);
+            // Login novelty routes the user-keyed patterns' events (only those that can still
+            // matter, PatternSpec.admits); without it, each pattern filters the enriched stream.
+            SingleOutputStreamOperator<Alert> matches = novel != null && spec.key() == CepPatterns.Key.USER
+                    ? CepPatterns.applyToRouted(novel.getSideOutput(Descriptors.cepEvents(spec.uid())), spec, config)
+                    : CepPatterns.apply(enriched, spec, config);
             alerts = alerts.union(matches);
             deadLetters = deadLetters.union(matches.getSideOutput(Descriptors.CEP_LATE_EVENTS)
                     .map(new LateEventDeadLetter(spec.name()))

@@ -75,8 +75,44 @@ public final class CepPatterns {
      *     Every pattern uses relaxed contiguity (followedBy), which skips other events anyway, so the
      *     filter changes no match; it spares the CEP operator (a state write and a timer per event)
      *     the bulk of the stream (page views).
+     * @param gate what else a relevant event needs to matter, given the user's recent logins ({@link #admits})
+     * @param within the pattern's window
      */
-    public record PatternSpec(String name, String uid, Key key, Pattern<Event, ?> pattern, FilterFunction<Event> relevant) {}
+    public record PatternSpec(String name, String uid, Key key, Pattern<Event, ?> pattern, FilterFunction<Event> relevant,
+            Gate gate, Duration within) {
+        /**
+         * True when the event can still take part in a match, given the user's last failed login
+         * and last novel login (event times, {@link Long#MIN_VALUE} for none). A match of a gated
+         * pattern starts with a failed (or novel) login and fits in {@code within}, so an event with
+         * no such login within {@code within} before it can neither complete nor, through
+         * notFollowedBy, break one: leaving it out changes no match. It spares the CEP operators
+         * most buys, trades and successful logins (each costs a CEP operator a dozen state accesses).
+         */
+        public boolean admits(Event e, long lastFailedLogin, long lastNovelLogin) throws Exception {
+            if (!relevant.filter(e)) {
+                return false;
+            }
+            return switch (gate) {
+                case NONE -> true;
+                case AFTER_FAILED_LOGIN -> isFailedLogin(e) || within(e, lastFailedLogin);
+                case AFTER_NOVEL_LOGIN -> (e.novel && isSuccessfulLogin(e)) || within(e, lastNovelLogin);
+            };
+        }
+
+        private boolean within(Event e, long since) {
+            return since != Long.MIN_VALUE && e.ts - since <= within.toMillis();
+        }
+    }
+
+    /** What a pattern's events other than its first step need: a recent login of some kind. */
+    public enum Gate {
+        /** Every relevant event. */
+        NONE,
+        /** A failed login of the user within the window (the event itself, or before it). */
+        AFTER_FAILED_LOGIN,
+        /** A novel successful login of the user within the window (the event itself, or before it). */
+        AFTER_NOVEL_LOGIN
+    }
 
     /** The enabled CEP patterns (bot-velocity is a keyed function, see {@code BotVelocityFunction}). */
     public static List<PatternSpec> enabled(CepConfig c) {
@@ -84,24 +120,29 @@ public final class CepPatterns {
         if (c.failedLoginThenBuy().enabled()) {
             out.add(new PatternSpec(FAILED_LOGIN_THEN_BUY, "cep-" + FAILED_LOGIN_THEN_BUY, Key.USER,
                     failedLoginThenBuy(c.failedLoginThenBuy().within()),
-                    e -> "login".equals(e.action) || "buy_item".equals(e.action)));
+                    e -> "login".equals(e.action) || "buy_item".equals(e.action),
+                    Gate.AFTER_FAILED_LOGIN, c.failedLoginThenBuy().within()));
         }
         if (c.bruteForce().enabled()) {
             out.add(new PatternSpec(BRUTE_FORCE, "cep-" + BRUTE_FORCE, Key.USER,
-                    bruteForce(c.bruteForce().minFailures(), c.bruteForce().within()), e -> e.fail && "login".equals(e.action)));
+                    bruteForce(c.bruteForce().minFailures(), c.bruteForce().within()), e -> e.fail && "login".equals(e.action),
+                    Gate.NONE, c.bruteForce().within()));
             out.add(new PatternSpec(BRUTE_FORCE, "cep-" + BRUTE_FORCE + "-success", Key.USER,
-                    bruteForceThenSuccess(c.bruteForce().minFailures(), c.bruteForce().within()), e -> "login".equals(e.action)));
+                    bruteForceThenSuccess(c.bruteForce().minFailures(), c.bruteForce().within()), e -> "login".equals(e.action),
+                    Gate.AFTER_FAILED_LOGIN, c.bruteForce().within()));
         }
         if (c.accountTakeover().enabled()) {
             out.add(new PatternSpec(ACCOUNT_TAKEOVER, "cep-" + ACCOUNT_TAKEOVER, Key.USER,
                     accountTakeover(c.accountTakeover().within()),
                     e -> !e.fail && ("login".equals(e.action) || PROFILE_ACTIONS.contains(e.action)
-                            || PAYMENT_ACTIONS.contains(e.action) || TRADE_ACTIONS.contains(e.action))));
+                            || PAYMENT_ACTIONS.contains(e.action) || TRADE_ACTIONS.contains(e.action)),
+                    Gate.AFTER_NOVEL_LOGIN, c.accountTakeover().within()));
         }
         if (c.credentialStuffing().enabled()) {
             out.add(new PatternSpec(CREDENTIAL_STUFFING, "cep-" + CREDENTIAL_STUFFING, Key.IP,
                     credentialStuffing(c.credentialStuffing().minUsers(), c.credentialStuffing().within()),
-                    e -> e.fail && "login".equals(e.action) && e.ip != null && !e.ip.isEmpty()));
+                    e -> e.fail && "login".equals(e.action) && e.ip != null && !e.ip.isEmpty(),
+                    Gate.NONE, c.credentialStuffing().within()));
         }
         return out;
     }
@@ -215,6 +256,18 @@ public final class CepPatterns {
         KeyedStream<Event, String> keyed = spec.key() == Key.IP
                 ? relevant.keyBy(new IpKey())
                 : DataStreamUtils.reinterpretAsKeyedStream(relevant, new UserKey());
+        return pattern(keyed, spec, config);
+    }
+
+    /**
+     * Runs a user-keyed pattern on the events login novelty routed to it ({@link PatternSpec#admits}),
+     * a side output of that user-keyed operator: read as already keyed, chained.
+     */
+    public static SingleOutputStreamOperator<Alert> applyToRouted(DataStream<Event> routed, PatternSpec spec, SurprisalConfig config) {
+        return pattern(DataStreamUtils.reinterpretAsKeyedStream(routed, new UserKey()), spec, config);
+    }
+
+    private static SingleOutputStreamOperator<Alert> pattern(KeyedStream<Event, String> keyed, PatternSpec spec, SurprisalConfig config) {
         return CEP.pattern(keyed, spec.pattern())
                 .inEventTime()
                 .sideOutputLateData(Descriptors.CEP_LATE_EVENTS)

@@ -1,6 +1,7 @@
 package io.surprisal.flink;
 
 import io.surprisal.alert.Alert;
+import io.surprisal.config.SurprisalConfig.CepConfig;
 import io.surprisal.config.SurprisalConfig.NoveltyConfig;
 import io.surprisal.event.DeadLetter;
 import io.surprisal.event.DeadLetterReason;
@@ -30,8 +31,8 @@ public class AllowlistedLoginNoveltyFunction extends KeyedBroadcastProcessFuncti
     private final LoginNoveltyLogic logic;
     private transient Allowlist allowlist;
 
-    public AllowlistedLoginNoveltyFunction(NoveltyConfig config, java.time.Duration ttl, int maxEvents) {
-        this.logic = new LoginNoveltyLogic(config, ttl, maxEvents);
+    public AllowlistedLoginNoveltyFunction(NoveltyConfig config, CepConfig cep, java.time.Duration ttl, int maxEvents) {
+        this.logic = new LoginNoveltyLogic(config, cep, ttl, maxEvents);
     }
 
     @Override
@@ -51,7 +52,7 @@ public class AllowlistedLoginNoveltyFunction extends KeyedBroadcastProcessFuncti
 
     @Override
     public void processElement(Event e, ReadOnlyContext ctx, Collector<Event> out) throws Exception {
-        Alert alert = logic.process(e, () -> allowlist(ctx));
+        Alert alert = logic.process(e, () -> allowlist(ctx), ctx::output);
         if (alert != null) {
             ctx.output(Descriptors.ALERTS, alert);
         }

@@ -11,6 +11,7 @@ import io.surprisal.model.VelocityState;
 import io.surprisal.novelty.AllowlistEntry;
 import io.surprisal.novelty.LoginCount;
 import io.surprisal.novelty.LoginProfile;
+import io.surprisal.novelty.LoginRecency;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -155,13 +156,22 @@ public final class Descriptors {
     }
 
     /**
-     * Per user: the session id of the user's last event, to notice the first event of a session;
-     * apart from the profile so that most events read a few bytes, not the profile.
+     * Per user: the session of the user's last event and the times of the last failed and novel
+     * logins ({@link LoginRecency}); apart from the profile so that most events read a few bytes,
+     * not the profile.
      */
-    public static ValueStateDescriptor<String> loginLastSession(Duration ttl) {
-        ValueStateDescriptor<String> d = new ValueStateDescriptor<>("login-last-session", Types.STRING);
+    public static ValueStateDescriptor<LoginRecency> loginRecency(Duration ttl) {
+        ValueStateDescriptor<LoginRecency> d = new ValueStateDescriptor<>("login-recency", TypeInformation.of(LoginRecency.class));
         d.enableTimeToLive(ttl(ttl));
         return d;
+    }
+
+    /**
+     * The events login novelty passes to one user-keyed CEP pattern (by the pattern's uid): those
+     * its {@code PatternSpec#admits} given the user's recent logins.
+     */
+    public static OutputTag<Event> cepEvents(String patternUid) {
+        return new OutputTag<>("events-for-" + patternUid, TypeInformation.of(Event.class));
     }
 
     /** Per (user, detector, main reason): the open suppression window. Cleared by its timer. */

@@ -1,6 +1,7 @@
 package io.surprisal.flink;
 
 import io.surprisal.alert.Alert;
+import io.surprisal.config.SurprisalConfig.CepConfig;
 import io.surprisal.config.SurprisalConfig.NoveltyConfig;
 import io.surprisal.event.Event;
 import io.surprisal.novelty.Allowlist;
@@ -23,8 +24,8 @@ public class LoginNoveltyFunction extends KeyedProcessFunction<String, Event, Ev
     private final LoginNoveltyLogic logic;
     private transient LoginNoveltyLogic.AllowlistSource allowlist;
 
-    public LoginNoveltyFunction(NoveltyConfig config, java.time.Duration ttl, int maxEvents) {
-        this.logic = new LoginNoveltyLogic(config, ttl, maxEvents);
+    public LoginNoveltyFunction(NoveltyConfig config, CepConfig cep, java.time.Duration ttl, int maxEvents) {
+        this.logic = new LoginNoveltyLogic(config, cep, ttl, maxEvents);
     }
 
     @Override
@@ -46,7 +47,7 @@ public class LoginNoveltyFunction extends KeyedProcessFunction<String, Event, Ev
 
     @Override
     public void processElement(Event e, Context ctx, Collector<Event> out) throws Exception {
-        Alert alert = logic.process(e, allowlist);
+        Alert alert = logic.process(e, allowlist, ctx::output);
         if (alert != null) {
             ctx.output(Descriptors.ALERTS, alert);
         }

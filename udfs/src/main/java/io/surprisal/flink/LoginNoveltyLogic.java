@@ -3,6 +3,8 @@ package io.surprisal.flink;
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.Reason;
 import io.surprisal.alert.Severity;
+import io.surprisal.cep.CepPatterns;
+import io.surprisal.config.SurprisalConfig.CepConfig;
 import io.surprisal.config.SurprisalConfig.NoveltyConfig;
 import io.surprisal.event.Event;
 import io.surprisal.novelty.Allowlist;
@@ -10,6 +12,7 @@ import io.surprisal.novelty.AllowlistEntry;
 import io.surprisal.novelty.LoginAttributes;
 import io.surprisal.novelty.LoginCount;
 import io.surprisal.novelty.LoginProfile;
+import io.surprisal.novelty.LoginRecency;
 import io.surprisal.novelty.NoveltyScore;
 import io.surprisal.novelty.NoveltyScorer;
 import io.surprisal.novelty.PopulationLogins;
@@ -24,6 +27,7 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.util.OutputTag;
 
 /**
  * The keyed work of detector {@code login-novelty}, shared by its two Flink functions:
@@ -35,16 +39,24 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
  * alert per session, and learns successful logins into the user's {@link LoginProfile} and the
  * population's counts. Population counts are per parallel instance and checkpointed as union list
  * state tagged with the instance ({@link InstanceShares}).
+ *
+ * <p>It also routes each event to the user-keyed CEP patterns it can still matter to ({@link
+ * CepPatterns.PatternSpec#admits}, on {@link Descriptors#cepEvents}): the per-user read it makes for
+ * every event anyway ({@link LoginRecency}) knows the user's last failed and novel logins.
  */
 public final class LoginNoveltyLogic implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final NoveltyConfig config;
+    private final CepConfig cep;
     private final java.time.Duration ttl;
     private final int maxEvents;
 
     private transient ValueState<LoginProfile> profileState;
-    private transient ValueState<String> lastSessionState;
+    private transient ValueState<LoginRecency> recencyState;
+    /** The user-keyed CEP patterns this operator routes events to, and their outputs. */
+    private transient List<CepPatterns.PatternSpec> routed;
+    private transient List<OutputTag<Event>> routedTags;
     private transient ListState<LoginCount> populationState;
     private transient PopulationLogins population;
     /** Logins at {@link #pendingTs} not yet in {@link #population} (see {@link #process}). */
@@ -57,8 +69,9 @@ public final class LoginNoveltyLogic implements Serializable {
     private transient Counter alertsMetric;
     private transient Counter allowlistedMetric;
 
-    public LoginNoveltyLogic(NoveltyConfig config, java.time.Duration ttl, int maxEvents) {
+    public LoginNoveltyLogic(NoveltyConfig config, CepConfig cep, java.time.Duration ttl, int maxEvents) {
         this.config = config;
+        this.cep = cep;
         this.ttl = ttl;
         this.maxEvents = maxEvents;
     }
@@ -102,7 +115,12 @@ public final class LoginNoveltyLogic implements Serializable {
 
     public void open(RuntimeContext context) {
         profileState = context.getState(Descriptors.loginProfile(ttl));
-        lastSessionState = context.getState(Descriptors.loginLastSession(ttl));
+        recencyState = context.getState(Descriptors.loginRecency(ttl));
+        routed = routedPatterns(cep);
+        routedTags = new ArrayList<>(routed.size());
+        for (CepPatterns.PatternSpec spec : routed) {
+            routedTags.add(Descriptors.cepEvents(spec.uid()));
+        }
         scorer = new NoveltyScorer(config);
         agents = new UserAgentParser(config.userAgentCache());
         configured = Allowlist.entriesOf(config.allowlist());
@@ -118,16 +136,32 @@ public final class LoginNoveltyLogic implements Serializable {
         return configured;
     }
 
+    /** The enabled CEP patterns keyed by user: login novelty routes their events. */
+    public static List<CepPatterns.PatternSpec> routedPatterns(CepConfig cep) {
+        List<CepPatterns.PatternSpec> out = new ArrayList<>();
+        for (CepPatterns.PatternSpec spec : CepPatterns.enabled(cep)) {
+            if (spec.key() == CepPatterns.Key.USER) {
+                out.add(spec);
+            }
+        }
+        return out;
+    }
+
+    /** Where routed events go: a side output of the calling function. */
+    public interface Router {
+        void route(OutputTag<Event> tag, Event e);
+    }
+
     /** Where the allowlist comes from when a login is over the threshold (built lazily, it may cost a state read). */
     public interface AllowlistSource {
         Allowlist get() throws Exception;
     }
 
     /**
-     * Scores the event of the current key (events in per-user event-time order), enriching it;
-     * returns the alert it raises, or null.
+     * Scores the event of the current key (events in per-user event-time order), enriching it, and
+     * routes it to the CEP patterns it can still matter to; returns the alert it raises, or null.
      */
-    public Alert process(Event e, AllowlistSource allowlist) throws Exception {
+    public Alert process(Event e, AllowlistSource allowlist, Router router) throws Exception {
         // Population learning is deferred until event time moves past an instant: every login is
         // scored against the logins strictly before it, so the order in which users' events of the
         // same instant arrive (timers of different keys) cannot change any score.
@@ -137,14 +171,40 @@ public final class LoginNoveltyLogic implements Serializable {
             pendingTs = e.ts;
         }
         // Most events are neither a login nor a session's first: they cost one read of a small
-        // value (the session id), not a read of the whole profile (up to top-k values per attribute).
-        boolean sessionStart = e.session != null && !e.session.equals(lastSessionState.value());
+        // value (session, last failed and novel login), not a read of the whole profile.
+        LoginRecency recency = recencyState.value();
+        if (recency == null) {
+            recency = new LoginRecency();
+        }
+        boolean changed = false;
+        boolean sessionStart = e.session != null && !e.session.equals(recency.session);
         if (sessionStart) {
-            lastSessionState.update(e.session);
+            recency.session = e.session;
+            changed = true;
         }
-        if (!"login".equals(e.action) && !sessionStart) {
-            return null;
+        Alert alert = null;
+        if ("login".equals(e.action) || sessionStart) {
+            alert = score(e, allowlist);
         }
+        if (e.fail && "login".equals(e.action)) {
+            recency.lastFailedLogin = e.ts;
+            changed = true;
+        } else if (e.novel && "login".equals(e.action)) {
+            recency.lastNovelLogin = e.ts;
+            changed = true;
+        }
+        if (changed) {
+            recencyState.update(recency);
+        }
+        for (int i = 0; i < routed.size(); i++) {
+            if (routed.get(i).admits(e, recency.lastFailedLogin, recency.lastNovelLogin)) {
+                router.route(routedTags.get(i), e);
+            }
+        }
+        return alert;
+    }
+
+    private Alert score(Event e, AllowlistSource allowlist) throws Exception {
         LoginProfile profile = profileState.value();
         if (profile == null) {
             profile = new LoginProfile();

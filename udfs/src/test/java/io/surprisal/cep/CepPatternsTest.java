@@ -282,4 +282,35 @@ class CepPatternsTest {
                 .containsExactly("cep-failed-login-then-buy", "cep-brute-force", "cep-brute-force-success",
                         "cep-account-takeover", "cep-credential-stuffing");
     }
+
+    @Test
+    void aGatedPatternAdmitsOnlyEventsThatFollowTheirOpeningLoginWithinTheWindow() throws Exception {
+        SurprisalConfig c = config();
+        CepPatterns.PatternSpec thenBuy = spec(c, "cep-failed-login-then-buy");     // within 30m
+        CepPatterns.PatternSpec takeover = spec(c, "cep-account-takeover");         // within 1h
+        CepPatterns.PatternSpec bruteForce = spec(c, "cep-brute-force");            // not gated
+        long none = Long.MIN_VALUE;
+        Event buy = event("u", T0, "buy_item", false);
+        Event success = event("u", T0, "login", false);
+        Event failure = event("u", T0, "login", true);
+        Event view = event("u", T0, "view_item", false);
+        // The opening step always passes; the others only within the window after one.
+        assertThat(thenBuy.admits(failure, none, none)).isTrue();
+        assertThat(thenBuy.admits(buy, none, none)).isFalse();
+        assertThat(thenBuy.admits(success, none, none)).isFalse();
+        assertThat(thenBuy.admits(buy, T0 - 30 * MINUTE, none)).isTrue();
+        assertThat(thenBuy.admits(success, T0 - 10 * MINUTE, none)).isTrue();
+        assertThat(thenBuy.admits(buy, T0 - 30 * MINUTE - 1, none)).isFalse();
+        assertThat(thenBuy.admits(view, T0 - MINUTE, none)).as("not relevant at all").isFalse();
+        // Account takeover opens with a novel successful login; a trade needs one within the hour.
+        Event novel = event("u", T0, "login", false);
+        novel.novel = true;
+        Event sell = event("u", T0, "sell_item", false);
+        assertThat(takeover.admits(novel, none, none)).isTrue();
+        assertThat(takeover.admits(success, none, none)).isFalse();
+        assertThat(takeover.admits(sell, none, T0 - 59 * MINUTE)).isTrue();
+        assertThat(takeover.admits(sell, T0 - MINUTE, T0 - 61 * MINUTE)).as("a failed login opens nothing here").isFalse();
+        assertThat(bruteForce.admits(failure, none, none)).isTrue();
+        assertThat(bruteForce.admits(success, none, none)).isFalse();
+    }
 }

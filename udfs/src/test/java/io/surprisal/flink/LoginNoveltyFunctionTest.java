@@ -37,7 +37,7 @@ class LoginNoveltyFunctionTest {
     private static KeyedBroadcastOperatorTestHarness<String, Event, String, Event> harness() throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(
-                        new AllowlistedLoginNoveltyFunction(CONFIG.novelty(), CONFIG.state().ttl(), CONFIG.alerts().maxEvents()),
+                        new AllowlistedLoginNoveltyFunction(CONFIG.novelty(), CONFIG.cep(), CONFIG.state().ttl(), CONFIG.alerts().maxEvents()),
                         List.of(Descriptors.ALLOWLIST)),
                 e -> e.user, Types.STRING, 1, 1, 0);
     }
@@ -210,7 +210,7 @@ class LoginNoveltyFunctionTest {
     /** The one-input function, not yet opened. */
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, Event> oneInputHarness(SurprisalConfig config) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new LoginNoveltyFunction(config.novelty(), config.state().ttl(), config.alerts().maxEvents())),
+                new KeyedProcessOperator<>(new LoginNoveltyFunction(config.novelty(), config.cep(), config.state().ttl(), config.alerts().maxEvents())),
                 e -> e.user, Types.STRING);
     }
 
@@ -256,5 +256,41 @@ class LoginNoveltyFunctionTest {
             assertThat(last.novel).isFalse();
             assertThat(h.getSideOutput(Descriptors.ALERTS)).isNullOrEmpty();
         }
+    }
+
+    @Test
+    void eventsReachAGatedPatternOnlyAfterItsOpeningLogin() throws Exception {
+        try (var h = oneInputHarness(CONFIG)) {
+            h.open();
+            warmUp((EventSink) h::processElement);
+            long ts = T0 + 40 * DAY;
+            Event buy = login("jane", ts, "US", 7922, "73.12.200.4", CHROME);
+            buy.action = "buy_item";
+            h.processElement(new StreamRecord<>(buy, ts));
+            Event failed = login("jane", ts + 1000, "US", 7922, "73.12.200.4", CHROME);
+            failed.fail = true;
+            h.processElement(new StreamRecord<>(failed, ts + 1000));
+            Event buyAfter = login("jane", ts + 2000, "US", 7922, "73.12.200.4", CHROME);
+            buyAfter.action = "buy_item";
+            h.processElement(new StreamRecord<>(buyAfter, ts + 2000));
+            // Every event still leaves on the main output.
+            assertThat(h.extractOutputValues()).extracting(e -> e.eventId).contains(buy.eventId, failed.eventId, buyAfter.eventId);
+            // failed-login-then-buy: jane's warm-up logins and first buy had no failed login before them.
+            assertThat(routed(h, "cep-failed-login-then-buy")).containsExactly(failed.eventId, buyAfter.eventId);
+            // brute-force takes every failed login; account-takeover nothing (no novel login).
+            assertThat(routed(h, "cep-brute-force")).containsExactly(failed.eventId);
+            assertThat(routed(h, "cep-account-takeover")).isEmpty();
+            // State per user: the profile and the recency (61 users; jane's recency now has her failure).
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2 * 61);
+        }
+    }
+
+    private static List<String> routed(KeyedOneInputStreamOperatorTestHarness<String, Event, Event> h, String patternUid) {
+        List<String> ids = new ArrayList<>();
+        var q = h.getSideOutput(Descriptors.cepEvents(patternUid));
+        if (q != null) {
+            q.forEach(r -> ids.add(r.getValue().eventId));
+        }
+        return ids;
     }
 }
