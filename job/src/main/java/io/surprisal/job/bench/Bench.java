@@ -67,7 +67,7 @@ public final class Bench {
     /** RocksDB's figures after the checkpoint that follows the last event. */
     record State(long liveData, long sstFiles, long memTables, long checkpointFullSize, Map<String, Long> liveByState) {}
 
-    /** All figures, as printed. */
+    /** All figures, as printed; the state figures are -1 when checkpointing is off (not measured). */
     public record Report(long events, long usersWithEvents, int cores, double a, double b, double c, double parse,
             long bRecords, long bAlerts, long liveBytes, long sstBytes, long checkpointBytes,
             double latencyRate, long latencyEvents, long p50, long p99, long max, long timedAlerts, long bytesPerUser) {}
@@ -94,7 +94,9 @@ public final class Bench {
                 out.printf(Locale.ROOT, "  (a) bare pipeline: source, parse, watermarks, keyBy(user), discard  %,10.0f events/s  (%.1f s, peak heap %,d MB)%n",
                         a.eventsPerSecond(), a.seconds(), a.peakHeap() >> 20);
             }
-            FlinkRun b = runFlink(file, true, new ProbedSource.Settings(0, events, true), null);
+            // State is read after the checkpoint that follows the last event: none comes with checkpointing off.
+            boolean checkpoints = config.state().checkpointInterval().toMillis() > 0;
+            FlinkRun b = runFlink(file, true, new ProbedSource.Settings(0, events, checkpoints), null);
             out.printf(Locale.ROOT, "  (b) full job: all detectors, RocksDB, checkpoints          %,10.0f events/s  (%.1f s, peak heap %,d MB)%n",
                     b.eventsPerSecond(), b.seconds(), b.peakHeap() >> 20);
             out.printf(Locale.ROOT, "      alerts: %s%n", b.alerts());
@@ -114,11 +116,15 @@ public final class Bench {
                     b.eventsPerSecond() / (c * cores));
 
             State s = b.state();
-            long perUser = users == 0 ? 0 : s.liveData() / users;
-            out.printf(Locale.ROOT, "  state after the checkpoint that follows the last event: RocksDB live data %,d bytes, SST files %,d bytes,%n"
-                    + "      memtables %,d bytes; last checkpoint (full) %,d bytes; per user with events: %,d bytes live, %,d bytes in SST files%n",
-                    s.liveData(), s.sstFiles(), s.memTables(), s.checkpointFullSize(), perUser, users == 0 ? 0 : s.sstFiles() / users);
-            out.printf(Locale.ROOT, "      live data by state: %s%n", s.liveByState());
+            long perUser = s == null || users == 0 ? -1 : s.liveData() / users;
+            if (s == null) {
+                out.printf(Locale.ROOT, "  state: not measured (checkpointing is off: state.checkpoint-interval is 0)%n");
+            } else {
+                out.printf(Locale.ROOT, "  state after the checkpoint that follows the last event: RocksDB live data %,d bytes, SST files %,d bytes,%n"
+                        + "      memtables %,d bytes; last checkpoint (full) %,d bytes; per user with events: %,d bytes live, %,d bytes in SST files%n",
+                        s.liveData(), s.sstFiles(), s.memTables(), s.checkpointFullSize(), Math.max(perUser, 0), users == 0 ? 0 : s.sstFiles() / users);
+                out.printf(Locale.ROOT, "      live data by state: %s%n", s.liveByState());
+            }
 
             long p50 = -1;
             long p99 = -1;
@@ -149,7 +155,8 @@ public final class Bench {
             }
             long bAlerts = b.alerts().values().stream().mapToLong(Long::longValue).sum();
             return new Report(events, users, cores, a == null ? Double.NaN : a.eventsPerSecond(), b.eventsPerSecond(), c, parse,
-                    b.records(), bAlerts, s.liveData(), s.sstFiles(), s.checkpointFullSize(), rate, latencyEvents,
+                    b.records(), bAlerts, s == null ? -1 : s.liveData(), s == null ? -1 : s.sstFiles(), s == null ? -1 : s.checkpointFullSize(),
+                    rate, latencyEvents,
                     p50, p99, max, timed, perUser);
         } finally {
             heap.stop();
