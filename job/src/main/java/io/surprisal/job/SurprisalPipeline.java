@@ -130,7 +130,7 @@ public final class SurprisalPipeline {
         for (CepPatterns.PatternSpec spec : CepPatterns.enabled(config.cep())) {
             // Login novelty routes the user-keyed patterns' events (only those that can still
             // matter, PatternSpec.admits); without it, each pattern filters the enriched stream.
-            SingleOutputStreamOperator<Alert> matches = novel != null && spec.key() == CepPatterns.Key.USER
+            SingleOutputStreamOperator<Alert> matches = novel != null && spec.routedByLoginNovelty()
                     ? CepPatterns.applyToRouted(novel.getSideOutput(Descriptors.cepEvents(spec.uid())), spec, config)
                     : CepPatterns.apply(enriched, spec, config);
             alerts = alerts.union(matches);

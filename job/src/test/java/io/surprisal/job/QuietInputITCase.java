@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A quiet input: the job reads a Kafka topic that stays empty for longer than {@code
  * source.idleness} (a quiet night, or a job started before its producers), so its event time goes
  * idle; then the events come. Every alert of the same events run from a file must come out, CEP
- * patterns and bot velocity included: an idle main input must not let the allowlist side (which has
- * no event time) carry the watermark to the end of time, which would make every later event late.
+ * patterns and bot velocity included: an idle main input must not let any other input of an
+ * operator (such as an allowlist-updates side, which has no event time) carry the watermark to the
+ * end of time, which would make every later event late.
  */
 class QuietInputITCase {
     @RegisterExtension

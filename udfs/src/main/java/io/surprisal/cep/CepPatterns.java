@@ -99,6 +99,11 @@ public final class CepPatterns {
             };
         }
 
+        /** True for the patterns login novelty feeds (the user-keyed ones); the others filter the enriched stream. */
+        public boolean routedByLoginNovelty() {
+            return key == Key.USER;
+        }
+
         private boolean within(Event e, long since) {
             return since != Long.MIN_VALUE && e.ts - since <= within.toMillis();
         }
@@ -200,11 +205,12 @@ public final class CepPatterns {
                 .within(within);
     }
 
-    static boolean isFailedLogin(Event e) {
+    /** A failed login: the first step of every login-attack pattern. */
+    public static boolean isFailedLogin(Event e) {
         return e.fail && "login".equals(e.action);
     }
 
-    static boolean isSuccessfulLogin(Event e) {
+    public static boolean isSuccessfulLogin(Event e) {
         return !e.fail && "login".equals(e.action);
     }
 

@@ -140,7 +140,7 @@ public final class LoginNoveltyLogic implements Serializable {
     public static List<CepPatterns.PatternSpec> routedPatterns(CepConfig cep) {
         List<CepPatterns.PatternSpec> out = new ArrayList<>();
         for (CepPatterns.PatternSpec spec : CepPatterns.enabled(cep)) {
-            if (spec.key() == CepPatterns.Key.USER) {
+            if (spec.routedByLoginNovelty()) {
                 out.add(spec);
             }
         }
@@ -186,10 +186,10 @@ public final class LoginNoveltyLogic implements Serializable {
         if ("login".equals(e.action) || sessionStart) {
             alert = score(e, allowlist);
         }
-        if (e.fail && "login".equals(e.action)) {
+        if (CepPatterns.isFailedLogin(e)) {
             recency.lastFailedLogin = e.ts;
             changed = true;
-        } else if (e.novel && "login".equals(e.action)) {
+        } else if (e.novel && CepPatterns.isSuccessfulLogin(e)) {
             recency.lastNovelLogin = e.ts;
             changed = true;
         }
