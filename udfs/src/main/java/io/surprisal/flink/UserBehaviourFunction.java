@@ -12,12 +12,15 @@ import io.surprisal.model.SessionStatistics;
 import io.surprisal.model.TransitionCount;
 import io.surprisal.model.UserProfile;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -42,8 +45,14 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private final SurprisalConfig config;
 
     private transient ValueState<UserProfile> profileState;
-    /** The user's events waiting for the watermark, in arrival order (an append is a merge, no read). */
-    private transient ListState<Event> pending;
+    /**
+     * Events waiting for the watermark, by user, in arrival order: on the heap, checkpointed as
+     * {@link Descriptors#WAITING_EVENTS}. Holds what arrives within the out-of-orderness bound (and
+     * the source idleness, should a source stop sending watermarks), then empties as timers fire.
+     */
+    private transient Map<String, List<Event>> waiting;
+    private transient int waitingCount;
+    private transient ListState<Event> waitingState;
     private transient MapStateTopEvents topEvents;
     private transient ListState<TransitionCount> populationState;
     private transient ListState<byte[]> sessionsState;
@@ -64,10 +73,20 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     public void initializeState(FunctionInitializationContext context) throws Exception {
         populationState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_TRANSITIONS);
         sessionsState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_SESSIONS);
+        waitingState = context.getOperatorStateStore().getUnionListState(Descriptors.WAITING_EVENTS);
         scorer = newScorer();
+        waiting = new HashMap<>();
+        waitingCount = 0;
         if (context.isRestored()) {
             int me = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
             int n = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+            int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
+            for (Event e : waitingState.get()) {
+                // Only this instance's users: their state and their timers came back here.
+                if (KeyGroupRangeAssignment.assignKeyToParallelOperator(e.user, maxParallelism, n) == me) {
+                    waitFor(e.user, e);
+                }
+            }
             var counts = InstanceShares.select(populationState.get(), c -> c.owner, c -> c.parallelism, me, n);
             List<TransitionCount> restored = new ArrayList<>(counts.entries().size());
             for (TransitionCount c : counts.entries()) {
@@ -98,12 +117,21 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         }
         populationState.update(counts);
         sessionsState.update(List.of(scorer.sessionsForCheckpoint(true).toTaggedBytes(me, n)));
+        List<Event> all = new ArrayList<>(waitingCount);
+        for (List<Event> events : waiting.values()) {
+            all.addAll(events);
+        }
+        waitingState.update(all);
+    }
+
+    private void waitFor(String user, Event e) {
+        waiting.computeIfAbsent(user, k -> new ArrayList<>(2)).add(e);
+        waitingCount++;
     }
 
     @Override
     public void open(OpenContext openContext) {
         profileState = getRuntimeContext().getState(Descriptors.userProfile(config.state().ttl()));
-        pending = getRuntimeContext().getListState(Descriptors.userPendingEvents(config.state().ttl()));
         topEvents = new MapStateTopEvents(getRuntimeContext().getMapState(Descriptors.sessionTopEvents(config.state().ttl())));
         if (scorer == null) {
             scorer = newScorer();
@@ -113,6 +141,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         var metrics = getRuntimeContext().getMetricGroup();
         eventsMetric = metrics.counter("eventsScored");
         usersNewMetric = metrics.counter("usersNew");
+        metrics.gauge("eventsWaitingForWatermark", () -> waitingCount);
         lateMetric = metrics.addGroup("deadLetters", "late").counter("count");
         alertsMetrics = new java.util.HashMap<>();
         for (String detector : new String[] {BehaviourScorer.TRANSITION, BehaviourScorer.SESSION, BehaviourScorer.CUSUM}) {
@@ -131,7 +160,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                     AlertJson.toJson(e), e.source));
             return;
         }
-        pending.add(e);
+        waitFor(ctx.getCurrentKey(), e);
         // One timer per (user, time): registering it again is a no-op of the timer service.
         ctx.timerService().registerEventTimeTimer(e.ts);
     }
@@ -147,9 +176,10 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         // Events at this time, in arrival order; those after it wait on (each has its own timer).
         List<Event> due = new ArrayList<>(2);
         List<Event> later = null;
-        Iterable<Event> waiting = pending.get();
-        if (waiting != null) {
-            for (Event e : waiting) {
+        String user = ctx.getCurrentKey();
+        List<Event> events = waiting.get(user);
+        if (events != null) {
+            for (Event e : events) {
                 if (e.ts <= timestamp) {
                     due.add(e);
                 } else {
@@ -161,10 +191,11 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             }
         }
         if (!due.isEmpty()) {
+            waitingCount -= due.size();
             if (later == null) {
-                pending.clear();
+                waiting.remove(user);
             } else {
-                pending.update(later);
+                waiting.put(user, later);
             }
         }
         if (!due.isEmpty()) {
@@ -215,6 +246,11 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             }
         }
         return false;
+    }
+
+    /** Events waiting for the watermark on this instance; for tests. */
+    int eventsWaiting() {
+        return waitingCount;
     }
 
     /** Steps the population model of this instance knows (restored and learned); for tests. */

@@ -285,7 +285,7 @@ public final class BehaviourScorer {
             pendingSessions.add(new double[] {p.sessionBits, p.sessionExcess});
         }
         if (p.topSlots.length > 0) {
-            top.clear();
+            top.clear(p.topSlots.length);
         }
         p.closeSession();
     }

@@ -15,8 +15,12 @@ public interface TopEventStore {
     /** The event in the slot, or null. */
     Event get(int slot);
 
-    /** Empties every slot (the session ended). */
-    void clear();
+    /**
+     * Empties slots 0 to {@code used} - 1, every slot the session used (the session ended). Slots
+     * are handed out from 0 up ({@link UserProfile#keepTopEvent}), so the count names them all and
+     * a store in state deletes exactly those keys instead of scanning for them.
+     */
+    void clear(int used);
 
     /** The simplest store: an array, for plain-Java use of the scorer (tests, the core benchmark). */
     final class InMemory implements TopEventStore {
@@ -36,8 +40,8 @@ public interface TopEventStore {
         }
 
         @Override
-        public void clear() {
-            java.util.Arrays.fill(slots, null);
+        public void clear(int used) {
+            java.util.Arrays.fill(slots, 0, Math.min(used, slots.length), null);
         }
     }
 }

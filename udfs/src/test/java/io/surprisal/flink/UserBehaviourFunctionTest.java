@@ -199,6 +199,75 @@ class UserBehaviourFunctionTest {
     }
 
     @Test
+    void eventsWaitingForTheWatermarkSurviveARestoreAndComeOutInOrderOnce() throws Exception {
+        send("u", "view_item", 3000);
+        send("u", "login", 1000);
+        send("v", "login", 1500);
+        harness.processWatermark(new Watermark(1200));
+        assertThat(harness.extractOutputValues()).extracting(e -> e.ts).containsExactly(1000L);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1300);
+
+        KeyedProcessOperator<String, Event, Event> restoredOp = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
+        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(restoredOp, (Event e) -> e.user, Types.STRING)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement(event("u", "buy_item", 2000, false), 2000);
+            restored.processWatermark(new Watermark(5000));
+            // The two events waiting at the checkpoint, and the new one, each exactly once, in order.
+            assertThat(restored.extractOutputValues()).extracting(e -> e.user + "@" + e.ts)
+                    .containsExactly("v@1500", "u@2000", "u@3000");
+            // Nothing waits any more: the next checkpoint carries no events.
+            OperatorSubtaskState after = restored.snapshot(2L, 5000);
+            KeyedProcessOperator<String, Event, Event> againOp = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
+            try (var again = new KeyedOneInputStreamOperatorTestHarness<>(againOp, (Event e) -> e.user, Types.STRING)) {
+                again.initializeState(after);
+                again.open();
+                again.processWatermark(new Watermark(Long.MAX_VALUE));
+                assertThat(again.extractOutputValues()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aRescaleSendsEachWaitingEventToTheInstanceThatOwnsItsUser() throws Exception {
+        int maxParallelism = 128;
+        OperatorSubtaskState snapshot;
+        List<String> users = List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi");
+        KeyedProcessOperator<String, Event, Event> one = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(one, (Event e) -> e.user, Types.STRING, maxParallelism, 1, 0)) {
+            h.open();
+            for (String user : users) {
+                h.processElement(event(user, "login", 1000, false), 1000);
+            }
+            snapshot = h.snapshot(1L, 1000);
+        }
+        List<String> scored = new java.util.ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            OperatorSubtaskState mine = AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                    snapshot, maxParallelism, 1, 2, subtask);
+            KeyedProcessOperator<String, Event, Event> op = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
+            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, (Event e) -> e.user, Types.STRING, maxParallelism, 2, subtask)) {
+                h.initializeState(mine);
+                h.open();
+                int me = subtask;
+                long owned = users.stream().filter(u -> org.apache.flink.runtime.state.KeyGroupRangeAssignment
+                        .assignKeyToParallelOperator(u, maxParallelism, 2) == me).count();
+                UserBehaviourFunction f = (UserBehaviourFunction) op.getUserFunction();
+                // It keeps only its own users' events: another's would wait for a timer that is not here.
+                assertThat(f.eventsWaiting()).isEqualTo((int) owned);
+                h.processWatermark(new Watermark(Long.MAX_VALUE));
+                assertThat(f.eventsWaiting()).isZero();
+                // Each instance scores exactly the users whose key groups (state and timers) it owns.
+                assertThat(h.extractOutputValues()).isNotEmpty().allSatisfy(e -> assertThat(
+                        org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(e.user, maxParallelism, 2))
+                        .isEqualTo(me));
+                h.extractOutputValues().forEach(e -> scored.add(e.user));
+            }
+        }
+        assertThat(scored).containsExactlyInAnyOrderElementsOf(users);
+    }
+
+    @Test
     void atTheSameParallelismEachInstanceGetsBackExactlyItsOwnPopulation() throws Exception {
         int maxParallelism = 128;
         OperatorSubtaskState[] snapshots = new OperatorSubtaskState[2];
