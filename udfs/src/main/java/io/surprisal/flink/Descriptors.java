@@ -47,7 +47,7 @@ public final class Descriptors {
      * the user is idle; the TTL only guards against a source that stops sending watermarks.
      */
     public static ValueStateDescriptor<VelocityState> velocity(Duration ttl) {
-        ValueStateDescriptor<VelocityState> d = new ValueStateDescriptor<>("bot-velocity", TypeInformation.of(VelocityState.class));
+        ValueStateDescriptor<VelocityState> d = new ValueStateDescriptor<>("bot-velocity", VelocityStateSerializer.INSTANCE);
         d.enableTimeToLive(ttl(ttl));
         return d;
     }
@@ -62,7 +62,7 @@ public final class Descriptors {
 
     /** Per user: learned transitions and the open session. TTL: users who stop coming are forgotten. */
     public static ValueStateDescriptor<UserProfile> userProfile(Duration ttl) {
-        ValueStateDescriptor<UserProfile> d = new ValueStateDescriptor<>("user-profile", TypeInformation.of(UserProfile.class));
+        ValueStateDescriptor<UserProfile> d = new ValueStateDescriptor<>("user-profile", UserProfileSerializer.INSTANCE);
         d.enableTimeToLive(ttl(ttl));
         return d;
     }
@@ -159,7 +159,7 @@ public final class Descriptors {
      * not the profile.
      */
     public static ValueStateDescriptor<LoginRecency> loginRecency(Duration ttl) {
-        ValueStateDescriptor<LoginRecency> d = new ValueStateDescriptor<>("login-recency", TypeInformation.of(LoginRecency.class));
+        ValueStateDescriptor<LoginRecency> d = new ValueStateDescriptor<>("login-recency", LoginRecencySerializer.INSTANCE);
         d.enableTimeToLive(ttl(ttl));
         return d;
     }

@@ -10,31 +10,23 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 /**
- * Flink's serializer of {@link Event}, written out field by field. Every event crosses several
- * operators and sits in RocksDB state (pending buffers, CEP buffers, profiles' top events), so it is
- * serialized and copied many times per event: Flink's POJO serializer reaches each field by
- * reflection and writes a null marker per field; this one writes the fields directly, the nullable
- * numbers and the booleans behind one flag byte. Not Kryo: a {@link TypeSerializerSingleton} with
- * a versioned snapshot, so state written with it is checked on restore.
+ * Flink's serializer of {@link Event}, written out field by field ({@link FieldByFieldSerializer}).
+ * Every event crosses several operators and sits in RocksDB state (CEP buffers, the bot-velocity
+ * ring, sessions' top events), so it is serialized many times per event; the nullable numbers and
+ * the booleans go behind one flag byte.
  */
-public final class EventSerializer extends TypeSerializerSingleton<Event> {
+public final class EventSerializer extends FieldByFieldSerializer<Event> {
     public static final EventSerializer INSTANCE = new EventSerializer();
 
     private static final int FAIL = 1;
     private static final int NOVEL = 2;
     private static final int HAS_ASN = 4;
     private static final int HAS_AMOUNT = 8;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public Event createInstance() {
@@ -49,11 +41,6 @@ public final class EventSerializer extends TypeSerializerSingleton<Event> {
     @Override
     public Event copy(Event from, Event reuse) {
         return from.copy();
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -113,16 +100,6 @@ public final class EventSerializer extends TypeSerializerSingleton<Event> {
         e.bits = in.readDouble();
         e.noveltyBits = in.readDouble();
         return e;
-    }
-
-    @Override
-    public Event deserialize(Event reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

@@ -3,8 +3,9 @@ package io.surprisal.model;
 
 /**
  * Everything the job keeps about one user in one value: their own transition counts (compact,
- * bounded) and the open session. One state read and one write per event. A Flink POJO of
- * primitives and arrays, so RocksDB holds it in a few hundred bytes.
+ * bounded) and the open session. One state read and one write per event. Primitives and arrays,
+ * so RocksDB holds it in a few hundred bytes; in the job, {@code UserProfileSerializer} writes it
+ * field by field (a new field needs its line there).
  */
 public class UserProfile {
     /** Index 0 is the session-start pseudo-state; its name is {@link #START}. */

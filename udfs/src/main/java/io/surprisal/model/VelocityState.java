@@ -3,7 +3,8 @@ package io.surprisal.model;
 /**
  * One user's pace, as {@link VelocityTracker} keeps it: the events of the current event-time minute,
  * the run of consecutive minutes above the limit, and a ring of the last gaps between events with
- * their running sums. A Flink POJO (public fields, no-argument constructor).
+ * their running sums. In the job, {@code VelocityStateSerializer} writes it field by field (a new
+ * field needs its line there).
  */
 public class VelocityState {
     /** Event time of the user's last event; {@link Long#MIN_VALUE} before the first. */

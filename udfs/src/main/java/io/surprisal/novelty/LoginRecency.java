@@ -5,6 +5,7 @@ package io.surprisal.novelty;
  * {@link LoginProfile}: the session of the user's last event (the first event of a session is
  * scored), and when the user last failed a login and last logged in from somewhere new, which
  * decide the CEP patterns an event can still matter to ({@code CepPatterns.PatternSpec#admits}).
+ * In the job, {@code LoginRecencySerializer} writes it field by field.
  */
 public class LoginRecency {
     public String session;

@@ -1,0 +1,111 @@
+package io.surprisal.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surprisal.model.UserProfile;
+import io.surprisal.model.VelocityState;
+import io.surprisal.novelty.LoginRecency;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hand-written serializers of the per-event keyed state: every field survives the trip, a copy
+ * is deep, the snapshot restores the same serializer, and a field added to a class without its
+ * serializer fails here rather than vanish from state.
+ */
+class StateSerializersTest {
+    @Test
+    void everyFieldOfAUserProfileRoundTrips() throws Exception {
+        UserProfile p = new UserProfile();
+        p.states = new String[] {UserProfile.START, "login:success", null};
+        p.transitions = new long[] {1L << 40, -3};
+        p.events = 12;
+        p.sessionId = "s-9";
+        p.sessionStart = 1_000;
+        p.lastTs = 2_000;
+        p.lastState = 2;
+        p.lastStateName = "view_item:success";
+        p.sessionEvents = 4;
+        p.sessionBits = 31.5;
+        p.sessionExcess = 7.25;
+        p.topBits = new double[] {9.5, 3.0};
+        p.topSlots = new byte[] {1, 0};
+        p.gapTimer = 1_802_000;
+        p.cusum = 2.5;
+        p.cusumSteps = 3;
+        p.cusumSince = 1_500;
+        p.cusumHeadStart = 8;
+        p.teachingWindowStart = 900;
+        p.taught = new byte[] {2, 1};
+        assertRoundTrips(UserProfileSerializer.INSTANCE, p, UserProfile.class, 20);
+        assertRoundTrips(UserProfileSerializer.INSTANCE, new UserProfile(), UserProfile.class, 20);
+    }
+
+    @Test
+    void everyFieldOfAVelocityStateRoundTrips() throws Exception {
+        VelocityState s = new VelocityState();
+        s.lastTs = 5_000;
+        s.events = 40;
+        s.minute = 83;
+        s.minuteCount = 16;
+        s.fastRun = 4;
+        s.lastFastMinute = 82;
+        s.rateAlerted = true;
+        s.gaps = new long[] {1_000, 1_010, 990};
+        s.gapCount = 3;
+        s.gapNext = 0;
+        s.gapSum = 3_000;
+        s.gapSumSquares = 3_000_200;
+        s.regularAlerted = true;
+        s.cleanupTimer = 360_000;
+        assertRoundTrips(VelocityStateSerializer.INSTANCE, s, VelocityState.class, 14);
+        assertRoundTrips(VelocityStateSerializer.INSTANCE, new VelocityState(), VelocityState.class, 14);
+    }
+
+    @Test
+    void everyFieldOfALoginRecencyRoundTrips() throws Exception {
+        LoginRecency r = new LoginRecency();
+        r.session = "s-1";
+        r.lastFailedLogin = 10;
+        r.lastNovelLogin = 20;
+        assertRoundTrips(LoginRecencySerializer.INSTANCE, r, LoginRecency.class, 3);
+        assertRoundTrips(LoginRecencySerializer.INSTANCE, new LoginRecency(), LoginRecency.class, 3);
+    }
+
+    private static <T> void assertRoundTrips(TypeSerializer<T> serializer, T value, Class<T> type, int fields) throws Exception {
+        long stateFields = Arrays.stream(type.getDeclaredFields())
+                .filter(f -> !Modifier.isStatic(f.getModifiers()) && !Modifier.isTransient(f.getModifiers()))
+                .count();
+        assertThat(stateFields).as("fields of " + type.getSimpleName() + ": a new one needs its line in " + serializer.getClass().getSimpleName())
+                .isEqualTo(fields);
+
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(value, out);
+        T back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(back).usingRecursiveComparison().isEqualTo(value);
+
+        T copy = serializer.copy(value);
+        assertThat(copy).isNotSameAs(value).usingRecursiveComparison().isEqualTo(value);
+        for (Field f : type.getDeclaredFields()) {
+            if (f.getType().isArray() && !Modifier.isStatic(f.getModifiers())) {
+                assertThat(f.get(copy)).as(f.getName() + " is copied, not shared").isNotSameAs(f.get(value));
+            }
+        }
+
+        TypeSerializerSnapshot<T> snapshot = serializer.snapshotConfiguration();
+        DataOutputSerializer snapOut = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(snapOut, snapshot);
+        TypeSerializerSnapshot<T> restored = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(snapOut.getCopyOfBuffer()), StateSerializersTest.class.getClassLoader());
+        assertThat(restored.restoreSerializer()).isSameAs(serializer);
+        TypeSerializerSchemaCompatibility<T> compat = serializer.snapshotConfiguration().resolveSchemaCompatibility(restored);
+        assertThat(compat.isCompatibleAsIs()).isTrue();
+    }
+}
