@@ -103,11 +103,8 @@ public class BotVelocityFunction extends KeyedProcessFunction<String, Event, Ale
         long due = s.lastTs + tracker.idleMillis();
         if (timestamp >= due) {
             velocityState.clear();
-            // The ring's slots are 0 to min(events, max-events) - 1: point deletes, not
-            // MapState.clear(), which in RocksDB opens an iterator and seeks.
-            for (int slot = 0; slot < Math.min(s.events, maxEvents); slot++) {
-                recentState.remove(slot);
-            }
+            // The ring's slots are 0 to min(events, max-events) - 1.
+            MapStateTopEvents.removeSlots(recentState, Math.min(s.events, maxEvents));
         } else {
             s.cleanupTimer = ceilMinute(due);
             ctx.timerService().registerEventTimeTimer(s.cleanupTimer);

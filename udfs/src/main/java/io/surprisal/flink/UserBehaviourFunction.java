@@ -198,14 +198,12 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                 waiting.put(user, later);
             }
         }
-        if (!due.isEmpty()) {
-            for (Event e : due) {
-                scorer.onEvent(profile, topEvents, e, alertBuffer);
-                eventsScored.add(1L);
-                eventsMetric.inc();
-                out.collect(e);
-                emitAlerts(ctx);
-            }
+        for (Event e : due) {
+            scorer.onEvent(profile, topEvents, e, alertBuffer);
+            eventsScored.add(1L);
+            eventsMetric.inc();
+            out.collect(e);
+            emitAlerts(ctx);
         }
         if (profile.sessionOpen() && profile.gapTimer == timestamp && due.isEmpty()) {
             scorer.advanceTo(timestamp);
