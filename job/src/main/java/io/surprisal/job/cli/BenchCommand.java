@@ -30,6 +30,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "parts to run, of a, b, c, latency; (b) always runs, the others compare with it (default ${DEFAULT-VALUE})")
     java.util.Set<String> parts;
 
+    @Option(names = "--warmup-events", defaultValue = "400000",
+            description = "events run through (a) and (b) once before they are measured, for the JIT; 0 skips it (default ${DEFAULT-VALUE})")
+    long warmupEvents;
+
     @Mixin
     JobOptions job = new JobOptions();
 
@@ -38,10 +42,13 @@ public final class BenchCommand implements Callable<Integer> {
         if (events < 1) {
             throw new IllegalArgumentException("--events must be at least 1");
         }
+        if (warmupEvents < 0) {
+            throw new IllegalArgumentException("--warmup-events must be 0 or more");
+        }
         Path work = JobOptions.tempDir();
         try {
             SurprisalConfig config = job.resolveLocal(work.resolve("bench-events.jsonl"), work.resolve("checkpoints"));
-            new Bench(config, new Bench.Options(events, users, seed, latencySeconds, parts), work, System.out).run();
+            new Bench(config, new Bench.Options(events, users, seed, latencySeconds, parts, warmupEvents), work, System.out).run();
             return 0;
         } finally {
             JobOptions.deleteTree(work);

@@ -30,11 +30,11 @@ class BenchTest {
                 "state.checkpoint-dir=" + work.resolve("checkpoints").toUri(),
                 "job.parallelism=2"));
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        Bench.Report r = new Bench(config, new Bench.Options(4_000, 300, 3L, 2, Set.of("c", "latency")), work,
+        Bench.Report r = new Bench(config, new Bench.Options(4_000, 300, 3L, 2, Set.of("c", "latency"), 1_000), work,
                 new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
 
         assertThat(r.events()).isEqualTo(4_000);
-        assertThat(r.bRecords()).as("every line passed the source of (b)").isEqualTo(4_000);
+        assertThat(r.bRecords()).as("every line passed the source of (b), the warm-up's not counted").isEqualTo(4_000);
         assertThat(r.usersWithEvents()).isBetween(1L, 300L);
         assertThat(r.bAlerts()).as("bots in the simulation raise alerts").isPositive();
         // Read after the checkpoint that follows the last line: every user's profile is in RocksDB.
@@ -47,6 +47,7 @@ class BenchTest {
             assertThat(r.p50()).isPositive().isLessThanOrEqualTo(r.p99());
             assertThat(r.p99()).isLessThanOrEqualTo(r.max());
         }
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("(b) full job", "(c) detector cores", "b/(c x 2 cores)");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("warm-up: the first 1,000 events through (b) once",
+                "(b) full job", "(c) detector cores", "b/(c x 2 cores)");
     }
 }
