@@ -95,14 +95,16 @@ public final class Bench {
             if (warmup > 0) {
                 // A streaming job runs for days: its steady state is what a user gets, not the first
                 // tens of seconds in which the JIT compiles Flink's and the detectors' hot paths
-                // (in a cold run the compiler threads take a third of this machine's CPU).
+                // (in a cold run the compiler threads took a fifth to a quarter of this machine's CPU).
                 long w0 = System.nanoTime();
-                if (options.runs("a")) {
-                    runFlink(file, false, new ProbedSource.Settings(0, warmup, false), null);
+                ProbedSource.Settings prefix = new ProbedSource.Settings(0, warmup, false);
+                boolean withA = options.runs("a");
+                if (withA) {
+                    runFlink(file, false, prefix, null);
                 }
-                runFlink(file, true, new ProbedSource.Settings(0, warmup, false), null);
+                runFlink(file, true, prefix, null);
                 out.printf(Locale.ROOT, "  warm-up: the first %,d events through %s once, not measured (%.1f s)%n",
-                        warmup, options.runs("a") ? "(a) and (b)" : "(b)", (System.nanoTime() - w0) / 1e9);
+                        warmup, withA ? "(a) and (b)" : "(b)", (System.nanoTime() - w0) / 1e9);
             }
             FlinkRun a = null;
             if (options.runs("a")) {
