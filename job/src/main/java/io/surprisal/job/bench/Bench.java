@@ -1,6 +1,7 @@
 package io.surprisal.job.bench;
 
 import io.surprisal.config.SurprisalConfig;
+import io.surprisal.event.Event;
 import io.surprisal.event.SourceLine;
 import io.surprisal.job.Connectors;
 import io.surprisal.job.JobSettings;
@@ -37,9 +38,15 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * into a discarding sink), (b) the full job ({@link SurprisalPipeline#build}: every detector,
  * RocksDB, checkpoints as configured), (c) the detectors' plain-Java cores in one thread ({@link
  * CoreBench}); then the processing-time latency of alerts in a run of (b)'s graph paced at half of
- * (b)'s rate, the RocksDB state per user after (b), and the peak heap of each part.
+ * (b)'s rate, the RocksDB state per user after (b), and the peak heap of each part. On request, the
+ * state floor: (a) with one, two and three keyed values read and written per event ({@link
+ * StateFloorFunction}), what state access alone costs next to (a).
  */
 public final class Bench {
+    /** The state floor runs with one, two, ... up to this many keyed values per event. */
+    static final int FLOOR_VALUES = 3;
+    private static final String[] COUNTS = {"no", "one", "two", "three"};
+
     /**
      * What to run. {@code latencySeconds} bounds the paced run (0 skips it); {@code warmupEvents}
      * of the same events go through each measured job once beforehand, unmeasured (0 skips it).
@@ -63,15 +70,33 @@ public final class Bench {
         this.out = out;
     }
 
-    /** Figures of one Flink run. */
+    /**
+     * The graph of one Flink run: the full job, or the bare pipeline with {@code stateValues} keyed
+     * values read and written per event before its discarding sink (0: none, which is (a)).
+     */
+    record Graph(boolean full, int stateValues) {
+        static final Graph FULL = new Graph(true, 0);
+        static final Graph BARE = new Graph(false, 0);
+
+        static Graph bareWithState(int values) {
+            return new Graph(false, values);
+        }
+    }
+
+    /** Figures of one Flink run; {@code stateWrites} counts the state floor's writes (0 in other graphs). */
     record FlinkRun(long records, double seconds, double eventsPerSecond, long peakHeap, Map<String, Long> alerts,
-            Map<String, long[]> latencies, State state) {}
+            Map<String, long[]> latencies, State state, long stateWrites) {}
 
     /** RocksDB's figures after the checkpoint that follows the last event. */
     record State(long liveData, long sstFiles, long memTables, long checkpointFullSize, Map<String, Long> liveByState) {}
 
-    /** All figures, as printed; the state figures are -1 when checkpointing is off (not measured). */
-    public record Report(long events, long usersWithEvents, int cores, double a, double b, double c, double parse,
+    /**
+     * All figures, as printed; the state figures are -1 when checkpointing is off (not measured).
+     * {@code floor} holds the state floor's events per second with one, two and three values per event,
+     * and {@code floorWrites} the values it wrote (both empty unless part {@code floor} ran).
+     */
+    public record Report(long events, long usersWithEvents, int cores, double a, double[] floor, long[] floorWrites,
+            double b, double c, double parse,
             long bRecords, long bAlerts, long liveBytes, long sstBytes, long checkpointBytes,
             double latencyRate, long latencyEvents, long p50, long p99, long max, long timedAlerts, long bytesPerUser) {}
 
@@ -100,21 +125,46 @@ public final class Bench {
                 ProbedSource.Settings prefix = new ProbedSource.Settings(0, warmup, false);
                 boolean withA = options.runs("a");
                 if (withA) {
-                    runFlink(file, false, prefix, null);
+                    runFlink(file, Graph.BARE, prefix, null);
                 }
-                runFlink(file, true, prefix, null);
+                runFlink(file, Graph.FULL, prefix, null);
                 out.printf(Locale.ROOT, "  warm-up: the first %,d events through %s once, not measured (%.1f s)%n",
                         warmup, withA ? "(a) and (b)" : "(b)", (System.nanoTime() - w0) / 1e9);
             }
             FlinkRun a = null;
             if (options.runs("a")) {
-                a = runFlink(file, false, new ProbedSource.Settings(0, events, false), null);
+                a = runFlink(file, Graph.BARE, new ProbedSource.Settings(0, events, false), null);
                 out.printf(Locale.ROOT, "  (a) bare pipeline: source, parse, watermarks, keyBy(user), discard  %,10.0f events/s  (%.1f s, peak heap %,d MB)%n",
                         a.eventsPerSecond(), a.seconds(), a.peakHeap() >> 20);
             }
+            double[] floor = new double[0];
+            long[] floorWrites = new long[0];
+            if (options.runs("floor")) {
+                // What keyed state alone costs: no detector can keep per-user state for less.
+                floor = new double[FLOOR_VALUES];
+                floorWrites = new long[FLOOR_VALUES];
+                for (int values = 1; values <= FLOOR_VALUES; values++) {
+                    FlinkRun f = runFlink(file, Graph.bareWithState(values), new ProbedSource.Settings(0, events, false), null);
+                    floor[values - 1] = f.eventsPerSecond();
+                    floorWrites[values - 1] = f.stateWrites();
+                    out.printf(Locale.ROOT, "  (a+%d) (a) with %s keyed state value%s read and written per event  %,10.0f events/s  (%.1f s, peak heap %,d MB)%s%n",
+                            values, COUNTS[values], values == 1 ? "" : "s", f.eventsPerSecond(), f.seconds(), f.peakHeap() >> 20,
+                            a == null ? "" : String.format(Locale.ROOT, "  (a+%d)/a = %.2f", values, f.eventsPerSecond() / a.eventsPerSecond()));
+                }
+                if (a != null) {
+                    // Wall-clock time per event that each further value adds, the job's cores all working.
+                    StringBuilder added = new StringBuilder();
+                    double before = a.eventsPerSecond();
+                    for (int i = 0; i < FLOOR_VALUES; i++) {
+                        added.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", 1e6 / floor[i] - 1e6 / before));
+                        before = floor[i];
+                    }
+                    out.printf(Locale.ROOT, "      each keyed value read and written adds, in turn, %s us per event%n", added);
+                }
+            }
             // State is read after the checkpoint that follows the last event: none comes with checkpointing off.
             boolean checkpoints = config.state().checkpointInterval().toMillis() > 0;
-            FlinkRun b = runFlink(file, true, new ProbedSource.Settings(0, events, checkpoints), null);
+            FlinkRun b = runFlink(file, Graph.FULL, new ProbedSource.Settings(0, events, checkpoints), null);
             out.printf(Locale.ROOT, "  (b) full job: all detectors, RocksDB, checkpoints          %,10.0f events/s  (%.1f s, peak heap %,d MB)%n",
                     b.eventsPerSecond(), b.seconds(), b.peakHeap() >> 20);
             out.printf(Locale.ROOT, "      alerts: %s%n", b.alerts());
@@ -151,7 +201,7 @@ public final class Bench {
             double rate = b.eventsPerSecond() / 2;
             long latencyEvents = options.runs("latency") ? Math.min(events, (long) (rate * options.latencySeconds())) : 0;
             if (latencyEvents > 0) {
-                FlinkRun l = runFlink(file, true, new ProbedSource.Settings(rate, latencyEvents, false), new long[(int) latencyEvents]);
+                FlinkRun l = runFlink(file, Graph.FULL, new ProbedSource.Settings(rate, latencyEvents, false), new long[(int) latencyEvents]);
                 long[] all = l.latencies().values().stream().flatMapToLong(Arrays::stream).sorted().toArray();
                 timed = all.length;
                 if (all.length > 0) {
@@ -172,7 +222,7 @@ public final class Bench {
                         l.alerts());
             }
             long bAlerts = b.alerts().values().stream().mapToLong(Long::longValue).sum();
-            return new Report(events, users, cores, a == null ? Double.NaN : a.eventsPerSecond(), b.eventsPerSecond(), c, parse,
+            return new Report(events, users, cores, a == null ? Double.NaN : a.eventsPerSecond(), floor, floorWrites, b.eventsPerSecond(), c, parse,
                     b.records(), bAlerts, s == null ? -1 : s.liveData(), s == null ? -1 : s.sstFiles(), s == null ? -1 : s.checkpointFullSize(),
                     rate, latencyEvents,
                     p50, p99, max, timed, perUser);
@@ -213,7 +263,7 @@ public final class Bench {
         return line.substring(start, line.indexOf('"', start));
     }
 
-    private FlinkRun runFlink(Path file, boolean full, ProbedSource.Settings settings, long[] sentAt) throws Exception {
+    private FlinkRun runFlink(Path file, Graph graph, ProbedSource.Settings settings, long[] sentAt) throws Exception {
         Configuration conf = JobSettings.forLocalCluster(JobSettings.flinkConfiguration(config));
         conf.setString("metrics.reporter.bench.factory.class", BenchMetrics.Factory.class.getName());
         conf.setString("state.backend.rocksdb.metrics.estimate-live-data-size", "true");
@@ -227,13 +277,20 @@ public final class Bench {
                         WatermarkStrategy.noWatermarks(), "events: file " + file,
                         TypeInformation.of(SourceLine.class))
                 .uid("source-file");
-        if (full) {
+        if (graph.full()) {
             SurprisalPipeline.Streams streams = SurprisalPipeline.build(config, lines);
             streams.alerts().sinkTo(new ProbeSink()).name("alerts: discard").uid("sink-alerts-bench");
             streams.deadLetters().sinkTo(new DiscardingSink<>()).name("dead letters: discard").uid("sink-dead-letters-bench");
         } else {
             SurprisalPipeline.Timed front = SurprisalPipeline.parseAndTime(config, lines);
-            SurprisalPipeline.byUser(front.timed()).sinkTo(new DiscardingSink<>()).name("events: discard").uid("sink-events-bench");
+            DataStream<Event> events = SurprisalPipeline.byUser(front.timed());
+            if (graph.stateValues() > 0) {
+                events = SurprisalPipeline.byUser(front.timed())
+                        .process(new StateFloorFunction(graph.stateValues()))
+                        .name("state floor: " + graph.stateValues() + " keyed values read and written per event")
+                        .uid("state-floor");
+            }
+            events.sinkTo(new DiscardingSink<>()).name("events: discard").uid("sink-events-bench");
             front.parsed().getSideOutput(io.surprisal.flink.Descriptors.DEAD_LETTERS)
                     .sinkTo(new DiscardingSink<>()).name("dead letters: discard").uid("sink-dead-letters-bench");
         }
@@ -241,7 +298,8 @@ public final class Bench {
         BenchProbe.reset(sentAt);
         BenchMetrics.clear();
         heap.reset();
-        JobClient job = env.executeAsync(full ? "surprisal bench: full job" : "surprisal bench: bare pipeline");
+        JobClient job = env.executeAsync(graph.full() ? "surprisal bench: full job"
+                : graph.stateValues() > 0 ? "surprisal bench: state floor" : "surprisal bench: bare pipeline");
         State state = null;
         if (settings.waitForCheckpoint()) {
             while (!BenchProbe.endCheckpointed.await(1, TimeUnit.SECONDS)) {
@@ -254,13 +312,13 @@ public final class Bench {
                     BenchMetrics.byState(BenchMetrics.LIVE_DATA));
             BenchProbe.release.complete(null);
         }
-        job.getJobExecutionResult().get();
+        Long stateWrites = job.getJobExecutionResult().get().getAccumulatorResult(StateFloorFunction.WRITES_ACCUMULATOR);
         long records = BenchProbe.EMITTED.get();
         // Emission under backpressure runs at the job's pace; the last records still in flight
         // (a few network buffers) are a fraction of a second.
         double seconds = (BenchProbe.lastEmitNanos - BenchProbe.firstEmitNanos) / 1e9;
         return new FlinkRun(records, seconds, records / Math.max(seconds, 1e-9), heap.peak(), BenchProbe.alertCounts(),
-                BenchProbe.latencies(), state);
+                BenchProbe.latencies(), state, stateWrites == null ? 0 : stateWrites);
     }
 
     private static String cpuModel() {

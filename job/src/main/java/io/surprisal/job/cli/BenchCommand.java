@@ -3,6 +3,8 @@ package io.surprisal.job.cli;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.job.bench.Bench;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,8 +29,11 @@ public final class BenchCommand implements Callable<Integer> {
     double latencySeconds;
 
     @Option(names = "--parts", split = ",", defaultValue = "a,b,c,latency",
-            description = "parts to run, of a, b, c, latency; (b) always runs, the others compare with it (default ${DEFAULT-VALUE})")
-    java.util.Set<String> parts;
+            description = "parts to run, of a, b, c, latency, floor; (b) always runs, the others compare with it; floor runs (a) "
+                    + "with one, two and three keyed state values read and written per event (default ${DEFAULT-VALUE})")
+    Set<String> parts;
+
+    private static final List<String> KNOWN_PARTS = List.of("a", "b", "c", "latency", "floor");
 
     @Option(names = "--warmup-events", defaultValue = "400000",
             description = "events run through (a) and (b) once before they are measured, for the JIT; 0 skips it (default ${DEFAULT-VALUE})")
@@ -41,6 +46,10 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (events < 1) {
             throw new IllegalArgumentException("--events must be at least 1");
+        }
+        if (!KNOWN_PARTS.containsAll(parts)) {
+            throw new IllegalArgumentException("--parts takes " + String.join(", ", KNOWN_PARTS) + "; not " + String.join(", ",
+                    parts.stream().filter(p -> !KNOWN_PARTS.contains(p)).sorted().toList()));
         }
         if (warmupEvents < 0) {
             throw new IllegalArgumentException("--warmup-events must be 0 or more");

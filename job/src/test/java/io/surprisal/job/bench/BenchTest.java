@@ -49,5 +49,31 @@ class BenchTest {
         }
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("warm-up: the first 1,000 events through (b) once",
                 "(b) full job", "(c) detector cores", "b/(c x 2 cores)");
+        assertThat(r.floor()).as("the state floor runs only when asked").isEmpty();
+    }
+
+    @Test
+    void theStateFloorReadsAndWritesOneTwoAndThreeValuesPerEvent() throws Exception {
+        SurprisalConfig config = ConfigLoader.load(null, List.of(
+                "state.checkpoint-interval=1s",
+                "state.checkpoint-dir=" + work.resolve("checkpoints").toUri(),
+                "job.parallelism=2"));
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Bench.Report r = new Bench(config, new Bench.Options(2_000, 200, 5L, 0, Set.of("a", "floor"), 0), work,
+                new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+
+        assertThat(r.events()).isEqualTo(2_000);
+        // Every event was read and written once per value: the floor measures state access, not a shortcut.
+        assertThat(r.floorWrites()).containsExactly(2_000L, 4_000L, 6_000L);
+        assertThat(r.floor()).hasSize(3);
+        for (double rate : r.floor()) {
+            assertThat(rate).isPositive();
+        }
+        assertThat(r.a()).isPositive();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains(
+                "(a+1) (a) with one keyed state value read and written per event",
+                "(a+2) (a) with two keyed state values read and written per event",
+                "(a+3) (a) with three keyed state values read and written per event",
+                "(a+1)/a = ", "(a+3)/a = ", "each keyed value read and written adds, in turn, ");
     }
 }
