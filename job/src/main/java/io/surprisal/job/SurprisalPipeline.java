@@ -151,7 +151,7 @@ public final class SurprisalPipeline {
         if (config.suppression().enabled()) {
             alerts = alerts
                     .keyBy(new AlertSuppressionFunction.Key())
-                    .process(new AlertSuppressionFunction(config.suppression()))
+                    .process(new AlertSuppressionFunction(config.suppression(), CepPatterns.detectorsOfSeveralOperators(config.cep())))
                     .name("suppress repeated alerts")
                     .uid("alert-suppression");
         }

@@ -7,9 +7,12 @@ import io.surprisal.event.Event;
 import io.surprisal.flink.Descriptors;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -150,6 +153,25 @@ public final class CepPatterns {
                     Gate.NONE, c.credentialStuffing().within()));
         }
         return out;
+    }
+
+    /**
+     * The detectors (as in {@link io.surprisal.alert.Alert#detector}) that more than one enabled
+     * pattern raises, each pattern an operator of its own: {@code cep:brute-force} by default.
+     * Alert suppression orders their alerts by event time before it handles them.
+     */
+    public static Set<String> detectorsOfSeveralOperators(CepConfig c) {
+        Map<String, Integer> operators = new HashMap<>();
+        for (PatternSpec spec : enabled(c)) {
+            operators.merge(detector(spec.name()), 1, Integer::sum);
+        }
+        Set<String> several = new TreeSet<>();
+        operators.forEach((detector, n) -> {
+            if (n > 1) {
+                several.add(detector);
+            }
+        });
+        return several;
     }
 
     /** A failed login, then a successful buy, with no successful login between them. */

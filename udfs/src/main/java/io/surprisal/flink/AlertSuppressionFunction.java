@@ -10,6 +10,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.streaming.api.TimerService;
@@ -25,15 +26,27 @@ import org.apache.flink.util.Collector;
  * roll-up alert goes out carrying the count in {@link Alert#repeats} and the highest severity seen,
  * and the key's state is cleared. A flood of N alerts thus becomes at most two per window: the
  * first, at once (an account takeover must not wait an hour), and the roll-up.
+ *
+ * <p>Alerts are handled as they arrive: all alerts of a key come from one operator instance, in the
+ * order it emitted them, which is the same in every run. The exception is a detector that more than
+ * one operator raises (such as {@code cep:brute-force}, with a pattern for the failures and one for
+ * a success after them): its alerts wait for the watermark and are handled per instant in (event
+ * time, id) order, so that replays give the same output whatever the operators' interleaving.
  */
 public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert, Alert> {
     private final SurprisalConfig.SuppressionConfig config;
     private final Duration stateTtl;
+    private final Set<String> detectorsOfSeveralOperators;
     private transient ValueState<SuppressedAlerts> state;
     private transient MapState<Long, List<Alert>> pending;
 
-    public AlertSuppressionFunction(SurprisalConfig.SuppressionConfig config) {
+    /**
+     * @param detectorsOfSeveralOperators the detectors whose alerts come from more than one operator
+     *     (their alerts wait for the watermark; {@code CepPatterns.detectorsOfSeveralOperators})
+     */
+    public AlertSuppressionFunction(SurprisalConfig.SuppressionConfig config, Set<String> detectorsOfSeveralOperators) {
         this.config = config;
+        this.detectorsOfSeveralOperators = Set.copyOf(detectorsOfSeveralOperators);
         Duration longest = config.window();
         for (Duration d : config.detectors().values()) {
             if (d.compareTo(longest) > 0) {
@@ -67,12 +80,14 @@ public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert
     public void processElement(Alert alert, Context ctx, Collector<Alert> out) throws Exception {
         Duration window = config.windowFor(alert.detector);
         Long time = ctx.timestamp();
-        if (window.isZero() || time == null || time <= ctx.timerService().currentWatermark()) {
-            // Nothing to suppress, or nothing to wait for: handle it now.
+        if (window.isZero() || time == null || time <= ctx.timerService().currentWatermark()
+                || !detectorsOfSeveralOperators.contains(alert.detector)) {
+            // Nothing to suppress, nothing to wait for, or a key whose alerts all come from one
+            // operator instance in a fixed order: handle it now.
             handle(alert, window, ctx.timerService(), out);
             return;
         }
-        // Alerts of one key can come from several operators in any interleaving: wait for the
+        // Alerts of one key come from several operators in any interleaving: wait for the
         // watermark, then handle the instant's alerts in (event time, id) order, so that replays
         // give the same output.
         List<Alert> waiting = pending.get(time);

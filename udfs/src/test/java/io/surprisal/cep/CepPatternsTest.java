@@ -284,6 +284,13 @@ class CepPatternsTest {
     }
 
     @Test
+    void bruteForceIsTheDetectorThatTwoOperatorsRaise() {
+        // Its failures pattern and its success-after-failures pattern: suppression orders their alerts.
+        assertThat(CepPatterns.detectorsOfSeveralOperators(config().cep())).containsExactly("cep:brute-force");
+        assertThat(CepPatterns.detectorsOfSeveralOperators(config("cep.brute-force.enabled=false").cep())).isEmpty();
+    }
+
+    @Test
     void aGatedPatternAdmitsOnlyEventsThatFollowTheirOpeningLoginWithinTheWindow() throws Exception {
         SurprisalConfig c = config();
         CepPatterns.PatternSpec thenBuy = spec(c, "cep-failed-login-then-buy");     // within 30m
