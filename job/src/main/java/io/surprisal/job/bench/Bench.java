@@ -29,6 +29,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
@@ -283,13 +284,11 @@ public final class Bench {
             streams.deadLetters().sinkTo(new DiscardingSink<>()).name("dead letters: discard").uid("sink-dead-letters-bench");
         } else {
             SurprisalPipeline.Timed front = SurprisalPipeline.parseAndTime(config, lines);
-            DataStream<Event> events = SurprisalPipeline.byUser(front.timed());
-            if (graph.stateValues() > 0) {
-                events = SurprisalPipeline.byUser(front.timed())
-                        .process(new StateFloorFunction(graph.stateValues()))
-                        .name("state floor: " + graph.stateValues() + " keyed values read and written per event")
-                        .uid("state-floor");
-            }
+            KeyedStream<Event, String> byUser = SurprisalPipeline.byUser(front.timed());
+            DataStream<Event> events = graph.stateValues() == 0 ? byUser : byUser
+                    .process(new StateFloorFunction(graph.stateValues()))
+                    .name("state floor: " + graph.stateValues() + " keyed values read and written per event")
+                    .uid("state-floor");
             events.sinkTo(new DiscardingSink<>()).name("events: discard").uid("sink-events-bench");
             front.parsed().getSideOutput(io.surprisal.flink.Descriptors.DEAD_LETTERS)
                     .sinkTo(new DiscardingSink<>()).name("dead letters: discard").uid("sink-dead-letters-bench");

@@ -23,15 +23,19 @@ class BenchTest {
     @TempDir
     Path work;
 
-    @Test
-    void measuresTheFullJobTheCoresAndLatencyOnTheSameEvents() throws Exception {
+    /** The bench on two slots with a checkpoint every second, printing into {@code printed}. */
+    private Bench.Report bench(Bench.Options options, ByteArrayOutputStream printed) throws Exception {
         SurprisalConfig config = ConfigLoader.load(null, List.of(
                 "state.checkpoint-interval=1s",
                 "state.checkpoint-dir=" + work.resolve("checkpoints").toUri(),
                 "job.parallelism=2"));
+        return new Bench(config, options, work, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+    }
+
+    @Test
+    void measuresTheFullJobTheCoresAndLatencyOnTheSameEvents() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        Bench.Report r = new Bench(config, new Bench.Options(4_000, 300, 3L, 2, Set.of("c", "latency"), 1_000), work,
-                new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+        Bench.Report r = bench(new Bench.Options(4_000, 300, 3L, 2, Set.of("c", "latency"), 1_000), printed);
 
         assertThat(r.events()).isEqualTo(4_000);
         assertThat(r.bRecords()).as("every line passed the source of (b), the warm-up's not counted").isEqualTo(4_000);
@@ -54,13 +58,8 @@ class BenchTest {
 
     @Test
     void theStateFloorReadsAndWritesOneTwoAndThreeValuesPerEvent() throws Exception {
-        SurprisalConfig config = ConfigLoader.load(null, List.of(
-                "state.checkpoint-interval=1s",
-                "state.checkpoint-dir=" + work.resolve("checkpoints").toUri(),
-                "job.parallelism=2"));
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        Bench.Report r = new Bench(config, new Bench.Options(2_000, 200, 5L, 0, Set.of("a", "floor"), 0), work,
-                new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+        Bench.Report r = bench(new Bench.Options(2_000, 200, 5L, 0, Set.of("a", "floor"), 0), printed);
 
         assertThat(r.events()).isEqualTo(2_000);
         // Every event was read and written once per value: the floor measures state access, not a shortcut.
