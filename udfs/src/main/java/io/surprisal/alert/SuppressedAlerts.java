@@ -13,6 +13,11 @@ public class SuppressedAlerts {
     public Alert latest;
     /** The highest severity among the held-back alerts. */
     public Severity maxSeverity;
+    /**
+     * The highest severity this window has let through (its first alert, then escalations); null in
+     * a window restored from a savepoint taken before this field existed, which lets none through.
+     */
+    public Severity passed;
 
     public SuppressedAlerts() {}
 

@@ -25,7 +25,10 @@ import org.apache.flink.util.Collector;
  * (an event-time timer, or an alert of the key at or past its end, whichever comes first) one
  * roll-up alert goes out carrying the count in {@link Alert#repeats} and the highest severity seen,
  * and the key's state is cleared. A flood of N alerts thus becomes at most two per window: the
- * first, at once (an account takeover must not wait an hour), and the roll-up.
+ * first, at once (an account takeover must not wait an hour), and the roll-up. An escalation is
+ * never held back: an alert more severe than any the window has let through passes at once too
+ * (a brute-force that ends in a successful login is critical, though its main reason, the failed
+ * logins, may be the one a high alert already reported).
  *
  * <p>Alerts are handled as they arrive: all alerts of a key come from one operator instance, in the
  * order it emitted them, which is the same in every run. The exception is a detector that more than
@@ -115,8 +118,16 @@ public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert
         }
         if (s == null) {
             s = new SuppressedAlerts(alert.ts + window.toMillis());
+            s.passed = alert.severity;
             state.update(s);
             timers.registerEventTimeTimer(s.windowEnd);
+            out.collect(alert);
+            return;
+        }
+        if (s.passed != null && alert.severity.compareTo(s.passed) > 0) {
+            // An escalation: more urgent than anything this key has sent in the window.
+            s.passed = alert.severity;
+            state.update(s);
             out.collect(alert);
             return;
         }

@@ -36,9 +36,9 @@ class AlertSuppressionFunctionTest {
     @Test
     void repeatsWithinTheWindowBecomeOneRollUpAndStateIsEmptiedAfterTheWindow() throws Exception {
         try (var h = harness()) {
-            h.processElement(new StreamRecord<>(alert("jane", "login-novelty", 1000, Severity.HIGH, "country", "UA", "e1"), 1000));
+            h.processElement(new StreamRecord<>(alert("jane", "login-novelty", 1000, Severity.CRITICAL, "country", "UA", "e1"), 1000));
             h.processElement(new StreamRecord<>(alert("jane", "login-novelty", 2000, Severity.MEDIUM, "country", "UA", "e2"), 2000));
-            h.processElement(new StreamRecord<>(alert("jane", "login-novelty", 3000, Severity.CRITICAL, "country", "UA", "e3"), 3000));
+            h.processElement(new StreamRecord<>(alert("jane", "login-novelty", 3000, Severity.HIGH, "country", "UA", "e3"), 3000));
             h.processElement(new StreamRecord<>(alert("jane", "login-novelty", 4000, Severity.LOW, "country", "UA", "e4"), 4000));
             // A different main reason and a different user are different keys.
             h.processElement(new StreamRecord<>(alert("jane", "login-novelty", 5000, Severity.HIGH, "country", "PL", "e5"), 5000));
@@ -60,7 +60,8 @@ class AlertSuppressionFunctionTest {
             assertThat(out).hasSize(4);
             Alert rollUp = out.get(3);
             assertThat(rollUp.repeats).isEqualTo(3);
-            assertThat(rollUp.severity).isEqualTo(Severity.CRITICAL);
+            // The highest severity held back (the first alert's is not among them).
+            assertThat(rollUp.severity).isEqualTo(Severity.HIGH);
             assertThat(rollUp.events.get(0).eventId).isEqualTo("e4");
             assertThat(rollUp.summary).startsWith("3 alerts with the same reason held back");
 
@@ -76,7 +77,7 @@ class AlertSuppressionFunctionTest {
     void alertsOfADetectorThatSeveralOperatorsRaiseWaitForTheWatermarkAndLeaveInEventTimeOrder() throws Exception {
         try (var h = harness()) {
             // The success pattern's alert arrives before the failures pattern's earlier one.
-            h.processElement(new StreamRecord<>(alert("jane", OF_TWO_OPERATORS, 2000, Severity.CRITICAL, "failed_logins", "5 in 1m", "e2"), 2000));
+            h.processElement(new StreamRecord<>(alert("jane", OF_TWO_OPERATORS, 2000, Severity.HIGH, "failed_logins", "5 in 1m", "e2"), 2000));
             h.processElement(new StreamRecord<>(alert("jane", OF_TWO_OPERATORS, 1000, Severity.HIGH, "failed_logins", "5 in 1m", "e1"), 1000));
             assertThat(outputs(h)).isEmpty();
             assertThat(h.numEventTimeTimers()).isEqualTo(2);
@@ -90,8 +91,32 @@ class AlertSuppressionFunctionTest {
 
             h.processWatermark(1000 + HOUR);
             assertThat(outputs(h)).extracting(a -> a.events.get(0).eventId + "x" + a.repeats).containsExactly("e1x1", "e2x1");
-            assertThat(outputs(h).get(1).severity).isEqualTo(Severity.CRITICAL);
             assertThat(AlertSuppressionFunction.isRollUp(outputs(h).get(1))).isTrue();
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void anEscalationPassesAtOnceAndOnlyRepeatsAtItsSeverityAreHeld() throws Exception {
+        try (var h = harness()) {
+            // A high alert opens the window; the critical one with the same main reason (a success
+            // after the same failed logins) must not wait for the window to close.
+            h.processElement(new StreamRecord<>(alert("jane", "login-novelty", 1000, Severity.HIGH, "country", "UA", "e1"), 1000));
+            h.processElement(new StreamRecord<>(alert("jane", "login-novelty", 2000, Severity.MEDIUM, "country", "UA", "e2"), 2000));
+            h.processElement(new StreamRecord<>(alert("jane", "login-novelty", 3000, Severity.CRITICAL, "country", "UA", "e3"), 3000));
+            h.processElement(new StreamRecord<>(alert("jane", "login-novelty", 4000, Severity.CRITICAL, "country", "UA", "e4"), 4000));
+            h.processElement(new StreamRecord<>(alert("jane", "login-novelty", 5000, Severity.HIGH, "country", "UA", "e5"), 5000));
+            assertThat(outputs(h)).extracting(a -> a.events.get(0).eventId + "x" + a.repeats + " " + a.severity)
+                    .containsExactly("e1x1 HIGH", "e3x1 CRITICAL");
+
+            h.processWatermark(1000 + HOUR);
+            // e2, e4 and e5 were held: one roll-up, at the highest severity held, the latest alert's events.
+            Alert rollUp = outputs(h).get(2);
+            assertThat(outputs(h)).hasSize(3);
+            assertThat(rollUp.repeats).isEqualTo(3);
+            assertThat(rollUp.severity).isEqualTo(Severity.CRITICAL);
+            assertThat(rollUp.events.get(0).eventId).isEqualTo("e5");
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
