@@ -7,9 +7,8 @@ import io.surprisal.event.Event;
 import io.surprisal.flink.Descriptors;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -161,16 +160,14 @@ public final class CepPatterns {
      * Alert suppression orders their alerts by event time before it handles them.
      */
     public static Set<String> detectorsOfSeveralOperators(CepConfig c) {
-        Map<String, Integer> operators = new HashMap<>();
-        for (PatternSpec spec : enabled(c)) {
-            operators.merge(detector(spec.name()), 1, Integer::sum);
-        }
+        Set<String> seen = new HashSet<>();
         Set<String> several = new TreeSet<>();
-        operators.forEach((detector, n) -> {
-            if (n > 1) {
+        for (PatternSpec spec : enabled(c)) {
+            String detector = detector(spec.name());
+            if (!seen.add(detector)) {
                 several.add(detector);
             }
-        });
+        }
         return several;
     }
 
