@@ -5,7 +5,8 @@ import io.surprisal.alert.AlertJson;
 import io.surprisal.config.ConfigException;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.DeadLetter;
-import io.surprisal.event.SourceLine;
+import io.surprisal.event.SourceRecord;
+import io.surprisal.flink.EventTimestamps;
 import io.surprisal.flink.JsonLinesFormat;
 import io.surprisal.flink.KafkaLineDeserializer;
 import io.surprisal.flink.MailGroupingFunction;
@@ -29,20 +30,27 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class Connectors {
     private Connectors() {}
 
-    /** The configured source as a stream of raw lines. */
-    public static DataStream<SourceLine> source(StreamExecutionEnvironment env, SurprisalConfig config) {
+    /** The configured source: parsed records, event time checked and watermarks generated per split. */
+    public static DataStream<SourceRecord> source(StreamExecutionEnvironment env, SurprisalConfig config) {
         var s = config.source();
         return switch (s.type()) {
-            case FILE -> fileSource(env, s.file().path(), s.maxLineBytes(), s.file().maxEventsPerSecond());
-            case KAFKA -> env.fromSource(kafkaSource(s.kafka(), s.maxLineBytes()), WatermarkStrategy.noWatermarks(),
-                            "events: kafka " + s.kafka().topic())
+            case FILE -> fileSource(env, s.file().path(), s, s.file().maxEventsPerSecond());
+            case KAFKA -> env.fromSource(kafkaSource(s.kafka(), s), watermarks(s), "events: kafka " + s.kafka().topic())
                     .uid("source-kafka");
         };
     }
 
+    /**
+     * Event time and watermarks, given to the source so that each split (a file, a Kafka partition)
+     * has its own: lag or replay in one partition never makes another's events late.
+     */
+    public static WatermarkStrategy<SourceRecord> watermarks(SurprisalConfig.SourceConfig s) {
+        return EventTimestamps.strategy(s.outOfOrderness(), s.idleness());
+    }
+
     /** A bounded file of JSON lines, as fast as the job takes them: the job ends at its end. */
-    public static DataStream<SourceLine> fileSource(StreamExecutionEnvironment env, String path, int maxLineBytes) {
-        return fileSource(env, path, maxLineBytes, 0);
+    public static DataStream<SourceRecord> fileSource(StreamExecutionEnvironment env, String path, SurprisalConfig.SourceConfig s) {
+        return fileSource(env, path, s, 0);
     }
 
     /**
@@ -50,31 +58,32 @@ public final class Connectors {
      * when that is above 0 ({@link PacedSource}). Paced or not, the source has the same uid and
      * state, so a savepoint of one resumes the other.
      */
-    public static DataStream<SourceLine> fileSource(StreamExecutionEnvironment env, String path, int maxLineBytes,
+    public static DataStream<SourceRecord> fileSource(StreamExecutionEnvironment env, String path, SurprisalConfig.SourceConfig s,
             double maxEventsPerSecond) {
-        FileSource<SourceLine> file = fileSourceOf(path, maxLineBytes);
+        FileSource<SourceRecord> file = fileSourceOf(path, s);
         if (maxEventsPerSecond <= 0) {
-            return env.fromSource(file, WatermarkStrategy.noWatermarks(), "events: file " + path).uid("source-file");
+            return env.fromSource(file, watermarks(s), "events: file " + path).uid("source-file");
         }
-        return env.fromSource(new PacedSource<>(file, file.getProducedType(), maxEventsPerSecond), WatermarkStrategy.noWatermarks(),
+        return env.fromSource(new PacedSource<>(file, file.getProducedType(), maxEventsPerSecond), watermarks(s),
                         "events: file " + path + " (at most " + maxEventsPerSecond + "/s)", file.getProducedType())
                 .uid("source-file");
     }
 
     /** The file source itself (the benchmark wraps it with its probes). */
-    public static FileSource<SourceLine> fileSourceOf(String path, int maxLineBytes) {
+    public static FileSource<SourceRecord> fileSourceOf(String path, SurprisalConfig.SourceConfig s) {
         return FileSource
-                .forRecordStreamFormat(new JsonLinesFormat(new Path(path).getName(), maxLineBytes), new Path(path))
+                .forRecordStreamFormat(new JsonLinesFormat(new Path(path).getName(), s.maxLineBytes(), s.outOfOrderness(), s.maxAhead()),
+                        new Path(path))
                 .build();
     }
 
-    public static KafkaSource<SourceLine> kafkaSource(SurprisalConfig.KafkaSourceConfig k, int maxLineBytes) {
-        return KafkaSource.<SourceLine>builder()
+    public static KafkaSource<SourceRecord> kafkaSource(SurprisalConfig.KafkaSourceConfig k, SurprisalConfig.SourceConfig s) {
+        return KafkaSource.<SourceRecord>builder()
                 .setBootstrapServers(k.bootstrapServers())
                 .setTopics(k.topic())
                 .setGroupId(k.groupId())
                 .setStartingOffsets(startingOffsets(k.startingOffsets()))
-                .setDeserializer(new KafkaLineDeserializer(maxLineBytes))
+                .setDeserializer(new KafkaLineDeserializer(s.maxLineBytes(), s.outOfOrderness(), s.maxAhead()))
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 // New partitions (and a topic created after the job started) are picked up within 10 s.
                 .setProperty("partition.discovery.interval.ms", "10000")

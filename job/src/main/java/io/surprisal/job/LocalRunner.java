@@ -2,7 +2,7 @@ package io.surprisal.job;
 
 import io.surprisal.alert.AlertJson;
 import io.surprisal.config.SurprisalConfig;
-import io.surprisal.flink.ParseEventsFunction;
+import io.surprisal.flink.SeparateDeadLettersFunction;
 import io.surprisal.flink.UserBehaviourFunction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +36,7 @@ public final class LocalRunner {
         JobSettings.apply(env, config);
 
         SurprisalPipeline.Streams streams = SurprisalPipeline.build(config,
-                Connectors.fileSource(env, input.toString(), config.source().maxLineBytes(),
+                Connectors.fileSource(env, input.toString(), config.source(),
                         config.source().file().maxEventsPerSecond()));
         Path alertsPrefix = workDir.resolve("alerts");
         Path deadPrefix = workDir.resolve("dead-letters");
@@ -57,7 +57,7 @@ public final class LocalRunner {
         JobExecutionResult result = env.execute(config.job().name());
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         Long scored = result.getAccumulatorResult(UserBehaviourFunction.EVENTS_ACCUMULATOR);
-        Long read = result.getAccumulatorResult(ParseEventsFunction.RECORDS_ACCUMULATOR);
+        Long read = result.getAccumulatorResult(SeparateDeadLettersFunction.RECORDS_ACCUMULATOR);
         return new Result(readSorted(workDir, "alerts-"), readSorted(workDir, "dead-letters-"),
                 read == null ? 0 : read, scored == null ? 0 : scored, elapsed);
     }

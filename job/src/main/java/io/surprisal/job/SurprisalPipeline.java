@@ -6,12 +6,11 @@ import io.surprisal.cep.LateEventDeadLetter;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.DeadLetter;
 import io.surprisal.event.Event;
-import io.surprisal.event.SourceLine;
+import io.surprisal.event.SourceRecord;
 import io.surprisal.flink.AlertSuppressionFunction;
 import io.surprisal.flink.Descriptors;
 import io.surprisal.flink.BotVelocityFunction;
-import io.surprisal.flink.EventTimestamps;
-import io.surprisal.flink.ParseEventsFunction;
+import io.surprisal.flink.SeparateDeadLettersFunction;
 import io.surprisal.flink.PurchaseNetworkFunction;
 import io.surprisal.flink.AllowlistedLoginNoveltyFunction;
 import io.surprisal.flink.LoginNoveltyFunction;
@@ -42,30 +41,24 @@ public final class SurprisalPipeline {
     }
 
     /** The graph, with allowlist updates from the configured source ({@link Connectors#allowlistUpdates}), if any. */
-    public static Streams build(SurprisalConfig config, DataStream<SourceLine> lines) {
+    public static Streams build(SurprisalConfig config, DataStream<SourceRecord> lines) {
         return build(config, lines, Connectors.allowlistUpdates(lines.getExecutionEnvironment(), config).orElse(null));
     }
 
     /**
-     * The front of the graph: parsed events (whose side output holds the parse dead letters) and the
-     * same events with event time and watermarks. The benchmark's bare pipeline runs exactly this,
-     * then {@link #byUser}, into a discarding sink.
+     * The front of the graph: the source's events, with event time and watermarks from the source
+     * (per split, {@link Connectors#watermarks}); the side output holds the source's dead letters.
+     * The benchmark's bare pipeline runs exactly this, then {@link #byUser}, into a discarding sink.
      */
     public record Timed(SingleOutputStreamOperator<Event> parsed, DataStream<Event> timed) {}
 
-    /** Parsing (dead letters to a side output), then event time and watermarks. */
-    public static Timed parseAndTime(SurprisalConfig config, DataStream<SourceLine> lines) {
-        SingleOutputStreamOperator<Event> parsed = lines
-                .process(new ParseEventsFunction(config.source().outOfOrderness()))
-                .name("parse events")
+    /** The source's records split into events and dead letters (a side output), both counted. */
+    public static Timed parseAndTime(SurprisalConfig config, DataStream<SourceRecord> records) {
+        SingleOutputStreamOperator<Event> parsed = records
+                .process(new SeparateDeadLettersFunction())
+                .name("events and dead letters")
                 .uid("parse-events");
-
-        DataStream<Event> timed = parsed
-                .assignTimestampsAndWatermarks(
-                        EventTimestamps.strategy(config.source().outOfOrderness(), config.source().idleness()))
-                .name("event time")
-                .uid("event-time");
-        return new Timed(parsed, timed);
+        return new Timed(parsed, parsed);
     }
 
     /** The shuffle every per-user operator reads from. */
@@ -77,7 +70,7 @@ public final class SurprisalPipeline {
      * The graph, with login-novelty allowlist updates (JSON lines) from {@code allowlistUpdates}, or
      * none when it is null.
      */
-    public static Streams build(SurprisalConfig config, DataStream<SourceLine> lines, DataStream<String> allowlistUpdates) {
+    public static Streams build(SurprisalConfig config, DataStream<SourceRecord> lines, DataStream<String> allowlistUpdates) {
         Timed front = parseAndTime(config, lines);
         SingleOutputStreamOperator<Event> parsed = front.parsed();
         DataStream<Event> timed = front.timed();

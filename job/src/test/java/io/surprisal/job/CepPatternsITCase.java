@@ -85,7 +85,7 @@ class CepPatternsITCase {
         Path input = Files.writeString(dir.resolve("empty.jsonl"), "");
         SurprisalConfig config = ConfigLoader.load(null, List.of("source.type=file", "source.file.path=" + input));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        SurprisalPipeline.Streams s = SurprisalPipeline.build(config, Connectors.fileSource(env, input.toString(), 1 << 20));
+        SurprisalPipeline.Streams s = SurprisalPipeline.build(config, Connectors.fileSource(env, input.toString(), config.source()));
         s.alerts().print();
         s.deadLetters().print();
         Set<String> uids = env.getStreamGraph().getStreamNodes().stream()

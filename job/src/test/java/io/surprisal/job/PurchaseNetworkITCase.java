@@ -41,7 +41,7 @@ class PurchaseNetworkITCase {
         JobSettings.apply(env, config);
 
         SurprisalPipeline.Streams streams = SurprisalPipeline.build(config,
-                Connectors.fileSource(env, input.toString(), config.source().maxLineBytes()));
+                Connectors.fileSource(env, input.toString(), config.source()));
         List<Alert> alerts = new ArrayList<>();
         try (CloseableIterator<Alert> it = streams.alerts().executeAndCollect("purchase-network-itcase")) {
             it.forEachRemaining(alerts::add);

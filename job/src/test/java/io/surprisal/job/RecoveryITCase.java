@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
-import io.surprisal.event.SourceLine;
+import io.surprisal.event.SourceRecord;
 import io.surprisal.flink.KafkaLineDeserializer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
@@ -114,20 +113,20 @@ class RecoveryITCase {
     }
 
     /** The job as deployed, reading the events topic to its current end. */
-    static StreamExecutionEnvironment job(SurprisalConfig config, Configuration extra, MapFunction<SourceLine, SourceLine> chaos) {
+    static StreamExecutionEnvironment job(SurprisalConfig config, Configuration extra, MapFunction<SourceRecord, SourceRecord> chaos) {
         Configuration conf = JobSettings.flinkConfiguration(config);
         conf.addAll(extra);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         JobSettings.apply(env, config);
-        KafkaSource<SourceLine> source = KafkaSource.<SourceLine>builder()
+        KafkaSource<SourceRecord> source = KafkaSource.<SourceRecord>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(EVENTS)
                 .setGroupId("recovery-" + config.sinks().kafka().alertsTopic())
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setBounded(OffsetsInitializer.latest())
-                .setDeserializer(new KafkaLineDeserializer(1 << 20))
+                .setDeserializer(new KafkaLineDeserializer(1 << 20, config.source().outOfOrderness(), config.source().maxAhead()))
                 .build();
-        DataStream<SourceLine> lines = env.fromSource(source, WatermarkStrategy.noWatermarks(), "events: kafka").uid("source-kafka")
+        DataStream<SourceRecord> lines = env.fromSource(source, Connectors.watermarks(config.source()), "events: kafka").uid("source-kafka")
                 .map(chaos).name("chaos").uid("chaos");
         SurprisalPipeline.Streams streams = SurprisalPipeline.build(config, lines);
         Connectors.attachRecordSinks(streams.alerts(), streams.deadLetters(), config);
@@ -229,7 +228,7 @@ class RecoveryITCase {
     }
 
     /** Fails the task once, half-way through the stream, after a checkpoint has completed. */
-    static final class FailOnceAfterCheckpoint implements MapFunction<SourceLine, SourceLine>, CheckpointListener {
+    static final class FailOnceAfterCheckpoint implements MapFunction<SourceRecord, SourceRecord>, CheckpointListener {
         static volatile boolean FAILED;
         static volatile boolean CHECKPOINTED;
         static volatile int failAt;
@@ -242,7 +241,7 @@ class RecoveryITCase {
         }
 
         @Override
-        public SourceLine map(SourceLine line) throws Exception {
+        public SourceRecord map(SourceRecord line) throws Exception {
             if (++seen % 5 == 0) {
                 Thread.sleep(1); // slow enough for checkpoints to happen in the middle of the stream
             }

@@ -1,5 +1,7 @@
 package io.surprisal.config;
 
+import java.time.Duration;
+
 /** Range checks that types alone cannot express; each message names its key. */
 final class ConfigValidator {
     private ConfigValidator() {}
@@ -7,6 +9,9 @@ final class ConfigValidator {
     static void validate(SurprisalConfig c) {
         require(c.job().parallelism() >= 0, "job.parallelism must be >= 0");
         require(c.source().outOfOrderness().toMillis() >= 0, "source.out-of-orderness must be >= 0");
+        require(c.source().outOfOrderness().compareTo(Duration.ofDays(366)) <= 0, "source.out-of-orderness must be <= 366d");
+        require(c.source().maxAhead().toMillis() > 0 && c.source().maxAhead().compareTo(Duration.ofDays(366)) <= 0,
+                "source.max-ahead must be > 0 and <= 366d");
         require(c.source().maxLineBytes() >= 1024, "source.max-line-bytes must be >= 1024");
         require(c.source().file().maxEventsPerSecond() >= 0, "source.file.max-events-per-second must be >= 0 (0: not paced)");
         require(c.state().ttl().toMillis() > 0, "state.ttl must be > 0");

@@ -34,6 +34,7 @@ public record SurprisalConfig(
             KafkaSourceConfig kafka,
             Duration outOfOrderness,
             Duration idleness,
+            Duration maxAhead,
             int maxLineBytes)
             implements Serializable {}
 

@@ -12,6 +12,13 @@ public enum DeadLetterReason {
     WRONG_TYPE,
     /** Longer than {@code source.max-line-bytes}. */
     TOO_LONG,
+    /** Bytes that are not valid UTF-8: decoding them would merge different names into one. */
+    INVALID_UTF8,
+    /**
+     * Event time too far ahead of its source split's stream ({@code source.max-ahead}): taken, it
+     * would carry event time forward and make every later event late.
+     */
+    FUTURE,
     /** Event time older than the watermark: arrived later than the allowed out-of-orderness. */
     LATE;
 

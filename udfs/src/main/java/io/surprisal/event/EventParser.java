@@ -49,6 +49,9 @@ public final class EventParser {
             throw new InvalidEventException(DeadLetterReason.TOO_LONG,
                     "line of " + line.length + " bytes is longer than the limit");
         }
+        if (line.encodingError != null) {
+            throw new InvalidEventException(DeadLetterReason.INVALID_UTF8, line.encodingError);
+        }
         Event e = parse(line.text);
         e.source = line.source;
         return e;
@@ -150,7 +153,13 @@ public final class EventParser {
 
     private static long timestamp(JsonParser p, JsonToken v) throws IOException, InvalidEventException {
         if (v == JsonToken.VALUE_NUMBER_INT) {
-            return p.getLongValue();
+            try {
+                return Timestamps.inRange(p.getLongValue(), p.getText());
+            } catch (IllegalArgumentException | JsonProcessingException ex) {
+                // getLongValue throws (InputCoercionException) for integers beyond a long.
+                throw new InvalidEventException(DeadLetterReason.WRONG_TYPE,
+                        "'ts' is outside the supported years 0001 to 9999: " + p.getText());
+            }
         }
         if (v == JsonToken.VALUE_STRING) {
             try {

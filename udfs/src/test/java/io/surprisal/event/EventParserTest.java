@@ -7,6 +7,7 @@ import io.surprisal.alert.AlertJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EventParserTest {
     static final String FULL = "{\"ts\": \"2026-11-02T08:15:02Z\", \"event_id\": \"e1\", \"user\": \"jane\", \"session\": \"s-1\", "
@@ -100,5 +101,44 @@ class EventParserTest {
     void timestampsRejectGarbage() {
         assertThatThrownBy(() -> Timestamps.parse("2026-13-45 99:00:00")).isInstanceOf(IllegalArgumentException.class);
         assertThat(Timestamps.format(1793607302000L)).isEqualTo("2026-11-02T08:15:02Z");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"+1000000000-01-01T00:00:00Z\"", "-9223372036854775000", "9223372036854775807",
+            "99999999999999999999", "\"-0001-01-01T00:00:00Z\""})
+    void aTimeOutsideYearsOneTo9999IsADeadLetterNotAnException(String ts) {
+        DeadLetter d = (DeadLetter) EventParser.parseOrDeadLetter(
+                new SourceLine("{\"ts\": " + ts + ", \"user\": \"u\", \"action\": \"login\"}", "f:1", 60, false));
+        assertThat(d.reason).isEqualTo("wrong_type");
+        assertThat(d.error).contains("outside the supported years 0001 to 9999");
+    }
+
+    @Test
+    void theSupportedRangeEndsAreEvents() throws Exception {
+        assertThat(EventParser.parse("{\"ts\": \"9999-12-31T23:59:59.999Z\", \"user\": \"u\", \"action\": \"a\"}").ts)
+                .isEqualTo(Timestamps.MAX_MILLIS);
+        assertThat(EventParser.parse("{\"ts\": \"0001-01-01T00:00:00Z\", \"user\": \"u\", \"action\": \"a\"}").ts)
+                .isEqualTo(Timestamps.MIN_MILLIS);
+    }
+
+    @Test
+    void invalidUtf8IsADeadLetterSoTwoByteStringsNeverBecomeOneUser() {
+        byte[] a = "{\"ts\": 1, \"user\": \"u?1\", \"action\": \"login\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] b = a.clone();
+        int at = new String(a, java.nio.charset.StandardCharsets.UTF_8).indexOf('?');
+        a[at] = (byte) 0xff;
+        b[at] = (byte) 0xfe;
+        for (byte[] bytes : new byte[][] {a, b}) {
+            DeadLetter d = (DeadLetter) EventParser.parseOrDeadLetter(SourceLine.decode(bytes, bytes.length, "f:1", bytes.length, false));
+            assertThat(d.reason).isEqualTo("invalid_utf8");
+            assertThat(d.error).isEqualTo("not valid UTF-8 at byte " + at);
+        }
+    }
+
+    @Test
+    void aByteOrderMarkIsSkippedAndAnEncodedReplacementCharacterIsValid() throws Exception {
+        byte[] line = ("\uFEFF{\"ts\": 1, \"user\": \"u\uFFFD\", \"action\": \"login\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Event e = EventParser.parse(SourceLine.decode(line, line.length, "f:1", line.length, false));
+        assertThat(e.user).isEqualTo("u\uFFFD");
     }
 }

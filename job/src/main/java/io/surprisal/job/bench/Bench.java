@@ -2,7 +2,7 @@ package io.surprisal.job.bench;
 
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
-import io.surprisal.event.SourceLine;
+import io.surprisal.event.SourceRecord;
 import io.surprisal.job.Connectors;
 import io.surprisal.job.JobSettings;
 import io.surprisal.job.SurprisalPipeline;
@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -273,10 +272,10 @@ public final class Bench {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         JobSettings.apply(env, config);
 
-        DataStream<SourceLine> lines = env.fromSource(
-                        new ProbedSource<>(Connectors.fileSourceOf(file.toString(), config.source().maxLineBytes()), settings),
-                        WatermarkStrategy.noWatermarks(), "events: file " + file,
-                        TypeInformation.of(SourceLine.class))
+        DataStream<SourceRecord> lines = env.fromSource(
+                        new ProbedSource<>(Connectors.fileSourceOf(file.toString(), config.source()), settings),
+                        Connectors.watermarks(config.source()), "events: file " + file,
+                        TypeInformation.of(SourceRecord.class))
                 .uid("source-file");
         if (graph.full()) {
             SurprisalPipeline.Streams streams = SurprisalPipeline.build(config, lines);
