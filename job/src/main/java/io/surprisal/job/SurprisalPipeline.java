@@ -106,7 +106,7 @@ public final class SurprisalPipeline {
         }
 
         if (config.detectors().purchaseNetwork().enabled()) {
-            // The friendship graph is global: one key, one subtask (README, "How purchase-network scales").
+            // The friendship graph is global: one key, one subtask (docs/detectors.md, "How purchase-network scales").
             DataStream<Alert> purchaseAlerts = timed
                     .filter(PurchaseNetworkFunction::isRouted)
                     .name("purchases and friendships")

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * One finding of one detector about one user, explaining itself in bits. The alert contract (README)
+ * One finding of one detector about one user, explaining itself in bits. The alert contract (docs/contracts.md)
  * is its JSON form, written by {@link AlertJson}. A Flink POJO.
  */
 public class Alert {
