@@ -230,6 +230,7 @@ public record SurprisalConfig(
             int queueSize,
             Duration retryInitialBackoff,
             Duration retryMaxBackoff,
+            int maxRejections,
             Duration timeout)
             implements Serializable {}
 
