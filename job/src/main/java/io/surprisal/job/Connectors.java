@@ -237,6 +237,8 @@ public final class Connectors {
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(txPrefix)
                 .setProperty("transaction.timeout.ms", String.valueOf(k.transactionTimeout().toMillis()))
+                // Twice the largest alert (AlertBounds): a record of the job never fails the sink as too large.
+                .setProperty("max.request.size", String.valueOf(2 * io.surprisal.alert.AlertBounds.ALERT_MAX_BYTES))
                 .build();
     }
 }

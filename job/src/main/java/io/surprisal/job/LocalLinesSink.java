@@ -2,10 +2,7 @@ package io.surprisal.job;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -14,7 +11,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 /**
  * Appends lines to one local file per parallel writer ({@code <prefix>-<subtask>}): the local
  * launcher's sink, where the job runs in this JVM and the launcher merges the files when the job
- * has finished. Not for clusters.
+ * has finished. Not for clusters. Never fails on text ({@link Utf8Writers}).
  */
 public class LocalLinesSink implements Sink<String> {
     /** Lines written by all writers of this JVM, for the launcher's progress line. */
@@ -29,8 +26,7 @@ public class LocalLinesSink implements Sink<String> {
     @Override
     public SinkWriter<String> createWriter(WriterInitContext context) throws IOException {
         Path file = Path.of(prefix + "-" + context.getTaskInfo().getIndexOfThisSubtask());
-        return new Writer(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING));
+        return new Writer(Utf8Writers.of(file));
     }
 
     private static final class Writer implements SinkWriter<String> {

@@ -7,6 +7,7 @@ import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.DeadLetter;
 import io.surprisal.event.Event;
 import io.surprisal.event.SourceRecord;
+import io.surprisal.flink.AlertBoundsFunction;
 import io.surprisal.flink.AlertSuppressionFunction;
 import io.surprisal.flink.Descriptors;
 import io.surprisal.flink.BotVelocityFunction;
@@ -148,6 +149,8 @@ public final class SurprisalPipeline {
                     .name("suppress repeated alerts")
                     .uid("alert-suppression");
         }
+        // Chained, stateless: every output gets alerts of bounded size, whatever the input (docs/hostile-output.md).
+        alerts = alerts.map(new AlertBoundsFunction()).name("bound alert size").uid("alert-bounds");
         // Chained, stateless: what the sinks get, counted by detector and severity for the web UI and Prometheus.
         alerts = alerts.map(new AlertMetrics()).name("alerts by detector and severity").uid("alert-metrics");
         return new Streams(enriched, alerts, deadLetters);

@@ -61,6 +61,7 @@ final class ConfigValidator {
         require(m.retryInitialBackoff().toMillis() > 0, "mail.retry-initial-backoff must be > 0");
         require(m.retryMaxBackoff().compareTo(m.retryInitialBackoff()) >= 0,
                 "mail.retry-max-backoff must be >= mail.retry-initial-backoff");
+        require(m.maxRejections() >= 1 && m.maxRejections() <= 100, "mail.max-rejections must be in 1..100");
         require(m.timeout().toMillis() > 0, "mail.timeout must be > 0");
         if (m.enabled()) {
             require(m.host() != null && !m.host().isBlank(), "mail.host is required when mail.enabled is true");

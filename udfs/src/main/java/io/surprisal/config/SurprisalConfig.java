@@ -231,6 +231,7 @@ public record SurprisalConfig(
             int queueSize,
             Duration retryInitialBackoff,
             Duration retryMaxBackoff,
+            int maxRejections,
             Duration timeout)
             implements Serializable {}
 

@@ -5,8 +5,10 @@ package io.surprisal.event;
  * {@code {"error": ..., "reason": ..., "raw": "<first 4 KiB>", "source": ...}}.
  */
 public class DeadLetter {
-    /** At most this many characters of the raw record are kept. */
+    /** At most this many characters of the raw record are kept (one fewer when the cut would split a character). */
     public static final int RAW_LIMIT = 4096;
+    /** At most this many characters of the error, which may quote the input; longer ones end with a marker. */
+    public static final int ERROR_LIMIT = 1024;
 
     /** A short machine-readable category, also the metric's label. */
     public String reason;
@@ -19,8 +21,9 @@ public class DeadLetter {
 
     public DeadLetter(DeadLetterReason reason, String error, String raw, String source) {
         this.reason = reason.label();
-        this.error = error;
-        this.raw = raw == null ? null : (raw.length() > RAW_LIMIT ? raw.substring(0, RAW_LIMIT) : raw);
+        this.error = SafeText.truncate(error, ERROR_LIMIT);
+        // Every output can encode what it holds: no surrogate pair cut in two, no lone surrogate.
+        this.raw = SafeText.withoutLoneSurrogates(SafeText.prefix(raw, RAW_LIMIT));
         this.source = source;
     }
 }

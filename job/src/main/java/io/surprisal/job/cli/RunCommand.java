@@ -2,11 +2,9 @@ package io.surprisal.job.cli;
 
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.job.LocalRunner;
-import java.io.BufferedWriter;
+import io.surprisal.job.Utf8Writers;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -53,16 +51,14 @@ public final class RunCommand implements Callable<Integer> {
             } finally {
                 RunSummary.stopProgress(System.err, ticker);
             }
-            try (Writer w = alertsOut == null
-                    ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
-                    : Files.newBufferedWriter(alertsOut, StandardCharsets.UTF_8)) {
+            try (Writer w = alertsOut == null ? Utf8Writers.of(System.out) : Utf8Writers.of(alertsOut)) {
                 for (String a : r.alerts()) {
                     w.write(a);
                     w.write('\n');
                 }
             }
             Path dl = deadLettersOut != null ? deadLettersOut : defaultDeadLetters(alertsOut);
-            try (Writer w = Files.newBufferedWriter(dl, StandardCharsets.UTF_8)) {
+            try (Writer w = Utf8Writers.of(dl)) {
                 for (String d : r.deadLetters()) {
                     w.write(d);
                     w.write('\n');

@@ -18,7 +18,9 @@ import java.util.Set;
 /**
  * Renders a {@link PendingMail} as a subject a person can triage, a plain-text part and an HTML
  * part: the summary, the reasons as a table with their bits, the triggering events and a link to
- * the dashboard. Every attacker-controlled string goes through {@link MailText}.
+ * the dashboard. Every attacker-controlled string goes through {@link MailText}, cut to a few hundred
+ * characters; a part stops taking alerts (or digest rows) once it is past {@link #BODY_BUDGET}
+ * characters and counts the rest, so no alert makes a mail large.
  */
 public final class MailComposer {
     /** A rendered mail. */
@@ -26,7 +28,11 @@ public final class MailComposer {
 
     private static final int SUBJECT_MAX = 200;
     private static final int FIELD_MAX = 300;
+    private static final int SUMMARY_MAX = 2000;
+    private static final int LINK_MAX = 2000;
     private static final int DIGEST_MAX_ROWS = 500;
+    /** Characters of a text or HTML part after which no further alert or digest row is rendered. */
+    static final int BODY_BUDGET = 256 * 1024;
 
     private final String dashboardUrl;
 
@@ -57,7 +63,7 @@ public final class MailComposer {
         if (others > 0) {
             sb.append(" (+").append(others).append(" more)");
         }
-        return MailText.line(sb.toString(), SUBJECT_MAX);
+        return MailText.header(sb.toString(), SUBJECT_MAX);
     }
 
     /** A reason as a few words: {@code new country UA} when it was never seen, else {@code feature observed}. */
@@ -88,35 +94,44 @@ public final class MailComposer {
         int n = g.alertCount();
         String head = n == 1 ? "1 alert" : n + " alerts";
         text.append(head).append(" for user ").append(MailText.line(g.user, FIELD_MAX)).append("\n\n");
-        html.append("<p>").append(head).append(" for user <b>").append(MailText.html(g.user)).append("</b></p>");
+        html.append("<p>").append(head).append(" for user <b>").append(MailText.html(g.user, FIELD_MAX)).append("</b></p>");
+        int notShown = g.more;
         for (Alert a : g.alerts) {
-            alert(a, text, html);
+            if (overBudget(text, html)) {
+                notShown += Math.max(1, a.repeats);
+            } else {
+                alert(a, text, html);
+            }
         }
-        if (g.more > 0) {
-            text.append("... and ").append(g.more).append(" more alerts for this user (see the dashboard).\n");
-            html.append("<p>... and ").append(g.more).append(" more alerts for this user (see the dashboard).</p>");
+        if (notShown > 0) {
+            text.append("... and ").append(notShown).append(" more alerts for this user (see the dashboard).\n");
+            html.append("<p>... and ").append(notShown).append(" more alerts for this user (see the dashboard).</p>");
         }
         footer(text, html);
         return new Composed(subject(g), text.toString(), html.toString());
+    }
+
+    private static boolean overBudget(StringBuilder text, StringBuilder html) {
+        return text.length() > BODY_BUDGET || html.length() > BODY_BUDGET;
     }
 
     private void alert(Alert a, StringBuilder text, StringBuilder html) {
         String title = a.severity.name() + " " + a.detector + " at " + Timestamps.format(a.ts)
                 + (a.repeats > 1 ? " (stands for " + a.repeats + " alerts with the same reason)" : "");
         text.append("== ").append(MailText.line(title, FIELD_MAX)).append(" ==\n");
-        text.append(MailText.line(a.summary, 2000)).append("\n");
+        text.append(MailText.line(a.summary, SUMMARY_MAX)).append("\n");
         text.append(String.format(Locale.ROOT, "Score %.1f %s, threshold %.1f\n\n", a.score, MailText.line(a.unit, 20), a.threshold));
         text.append("Reasons:\n");
         text.append(String.format(Locale.ROOT, "  %8s  %-20s  %-30s  %s\n", "bits", "feature", "observed", "expected"));
-        html.append("<h3>").append(MailText.html(title)).append("</h3>");
-        html.append("<p>").append(MailText.html(a.summary)).append("</p>");
-        html.append(String.format(Locale.ROOT, "<p>Score %.1f %s, threshold %.1f</p>", a.score, MailText.html(a.unit), a.threshold));
+        html.append("<h3>").append(MailText.html(title, FIELD_MAX)).append("</h3>");
+        html.append("<p>").append(MailText.html(a.summary, SUMMARY_MAX)).append("</p>");
+        html.append(String.format(Locale.ROOT, "<p>Score %.1f %s, threshold %.1f</p>", a.score, MailText.html(a.unit, 20), a.threshold));
         html.append("<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><tr><th>bits</th><th>feature</th><th>observed</th><th>expected</th></tr>");
         for (Reason r : topReasons(a, a.reasons.size())) {
             text.append(String.format(Locale.ROOT, "  %8.2f  %-20s  %-30s  %s\n", r.bits,
                     MailText.line(r.feature, 60), MailText.line(r.observed, FIELD_MAX), MailText.line(r.expected, FIELD_MAX)));
             html.append(String.format(Locale.ROOT, "<tr><td align=\"right\">%.2f</td><td>%s</td><td>%s</td><td>%s</td></tr>", r.bits,
-                    MailText.html(r.feature), MailText.html(r.observed), MailText.html(r.expected)));
+                    MailText.html(r.feature, 60), MailText.html(r.observed, FIELD_MAX), MailText.html(r.expected, FIELD_MAX)));
         }
         html.append("</table>");
         text.append("\nTriggering events:\n");
@@ -131,17 +146,17 @@ public final class MailComposer {
             appendField(text, "device", e.device);
             appendField(text, "user agent", e.userAgent);
             text.append(String.format(Locale.ROOT, "  (%.1f bits)\n", Math.max(e.bits, e.noveltyBits)));
-            html.append("<tr><td>").append(Timestamps.format(e.ts)).append("</td><td>").append(MailText.html(e.action))
-                    .append("</td><td>").append(MailText.html(e.status())).append("</td><td>").append(MailText.html(e.ip))
-                    .append("</td><td>").append(MailText.html(e.country)).append("</td><td>").append(MailText.html(e.device))
-                    .append("</td><td>").append(MailText.html(e.userAgent)).append("</td><td align=\"right\">")
+            html.append("<tr><td>").append(Timestamps.format(e.ts)).append("</td><td>").append(MailText.html(e.action, 60))
+                    .append("</td><td>").append(MailText.html(e.status(), 20)).append("</td><td>").append(MailText.html(e.ip, FIELD_MAX))
+                    .append("</td><td>").append(MailText.html(e.country, FIELD_MAX)).append("</td><td>").append(MailText.html(e.device, FIELD_MAX))
+                    .append("</td><td>").append(MailText.html(e.userAgent, FIELD_MAX)).append("</td><td align=\"right\">")
                     .append(String.format(Locale.ROOT, "%.1f", Math.max(e.bits, e.noveltyBits))).append("</td></tr>");
         }
         html.append("</table>");
         String link = link(a);
-        text.append("\nDashboard: ").append(MailText.line(link, 2000)).append("\nAlert id: ").append(MailText.line(a.alertId, 100)).append("\n\n");
-        html.append("<p><a href=\"").append(MailText.html(link)).append("\">Open in the dashboard</a> &middot; alert id ")
-                .append(MailText.html(a.alertId)).append("</p>");
+        text.append("\nDashboard: ").append(MailText.line(link, LINK_MAX)).append("\nAlert id: ").append(MailText.line(a.alertId, 100)).append("\n\n");
+        html.append("<p><a href=\"").append(MailText.html(link, LINK_MAX)).append("\">Open in the dashboard</a> &middot; alert id ")
+                .append(MailText.html(a.alertId, 100)).append("</p>");
     }
 
     private static void appendField(StringBuilder text, String name, String value) {
@@ -165,7 +180,7 @@ public final class MailComposer {
             }
         }
         rows.sort(Comparator.comparing((Alert a) -> a.severity).reversed().thenComparingLong(a -> a.ts));
-        String subject = MailText.line(String.format(Locale.ROOT, "[surprisal] digest: %d alerts for %d users, highest %s",
+        String subject = MailText.header(String.format(Locale.ROOT, "[surprisal] digest: %d alerts for %d users, highest %s",
                 alerts, users.size(), highest.name()), SUBJECT_MAX);
         StringBuilder text = new StringBuilder();
         StringBuilder html = new StringBuilder("<!DOCTYPE html><html><body style=\"font-family:sans-serif\">");
@@ -176,9 +191,10 @@ public final class MailComposer {
                 + "<tr><th>severity</th><th>detector</th><th>user</th><th>time</th><th>reasons</th><th>repeats</th><th>link</th></tr>");
         int shown = 0;
         for (Alert a : rows) {
-            if (shown++ == DIGEST_MAX_ROWS) {
+            if (shown == DIGEST_MAX_ROWS || overBudget(text, html)) {
                 break;
             }
+            shown++;
             List<String> phrases = new ArrayList<>();
             for (Reason r : topReasons(a, 2)) {
                 phrases.add(phrase(r));
@@ -186,15 +202,15 @@ public final class MailComposer {
             String reasons = String.join(", ", phrases);
             text.append(String.format(Locale.ROOT, "%-8s %-16s %-20s %s  %s%s\n    %s\n", a.severity.name(),
                     MailText.line(a.detector, 40), MailText.line(a.user, 60), Timestamps.format(a.ts),
-                    MailText.line(reasons, FIELD_MAX), a.repeats > 1 ? " (x" + a.repeats + ")" : "", MailText.line(link(a), 2000)));
-            html.append("<tr><td>").append(a.severity.name()).append("</td><td>").append(MailText.html(a.detector))
-                    .append("</td><td>").append(MailText.html(a.user)).append("</td><td>").append(Timestamps.format(a.ts))
-                    .append("</td><td>").append(MailText.html(reasons)).append("</td><td align=\"right\">").append(a.repeats)
-                    .append("</td><td><a href=\"").append(MailText.html(link(a))).append("\">open</a></td></tr>");
+                    MailText.line(reasons, FIELD_MAX), a.repeats > 1 ? " (x" + a.repeats + ")" : "", MailText.line(link(a), LINK_MAX)));
+            html.append("<tr><td>").append(a.severity.name()).append("</td><td>").append(MailText.html(a.detector, 40))
+                    .append("</td><td>").append(MailText.html(a.user, 60)).append("</td><td>").append(Timestamps.format(a.ts))
+                    .append("</td><td>").append(MailText.html(reasons, FIELD_MAX)).append("</td><td align=\"right\">").append(a.repeats)
+                    .append("</td><td><a href=\"").append(MailText.html(link(a), LINK_MAX)).append("\">open</a></td></tr>");
         }
         html.append("</table>");
-        if (rows.size() > DIGEST_MAX_ROWS) {
-            String rest = "... and " + (rows.size() - DIGEST_MAX_ROWS) + " more alerts (see the dashboard).";
+        if (rows.size() > shown) {
+            String rest = "... and " + (rows.size() - shown) + " more alerts (see the dashboard).";
             text.append(rest).append('\n');
             html.append("<p>").append(rest).append("</p>");
         }

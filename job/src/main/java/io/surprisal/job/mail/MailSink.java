@@ -28,7 +28,9 @@ import org.apache.flink.util.function.SerializableSupplier;
  *   <li>A sender thread per writer ({@link MailWriter}) takes mails from the queue, renders them
  *       ({@link MailComposer}), and sends them ({@link SmtpTransport}); a mail leaves the queue
  *       only once the server has accepted it. Failures are retried with exponential backoff,
- *       forever: a failing server delays mail, never fails the job, never drops mail.</li>
+ *       forever: a failing server delays mail, never fails the job, never drops mail. The one
+ *       exception: a mail the server rejects permanently (5xx) {@code max-rejections} times is
+ *       set aside (logged, counted in {@code mail.rejected}) so the mails behind it can go.</li>
  *   <li>Pending mails (queued and in flight) are the writer state ({@link SupportsWriterState}):
  *       each checkpoint copies them and waits for nothing; after a restart the restored writer sends
  *       them. A mail that was sent after the last checkpoint is sent again after a restore, with the

@@ -1,5 +1,6 @@
 package io.surprisal.job.mail;
 
+import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertGroup;
 import io.surprisal.config.SurprisalConfig;
 import jakarta.mail.MessagingException;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p>Metrics, in group {@code mail} of the sink: {@code queued} (gauge: mails not yet accepted by
  * the server, waiting or in flight), {@code sent} (accepted by the server), {@code sendFailures}
  * (failed attempts, each retried after a backoff: a server that is down shows as a rising count
- * and a growing queue) and {@code folded} (mails folded into a digest by the rate limit or a full
- * queue).
+ * and a growing queue), {@code folded} (mails folded into a digest by the rate limit or a full
+ * queue) and {@code rejected} (mails set aside: rejected permanently {@code mail.max-rejections}
+ * times, or impossible to render; each is logged at ERROR with the server's answer).
  */
 final class MailWriter implements StatefulSinkWriter<AlertGroup, PendingMail> {
     private static final Logger LOG = LoggerFactory.getLogger(MailWriter.class);
@@ -52,6 +54,7 @@ final class MailWriter implements StatefulSinkWriter<AlertGroup, PendingMail> {
     private final Counter sent = new ThreadSafeSimpleCounter();
     private final Counter sendFailures = new ThreadSafeSimpleCounter();
     private final Counter folded = new ThreadSafeSimpleCounter();
+    private final Counter rejected = new ThreadSafeSimpleCounter();
 
     MailWriter(SurprisalConfig.MailConfig config, String password, Duration rateWindow, Collection<PendingMail> recovered,
             String threadName, MetricGroup metrics) throws IOException {
@@ -74,6 +77,7 @@ final class MailWriter implements StatefulSinkWriter<AlertGroup, PendingMail> {
         mail.counter("sent", sent);
         mail.counter("sendFailures", sendFailures);
         mail.counter("folded", folded);
+        mail.counter("rejected", rejected);
         if (!recovered.isEmpty()) {
             LOG.info("{} mails restored from the checkpoint will be sent", recovered.size());
         }
@@ -156,7 +160,6 @@ final class MailWriter implements StatefulSinkWriter<AlertGroup, PendingMail> {
     }
 
     private void sendLoop() {
-        long backoff = config.retryInitialBackoff().toMillis();
         try {
             while (running) {
                 PendingMail mail;
@@ -183,26 +186,13 @@ final class MailWriter implements StatefulSinkWriter<AlertGroup, PendingMail> {
                     }
                     inFlight = mail;
                 }
-                MailComposer.Composed composed = composer.compose(mail);
                 String id = transport.messageId(mail);
-                while (true) {
-                    try {
-                        transport.send(mail, composed);
-                        break;
-                    } catch (MessagingException | RuntimeException e) {
-                        sendFailures.inc();
-                        LOG.warn("mail {} (alerts: {}) not accepted by {}:{}, retrying in {} ms: {}", id, mail.alertCount(),
-                                MailText.log(config.host()), config.port(), backoff, MailText.log(String.valueOf(e.getMessage())));
-                        Thread.sleep(backoff);
-                        backoff = Math.min(backoff * 2, config.retryMaxBackoff().toMillis());
-                    }
-                }
-                backoff = config.retryInitialBackoff().toMillis();
-                LOG.debug("mail {} accepted (alerts: {})", id, mail.alertCount());
-                sent.inc();
+                boolean accepted = deliver(mail, id);
                 synchronized (lock) {
                     inFlight = null;
-                    acceptedAt.addLast(System.currentTimeMillis());
+                    if (accepted) {
+                        acceptedAt.addLast(System.currentTimeMillis());
+                    }
                     lock.notifyAll();
                 }
             }
@@ -213,6 +203,60 @@ final class MailWriter implements StatefulSinkWriter<AlertGroup, PendingMail> {
             // Never expected; keep the mail in state and say so rather than die silently.
             LOG.error("mail sender stopped; pending mails stay in the writer state", t);
         }
+    }
+
+    /**
+     * Sends one mail until the server accepts it (true), retrying with backoff; false when it is set
+     * aside instead: rejected permanently {@code max-rejections} times, or impossible to render.
+     */
+    private boolean deliver(PendingMail mail, String id) throws InterruptedException {
+        MailComposer.Composed composed;
+        try {
+            composed = composer.compose(mail);
+        } catch (RuntimeException e) {
+            setAside(mail, id, "it could not be rendered: " + e);
+            return false;
+        }
+        long backoff = config.retryInitialBackoff().toMillis();
+        int rejections = 0;
+        while (true) {
+            try {
+                transport.send(mail, composed);
+                LOG.debug("mail {} accepted (alerts: {})", id, mail.alertCount());
+                sent.inc();
+                return true;
+            } catch (MessagingException | RuntimeException e) {
+                sendFailures.inc();
+                SmtpRefusal refusal = SmtpRefusal.of(e);
+                if (refusal.permanent() && ++rejections >= config.maxRejections()) {
+                    setAside(mail, id, "rejected permanently " + rejections + " times (mail.max-rejections), last with: " + refusal.answer());
+                    return false;
+                }
+                LOG.warn("mail {} (alerts: {}) not accepted by {}:{}{}, retrying in {} ms: {}", id, mail.alertCount(),
+                        MailText.log(config.host()), config.port(),
+                        refusal.permanent() ? " (permanent rejection " + rejections + " of " + config.maxRejections() + ")" : "",
+                        backoff, MailText.log(refusal.answer()));
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, config.retryMaxBackoff().toMillis());
+            }
+        }
+    }
+
+    /**
+     * A mail that will never be accepted leaves the queue so the mails behind it can go: logged with
+     * its alerts (which the alert outputs still hold) and counted in {@code rejected}.
+     */
+    private void setAside(PendingMail mail, String id, String why) {
+        rejected.inc();
+        List<String> alerts = new ArrayList<>();
+        for (AlertGroup g : mail.groups) {
+            for (Alert a : g.alerts) {
+                alerts.add(a.alertId + " (" + a.detector + ", user " + a.user + ")");
+            }
+        }
+        String shown = String.join("; ", alerts.subList(0, Math.min(20, alerts.size()))) + (alerts.size() > 20 ? "; ..." : "");
+        LOG.error("mail {} to {} set aside, not sent: {}; its {} alerts stay in the alert outputs: {}", id,
+                MailText.log(String.join(", ", mail.to)), MailText.log(why), mail.alertCount(), MailText.log(shown));
     }
 
     /** Once the rate budget ran out: everything waiting for the same recipients goes in one digest. */

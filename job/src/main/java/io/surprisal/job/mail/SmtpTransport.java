@@ -66,7 +66,7 @@ final class SmtpTransport {
         MimeMessage m = new IdentifiedMessage(session, messageId(mail));
         m.setFrom(from);
         m.setRecipients(Message.RecipientType.TO, addresses(mail.to));
-        // Already stripped of CR/LF by the composer; setSubject encodes non-ASCII (RFC 2047).
+        // Made a safe header value by the composer (MailText.header); setSubject encodes non-ASCII (RFC 2047).
         m.setSubject(composed.subject(), "UTF-8");
         m.setSentDate(new Date());
         m.setHeader("Auto-Submitted", "auto-generated");

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -157,6 +158,44 @@ class MailSinkGreenMailTest {
         assertThat(html).doesNotContain("<script>").doesNotContain("<img").doesNotContain("<b>body")
                 .contains("&lt;script&gt;alert(1)&lt;/script&gt;").contains("&lt;img src=x onerror=alert(1)&gt;");
         assertThat(textPart(m)).doesNotContainPattern("(?m)^Bcc:");
+    }
+
+    @Test
+    void anEncodedWordInAUserNameIsShownAsTextNotDecodedIntoHeaders() throws Exception {
+        int port = freePort();
+        GreenMail smtp = server(port);
+        MailWriter w = writer(config(port), Duration.ofMinutes(1), List.of());
+        String hidden = "mallory\r\nBcc: someone@example.com\r\nX-Evil: 1";
+        String word = "=?UTF-8?B?" + Base64.getEncoder().encodeToString(hidden.getBytes(StandardCharsets.UTF_8)) + "?=";
+        w.write(group(alert(word, "transition", Severity.CRITICAL, 1_000_000, "pay")), null);
+        w.flush(true);
+
+        MimeMessage[] received = smtp.getReceivedMessages();
+        assertThat(received).hasSize(1);
+        // getSubject decodes encoded words as a reader's client does: it must show the text, not what it hides.
+        String subject = received[0].getSubject();
+        assertThat(subject).doesNotContain("\r").doesNotContain("\n").doesNotContain("Bcc:").doesNotContain("mallory")
+                .isEqualTo("[surprisal] CRITICAL transition: " + word.replace("=?", "= ?") + " - transition login -> pay");
+        assertThat(received[0].getAllRecipients()).extracting(Object::toString).containsExactly(SECURITY_TEAM);
+    }
+
+    @Test
+    void bidirectionalOverridesAndZeroWidthCharactersAreShownNotObeyed() throws Exception {
+        int port = freePort();
+        GreenMail smtp = server(port);
+        MailWriter w = writer(config(port), Duration.ofMinutes(1), List.of());
+        // Shown raw, "admin<RLO>gpj.exe" reads "adminexe.jpg"; a zero-width space makes two names look alike.
+        Alert a = alert("admin\u202Egpj.exe\u200B", "transition", Severity.HIGH, 1_000_000, "pay");
+        a.events.get(0).userAgent = "curl\u2066/8.0\u2069\uFEFF";
+        w.write(group(a), null);
+        w.flush(true);
+
+        MimeMessage m = smtp.getReceivedMessages()[0];
+        assertThat(m.getSubject()).startsWith("[surprisal] HIGH transition: admin[U+202E]gpj.exe[U+200B] - ");
+        String html = htmlPart(m);
+        assertThat(html).contains("admin[U+202E]gpj.exe[U+200B]").contains("curl[U+2066]/8.0[U+2069][U+FEFF]");
+        assertThat(html + textPart(m) + m.getSubject()).doesNotContain("\u202E").doesNotContain("\u200B")
+                .doesNotContain("\u2066").doesNotContain("\uFEFF");
     }
 
     @Test
