@@ -59,6 +59,10 @@ class HostileInputITCase {
                 Arguments.of("the first line near the minimum long", 0, utf8(event("-9223372036854775000")), "wrong_type"),
                 Arguments.of("the first line a week ahead", 0, utf8(event("\"2026-11-09T00:00:00Z\"")), "future"),
                 Arguments.of("invalid UTF-8 in a user name", 5_000, invalidUtf8User(), "invalid_utf8"),
+                Arguments.of("a lone surrogate in a user name", 5_000,
+                        utf8("{\"ts\":\"2026-11-02T13:40:00Z\",\"user\":\"u\\ud800\",\"action\":\"login\"}\n"), "invalid_utf8"),
+                Arguments.of("a malformed line whose 4,096-character cut splits an emoji", 5_000,
+                        utf8("{\"ts\":\"2026-11-02T13:40:00Z\",\"user\":\"" + "x".repeat(4_095 - 37) + "\uD83D\uDE00 not json\n"), "malformed_json"),
                 Arguments.of("a byte-order mark at the start", 0, new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf}, null));
     }
 

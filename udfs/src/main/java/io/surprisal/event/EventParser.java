@@ -143,7 +143,13 @@ public final class EventParser {
 
     private static String string(JsonParser p, JsonToken v, String name) throws IOException, InvalidEventException {
         if (v == JsonToken.VALUE_STRING) {
-            return p.getText();
+            String s = p.getText();
+            if (SafeText.hasLoneSurrogate(s)) {
+                // Only a JSON escape such as "\ud800" can make one; no output could encode it.
+                throw new InvalidEventException(DeadLetterReason.INVALID_UTF8,
+                        "field '" + name + "' holds a lone UTF-16 surrogate escape: not a Unicode character");
+            }
+            return s;
         }
         if (v == JsonToken.VALUE_NULL) {
             return null;

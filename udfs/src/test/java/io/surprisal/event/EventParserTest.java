@@ -141,4 +141,18 @@ class EventParserTest {
         Event e = EventParser.parse(SourceLine.decode(line, line.length, "f:1", line.length, false));
         assertThat(e.user).isEqualTo("u\uFFFD");
     }
+
+    @Test
+    void aLoneSurrogateEscapeInANamedFieldIsADeadLetter() {
+        DeadLetter d = (DeadLetter) EventParser.parseOrDeadLetter(
+                new SourceLine("{\"ts\": 1, \"user\": \"u\\ud800x\", \"action\": \"login\"}", "f:1", 50, false));
+        assertThat(d.reason).isEqualTo("invalid_utf8");
+        assertThat(d.error).contains("field 'user'").contains("lone UTF-16 surrogate");
+        assertThat(d.raw).contains("u\\ud800x");
+    }
+
+    @Test
+    void aSurrogatePairEscapeIsAnOrdinaryCharacter() throws Exception {
+        assertThat(EventParser.parse("{\"ts\": 1, \"user\": \"u\\ud83d\\ude00\", \"action\": \"login\"}").user).isEqualTo("u\uD83D\uDE00");
+    }
 }
