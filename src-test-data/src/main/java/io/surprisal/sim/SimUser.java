@@ -246,7 +246,7 @@ final class SimUser {
         spreadSeconds = 2.5 * 3600 * Math.max(1.0, StrictMath.sqrt(visits / 3.0));
       }
     }
-    if (day == firstDay || day == scenarioDay) {
+    if ((firstDay > 0 && day == firstDay) || day == scenarioDay) {
       visits = Math.max(visits, 1); // a new user appears; a scenario needs its visit
     }
     if (day == scenarioDay && scenario == Scenario.IMPOSSIBLE_TRAVEL) {

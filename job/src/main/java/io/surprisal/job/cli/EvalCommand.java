@@ -50,6 +50,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--keep", paramLabel = "DIR", description = "with --matrix: keep each world's events, labels and alerts under DIR/<world>/")
     Path keep;
 
+    @Option(names = "--details", description = "with --matrix: before the table, print each world's full `eval` table (per profile and scenario)")
+    boolean details;
+
     @Option(names = "--learn-days", defaultValue = "1", description = "days the detectors learn before users are scored (default ${DEFAULT-VALUE})")
     int learnDays;
 
@@ -100,6 +103,11 @@ public final class EvalCommand implements Callable<Integer> {
                     (events, alerts) -> RunSummary.print(System.err, events.toString(),
                             RunCommand.runAndWrite(events, alerts, null, job)),
                     System.err);
+            if (details) {
+                for (MatrixReport.WorldResult w : rep.worlds()) {
+                    System.out.printf("== %s%n%s%n", w.world(), w.report().toTable());
+                }
+            }
             System.out.print(rep.toTable());
             if (report != null) {
                 Files.writeString(report, rep.toJson(), StandardCharsets.UTF_8);
