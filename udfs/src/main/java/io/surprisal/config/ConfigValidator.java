@@ -27,9 +27,9 @@ final class ConfigValidator {
         require(t.populationTeachingWindow().toMillis() > 0, "model.transition.population-teaching-window must be > 0");
         var s = c.model().session();
         require(s.inactivityGap().toMillis() > 0, "model.session.inactivity-gap must be > 0");
-        require(s.quantile() > 0 && s.quantile() < 1, "model.session.quantile must be in (0, 1)");
-        require(s.excessFactor() > 0, "model.session.excess-factor must be > 0");
-        require(s.totalFactor() > 0, "model.session.total-factor must be > 0");
+        require(s.maxPopulationSessionsPerUser() >= 1 && s.maxPopulationSessionsPerUser() <= 127,
+                "model.session.max-population-sessions-per-user must be in 1..127");
+        require(c.detectors().falseAlarmWindow().toMillis() > 0, "detectors.false-alarm-window must be > 0");
         require(s.topEvents() >= 1 && s.topEvents() <= 100, "model.session.top-events must be in 1..100");
         var cusum = c.detectors().cusum();
         require(cusum.allowanceBits() >= 0, "detectors.cusum.allowance-bits must be >= 0");

@@ -89,34 +89,39 @@ public record SurprisalConfig(
     /** Session boundaries and the population's distribution of session surprisal. */
     public record SessionModelConfig(
             Duration inactivityGap,
-            double quantile,
-            double excessFactor,
-            double minExcessBits,
-            double totalFactor,
-            double minBits,
+            int maxPopulationSessionsPerUser,
             long minSessions,
             int topEvents)
             implements Serializable {}
 
     /** Which detectors run, and their thresholds. */
     public record DetectorsConfig(
+            Duration falseAlarmWindow,
             TransitionDetectorConfig transition,
             SessionDetectorConfig session,
             CusumDetectorConfig cusum,
             PurchaseNetworkDetectorConfig purchaseNetwork)
             implements Serializable {}
 
-    /** Detector {@code transition}: one surprising step. */
+    /**
+     * Detector {@code transition}: one surprising step. Its tail must reach {@code thresholdBits}
+     * plus log2 of the user's steps in the false-alarm window.
+     */
     public record TransitionDetectorConfig(boolean enabled, double thresholdBits)
             implements Serializable {}
 
-    /** Detector {@code session}: a surprising session as a whole. */
-    public record SessionDetectorConfig(boolean enabled) implements Serializable {}
+    /**
+     * Detector {@code session}: a surprising session as a whole. Its tail among the population's
+     * sessions must reach {@code thresholdBits} plus log2 of the tests (two per session) the user
+     * made in the false-alarm window.
+     */
+    public record SessionDetectorConfig(boolean enabled, double thresholdBits) implements Serializable {}
 
     /**
      * Detector {@code cusum}: a user's steps keep costing more than typical steps. A CUSUM of each
      * step's surprisal beyond the expected, less {@code allowanceBits} per step, alerting at
-     * {@code thresholdBits} and restarting from {@code restartBits} (a fast initial response).
+     * {@code thresholdBits} plus log2 of the user's steps in the false-alarm window, and restarting
+     * from {@code restartBits} (a fast initial response).
      */
     public record CusumDetectorConfig(boolean enabled, double allowanceBits, double thresholdBits, double restartBits)
             implements Serializable {}

@@ -2,15 +2,26 @@ package io.surprisal.flink;
 
 import io.surprisal.model.UserProfile;
 import java.io.IOException;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
-/** Flink's serializer of {@link UserProfile} (state {@code user-profile}, read and written per event), field by field. */
+/**
+ * Flink's serializer of {@link UserProfile} (state {@code user-profile}, read and written per event),
+ * field by field. Versioned: its snapshot says which layout the state was written in, and state of
+ * an older layout is read with {@link Version3} and migrated (Flink rewrites it in this one).
+ */
 public final class UserProfileSerializer extends FieldByFieldSerializer<UserProfile> {
     public static final UserProfileSerializer INSTANCE = new UserProfileSerializer();
+    /**
+     * The layout this serializer writes. Layout 3 (written with Flink's SimpleTypeSerializerSnapshot,
+     * whose version is 3) had neither the test counts of the false-alarm window, nor the sessions
+     * taught, nor the time of the last cusum alert.
+     */
+    static final int CURRENT_VERSION = 4;
 
     @Override
     public UserProfile createInstance() {
@@ -19,6 +30,16 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
 
     @Override
     public void serialize(UserProfile p, DataOutputView out) throws IOException {
+        writeVersion3Fields(p, out);
+        out.writeByte(p.sessionsTaught);
+        out.writeDouble(p.stepsInWindow);
+        out.writeDouble(p.sessionsInWindow);
+        out.writeLong(p.testsTs);
+        out.writeLong(p.cusumAlertTs);
+    }
+
+    /** The fields of layout 3, in its order (every layout since starts with them). */
+    static void writeVersion3Fields(UserProfile p, DataOutputView out) throws IOException {
         writeStrings(p.states, out);
         writeLongs(p.transitions, out);
         out.writeLong(p.events);
@@ -43,6 +64,17 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
 
     @Override
     public UserProfile deserialize(DataInputView in) throws IOException {
+        UserProfile p = readVersion3Fields(in);
+        p.sessionsTaught = in.readByte();
+        p.stepsInWindow = in.readDouble();
+        p.sessionsInWindow = in.readDouble();
+        p.testsTs = in.readLong();
+        p.cusumAlertTs = in.readLong();
+        return p;
+    }
+
+    /** The fields of layout 3, in its order (every layout since starts with them). */
+    static UserProfile readVersion3Fields(DataInputView in) throws IOException {
         UserProfile p = new UserProfile();
         p.states = readStrings(in);
         p.transitions = readLongs(in);
@@ -69,13 +101,79 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
 
     @Override
     public TypeSerializerSnapshot<UserProfile> snapshotConfiguration() {
-        return new Snapshot();
+        return new Snapshot(CURRENT_VERSION);
     }
 
-    /** The serializer's snapshot: no configuration, one version. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<UserProfile> {
+    /**
+     * State in layout 3: read with the new fields at their defaults (no tests counted, no session
+     * taught, no cusum alert); on restore Flink migrates it to {@link UserProfileSerializer}.
+     */
+    static final class Version3 extends FieldByFieldSerializer<UserProfile> {
+        static final Version3 INSTANCE = new Version3();
+
+        @Override
+        public UserProfile createInstance() {
+            return new UserProfile();
+        }
+
+        @Override
+        public void serialize(UserProfile p, DataOutputView out) throws IOException {
+            writeVersion3Fields(p, out);
+        }
+
+        @Override
+        public UserProfile deserialize(DataInputView in) throws IOException {
+            return readVersion3Fields(in);
+        }
+
+        @Override
+        public TypeSerializerSnapshot<UserProfile> snapshotConfiguration() {
+            return new Snapshot(3);
+        }
+    }
+
+    /** The serializer's snapshot: no configuration; its version is the layout of the state. */
+    public static final class Snapshot implements TypeSerializerSnapshot<UserProfile> {
+        private int layout;
+
+        /** For Flink, which then reads the version it was written with. */
         public Snapshot() {
-            super(() -> INSTANCE);
+            this(CURRENT_VERSION);
+        }
+
+        Snapshot(int layout) {
+            this.layout = layout;
+        }
+
+        @Override
+        public int getCurrentVersion() {
+            return CURRENT_VERSION;
+        }
+
+        @Override
+        public void writeSnapshot(DataOutputView out) {}
+
+        @Override
+        public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
+            if (readVersion < 3 || readVersion > CURRENT_VERSION) {
+                throw new IOException("user-profile state of unknown layout " + readVersion);
+            }
+            layout = readVersion;
+        }
+
+        @Override
+        public TypeSerializer<UserProfile> restoreSerializer() {
+            return layout == CURRENT_VERSION ? INSTANCE : Version3.INSTANCE;
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<UserProfile> resolveSchemaCompatibility(TypeSerializerSnapshot<UserProfile> oldSnapshot) {
+            if (!(oldSnapshot instanceof Snapshot old)) {
+                return TypeSerializerSchemaCompatibility.incompatible();
+            }
+            return old.layout == CURRENT_VERSION
+                    ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                    : TypeSerializerSchemaCompatibility.compatibleAfterMigration();
         }
     }
 }

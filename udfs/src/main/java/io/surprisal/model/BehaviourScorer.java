@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Detectors {@code transition} and {@code session}: scores each event's transition in bits against
- * the user's own history blended with the population's, sums the session, and judges a closed
- * session against the population's quantiles. Plain Java, no Flink: the Flink operator feeds it
- * events in event-time order per user, and the benchmark runs it alone.
+ * Detectors {@code transition}, {@code session} and {@code cusum}: scores each event's transition in
+ * bits against the user's own history blended with the population's, sums the session, judges a
+ * closed session by its tail among the population's, and keeps each user's CUSUM. Every bar is per
+ * user and false-alarm window, not per test ({@link MultipleTests}). Plain Java, no Flink: the Flink
+ * operator feeds it events in event-time order per user, and the benchmark runs it alone.
  *
  * <p>Population learning is deferred until event time moves past a timestamp: every event is scored
  * against what the population did strictly before it, so the order in which users' events of the
@@ -30,6 +31,8 @@ public final class BehaviourScorer {
     public static final String TRANSITION = "transition";
     public static final String SESSION = "session";
     public static final String CUSUM = "cusum";
+    /** A closed session is judged by two measures (beyond the expected, total): two tests. */
+    private static final int MEASURES = 2;
 
     private final TransitionModelConfig model;
     private final SessionModelConfig sessionModel;
@@ -165,20 +168,30 @@ public final class BehaviourScorer {
         String to = e.state();
         int fromIdx = p.lastState;
         int toIdx = p.indexOrAdd(to, model.maxStatesPerUser());
+        p.decayTestsTo(e.ts, detectors.falseAlarmWindow().toMillis());
+        p.stepsInWindow += 1;
 
         double popP = population.probability(from, to);
         double popBits = TransitionSurprisal.bits(popP);
         long userPair = p.count(fromIdx, toIdx);
         long userFrom = p.fromTotal(fromIdx);
-        double bits = TransitionSurprisal.blendedBits(userPair, userFrom, popP, model.priorStrength());
+        double blendedP = TransitionSurprisal.blendedProbability(userPair, userFrom, popP, model.priorStrength());
+        double bits = TransitionSurprisal.bits(blendedP);
         double expected = population.entropy(from);
         e.bits = bits;
 
-        if (detectors.transition().enabled() && populationReady() && bits >= detectors.transition().thresholdBits()) {
-            alerts.add(transitionAlert(e, from, to, bits, popP, userPair, userFrom));
+        if (detectors.transition().enabled() && populationReady()) {
+            double bar = MultipleTests.bar(detectors.transition().thresholdBits(), p.stepsInWindow);
+            // The tail is never rarer than the step itself: only a step past the bar needs it.
+            if (bits >= bar) {
+                double tailBits = TransitionSurprisal.bits(transitionTail(p, fromIdx, from, blendedP, userFrom));
+                if (tailBits >= bar) {
+                    alerts.add(transitionAlert(p, e, from, to, bits, tailBits, bar, popP, userPair, userFrom));
+                }
+            }
         }
 
-        if (p.mayTeach(fromIdx, e.ts, model.populationTeachingWindow().toMillis(), model.maxPopulationStepsPerUser())) {
+        if (teaches(p, e.ts) && p.mayTeach(fromIdx, e.ts, model.populationTeachingWindow().toMillis(), model.maxPopulationStepsPerUser())) {
             pendingSteps.add(from);
             pendingSteps.add(to);
         }
@@ -204,6 +217,17 @@ public final class BehaviourScorer {
     }
 
     /**
+     * Whether the user may teach the population at {@code ts}: not within a teaching window after a
+     * cusum alert of theirs, so that users the detectors found off the typical path (a fraudster
+     * back every day) do not make their own steps and sessions look typical. Only cusum alerts
+     * count: session and transition alerts judge against what the population learned, and keeping
+     * what they flag out of it would make the next such thing rarer still.
+     */
+    private boolean teaches(UserProfile p, long ts) {
+        return p.cusumAlertTs == Long.MIN_VALUE || ts - p.cusumAlertTs >= model.populationTeachingWindow().toMillis();
+    }
+
+    /**
      * Detector {@code cusum}: S = max(0, S + excess - allowance) over the user's steps, across
      * sessions; at the threshold it alerts and starts again from {@code restart-bits}, a fast initial
      * response (Lucas and Crosier): a user who stays off the typical path alerts again within a
@@ -212,6 +236,10 @@ public final class BehaviourScorer {
     private void updateCusum(UserProfile p, TopEventStore top, Event e, double excess, List<Alert> alerts) {
         CusumDetectorConfig c = detectors.cusum();
         double next = p.cusum + excess - c.allowanceBits();
+        if (p.cusumAlertTs != Long.MIN_VALUE && p.cusumAlertTs >= p.sessionStart && next < c.restartBits()) {
+            // After an alert the head start is kept to the end of the visit: it is for the next one.
+            next = c.restartBits();
+        }
         if (next <= 0) {
             p.cusum = 0;
             p.cusumSteps = 0;
@@ -224,8 +252,10 @@ public final class BehaviourScorer {
         }
         p.cusum = next;
         p.cusumSteps++;
-        if (c.enabled() && next >= c.thresholdBits()) {
-            alerts.add(cusumAlert(p, top, e, c));
+        double bar = MultipleTests.bar(c.thresholdBits(), p.stepsInWindow);
+        if (c.enabled() && next >= bar) {
+            alerts.add(cusumAlert(p, top, e, c, bar));
+            p.cusumAlertTs = e.ts;
             p.cusum = c.restartBits();
             p.cusumSteps = 0;
             p.cusumSince = Long.MIN_VALUE;
@@ -233,7 +263,7 @@ public final class BehaviourScorer {
         }
     }
 
-    private Alert cusumAlert(UserProfile p, TopEventStore top, Event e, CusumDetectorConfig c) {
+    private Alert cusumAlert(UserProfile p, TopEventStore top, Event e, CusumDetectorConfig c, double bar) {
         Alert a = new Alert();
         a.detector = CUSUM;
         a.user = e.user;
@@ -241,19 +271,20 @@ public final class BehaviourScorer {
         a.ts = e.ts;
         a.unit = "bits";
         a.score = p.cusum;
-        a.threshold = c.thresholdBits();
-        a.severity = Severity.fromExcessBits(p.cusum - c.thresholdBits());
+        a.threshold = bar;
+        a.severity = Severity.fromExcessBits(p.cusum - bar);
         String headStart = p.cusumHeadStart > 0
                 ? String.format(Locale.ROOT, ", counting the %.1f-bit head start kept since the user's last cusum alert", p.cusumHeadStart)
                 : "";
+        String barText = barText(c.thresholdBits(), p.stepsInWindow, 1, "steps");
         a.summary = String.format(Locale.ROOT,
-                "%s's last %d steps cost %.1f bits more than typical steps would (allowing %.1f bits a step%s), above %.1f",
-                e.user, p.cusumSteps, p.cusum, c.allowanceBits(), headStart, c.thresholdBits());
+                "%s's last %d steps cost %.1f bits more than typical steps would (allowing %.2f bits a step%s), above %s",
+                e.user, p.cusumSteps, p.cusum, c.allowanceBits(), headStart, barText);
         a.reasons.add(new Reason("cusum_excess_bits",
                 String.format(Locale.ROOT, "%.1f bits over %d steps since %s%s", p.cusum, p.cusumSteps,
                         java.time.Instant.ofEpochMilli(p.cusumSince),
                         p.cusumHeadStart > 0 ? String.format(Locale.ROOT, " (from a %.1f-bit head start)", p.cusumHeadStart) : ""),
-                String.format(Locale.ROOT, "< %.1f", c.thresholdBits()),
+                "< " + barText,
                 p.cusum));
         // The session's most surprising steps explain where the bits came from; the step that crossed
         // the threshold is not among them yet (it joins them after scoring), so it comes last.
@@ -276,13 +307,17 @@ public final class BehaviourScorer {
             return;
         }
         if (p.sessionEvents > 0) {
+            p.decayTestsTo(p.lastTs, detectors.falseAlarmWindow().toMillis());
+            p.sessionsInWindow += 1;
             if (detectors.session().enabled() && populationReady() && sessions.sessions() >= sessionModel.minSessions()) {
                 Alert a = judgeSession(p, top, why);
                 if (a != null) {
                     alerts.add(a);
                 }
             }
-            pendingSessions.add(new double[] {p.sessionBits, p.sessionExcess});
+            if (teaches(p, p.lastTs) && p.mayTeachSession(p.lastTs, model.populationTeachingWindow().toMillis(), sessionModel.maxPopulationSessionsPerUser())) {
+                pendingSessions.add(new double[] {p.sessionBits, p.sessionExcess});
+            }
         }
         if (p.topSlots.length > 0) {
             top.clear(p.topSlots.length);
@@ -290,22 +325,26 @@ public final class BehaviourScorer {
         p.closeSession();
     }
 
+    /**
+     * Judges a closed session by its tail among the population's closed sessions, for each of its two
+     * measures (surprisal beyond the expected, total surprisal): the more surprising tail must reach
+     * the bar of two tests per session the user closed in the window.
+     */
     private Alert judgeSession(UserProfile p, TopEventStore top, String why) {
-        double q = sessionModel.quantile();
-        double qTotal = sessions.totalQuantile(q);
-        double qExcess = sessions.excessQuantile(q);
-        double totalThreshold = Math.max(sessionModel.minBits(), qTotal * sessionModel.totalFactor());
-        double excessThreshold = Math.max(sessionModel.minExcessBits(), qExcess * sessionModel.excessFactor());
-        boolean byTotal = p.sessionBits > totalThreshold;
-        boolean byExcess = p.sessionExcess > excessThreshold;
-        if (!byTotal && !byExcess) {
+        long population = sessions.sessions();
+        long excessAtLeast = sessions.excessAtLeast(p.sessionExcess);
+        long totalAtLeast = sessions.totalAtLeast(p.sessionBits);
+        double excessTail = MultipleTests.tailBits(excessAtLeast, population);
+        double totalTail = MultipleTests.tailBits(totalAtLeast, population);
+        double tests = MEASURES * p.sessionsInWindow;
+        double base = detectors.session().thresholdBits();
+        double bar = MultipleTests.bar(base, tests);
+        double score = Math.max(excessTail, totalTail);
+        if (score < bar) {
             return null;
         }
-        // Report the measure that passed its threshold by the larger factor.
-        boolean reportTotal = byTotal && (!byExcess || p.sessionBits / totalThreshold >= p.sessionExcess / excessThreshold);
-        double score = reportTotal ? p.sessionBits : p.sessionExcess;
-        double threshold = reportTotal ? totalThreshold : excessThreshold;
-        String pct = percentile(q);
+        boolean byExcess = excessTail >= totalTail;
+        String barText = barText(base, p.sessionsInWindow, MEASURES, "sessions");
 
         Alert a = new Alert();
         a.detector = SESSION;
@@ -315,23 +354,42 @@ public final class BehaviourScorer {
         a.ts = p.lastTs;
         a.unit = "bits";
         a.score = score;
-        a.threshold = threshold;
-        a.severity = Severity.fromExcessBits(6 * log2(score / threshold));
+        a.threshold = bar;
+        a.severity = Severity.fromExcessBits(score - bar);
         a.summary = String.format(Locale.ROOT,
-                "session %s of %s ended (%s) after %d events with %.1f bits of surprisal (%.1f beyond the expected); "
-                        + "the population's %s percentile is %.1f (%.1f beyond)",
+                "session %s of %s ended (%s) after %d events with %.1f bits of surprisal, %.1f beyond the expected; "
+                        + "%s of the population's %d sessions went as far %s: %.1f bits, above %s",
                 p.sessionId == null ? "-" : p.sessionId, a.user, why, p.sessionEvents, p.sessionBits, p.sessionExcess,
-                pct, qTotal, qExcess);
+                byExcess ? excessAtLeast : totalAtLeast, population, byExcess ? "beyond the expected" : "in total",
+                score, barText);
+        a.reasons.add(new Reason("session_excess_bits",
+                String.format(Locale.ROOT, "%.1f bits beyond the expected over %d events", p.sessionExcess, p.sessionEvents),
+                String.format(Locale.ROOT, "%d of %d population sessions at least as far: tail %.1f bits", excessAtLeast, population, excessTail),
+                excessTail));
         a.reasons.add(new Reason("session_total_bits",
                 String.format(Locale.ROOT, "%.1f bits over %d events", p.sessionBits, p.sessionEvents),
-                String.format(Locale.ROOT, "<= %.1f (population %s pct %.1f x %.2f)", totalThreshold, pct, qTotal, sessionModel.totalFactor()),
-                p.sessionBits));
-        a.reasons.add(new Reason("session_excess_bits",
-                String.format(Locale.ROOT, "%.1f bits beyond the expected", p.sessionExcess),
-                String.format(Locale.ROOT, "<= %.1f (population %s pct %.1f x %.2f)", excessThreshold, pct, qExcess, sessionModel.excessFactor()),
-                p.sessionExcess));
+                String.format(Locale.ROOT, "%d of %d population sessions at least as far: tail %.1f bits", totalAtLeast, population, totalTail),
+                totalTail));
         addTopSteps(a, p, top);
         return a.withDerivedId();
+    }
+
+    /** The bar explained: "11.0 + log2(2 measures x 3.2 sessions in the past day) = 13.7". */
+    private String barText(double base, double count, int measures, String what) {
+        double tests = measures * count;
+        String counted = measures == 1
+                ? String.format(Locale.ROOT, "%.1f %s", Math.max(1.0, count), what)
+                : String.format(Locale.ROOT, "%d measures x %.1f %s", measures, count, what);
+        return String.format(Locale.ROOT, "%.1f + log2(%s in the past %s) = %.1f",
+                base, counted, windowText(), MultipleTests.bar(base, tests));
+    }
+
+    private String windowText() {
+        java.time.Duration w = detectors.falseAlarmWindow();
+        if (w.equals(java.time.Duration.ofDays(1))) {
+            return "day";
+        }
+        return w.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 
     /** The session's top events, most surprising first, as the alert's steps. */
@@ -355,35 +413,62 @@ public final class BehaviourScorer {
         }
     }
 
-    private Alert transitionAlert(Event e, String from, String to, double bits, double popP, long userPair, long userFrom) {
-        double threshold = detectors.transition().thresholdBits();
+    private Alert transitionAlert(UserProfile p, Event e, String from, String to, double bits, double tailBits, double bar,
+            double popP, long userPair, long userFrom) {
         long popPair = population.count(from, to);
         long popFrom = population.fromTotal(from);
+        String barText = barText(detectors.transition().thresholdBits(), p.stepsInWindow, 1, "steps");
         Alert a = new Alert();
         a.detector = TRANSITION;
         a.user = e.user;
         a.session = e.session;
         a.ts = e.ts;
         a.unit = "bits";
-        a.score = bits;
-        a.threshold = threshold;
-        a.severity = Severity.fromExcessBits(bits - threshold);
+        a.score = tailBits;
+        a.threshold = bar;
+        a.severity = Severity.fromExcessBits(tailBits - bar);
         a.summary = String.format(Locale.ROOT,
-                "%s went from %s to %s: %.1f bits, above %.1f; the population took this step %d times in %d steps from %s, this user %d times in %d",
-                e.user, from, to, bits, threshold, popPair, popFrom, from, userPair, userFrom);
+                "%s went from %s to %s, a step of %.1f bits; a step this rare or rarer from %s: %.1f bits, above %s; "
+                        + "the population took this step %d times in %d steps from %s, this user %d times in %d",
+                e.user, from, to, bits, from, tailBits, barText, popPair, popFrom, from, userPair, userFrom);
         a.reasons.add(new Reason("transition", from + " -> " + to,
-                String.format(Locale.ROOT, "population p=%.6f (%d of %d), user %d of %d", popP, popPair, popFrom, userPair, userFrom),
+                String.format(Locale.ROOT, "population p=%.6f (%d of %d), user %d of %d; this rare or rarer: %.1f bits",
+                        popP, popPair, popFrom, userPair, userFrom, tailBits),
                 bits));
         a.events.add(e);
         return a.withDerivedId();
     }
 
-    private static String percentile(double q) {
-        double pct = q * 100;
-        return pct == Math.rint(pct) ? String.format(Locale.ROOT, "%.0fth", pct) : String.format(Locale.ROOT, "%.1fth", pct);
-    }
-
-    private static double log2(double x) {
-        return Math.log(x) / Math.log(2);
+    /**
+     * The tail of a step out of {@code from} of blended probability {@code observedP}: the chance,
+     * under this user's counts blended with the population's, of a step from there at most as likely.
+     */
+    private double transitionTail(UserProfile p, int fromIdx, String from, double observedP, long userFrom) {
+        int vocabulary = population.vocabulary();
+        int max = vocabulary + p.states.length;
+        long[] userPairs = new long[max];
+        double[] popPs = new double[max];
+        int[] seen = {0};
+        population.forEachNext(from, (next, count) -> {
+            int i = seen[0]++;
+            popPs[i] = population.probability(from, next);
+            userPairs[i] = p.count(fromIdx, p.indexOf(next));
+        });
+        if (fromIdx >= 0) {
+            for (long t : p.transitions) {
+                if (UserProfile.fromOf(t) == fromIdx) {
+                    String next = p.states[UserProfile.toOf(t)];
+                    if (population.count(from, next) == 0) {
+                        int i = seen[0]++;
+                        popPs[i] = population.probability(from, next);
+                        userPairs[i] = UserProfile.countOf(t);
+                    }
+                }
+            }
+        }
+        // The rest of the vocabulary: states neither has seen after this one, each at the smoothed share.
+        long unseen = Math.max(0, vocabulary - seen[0]);
+        double unseenP = population.unseenProbability(from);
+        return TransitionSurprisal.tailProbability(observedP, userFrom, model.priorStrength(), userPairs, popPs, seen[0], unseen, unseenP);
     }
 }

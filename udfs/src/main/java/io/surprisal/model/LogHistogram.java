@@ -54,6 +54,18 @@ public final class LogHistogram {
         return value(counts.length - 1);
     }
 
+    /**
+     * Observations at least {@code v}, to the bucket: everything in {@code v}'s bucket counts, so
+     * the count errs on the side of more (a tail never looks rarer than it is).
+     */
+    public long atLeast(double v) {
+        long k = 0;
+        for (int i = index(v); i < counts.length; i++) {
+            k += counts[i];
+        }
+        return k;
+    }
+
     public void merge(LogHistogram other) {
         for (int i = 0; i < counts.length; i++) {
             counts[i] += other.counts[i];

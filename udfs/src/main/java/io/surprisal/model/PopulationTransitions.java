@@ -84,6 +84,16 @@ public final class PopulationTransitions {
         return f == null ? 0 : f.total;
     }
 
+    /** Calls {@code action} with every state seen after {@code fromState} and its count. */
+    public void forEachNext(String fromState, java.util.function.ObjLongConsumer<String> action) {
+        FromState f = from.get(fromState);
+        if (f != null) {
+            for (var n : f.next.entrySet()) {
+                action.accept(n.getKey(), n.getValue()[0]);
+            }
+        }
+    }
+
     /** Distinct states seen, plus one for "a state never seen". */
     public int vocabulary() {
         return knownStates.size() + 1;
@@ -98,6 +108,13 @@ public final class PopulationTransitions {
         }
         long[] c = f.next.get(toState);
         return ((c == null ? 0 : c[0]) + smoothing) / (f.total + smoothing * v);
+    }
+
+    /** P(to | from) of a state never seen after {@code fromState}: the smoothing's share. */
+    public double unseenProbability(String fromState) {
+        FromState f = from.get(fromState);
+        double v = vocabulary();
+        return f == null ? 1.0 / v : smoothing / (f.total + smoothing * v);
     }
 
     /** -log2 P(to | from). */

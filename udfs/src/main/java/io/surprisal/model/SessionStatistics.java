@@ -4,8 +4,9 @@ import java.nio.ByteBuffer;
 
 /**
  * The population's distribution of closed sessions' scores (total surprisal, and surprisal beyond
- * the expected), each in a {@link LogHistogram}, so a session is judged against a robust quantile
- * rather than mean plus sd of a skewed distribution. Plain Java.
+ * the expected), each in a {@link LogHistogram}, so a session is judged by how many of the
+ * population's sessions went at least as far (its tail) rather than by mean plus sd of a skewed
+ * distribution. Plain Java.
  */
 public final class SessionStatistics {
     private final LogHistogram totals;
@@ -35,6 +36,16 @@ public final class SessionStatistics {
 
     public double excessQuantile(double q) {
         return excess.quantile(q);
+    }
+
+    /** Sessions whose total surprisal was at least {@code bits} (to the histogram's bucket). */
+    public long totalAtLeast(double bits) {
+        return totals.atLeast(bits);
+    }
+
+    /** Sessions whose surprisal beyond the expected was at least {@code bits} (to the histogram's bucket). */
+    public long excessAtLeast(double bits) {
+        return excess.atLeast(bits);
     }
 
     public void merge(SessionStatistics other) {

@@ -51,6 +51,18 @@ public class UserProfile {
     /** Start of the current population-teaching window (event time), and the steps out of each state taught in it. */
     public long teachingWindowStart = Long.MIN_VALUE;
     public byte[] taught = new byte[0];
+    /** Closed sessions this user taught the population's session statistics in the current teaching window. */
+    public byte sessionsTaught;
+    /**
+     * The tests the detectors made of this user in about the last false-alarm window (see
+     * {@link MultipleTests}): steps (each one a transition and a CUSUM test) and closed sessions, each
+     * count decayed by e every window, as of event time {@link #testsTs}.
+     */
+    public double stepsInWindow;
+    public double sessionsInWindow;
+    public long testsTs = Long.MIN_VALUE;
+    /** Event time of this user's last cusum alert, or {@link Long#MIN_VALUE}: a teaching window without teaching follows. */
+    public long cusumAlertTs = Long.MIN_VALUE;
 
     /** The store of top events for plain-Java use ({@link TopEventStore.InMemory}); not part of the job's state. */
     private transient TopEventStore localTopEvents;
@@ -150,10 +162,7 @@ public class UserProfile {
         if (from < 0) {
             return false;
         }
-        if (teachingWindowStart == Long.MIN_VALUE || ts - teachingWindowStart >= windowMs) {
-            teachingWindowStart = ts - Math.floorMod(ts, windowMs);
-            java.util.Arrays.fill(taught, (byte) 0);
-        }
+        rollTeachingWindow(ts, windowMs);
         if (from >= taught.length) {
             taught = java.util.Arrays.copyOf(taught, states.length);
         }
@@ -162,6 +171,42 @@ public class UserProfile {
         }
         taught[from]++;
         return true;
+    }
+
+    /**
+     * Whether the session this user closes at {@code ts} may still teach the population's session
+     * statistics in the teaching window holding {@code ts}; if so, counts it. At most {@code max}
+     * (<= 127) per window: one user, a few votes, so users with dozens of visits a day do not make
+     * the population's sessions theirs.
+     */
+    public boolean mayTeachSession(long ts, long windowMs, int max) {
+        rollTeachingWindow(ts, windowMs);
+        if (sessionsTaught >= max) {
+            return false;
+        }
+        sessionsTaught++;
+        return true;
+    }
+
+    /** Starts a new teaching window when {@code ts} is past the current one. */
+    private void rollTeachingWindow(long ts, long windowMs) {
+        if (teachingWindowStart == Long.MIN_VALUE || ts - teachingWindowStart >= windowMs) {
+            teachingWindowStart = ts - Math.floorMod(ts, windowMs);
+            java.util.Arrays.fill(taught, (byte) 0);
+            sessionsTaught = 0;
+        }
+    }
+
+    /** Decays the test counts to event time {@code ts} (never backwards); see {@link MultipleTests}. */
+    public void decayTestsTo(long ts, long windowMs) {
+        if (testsTs != Long.MIN_VALUE && ts > testsTs) {
+            double keep = MultipleTests.decay(ts - testsTs, windowMs);
+            stepsInWindow *= keep;
+            sessionsInWindow *= keep;
+        }
+        if (testsTs == Long.MIN_VALUE || ts > testsTs) {
+            testsTs = ts;
+        }
     }
 
     /**

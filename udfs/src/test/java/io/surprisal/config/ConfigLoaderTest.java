@@ -43,8 +43,10 @@ class ConfigLoaderTest {
         Files.writeString(f, "model:\n  transition:\n    prior-strenght: 3\n");
         assertThatThrownBy(() -> ConfigLoader.load(f, List.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("model.transition.prior-strenght");
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("model.session.quantile=1.5")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("model.session.quantile");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("model.session.max-population-sessions-per-user=0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("model.session.max-population-sessions-per-user");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("detectors.false-alarm-window=0s")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("detectors.false-alarm-window");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("source.idleness=soon")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("not a duration");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("no-equals-sign")))

@@ -44,8 +44,51 @@ class StateSerializersTest {
         p.cusumHeadStart = 8;
         p.teachingWindowStart = 900;
         p.taught = new byte[] {2, 1};
-        assertRoundTrips(UserProfileSerializer.INSTANCE, p, UserProfile.class, 20);
-        assertRoundTrips(UserProfileSerializer.INSTANCE, new UserProfile(), UserProfile.class, 20);
+        p.sessionsTaught = 2;
+        p.stepsInWindow = 31.4;
+        p.sessionsInWindow = 2.25;
+        p.testsTs = 1_990;
+        p.cusumAlertTs = 1_200;
+        assertRoundTrips(UserProfileSerializer.INSTANCE, p, UserProfile.class, 25);
+        assertRoundTrips(UserProfileSerializer.INSTANCE, new UserProfile(), UserProfile.class, 25);
+    }
+
+    @Test
+    void aUserProfileWrittenInTheLayoutBeforeTheTestCountsIsReadAndMigrated() throws Exception {
+        // Bytes written by the serializer of layout 3 (the one before the test counts), and its snapshot.
+        byte[] state = resource("/state/user-profile-layout3.bin");
+        byte[] snapshotBytes = resource("/state/user-profile-layout3.snapshot");
+        TypeSerializerSnapshot<UserProfile> old = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(snapshotBytes), StateSerializersTest.class.getClassLoader());
+        assertThat(UserProfileSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(old).isCompatibleAfterMigration())
+                .as("old state is migrated, not read as if it were new").isTrue();
+
+        UserProfile p = old.restoreSerializer().deserialize(new DataInputDeserializer(state));
+        assertThat(p.states).containsExactly(UserProfile.START, "login:success", "view_item:success");
+        assertThat(p.count(0, 1)).isEqualTo(5);
+        assertThat(p.count(1, 2)).isEqualTo(4);
+        assertThat(p.events).isEqualTo(12);
+        assertThat(p.sessionId).isEqualTo("s-9");
+        assertThat(p.sessionExcess).isEqualTo(7.25);
+        assertThat(p.cusumHeadStart).isEqualTo(8);
+        assertThat(p.taught).containsExactly(2, 1);
+        // The fields layout 3 did not have start at their defaults.
+        assertThat(p).usingRecursiveComparison()
+                .comparingOnlyFields("sessionsTaught", "stepsInWindow", "sessionsInWindow", "testsTs", "cusumAlertTs")
+                .isEqualTo(new UserProfile());
+
+        // Migrated, it is written and read in the current layout.
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        UserProfileSerializer.INSTANCE.serialize(p, out);
+        assertThat(UserProfileSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+                .usingRecursiveComparison().isEqualTo(p);
+    }
+
+    private static byte[] resource(String name) throws java.io.IOException {
+        try (var in = StateSerializersTest.class.getResourceAsStream(name)) {
+            assertThat(in).as(name).isNotNull();
+            return in.readAllBytes();
+        }
     }
 
     @Test

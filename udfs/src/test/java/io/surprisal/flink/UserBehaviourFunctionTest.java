@@ -31,7 +31,7 @@ class UserBehaviourFunctionTest {
 
     private final SurprisalConfig config = ConfigLoader.load(null, List.of(
             "state.ttl=1d", "model.transition.min-population-events=300", "model.session.min-sessions=1",
-            "model.session.min-bits=1", "model.session.min-excess-bits=1", "detectors.transition.threshold-bits=5"));
+            "detectors.session.threshold-bits=1", "detectors.transition.threshold-bits=5"));
     private KeyedProcessOperator<String, Event, Event> operator;
     private KeyedOneInputStreamOperatorTestHarness<String, Event, Event> harness;
 
@@ -131,10 +131,12 @@ class UserBehaviourFunctionTest {
 
     @Test
     void alertsLeaveThroughTheirSideOutput() throws Exception {
-        // Teach a small population: logins succeed, and one in ten fails first, then succeeds.
-        // Then a failed login followed by a buy: log2((20 + 0.5 * 6) / 0.5) = 5.5 bits.
+        // Teach a population: logins succeed, and one in ten fails first, then succeeds. Then a
+        // failed login followed by a buy, a step never seen among the 200 failures, one of the 4
+        // states never seen after one: a tail of 4 x 0.5 / (200 + 0.5 x 5) = 0.0099, 6.7 bits, above
+        // the bar 5 + log2(2 steps) = 6. The failed logins themselves (10%) stay below 5.
         long t = 0;
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 2000; i++) {
             if (i % 10 == 0) {
                 send("user" + i, "login", t += 10, true);
             }
@@ -179,10 +181,10 @@ class UserBehaviourFunctionTest {
 
     @Test
     void thePopulationSurvivesARestoreFromACheckpoint() throws Exception {
-        long t = teach(harness, "user", 200, 0, true);
+        long t = teach(harness, "user", 2000, 0, true);
         OperatorSubtaskState snapshot = harness.snapshot(1L, t);
         long learned = ((UserBehaviourFunction) operator.getUserFunction()).populationEvents();
-        assertThat(learned).isEqualTo(620);
+        assertThat(learned).isEqualTo(6200);
 
         KeyedProcessOperator<String, Event, Event> restoredOp = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
         try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(restoredOp, (Event e) -> e.user, Types.STRING)) {

@@ -65,4 +65,25 @@ class LogHistogramTest {
         assertThat(back.totalQuantile(1.0)).isEqualTo(s.totalQuantile(1.0));
         assertThat(back.excessQuantile(0.5)).isEqualTo(s.excessQuantile(0.5));
     }
+
+    @Test
+    void atLeastCountsTheTailToTheBucket() {
+        LogHistogram h = new LogHistogram();
+        for (double v : new double[] {-5, 0, 1, 2, 10, 10.05, 50, 400}) {
+            h.add(v);
+        }
+        assertThat(h.atLeast(-100)).isEqualTo(8);
+        assertThat(h.atLeast(2)).isEqualTo(5);
+        // 10.05 shares 10's bucket: a tail never looks rarer than it is.
+        assertThat(h.atLeast(10.05)).isEqualTo(4);
+        assertThat(h.atLeast(51)).isEqualTo(1);
+        assertThat(h.atLeast(1e6)).isZero();
+        SessionStatistics s = new SessionStatistics();
+        s.add(30, 2);
+        s.add(90, 40);
+        s.add(60, -3);
+        assertThat(s.totalAtLeast(60)).isEqualTo(2);
+        assertThat(s.excessAtLeast(0)).isEqualTo(2);
+        assertThat(s.excessAtLeast(41)).isZero();
+    }
 }

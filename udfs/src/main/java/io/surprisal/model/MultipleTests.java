@@ -1,0 +1,44 @@
+package io.surprisal.model;
+
+/**
+ * The false-alarm budget of a detector is per user and per window (a day), not per test. A test
+ * that passes with probability 2^-b by chance, made n times, passes about n times as often, so the
+ * most surprising of n steps or sessions is expected to cost about log2(n) bits more than one: the
+ * bar a test must reach is {@code base + log2(n)} (Bonferroni's correction, in bits), where n is the
+ * number of such tests the user made in about the last window. That keeps the chance of a false
+ * alarm near 2^-base per user and window whether the user makes one step a day or thousands.
+ *
+ * <p>n is counted without remembering every test: each test adds 1 and the count decays by a
+ * factor e every window, {@code n <- n * e^(-elapsed / window) + 1}; at a steady r tests per
+ * window it settles near r, and a user's first test counts 1.
+ */
+public final class MultipleTests {
+    private static final double LN2 = Math.log(2);
+
+    private MultipleTests() {}
+
+    /** What a count made {@code elapsedMs} ago still weighs: e^(-elapsed / window). */
+    public static double decay(long elapsedMs, long windowMs) {
+        return Math.exp(-(double) Math.max(0, elapsedMs) / windowMs);
+    }
+
+    /** log2 of the number of tests, at least one: the bits added to the bar. */
+    public static double correctionBits(double tests) {
+        return Math.log(Math.max(1.0, tests)) / LN2;
+    }
+
+    /** The bar one test's bits must reach when the user made {@code tests} such tests in the window. */
+    public static double bar(double baseBits, double tests) {
+        return baseBits + correctionBits(tests);
+    }
+
+    /**
+     * The surprisal of a tail seen {@code atLeast} times among {@code of} observations, in bits:
+     * -log2 of (atLeast + 1/2) / (of + 1), the probability that the next observation is at least as
+     * extreme (Krichevsky-Trofimov's estimate). A value beyond everything seen costs log2(2(of + 1))
+     * bits: rare by the evidence, never infinitely so.
+     */
+    public static double tailBits(long atLeast, long of) {
+        return Math.log((of + 1.0) / (atLeast + 0.5)) / LN2;
+    }
+}
