@@ -108,7 +108,7 @@ public final class SurprisalPipeline {
 
         if (config.detectors().purchaseNetwork().enabled()) {
             // The friendship graph is global: one key, one subtask (docs/detectors.md, "How purchase-network scales").
-            DataStream<Alert> purchaseAlerts = timed
+            SingleOutputStreamOperator<Alert> purchaseAlerts = timed
                     .filter(PurchaseNetworkFunction::isRouted)
                     .name("purchases and friendships")
                     .uid("purchase-network-events")
@@ -118,6 +118,7 @@ public final class SurprisalPipeline {
                     .name("purchase network")
                     .uid("purchase-network");
             alerts = alerts.union(purchaseAlerts);
+            deadLetters = deadLetters.union(purchaseAlerts.getSideOutput(Descriptors.DEAD_LETTERS)); // unusable amounts
         }
         // CEP patterns read the enriched stream: per-user event-time order, each event with its bits
         // and its novelty.
