@@ -76,7 +76,7 @@ class PurchaseNetworkITCase {
         JobSettings.apply(env, config);
 
         SurprisalPipeline.Streams streams = SurprisalPipeline.build(config,
-                Connectors.fileSource(env, input.toString(), config.source().maxLineBytes()));
+                Connectors.fileSource(env, input.toString(), config.source()));
         DataStream<String> outcomes = streams.alerts()
                 .filter(a -> a.detector.equals("purchase-network"))
                 .map(a -> "alert " + a.summary)
