@@ -10,12 +10,15 @@ import io.surprisal.event.SourceLine;
 import io.surprisal.flink.AlertSuppressionFunction;
 import io.surprisal.flink.Descriptors;
 import io.surprisal.flink.BotVelocityFunction;
+import io.surprisal.flink.BruteForceFunction;
+import io.surprisal.flink.CredentialStuffingFunction;
 import io.surprisal.flink.EventTimestamps;
 import io.surprisal.flink.ParseEventsFunction;
 import io.surprisal.flink.PurchaseNetworkFunction;
 import io.surprisal.flink.AllowlistedLoginNoveltyFunction;
 import io.surprisal.flink.LoginNoveltyFunction;
 import io.surprisal.flink.UserBehaviourFunction;
+import java.util.Set;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -139,6 +142,29 @@ public final class SurprisalPipeline {
                     .name("late events of " + spec.uid())
                     .uid(spec.uid() + "-late"));
         }
+        if (config.cep().bruteForce().enabled()) {
+            // Logins only; the stream is still partitioned by user: read as keyed (chained, no shuffle).
+            DataStream<Event> logins = enriched.filter(BruteForceFunction::isRouted)
+                    .name("logins for cep-" + CepPatterns.BRUTE_FORCE)
+                    .uid("cep-" + CepPatterns.BRUTE_FORCE + "-events");
+            SingleOutputStreamOperator<Alert> bruteForce = DataStreamUtils.reinterpretAsKeyedStream(logins, new UserKey())
+                    .process(new BruteForceFunction(config))
+                    .name("cep brute-force")
+                    .uid("cep-" + CepPatterns.BRUTE_FORCE);
+            alerts = alerts.union(bruteForce);
+            deadLetters = deadLetters.union(bruteForce.getSideOutput(Descriptors.DEAD_LETTERS));
+        }
+        if (config.cep().credentialStuffing().enabled()) {
+            SingleOutputStreamOperator<Alert> stuffing = enriched.filter(CredentialStuffingFunction::isRouted)
+                    .name("failed logins for cep-" + CepPatterns.CREDENTIAL_STUFFING)
+                    .uid("cep-" + CepPatterns.CREDENTIAL_STUFFING + "-events")
+                    .keyBy(new CepPatterns.IpKey())
+                    .process(new CredentialStuffingFunction(config))
+                    .name("cep credential-stuffing")
+                    .uid("cep-" + CepPatterns.CREDENTIAL_STUFFING);
+            alerts = alerts.union(stuffing);
+            deadLetters = deadLetters.union(stuffing.getSideOutput(Descriptors.DEAD_LETTERS));
+        }
         if (config.cep().botVelocity().enabled()) {
             // The scored stream is still partitioned by user: read it as keyed (chained, no shuffle).
             SingleOutputStreamOperator<Alert> velocity = DataStreamUtils.reinterpretAsKeyedStream(enriched, new UserKey())
@@ -149,9 +175,19 @@ public final class SurprisalPipeline {
             deadLetters = deadLetters.union(velocity.getSideOutput(Descriptors.DEAD_LETTERS));
         }
         if (config.suppression().enabled()) {
+            Set<String> several = CepPatterns.detectorsOfSeveralOperators(config.cep());
+            if (config.suppression().maxAlerts() > 0) {
+                // First the budget per (user, detector): a user whose every alert has a new reason
+                // costs this one key, not a window per reason in the operator below.
+                alerts = alerts
+                        .keyBy(new AlertSuppressionFunction.DetectorKey())
+                        .process(new AlertSuppressionFunction(config.suppression(), several, AlertSuppressionFunction.Scope.DETECTOR))
+                        .name("alert budget per user and detector")
+                        .uid("alert-budget");
+            }
             alerts = alerts
                     .keyBy(new AlertSuppressionFunction.Key())
-                    .process(new AlertSuppressionFunction(config.suppression(), CepPatterns.detectorsOfSeveralOperators(config.cep())))
+                    .process(new AlertSuppressionFunction(config.suppression(), several))
                     .name("suppress repeated alerts")
                     .uid("alert-suppression");
         }

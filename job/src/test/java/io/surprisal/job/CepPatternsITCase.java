@@ -90,7 +90,8 @@ class CepPatternsITCase {
         s.deadLetters().print();
         Set<String> uids = env.getStreamGraph().getStreamNodes().stream()
                 .map(StreamNode::getTransformationUID).collect(Collectors.toSet());
-        assertThat(uids).contains("cep-failed-login-then-buy", "cep-brute-force", "cep-brute-force-success",
-                "cep-account-takeover", "cep-credential-stuffing", "cep-bot-velocity", "cep-failed-login-then-buy-late");
+        assertThat(uids).contains("cep-failed-login-then-buy", "cep-brute-force",
+                "cep-account-takeover", "cep-credential-stuffing", "cep-bot-velocity", "cep-failed-login-then-buy-late",
+                "alert-budget", "alert-suppression");
     }
 }

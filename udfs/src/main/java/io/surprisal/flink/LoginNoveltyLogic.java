@@ -4,6 +4,7 @@ import io.surprisal.alert.Alert;
 import io.surprisal.alert.Reason;
 import io.surprisal.alert.Severity;
 import io.surprisal.cep.CepPatterns;
+import io.surprisal.cep.OpenerSlot;
 import io.surprisal.config.SurprisalConfig.CepConfig;
 import io.surprisal.config.SurprisalConfig.NoveltyConfig;
 import io.surprisal.event.Event;
@@ -24,6 +25,7 @@ import java.util.Locale;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -42,7 +44,9 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>It also routes each event to the user-keyed CEP patterns it can still matter to ({@link
  * CepPatterns.PatternSpec#admits}, on {@link Descriptors#cepEvents}): the per-user read it makes for
- * every event anyway ({@link LoginRecency}) knows the user's last failed and novel logins.
+ * every event anyway ({@link LoginRecency}) knows the user's last failed and novel logins. Of the
+ * events that would open a partial match, at most {@code cep.max-openers} per slot ({@link
+ * OpenerSlot}) reach a pattern: a flood of them keeps a bounded number of partial matches open.
  */
 public final class LoginNoveltyLogic implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -57,6 +61,9 @@ public final class LoginNoveltyLogic implements Serializable {
     /** The user-keyed CEP patterns this operator routes events to, and their outputs. */
     private transient List<CepPatterns.PatternSpec> routed;
     private transient List<OutputTag<Event>> routedTags;
+    /** Per routed pattern (by uid), the slot of events that opened a partial match. */
+    private transient MapState<String, OpenerSlot> openerState;
+    private transient List<Counter> openersSkipped;
     private transient ListState<LoginCount> populationState;
     private transient PopulationLogins population;
     /** Logins at {@link #pendingTs} not yet in {@link #population} (see {@link #process}). */
@@ -116,10 +123,13 @@ public final class LoginNoveltyLogic implements Serializable {
     public void open(RuntimeContext context) {
         profileState = context.getState(Descriptors.loginProfile(ttl));
         recencyState = context.getState(Descriptors.loginRecency(ttl));
+        openerState = context.getMapState(Descriptors.cepOpeners(ttl));
         routed = routedPatterns(cep);
         routedTags = new ArrayList<>(routed.size());
+        openersSkipped = new ArrayList<>(routed.size());
         for (CepPatterns.PatternSpec spec : routed) {
             routedTags.add(Descriptors.cepEvents(spec.uid()));
+            openersSkipped.add(context.getMetricGroup().addGroup("cep", spec.name()).counter("openersSkipped"));
         }
         scorer = new NoveltyScorer(config);
         agents = new UserAgentParser(config.userAgentCache());
@@ -197,11 +207,30 @@ public final class LoginNoveltyLogic implements Serializable {
             recencyState.update(recency);
         }
         for (int i = 0; i < routed.size(); i++) {
-            if (routed.get(i).admits(e, recency.lastFailedLogin, recency.lastNovelLogin)) {
-                router.route(routedTags.get(i), e);
+            CepPatterns.PatternSpec spec = routed.get(i);
+            if (!spec.admits(e, recency.lastFailedLogin, recency.lastNovelLogin)) {
+                continue;
             }
+            if (spec.gate().opens(e) && !mayOpen(spec, e.ts)) {
+                openersSkipped.get(i).inc();
+                continue;
+            }
+            router.route(routedTags.get(i), e);
         }
         return alert;
+    }
+
+    /** Whether an event at {@code ts} may open a partial match of {@code spec}: the user's slot has room. */
+    private boolean mayOpen(CepPatterns.PatternSpec spec, long ts) throws Exception {
+        OpenerSlot slot = openerState.get(spec.uid());
+        if (slot == null) {
+            slot = new OpenerSlot();
+        }
+        boolean admitted = slot.admit(ts, spec.openerSlotMillis(), cep.maxOpeners());
+        if (admitted) {
+            openerState.put(spec.uid(), slot);
+        }
+        return admitted;
     }
 
     private Alert score(Event e, AllowlistSource allowlist) throws Exception {
