@@ -37,7 +37,8 @@ import org.apache.flink.util.Collector;
  *   <li>high: at the failure that makes {@code min-failures} within the window (first to last less
  *       than {@code within} apart), the alert lists those failures. The run's later failures (a run
  *       lasts while failures come less than {@code within} apart) only count; when the run ends, a
- *       second high alert states its total if at least another {@code min-failures} came.
+ *       second high alert states its total if at least another {@code min-failures} came after the
+ *       last alert.
  *   <li>critical: a successful login with {@code min-failures} failures within the window before
  *       it (since the last such alert); it lists the earliest of them the ring holds and the login,
  *       and counts every failure since the last such alert.
@@ -183,14 +184,15 @@ public class BruteForceFunction extends KeyedProcessFunction<String, Event, Aler
         return false;
     }
 
-    /** The run is over: its total, if it went on after its alert, then no state left. */
+    /**
+     * The run is over: its total, if at least another {@code min-failures} failures came after its
+     * last alert (a critical one states the failures before it), then no state left.
+     */
     private void endRun(FailedLoginRun run, Collector<Alert> out) throws Exception {
-        if (run.alertedAt > 0) {
-            long after = run.failures - run.alertedAt;
-            if (after >= config.minFailures()) {
-                long from = Math.max(1, Math.max(run.failures - RING + 1, run.failures - maxEvents + 1));
-                emit(totalAlert(failures(from, run.failures), after + config.minFailures(), run), out);
-            }
+        if (run.alertedAt > 0 && run.failures - Math.max(run.alertedAt, run.usedBySuccess) >= config.minFailures()) {
+            long from = Math.max(1, Math.max(run.failures - RING + 1, run.failures - maxEvents + 1));
+            long total = run.failures - run.alertedAt + config.minFailures();
+            emit(totalAlert(failures(from, run.failures), total, run), out);
         }
         for (long seq = Math.max(1, run.failures - RING + 1); seq <= run.failures; seq++) {
             ring.remove(slot(seq));
