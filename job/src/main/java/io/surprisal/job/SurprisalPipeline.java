@@ -11,12 +11,14 @@ import io.surprisal.flink.AlertSuppressionFunction;
 import io.surprisal.flink.Descriptors;
 import io.surprisal.flink.BotVelocityFunction;
 import io.surprisal.flink.BruteForceFunction;
+import io.surprisal.flink.CepRoutingFunction;
 import io.surprisal.flink.CredentialStuffingFunction;
 import io.surprisal.flink.EventTimestamps;
 import io.surprisal.flink.ParseEventsFunction;
 import io.surprisal.flink.PurchaseNetworkFunction;
 import io.surprisal.flink.AllowlistedLoginNoveltyFunction;
 import io.surprisal.flink.LoginNoveltyFunction;
+import io.surprisal.flink.PatternRouting;
 import io.surprisal.flink.UserBehaviourFunction;
 import java.util.Set;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -129,12 +131,22 @@ public final class SurprisalPipeline {
             alerts = alerts.union(purchaseAlerts);
         }
         // CEP patterns read the enriched stream: per-user event-time order, each event with its bits
-        // and its novelty.
+        // and its novelty. Login novelty routes the user-keyed patterns' events (only those that can
+        // still matter, a flood's openers bounded: PatternRouting); without it, a routing operator
+        // of its own does.
+        SingleOutputStreamOperator<Event> routed = novel;
+        if (routed == null && !PatternRouting.routedPatterns(config.cep()).isEmpty()) {
+            DataStream<Event> relevant = enriched.filter(new CepRoutingFunction.Relevant(config.cep()))
+                    .name("events for cep patterns")
+                    .uid("cep-routing-events");
+            routed = DataStreamUtils.reinterpretAsKeyedStream(relevant, new UserKey())
+                    .process(new CepRoutingFunction(config.cep(), config.state().ttl()))
+                    .name("cep routing")
+                    .uid("cep-routing");
+        }
         for (CepPatterns.PatternSpec spec : CepPatterns.enabled(config.cep())) {
-            // Login novelty routes the user-keyed patterns' events (only those that can still
-            // matter, PatternSpec.admits); without it, each pattern filters the enriched stream.
-            SingleOutputStreamOperator<Alert> matches = novel != null && spec.routedByLoginNovelty()
-                    ? CepPatterns.applyToRouted(novel.getSideOutput(Descriptors.cepEvents(spec.uid())), spec, config)
+            SingleOutputStreamOperator<Alert> matches = spec.routedByLoginNovelty()
+                    ? CepPatterns.applyToRouted(routed.getSideOutput(Descriptors.cepEvents(spec.uid())), spec, config)
                     : CepPatterns.apply(enriched, spec, config);
             alerts = alerts.union(matches);
             deadLetters = deadLetters.union(matches.getSideOutput(Descriptors.CEP_LATE_EVENTS)

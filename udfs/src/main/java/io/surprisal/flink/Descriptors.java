@@ -233,6 +233,16 @@ public final class Descriptors {
     }
 
     /**
+     * Per user, with login novelty off: the last failed login, which decides the CEP patterns an
+     * event can still matter to ({@link CepRoutingFunction}). TTL as the login recency's.
+     */
+    public static ValueStateDescriptor<LoginRecency> cepRoutingRecency(Duration ttl) {
+        ValueStateDescriptor<LoginRecency> d = new ValueStateDescriptor<>("cep-routing-recency", LoginRecencySerializer.INSTANCE);
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
+
+    /**
      * The events login novelty passes to one user-keyed CEP pattern (by the pattern's uid): those
      * its {@code PatternSpec#admits} given the user's recent logins.
      */

@@ -292,7 +292,7 @@ class LoginNoveltyFunctionTest {
     @Test
     void aFloodOfOpeningLoginsReachesEachSequencePatternInBoundedNumbers() throws Exception {
         SurprisalConfig config = CONFIG;
-        CepPatterns.PatternSpec thenBuy = LoginNoveltyLogic.routedPatterns(config.cep()).get(0);
+        CepPatterns.PatternSpec thenBuy = PatternRouting.routedPatterns(config.cep()).get(0);
         assertThat(thenBuy.uid()).isEqualTo("cep-failed-login-then-buy");
         try (var h = oneInputHarness(config)) {
             h.open();
