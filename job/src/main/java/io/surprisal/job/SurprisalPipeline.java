@@ -162,7 +162,8 @@ public final class SurprisalPipeline {
             SingleOutputStreamOperator<Alert> bruteForce = DataStreamUtils.reinterpretAsKeyedStream(logins, new UserKey())
                     .process(new BruteForceFunction(config))
                     .name("cep brute-force")
-                    .uid("cep-" + CepPatterns.BRUTE_FORCE);
+                    // Not the uid of the CEP patterns it replaced: their state has no meaning here.
+                    .uid("cep-" + CepPatterns.BRUTE_FORCE + "-runs");
             alerts = alerts.union(bruteForce);
             deadLetters = deadLetters.union(bruteForce.getSideOutput(Descriptors.DEAD_LETTERS));
         }
@@ -173,7 +174,7 @@ public final class SurprisalPipeline {
                     .keyBy(new CepPatterns.IpKey())
                     .process(new CredentialStuffingFunction(config))
                     .name("cep credential-stuffing")
-                    .uid("cep-" + CepPatterns.CREDENTIAL_STUFFING);
+                    .uid("cep-" + CepPatterns.CREDENTIAL_STUFFING + "-runs");
             alerts = alerts.union(stuffing);
             deadLetters = deadLetters.union(stuffing.getSideOutput(Descriptors.DEAD_LETTERS));
         }

@@ -109,8 +109,10 @@ class CepPatternsITCase {
         s.deadLetters().print();
         Set<String> uids = env.getStreamGraph().getStreamNodes().stream()
                 .map(StreamNode::getTransformationUID).collect(Collectors.toSet());
-        assertThat(uids).contains("cep-failed-login-then-buy", "cep-brute-force",
-                "cep-account-takeover", "cep-credential-stuffing", "cep-bot-velocity", "cep-failed-login-then-buy-late",
+        assertThat(uids).contains("cep-failed-login-then-buy", "cep-brute-force-runs",
+                "cep-account-takeover", "cep-credential-stuffing-runs", "cep-bot-velocity", "cep-failed-login-then-buy-late",
                 "alert-budget", "alert-suppression");
+        // The CEP patterns that brute-force and credential-stuffing were: their state has no place now.
+        assertThat(uids).doesNotContain("cep-brute-force", "cep-brute-force-success", "cep-credential-stuffing");
     }
 }
