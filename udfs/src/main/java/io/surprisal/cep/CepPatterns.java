@@ -268,7 +268,7 @@ public final class CepPatterns {
 
     /** What turns a match of {@code spec} into an alert. */
     public static PatternAlerts alerts(PatternSpec spec, SurprisalConfig config) {
-        return new PatternAlerts(spec.name(), spec.key(), config.cep(), config.alerts().maxEvents());
+        return new PatternAlerts(spec.name(), spec.key(), config.alerts().maxEvents());
     }
 
     /**

@@ -3,7 +3,6 @@ package io.surprisal.cep;
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.Reason;
 import io.surprisal.alert.Severity;
-import io.surprisal.config.SurprisalConfig.CepConfig;
 import io.surprisal.event.Event;
 import io.surprisal.event.Timestamps;
 import java.time.Duration;
@@ -28,15 +27,13 @@ public class PatternAlerts extends PatternProcessFunction<Event, Alert> {
 
     private final String name;
     private final CepPatterns.Key key;
-    private final CepConfig config;
     private final int maxEvents;
 
     private transient Counter alertsMetric;
 
-    public PatternAlerts(String name, CepPatterns.Key key, CepConfig config, int maxEvents) {
+    public PatternAlerts(String name, CepPatterns.Key key, int maxEvents) {
         this.name = name;
         this.key = key;
-        this.config = config;
         this.maxEvents = maxEvents;
     }
 
