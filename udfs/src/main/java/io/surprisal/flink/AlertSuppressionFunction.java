@@ -40,9 +40,9 @@ import org.apache.flink.util.Collector;
  *
  * <p>Alerts are handled as they arrive: all alerts of a key come from one operator instance, in the
  * order it emitted them, which is the same in every run. The exception is a detector that more than
- * one operator raises (such as {@code cep:brute-force}, with a pattern for the failures and one for
- * a success after them): its alerts wait for the watermark and are handled per instant in (event
- * time, id) order, so that replays give the same output whatever the operators' interleaving.
+ * one operator raises (none of the built-in ones; {@code CepPatterns.detectorsOfSeveralOperators}):
+ * its alerts wait for the watermark and are handled per instant in (event time, id) order, so that
+ * replays give the same output whatever the operators' interleaving.
  */
 public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert, Alert> {
     /** What the windows are kept per. */

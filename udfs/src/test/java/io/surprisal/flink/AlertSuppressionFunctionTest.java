@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class AlertSuppressionFunctionTest {
     private static final long HOUR = 3_600_000L;
 
-    /** The detector that two operators raise in the default configuration. */
+    /** A detector these tests declare raised by two operators (brute-force was, as two CEP patterns). */
     private static final String OF_TWO_OPERATORS = "cep:brute-force";
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert> harness(String... sets) throws Exception {
