@@ -43,6 +43,7 @@ final class ConfigValidator {
         require(c.alerts().maxEvents() >= 1 && c.alerts().maxEvents() <= 20, "alerts.max-events must be in 1..20");
         require(!c.suppression().window().isNegative(), "suppression.window must be >= 0");
         c.suppression().detectors().forEach((d, w) -> require(!w.isNegative(), "suppression.detectors." + d + " must be >= 0"));
+        require(c.suppression().maxAlerts() >= 0, "suppression.max-alerts must be >= 0 (0: no budget per user and detector)");
         if (c.sinks().type() == SurprisalConfig.SinkType.KAFKA) {
             // Transactions commit on checkpoints: without checkpoints nothing would ever be visible,
             // and a transaction that times out before its checkpoint completes is lost.
@@ -89,6 +90,7 @@ final class ConfigValidator {
         require(cep.credentialStuffing().minUsers() >= 2 && cep.credentialStuffing().minUsers() <= 20,
                 "cep.credential-stuffing.min-users must be in 2..20");
         require(cep.credentialStuffing().within().toMillis() > 0, "cep.credential-stuffing.within must be > 0");
+        require(cep.maxOpeners() >= 1 && cep.maxOpeners() <= 1000, "cep.max-openers must be in 1..1000");
         var n = c.novelty();
         require(n.thresholdBits() > 0, "novelty.threshold-bits must be > 0");
         require(n.minUserLogins() >= 0, "novelty.min-user-logins must be >= 0");

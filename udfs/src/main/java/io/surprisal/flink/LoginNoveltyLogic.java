@@ -3,7 +3,6 @@ package io.surprisal.flink;
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.Reason;
 import io.surprisal.alert.Severity;
-import io.surprisal.cep.CepPatterns;
 import io.surprisal.config.SurprisalConfig.CepConfig;
 import io.surprisal.config.SurprisalConfig.NoveltyConfig;
 import io.surprisal.event.Event;
@@ -27,7 +26,6 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.util.OutputTag;
 
 /**
  * The keyed work of detector {@code login-novelty}, shared by its two Flink functions:
@@ -41,22 +39,20 @@ import org.apache.flink.util.OutputTag;
  * state tagged with the instance ({@link InstanceShares}).
  *
  * <p>It also routes each event to the user-keyed CEP patterns it can still matter to ({@link
- * CepPatterns.PatternSpec#admits}, on {@link Descriptors#cepEvents}): the per-user read it makes for
- * every event anyway ({@link LoginRecency}) knows the user's last failed and novel logins.
+ * PatternRouting}, on {@link Descriptors#cepEvents}): the per-user read it makes for every event
+ * anyway ({@link LoginRecency}) knows the user's last failed and novel logins.
  */
 public final class LoginNoveltyLogic implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final NoveltyConfig config;
-    private final CepConfig cep;
     private final java.time.Duration ttl;
     private final int maxEvents;
 
     private transient ValueState<LoginProfile> profileState;
     private transient ValueState<LoginRecency> recencyState;
-    /** The user-keyed CEP patterns this operator routes events to, and their outputs. */
-    private transient List<CepPatterns.PatternSpec> routed;
-    private transient List<OutputTag<Event>> routedTags;
+    /** Routes events to the user-keyed CEP patterns. */
+    private final PatternRouting routing;
     private transient ListState<LoginCount> populationState;
     private transient PopulationLogins population;
     /** Logins at {@link #pendingTs} not yet in {@link #population} (see {@link #process}). */
@@ -71,9 +67,9 @@ public final class LoginNoveltyLogic implements Serializable {
 
     public LoginNoveltyLogic(NoveltyConfig config, CepConfig cep, java.time.Duration ttl, int maxEvents) {
         this.config = config;
-        this.cep = cep;
         this.ttl = ttl;
         this.maxEvents = maxEvents;
+        this.routing = new PatternRouting(cep, ttl);
     }
 
     /** Restores this instance's population counts (recovery: its own; rescale: an even share of all). */
@@ -116,11 +112,7 @@ public final class LoginNoveltyLogic implements Serializable {
     public void open(RuntimeContext context) {
         profileState = context.getState(Descriptors.loginProfile(ttl));
         recencyState = context.getState(Descriptors.loginRecency(ttl));
-        routed = routedPatterns(cep);
-        routedTags = new ArrayList<>(routed.size());
-        for (CepPatterns.PatternSpec spec : routed) {
-            routedTags.add(Descriptors.cepEvents(spec.uid()));
-        }
+        routing.open(context);
         scorer = new NoveltyScorer(config);
         agents = new UserAgentParser(config.userAgentCache());
         configured = Allowlist.entriesOf(config.allowlist());
@@ -136,22 +128,6 @@ public final class LoginNoveltyLogic implements Serializable {
         return configured;
     }
 
-    /** The enabled CEP patterns keyed by user: login novelty routes their events. */
-    public static List<CepPatterns.PatternSpec> routedPatterns(CepConfig cep) {
-        List<CepPatterns.PatternSpec> out = new ArrayList<>();
-        for (CepPatterns.PatternSpec spec : CepPatterns.enabled(cep)) {
-            if (spec.routedByLoginNovelty()) {
-                out.add(spec);
-            }
-        }
-        return out;
-    }
-
-    /** Where routed events go: a side output of the calling function. */
-    public interface Router {
-        void route(OutputTag<Event> tag, Event e);
-    }
-
     /** Where the allowlist comes from when a login is over the threshold (built lazily, it may cost a state read). */
     public interface AllowlistSource {
         Allowlist get() throws Exception;
@@ -161,7 +137,7 @@ public final class LoginNoveltyLogic implements Serializable {
      * Scores the event of the current key (events in per-user event-time order), enriching it, and
      * routes it to the CEP patterns it can still matter to; returns the alert it raises, or null.
      */
-    public Alert process(Event e, AllowlistSource allowlist, Router router) throws Exception {
+    public Alert process(Event e, AllowlistSource allowlist, PatternRouting.Router router) throws Exception {
         // Population learning is deferred until event time moves past an instant: every login is
         // scored against the logins strictly before it, so the order in which users' events of the
         // same instant arrive (timers of different keys) cannot change any score.
@@ -186,21 +162,11 @@ public final class LoginNoveltyLogic implements Serializable {
         if ("login".equals(e.action) || sessionStart) {
             alert = score(e, allowlist);
         }
-        if (CepPatterns.isFailedLogin(e)) {
-            recency.lastFailedLogin = e.ts;
-            changed = true;
-        } else if (e.novel && CepPatterns.isSuccessfulLogin(e)) {
-            recency.lastNovelLogin = e.ts;
-            changed = true;
-        }
+        changed |= PatternRouting.remember(e, recency);
         if (changed) {
             recencyState.update(recency);
         }
-        for (int i = 0; i < routed.size(); i++) {
-            if (routed.get(i).admits(e, recency.lastFailedLogin, recency.lastNovelLogin)) {
-                router.route(routedTags.get(i), e);
-            }
-        }
+        routing.route(e, recency, router);
         return alert;
     }
 

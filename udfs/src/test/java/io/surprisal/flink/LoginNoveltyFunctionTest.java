@@ -9,6 +9,9 @@ import io.surprisal.event.DeadLetter;
 import io.surprisal.event.Event;
 import java.util.ArrayList;
 import java.util.List;
+import io.surprisal.cep.CepPatterns;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
@@ -131,8 +134,9 @@ class LoginNoveltyFunctionTest {
                 assertThat(a.reasons).allSatisfy(r -> assertThat(r.bits).isPositive());
                 assertThat(a.events).hasSize(1);
             });
-            // Per user a profile and the last session id (61 users), no timers: the function buffers nothing.
-            assertThat(((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries()).isEqualTo(2 * 61);
+            // Per user a profile and the last session id (61 users), and jane's slot of events that
+            // opened an account-takeover match (her novel login); no timers: the function buffers nothing.
+            assertThat(((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries()).isEqualTo(2 * 61 + 1);
             assertThat(h.numEventTimeTimers()).isZero();
         }
     }
@@ -238,7 +242,7 @@ class LoginNoveltyFunctionTest {
             h.getSideOutput(Descriptors.ALERTS).forEach(r -> alerts.add(r.getValue()));
             assertThat(alerts).extracting(a -> a.summary).containsExactlyElementsOf(broadcastAlerts.stream().map(a -> a.summary).toList());
             assertThat(alerts).hasSize(1);
-            assertThat(h.numKeyedStateEntries()).isEqualTo(2 * 61);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2 * 61 + 1); // with jane's account-takeover opener slot
         }
     }
 
@@ -277,11 +281,63 @@ class LoginNoveltyFunctionTest {
             assertThat(h.extractOutputValues()).extracting(e -> e.eventId).contains(buy.eventId, failed.eventId, buyAfter.eventId);
             // failed-login-then-buy: jane's warm-up logins and first buy had no failed login before them.
             assertThat(routed(h, "cep-failed-login-then-buy")).containsExactly(failed.eventId, buyAfter.eventId);
-            // brute-force takes every failed login; account-takeover nothing (no novel login).
-            assertThat(routed(h, "cep-brute-force")).containsExactly(failed.eventId);
+            // account-takeover nothing (no novel login).
             assertThat(routed(h, "cep-account-takeover")).isEmpty();
-            // State per user: the profile and the recency (61 users; jane's recency now has her failure).
-            assertThat(h.numKeyedStateEntries()).isEqualTo(2 * 61);
+            // State per user: the profile and the recency (61 users; jane's recency now has her
+            // failure), and jane's slot of events that opened a failed-login-then-buy match.
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2 * 61 + 1);
+        }
+    }
+
+    @Test
+    void aFloodOfOpeningLoginsReachesEachSequencePatternInBoundedNumbers() throws Exception {
+        SurprisalConfig config = CONFIG;
+        CepPatterns.PatternSpec thenBuy = PatternRouting.routedPatterns(config.cep()).get(0);
+        assertThat(thenBuy.uid()).isEqualTo("cep-failed-login-then-buy");
+        try (var h = oneInputHarness(config)) {
+            h.open();
+            warmUp((EventSink) h::processElement);
+            long ts = T0 + 40 * DAY;
+            // 20,000 failed logins of jane, 10 ms apart, then a buy without a successful login;
+            // and a user who logs in from a new country, network and browser every second.
+            for (int i = 0; i < 20_000; i++) {
+                Event failed = login("jane", ts + i * 10L, "US", 7922, "73.12.200.4", CHROME);
+                failed.fail = true;
+                h.processElement(new StreamRecord<>(failed, failed.ts));
+            }
+            Event buy = login("jane", ts + 200_500, "US", 7922, "73.12.200.4", CHROME);
+            buy.action = "buy_item";
+            h.processElement(new StreamRecord<>(buy, buy.ts));
+            for (int i = 0; i < 1_000; i++) {
+                long t = ts + i * 1000L;
+                String ua = "Mozilla/5.0 (X11; Linux x86_64; rv:" + (60 + i % 70) + ".0) Gecko/20100101 Firefox/" + (60 + i % 70) + ".0";
+                h.processElement(new StreamRecord<>(login("joe", t, "Z" + i, 100_000 + i,
+                        (11 + i / 250) + "." + (i % 250) + ".3.4", ua), t));
+            }
+
+            // Every failure leaves on the main output, and opens no more than four partial matches
+            // per eighth of the window (200 s of failures fit in one): the buy still completes one.
+            List<String> routedThenBuy = routed(h, "cep-failed-login-then-buy");
+            assertThat(routedThenBuy).hasSize(4 + 1).endsWith(buy.eventId);
+            try (var cep = new KeyedOneInputStreamOperatorTestHarness<>(
+                    CepPatterns.operator(thenBuy, config, TypeInformation.of(Event.class).createSerializer(new ExecutionConfig().getSerializerConfig())),
+                    new CepPatterns.UserKey(), Types.STRING)) {
+                cep.open();
+                h.getSideOutput(Descriptors.cepEvents(thenBuy.uid())).forEach(r -> {
+                    try {
+                        cep.processElement(new StreamRecord<>(r.getValue(), r.getTimestamp()));
+                    } catch (Exception ex) {
+                        throw new IllegalStateException(ex);
+                    }
+                });
+                cep.processWatermark(buy.ts);
+                assertThat(cep.extractOutputValues()).extracting(a -> a.user).containsExactly("jane");
+            }
+            // Joe's novel logins: at most four per eighth of account-takeover's hour.
+            List<String> routedTakeover = routed(h, "cep-account-takeover");
+            long novel = h.extractOutputValues().stream().filter(e -> e.user.equals("joe") && e.novel).count();
+            assertThat(novel).isGreaterThan(900);
+            assertThat(routedTakeover).hasSizeBetween(1, 3 * 4);
         }
     }
 
