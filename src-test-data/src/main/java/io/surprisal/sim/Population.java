@@ -21,8 +21,12 @@ final class Population {
     profiles = new byte[n];
     scenarios = new byte[n];
     int[] counts = new int[PROFILES.length];
+    double[] shares = new double[PROFILES.length];
+    for (Profile p : PROFILES) {
+      shares[p.ordinal()] = config.world().profileShare(p);
+    }
     for (int i = 0; i < n; i++) {
-      Profile p = drawProfile(Rng.of(config.seed(), Rng.PROFILE, i).nextDouble());
+      Profile p = drawProfile(Rng.of(config.seed(), Rng.PROFILE, i).nextDouble(), shares);
       profiles[i] = (byte) p.ordinal();
       counts[p.ordinal()]++;
     }
@@ -49,7 +53,7 @@ final class Population {
 
   private void assignScenarios(int[] order, int firstCandidate) {
     int n = config.users();
-    if (config.days() < 2) {
+    if (config.days() <= config.firstScoredDay()) {
       return; // scenarios happen on scored days only
     }
     int normals = 0;
@@ -64,7 +68,11 @@ final class Population {
       if (s == Scenario.NONE) {
         continue;
       }
-      int want = (int) Math.round(s.shareOfNormalUsers() * normals);
+      double share = config.world().scenarioShare(s);
+      if (share == 0) {
+        continue; // switched off in this world, whatever the minimums
+      }
+      int want = (int) Math.round(share * normals);
       if (s.attack() && n >= 200) {
         want = Math.max(want, 1);
       }
@@ -80,9 +88,9 @@ final class Population {
     }
   }
 
-  private static Profile drawProfile(double u) {
+  private static Profile drawProfile(double u, double[] shares) {
     for (Profile p : PROFILES) {
-      u -= p.share();
+      u -= shares[p.ordinal()];
       if (u < 0) {
         return p;
       }

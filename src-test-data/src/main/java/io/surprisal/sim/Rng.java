@@ -15,6 +15,8 @@ final class Rng {
   static final long VISIT = 0x56495349L;
   static final long BREAK = 0x42524b00L;
   static final long SESSION = 0x53455353L;
+  static final long WORLD = 0x574f524cL;
+  static final long CHURN = 0x43485552L;
 
   private Rng() {}
 

@@ -5,7 +5,9 @@ import java.util.Locale;
 /**
  * What happens to a normal user on one scored day. {@link #TRAVEL}, {@link #NEW_PHONE} and {@link
  * #FORGOT_PASSWORD} are hard negatives (the user stays normal); {@link #NOVELTY} and {@link
- * #TAKEOVER} are injected attacks (the user counts as positive).
+ * #TAKEOVER} and {@link #IMPOSSIBLE_TRAVEL} (a login from a city thousands of km away minutes
+ * after a visit from home, as a hijacked session or stolen credentials used abroad give) are
+ * injected attacks (the user counts as positive).
  */
 public enum Scenario {
   NONE(0, false),
@@ -13,7 +15,8 @@ public enum Scenario {
   NEW_PHONE(0.02, false),
   FORGOT_PASSWORD(0.01, false),
   NOVELTY(0.005, true),
-  TAKEOVER(0.005, true);
+  TAKEOVER(0.005, true),
+  IMPOSSIBLE_TRAVEL(0.005, true);
 
   private final double shareOfNormalUsers;
   private final boolean attack;
@@ -23,7 +26,7 @@ public enum Scenario {
     this.attack = attack;
   }
 
-  /** Share of normal users that get this scenario. */
+  /** Default share of normal users that get this scenario ({@link WorldKnobs} may set another). */
   public double shareOfNormalUsers() {
     return shareOfNormalUsers;
   }

@@ -31,8 +31,10 @@ final class SimUser {
   final int prefix24;
   final int hostOctet;
   final List<Agent> agents;
-  /** Mean visits per day (normal users: 1..3). */
+  /** Mean visits per day of a normal user (legacy world: 1..3). */
   final double visitRate;
+  /** The first day with visits: 0, or a scored day for a user new on that day. */
+  final int firstDay;
   /** Centre of the active window, seconds after UTC midnight. */
   final int activeCentreUtcSeconds;
   /** Median purchase amount. */
@@ -48,6 +50,11 @@ final class SimUser {
   final Network scenarioNetwork;
   final int scenarioPrefix24;
   final Agent scenarioAgent;
+  /**
+   * Seconds from the end of the last visit at home to the first visit of a plausible trip
+   * (getting to the airport, the flight, getting to the hotel); 0 for other users.
+   */
+  final long tripSeconds;
 
   SimUser(SimulatorConfig config, int index, Profile profile, Scenario scenario) {
     this.config = config;
@@ -68,14 +75,17 @@ final class SimUser {
       city = country.randomCity(rng);
       List<Network> residential = country.networksOf(Geo.NetworkKind.RESIDENTIAL);
       List<Network> mobile = country.networksOf(Geo.NetworkKind.MOBILE);
-      boolean useMobile = residential.isEmpty() || (!mobile.isEmpty() && rng.nextDouble() < 0.25);
+      boolean useMobile = residential.isEmpty()
+          || (!mobile.isEmpty() && rng.nextDouble() < config.world().mobileNetworkShare());
       List<Network> pool = useMobile ? mobile : residential;
       network = pool.get(rng.nextInt(pool.size()));
-      agents = drawAgents(rng);
+      agents = drawAgents(rng, config.world());
     }
     prefix24 = network.randomPrefix24(rng);
     hostOctet = 2 + rng.nextInt(252);
-    visitRate = 1.0 + 2.0 * rng.nextDouble();
+    WorldKnobs world = config.world();
+    visitRate = world.minVisitsPerDay()
+        + (world.maxVisitsPerDay() - world.minVisitsPerDay()) * rng.nextDouble();
     int localCentreHour = 8 + rng.nextInt(15); // 08:00..22:00 local
     activeCentreUtcSeconds =
         Math.floorMod((localCentreHour - city.utcOffsetHours()) * 3600 + rng.nextInt(3600), DAY_SECONDS);
@@ -84,7 +94,12 @@ final class SimUser {
 
     // Scenario details from their own stream, so adding a scenario does not shift other draws.
     SplittableRandom srng = Rng.of(config.seed(), Rng.SCENARIO, index);
-    if (scenario == Scenario.NONE || config.days() < 2) {
+    int scoredDays = config.days() - config.firstScoredDay();
+    SplittableRandom wrng = Rng.of(config.seed(), Rng.WORLD, index);
+    boolean isNew = scenario == Scenario.NONE && scoredDays > 0 && world.newUserShare() > 0
+        && wrng.nextDouble() < world.newUserShare();
+    firstDay = isNew ? config.firstScoredDay() + wrng.nextInt(scoredDays) : 0;
+    if (scenario == Scenario.NONE || scoredDays <= 0) {
       scenarioDay = -1;
       scenarioOrdinal = -1;
       scenarioCountry = null;
@@ -92,10 +107,17 @@ final class SimUser {
       scenarioNetwork = null;
       scenarioPrefix24 = 0;
       scenarioAgent = null;
+      tripSeconds = 0;
       return;
     }
-    scenarioDay = 1 + srng.nextInt(config.days() - 1);
-    scenarioOrdinal = srng.nextInt(1 << 20) % plannedStarts(scenarioDay).length;
+    scenarioDay = config.firstScoredDay() + srng.nextInt(scoredDays);
+    int ordinalDraw = srng.nextInt(1 << 20);
+    int visitsThatDay = plannedStarts(scenarioDay).length;
+    // Impossible travel needs a visit from home before it, the same day.
+    scenarioOrdinal = scenario == Scenario.IMPOSSIBLE_TRAVEL
+        ? 1 + ordinalDraw % (visitsThatDay - 1)
+        : ordinalDraw % visitsThatDay;
+    City sCity = null;
     Country sc = null;
     Network sn = null;
     Agent sa = null;
@@ -117,21 +139,38 @@ final class SimUser {
         sn = sc.networks().get(srng.nextInt(sc.networks().size()));
         sa = pickAgent(srng, allBrowsers(), a -> !agents.contains(a));
       }
+      case IMPOSSIBLE_TRAVEL -> {
+        // The user's own browser (a stolen session carries it); only the place gives it away.
+        Geo.Place far = Geo.farFrom(srng, city, IMPOSSIBLE_TRAVEL_MIN_KM);
+        sc = far.country();
+        sCity = far.city();
+        sn = sc.networks().get(srng.nextInt(sc.networks().size()));
+      }
       default -> { }
     }
     scenarioCountry = sc;
-    scenarioCity = sc == null ? null : sc.randomCity(srng);
+    scenarioCity = sc == null ? null : sCity != null ? sCity : sc.randomCity(srng);
     scenarioNetwork = sn;
     scenarioPrefix24 = sn == null ? 0 : sn.randomPrefix24(srng);
     scenarioAgent = sa;
+    tripSeconds = scenario == Scenario.TRAVEL && world.plausibleTrips()
+        ? TRIP_OVERHEAD_SECONDS + Math.round(city.kmTo(scenarioCity) / AIRLINER_KMH * 3600)
+        : 0;
   }
 
-  private static List<Agent> drawAgents(SplittableRandom rng) {
-    boolean desktopFirst = rng.nextDouble() < 0.55;
+  /** The least distance of an impossible-travel login from home, km. */
+  static final double IMPOSSIBLE_TRAVEL_MIN_KM = 3_000;
+  /** Cruise speed of an airliner, km/h. */
+  static final double AIRLINER_KMH = 850;
+  /** Door to door beyond the flight itself: to the airport, boarding, to the hotel. */
+  static final long TRIP_OVERHEAD_SECONDS = 3 * 3600;
+
+  private static List<Agent> drawAgents(SplittableRandom rng, WorldKnobs world) {
+    boolean desktopFirst = rng.nextDouble() < 1 - world.phoneShare();
     List<Agent> first = desktopFirst ? UserAgents.DESKTOP : UserAgents.MOBILE;
     List<Agent> out = new ArrayList<>(2);
     out.add(first.get(rng.nextInt(first.size())));
-    if (rng.nextDouble() < 0.35) {
+    if (rng.nextDouble() < world.multiDeviceShare()) {
       List<Agent> second = desktopFirst ? UserAgents.MOBILE : UserAgents.DESKTOP;
       out.add(second.get(rng.nextInt(second.size())));
     }
@@ -173,6 +212,9 @@ final class SimUser {
    * may be later, since a visit never starts before the previous one has ended.
    */
   long[] plannedStarts(int day) {
+    if (day < firstDay) {
+      return new long[0];
+    }
     SplittableRandom rng = Rng.of(config.seed(), Rng.DAY, index, day);
     long dayStart = config.start().getEpochSecond() + (long) day * DAY_SECONDS;
     int visits;
@@ -199,9 +241,16 @@ final class SimUser {
       }
       default -> {
         int whole = (int) visitRate;
-        visits = Math.min(3, Math.max(1, whole + (rng.nextDouble() < visitRate - whole ? 1 : 0)));
-        spreadSeconds = 2.5 * 3600;
+        visits = whole + (rng.nextDouble() < visitRate - whole ? 1 : 0);
+        // Many visits a day spread over more of the waking day.
+        spreadSeconds = 2.5 * 3600 * Math.max(1.0, StrictMath.sqrt(visits / 3.0));
       }
+    }
+    if ((firstDay > 0 && day == firstDay) || day == scenarioDay) {
+      visits = Math.max(visits, 1); // a new user appears; a scenario needs its visit
+    }
+    if (day == scenarioDay && scenario == Scenario.IMPOSSIBLE_TRAVEL) {
+      visits = Math.max(visits, 2);
     }
     long[] starts = new long[visits];
     for (int v = 0; v < visits; v++) {
@@ -212,5 +261,22 @@ final class SimUser {
     }
     Arrays.sort(starts);
     return starts;
+  }
+
+  /**
+   * The user's first visit: {@code slot = {day, 0, planned start}}; false when the user has no
+   * visit at all (a rare visitor over a short simulation).
+   */
+  boolean firstSlot(long[] slot) {
+    for (int day = firstDay; day < config.days(); day++) {
+      long[] planned = plannedStarts(day);
+      if (planned.length > 0) {
+        slot[0] = day;
+        slot[1] = 0;
+        slot[2] = planned[0];
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -23,9 +23,10 @@ import java.util.SplittableRandom;
  * <p>Output depends only on the {@link SimulatorConfig}: the same config gives byte-identical
  * events and labels.
  *
- * <p>Visits are planned per day (normal users 1 to 3 around their usual hour, abnormal users at
- * least one); a visit that starts late on the last day runs to its end, so the last events may
- * fall shortly after midnight of the day after.
+ * <p>Visits are planned per day (normal users as many as their own rate gives, 1 to 3 in the
+ * legacy world, around their usual hour; abnormal users at least one); a visit that starts late on
+ * the last day runs to its end, so the last events may fall shortly after midnight of the day
+ * after. {@link WorldKnobs} sets how users behave.
  */
 public final class Simulator {
   private static final int BREAK_MIN_SECONDS = 60;
@@ -99,7 +100,10 @@ public final class Simulator {
   }
 
   private long scenarioStart(SimUser user, JsonText.Timestamps timestamps) {
-    long[] slot = {0, 0, user.plannedStarts(0)[0]};
+    long[] slot = new long[3];
+    if (!user.firstSlot(slot)) {
+      throw new IllegalStateException("scenario user without visits: " + user.id);
+    }
     while (true) {
       int day = (int) slot[0];
       int ordinal = (int) slot[1];
@@ -118,15 +122,17 @@ public final class Simulator {
 
   /**
    * After a visit ending at {@code endTs}, the user's next visit: {@code slot = {day, ordinal,
-   * start}}. It starts at its planned time, or after a short break if the last visit ran late.
-   * False when the user has no more visits.
+   * start}}. It starts at its planned time, or after a short break if the last visit ran late;
+   * the first visit of a trip no sooner than the journey takes, and an impossible-travel visit
+   * right after the break. Days without visits are skipped. False when the user has no more
+   * visits.
    */
   private boolean nextSlot(SimUser user, int day, int ordinal, long endTs, long[] slot) {
     long[] planned = user.plannedStarts(day);
     int nextDay = day;
     int nextOrdinal = ordinal + 1;
-    if (nextOrdinal >= planned.length) {
-      nextDay = day + 1;
+    while (nextOrdinal >= planned.length) {
+      nextDay++;
       nextOrdinal = 0;
       if (nextDay >= config.days()) {
         return false;
@@ -135,9 +141,16 @@ public final class Simulator {
     }
     SplittableRandom rng = Rng.of(config.seed(), Rng.BREAK, user.index, nextDay, nextOrdinal);
     long earliest = endTs + BREAK_MIN_SECONDS + rng.nextInt(BREAK_SPREAD_SECONDS);
+    boolean scenarioNext = nextDay == user.scenarioDay && nextOrdinal == user.scenarioOrdinal;
     slot[0] = nextDay;
     slot[1] = nextOrdinal;
-    slot[2] = Math.max(planned[nextOrdinal], earliest);
+    if (scenarioNext && user.scenario == Scenario.IMPOSSIBLE_TRAVEL) {
+      slot[2] = earliest;
+    } else if (scenarioNext && user.tripSeconds > 0) {
+      slot[2] = Math.max(planned[nextOrdinal], endTs + user.tripSeconds);
+    } else {
+      slot[2] = Math.max(planned[nextOrdinal], earliest);
+    }
     return true;
   }
 
@@ -172,9 +185,11 @@ public final class Simulator {
       nextOrdinal = new short[n];
       heap = new long[n];
       for (int i = 0; i < n; i++) {
-        // Cheap first-visit plans: only the plan stream is needed, not the full user.
-        long first = population.user(i).plannedStarts(0)[0];
-        heap[heapSize++] = key(first, i);
+        if (population.user(i).firstSlot(slot)) {
+          nextDay[i] = (int) slot[0];
+          nextOrdinal[i] = (short) slot[1];
+          heap[heapSize++] = key(slot[2], i);
+        }
       }
       for (int k = heapSize / 2 - 1; k >= 0; k--) {
         siftDown(k);

@@ -14,9 +14,11 @@ import java.time.Instant;
  *     scenario (used for small samples, where the natural shares would give none)
  * @param maxEventsPerVisit cap on the events of one visit (the last one is then an {@code end});
  *     bots at machine speed would otherwise walk for a very long time
+ * @param world how the users behave and who they are ({@link WorldKnobs#LEGACY} unless given)
  */
 public record SimulatorConfig(
-    int users, int days, long seed, Instant start, int minPerKind, int maxEventsPerVisit) {
+    int users, int days, long seed, Instant start, int minPerKind, int maxEventsPerVisit,
+    WorldKnobs world) {
 
   /** Default start: 2026-11-02T00:00:00Z. */
   public static final Instant DEFAULT_START = Instant.parse("2026-11-02T00:00:00Z");
@@ -49,9 +51,18 @@ public record SimulatorConfig(
     if (maxEventsPerVisit < 2) {
       throw new IllegalArgumentException("maxEventsPerVisit must be >= 2: " + maxEventsPerVisit);
     }
+    if (world == null) {
+      throw new IllegalArgumentException("world is required");
+    }
   }
 
-  /** The four-argument form: no minimum per kind, default visit cap. */
+  /** The legacy world ({@link WorldKnobs#LEGACY}). */
+  public SimulatorConfig(
+      int users, int days, long seed, Instant start, int minPerKind, int maxEventsPerVisit) {
+    this(users, days, seed, start, minPerKind, maxEventsPerVisit, WorldKnobs.LEGACY);
+  }
+
+  /** The four-argument form: no minimum per kind, default visit cap, legacy world. */
   public SimulatorConfig(int users, int days, long seed, Instant start) {
     this(users, days, seed, start, 0, DEFAULT_MAX_EVENTS_PER_VISIT);
   }
@@ -74,16 +85,26 @@ public record SimulatorConfig(
 
   /** This config with {@link #minPerKind} set. */
   public SimulatorConfig withMinPerKind(int min) {
-    return new SimulatorConfig(users, days, seed, start, min, maxEventsPerVisit);
+    return new SimulatorConfig(users, days, seed, start, min, maxEventsPerVisit, world);
   }
 
   /** This config with {@link #maxEventsPerVisit} set. */
   public SimulatorConfig withMaxEventsPerVisit(int max) {
-    return new SimulatorConfig(users, days, seed, start, minPerKind, max);
+    return new SimulatorConfig(users, days, seed, start, minPerKind, max, world);
   }
 
   /** This config with another number of days. */
   public SimulatorConfig withDays(int d) {
-    return new SimulatorConfig(users, d, seed, start, minPerKind, maxEventsPerVisit);
+    return new SimulatorConfig(users, d, seed, start, minPerKind, maxEventsPerVisit, world);
+  }
+
+  /** This config with other knobs. */
+  public SimulatorConfig withWorld(WorldKnobs w) {
+    return new SimulatorConfig(users, days, seed, start, minPerKind, maxEventsPerVisit, w);
+  }
+
+  /** The first scored day: scenarios and new users fall on days {@code >= firstScoredDay()}. */
+  public int firstScoredDay() {
+    return world.historyDays();
   }
 }

@@ -6,7 +6,7 @@ package io.surprisal.sim;
  * @param user the user id as it appears in events
  * @param type the profile, e.g. {@code buyer}, {@code bot}
  * @param scenario {@code none}, a hard negative ({@code travel}, {@code new_phone}, {@code
- *     forgot_password}) or an attack ({@code novelty}, {@code takeover})
+ *     forgot_password}) or an attack ({@code novelty}, {@code takeover}, {@code impossible_travel})
  * @param scenarioStart ISO-8601 timestamp of the scenario's first event, empty when none
  */
 public record UserLabel(String user, String type, String scenario, String scenarioStart) {
@@ -18,7 +18,8 @@ public record UserLabel(String user, String type, String scenario, String scenar
   public boolean positive() {
     return switch (type) {
       case "bot", "spammer", "fraudster", "attacker" -> true;
-      default -> scenario.equals("novelty") || scenario.equals("takeover");
+      default -> scenario.equals("novelty") || scenario.equals("takeover")
+          || scenario.equals("impossible_travel");
     };
   }
 

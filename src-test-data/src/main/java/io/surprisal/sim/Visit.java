@@ -59,6 +59,12 @@ final class Visit {
     step();
   }
 
+  /** Whether this visit is on a plausible trip: from its first visit abroad to the end. */
+  private boolean onTrip() {
+    return user.scenario == Scenario.TRAVEL && user.config.world().plausibleTrips()
+        && (scenarioVisit || afterScenario());
+  }
+
   private boolean afterScenario() {
     return user.scenarioDay >= 0
         && (day > user.scenarioDay || (day == user.scenarioDay && ordinal > user.scenarioOrdinal));
@@ -90,7 +96,7 @@ final class Visit {
       pool.addAll(UserAgents.MOBILE);
       pool.addAll(UserAgents.UNCOMMON);
       agent = pool.get(rng.nextInt(pool.size()));
-    } else if (scenarioVisit && user.scenarioCountry != null) {
+    } else if ((scenarioVisit || onTrip()) && user.scenarioCountry != null) {
       country = user.scenarioCountry;
       city = user.scenarioCity;
       network = user.scenarioNetwork;
@@ -99,6 +105,17 @@ final class Visit {
     }
     if (scenarioVisit && user.scenarioAgent != null) {
       agent = user.scenarioAgent;
+    }
+    WorldKnobs world = user.config.world();
+    if (world.ipChurn() > 0 && !user.profile.abnormal()) {
+      // Its own stream, so that churn leaves every other draw of the visit as it was.
+      SplittableRandom churn = Rng.of(user.config.seed(), Rng.CHURN, user.index, day, ordinal);
+      if (churn.nextDouble() < world.ipChurn()) {
+        do {
+          prefix = network.randomPrefix24(churn);
+        } while (prefix == user.prefix24);
+        host = 2 + churn.nextInt(252);
+      }
     }
     StringBuilder sb = new StringBuilder(256);
     sb.append("\"ip\":");
@@ -109,6 +126,9 @@ final class Visit {
     JsonText.appendString(sb, city.region());
     sb.append(",\"city\":");
     JsonText.appendString(sb, city.city());
+    if (world.coordinates()) {
+      sb.append(",\"lat\":").append(city.lat()).append(",\"lon\":").append(city.lon());
+    }
     sb.append(",\"asn\":").append(network.asn());
     sb.append(",\"device\":");
     JsonText.appendString(sb, agent.device());

@@ -13,7 +13,8 @@ class PopulationSharesTest {
   @Test
   void profileAndScenarioSharesOnTwentyThousandUsers() {
     int users = 20_000;
-    List<UserLabel> labels = new Simulator(SimulatorConfig.of(users, 3, 99L)).labels();
+    SimulatorConfig config = SimulatorConfig.of(users, 3, 99L).withWorld(WorldKnobs.DEFAULT);
+    List<UserLabel> labels = new Simulator(config).labels();
     assertThat(labels).hasSize(users);
     Map<String, Long> types = labels.stream()
         .collect(Collectors.groupingBy(UserLabel::type, Collectors.counting()));
@@ -32,7 +33,7 @@ class PopulationSharesTest {
         continue;
       }
       assertThat(scenarios.get(s.label())).as(s.label())
-          .isEqualTo(Math.round(s.shareOfNormalUsers() * normals));
+          .isEqualTo(Math.round(config.world().scenarioShare(s) * normals));
     }
     // Scenarios only for normal users, with a start; never for abnormal ones.
     assertThat(labels).allSatisfy(l -> {
@@ -48,7 +49,8 @@ class PopulationSharesTest {
   @Test
   void minPerKindGuaranteesEveryKindInSmallPopulations() {
     List<UserLabel> labels = new Simulator(
-        new SimulatorConfig(30, 2, 3L, SimulatorConfig.DEFAULT_START, 1, 100)).labels();
+        new SimulatorConfig(30, 2, 3L, SimulatorConfig.DEFAULT_START, 1, 100, WorldKnobs.DEFAULT))
+        .labels();
     Map<String, Long> types = labels.stream()
         .collect(Collectors.groupingBy(UserLabel::type, Collectors.counting()));
     Map<String, Long> scenarios = labels.stream()
@@ -61,10 +63,18 @@ class PopulationSharesTest {
 
   @Test
   void attackScenariosAtLeastOneFromTwoHundredUsers() {
-    Map<String, Long> scenarios = new Simulator(SimulatorConfig.of(200, 2, 8L)).labels().stream()
+    Map<String, Long> scenarios = new Simulator(
+        SimulatorConfig.of(200, 2, 8L).withWorld(WorldKnobs.DEFAULT)).labels().stream()
         .collect(Collectors.groupingBy(UserLabel::scenario, Collectors.counting()));
     assertThat(scenarios.get("novelty")).isGreaterThanOrEqualTo(1);
     assertThat(scenarios.get("takeover")).isGreaterThanOrEqualTo(1);
+    assertThat(scenarios.get("impossible_travel")).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void theLegacyWorldHasNoImpossibleTravelEvenWithMinimums() {
+    assertThat(new Simulator(new SimulatorConfig(30, 2, 3L, SimulatorConfig.DEFAULT_START, 1, 100))
+        .labels()).extracting(UserLabel::scenario).doesNotContain("impossible_travel");
   }
 
   @Test

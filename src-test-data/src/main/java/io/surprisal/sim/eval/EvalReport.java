@@ -20,13 +20,19 @@ import java.util.Map;
  * @param alertsPerDetector alerts in the scored days per {@code detector}, sorted by name
  * @param seedScores the baseline's score of every scored user (total bits and z), sorted by user;
  *     not part of {@link #toTable()} or {@link #toJson()}
+ * @param falsePositivesPerDetector normal scored users our alerts flagged, per detector that
+ *     alerted on them (a user flagged by two detectors counts under both), sorted by name
+ * @param newNormalUsers normal scored users with no event before the scored days, and how many of
+ *     them our alerts flagged
  */
 public record EvalReport(
     List<Row> rows,
     Metrics ours,
     Metrics seed,
     Map<String, Long> alertsPerDetector,
-    Map<String, SeedScore> seedScores) {
+    Map<String, SeedScore> seedScores,
+    Map<String, Long> falsePositivesPerDetector,
+    NewUsers newNormalUsers) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -64,6 +70,13 @@ public record EvalReport(
 
     public int flagged() {
       return truePositives + falsePositives;
+    }
+  }
+
+  /** Normal users first seen in the scored days, and how many of them were flagged. */
+  public record NewUsers(int users, int flagged) {
+    public double rate() {
+      return ratio(flagged, users);
     }
   }
 
@@ -107,6 +120,13 @@ public record EvalReport(
     }
     sb.append(String.format(Locale.ROOT, overallFormat, "seed notebook (z >= 2, one per user)",
         "-", seedAlerts()));
+    sb.append('\n');
+    sb.append(String.format(Locale.ROOT, overallFormat, "normal users flagged, per detector", "ours", ""));
+    for (Map.Entry<String, Long> e : falsePositivesPerDetector.entrySet()) {
+      sb.append(String.format(Locale.ROOT, overallFormat, e.getKey(), e.getValue(), ""));
+    }
+    sb.append(String.format(Locale.ROOT, overallFormat, "new normal users (flagged / all)",
+        newNormalUsers.flagged() + " / " + newNormalUsers.users(), ""));
     return sb.toString();
   }
 
@@ -136,6 +156,11 @@ public record EvalReport(
     ObjectNode oursAlerts = alerts.putObject("ours");
     alertsPerDetector.forEach(oursAlerts::put);
     alerts.put("seed", seedAlerts());
+    ObjectNode fp = root.putObject("normal_users_flagged_per_detector");
+    falsePositivesPerDetector.forEach(fp::put);
+    ObjectNode fresh = root.putObject("new_normal_users");
+    fresh.put("users", newNormalUsers.users());
+    fresh.put("flagged", newNormalUsers.flagged());
     try {
       return JSON.writeValueAsString(root);
     } catch (JsonProcessingException e) {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Scores detector alerts against simulator labels, beside the seed notebook's method.
@@ -32,6 +33,9 @@ import java.util.TreeMap;
  *   <li>Positive: profile bot, spammer, fraudster or attacker, or scenario novelty or takeover.
  *       Everyone else (buyers and merchants, including the hard negatives) is normal.
  *   <li>Flagged: any alert with that {@code user} and an alert {@code ts} in the scored days.
+ *   <li>False positives per detector: normal scored users flagged, counted once under every
+ *       detector that alerted on them.
+ *   <li>New users: scored users with no event before the scored days.
  *   <li>Baseline: {@link SeedNotebookBaseline} learned on the learning days; a user's score is the
  *       sum of surprisals of their scored-day events, z-scored over scored users (sample standard
  *       deviation); flagged at {@code z >= 2}.
@@ -83,6 +87,7 @@ public final class Evaluation {
     SeedNotebookBaseline baseline = new SeedNotebookBaseline();
     Map<String, String> previous = new HashMap<>();
     Set<String> scoredUsers = new HashSet<>();
+    Set<String> seenBefore = new HashSet<>();
     readJsonLines(events, f -> {
       if (f.user() == null || f.ts() == null) {
         return; // not an event
@@ -91,6 +96,7 @@ public final class Evaluation {
       previous.put(f.user(), f.action());
       if (f.ts().isBefore(scoredStart)) {
         baseline.learn(f.action(), prev, "success".equals(f.status()));
+        seenBefore.add(f.user());
       } else {
         scoredUsers.add(f.user());
       }
@@ -114,21 +120,25 @@ public final class Evaluation {
     Map<String, EvalReport.SeedScore> seedScores = zScores(totals);
 
     // Alerts.
-    Set<String> flagged = new HashSet<>();
+    Map<String, Set<String>> detectorsByUser = new HashMap<>();
     Map<String, Long> alertsPerDetector = new TreeMap<>();
     readJsonLines(alerts, f -> {
       if (f.ts() != null && !f.ts().isBefore(scoredStart)) {
+        String detector = f.detector() == null ? "(none)" : f.detector();
         if (f.user() != null) {
-          flagged.add(f.user());
+          detectorsByUser.computeIfAbsent(f.user(), u -> new TreeSet<>()).add(detector);
         }
-        alertsPerDetector.merge(f.detector() == null ? "(none)" : f.detector(), 1L, Long::sum);
+        alertsPerDetector.merge(detector, 1L, Long::sum);
       }
     });
+    Set<String> flagged = detectorsByUser.keySet();
 
     // Rows and confusion counts.
     Map<List<String>, int[]> byKind = new TreeMap<>(Evaluation::compareKinds);
     int[] ours = new int[4];
     int[] seed = new int[4];
+    int[] newNormal = new int[2];
+    Map<String, Long> falsePositivesPerDetector = new TreeMap<>();
     for (String user : scoredUsers) {
       UserLabel label = labels.get(user);
       if (label == null) {
@@ -145,13 +155,24 @@ public final class Evaluation {
       counts[3] = positive ? 1 : 0;
       ours[confusionIndex(positive, oursFlag)]++;
       seed[confusionIndex(positive, seedFlag)]++;
+      if (!positive && oursFlag) {
+        for (String detector : detectorsByUser.get(user)) {
+          falsePositivesPerDetector.merge(detector, 1L, Long::sum);
+        }
+      }
+      if (!positive && !seenBefore.contains(user)) {
+        newNormal[0]++;
+        newNormal[1] += oursFlag ? 1 : 0;
+      }
     }
     List<EvalReport.Row> rows = new ArrayList<>();
     byKind.forEach((kind, c) ->
         rows.add(new EvalReport.Row(kind.get(0), kind.get(1), c[3] == 1, c[0], c[1], c[2])));
     return new EvalReport(List.copyOf(rows), metrics(ours), metrics(seed),
         java.util.Collections.unmodifiableMap(new LinkedHashMap<>(alertsPerDetector)),
-        java.util.Collections.unmodifiableMap(new TreeMap<>(seedScores)));
+        java.util.Collections.unmodifiableMap(new TreeMap<>(seedScores)),
+        java.util.Collections.unmodifiableMap(falsePositivesPerDetector),
+        new EvalReport.NewUsers(newNormal[0], newNormal[1]));
   }
 
   /** 0 = TP, 1 = FP, 2 = FN, 3 = TN. */

@@ -104,6 +104,9 @@ class EvaluationTest {
         new EvalReport.Row("bot", "none", true, 1, 1, 0));
     assertThat(report.alertsPerDetector()).containsExactly(Map.entry("geo", 3L), Map.entry("rate", 1L));
     assertThat(report.seedAlerts()).isEqualTo(1);
+    // u3 (travel, normal) is the only normal user flagged, by geo; u5..u10 are new normal users.
+    assertThat(report.falsePositivesPerDetector()).containsExactly(Map.entry("geo", 1L));
+    assertThat(report.newNormalUsers()).isEqualTo(new EvalReport.NewUsers(6, 0));
 
     String table = report.toTable();
     assertThat(table).contains("buyer      travel").contains("precision").contains("50.00%")

@@ -1,0 +1,125 @@
+package io.surprisal.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A named world of the evaluation matrix: a population size, days of history, and the knobs of its
+ * users. Every preset has its history on all days but the last and its scenarios and new users on
+ * the last day, the one that is scored. See docs/simulator-worlds.md.
+ *
+ * @param name short name, e.g. {@code sparse}
+ * @param description what the world stands for, one line
+ * @param users population size at scale 1
+ * @param days days simulated; the last is scored, the ones before are history
+ * @param minPerKind at least this many users of every abnormal profile and scenario, so that every
+ *     group's recall is measured even in a small world
+ * @param knobs how the users behave
+ */
+public record World(
+    String name, String description, int users, int days, int minPerKind, WorldKnobs knobs) {
+
+  /** Fewest users a scaled world gets. */
+  public static final int MIN_SCALED_USERS = 100;
+
+  public World {
+    if (days < 2) {
+      throw new IllegalArgumentException("a world needs a day of history and a scored day: " + days);
+    }
+    if (knobs.historyDays() != days - 1) {
+      throw new IllegalArgumentException(name + ": history must be every day but the last");
+    }
+  }
+
+  /**
+   * At least this many of every abnormal profile and attack in a preset: below it one miss moves a
+   * group's recall by more than a tenth. It binds only in the smaller worlds (heavy, small-site).
+   */
+  public static final int PRESET_MIN_PER_KIND = 10;
+
+  private static World preset(String name, String description, int users, int days, WorldKnobs knobs) {
+    return preset(name, description, users, days, PRESET_MIN_PER_KIND, knobs);
+  }
+
+  private static World preset(String name, String description, int users, int days, int minPerKind,
+      WorldKnobs knobs) {
+    return new World(name, description, users, days, minPerKind, knobs.withHistoryDays(days - 1));
+  }
+
+  /** Today's default world: 1 to 3 visits a day from a stable home address. */
+  public static final World DEFAULT = preset("default",
+      "1-3 visits a day from a stable home /24, 35% with two devices", 5_000, 2,
+      WorldKnobs.DEFAULT);
+
+  /** Rare visitors whose address changes nearly every visit. */
+  public static final World SPARSE = preset("sparse",
+      "0.3-1.3 visits a day, a new /24 at 80% of visits, a third with two devices", 5_000, 3,
+      WorldKnobs.DEFAULT.withVisitsPerDay(0.3, 1.3).withIpChurn(0.8).withMultiDeviceShare(0.33));
+
+  /** Users who come back dozens of times a day. */
+  public static final World HEAVY = preset("heavy",
+      "10-40 visits a day, a new /24 at 20% of visits", 1_000, 2,
+      WorldKnobs.DEFAULT.withVisitsPerDay(10, 40).withIpChurn(0.2));
+
+  /** A small site with a week of history. */
+  public static final World SMALL_SITE = preset("small-site",
+      "1-3 visits a day, a week of history, 5 of every abnormal kind", 400, 8, 5, WorldKnobs.DEFAULT);
+
+  /** Mostly phones on mobile carriers. */
+  public static final World MOBILE_HEAVY = preset("mobile-heavy",
+      "85% on phones and mobile carriers, a new /24 at 70% of visits", 5_000, 2,
+      WorldKnobs.DEFAULT.withPhoneShare(0.85).withMobileNetworkShare(0.85).withIpChurn(0.7));
+
+  /** A quarter of the users are new on the scored day. */
+  public static final World MANY_NEW = preset("many-new",
+      "25% of users first appear on the scored day, 1-6 visits a day", 5_000, 2,
+      WorldKnobs.DEFAULT.withNewUserShare(0.25).withVisitsPerDay(1, 6));
+
+  /** The worlds of {@code eval --matrix}, in table order. */
+  public static final List<World> PRESETS =
+      List.of(DEFAULT, SPARSE, HEAVY, SMALL_SITE, MOBILE_HEAVY, MANY_NEW);
+
+  /** The preset named {@code name} (case-insensitive). */
+  public static World named(String name) {
+    for (World w : PRESETS) {
+      if (w.name.equalsIgnoreCase(name.strip())) {
+        return w;
+      }
+    }
+    List<String> names = new ArrayList<>();
+    PRESETS.forEach(w -> names.add(w.name));
+    throw new IllegalArgumentException("unknown world '" + name + "'; worlds: " + String.join(", ", names));
+  }
+
+  /**
+   * This world with {@code users} scaled (never below {@link #MIN_SCALED_USERS}); a smaller world
+   * keeps at least one of every kind, but its minimum shrinks with it so that some normal users
+   * stay without a scenario.
+   */
+  public World scaled(double scale) {
+    if (!(scale > 0)) {
+      throw new IllegalArgumentException("scale must be > 0: " + scale);
+    }
+    int n = (int) Math.max(MIN_SCALED_USERS, Math.min(100_000_000, Math.round(users * scale)));
+    int min = n >= users ? minPerKind
+        : (int) Math.max(Math.min(minPerKind, 1), Math.round((double) minPerKind * n / users));
+    return new World(name, description, n, days, min, knobs);
+  }
+
+  /** The simulator config of this world with {@code seed}. */
+  public SimulatorConfig config(long seed) {
+    return new SimulatorConfig(users, days, seed, SimulatorConfig.DEFAULT_START, minPerKind,
+        SimulatorConfig.DEFAULT_MAX_EVENTS_PER_VISIT, knobs);
+  }
+
+  /** Days the detectors learn before the scored (last) day. */
+  public int learnDays() {
+    return days - 1;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT, "%s (%,d users, %d days: %s)", name, users, days, description);
+  }
+}

@@ -1,0 +1,195 @@
+package io.surprisal.sim;
+
+/**
+ * How the simulated users of one world behave and who they are, beyond their number and days
+ * ({@link SimulatorConfig}). {@link #LEGACY} reproduces the simulator's original output byte for
+ * byte (the committed samples use it); {@link #DEFAULT} is the same world with coordinates on every
+ * event, trips that move at a plausible speed and the {@code impossible_travel} attack. See
+ * docs/simulator-worlds.md.
+ *
+ * @param minVisitsPerDay lower end of a normal user's own mean visits per day
+ * @param maxVisitsPerDay upper end; each normal user's mean rate r is uniform in [min, max) and a
+ *     day has floor(r) visits plus one more with probability r - floor(r), so r = 0.25 is a visit
+ *     every four days on average and r = 30 is 30 or 31 visits every day
+ * @param ipChurn probability that a visit of a normal user comes from a new /24 prefix inside the
+ *     user's own network (ASN), as mobile carriers and many home ISPs give; 0 keeps one prefix
+ * @param mobileNetworkShare share of normal users whose network is a mobile carrier
+ * @param phoneShare share of normal users whose main device is a phone (the rest a computer)
+ * @param multiDeviceShare share of normal users with a second device of the other kind (phone and
+ *     computer), each visit from either
+ * @param travelShare share of normal users who travel to another country on a scored day
+ * @param plausibleTrips true: a trip's first visit abroad starts no sooner than a flight there takes,
+ *     and the traveller stays abroad to the end; false (legacy): one visit abroad, then home again
+ * @param newUserShare share of users (other than scenario users) whose first visit is on a scored
+ *     day: no history at all before it
+ * @param historyDays the number of leading days that are history only; scenarios and new users
+ *     fall on the days after (the scored days). 1 in the legacy world
+ * @param abnormalShare share of the population with an abnormal profile (bots, spammers,
+ *     fraudsters, attackers; split as in {@link Profile}); 0.02 in the legacy world
+ * @param noveltyShare share of normal users with the {@code novelty} attack
+ * @param takeoverShare share of normal users with the {@code takeover} attack
+ * @param impossibleTravelShare share of normal users with the {@code impossible_travel} attack: a
+ *     login from a city thousands of km away minutes after a visit from home
+ * @param coordinates whether every event carries {@code lat} and {@code lon} (the city's centre)
+ */
+public record WorldKnobs(
+    double minVisitsPerDay,
+    double maxVisitsPerDay,
+    double ipChurn,
+    double mobileNetworkShare,
+    double phoneShare,
+    double multiDeviceShare,
+    double travelShare,
+    boolean plausibleTrips,
+    double newUserShare,
+    int historyDays,
+    double abnormalShare,
+    double noveltyShare,
+    double takeoverShare,
+    double impossibleTravelShare,
+    boolean coordinates) {
+
+  /** The share of abnormal profiles in {@link Profile} (their shares' sum). */
+  public static final double PROFILE_ABNORMAL_SHARE = 0.02;
+
+  /** The simulator's original world, byte for byte. */
+  public static final WorldKnobs LEGACY = new WorldKnobs(1.0, 3.0, 0.0, 0.25, 0.45, 0.35,
+      Scenario.TRAVEL.shareOfNormalUsers(), false, 0.0, 1, PROFILE_ABNORMAL_SHARE,
+      Scenario.NOVELTY.shareOfNormalUsers(), Scenario.TAKEOVER.shareOfNormalUsers(), 0.0, false);
+
+  /** The default world of {@code generate}: the legacy one with coordinates, trips and impossible travel. */
+  public static final WorldKnobs DEFAULT = LEGACY.withCoordinates(true).withPlausibleTrips(true)
+      .withImpossibleTravelShare(Scenario.IMPOSSIBLE_TRAVEL.shareOfNormalUsers());
+
+  public WorldKnobs {
+    if (!(minVisitsPerDay > 0) || !(maxVisitsPerDay >= minVisitsPerDay) || maxVisitsPerDay > 500) {
+      throw new IllegalArgumentException("visits per day must satisfy 0 < min <= max <= 500: "
+          + minVisitsPerDay + ".." + maxVisitsPerDay);
+    }
+    share("ipChurn", ipChurn);
+    share("mobileNetworkShare", mobileNetworkShare);
+    share("phoneShare", phoneShare);
+    share("multiDeviceShare", multiDeviceShare);
+    share("travelShare", travelShare);
+    share("newUserShare", newUserShare);
+    share("abnormalShare", abnormalShare);
+    share("noveltyShare", noveltyShare);
+    share("takeoverShare", takeoverShare);
+    share("impossibleTravelShare", impossibleTravelShare);
+    if (historyDays < 1) {
+      throw new IllegalArgumentException("historyDays must be >= 1: " + historyDays);
+    }
+    double scenarios = travelShare + noveltyShare + takeoverShare + impossibleTravelShare
+        + Scenario.NEW_PHONE.shareOfNormalUsers() + Scenario.FORGOT_PASSWORD.shareOfNormalUsers();
+    if (scenarios > 1.0) {
+      throw new IllegalArgumentException("scenario shares add up to more than 1: " + scenarios);
+    }
+  }
+
+  private static void share(String name, double value) {
+    if (!(value >= 0 && value <= 1)) {
+      throw new IllegalArgumentException(name + " must be in [0, 1]: " + value);
+    }
+  }
+
+  /** The share of {@code p} in the population: abnormal profiles scaled to {@link #abnormalShare}. */
+  double profileShare(Profile p) {
+    double scale = abnormalShare / PROFILE_ABNORMAL_SHARE;
+    if (p.abnormal()) {
+      return p.share() * scale;
+    }
+    // buyers and merchants share what the abnormal profiles leave, half each
+    return p.share() - (scale - 1) * PROFILE_ABNORMAL_SHARE / 2;
+  }
+
+  /** The share of normal users that get {@code s}. */
+  double scenarioShare(Scenario s) {
+    return switch (s) {
+      case NONE -> 0;
+      case TRAVEL -> travelShare;
+      case NOVELTY -> noveltyShare;
+      case TAKEOVER -> takeoverShare;
+      case IMPOSSIBLE_TRAVEL -> impossibleTravelShare;
+      default -> s.shareOfNormalUsers();
+    };
+  }
+
+  public WorldKnobs withVisitsPerDay(double min, double max) {
+    return new WorldKnobs(min, max, ipChurn, mobileNetworkShare, phoneShare, multiDeviceShare,
+        travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare, noveltyShare,
+        takeoverShare, impossibleTravelShare, coordinates);
+  }
+
+  public WorldKnobs withIpChurn(double v) {
+    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, v, mobileNetworkShare, phoneShare,
+        multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates);
+  }
+
+  public WorldKnobs withMobileNetworkShare(double v) {
+    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, v, phoneShare,
+        multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates);
+  }
+
+  public WorldKnobs withPhoneShare(double v) {
+    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare, v,
+        multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates);
+  }
+
+  public WorldKnobs withMultiDeviceShare(double v) {
+    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
+        phoneShare, v, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates);
+  }
+
+  public WorldKnobs withTravelShare(double v) {
+    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
+        phoneShare, multiDeviceShare, v, plausibleTrips, newUserShare, historyDays, abnormalShare,
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates);
+  }
+
+  public WorldKnobs withPlausibleTrips(boolean v) {
+    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
+        phoneShare, multiDeviceShare, travelShare, v, newUserShare, historyDays, abnormalShare,
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates);
+  }
+
+  public WorldKnobs withNewUserShare(double v) {
+    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
+        phoneShare, multiDeviceShare, travelShare, plausibleTrips, v, historyDays, abnormalShare,
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates);
+  }
+
+  public WorldKnobs withHistoryDays(int v) {
+    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
+        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, v, abnormalShare,
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates);
+  }
+
+  public WorldKnobs withAbnormalShare(double v) {
+    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
+        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, v,
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates);
+  }
+
+  /** The same share for each of the three attacks (novelty, takeover, impossible travel). */
+  public WorldKnobs withAttackShare(double v) {
+    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
+        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
+        abnormalShare, v, v, v, coordinates);
+  }
+
+  public WorldKnobs withImpossibleTravelShare(double v) {
+    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
+        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
+        abnormalShare, noveltyShare, takeoverShare, v, coordinates);
+  }
+
+  public WorldKnobs withCoordinates(boolean v) {
+    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
+        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
+        abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, v);
+  }
+}

@@ -1,0 +1,238 @@
+package io.surprisal.sim.eval;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.surprisal.sim.World;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The result of {@link WorldMatrix}: per world, overall precision, recall and false-positive rate
+ * on normal users, recall per abnormal group, and which detectors flagged the normal users.
+ *
+ * @param seed the simulator seed every world used
+ * @param worlds one result per world, in run order
+ */
+public record MatrixReport(long seed, List<WorldResult> worlds) {
+
+  /** The targets: every world must meet each. */
+  public static final double TARGET_PRECISION = 0.90;
+  public static final double TARGET_RECALL = 0.90;
+  public static final double TARGET_FALSE_POSITIVE_RATE = 0.002;
+  public static final double TARGET_GROUP_RECALL = 0.80;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** One world's evaluation, its event count and the wall-clock seconds it took end to end. */
+  public record WorldResult(World world, long events, EvalReport report, double seconds) {}
+
+  /**
+   * An abnormal group: the users of an abnormal {@code profile}, or the normal users given an
+   * attack {@code scenario} (exactly one of the two is set).
+   */
+  public record Group(String name, String profile, String scenario) {
+    boolean contains(EvalReport.Row row) {
+      return profile != null ? profile.equals(row.profile()) : scenario.equals(row.scenario());
+    }
+  }
+
+  /** The abnormal groups, in column order. */
+  public static final List<Group> GROUPS = List.of(
+      new Group("bots", "bot", null),
+      new Group("spammers", "spammer", null),
+      new Group("fraudsters", "fraudster", null),
+      new Group("attackers", "attacker", null),
+      new Group("novelty", null, "novelty"),
+      new Group("takeover", null, "takeover"),
+      new Group("impossible travel", null, "impossible_travel"));
+
+  /** Scored users of a group and how many of them were flagged. */
+  public record Recall(int users, int flagged) {
+    public double rate() {
+      return EvalReport.ratio(flagged, users);
+    }
+  }
+
+  /** The recall of {@code group} in {@code result}. */
+  public static Recall recall(WorldResult result, Group group) {
+    int users = 0;
+    int flagged = 0;
+    for (EvalReport.Row row : result.report().rows()) {
+      if (group.contains(row)) {
+        users += row.users();
+        flagged += row.flagged();
+      }
+    }
+    return new Recall(users, flagged);
+  }
+
+  /** The targets {@code result} misses, one phrase each; empty when it meets them all. */
+  public static List<String> missedTargets(WorldResult result) {
+    List<String> out = new ArrayList<>();
+    EvalReport.Metrics m = result.report().ours();
+    if (!(m.precision() >= TARGET_PRECISION)) {
+      out.add(String.format(Locale.ROOT, "precision %s < %s", fraction(m.precision()),
+          fraction(TARGET_PRECISION)));
+    }
+    if (!(m.recall() >= TARGET_RECALL)) {
+      out.add(String.format(Locale.ROOT, "recall %s < %s", fraction(m.recall()),
+          fraction(TARGET_RECALL)));
+    }
+    if (!(m.falsePositiveRate() <= TARGET_FALSE_POSITIVE_RATE)) {
+      out.add(String.format(Locale.ROOT, "FPR %s > %s", percent(m.falsePositiveRate()),
+          percent(TARGET_FALSE_POSITIVE_RATE)));
+    }
+    for (Group g : GROUPS) {
+      Recall r = recall(result, g);
+      if (r.users() > 0 && !(r.rate() >= TARGET_GROUP_RECALL)) {
+        out.add(String.format(Locale.ROOT, "%s %s < %s", g.name(), fraction(r.rate()),
+            fraction(TARGET_GROUP_RECALL)));
+      }
+    }
+    return out;
+  }
+
+  /** The detectors that flagged a normal user in any world, sorted. */
+  public Set<String> falsePositiveDetectors() {
+    Set<String> out = new TreeSet<>();
+    worlds.forEach(w -> out.addAll(w.report().falsePositivesPerDetector().keySet()));
+    return out;
+  }
+
+  /**
+   * The table: one row per world (users, scored users, precision, recall, false-positive rate on
+   * normal users with its counts, new normal users flagged, recall per group as {@code rate
+   * (users)}); then the normal users each detector flagged, per world; then the targets missed.
+   */
+  public String toTable() {
+    StringBuilder sb = new StringBuilder();
+    StringBuilder header = new StringBuilder(String.format(Locale.ROOT,
+        "%-13s %7s %7s %9s %7s %7s %13s %11s", "world", "users", "scored", "precision", "recall",
+        "FPR", "normal flagd", "new flagged"));
+    for (Group g : GROUPS) {
+      header.append(String.format(Locale.ROOT, " %" + groupWidth(g) + "s", g.name()));
+    }
+    sb.append(header).append('\n');
+    for (WorldResult w : worlds) {
+      EvalReport.Metrics m = w.report().ours();
+      EvalReport.NewUsers fresh = w.report().newNormalUsers();
+      sb.append(String.format(Locale.ROOT, "%-13s %,7d %,7d %9s %7s %7s %13s %11s",
+          w.world().name(), w.world().users(), m.truePositives() + m.falsePositives()
+              + m.falseNegatives() + m.trueNegatives(),
+          percent(m.precision()), percent(m.recall()), percent(m.falsePositiveRate()),
+          m.falsePositives() + "/" + (m.falsePositives() + m.trueNegatives()),
+          fresh.flagged() + "/" + fresh.users()));
+      for (Group g : GROUPS) {
+        Recall r = recall(w, g);
+        String cell = r.users() == 0 ? "n/a" : fraction(r.rate()) + " (" + r.users() + ")";
+        sb.append(String.format(Locale.ROOT, " %" + groupWidth(g) + "s", cell));
+      }
+      sb.append('\n');
+    }
+    sb.append('\n');
+    sb.append("normal users flagged, per detector (a user flagged by two detectors counts under both)\n");
+    StringBuilder detectorHeader = new StringBuilder(String.format(Locale.ROOT, "%-24s", "detector"));
+    for (WorldResult w : worlds) {
+      detectorHeader.append(String.format(Locale.ROOT, " %13s", w.world().name()));
+    }
+    sb.append(detectorHeader).append('\n');
+    Set<String> detectors = falsePositiveDetectors();
+    if (detectors.isEmpty()) {
+      sb.append("(none)\n");
+    }
+    for (String d : detectors) {
+      sb.append(String.format(Locale.ROOT, "%-24s", d));
+      for (WorldResult w : worlds) {
+        sb.append(String.format(Locale.ROOT, " %13d",
+            w.report().falsePositivesPerDetector().getOrDefault(d, 0L)));
+      }
+      sb.append('\n');
+    }
+    sb.append('\n');
+    sb.append(String.format(Locale.ROOT,
+        "targets (every world): precision >= %s, recall >= %s, FPR on normal users <= %s, every group >= %s%n",
+        fraction(TARGET_PRECISION), fraction(TARGET_RECALL), percent(TARGET_FALSE_POSITIVE_RATE),
+        fraction(TARGET_GROUP_RECALL)));
+    double total = 0;
+    for (WorldResult w : worlds) {
+      List<String> missed = missedTargets(w);
+      sb.append(String.format(Locale.ROOT, "%-13s %s%n", w.world().name(),
+          missed.isEmpty() ? "meets all" : "misses: " + String.join("; ", missed)));
+      total += w.seconds();
+    }
+    sb.append(String.format(Locale.ROOT, "%nseed %d; %d worlds in %.0f s (generate, job, score)%n",
+        seed, worlds.size(), total));
+    return sb.toString();
+  }
+
+  private static int groupWidth(Group g) {
+    return Math.max(10, g.name().length());
+  }
+
+  private static String percent(double x) {
+    return Double.isNaN(x) ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * x);
+  }
+
+  private static String fraction(double x) {
+    return Double.isNaN(x) ? "n/a" : String.format(Locale.ROOT, "%.2f", x);
+  }
+
+  /** The same content as {@link #toTable()} as JSON; undefined ratios are null. */
+  public String toJson() {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("seed", seed);
+    ArrayNode list = root.putArray("worlds");
+    for (WorldResult w : worlds) {
+      ObjectNode n = list.addObject();
+      n.put("world", w.world().name());
+      n.put("description", w.world().description());
+      n.put("users", w.world().users());
+      n.put("days", w.world().days());
+      n.put("events", w.events());
+      n.put("seconds", w.seconds());
+      EvalReport.Metrics m = w.report().ours();
+      putRatio(n, "precision", m.precision());
+      putRatio(n, "recall", m.recall());
+      putRatio(n, "false_positive_rate", m.falsePositiveRate());
+      n.put("true_positives", m.truePositives());
+      n.put("false_positives", m.falsePositives());
+      n.put("false_negatives", m.falseNegatives());
+      n.put("true_negatives", m.trueNegatives());
+      n.put("new_normal_users", w.report().newNormalUsers().users());
+      n.put("new_normal_users_flagged", w.report().newNormalUsers().flagged());
+      ObjectNode groups = n.putObject("groups");
+      for (Group g : GROUPS) {
+        Recall r = recall(w, g);
+        ObjectNode gn = groups.putObject(g.name());
+        gn.put("users", r.users());
+        gn.put("flagged", r.flagged());
+        putRatio(gn, "recall", r.rate());
+      }
+      ObjectNode fp = n.putObject("normal_users_flagged_per_detector");
+      w.report().falsePositivesPerDetector().forEach(fp::put);
+      ArrayNode missed = n.putArray("missed_targets");
+      missedTargets(w).forEach(missed::add);
+    }
+    try {
+      return JSON.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void putRatio(ObjectNode n, String field, double value) {
+    if (Double.isNaN(value)) {
+      n.putNull(field);
+    } else {
+      n.put(field, value);
+    }
+  }
+}

@@ -1,0 +1,337 @@
+package io.surprisal.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Every knob of {@link WorldKnobs} does what it says, measured on generated events. */
+class WorldKnobsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One visit: its first and last event. */
+  record Session(JsonNode first, Instant start, Instant end) {
+    String get(String field) {
+      return first.path(field).asText();
+    }
+
+    String prefix24() {
+      String ip = get("ip");
+      return ip.substring(0, ip.lastIndexOf('.'));
+    }
+  }
+
+  /** A generated world: labels and every user's sessions in time order. */
+  record Generated(SimulatorConfig config, Map<String, UserLabel> labels,
+      Map<String, List<Session>> sessions) {
+    List<Session> of(String user) {
+      return sessions.getOrDefault(user, List.of());
+    }
+
+    /** Users of {@code type}s with no scenario. */
+    List<String> plain(String... types) {
+      Set<String> wanted = Set.of(types);
+      return labels.values().stream()
+          .filter(l -> wanted.contains(l.type()) && l.scenario().equals("none"))
+          .map(UserLabel::user).sorted().toList();
+    }
+
+    List<String> withScenario(String scenario) {
+      return labels.values().stream().filter(l -> l.scenario().equals(scenario))
+          .map(UserLabel::user).sorted().toList();
+    }
+
+    SimUser user(String id) {
+      return new Population(config).user(Integer.parseInt(id.substring(1)) - 1);
+    }
+  }
+
+  static Generated generate(SimulatorConfig config) throws Exception {
+    Simulator sim = new Simulator(config);
+    Map<String, UserLabel> labels =
+        sim.labels().stream().collect(Collectors.toMap(UserLabel::user, l -> l));
+    Map<String, List<Session>> sessions = new HashMap<>();
+    Map<String, JsonNode[]> open = new HashMap<>(); // user -> {first, last} of the open session
+    Iterator<String> lines = sim.eventLines();
+    while (lines.hasNext()) {
+      JsonNode e = JSON.readTree(lines.next());
+      String user = e.path("user").asText();
+      JsonNode[] current = open.get(user);
+      if (current == null || !current[0].path("session").equals(e.path("session"))) {
+        if (current != null) {
+          close(sessions, user, current);
+        }
+        current = new JsonNode[] {e, e};
+        open.put(user, current);
+      }
+      current[1] = e;
+    }
+    open.forEach((user, s) -> close(sessions, user, s));
+    sessions.values().forEach(l -> l.sort((a, b) -> a.start().compareTo(b.start())));
+    return new Generated(config, labels, sessions);
+  }
+
+  private static void close(Map<String, List<Session>> sessions, String user, JsonNode[] s) {
+    sessions.computeIfAbsent(user, u -> new ArrayList<>()).add(new Session(s[0],
+        Instant.parse(s[0].path("ts").asText()), Instant.parse(s[1].path("ts").asText())));
+  }
+
+  private static SimulatorConfig config(int users, int days, long seed, WorldKnobs knobs) {
+    return new SimulatorConfig(users, days, seed, SimulatorConfig.DEFAULT_START, 0, 300, knobs);
+  }
+
+  /** About four binomial standard deviations. */
+  private static double tolerance(double p, int n) {
+    return 4 * Math.sqrt(p * (1 - p) / n) + 1e-9;
+  }
+
+  @Test
+  void ipChurnOneGivesEveryVisitANewPrefixInTheUsersOwnNetwork() throws Exception {
+    Generated g = generate(config(600, 2, 31L, WorldKnobs.DEFAULT.withIpChurn(1.0)));
+    int visits = 0;
+    Set<String> distinct = new HashSet<>();
+    for (String id : g.plain("buyer", "merchant")) {
+      SimUser user = g.user(id);
+      String home = Geo.ip(user.prefix24, 0);
+      home = home.substring(0, home.lastIndexOf('.'));
+      for (Session s : g.of(id)) {
+        assertThat(s.prefix24()).as(id).isNotEqualTo(home);
+        assertThat(s.first().path("asn").asInt()).as(id).isEqualTo(user.network.asn());
+        visits++;
+        distinct.add(id + " " + s.prefix24());
+      }
+    }
+    assertThat(visits).isGreaterThan(1_000);
+    // each visit's /24 is new: repeats only by chance inside networks of 512+ prefixes
+    assertThat(distinct.size()).isGreaterThan((int) (0.98 * visits));
+  }
+
+  @Test
+  void withoutChurnAUserKeepsTheHomePrefix() throws Exception {
+    Generated g = generate(config(300, 2, 31L, WorldKnobs.DEFAULT));
+    for (String id : g.plain("buyer", "merchant")) {
+      assertThat(g.of(id).stream().map(Session::prefix24).distinct()).as(id).hasSize(1);
+    }
+  }
+
+  @Test
+  void newUserShareIsTheShareOfUsersWithNoEventBeforeTheScoredDay() throws Exception {
+    double share = 0.3;
+    Generated g = generate(config(3_000, 2, 32L, WorldKnobs.DEFAULT.withNewUserShare(share)));
+    Instant scored = g.config().start().plusSeconds(86_400);
+    List<String> candidates = g.plain("buyer", "merchant", "bot", "spammer", "fraudster", "attacker");
+    long fresh = candidates.stream()
+        .filter(u -> !g.of(u).isEmpty() && !g.of(u).get(0).start().isBefore(scored)).count();
+    assertThat((double) fresh / candidates.size()).isCloseTo(share, within(tolerance(share, candidates.size())));
+    // scenario users are never new: their scenario needs history
+    for (UserLabel l : g.labels().values()) {
+      if (!l.scenario().equals("none")) {
+        assertThat(g.of(l.user()).get(0).start()).as(l.user()).isBefore(scored);
+      }
+    }
+  }
+
+  @Test
+  void visitsPerDayFromOneEveryFourDaysToDozens() throws Exception {
+    Generated rare = generate(config(1_000, 8, 33L, WorldKnobs.DEFAULT.withVisitsPerDay(0.25, 0.25)));
+    List<String> users = rare.plain("buyer", "merchant");
+    double perDay = users.stream().mapToInt(u -> rare.of(u).size()).average().orElseThrow() / 8;
+    assertThat(perDay).isCloseTo(0.25, within(0.02));
+
+    Generated heavy = generate(config(60, 1, 33L, WorldKnobs.DEFAULT.withVisitsPerDay(24, 24)));
+    for (String u : heavy.plain("buyer", "merchant")) {
+      assertThat(heavy.of(u)).as(u).hasSize(24);
+    }
+  }
+
+  @Test
+  void deviceAndNetworkSharesAreTheSharesOfNormalUsers() {
+    int n = 4_000;
+    WorldKnobs knobs = WorldKnobs.DEFAULT.withPhoneShare(0.8).withMultiDeviceShare(0.6)
+        .withMobileNetworkShare(0.7);
+    Population population = new Population(config(n, 2, 34L, knobs));
+    int normals = 0;
+    int phoneFirst = 0;
+    int twoDevices = 0;
+    int mobileNetwork = 0;
+    for (int i = 0; i < n; i++) {
+      if (population.profile(i).abnormal()) {
+        continue;
+      }
+      SimUser u = population.user(i);
+      normals++;
+      phoneFirst += u.agents.get(0).device().equals("mobile") ? 1 : 0;
+      twoDevices += u.agents.size() == 2 ? 1 : 0;
+      // every common country has both a mobile carrier and a residential network
+      mobileNetwork += u.network.kind() == Geo.NetworkKind.MOBILE ? 1 : 0;
+    }
+    assertThat((double) phoneFirst / normals).isCloseTo(0.8, within(tolerance(0.8, normals)));
+    assertThat((double) twoDevices / normals).isCloseTo(0.6, within(tolerance(0.6, normals)));
+    assertThat((double) mobileNetwork / normals).isCloseTo(0.7, within(tolerance(0.7, normals)));
+  }
+
+  @Test
+  void abnormalAndAttackSharesSetTheScenarioMix() {
+    int n = 10_000;
+    WorldKnobs knobs = WorldKnobs.DEFAULT.withAbnormalShare(0.1).withAttackShare(0.02)
+        .withTravelShare(0.05);
+    List<UserLabel> labels = new Simulator(config(n, 2, 35L, knobs)).labels();
+    long abnormal = labels.stream().filter(l -> !l.type().equals("buyer") && !l.type().equals("merchant")).count();
+    assertThat((double) abnormal / n).isCloseTo(0.1, within(tolerance(0.1, n)));
+    long normals = n - abnormal;
+    Map<String, Long> scenarios = labels.stream()
+        .collect(Collectors.groupingBy(UserLabel::scenario, Collectors.counting()));
+    for (String attack : List.of("novelty", "takeover", "impossible_travel")) {
+      assertThat(scenarios.get(attack)).as(attack).isEqualTo(Math.round(0.02 * normals));
+    }
+    assertThat(scenarios.get("travel")).isEqualTo(Math.round(0.05 * normals));
+    assertThat(labels.stream().filter(UserLabel::positive).count())
+        .isEqualTo(abnormal + 3 * Math.round(0.02 * normals));
+  }
+
+  @Test
+  void everyEventCarriesTheCoordinatesOfItsCity() throws Exception {
+    Map<String, Geo.City> cities = new HashMap<>();
+    for (List<Geo.Country> list : List.of(Geo.COMMON, Geo.RARE)) {
+      list.forEach(c -> c.cities().forEach(city -> cities.put(c.code() + "/" + city.city(), city)));
+    }
+    Geo.HOSTING.forEach(h -> cities.put(h.country() + "/" + h.city().city(), h.city()));
+    Simulator sim = new Simulator(config(300, 2, 36L, WorldKnobs.DEFAULT).withMinPerKind(2));
+    Iterator<String> lines = sim.eventLines();
+    int n = 0;
+    while (lines.hasNext()) {
+      JsonNode e = JSON.readTree(lines.next());
+      Geo.City city = cities.get(e.path("country").asText() + "/" + e.path("city").asText());
+      assertThat(city).as(e.toString()).isNotNull();
+      assertThat(e.path("lat").isNumber()).isTrue();
+      assertThat(e.path("lat").asDouble()).isEqualTo(city.lat());
+      assertThat(e.path("lon").asDouble()).isEqualTo(city.lon());
+      n++;
+    }
+    assertThat(n).isGreaterThan(1_000);
+    // the legacy world has none
+    assertThat(new Simulator(config(50, 1, 36L, WorldKnobs.LEGACY)).eventLines().next())
+        .doesNotContain("\"lat\"");
+  }
+
+  @Test
+  void impossibleTravelIsALoginThousandsOfKmAwayMinutesAfterAVisitFromHome() throws Exception {
+    Generated g = generate(config(2_000, 2, 37L, WorldKnobs.DEFAULT.withAttackShare(0.01)));
+    List<String> users = g.withScenario("impossible_travel");
+    assertThat(users).hasSizeGreaterThanOrEqualTo(15);
+    for (String id : users) {
+      UserLabel label = g.labels().get(id);
+      assertThat(label.positive()).isTrue();
+      List<Session> sessions = g.of(id);
+      int k = -1;
+      for (int i = 0; i < sessions.size(); i++) {
+        if (sessions.get(i).start().toString().equals(label.scenarioStart())) {
+          k = i;
+        }
+      }
+      assertThat(k).as(id).isPositive();
+      Session home = sessions.get(k - 1);
+      Session away = sessions.get(k);
+      SimUser user = g.user(id);
+      assertThat(home.get("city")).isEqualTo(user.city.city());
+      double km = Geo.greatCircleKm(home.first().path("lat").asDouble(), home.first().path("lon").asDouble(),
+          away.first().path("lat").asDouble(), away.first().path("lon").asDouble());
+      assertThat(km).as(id).isGreaterThanOrEqualTo(SimUser.IMPOSSIBLE_TRAVEL_MIN_KM);
+      long gap = away.start().getEpochSecond() - home.end().getEpochSecond();
+      assertThat(gap).as(id).isBetween(60L, 16 * 60L);
+      long sinceHomeLogin = away.start().getEpochSecond() - home.start().getEpochSecond();
+      assertThat(km / (sinceHomeLogin / 3600.0)).as(id).isGreaterThan(SimUser.AIRLINER_KMH);
+      // the user's own browser: only the place gives it away
+      assertThat(user.agents.stream().map(UserAgents.Agent::value)).contains(away.get("user_agent"));
+      // later visits are from home again
+      for (int i = k + 1; i < sessions.size(); i++) {
+        assertThat(sessions.get(i).get("city")).isEqualTo(user.city.city());
+      }
+    }
+  }
+
+  @Test
+  void plausibleTripsTakeAtLeastTheFlightAndStayAbroad() throws Exception {
+    Generated g = generate(config(2_000, 3, 38L, WorldKnobs.DEFAULT.withTravelShare(0.05)));
+    List<String> users = g.withScenario("travel");
+    assertThat(users).hasSizeGreaterThanOrEqualTo(50);
+    for (String id : users) {
+      SimUser user = g.user(id);
+      List<Session> sessions = g.of(id);
+      String start = g.labels().get(id).scenarioStart();
+      int k = 0;
+      while (!sessions.get(k).start().toString().equals(start)) {
+        k++;
+      }
+      assertThat(k).as(id).isPositive();
+      for (int i = 0; i < sessions.size(); i++) {
+        String country = sessions.get(i).get("country");
+        if (i < k) {
+          assertThat(country).isEqualTo(user.country.code());
+        } else {
+          assertThat(country).isEqualTo(user.scenarioCountry.code());
+        }
+      }
+      double km = user.city.kmTo(user.scenarioCity);
+      double hours = (sessions.get(k).start().getEpochSecond()
+          - sessions.get(k - 1).end().getEpochSecond()) / 3600.0;
+      assertThat(km / hours).as(id).isLessThan(SimUser.AIRLINER_KMH);
+    }
+  }
+
+  @Test
+  void legacyKnobsAreTheOriginalSimulator() {
+    SimulatorConfig legacy = new SimulatorConfig(200, 2, 39L, SimulatorConfig.DEFAULT_START, 1, 100);
+    assertThat(legacy.world()).isEqualTo(WorldKnobs.LEGACY);
+    assertThat(WorldKnobs.LEGACY.coordinates()).isFalse();
+    assertThat(WorldKnobs.LEGACY.impossibleTravelShare()).isZero();
+    for (Profile p : Profile.values()) {
+      assertThat(WorldKnobs.LEGACY.profileShare(p)).isEqualTo(p.share());
+    }
+  }
+
+  @Test
+  void knobsAreValidated() {
+    assertThatThrownBy(() -> WorldKnobs.DEFAULT.withIpChurn(1.5))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ipChurn");
+    assertThatThrownBy(() -> WorldKnobs.DEFAULT.withVisitsPerDay(2, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("visits per day");
+    assertThatThrownBy(() -> WorldKnobs.DEFAULT.withHistoryDays(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("historyDays");
+    assertThatThrownBy(() -> WorldKnobs.DEFAULT.withAttackShare(0.4))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more than 1");
+  }
+
+  @Test
+  void presetsScoreTheLastDayAndScaleWithAFloor() {
+    assertThat(World.PRESETS).extracting(World::name)
+        .containsExactly("default", "sparse", "heavy", "small-site", "mobile-heavy", "many-new");
+    for (World w : World.PRESETS) {
+      assertThat(w.knobs().historyDays()).isEqualTo(w.days() - 1);
+      assertThat(w.learnDays()).isEqualTo(w.days() - 1);
+      assertThat(w.knobs().coordinates()).isTrue();
+      assertThat(w.knobs().impossibleTravelShare()).isPositive();
+    }
+    assertThat(World.named("SMALL-SITE")).isEqualTo(World.SMALL_SITE);
+    assertThat(World.SMALL_SITE.users()).isLessThan(1_000);
+    assertThat(World.SMALL_SITE.days()).isGreaterThanOrEqualTo(8);
+    assertThat(World.DEFAULT.scaled(0.001).users()).isEqualTo(World.MIN_SCALED_USERS);
+    assertThat(World.DEFAULT.scaled(0.001).minPerKind()).isEqualTo(1);
+    assertThat(World.HEAVY.minPerKind()).isEqualTo(World.PRESET_MIN_PER_KIND);
+    assertThat(World.HEAVY.scaled(0.5).minPerKind()).isEqualTo(World.PRESET_MIN_PER_KIND / 2);
+    assertThat(World.DEFAULT.scaled(2).users()).isEqualTo(10_000);
+    assertThatThrownBy(() -> World.named("nope")).hasMessageContaining("sparse");
+  }
+}
