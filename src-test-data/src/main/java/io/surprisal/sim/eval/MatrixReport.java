@@ -79,11 +79,11 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
     List<String> out = new ArrayList<>();
     EvalReport.Metrics m = result.report().ours();
     if (!(m.precision() >= TARGET_PRECISION)) {
-      out.add(String.format(Locale.ROOT, "precision %s < %s", fraction(m.precision()),
+      out.add(String.format(Locale.ROOT, "precision %s < %s", exact(m.precision()),
           fraction(TARGET_PRECISION)));
     }
     if (!(m.recall() >= TARGET_RECALL)) {
-      out.add(String.format(Locale.ROOT, "recall %s < %s", fraction(m.recall()),
+      out.add(String.format(Locale.ROOT, "recall %s < %s", exact(m.recall()),
           fraction(TARGET_RECALL)));
     }
     if (!(m.falsePositiveRate() <= TARGET_FALSE_POSITIVE_RATE)) {
@@ -93,7 +93,7 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
     for (Group g : GROUPS) {
       Recall r = recall(result, g);
       if (r.users() > 0 && !(r.rate() >= TARGET_GROUP_RECALL)) {
-        out.add(String.format(Locale.ROOT, "%s %s < %s", g.name(), fraction(r.rate()),
+        out.add(String.format(Locale.ROOT, "%s %s < %s", g.name(), exact(r.rate()),
             fraction(TARGET_GROUP_RECALL)));
       }
     }
@@ -179,6 +179,11 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
 
   private static String percent(double x) {
     return Double.isNaN(x) ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * x);
+  }
+
+  /** Three decimals, so that a miss never prints as equal to its target. */
+  private static String exact(double x) {
+    return Double.isNaN(x) ? "n/a" : String.format(Locale.ROOT, "%.3f", x);
   }
 
   private static String fraction(double x) {

@@ -1,0 +1,64 @@
+package io.surprisal.sim.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.surprisal.sim.World;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The matrix's arithmetic: group recall from the rows, the targets, the per-detector block. */
+class MatrixReportTest {
+
+  private static EvalReport report(List<EvalReport.Row> rows, EvalReport.Metrics ours,
+      Map<String, Long> falsePositives) {
+    return new EvalReport(rows, ours, new EvalReport.Metrics(0, 0, 0, 0), Map.of(), Map.of(),
+        falsePositives, new EvalReport.NewUsers(10, 1));
+  }
+
+  @Test
+  void groupsAddTheirRowsAndTargetsAreCheckedPerWorld() throws Exception {
+    List<EvalReport.Row> rows = List.of(
+        new EvalReport.Row("buyer", "none", false, 990, 1, 0),
+        new EvalReport.Row("buyer", "impossible_travel", true, 6, 3, 0),
+        new EvalReport.Row("merchant", "impossible_travel", true, 4, 4, 0),
+        new EvalReport.Row("bot", "none", true, 20, 20, 0),
+        new EvalReport.Row("fraudster", "none", true, 10, 7, 0));
+    // 34 of 40 positives flagged, 1 of 990 normal users
+    MatrixReport.WorldResult good = new MatrixReport.WorldResult(World.DEFAULT, 1234,
+        report(rows, new EvalReport.Metrics(34, 1, 6, 989), Map.of("login-novelty", 1L)), 2.0);
+    MatrixReport.WorldResult bad = new MatrixReport.WorldResult(World.SPARSE, 99,
+        report(rows, new EvalReport.Metrics(34, 30, 6, 960),
+            Map.of("login-novelty", 29L, "session", 2L)), 3.0);
+
+    MatrixReport.Group travel = MatrixReport.GROUPS.get(6);
+    assertThat(travel.name()).isEqualTo("impossible travel");
+    assertThat(MatrixReport.recall(good, travel)).isEqualTo(new MatrixReport.Recall(10, 7));
+    assertThat(MatrixReport.recall(good, MatrixReport.GROUPS.get(2)))
+        .isEqualTo(new MatrixReport.Recall(10, 7));
+    assertThat(MatrixReport.recall(good, MatrixReport.GROUPS.get(1)))
+        .isEqualTo(new MatrixReport.Recall(0, 0));
+
+    assertThat(MatrixReport.missedTargets(good)).containsExactly(
+        "recall 0.850 < 0.90", "fraudsters 0.700 < 0.80", "impossible travel 0.700 < 0.80");
+    assertThat(MatrixReport.missedTargets(bad)).containsExactly(
+        "precision 0.531 < 0.90", "recall 0.850 < 0.90", "FPR 3.03% > 0.20%",
+        "fraudsters 0.700 < 0.80", "impossible travel 0.700 < 0.80");
+
+    MatrixReport matrix = new MatrixReport(5, List.of(good, bad));
+    String table = matrix.toTable();
+    assertThat(table.lines().filter(l -> l.startsWith("default ")).findFirst().orElseThrow())
+        .contains("97.14%", "85.00%", "0.10%", "1/990", "1/10", "1.00 (20)", "0.70 (10)", "n/a");
+    assertThat(table).containsPattern("login-novelty +1 +29")
+        .containsPattern("session +0 +2");
+    JsonNode json = new ObjectMapper().readTree(matrix.toJson());
+    assertThat(json.path("worlds").get(1).path("groups").path("impossible travel").path("flagged").asInt())
+        .isEqualTo(7);
+    assertThat(json.path("worlds").get(1).path("normal_users_flagged_per_detector").path("session").asLong())
+        .isEqualTo(2);
+    assertThat(json.path("worlds").get(0).path("groups").path("spammers").path("recall").isNull()).isTrue();
+    assertThat(json.path("worlds").get(1).path("missed_targets")).hasSize(5);
+  }
+}
