@@ -67,6 +67,15 @@ public enum Feature {
     }
 
     /**
+     * Whether this attribute's rate of new values is kept apart for logins with a new client: the
+     * network (ASN, prefix), which a phone on a mobile carrier changes with the device; not the
+     * geography, which a new device does not move.
+     */
+    boolean dependsOnClient() {
+        return this == ASN || this == PREFIX;
+    }
+
+    /**
      * Whether a new value of this attribute makes the login's client new to the user (device, OS,
      * browser; a browser version alone is an update, not another client).
      */

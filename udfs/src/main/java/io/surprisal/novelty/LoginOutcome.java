@@ -20,8 +20,8 @@ public record LoginOutcome(boolean returning, boolean newClient, boolean[] isNew
         return PopulationLogins.cell(f, trialBucket[f.ordinal()], clientSide(f), changed[f.ordinal()]);
     }
 
-    /** Whether feature {@code f}'s rate is the one for logins with a new client: place attributes only. */
+    /** Whether feature {@code f}'s rate is the one for logins with a new client: the network attributes only. */
     boolean clientSide(Feature f) {
-        return f.group() == Feature.Group.PLACE && newClient;
+        return f.dependsOnClient() && newClient;
     }
 }

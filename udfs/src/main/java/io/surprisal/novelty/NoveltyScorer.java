@@ -18,7 +18,7 @@ import java.util.Locale;
  *   P(v)    = (U(v) + 1/2) / (U(p) + 1)         share of v among the values users newly show under p
  *   ρ       = the population's rate of new values at returning logins of users with as much
  *             history under p, who had (or had not) shown a new value here before, and, for the
- *             place, with a client as new or familiar as this one
+ *             network (ASN, prefix), with a client as new or familiar as this one
  *   P(new)  = max(ρ, (new_u + s·ρ) / (trials_u + s))   the user's own rate, blended with ρ
  *   user    = P(new) · P(v)                      for a value new to the user
  *           = (1 - P(new)) · c(v) / c(p)         for a value the user has shown
