@@ -277,7 +277,8 @@ class NoveltyScorerTest {
     private static PopulationLogins learnedPopulation() {
         PopulationLogins pop = new PopulationLogins(100_000);
         Map<String, LoginProfile> profiles = new HashMap<>();
-        for (Event e : Logins.population(2000, 5, 7)) {
+        // 600 users with 30 daily logins each: every history bucket jane reaches has other users in it.
+        for (Event e : Logins.population(600, 30, 7)) {
             DEFAULT.observe(profiles.computeIfAbsent(e.user, u -> new LoginProfile()), pop, LoginAttributes.of(e, AGENTS), e.ts);
         }
         // A handful of users from a country the population rarely sees.
@@ -309,8 +310,8 @@ class NoveltyScorerTest {
         Event ua = Logins.login("jane", day(144), "UA", "Kyiv City", "Kyiv", 15895L, "46.211.9.9", Logins.FIREFOX_WIN);
         NoveltyScore s = DEFAULT.score(jane, LoginAttributes.of(ua, AGENTS), pop);
         NoveltyConfig c = Logins.config();
-        // Country new (capped), Ukraine rare in the population (3 of 2,004 users, jane among them), browser new (capped).
-        double rarity = log2(Math.pow(2, -c.rarityFloorBits()) / ((3 + 0.5) / (2004 + 1)));
+        // Country new (capped), Ukraine rare in the population (3 of 604 users, jane among them), browser new (capped).
+        double rarity = log2(Math.pow(2, -c.rarityFloorBits()) / ((3 + 0.5) / (604 + 1)));
         assertThat(s.bits()).isCloseTo(2 * c.maxGroupBits() + rarity, within(1e-6)).isGreaterThanOrEqualTo(c.thresholdBits());
         List<String> lines = s.contributions().stream()
                 .map(x -> x.feature().label() + " " + x.value() + ": " + NoveltyScorer.explain(x, "jane")).toList();
@@ -318,8 +319,8 @@ class NoveltyScorerTest {
         assertThat(jane.learned).isEqualTo(143);
         assertThat(lines).anySatisfy(l -> assertThat(l).matches(
                 "country UA: never seen for jane \\(0 of 4\\d logins\\); jane showed a new country at 0 of 4\\d logins, "
-                        + "users with that history at 0\\.0\\d+%: P\\(new\\) 0\\.0\\d+%; 3 users have shown it, 0\\.17% of country values "
-                        + "\\(3\\.2 bits of rarity\\)"));
+                        + "users with that history at 0\\.\\d+%: P\\(new\\) 0\\.\\d+%; 3 users have shown it, 0\\.58% of country values "
+                        + "\\(1\\.4 bits of rarity\\)"));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("browser Firefox: never seen for jane (0 of 4"));
     }
 
