@@ -334,7 +334,10 @@ public final class NoveltyScorer {
         if (pct >= 0.01) {
             return String.format(Locale.ROOT, "%.2f%%", pct);
         }
-        return String.format(Locale.ROOT, "%.3f%%", pct);
+        if (pct >= 0.001) {
+            return String.format(Locale.ROOT, "%.3f%%", pct);
+        }
+        return "<0.001%";
     }
 
     static double log2(double x) {

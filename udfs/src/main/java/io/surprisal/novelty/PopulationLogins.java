@@ -104,11 +104,12 @@ public final class PopulationLogins {
     /**
      * The population's rate of new values of {@code f} at returning logins in history bucket {@code
      * bucket}, with or without a new client, of users who had shown a new value of {@code f} before
-     * or not. Each level is a Krichevsky-Trofimov estimate, (new + 1/2) / (trials + 1), that backs
-     * off to the level above while it has few trials (Jelinek-Mercer interpolation with weight
-     * trials / (trials + {@value #BACK_OFF_TRIALS})): the cell to the rate of {@code f} for the same
-     * kind of login and user over all buckets, that to the rate of {@code f} over all cells, which
-     * starts at 1/2.
+     * or not: an empirical-Bayes estimate, each level (new + m·prior) / (trials + m) with its prior
+     * taken from the data outside it and worth as much as that data, at most {@value
+     * #PRIOR_TRIALS} trials: the cell's prior is the same kind of login and user in the other
+     * buckets, whose prior is the other kinds of login and user, whose prior is 1/2 worth one
+     * trial (a Krichevsky-Trofimov estimate). No count is used twice, and a cell with few trials
+     * says little beyond its prior.
      */
     public double newRate(Feature f, int bucket, boolean newClient, boolean changed) {
         long allTrials = 0;
@@ -127,23 +128,19 @@ public final class PopulationLogins {
                 }
             }
         }
-        double feature = kt(allNews, allTrials);
-        double sided = backOff(sideNews, sideTrials, feature);
         int i = cell(f, bucket, newClient, changed);
-        return backOff(news[i], trials[i], sided);
+        // Outside the side: other kinds of login and user, from the uninformed 1/2 worth one trial.
+        double otherSides = (allNews - sideNews + 0.5) / (allTrials - sideTrials + 1.0);
+        double otherSidesWeight = Math.min(PRIOR_TRIALS, allTrials - sideTrials + 1.0);
+        // The same side in the other buckets, with that prior.
+        long otherBucketsTrials = sideTrials - trials[i];
+        double otherBuckets = (sideNews - news[i] + otherSidesWeight * otherSides) / (otherBucketsTrials + otherSidesWeight);
+        double otherBucketsWeight = Math.min(PRIOR_TRIALS, otherBucketsTrials + otherSidesWeight);
+        return (news[i] + otherBucketsWeight * otherBuckets) / (trials[i] + otherBucketsWeight);
     }
 
-    /** Trials a rate needs before it weighs as much as the rate it backs off to. */
-    static final int BACK_OFF_TRIALS = 10;
-
-    private static double kt(long news, long trials) {
-        return (news + 0.5) / (trials + 1.0);
-    }
-
-    private static double backOff(long news, long trials, double above) {
-        double weight = trials / (trials + (double) BACK_OFF_TRIALS);
-        return weight * kt(news, trials) + (1 - weight) * above;
-    }
+    /** The most a prior weighs, in trials of the rate it is the prior of. */
+    static final double PRIOR_TRIALS = 4;
 
     /** Trials counted in the cell of {@code f}, {@code bucket}, {@code newClient}, {@code changed}. */
     public long trials(Feature f, int bucket, boolean newClient, boolean changed) {

@@ -83,31 +83,47 @@ class NoveltyScorerTest {
 
     @Test
     void manyPriorLoginsFromOnePlaceProveALot() {
-        // 10 users with 60 logins each, never a new country: per user 1 trial in bucket 0 (1 login of
-        // history), 1 in bucket 1 (2), 3 in 2 (3-5), 6 in 3, 12 in 4, 24 in 5, 12 in 6 (48-59).
-        PopulationLogins pop = homeBodies(10, 60);
-        double feature = 0.5 / 591; // all 590 trials of the country
-        double bucket6 = 120.0 / 130 * (0.5 / 121) + 10.0 / 130 * feature; // 120 trials, back-off weight 10
-        double bucket0 = 10.0 / 20 * (0.5 / 11) + 10.0 / 20 * feature;
-        assertThat(pop.newRate(Feature.COUNTRY, 6, false, false)).isCloseTo(bucket6, within(EPS));
+        // 10 users with 60 logins each from the US; 3 of them logged in from France at their second
+        // login, then never again anywhere new. Per user: 1 trial in bucket 0 (1 login of history),
+        // then 1, 3, 6, 12, 24 and 12 in buckets 1 to 6; the 3 who went to France count among those
+        // who changed from their third login on.
+        PopulationLogins pop = new PopulationLogins(10_000);
+        for (int u = 0; u < 10; u++) {
+            LoginProfile p = new LoginProfile();
+            for (int i = 0; i < 60; i++) {
+                boolean france = u < 3 && i == 1;
+                HAND.observe(p, pop, france ? place("FR", 3215, "90.3." + u + ".9") : place("US", 7922, "73.12." + u + ".9"), Logins.T0);
+            }
+        }
+        // Users who never changed, one login of history: 3 new of 10. Its prior: the same users in
+        // the other buckets (7 x 58 trials, none new), whose prior is those who changed (3 x 58,
+        // none new) over 1/2, each prior worth at most 4 trials.
+        double changers = 0.5 / (174 + 1);
+        double others0 = (0 + 4 * changers) / (406 + 4);
+        double bucket0 = (3 + 4 * others0) / (10 + 4);
+        // 48+ logins of history: 7 x 12 trials, none new; its prior the other buckets, 3 new of 332.
+        double others6 = (3 + 4 * changers) / (332 + 4);
+        double bucket6 = (0 + 4 * others6) / (84 + 4);
         assertThat(pop.newRate(Feature.COUNTRY, 0, false, false)).isCloseTo(bucket0, within(EPS));
+        assertThat(pop.newRate(Feature.COUNTRY, 6, false, false)).isCloseTo(bucket6, within(EPS));
 
-        LoginAttributes france = place("FR", 3215, "90.3.1.9");
-        double once = UNCAPPED.score(jane(1), france, pop).bits();
-        double after140 = UNCAPPED.score(jane(140), france, pop).bits();
-        assertThat(once).isCloseTo(-log2(bucket0), within(EPS)); // 5.43 bits
-        assertThat(after140).isCloseTo(-log2(bucket6), within(EPS)); // 8.01 bits
+        LoginAttributes germany = place("DE", 3320, "79.192.1.9");
+        double once = UNCAPPED.score(jane(1), germany, pop).bits();
+        double after140 = UNCAPPED.score(jane(140), germany, pop).bits();
+        assertThat(once).isCloseTo(-log2(bucket0), within(EPS)); // 2.22 bits
+        assertThat(after140).isCloseTo(-log2(bucket6), within(EPS)); // 11.26 bits
         // Capped at max-group-bits (6): a new country alone never reaches the threshold.
-        assertThat(HAND.score(jane(140), france, pop).bits()).isCloseTo(Logins.config().maxGroupBits(), within(EPS));
+        assertThat(HAND.score(jane(140), germany, pop).bits()).isCloseTo(Logins.config().maxGroupBits(), within(EPS));
         assertThat(Logins.config().maxGroupBits()).isLessThan(Logins.config().thresholdBits());
     }
 
     @Test
     void aUserWhoChangesPrefixAtEveryVisitFindsANewPrefixUnsurprising() {
         // 10 users with 5 logins from one /24: prefix trials (their ASN known) 10 in bucket 0, 10 in
-        // bucket 1, 20 in bucket 2 (3-4 logins of history), none new.
+        // bucket 1, 20 in bucket 2 (3-4 logins of history), none new. Bucket 2's prior: the other
+        // 20 trials over 1/2 worth one trial, (0 + 1/2) / 21, worth 4 trials.
         PopulationLogins pop = homeBodies(10, 5);
-        double rate = 20.0 / 30 * (0.5 / 21) + 10.0 / 30 * (0.5 / 41);
+        double rate = (0 + 4 * (0.5 / 21)) / (20 + 4);
         assertThat(pop.newRate(Feature.PREFIX, 2, false, false)).isCloseTo(rate, within(EPS));
 
         LoginProfile changer = new LoginProfile();
@@ -125,8 +141,8 @@ class NoveltyScorerTest {
         NoveltyScore s = HAND.score(changer, next, pop);
         assertThat(s.bits()).isCloseTo(-log2((4 + 2 * changers) / 6), within(EPS));
         assertThat(s.contributions()).singleElement().satisfies(c -> assertThat(c.feature()).isEqualTo(Feature.PREFIX));
-        // A user with the same history from one /24: P(new) = the population's rate, 5.65 bits.
-        assertThat(HAND.score(jane(5), next, pop).bits()).isCloseTo(-log2(rate), within(EPS));
+        // A user with the same history from one /24: P(new) = the population's rate, 7.98 bits.
+        assertThat(UNCAPPED.score(jane(5), next, pop).bits()).isCloseTo(-log2(rate), within(EPS));
     }
 
     @Test
@@ -207,11 +223,14 @@ class NoveltyScorerTest {
         Event carrierOnComputer = Logins.login("jane", Logins.T0, "US", "New York", "New York", 21928L, "172.58.200.9", Logins.CHROME_WIN);
         double withPhone = asnBits(scorer.score(jane, LoginAttributes.of(phone, AGENTS), pop));
         double withComputer = asnBits(scorer.score(jane, LoginAttributes.of(carrierOnComputer, AGENTS), pop));
-        // Bucket 1 (2 logins of history): 20 trials with a new client, all with a new ASN.
-        double feature = (20 + 0.5) / (40 + 20 + 1);
-        double withNewClient = 20.0 / 30 * (20.5 / 21) + 10.0 / 30 * (20.0 / 30 * (20.5 / 21) + 10.0 / 30 * feature);
+        // Bucket 1 (2 logins of history): 20 trials with a new client, all with a new ASN; their
+        // prior: the 40 trials without a new client, none new, (0 + 1/2) / 41, worth 4 trials.
+        double withNewClient = (20 + 4 * (0.5 / 41)) / (20 + 4);
         assertThat(pop.newRate(Feature.ASN, 1, true, false)).isCloseTo(withNewClient, within(EPS));
-        assertThat(withPhone).isCloseTo(-log2(withNewClient), within(EPS)); // 0.05 bits
+        assertThat(withPhone).isCloseTo(-log2(withNewClient), within(EPS)); // 0.26 bits
+        // Without a new client: no trial in bucket 1; bucket 0 has 40, none new, with the new-client
+        // trials as its prior: (0 + 4 * 20.5 / 21) / (40 + 4) = 8.9%, 3.49 bits.
+        assertThat(pop.newRate(Feature.ASN, 1, false, false)).isCloseTo((0 + 4 * (20.5 / 21)) / (40 + 4), within(EPS));
         assertThat(withComputer).isCloseTo(-log2(pop.newRate(Feature.ASN, 1, false, false)), within(EPS));
         assertThat(withComputer - withPhone).isGreaterThan(2.0);
     }
@@ -319,7 +338,7 @@ class NoveltyScorerTest {
         assertThat(jane.learned).isEqualTo(143);
         assertThat(lines).anySatisfy(l -> assertThat(l).matches(
                 "country UA: never seen for jane \\(0 of 4\\d logins\\); jane showed a new country at 0 of 4\\d logins, "
-                        + "users with that history at 0\\.\\d+%: P\\(new\\) 0\\.\\d+%; 3 users have shown it, 0\\.58% of country values "
+                        + "users with that history at <0\\.001%: P\\(new\\) <0\\.001%; 3 users have shown it, 0\\.58% of country values "
                         + "\\(1\\.4 bits of rarity\\)"));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("browser Firefox: never seen for jane (0 of 4"));
     }

@@ -51,11 +51,13 @@ class PopulationLoginsTest {
         assertThat(pop.trials(Feature.PREFIX, 1, false, false)).isZero();
         assertThat(pop.trials(Feature.PREFIX, 1, false, true)).isEqualTo(30);
         assertThat(pop.trials(Feature.PREFIX, 2, false, true)).isEqualTo(30);
-        double feature = (30 + 0.5) / (90 + 1);
-        double sided = 30.0 / 40 * (30.5 / 31) + 10.0 / 40 * feature; // users who had not changed: 30 trials, all new
-        assertThat(pop.newRate(Feature.PREFIX, 0, false, false)).isCloseTo(30.0 / 40 * (30.5 / 31) + 10.0 / 40 * sided, within(1e-12));
-        double changers = 60.0 / 70 * (0.5 / 61) + 10.0 / 70 * feature; // 60 trials, none new
-        assertThat(pop.newRate(Feature.PREFIX, 2, false, true)).isCloseTo(30.0 / 40 * (0.5 / 31) + 10.0 / 40 * changers, within(1e-12));
+        // Users who had not changed, bucket 0: 30 new of 30; prior: those who had, 0 new of 60, over
+        // 1/2 worth one trial, itself worth 4 trials.
+        assertThat(pop.newRate(Feature.PREFIX, 0, false, false)).isCloseTo((30 + 4 * (0.5 / 61)) / (30 + 4), within(1e-12));
+        // Users who had changed, bucket 2: 0 new of 30; prior: the same users in bucket 1 (0 of 30)
+        // with the others (30 of 30) as theirs.
+        double bucket1 = (0 + 4 * (30.5 / 31)) / (30 + 4);
+        assertThat(pop.newRate(Feature.PREFIX, 2, false, true)).isCloseTo((0 + 4 * bucket1) / (30 + 4), within(1e-12));
         assertThat(pop.users()).isEqualTo(30);
         assertThat(pop.returningLogins()).isEqualTo(90);
     }
