@@ -83,7 +83,8 @@ public record SurprisalConfig(
             int maxPopulationStepsPerUser,
             Duration populationTeachingWindow,
             int maxPopulationTransitions,
-            long minPopulationEvents)
+            long minPopulationEvents,
+            double minPopulationEventsPerUser)
             implements Serializable {}
 
     /** Session boundaries and the population's distribution of session surprisal. */
@@ -95,6 +96,7 @@ public record SurprisalConfig(
             double totalFactor,
             double minBits,
             long minSessions,
+            double minSessionsPerUser,
             int topEvents)
             implements Serializable {}
 
@@ -257,18 +259,26 @@ public record SurprisalConfig(
     public record NoveltyConfig(
             boolean enabled,
             double thresholdBits,
-            int minUserLogins,
-            long minPopulationLogins,
+            long minReturningLogins,
+            double minReturningLoginsPerUser,
             int topK,
             Duration halfLife,
-            double priorStrength,
-            double maxAttributeBits,
+            double newValuePriorLogins,
+            double maxGroupBits,
             double rarityFloorBits,
             double hourWeight,
             int hourSpread,
+            double hourPriorStrength,
+            double hourMaxBits,
+            ImpossibleTravelConfig impossibleTravel,
             int maxPopulationValues,
             int userAgentCache,
             AllowlistConfig allowlist)
+            implements Serializable {}
+
+    /** Two consecutive logins further apart than an airliner flies in the time between them. */
+    public record ImpossibleTravelConfig(
+            boolean enabled, double maxSpeedKmh, double minDistanceKm, double bits, double knownPlaceBits)
             implements Serializable {}
 
     /** Logins that never raise a login-novelty alert: global and per-user networks, ASNs, countries. */

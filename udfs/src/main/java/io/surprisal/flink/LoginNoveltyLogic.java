@@ -9,7 +9,10 @@ import io.surprisal.event.Event;
 import io.surprisal.novelty.Allowlist;
 import io.surprisal.novelty.AllowlistEntry;
 import io.surprisal.novelty.LoginAttributes;
+import io.surprisal.novelty.Feature;
+import io.surprisal.novelty.ImpossibleTravel;
 import io.surprisal.novelty.LoginCount;
+import io.surprisal.novelty.LoginOutcome;
 import io.surprisal.novelty.LoginProfile;
 import io.surprisal.novelty.LoginRecency;
 import io.surprisal.novelty.NoveltyScore;
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
@@ -56,7 +60,7 @@ public final class LoginNoveltyLogic implements Serializable {
     private transient ListState<LoginCount> populationState;
     private transient PopulationLogins population;
     /** Logins at {@link #pendingTs} not yet in {@link #population} (see {@link #process}). */
-    private transient List<LoginAttributes> pending;
+    private transient List<Pending> pending;
     private transient long pendingTs;
     private transient NoveltyScorer scorer;
     private transient UserAgentParser agents;
@@ -64,6 +68,16 @@ public final class LoginNoveltyLogic implements Serializable {
     private transient Counter scoredMetric;
     private transient Counter alertsMetric;
     private transient Counter allowlistedMetric;
+    private transient LongCounter warmingUp;
+    private transient LongCounter withoutHistory;
+
+    /** Accumulator: logins of returning users scored while the population was not yet ready (no alert possible). */
+    public static final String WARMING_UP_ACCUMULATOR = "warming-up:login-novelty";
+    /** Accumulator: logins scored of users with no login before (nothing to be new against). */
+    public static final String WITHOUT_HISTORY_ACCUMULATOR = "without-history:login-novelty";
+
+    /** A login waiting to teach the population: what it showed, what it was to its user, and whether it teaches. */
+    private record Pending(LoginAttributes attributes, LoginOutcome outcome, boolean teach) {}
 
     public LoginNoveltyLogic(NoveltyConfig config, CepConfig cep, java.time.Duration ttl, int maxEvents) {
         this.config = config;
@@ -99,7 +113,7 @@ public final class LoginNoveltyLogic implements Serializable {
             // where a checkpoint falls.
             PopulationLogins copy = new PopulationLogins(config.maxPopulationValues());
             copy.addAll(entries);
-            pending.forEach(copy::observe);
+            pending.forEach(p -> copy.observe(p.attributes(), p.outcome(), p.teach()));
             entries = copy.entries();
         }
         for (LoginCount c : entries) {
@@ -121,6 +135,8 @@ public final class LoginNoveltyLogic implements Serializable {
         allowlistedMetric = metrics.addGroup("novelty").counter("allowlisted");
         alertsMetric = metrics.addGroup("alerts", LoginNoveltyFunction.DETECTOR).counter("count");
         metrics.addGroup("novelty").gauge("userAgentCacheMisses", () -> agents.misses());
+        warmingUp = context.getLongCounter(WARMING_UP_ACCUMULATOR);
+        withoutHistory = context.getLongCounter(WITHOUT_HISTORY_ACCUMULATOR);
     }
 
     /** The allowlist entries of the configuration. */
@@ -142,7 +158,7 @@ public final class LoginNoveltyLogic implements Serializable {
         // scored against the logins strictly before it, so the order in which users' events of the
         // same instant arrive (timers of different keys) cannot change any score.
         if (e.ts > pendingTs) {
-            pending.forEach(population::observe);
+            pending.forEach(p -> population.observe(p.attributes(), p.outcome(), p.teach()));
             pending.clear();
             pendingTs = e.ts;
         }
@@ -179,8 +195,13 @@ public final class LoginNoveltyLogic implements Serializable {
         LoginAttributes attributes = LoginAttributes.of(e, agents);
         NoveltyScore score = scorer.score(profile, attributes, population);
         e.noveltyBits = score.bits();
-        boolean over = !score.coldStart() && score.bits() >= config.thresholdBits()
-                && population.total() >= config.minPopulationLogins();
+        boolean ready = population.ready(config.minReturningLogins(), config.minReturningLoginsPerUser());
+        if (score.coldStart()) {
+            withoutHistory.add(1L);
+        } else if (!ready) {
+            warmingUp.add(1L);
+        }
+        boolean over = !score.coldStart() && ready && score.bits() >= config.thresholdBits();
         if (over && allowlist.get().match(e) != null) {
             allowlistedMetric.inc();
             over = false;
@@ -193,8 +214,10 @@ public final class LoginNoveltyLogic implements Serializable {
             alert = alert(e, score);
         }
         if (!e.fail) {
-            scorer.learn(profile, attributes, e.ts);
-            pending.add(attributes);
+            scorer.learn(profile, attributes, e.ts, score.outcome());
+            // A login judged novel teaches the population only that its user came back: the
+            // population's values and rates of new values describe legitimate logins.
+            pending.add(new Pending(attributes, score.outcome(), !over));
         }
         profileState.update(profile);
         return alert;
@@ -211,6 +234,12 @@ public final class LoginNoveltyLogic implements Serializable {
         a.severity = Severity.fromExcessBits(score.bits() - config.thresholdBits());
         a.session = e.session;
         StringBuilder why = new StringBuilder();
+        NoveltyScore.Travel travel = score.travel();
+        if (travel != null) {
+            String observed = ImpossibleTravel.observed(travel, e.user);
+            a.reasons.add(new Reason(Feature.TRAVEL.label(), observed, scorer.travel().expected(), travel.bits()));
+            why.append(Feature.TRAVEL.label()).append(": ").append(observed).append(String.format(Locale.ROOT, " (%.1f bits)", travel.bits()));
+        }
         for (NoveltyScore.Contribution c : score.contributions()) {
             String expected = NoveltyScorer.explain(c, e.user);
             a.reasons.add(new Reason(c.feature().label(), c.value(), expected, c.bits()));
