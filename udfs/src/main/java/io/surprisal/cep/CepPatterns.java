@@ -154,7 +154,8 @@ public final class CepPatterns {
         if (c.accountTakeover().enabled()) {
             out.add(new PatternSpec(ACCOUNT_TAKEOVER, "cep-" + ACCOUNT_TAKEOVER, Key.USER,
                     accountTakeover(c.accountTakeover().within()),
-                    e -> !e.fail && ("login".equals(e.action) || PROFILE_ACTIONS.contains(e.action)
+                    // Only a novel login can take a step (the first): the others never reach the operator.
+                    e -> !e.fail && (("login".equals(e.action) && e.novel) || PROFILE_ACTIONS.contains(e.action)
                             || PAYMENT_ACTIONS.contains(e.action) || TRADE_ACTIONS.contains(e.action)),
                     Gate.AFTER_NOVEL_LOGIN, c.accountTakeover().within()));
         }
