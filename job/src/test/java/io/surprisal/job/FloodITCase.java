@@ -119,9 +119,7 @@ class FloodITCase {
                 "state.backend=rocksdb",
                 "state.checkpoint-interval=1s",
                 "state.checkpoint-dir=" + dir.resolve("checkpoints").toUri(),
-                "job.parallelism=2",
-                // The sample is small: let login novelty judge logins on day 2.
-                "novelty.min-population-logins=200"));
+                "job.parallelism=2"));
         LocalRunner.Result result = LocalRunner.run(config, input.toAbsolutePath(), dir);
         assertThat(result.deadLetters()).isEmpty();
         assertThat(result.eventsScored()).isEqualTo(lines.size());
