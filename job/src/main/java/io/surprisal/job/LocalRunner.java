@@ -2,6 +2,7 @@ package io.surprisal.job;
 
 import io.surprisal.alert.AlertJson;
 import io.surprisal.config.SurprisalConfig;
+import io.surprisal.flink.LoginNoveltyLogic;
 import io.surprisal.flink.SeparateDeadLettersFunction;
 import io.surprisal.flink.UserBehaviourFunction;
 import java.io.IOException;
@@ -10,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -25,8 +28,17 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class LocalRunner {
     private LocalRunner() {}
 
-    /** What a run produced: alerts and dead letters as JSON lines, in a stable order. */
-    public record Result(List<String> alerts, List<String> deadLetters, long linesRead, long eventsScored, Duration elapsed) {}
+    /**
+     * What a run produced: alerts and dead letters as JSON lines, in a stable order; and what the
+     * detectors scored before they could alert, by accumulator name ({@link #WARM_UP_ACCUMULATORS}).
+     */
+    public record Result(List<String> alerts, List<String> deadLetters, long linesRead, long eventsScored, Duration elapsed,
+            Map<String, Long> warmUp) {}
+
+    /** The accumulators of work done before a detector could alert, in the order the summary shows them. */
+    public static final List<String> WARM_UP_ACCUMULATORS = List.of(
+            UserBehaviourFunction.WARMING_UP_EVENTS_ACCUMULATOR, UserBehaviourFunction.WARMING_UP_SESSIONS_ACCUMULATOR,
+            LoginNoveltyLogic.WARMING_UP_ACCUMULATOR, LoginNoveltyLogic.WITHOUT_HISTORY_ACCUMULATOR);
 
     public static Result run(SurprisalConfig config, Path input, Path workDir) throws Exception {
         Configuration flinkConf = JobSettings.forLocalCluster(JobSettings.flinkConfiguration(config));
@@ -58,8 +70,13 @@ public final class LocalRunner {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         Long scored = result.getAccumulatorResult(UserBehaviourFunction.EVENTS_ACCUMULATOR);
         Long read = result.getAccumulatorResult(SeparateDeadLettersFunction.RECORDS_ACCUMULATOR);
+        Map<String, Long> warmUp = new LinkedHashMap<>();
+        for (String name : WARM_UP_ACCUMULATORS) {
+            Long n = result.getAccumulatorResult(name);
+            warmUp.put(name, n == null ? 0L : n);
+        }
         return new Result(readSorted(workDir, "alerts-"), readSorted(workDir, "dead-letters-"),
-                read == null ? 0 : read, scored == null ? 0 : scored, elapsed);
+                read == null ? 0 : read, scored == null ? 0 : scored, elapsed, warmUp);
     }
 
     /** {@code file:12} sorts as the file then 12 zero-padded, so line 12 comes before line 100. */

@@ -11,11 +11,16 @@ import io.surprisal.flink.AlertBoundsFunction;
 import io.surprisal.flink.AlertSuppressionFunction;
 import io.surprisal.flink.Descriptors;
 import io.surprisal.flink.BotVelocityFunction;
+import io.surprisal.flink.BruteForceFunction;
+import io.surprisal.flink.CepRoutingFunction;
+import io.surprisal.flink.CredentialStuffingFunction;
 import io.surprisal.flink.SeparateDeadLettersFunction;
 import io.surprisal.flink.PurchaseNetworkFunction;
 import io.surprisal.flink.AllowlistedLoginNoveltyFunction;
 import io.surprisal.flink.LoginNoveltyFunction;
+import io.surprisal.flink.PatternRouting;
 import io.surprisal.flink.UserBehaviourFunction;
+import java.util.Set;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -108,7 +113,7 @@ public final class SurprisalPipeline {
 
         if (config.detectors().purchaseNetwork().enabled()) {
             // The friendship graph is global: one key, one subtask (docs/detectors.md, "How purchase-network scales").
-            DataStream<Alert> purchaseAlerts = timed
+            SingleOutputStreamOperator<Alert> purchaseAlerts = timed
                     .filter(PurchaseNetworkFunction::isRouted)
                     .name("purchases and friendships")
                     .uid("purchase-network-events")
@@ -118,20 +123,55 @@ public final class SurprisalPipeline {
                     .name("purchase network")
                     .uid("purchase-network");
             alerts = alerts.union(purchaseAlerts);
+            deadLetters = deadLetters.union(purchaseAlerts.getSideOutput(Descriptors.DEAD_LETTERS)); // unusable amounts
         }
         // CEP patterns read the enriched stream: per-user event-time order, each event with its bits
-        // and its novelty.
+        // and its novelty. Login novelty routes the user-keyed patterns' events (only those that can
+        // still matter, a flood's openers bounded: PatternRouting); without it, a routing operator
+        // of its own does.
+        SingleOutputStreamOperator<Event> routed = novel;
+        if (routed == null && !PatternRouting.routedPatterns(config.cep()).isEmpty()) {
+            DataStream<Event> relevant = enriched.filter(new CepRoutingFunction.Relevant(config.cep()))
+                    .name("events for cep patterns")
+                    .uid("cep-routing-events");
+            routed = DataStreamUtils.reinterpretAsKeyedStream(relevant, new UserKey())
+                    .process(new CepRoutingFunction(config.cep(), config.state().ttl()))
+                    .name("cep routing")
+                    .uid("cep-routing");
+        }
         for (CepPatterns.PatternSpec spec : CepPatterns.enabled(config.cep())) {
-            // Login novelty routes the user-keyed patterns' events (only those that can still
-            // matter, PatternSpec.admits); without it, each pattern filters the enriched stream.
-            SingleOutputStreamOperator<Alert> matches = novel != null && spec.routedByLoginNovelty()
-                    ? CepPatterns.applyToRouted(novel.getSideOutput(Descriptors.cepEvents(spec.uid())), spec, config)
+            SingleOutputStreamOperator<Alert> matches = spec.routedByLoginNovelty()
+                    ? CepPatterns.applyToRouted(routed.getSideOutput(Descriptors.cepEvents(spec.uid())), spec, config)
                     : CepPatterns.apply(enriched, spec, config);
             alerts = alerts.union(matches);
             deadLetters = deadLetters.union(matches.getSideOutput(Descriptors.CEP_LATE_EVENTS)
                     .map(new LateEventDeadLetter(spec.name()))
                     .name("late events of " + spec.uid())
                     .uid(spec.uid() + "-late"));
+        }
+        if (config.cep().bruteForce().enabled()) {
+            // Logins only; the stream is still partitioned by user: read as keyed (chained, no shuffle).
+            DataStream<Event> logins = enriched.filter(BruteForceFunction::isRouted)
+                    .name("logins for cep-" + CepPatterns.BRUTE_FORCE)
+                    .uid("cep-" + CepPatterns.BRUTE_FORCE + "-events");
+            SingleOutputStreamOperator<Alert> bruteForce = DataStreamUtils.reinterpretAsKeyedStream(logins, new UserKey())
+                    .process(new BruteForceFunction(config))
+                    .name("cep brute-force")
+                    // Not the uid of the CEP patterns it replaced: their state has no meaning here.
+                    .uid("cep-" + CepPatterns.BRUTE_FORCE + "-runs");
+            alerts = alerts.union(bruteForce);
+            deadLetters = deadLetters.union(bruteForce.getSideOutput(Descriptors.DEAD_LETTERS));
+        }
+        if (config.cep().credentialStuffing().enabled()) {
+            SingleOutputStreamOperator<Alert> stuffing = enriched.filter(CredentialStuffingFunction::isRouted)
+                    .name("failed logins for cep-" + CepPatterns.CREDENTIAL_STUFFING)
+                    .uid("cep-" + CepPatterns.CREDENTIAL_STUFFING + "-events")
+                    .keyBy(new CepPatterns.IpKey())
+                    .process(new CredentialStuffingFunction(config))
+                    .name("cep credential-stuffing")
+                    .uid("cep-" + CepPatterns.CREDENTIAL_STUFFING + "-runs");
+            alerts = alerts.union(stuffing);
+            deadLetters = deadLetters.union(stuffing.getSideOutput(Descriptors.DEAD_LETTERS));
         }
         if (config.cep().botVelocity().enabled()) {
             // The scored stream is still partitioned by user: read it as keyed (chained, no shuffle).
@@ -143,9 +183,19 @@ public final class SurprisalPipeline {
             deadLetters = deadLetters.union(velocity.getSideOutput(Descriptors.DEAD_LETTERS));
         }
         if (config.suppression().enabled()) {
+            Set<String> several = CepPatterns.detectorsOfSeveralOperators(config.cep());
+            if (config.suppression().maxAlerts() > 0) {
+                // First the budget per (user, detector): a user whose every alert has a new reason
+                // costs this one key, not a window per reason in the operator below.
+                alerts = alerts
+                        .keyBy(new AlertSuppressionFunction.DetectorKey())
+                        .process(new AlertSuppressionFunction(config.suppression(), several, AlertSuppressionFunction.Scope.DETECTOR))
+                        .name("alert budget per user and detector")
+                        .uid("alert-budget");
+            }
             alerts = alerts
                     .keyBy(new AlertSuppressionFunction.Key())
-                    .process(new AlertSuppressionFunction(config.suppression(), CepPatterns.detectorsOfSeveralOperators(config.cep())))
+                    .process(new AlertSuppressionFunction(config.suppression(), several))
                     .name("suppress repeated alerts")
                     .uid("alert-suppression");
         }

@@ -49,10 +49,14 @@ class HostileOutputITCase {
 
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void aLoneSurrogateInAUserNameAndARawCutInsideAnEmojiAreWritten(@TempDir Path dir) throws Exception {
+    void aLoneSurrogateAndARawCutInsideAnEmojiAreWritten(@TempDir Path dir) throws Exception {
+        // In a field the contract names, a lone surrogate is a dead letter at parse; in an unknown
+        // field it travels into the alert, and every writer must still write it.
+        String note = ",\"note\":\"mal\\ud83dlory\"}";
         List<String> lines = new ArrayList<>();
-        lines.add(line("mal\\ud83dlory", 0, "login", "fail", "curl/8.0"));
-        lines.add(line("mal\\ud83dlory", 20, "buy_item", "success", "curl/8.0"));
+        lines.add(line("mallory", 0, "login", "fail", "curl/8.0").replaceFirst("}$", java.util.regex.Matcher.quoteReplacement(note)));
+        lines.add(line("mallory", 20, "buy_item", "success", "curl/8.0").replaceFirst("}$", java.util.regex.Matcher.quoteReplacement(note)));
+        lines.add(line("mal\\ud83dlory", 30, "login", "fail", "curl/8.0"));
         // Not JSON; the dead letter keeps its first 4,096 characters, a cut between the emoji's two halves.
         String malformed = "{" + "x".repeat(DeadLetter.RAW_LIMIT - 2) + "\uD83D\uDE00" + " not json";
         lines.add(malformed);
@@ -61,9 +65,12 @@ class HostileOutputITCase {
         assertThat(r.alerts()).hasSize(1);
         JsonNode alert = JSON.readTree(r.alerts().get(0));
         assertThat(alert.get("detector").asText()).isEqualTo("cep:failed-login-then-buy");
-        assertThat(alert.get("user").asText()).isEqualTo("mal\uFFFDlory");
-        assertThat(r.deadLetters()).hasSize(1);
-        JsonNode dead = JSON.readTree(r.deadLetters().get(0));
+        assertThat(alert.get("user").asText()).isEqualTo("mallory");
+        assertThat(r.alerts().get(0)).contains("mal\uFFFDlory");
+        assertThat(r.deadLetters()).hasSize(2);
+        JsonNode surrogate = JSON.readTree(r.deadLetters().get(0));
+        assertThat(surrogate.get("reason").asText()).isEqualTo("invalid_utf8");
+        JsonNode dead = JSON.readTree(r.deadLetters().get(1));
         assertThat(dead.get("reason").asText()).isEqualTo("malformed_json");
         assertThat(dead.get("raw").asText()).isEqualTo(malformed.substring(0, DeadLetter.RAW_LIMIT - 1));
     }

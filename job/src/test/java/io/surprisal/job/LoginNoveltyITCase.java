@@ -51,8 +51,7 @@ class LoginNoveltyITCase {
         Files.createDirectories(dir.resolve("work"));
 
         SurprisalConfig config = ConfigLoader.load(null, List.of(
-                "job.parallelism=2", "state.backend=hashmap", "state.checkpoint-interval=0s",
-                "novelty.min-population-logins=100", "source.file.path=" + input));
+                "job.parallelism=2", "state.backend=hashmap", "state.checkpoint-interval=0s", "source.file.path=" + input));
         LocalRunner.Result r = LocalRunner.run(config, input, dir.resolve("work"));
 
         assertThat(r.eventsScored()).isEqualTo(lines.size());

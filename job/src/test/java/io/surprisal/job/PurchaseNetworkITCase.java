@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
@@ -56,5 +57,42 @@ class PurchaseNetworkITCase {
             assertThat(a.events).extracting(e -> e.eventId).containsExactly("s1");
             assertThat(AlertJson.toJson(a)).contains("\"ts\":\"2017-06-13T11:33:02Z\"");
         });
+    }
+
+    /**
+     * On RocksDB: a hub with 200 friends (several friend blocks) minus one unfriended, a purchase
+     * of 50100000000000.83 flagged, and a negative and an unrepresentable amount in the job's dead
+     * letters with their reason.
+     */
+    @Test
+    void flagsAnAmountOf50100000000000_83AndDeadLettersUnusableAmounts(@TempDir Path checkpoints) throws Exception {
+        Path input = Path.of(PurchaseNetworkITCase.class.getResource("/purchase-network/amounts-and-hub.jsonl").toURI());
+        SurprisalConfig config = ConfigLoader.load(null, List.of(
+                "detectors.purchase-network.degrees=2",
+                "state.backend=rocksdb",
+                "state.checkpoint-dir=" + checkpoints.toUri(),
+                "job.parallelism=2"));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobSettings.apply(env, config);
+
+        SurprisalPipeline.Streams streams = SurprisalPipeline.build(config,
+                Connectors.fileSource(env, input.toString(), config.source()));
+        DataStream<String> outcomes = streams.alerts()
+                .filter(a -> a.detector.equals("purchase-network"))
+                .map(a -> "alert " + a.summary)
+                .union(streams.deadLetters().map(d -> "dead letter " + d.reason + " " + d.error + " " + d.source));
+        List<String> collected = new ArrayList<>();
+        try (CloseableIterator<String> it = outcomes.executeAndCollect("purchase-network-amounts-itcase")) {
+            it.forEachRemaining(collected::add);
+        }
+
+        assertThat(collected).containsExactlyInAnyOrder(
+                "alert purchase of 50100000000000.83 by hub is above mean 11.00 + 3 sd 1.00"
+                        + " of the last 50 purchases in their 2-degree network (2 purchases)",
+                "dead letter wrong_type detector purchase-network: field 'amount': amount -100.0 is negative"
+                        + " amounts-and-hub.jsonl:205",
+                "dead letter wrong_type detector purchase-network: field 'amount': amount 1.0E300 is too large to be read"
+                        + " to the cent: numbers are read as doubles, exact to the cent below 70368744177664.00"
+                        + " amounts-and-hub.jsonl:206");
     }
 }

@@ -57,8 +57,7 @@ public class NoveltyBenchmark {
             if ("login".equals(e.action) && !e.fail) {
                 found.add(e);
                 LoginAttributes a = LoginAttributes.of(e, agents);
-                scorer.learn(byUser.computeIfAbsent(e.user, u -> new LoginProfile()), a, e.ts);
-                population.observe(a);
+                scorer.observe(byUser.computeIfAbsent(e.user, u -> new LoginProfile()), population, a, e.ts);
             }
         }
         logins = found.toArray(new Event[0]);

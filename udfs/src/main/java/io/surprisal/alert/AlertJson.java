@@ -107,6 +107,12 @@ public final class AlertJson {
         if (e.asn != null) {
             g.writeNumberField("asn", e.asn);
         }
+        if (e.lat != null) {
+            g.writeNumberField("lat", e.lat);
+        }
+        if (e.lon != null) {
+            g.writeNumberField("lon", e.lon);
+        }
         optional(g, "device", e.device);
         optional(g, "user_agent", e.userAgent);
         if (e.amount != null) {

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.flink.api.common.functions.FilterFunction;
@@ -21,7 +20,6 @@ import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
-import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -33,6 +31,14 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * configuration, and the helper that runs one on the scored event stream. Every pattern skips past
  * the last event of a match (a burst alerts once, not once per overlapping sub-sequence) and has a
  * window, so partial matches time out and are dropped.
+ *
+ * <p>The detectors that count rather than follow a sequence ({@code brute-force}, {@code
+ * credential-stuffing}, {@code bot-velocity}) are keyed functions ({@code BruteForceFunction},
+ * {@code CredentialStuffingFunction}, {@code BotVelocityFunction}): as patterns they keep a partial
+ * match open per event, which a flood from one user or IP turns into work in proportion to the
+ * flood at every event. The sequences here keep one per event that opens them; login novelty lets
+ * at most {@code cep.max-openers} of those per user in each eighth of the window open one ({@link
+ * OpenerSlot}).
  */
 public final class CepPatterns {
     private CepPatterns() {}
@@ -77,7 +83,8 @@ public final class CepPatterns {
      *     Every pattern uses relaxed contiguity (followedBy), which skips other events anyway, so the
      *     filter changes no match; it spares the CEP operator (a state write and a timer per event)
      *     the bulk of the stream (page views).
-     * @param gate what else a relevant event needs to matter, given the user's recent logins ({@link #admits})
+     * @param gate what else a relevant event needs to matter, given the user's recent logins ({@link
+     *     #admits}); also what opens a partial match
      * @param within the pattern's window
      */
     public record PatternSpec(String name, String uid, Key key, Pattern<Event, ?> pattern, FilterFunction<Event> relevant,
@@ -96,9 +103,14 @@ public final class CepPatterns {
             }
             return switch (gate) {
                 case NONE -> true;
-                case AFTER_FAILED_LOGIN -> isFailedLogin(e) || within(e, lastFailedLogin);
-                case AFTER_NOVEL_LOGIN -> (e.novel && isSuccessfulLogin(e)) || within(e, lastNovelLogin);
+                case AFTER_FAILED_LOGIN -> gate.opens(e) || within(e, lastFailedLogin);
+                case AFTER_NOVEL_LOGIN -> gate.opens(e) || within(e, lastNovelLogin);
             };
+        }
+
+        /** The length of the slots that bound how many events of one user open a partial match ({@link OpenerSlot}). */
+        public long openerSlotMillis() {
+            return OpenerSlot.slotMillis(within.toMillis());
         }
 
         /** True for the patterns login novelty feeds (the user-keyed ones); the others filter the enriched stream. */
@@ -118,10 +130,19 @@ public final class CepPatterns {
         /** A failed login of the user within the window (the event itself, or before it). */
         AFTER_FAILED_LOGIN,
         /** A novel successful login of the user within the window (the event itself, or before it). */
-        AFTER_NOVEL_LOGIN
+        AFTER_NOVEL_LOGIN;
+
+        /** Whether {@code e} is the login that opens a partial match of a pattern with this gate. */
+        public boolean opens(Event e) {
+            return switch (this) {
+                case NONE -> false;
+                case AFTER_FAILED_LOGIN -> isFailedLogin(e);
+                case AFTER_NOVEL_LOGIN -> e.novel && isSuccessfulLogin(e);
+            };
+        }
     }
 
-    /** The enabled CEP patterns (bot-velocity is a keyed function, see {@code BotVelocityFunction}). */
+    /** The enabled CEP patterns (brute-force, credential-stuffing and bot-velocity are keyed functions). */
     public static List<PatternSpec> enabled(CepConfig c) {
         List<PatternSpec> out = new ArrayList<>();
         if (c.failedLoginThenBuy().enabled()) {
@@ -130,34 +151,21 @@ public final class CepPatterns {
                     e -> "login".equals(e.action) || "buy_item".equals(e.action),
                     Gate.AFTER_FAILED_LOGIN, c.failedLoginThenBuy().within()));
         }
-        if (c.bruteForce().enabled()) {
-            out.add(new PatternSpec(BRUTE_FORCE, "cep-" + BRUTE_FORCE, Key.USER,
-                    bruteForce(c.bruteForce().minFailures(), c.bruteForce().within()), e -> e.fail && "login".equals(e.action),
-                    Gate.NONE, c.bruteForce().within()));
-            out.add(new PatternSpec(BRUTE_FORCE, "cep-" + BRUTE_FORCE + "-success", Key.USER,
-                    bruteForceThenSuccess(c.bruteForce().minFailures(), c.bruteForce().within()), e -> "login".equals(e.action),
-                    Gate.AFTER_FAILED_LOGIN, c.bruteForce().within()));
-        }
         if (c.accountTakeover().enabled()) {
             out.add(new PatternSpec(ACCOUNT_TAKEOVER, "cep-" + ACCOUNT_TAKEOVER, Key.USER,
                     accountTakeover(c.accountTakeover().within()),
-                    e -> !e.fail && ("login".equals(e.action) || PROFILE_ACTIONS.contains(e.action)
+                    // Only a novel login can take a step (the first): the others never reach the operator.
+                    e -> !e.fail && (("login".equals(e.action) && e.novel) || PROFILE_ACTIONS.contains(e.action)
                             || PAYMENT_ACTIONS.contains(e.action) || TRADE_ACTIONS.contains(e.action)),
                     Gate.AFTER_NOVEL_LOGIN, c.accountTakeover().within()));
-        }
-        if (c.credentialStuffing().enabled()) {
-            out.add(new PatternSpec(CREDENTIAL_STUFFING, "cep-" + CREDENTIAL_STUFFING, Key.IP,
-                    credentialStuffing(c.credentialStuffing().minUsers(), c.credentialStuffing().within()),
-                    e -> e.fail && "login".equals(e.action) && e.ip != null && !e.ip.isEmpty(),
-                    Gate.NONE, c.credentialStuffing().within()));
         }
         return out;
     }
 
     /**
      * The detectors (as in {@link io.surprisal.alert.Alert#detector}) that more than one enabled
-     * pattern raises, each pattern an operator of its own: {@code cep:brute-force} by default.
-     * Alert suppression orders their alerts by event time before it handles them.
+     * pattern raises, each pattern an operator of its own (none of the built-in ones). Alert
+     * suppression orders their alerts by event time before it handles them.
      */
     public static Set<String> detectorsOfSeveralOperators(CepConfig c) {
         Set<String> seen = new HashSet<>();
@@ -182,24 +190,6 @@ public final class CepPatterns {
                 .within(within);
     }
 
-    /** At least {@code n} failed logins within {@code within}. */
-    public static Pattern<Event, Event> bruteForce(int n, Duration within) {
-        return Pattern.<Event>begin(FAILED, AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(SimpleCondition.of(CepPatterns::isFailedLogin))
-                .times(n)
-                .within(within);
-    }
-
-    /** At least {@code n} failed logins then a successful one, all within {@code within}. */
-    public static Pattern<Event, Event> bruteForceThenSuccess(int n, Duration within) {
-        return Pattern.<Event>begin(FAILED, AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(SimpleCondition.of(CepPatterns::isFailedLogin))
-                .times(n)
-                .followedBy(SUCCESS)
-                .where(SimpleCondition.of(CepPatterns::isSuccessfulLogin))
-                .within(within);
-    }
-
     /**
      * A successful login that login novelty judged new (device or place), then a successful change of
      * e-mail, password or address, then of payment or bank details, then a successful buy or sell.
@@ -216,14 +206,6 @@ public final class CepPatterns {
                 .within(within);
     }
 
-    /** Keyed by IP: failed logins of {@code n} distinct users within {@code within}. */
-    public static Pattern<Event, Event> credentialStuffing(int n, Duration within) {
-        return Pattern.<Event>begin(FAILED, AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(new FailedLoginOfNewUser())
-                .times(n)
-                .within(within);
-    }
-
     /** A failed login: the first step of every login-attack pattern. */
     public static boolean isFailedLogin(Event e) {
         return e.fail && "login".equals(e.action);
@@ -231,22 +213,6 @@ public final class CepPatterns {
 
     public static boolean isSuccessfulLogin(Event e) {
         return !e.fail && "login".equals(e.action);
-    }
-
-    /** A failed login by a user not yet among the partial match's failed logins. */
-    static final class FailedLoginOfNewUser extends IterativeCondition<Event> {
-        @Override
-        public boolean filter(Event e, Context<Event> ctx) throws Exception {
-            if (!isFailedLogin(e)) {
-                return false;
-            }
-            for (Event earlier : ctx.getEventsForPattern(FAILED)) {
-                if (Objects.equals(earlier.user, e.user)) {
-                    return false;
-                }
-            }
-            return true;
-        }
     }
 
     /** Key: the event's user. */
@@ -303,7 +269,7 @@ public final class CepPatterns {
 
     /** What turns a match of {@code spec} into an alert. */
     public static PatternAlerts alerts(PatternSpec spec, SurprisalConfig config) {
-        return new PatternAlerts(spec.name(), spec.key(), config.cep(), config.alerts().maxEvents());
+        return new PatternAlerts(spec.name(), spec.key(), config.alerts().maxEvents());
     }
 
     /**

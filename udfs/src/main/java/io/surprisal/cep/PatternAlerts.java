@@ -3,16 +3,13 @@ package io.surprisal.cep;
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.Reason;
 import io.surprisal.alert.Severity;
-import io.surprisal.config.SurprisalConfig.CepConfig;
 import io.surprisal.event.Event;
 import io.surprisal.event.Timestamps;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.metrics.Counter;
@@ -30,15 +27,13 @@ public class PatternAlerts extends PatternProcessFunction<Event, Alert> {
 
     private final String name;
     private final CepPatterns.Key key;
-    private final CepConfig config;
     private final int maxEvents;
 
     private transient Counter alertsMetric;
 
-    public PatternAlerts(String name, CepPatterns.Key key, CepConfig config, int maxEvents) {
+    public PatternAlerts(String name, CepPatterns.Key key, int maxEvents) {
         this.name = name;
         this.key = key;
-        this.config = config;
         this.maxEvents = maxEvents;
     }
 
@@ -83,29 +78,6 @@ public class PatternAlerts extends PatternProcessFunction<Event, Alert> {
                 a.reasons.add(step("failed_login", first, "no purchase without a successful login first"));
                 a.reasons.add(step("buy_without_login", last, "a successful login before buying"));
             }
-            case CepPatterns.BRUTE_FORCE -> {
-                List<Event> failed = match.getOrDefault(CepPatterns.FAILED, List.of());
-                boolean succeeded = match.containsKey(CepPatterns.SUCCESS);
-                double failedBits = sumBits(failed);
-                a.severity = succeeded ? Severity.CRITICAL : Severity.HIGH;
-                a.unit = "failed logins";
-                a.score = failed.size();
-                a.threshold = config.bruteForce().minFailures();
-                a.summary = succeeded
-                        ? String.format(Locale.ROOT,
-                                "%s logged in successfully after %d failed logins in %s: a guessed password is likely",
-                                last.user, failed.size(), span(first, failed.get(failed.size() - 1)))
-                        : String.format(Locale.ROOT, "%s failed to log in %d times in %s",
-                                last.user, failed.size(), span);
-                a.reasons.add(new Reason("failed_logins",
-                        String.format(Locale.ROOT, "%d in %s", failed.size(), span(first, failed.get(failed.size() - 1))),
-                        String.format(Locale.ROOT, "fewer than %d within %s", config.bruteForce().minFailures(),
-                                human(config.bruteForce().within())),
-                        failedBits));
-                if (succeeded) {
-                    a.reasons.add(step("login_after_failures", last, "no success after a wall of failures"));
-                }
-            }
             case CepPatterns.ACCOUNT_TAKEOVER -> {
                 Event login = match.get(CepPatterns.NOVEL_LOGIN).get(0);
                 Event profile = match.get(CepPatterns.PROFILE_CHANGE).get(0);
@@ -120,24 +92,6 @@ public class PatternAlerts extends PatternProcessFunction<Event, Alert> {
                 a.reasons.add(step("profile_change", profile, "no change of contact or credentials after a new login"));
                 a.reasons.add(step("payment_change", payment, "no change of payment details after it"));
                 a.reasons.add(step("trade", last, "no trade right after both changes"));
-            }
-            case CepPatterns.CREDENTIAL_STUFFING -> {
-                Set<String> users = new LinkedHashSet<>();
-                for (Event e : all) {
-                    users.add(e.user);
-                }
-                a.severity = Severity.HIGH;
-                a.unit = "users";
-                a.score = users.size();
-                a.threshold = config.credentialStuffing().minUsers();
-                a.summary = String.format(Locale.ROOT,
-                        "ip %s failed logins for %d different users in %s: %s",
-                        last.ip, users.size(), span, String.join(", ", users));
-                a.reasons.add(new Reason("distinct_users_failed",
-                        String.format(Locale.ROOT, "%d users in %s", users.size(), span),
-                        String.format(Locale.ROOT, "fewer than %d within %s from one ip",
-                                config.credentialStuffing().minUsers(), human(config.credentialStuffing().within())),
-                        bits));
             }
             default -> throw new IllegalStateException("no alert shape for pattern " + name);
         }
@@ -154,14 +108,6 @@ public class PatternAlerts extends PatternProcessFunction<Event, Alert> {
         return new Reason(feature, e.action + ":" + e.status() + " at " + Timestamps.format(e.ts), expected, e.bits);
     }
 
-    private static double sumBits(List<Event> events) {
-        double s = 0;
-        for (Event e : events) {
-            s += e.bits;
-        }
-        return s;
-    }
-
     private static String place(Event e) {
         return "(" + (e.device == null ? "?" : e.device) + ", " + (e.country == null ? "?" : e.country)
                 + (e.city == null ? "" : " " + e.city) + ")";
@@ -169,6 +115,11 @@ public class PatternAlerts extends PatternProcessFunction<Event, Alert> {
 
     /** At most {@code maxEvents}, keeping the first ones and the last one. */
     private List<Event> capped(List<Event> all) {
+        return capped(all, maxEvents);
+    }
+
+    /** At most {@code maxEvents} of {@code all}, keeping the first ones and the last one. */
+    public static List<Event> capped(List<Event> all, int maxEvents) {
         if (all.size() <= maxEvents) {
             return all;
         }
@@ -181,7 +132,8 @@ public class PatternAlerts extends PatternProcessFunction<Event, Alert> {
         return human(Duration.ofMillis(last.ts - first.ts));
     }
 
-    private static String human(Duration d) {
+    /** A duration as a person reads it in an alert: {@code 40 s}, {@code 2 min 5 s}, {@code 1 h 30 min}. */
+    public static String human(Duration d) {
         long s = d.toSeconds();
         if (s < 60) {
             return s + " s";

@@ -25,10 +25,14 @@ final class ConfigValidator {
         require(t.maxPopulationStepsPerUser() >= 1 && t.maxPopulationStepsPerUser() <= 127,
                 "model.transition.max-population-steps-per-user must be in 1..127");
         require(t.populationTeachingWindow().toMillis() > 0, "model.transition.population-teaching-window must be > 0");
+        require(t.minPopulationEvents() >= 0 && t.minPopulationEventsPerUser() >= 0,
+                "model.transition.min-population-events and min-population-events-per-user must be >= 0");
         var s = c.model().session();
         require(s.inactivityGap().toMillis() > 0, "model.session.inactivity-gap must be > 0");
         require(s.maxPopulationSessionsPerUser() >= 1 && s.maxPopulationSessionsPerUser() <= 127,
                 "model.session.max-population-sessions-per-user must be in 1..127");
+        require(s.minSessions() >= 0 && s.minSessionsPerUser() >= 0,
+                "model.session.min-sessions and min-sessions-per-user must be >= 0");
         require(c.detectors().falseAlarmWindow().toMillis() > 0, "detectors.false-alarm-window must be > 0");
         require(s.topEvents() >= 1 && s.topEvents() <= 100, "model.session.top-events must be in 1..100");
         var cusum = c.detectors().cusum();
@@ -43,6 +47,7 @@ final class ConfigValidator {
         require(c.alerts().maxEvents() >= 1 && c.alerts().maxEvents() <= 20, "alerts.max-events must be in 1..20");
         require(!c.suppression().window().isNegative(), "suppression.window must be >= 0");
         c.suppression().detectors().forEach((d, w) -> require(!w.isNegative(), "suppression.detectors." + d + " must be >= 0"));
+        require(c.suppression().maxAlerts() >= 0, "suppression.max-alerts must be >= 0 (0: no budget per user and detector)");
         if (c.sinks().type() == SurprisalConfig.SinkType.KAFKA) {
             // Transactions commit on checkpoints: without checkpoints nothing would ever be visible,
             // and a transaction that times out before its checkpoint completes is lost.
@@ -89,13 +94,22 @@ final class ConfigValidator {
         require(cep.credentialStuffing().minUsers() >= 2 && cep.credentialStuffing().minUsers() <= 20,
                 "cep.credential-stuffing.min-users must be in 2..20");
         require(cep.credentialStuffing().within().toMillis() > 0, "cep.credential-stuffing.within must be > 0");
+        require(cep.maxOpeners() >= 1 && cep.maxOpeners() <= 1000, "cep.max-openers must be in 1..1000");
         var n = c.novelty();
         require(n.thresholdBits() > 0, "novelty.threshold-bits must be > 0");
-        require(n.minUserLogins() >= 0, "novelty.min-user-logins must be >= 0");
+        require(n.minReturningLogins() >= 0, "novelty.min-returning-logins must be >= 0");
+        require(n.minReturningLoginsPerUser() >= 0, "novelty.min-returning-logins-per-user must be >= 0");
         require(n.topK() >= 1 && n.topK() <= 64, "novelty.top-k must be in 1..64");
         require(n.halfLife().toMillis() > 0, "novelty.half-life must be > 0");
-        require(n.priorStrength() > 0, "novelty.prior-strength must be > 0");
-        require(n.maxAttributeBits() > 0, "novelty.max-attribute-bits must be > 0");
+        require(n.newValuePriorLogins() > 0, "novelty.new-value-prior-logins must be > 0");
+        require(n.maxGroupBits() > 0, "novelty.max-group-bits must be > 0");
+        require(n.hourPriorStrength() > 0, "novelty.hour-prior-strength must be > 0");
+        require(n.hourMaxBits() >= 0, "novelty.hour-max-bits must be >= 0");
+        var travel = n.impossibleTravel();
+        require(travel.maxSpeedKmh() > 0, "novelty.impossible-travel.max-speed-kmh must be > 0");
+        require(travel.minDistanceKm() >= 0, "novelty.impossible-travel.min-distance-km must be >= 0");
+        require(travel.bits() >= 0 && travel.knownPlaceBits() >= 0,
+                "novelty.impossible-travel.bits and known-place-bits must be >= 0");
         require(n.hourSpread() >= 0 && n.hourSpread() <= 11, "novelty.hour-spread must be in 0..11");
         require(n.maxPopulationValues() >= 16, "novelty.max-population-values must be >= 16");
         require(n.userAgentCache() >= 1, "novelty.user-agent-cache must be >= 1");

@@ -83,7 +83,8 @@ public record SurprisalConfig(
             int maxPopulationStepsPerUser,
             Duration populationTeachingWindow,
             int maxPopulationTransitions,
-            long minPopulationEvents)
+            long minPopulationEvents,
+            double minPopulationEventsPerUser)
             implements Serializable {}
 
     /** Session boundaries and the population's distribution of session surprisal. */
@@ -91,6 +92,7 @@ public record SurprisalConfig(
             Duration inactivityGap,
             int maxPopulationSessionsPerUser,
             long minSessions,
+            double minSessionsPerUser,
             int topEvents)
             implements Serializable {}
 
@@ -133,13 +135,18 @@ public record SurprisalConfig(
     public record PurchaseNetworkDetectorConfig(boolean enabled, int degrees, int trackedPurchases)
             implements Serializable {}
 
-    /** The CEP patterns: sequences that are bad by themselves, each with its own switch. */
+    /**
+     * The CEP patterns: sequences that are bad by themselves, each with its own switch.
+     * {@code maxOpeners}: per user and sequence pattern, how many events in each eighth of the
+     * pattern's window may open a partial match (a flood opens no more).
+     */
     public record CepConfig(
             FailedLoginThenBuyConfig failedLoginThenBuy,
             BruteForceConfig bruteForce,
             AccountTakeoverConfig accountTakeover,
             BotVelocityConfig botVelocity,
-            CredentialStuffingConfig credentialStuffing)
+            CredentialStuffingConfig credentialStuffing,
+            int maxOpeners)
             implements Serializable {}
 
     /** Pattern {@code failed-login-then-buy}: a failed login, then a buy with no successful login between. */
@@ -198,9 +205,11 @@ public record SurprisalConfig(
     /**
      * Repeated alerts: the same (user, detector, main reason) within {@code window} is sent once,
      * then once more as a roll-up carrying the count. {@code detectors} overrides the window per
-     * detector; a zero window turns suppression off for that detector.
+     * detector; a zero window turns suppression off for that detector. {@code maxAlerts}: per (user,
+     * detector) and window, whatever the reasons, at most this many go out before the rest wait
+     * for one roll-up (0: no such budget).
      */
-    public record SuppressionConfig(boolean enabled, Duration window, Map<String, Duration> detectors)
+    public record SuppressionConfig(boolean enabled, Duration window, Map<String, Duration> detectors, int maxAlerts)
             implements Serializable {
         /** The window that applies to a detector; zero means no suppression. */
         public Duration windowFor(String detector) {
@@ -255,18 +264,26 @@ public record SurprisalConfig(
     public record NoveltyConfig(
             boolean enabled,
             double thresholdBits,
-            int minUserLogins,
-            long minPopulationLogins,
+            long minReturningLogins,
+            double minReturningLoginsPerUser,
             int topK,
             Duration halfLife,
-            double priorStrength,
-            double maxAttributeBits,
+            double newValuePriorLogins,
+            double maxGroupBits,
             double rarityFloorBits,
             double hourWeight,
             int hourSpread,
+            double hourPriorStrength,
+            double hourMaxBits,
+            ImpossibleTravelConfig impossibleTravel,
             int maxPopulationValues,
             int userAgentCache,
             AllowlistConfig allowlist)
+            implements Serializable {}
+
+    /** Two consecutive logins further apart than an airliner flies in the time between them. */
+    public record ImpossibleTravelConfig(
+            boolean enabled, double maxSpeedKmh, double minDistanceKm, double bits, double knownPlaceBits)
             implements Serializable {}
 
     /** Logins that never raise a login-novelty alert: global and per-user networks, ASNs, countries. */

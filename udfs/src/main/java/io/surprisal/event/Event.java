@@ -24,6 +24,9 @@ public class Event {
     public String region;
     public String city;
     public Long asn;
+    /** Latitude and longitude of the place, decimal degrees (geo-IP), or null. */
+    public Double lat;
+    public Double lon;
     public String userAgent;
     public String device;
     public Double amount;
@@ -67,6 +70,8 @@ public class Event {
         e.region = region;
         e.city = city;
         e.asn = asn;
+        e.lat = lat;
+        e.lon = lon;
         e.userAgent = userAgent;
         e.device = device;
         e.amount = amount;

@@ -85,6 +85,8 @@ public final class EventParser {
                     case "region" -> e.region = string(p, v, name);
                     case "city" -> e.city = string(p, v, name);
                     case "asn" -> e.asn = asn(p, v);
+                    case "lat" -> e.lat = degrees(p, v, name, 90);
+                    case "lon" -> e.lon = degrees(p, v, name, 180);
                     case "user_agent" -> e.userAgent = string(p, v, name);
                     case "device" -> e.device = string(p, v, name);
                     case "amount" -> e.amount = amount(p, v);
@@ -220,6 +222,22 @@ public final class EventParser {
             return null;
         }
         throw new InvalidEventException(DeadLetterReason.WRONG_TYPE, "field 'amount' must be a number, got " + describe(v));
+    }
+
+    /** A coordinate in decimal degrees within ±{@code limit}, or null. */
+    private static Double degrees(JsonParser p, JsonToken v, String name, double limit) throws IOException, InvalidEventException {
+        if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
+            double d = p.getDoubleValue();
+            if (!(d >= -limit && d <= limit)) {
+                throw new InvalidEventException(DeadLetterReason.WRONG_TYPE,
+                        "field '" + name + "' must be decimal degrees in [-" + (int) limit + ", " + (int) limit + "], got " + p.getText());
+            }
+            return d;
+        }
+        if (v == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        throw new InvalidEventException(DeadLetterReason.WRONG_TYPE, "field '" + name + "' must be a number, got " + describe(v));
     }
 
     private static String describe(JsonToken v) {

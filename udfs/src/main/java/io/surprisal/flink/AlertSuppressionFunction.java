@@ -3,6 +3,7 @@ package io.surprisal.flink;
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.Reason;
 import io.surprisal.alert.SuppressedAlerts;
+import io.surprisal.cep.PatternAlerts;
 import io.surprisal.config.SurprisalConfig;
 import java.time.Duration;
 import java.util.Locale;
@@ -19,25 +20,43 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Suppresses repeated alerts. Keyed by {@link Key} (user, detector, main reason): the first alert
- * of a key passes at once and opens a window of the detector's length (event time); further alerts
- * of the key within the window are held back, counted, and the latest kept; when the window closes
- * (an event-time timer, or an alert of the key at or past its end, whichever comes first) one
- * roll-up alert goes out carrying the count in {@link Alert#repeats} and the highest severity seen,
- * and the key's state is cleared. A flood of N alerts thus becomes at most two per window: the
- * first, at once (an account takeover must not wait an hour), and the roll-up. An escalation is
- * never held back: an alert more severe than any the window has let through passes at once too
- * (a brute-force that ends in a successful login is critical, though its main reason, the failed
- * logins, may be the one a high alert already reported).
+ * Suppresses repeated alerts, in one of two scopes. {@link Scope#REASON}, keyed by {@link Key}
+ * (user, detector, main reason): the first alert of a key passes at once and opens a window of the
+ * detector's length (event time); further alerts of the key within the window are held back,
+ * counted, and the latest kept; when the window closes (an event-time timer, or an alert of the key
+ * at or past its end, whichever comes first) one roll-up alert goes out carrying the count in
+ * {@link Alert#repeats} and the highest severity seen, and the key's state is cleared. A flood of N
+ * alerts thus becomes at most two per window: the first, at once (an account takeover must not wait
+ * an hour), and the roll-up. An escalation is never held back: an alert more severe than any the
+ * window has let through passes at once too (a brute-force that ends in a successful login is
+ * critical, though its main reason, the failed logins, may be the one a high alert already
+ * reported).
+ *
+ * <p>{@link Scope#DETECTOR}, keyed by {@link DetectorKey} (user, detector), is the budget in front
+ * of it: the same rules, but the first {@code suppression.max-alerts} alerts of a window pass, not
+ * one. A user whose every alert has a new main reason (a new country, a new IP at every login)
+ * would pass the first scope every time; this one lets at most that many through per window.
+ * A held-back alert that is itself a roll-up counts for all its {@link Alert#repeats}.
  *
  * <p>Alerts are handled as they arrive: all alerts of a key come from one operator instance, in the
  * order it emitted them, which is the same in every run. The exception is a detector that more than
- * one operator raises (such as {@code cep:brute-force}, with a pattern for the failures and one for
- * a success after them): its alerts wait for the watermark and are handled per instant in (event
- * time, id) order, so that replays give the same output whatever the operators' interleaving.
+ * one operator raises (none of the built-in ones; {@code CepPatterns.detectorsOfSeveralOperators}):
+ * its alerts wait for the watermark and are handled per instant in (event time, id) order, so that
+ * replays give the same output whatever the operators' interleaving.
  */
 public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert, Alert> {
+    /** What the windows are kept per. */
+    public enum Scope {
+        /** Per (user, detector, main reason): one alert per window passes. */
+        REASON,
+        /** Per (user, detector): {@code suppression.max-alerts} per window pass. */
+        DETECTOR
+    }
+
     private final SurprisalConfig.SuppressionConfig config;
+    private final Scope scope;
+    /** How many alerts a window lets through (escalations aside). */
+    private final int limit;
     private final Duration stateTtl;
     private final Set<String> detectorsOfSeveralOperators;
     private transient ValueState<SuppressedAlerts> state;
@@ -48,7 +67,18 @@ public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert
      *     (their alerts wait for the watermark; {@code CepPatterns.detectorsOfSeveralOperators})
      */
     public AlertSuppressionFunction(SurprisalConfig.SuppressionConfig config, Set<String> detectorsOfSeveralOperators) {
+        this(config, detectorsOfSeveralOperators, Scope.REASON);
+    }
+
+    /**
+     * @param detectorsOfSeveralOperators as above
+     * @param scope per main reason (one alert per window), or per detector (the budget; its
+     *     operator runs only when {@code suppression.max-alerts} is above 0)
+     */
+    public AlertSuppressionFunction(SurprisalConfig.SuppressionConfig config, Set<String> detectorsOfSeveralOperators, Scope scope) {
         this.config = config;
+        this.scope = scope;
+        this.limit = scope == Scope.REASON ? 1 : config.maxAlerts();
         this.detectorsOfSeveralOperators = Set.copyOf(detectorsOfSeveralOperators);
         Duration longest = config.window();
         for (Duration d : config.detectors().values()) {
@@ -67,6 +97,14 @@ public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert
             Reason r = a.mainReason();
             String reason = r == null ? "" : r.feature + "=" + r.observed;
             return a.user + '\u001f' + a.detector + '\u001f' + reason;
+        }
+    }
+
+    /** The budget's key: user and detector. */
+    public static final class DetectorKey implements KeySelector<Alert, String> {
+        @Override
+        public String getKey(Alert a) {
+            return a.user + '\u001f' + a.detector;
         }
     }
 
@@ -119,19 +157,27 @@ public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert
         if (s == null) {
             s = new SuppressedAlerts(alert.ts + window.toMillis());
             s.passed = alert.severity;
+            s.sent = 1;
             state.update(s);
             timers.registerEventTimeTimer(s.windowEnd);
             out.collect(alert);
             return;
         }
-        if (s.passed != null && alert.severity.compareTo(s.passed) > 0) {
-            // An escalation: more urgent than anything this key has sent in the window.
-            s.passed = alert.severity;
+        // A window restored from before `sent` existed has let its first alert through.
+        int sent = Math.max(1, s.sent);
+        boolean escalation = s.passed != null && alert.severity.compareTo(s.passed) > 0;
+        if (escalation || sent < limit) {
+            // An escalation (more urgent than anything this key has sent in the window), or room
+            // left in the budget.
+            if (s.passed == null || alert.severity.compareTo(s.passed) > 0) {
+                s.passed = alert.severity;
+            }
+            s.sent = sent + 1;
             state.update(s);
             out.collect(alert);
             return;
         }
-        s.held++;
+        s.held += Math.max(1, alert.repeats);
         if (s.latest == null || alert.ts >= s.latest.ts) {
             s.latest = alert;
         }
@@ -158,8 +204,11 @@ public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert
         }
     }
 
-    /** Summaries of roll-ups start with "N alert(s) with the same reason held back; the latest: ...". */
-    private static final String ROLL_UP_MARK = " with the same reason held back; the latest: ";
+    /**
+     * Summaries of roll-ups read "N alert(s) with the same reason held back; the latest: ..." or
+     * "N alert(s) of DETECTOR for USER over the budget of M per WINDOW held back; the latest: ...".
+     */
+    private static final String ROLL_UP_MARK = " held back; the latest: ";
 
     /**
      * Whether {@code a} is a roll-up of held-back alerts (it leaves when its window closes, not when
@@ -169,14 +218,18 @@ public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert
         return a.repeats > 1 || (a.summary != null && a.summary.contains(ROLL_UP_MARK));
     }
 
-    private static void emitRollUp(SuppressedAlerts s, Collector<Alert> out) {
+    private void emitRollUp(SuppressedAlerts s, Collector<Alert> out) {
         if (s.held == 0 || s.latest == null) {
             return;
         }
         Alert a = s.latest.copy();
         a.repeats = s.held;
         a.severity = s.maxSeverity;
-        a.summary = String.format(Locale.ROOT, "%d alert%s%s%s", s.held, s.held == 1 ? "" : "s", ROLL_UP_MARK, s.latest.summary);
+        String what = scope == Scope.REASON
+                ? " with the same reason"
+                : String.format(Locale.ROOT, " of %s for %s over the budget of %d per %s", a.detector, a.user, limit,
+                        PatternAlerts.human(config.windowFor(a.detector)));
+        a.summary = String.format(Locale.ROOT, "%d alert%s%s%s%s", s.held, s.held == 1 ? "" : "s", what, ROLL_UP_MARK, s.latest.summary);
         out.collect(a);
     }
 }

@@ -3,6 +3,9 @@ package io.surprisal.flink;
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertGroup;
 import io.surprisal.alert.SuppressedAlerts;
+import io.surprisal.cep.FailedLoginRun;
+import io.surprisal.cep.FailedLoginsFromIp;
+import io.surprisal.cep.OpenerSlot;
 import io.surprisal.event.DeadLetter;
 import io.surprisal.event.Event;
 import io.surprisal.model.TransitionCount;
@@ -56,6 +59,71 @@ public final class Descriptors {
     public static MapStateDescriptor<Integer, Event> velocityRecentEvents(Duration ttl) {
         MapStateDescriptor<Integer, Event> d = new MapStateDescriptor<>(
                 "bot-velocity-recent-events", Types.INT, TypeInformation.of(Event.class));
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
+
+    /**
+     * Per user, detector {@code cep:brute-force}: the run of failed logins. Cleared by a timer once
+     * the window has passed without a failure; the TTL only guards against a stalled watermark.
+     */
+    public static ValueStateDescriptor<FailedLoginRun> bruteForceRun(Duration ttl) {
+        ValueStateDescriptor<FailedLoginRun> d = new ValueStateDescriptor<>("brute-force-run", TypeInformation.of(FailedLoginRun.class));
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
+
+    /** Per user, detector {@code cep:brute-force}: the run's last failed logins (a ring by sequence number). */
+    public static MapStateDescriptor<Integer, Event> bruteForceFailures(Duration ttl) {
+        MapStateDescriptor<Integer, Event> d = new MapStateDescriptor<>(
+                "brute-force-failures", Types.INT, TypeInformation.of(Event.class));
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
+
+    /**
+     * Per IP, detector {@code cep:credential-stuffing}: the run of failed logins from it. Cleared by
+     * a timer once the window has passed without a failure.
+     */
+    public static ValueStateDescriptor<FailedLoginsFromIp> credentialStuffingRun(Duration ttl) {
+        ValueStateDescriptor<FailedLoginsFromIp> d = new ValueStateDescriptor<>(
+                "credential-stuffing-run", TypeInformation.of(FailedLoginsFromIp.class));
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
+
+    /**
+     * Per IP, detector {@code cep:credential-stuffing}: failed logins waiting for the watermark (they
+     * come from many users' operators), by event time. Emptied as the watermark passes.
+     */
+    public static PendingEvents.Descriptors credentialStuffingPendingEvents(Duration ttl) {
+        return pendingEvents("credential-stuffing-pending-events", ttl);
+    }
+
+    /** Per IP, detector {@code cep:credential-stuffing}: a failed login per slot of the run's state. */
+    public static MapStateDescriptor<Integer, Event> credentialStuffingFailures(Duration ttl) {
+        MapStateDescriptor<Integer, Event> d = new MapStateDescriptor<>(
+                "credential-stuffing-failures", Types.INT, TypeInformation.of(Event.class));
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
+
+    /** Per IP, detector {@code cep:credential-stuffing}: the users counted since the run's alert (bounded). */
+    public static MapStateDescriptor<String, Boolean> credentialStuffingUsers(Duration ttl) {
+        MapStateDescriptor<String, Boolean> d = new MapStateDescriptor<>(
+                "credential-stuffing-users", Types.STRING, Types.BOOLEAN);
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
+
+    /**
+     * Per user, login novelty: for each routed CEP sequence pattern (by uid), the slot that bounds
+     * how many of a flood's events open a partial match ({@link OpenerSlot}). Written only for
+     * events that would open one. TTL as the login profile's.
+     */
+    public static MapStateDescriptor<String, OpenerSlot> cepOpeners(Duration ttl) {
+        MapStateDescriptor<String, OpenerSlot> d = new MapStateDescriptor<>(
+                "cep-openers", Types.STRING, TypeInformation.of(OpenerSlot.class));
         d.enableTimeToLive(ttl(ttl));
         return d;
     }
@@ -165,6 +233,16 @@ public final class Descriptors {
     }
 
     /**
+     * Per user, with login novelty off: the last failed login, which decides the CEP patterns an
+     * event can still matter to ({@link CepRoutingFunction}). TTL as the login recency's.
+     */
+    public static ValueStateDescriptor<LoginRecency> cepRoutingRecency(Duration ttl) {
+        ValueStateDescriptor<LoginRecency> d = new ValueStateDescriptor<>("cep-routing-recency", LoginRecencySerializer.INSTANCE);
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
+
+    /**
      * The events login novelty passes to one user-keyed CEP pattern (by the pattern's uid): those
      * its {@code PatternSpec#admits} given the user's recent logins.
      */
@@ -172,7 +250,10 @@ public final class Descriptors {
         return new OutputTag<>("events-for-" + patternUid, TypeInformation.of(Event.class));
     }
 
-    /** Per (user, detector, main reason): the open suppression window. Cleared by its timer. */
+    /**
+     * Per (user, detector, main reason), or per (user, detector) in the budget's operator: the open
+     * suppression window. Cleared by its timer.
+     */
     public static ValueStateDescriptor<SuppressedAlerts> suppressedAlerts(Duration ttl) {
         ValueStateDescriptor<SuppressedAlerts> d = new ValueStateDescriptor<>("suppressed-alerts", TypeInformation.of(SuppressedAlerts.class));
         d.enableTimeToLive(ttl(ttl));

@@ -27,6 +27,8 @@ public final class EventSerializer extends FieldByFieldSerializer<Event> {
     private static final int NOVEL = 2;
     private static final int HAS_ASN = 4;
     private static final int HAS_AMOUNT = 8;
+    private static final int HAS_LAT = 16;
+    private static final int HAS_LON = 32;
 
     @Override
     public Event createInstance() {
@@ -45,7 +47,8 @@ public final class EventSerializer extends FieldByFieldSerializer<Event> {
 
     @Override
     public void serialize(Event e, DataOutputView out) throws IOException {
-        int flags = (e.fail ? FAIL : 0) | (e.novel ? NOVEL : 0) | (e.asn != null ? HAS_ASN : 0) | (e.amount != null ? HAS_AMOUNT : 0);
+        int flags = (e.fail ? FAIL : 0) | (e.novel ? NOVEL : 0) | (e.asn != null ? HAS_ASN : 0) | (e.amount != null ? HAS_AMOUNT : 0)
+                | (e.lat != null ? HAS_LAT : 0) | (e.lon != null ? HAS_LON : 0);
         out.writeByte(flags);
         out.writeLong(e.ts);
         StringValue.writeString(e.eventId, out);
@@ -58,6 +61,12 @@ public final class EventSerializer extends FieldByFieldSerializer<Event> {
         StringValue.writeString(e.city, out);
         if (e.asn != null) {
             out.writeLong(e.asn);
+        }
+        if (e.lat != null) {
+            out.writeDouble(e.lat);
+        }
+        if (e.lon != null) {
+            out.writeDouble(e.lon);
         }
         StringValue.writeString(e.userAgent, out);
         StringValue.writeString(e.device, out);
@@ -88,6 +97,12 @@ public final class EventSerializer extends FieldByFieldSerializer<Event> {
         e.city = StringValue.readString(in);
         if ((flags & HAS_ASN) != 0) {
             e.asn = in.readLong();
+        }
+        if ((flags & HAS_LAT) != 0) {
+            e.lat = in.readDouble();
+        }
+        if ((flags & HAS_LON) != 0) {
+            e.lon = in.readDouble();
         }
         e.userAgent = StringValue.readString(in);
         e.device = StringValue.readString(in);

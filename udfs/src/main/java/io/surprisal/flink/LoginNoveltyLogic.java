@@ -3,14 +3,16 @@ package io.surprisal.flink;
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.Reason;
 import io.surprisal.alert.Severity;
-import io.surprisal.cep.CepPatterns;
 import io.surprisal.config.SurprisalConfig.CepConfig;
 import io.surprisal.config.SurprisalConfig.NoveltyConfig;
 import io.surprisal.event.Event;
 import io.surprisal.novelty.Allowlist;
 import io.surprisal.novelty.AllowlistEntry;
 import io.surprisal.novelty.LoginAttributes;
+import io.surprisal.novelty.Feature;
+import io.surprisal.novelty.ImpossibleTravel;
 import io.surprisal.novelty.LoginCount;
+import io.surprisal.novelty.LoginOutcome;
 import io.surprisal.novelty.LoginProfile;
 import io.surprisal.novelty.LoginRecency;
 import io.surprisal.novelty.NoveltyScore;
@@ -22,12 +24,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.util.OutputTag;
 
 /**
  * The keyed work of detector {@code login-novelty}, shared by its two Flink functions:
@@ -41,26 +43,24 @@ import org.apache.flink.util.OutputTag;
  * state tagged with the instance ({@link InstanceShares}).
  *
  * <p>It also routes each event to the user-keyed CEP patterns it can still matter to ({@link
- * CepPatterns.PatternSpec#admits}, on {@link Descriptors#cepEvents}): the per-user read it makes for
- * every event anyway ({@link LoginRecency}) knows the user's last failed and novel logins.
+ * PatternRouting}, on {@link Descriptors#cepEvents}): the per-user read it makes for every event
+ * anyway ({@link LoginRecency}) knows the user's last failed and novel logins.
  */
 public final class LoginNoveltyLogic implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final NoveltyConfig config;
-    private final CepConfig cep;
     private final java.time.Duration ttl;
     private final int maxEvents;
 
     private transient ValueState<LoginProfile> profileState;
     private transient ValueState<LoginRecency> recencyState;
-    /** The user-keyed CEP patterns this operator routes events to, and their outputs. */
-    private transient List<CepPatterns.PatternSpec> routed;
-    private transient List<OutputTag<Event>> routedTags;
+    /** Routes events to the user-keyed CEP patterns. */
+    private final PatternRouting routing;
     private transient ListState<LoginCount> populationState;
     private transient PopulationLogins population;
     /** Logins at {@link #pendingTs} not yet in {@link #population} (see {@link #process}). */
-    private transient List<LoginAttributes> pending;
+    private transient List<Pending> pending;
     private transient long pendingTs;
     private transient NoveltyScorer scorer;
     private transient UserAgentParser agents;
@@ -68,12 +68,22 @@ public final class LoginNoveltyLogic implements Serializable {
     private transient Counter scoredMetric;
     private transient Counter alertsMetric;
     private transient Counter allowlistedMetric;
+    private transient LongCounter warmingUp;
+    private transient LongCounter withoutHistory;
+
+    /** Accumulator: logins of returning users scored while the population was not yet ready (no alert possible). */
+    public static final String WARMING_UP_ACCUMULATOR = "warming-up:login-novelty";
+    /** Accumulator: logins scored of users with no login before (nothing to be new against). */
+    public static final String WITHOUT_HISTORY_ACCUMULATOR = "without-history:login-novelty";
+
+    /** A login waiting to teach the population: what it showed, what it was to its user, and whether it teaches. */
+    private record Pending(LoginAttributes attributes, LoginOutcome outcome, boolean teach) {}
 
     public LoginNoveltyLogic(NoveltyConfig config, CepConfig cep, java.time.Duration ttl, int maxEvents) {
         this.config = config;
-        this.cep = cep;
         this.ttl = ttl;
         this.maxEvents = maxEvents;
+        this.routing = new PatternRouting(cep, ttl);
     }
 
     /** Restores this instance's population counts (recovery: its own; rescale: an even share of all). */
@@ -103,7 +113,7 @@ public final class LoginNoveltyLogic implements Serializable {
             // where a checkpoint falls.
             PopulationLogins copy = new PopulationLogins(config.maxPopulationValues());
             copy.addAll(entries);
-            pending.forEach(copy::observe);
+            pending.forEach(p -> copy.observe(p.attributes(), p.outcome(), p.teach()));
             entries = copy.entries();
         }
         for (LoginCount c : entries) {
@@ -116,11 +126,7 @@ public final class LoginNoveltyLogic implements Serializable {
     public void open(RuntimeContext context) {
         profileState = context.getState(Descriptors.loginProfile(ttl));
         recencyState = context.getState(Descriptors.loginRecency(ttl));
-        routed = routedPatterns(cep);
-        routedTags = new ArrayList<>(routed.size());
-        for (CepPatterns.PatternSpec spec : routed) {
-            routedTags.add(Descriptors.cepEvents(spec.uid()));
-        }
+        routing.open(context);
         scorer = new NoveltyScorer(config);
         agents = new UserAgentParser(config.userAgentCache());
         configured = Allowlist.entriesOf(config.allowlist());
@@ -129,27 +135,13 @@ public final class LoginNoveltyLogic implements Serializable {
         allowlistedMetric = metrics.addGroup("novelty").counter("allowlisted");
         alertsMetric = metrics.addGroup("alerts", LoginNoveltyFunction.DETECTOR).counter("count");
         metrics.addGroup("novelty").gauge("userAgentCacheMisses", () -> agents.misses());
+        warmingUp = context.getLongCounter(WARMING_UP_ACCUMULATOR);
+        withoutHistory = context.getLongCounter(WITHOUT_HISTORY_ACCUMULATOR);
     }
 
     /** The allowlist entries of the configuration. */
     public List<AllowlistEntry> configuredAllowlist() {
         return configured;
-    }
-
-    /** The enabled CEP patterns keyed by user: login novelty routes their events. */
-    public static List<CepPatterns.PatternSpec> routedPatterns(CepConfig cep) {
-        List<CepPatterns.PatternSpec> out = new ArrayList<>();
-        for (CepPatterns.PatternSpec spec : CepPatterns.enabled(cep)) {
-            if (spec.routedByLoginNovelty()) {
-                out.add(spec);
-            }
-        }
-        return out;
-    }
-
-    /** Where routed events go: a side output of the calling function. */
-    public interface Router {
-        void route(OutputTag<Event> tag, Event e);
     }
 
     /** Where the allowlist comes from when a login is over the threshold (built lazily, it may cost a state read). */
@@ -161,12 +153,12 @@ public final class LoginNoveltyLogic implements Serializable {
      * Scores the event of the current key (events in per-user event-time order), enriching it, and
      * routes it to the CEP patterns it can still matter to; returns the alert it raises, or null.
      */
-    public Alert process(Event e, AllowlistSource allowlist, Router router) throws Exception {
+    public Alert process(Event e, AllowlistSource allowlist, PatternRouting.Router router) throws Exception {
         // Population learning is deferred until event time moves past an instant: every login is
         // scored against the logins strictly before it, so the order in which users' events of the
         // same instant arrive (timers of different keys) cannot change any score.
         if (e.ts > pendingTs) {
-            pending.forEach(population::observe);
+            pending.forEach(p -> population.observe(p.attributes(), p.outcome(), p.teach()));
             pending.clear();
             pendingTs = e.ts;
         }
@@ -186,21 +178,11 @@ public final class LoginNoveltyLogic implements Serializable {
         if ("login".equals(e.action) || sessionStart) {
             alert = score(e, allowlist);
         }
-        if (CepPatterns.isFailedLogin(e)) {
-            recency.lastFailedLogin = e.ts;
-            changed = true;
-        } else if (e.novel && CepPatterns.isSuccessfulLogin(e)) {
-            recency.lastNovelLogin = e.ts;
-            changed = true;
-        }
+        changed |= PatternRouting.remember(e, recency);
         if (changed) {
             recencyState.update(recency);
         }
-        for (int i = 0; i < routed.size(); i++) {
-            if (routed.get(i).admits(e, recency.lastFailedLogin, recency.lastNovelLogin)) {
-                router.route(routedTags.get(i), e);
-            }
-        }
+        routing.route(e, recency, router);
         return alert;
     }
 
@@ -213,8 +195,13 @@ public final class LoginNoveltyLogic implements Serializable {
         LoginAttributes attributes = LoginAttributes.of(e, agents);
         NoveltyScore score = scorer.score(profile, attributes, population);
         e.noveltyBits = score.bits();
-        boolean over = !score.coldStart() && score.bits() >= config.thresholdBits()
-                && population.total() >= config.minPopulationLogins();
+        boolean ready = population.ready(config.minReturningLogins(), config.minReturningLoginsPerUser());
+        if (score.coldStart()) {
+            withoutHistory.add(1L);
+        } else if (!ready) {
+            warmingUp.add(1L);
+        }
+        boolean over = !score.coldStart() && ready && score.bits() >= config.thresholdBits();
         if (over && allowlist.get().match(e) != null) {
             allowlistedMetric.inc();
             over = false;
@@ -227,8 +214,10 @@ public final class LoginNoveltyLogic implements Serializable {
             alert = alert(e, score);
         }
         if (!e.fail) {
-            scorer.learn(profile, attributes, e.ts);
-            pending.add(attributes);
+            scorer.learn(profile, attributes, e.ts, score.outcome());
+            // A login judged novel teaches the population only that its user came back: the
+            // population's values and rates of new values describe legitimate logins.
+            pending.add(new Pending(attributes, score.outcome(), !over));
         }
         profileState.update(profile);
         return alert;
@@ -245,6 +234,12 @@ public final class LoginNoveltyLogic implements Serializable {
         a.severity = Severity.fromExcessBits(score.bits() - config.thresholdBits());
         a.session = e.session;
         StringBuilder why = new StringBuilder();
+        NoveltyScore.Travel travel = score.travel();
+        if (travel != null) {
+            String observed = ImpossibleTravel.observed(travel, e.user);
+            a.reasons.add(new Reason(Feature.TRAVEL.label(), observed, scorer.travel().expected(), travel.bits()));
+            why.append(Feature.TRAVEL.label()).append(": ").append(observed).append(String.format(Locale.ROOT, " (%.1f bits)", travel.bits()));
+        }
         for (NoveltyScore.Contribution c : score.contributions()) {
             String expected = NoveltyScorer.explain(c, e.user);
             a.reasons.add(new Reason(c.feature().label(), c.value(), expected, c.bits()));

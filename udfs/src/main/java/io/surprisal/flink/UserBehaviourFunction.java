@@ -41,6 +41,10 @@ import org.apache.flink.util.Collector;
 public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, Event> implements CheckpointedFunction {
     /** Accumulator: events scored (in order, not late). */
     public static final String EVENTS_ACCUMULATOR = "events-scored";
+    /** Accumulator: events scored while detectors transition and cusum were warming up (could not alert). */
+    public static final String WARMING_UP_EVENTS_ACCUMULATOR = "warming-up:transition,cusum";
+    /** Accumulator: sessions closed while detector session was warming up. */
+    public static final String WARMING_UP_SESSIONS_ACCUMULATOR = "warming-up:session";
 
     private final SurprisalConfig config;
 
@@ -59,6 +63,11 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private transient BehaviourScorer scorer;
     private transient List<Alert> alertBuffer;
     private transient LongCounter eventsScored;
+    private transient LongCounter eventsWarmingUp;
+    private transient LongCounter sessionsWarmingUp;
+    /** The scorer's warm-up counts already added to the accumulators. */
+    private transient long eventsWarmingUpAdded;
+    private transient long sessionsWarmingUpAdded;
     private transient Counter eventsMetric;
     /** Users with no profile in state on their first event here (first seen, or back after state.ttl). */
     private transient Counter usersNewMetric;
@@ -138,6 +147,10 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         }
         alertBuffer = new ArrayList<>(4);
         eventsScored = getRuntimeContext().getLongCounter(EVENTS_ACCUMULATOR);
+        eventsWarmingUp = getRuntimeContext().getLongCounter(WARMING_UP_EVENTS_ACCUMULATOR);
+        sessionsWarmingUp = getRuntimeContext().getLongCounter(WARMING_UP_SESSIONS_ACCUMULATOR);
+        eventsWarmingUpAdded = scorer.eventsWarmingUp();
+        sessionsWarmingUpAdded = scorer.sessionsWarmingUp();
         var metrics = getRuntimeContext().getMetricGroup();
         eventsMetric = metrics.counter("eventsScored");
         usersNewMetric = metrics.counter("usersNew");
@@ -213,6 +226,15 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         }
         armGapTimer(profile, ctx, later);
         profileState.update(profile);
+        countWarmUp();
+    }
+
+    /** Adds what the scorer scored while warming up since the last call to the accumulators. */
+    private void countWarmUp() {
+        eventsWarmingUp.add(scorer.eventsWarmingUp() - eventsWarmingUpAdded);
+        eventsWarmingUpAdded = scorer.eventsWarmingUp();
+        sessionsWarmingUp.add(scorer.sessionsWarmingUp() - sessionsWarmingUpAdded);
+        sessionsWarmingUpAdded = scorer.sessionsWarmingUp();
     }
 
     /**

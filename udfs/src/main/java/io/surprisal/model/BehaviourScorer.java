@@ -49,6 +49,16 @@ public final class BehaviourScorer {
     private final List<double[]> pendingSessions = new ArrayList<>();
     private long pendingTs = Long.MIN_VALUE;
 
+    /** The {@code from} of the checkpoint entry that carries the number of distinct users (no state is empty). */
+    static final String USERS_ENTRY = "";
+    /** Distinct users seen (everything known, and since this instance started), and those not yet counted. */
+    private long users;
+    private long ownUsers;
+    private long pendingUsers;
+    /** Events scored, and sessions closed, while their detectors were still warming up. */
+    private long eventsWarmingUp;
+    private long sessionsWarmingUp;
+
     public BehaviourScorer(TransitionModelConfig model, SessionModelConfig sessionModel, DetectorsConfig detectors, int maxEvents) {
         this.model = model;
         this.sessionModel = sessionModel;
@@ -86,6 +96,9 @@ public final class BehaviourScorer {
             ownSessions.add(s[0], s[1]);
         }
         pendingSessions.clear();
+        users += pendingUsers;
+        ownUsers += pendingUsers;
+        pendingUsers = 0;
     }
 
     /** Everything learned so far, pending included, for a checkpoint (does not change scoring). */
@@ -95,7 +108,9 @@ public final class BehaviourScorer {
         for (int i = 0; i < pendingSteps.size(); i += 2) {
             copy.observe(pendingSteps.get(i), pendingSteps.get(i + 1));
         }
-        return copy.entries();
+        List<TransitionCount> entries = copy.entries();
+        entries.add(new TransitionCount(USERS_ENTRY, USERS_ENTRY, (includeBase ? users : ownUsers) + pendingUsers));
+        return entries;
     }
 
     /** Session statistics, pending included, for a checkpoint. */
@@ -111,7 +126,17 @@ public final class BehaviourScorer {
     /** Replaces what is known with a restored base (own learning starts again from zero). */
     public void restore(Iterable<TransitionCount> counts, List<SessionStatistics> sessionSketches) {
         population = newPopulation();
-        population.addAll(counts);
+        users = 0;
+        List<TransitionCount> steps = new ArrayList<>();
+        for (TransitionCount c : counts) {
+            if (USERS_ENTRY.equals(c.from)) {
+                users += c.count;
+            } else {
+                steps.add(c);
+            }
+        }
+        population.addAll(steps);
+        ownUsers = 0;
         ownPopulation = newPopulation();
         sessions = new SessionStatistics();
         for (SessionStatistics s : sessionSketches) {
@@ -136,9 +161,37 @@ public final class BehaviourScorer {
         return ownSessions;
     }
 
-    /** True once the population has seen enough to judge anyone by. */
+    /**
+     * True once the population has seen enough to judge anyone by: {@code min-population-events}
+     * steps, or {@code min-population-events-per-user} for each distinct user seen, whichever is fewer.
+     */
     public boolean populationReady() {
-        return population.events() >= model.minPopulationEvents();
+        return population.events() >= minimum(model.minPopulationEvents(), model.minPopulationEventsPerUser());
+    }
+
+    /** True once the population has closed enough sessions to judge one: as {@link #populationReady}, in sessions. */
+    public boolean sessionsReady() {
+        return sessions.sessions() >= minimum(sessionModel.minSessions(), sessionModel.minSessionsPerUser());
+    }
+
+    /** {@code fixed}, or {@code perUser} times the distinct users seen, whichever is fewer; at least 1. */
+    private double minimum(long fixed, double perUser) {
+        return Math.max(1.0, Math.min(fixed, Math.ceil(perUser * users)));
+    }
+
+    /** Distinct users seen (restored and learned, those of the current instant not yet included). */
+    public long users() {
+        return users;
+    }
+
+    /** Events scored while transition and cusum were still warming up (could not alert). */
+    public long eventsWarmingUp() {
+        return eventsWarmingUp;
+    }
+
+    /** Sessions closed while the session detector was still warming up. */
+    public long sessionsWarmingUp() {
+        return sessionsWarmingUp;
     }
 
     /**
@@ -153,6 +206,12 @@ public final class BehaviourScorer {
     /** {@link #onEvent(UserProfile, Event, List)} with the session's top events kept in {@code top}. */
     public void onEvent(UserProfile p, TopEventStore top, Event e, List<Alert> alerts) {
         advanceTo(e.ts);
+        if (p.events == 0) {
+            pendingUsers++; // a user this instance has no state of: first seen, or back after state.ttl
+        }
+        if (!populationReady()) {
+            eventsWarmingUp++;
+        }
         if (p.sessionOpen()) {
             boolean newId = e.session != null && !e.session.equals(p.sessionId);
             boolean gap = e.ts - p.lastTs >= sessionModel.inactivityGap().toMillis();
@@ -309,10 +368,14 @@ public final class BehaviourScorer {
         if (p.sessionEvents > 0) {
             p.decayTestsTo(p.lastTs, detectors.falseAlarmWindow().toMillis());
             p.sessionsInWindow += 1;
-            if (detectors.session().enabled() && populationReady() && sessions.sessions() >= sessionModel.minSessions()) {
-                Alert a = judgeSession(p, top, why);
-                if (a != null) {
-                    alerts.add(a);
+            if (detectors.session().enabled()) {
+                if (!populationReady() || !sessionsReady()) {
+                    sessionsWarmingUp++;
+                } else {
+                    Alert a = judgeSession(p, top, why);
+                    if (a != null) {
+                        alerts.add(a);
+                    }
                 }
             }
             if (teaches(p, p.lastTs) && p.mayTeachSession(p.lastTs, model.populationTeachingWindow().toMillis(), sessionModel.maxPopulationSessionsPerUser())) {

@@ -2,9 +2,10 @@ package io.surprisal.novelty;
 
 /**
  * One user's login habits: per categorical feature at most {@code topK} values with decayed counts,
- * a decayed 24-hour histogram, and the decayed number of logins. Flat arrays so that the state is
- * one small RocksDB value a Flink POJO serializer writes without Kryo; bounded by construction
- * ({@code 9 * topK + 24} counts), whatever the user does.
+ * the user's own record of new values per feature (decayed trials and new values), a decayed
+ * 24-hour histogram, the decayed number of logins, and where and when the user last logged in.
+ * Flat arrays so that the state is one small RocksDB value a Flink POJO serializer writes without
+ * Kryo; bounded by construction ({@code 9 * topK + 42} numbers), whatever the user does.
  */
 public class LoginProfile {
     /** Feature ordinal of each slot. */
@@ -13,6 +14,10 @@ public class LoginProfile {
     public String[] values = new String[0];
     /** Decayed count of each slot. */
     public double[] counts = new double[0];
+    /** Per categorical feature: decayed returning logins that were a trial of the user's new-value rate. */
+    public double[] trials = new double[Feature.CATEGORICAL];
+    /** Per categorical feature: decayed trials that showed a value new to the user. */
+    public double[] news = new double[Feature.CATEGORICAL];
     /** Decayed logins per UTC hour. */
     public double[] hours = new double[24];
     /** Decayed number of logins learned. */
@@ -21,6 +26,11 @@ public class LoginProfile {
     public long learned;
     /** Event time of the last decay, epoch ms. */
     public long decayedTo;
+    /** Coordinates of the last learned login that had them (NaN when none), its event time and place. */
+    public double lastLat = Double.NaN;
+    public double lastLon = Double.NaN;
+    public long lastLocatedTs = Long.MIN_VALUE;
+    public String lastPlace;
     /** Session id of the last event seen, to notice the first event of a session. */
     public String lastSession;
     /** Session of the last alert, so a session raises at most one. */
@@ -57,6 +67,10 @@ public class LoginProfile {
         }
         for (int h = 0; h < 24; h++) {
             hours[h] *= factor;
+        }
+        for (int f = 0; f < trials.length; f++) {
+            trials[f] *= factor;
+            news[f] *= factor;
         }
         logins *= factor;
     }

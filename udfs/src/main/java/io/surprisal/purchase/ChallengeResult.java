@@ -10,6 +10,8 @@ import java.time.Duration;
  * @param purchasesJudged stream purchases judged
  * @param flaggedPurchases stream purchases flagged and written to the output
  * @param skippedLines malformed or meaningless lines skipped, in both logs
+ * @param unusableAmounts of those, purchases skipped for their amount (negative, a fraction of a
+ *     cent, above {@link CentsAmount#MAX_CENTS}, not a number)
  * @param elapsed wall time of the whole run, reading and writing included
  */
 public record ChallengeResult(
@@ -18,4 +20,5 @@ public record ChallengeResult(
         long purchasesJudged,
         long flaggedPurchases,
         long skippedLines,
+        long unusableAmounts,
         Duration elapsed) {}

@@ -26,9 +26,11 @@ import java.util.function.Consumer;
  *       and style, with {@code , "mean": "29.10", "sd": "21.46"}} appended; the file is created
  *       even when nothing is flagged.</li>
  * </ul>
- * A malformed event line (bad JSON, missing field, bad timestamp or amount, unknown event type,
- * self-friendship) is skipped with a message naming the file, the line number and the reason; the
- * run goes on. Only an unusable header, which leaves D and T unknown, fails the run.
+ * Amounts are exact whole cents of any size up to {@link CentsAmount#MAX_CENTS} (92233720368547758.07).
+ * A malformed event line (bad JSON, missing field, bad timestamp, unknown event type,
+ * self-friendship, or an amount that is negative, has a fraction of a cent, is above that maximum or
+ * is not a number) is skipped with a message naming the file, the line number and the reason, and
+ * counted; the run goes on. Only an unusable header, which leaves D and T unknown, fails the run.
  */
 public final class ChallengeRunner {
 
@@ -38,6 +40,7 @@ public final class ChallengeRunner {
     private final Consumer<String> warnings;
     private final FlatJsonObject fields = new FlatJsonObject();
     private long skippedLines;
+    private long unusableAmounts;
 
     private ChallengeRunner(PurchaseNetwork network, Consumer<String> warnings) {
         this.network = network;
@@ -109,7 +112,7 @@ public final class ChallengeRunner {
             }
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-        return new ChallengeResult(batchEvents, streamEvents, judged, flagged, runner.skippedLines, elapsed);
+        return new ChallengeResult(batchEvents, streamEvents, judged, flagged, runner.skippedLines, runner.unusableAmounts, elapsed);
     }
 
     private enum Outcome { APPLIED, JUDGED, FLAGGED, SKIPPED }
@@ -123,7 +126,7 @@ public final class ChallengeRunner {
                 case "purchase" -> {
                     long timestamp = EventTimestamp.parse(fields.require("timestamp"));
                     String buyer = requireId("id");
-                    long amountCents = CentsAmount.parseCents(fields.require("amount"));
+                    long amountCents = amountCents(fields.require("amount"));
                     if (flaggedOutput == null) {
                         network.recordPurchase(buyer, timestamp, amountCents);
                         return Outcome.APPLIED;
@@ -156,6 +159,15 @@ public final class ChallengeRunner {
             skippedLines++;
             warnings.accept(fileName + " line " + lineNumber + ": skipped: " + malformed.getMessage());
             return Outcome.SKIPPED;
+        }
+    }
+
+    private long amountCents(String text) {
+        try {
+            return CentsAmount.parseCents(text);
+        } catch (IllegalArgumentException unusable) {
+            unusableAmounts++;
+            throw unusable;
         }
     }
 

@@ -12,17 +12,26 @@ import java.util.Set;
  * same judging code ({@link NewestFirstMerge} and {@link NetworkStats}) and the same per-user
  * history ({@link PurchaseHistory}), so both give identical verdicts on identical input.
  *
- * <p>Cost of judging one purchase, in store lookups: one {@code friends} read per user within
- * {@code D - 1} hops (the BFS frontier), one {@code purchases} read per network member, then
- * {@code O(|network| + T log |network|)} merge steps, and one write of the buyer's history. The
- * whole graph is never scanned. {@code befriend} / {@code unfriend} read and rewrite the two
- * adjacency entries: {@code O(degree)}.
+ * <p>Friends are stored per edge ({@link PurchaseNetworkStore}): a count, blocks of at most
+ * {@link #FRIEND_BLOCK_SIZE} ids and each friend's position. {@code befriend} appends to the last
+ * block of each side; {@code unfriend} moves the last friend into the hole. Either costs a constant
+ * number of store operations, each writing at most one block, whatever the degree: a user who
+ * befriends 60,000 others does not rewrite a list of 60,000 each time.
+ *
+ * <p>Cost of judging one purchase, in store lookups: per user within {@code D - 1} hops (the BFS
+ * frontier) one count read and {@code ceil(degree / FRIEND_BLOCK_SIZE)} block reads, one
+ * {@code purchases} read per network member, then {@code O(|network| + T log |network|)} merge
+ * steps, and one write of the buyer's history (at most T entries). The whole graph is never scanned.
  *
  * <p>Not thread-safe; one instance per operator.
  */
 public final class StoredPurchaseNetwork {
 
-    private static final String[] NO_FRIENDS = new String[0];
+    /**
+     * At most this many friend ids per stored block: what a friendship change writes at most per
+     * side, and what a search reads per store lookup.
+     */
+    public static final int FRIEND_BLOCK_SIZE = 64;
 
     private final int degrees;
     private final int trackedPurchases;
@@ -62,17 +71,12 @@ public final class StoredPurchaseNetwork {
      * @return whether the friendship is new
      */
     public boolean befriend(String user, String other) throws Exception {
-        if (user.equals(other)) {
+        if (user.equals(other) || store.friendPosition(user, other) >= 0) {
             return false;
         }
-        String[] mine = orEmpty(store.friends(user));
-        if (indexOf(mine, other) >= 0) {
-            return false;
-        }
-        store.putFriends(user, append(mine, other));
-        String[] theirs = orEmpty(store.friends(other));
-        if (indexOf(theirs, user) < 0) {
-            store.putFriends(other, append(theirs, user));
+        addFriend(user, other);
+        if (store.friendPosition(other, user) < 0) {
+            addFriend(other, user);
         }
         return true;
     }
@@ -132,10 +136,27 @@ public final class StoredPurchaseNetwork {
         return members;
     }
 
+    /** The user's friends, in their stored order (for inspection and tests). */
+    public List<String> friendsOf(String user) throws Exception {
+        List<String> friends = new ArrayList<>();
+        int count = store.friendCount(user);
+        for (int block = 0; block * FRIEND_BLOCK_SIZE < count; block++) {
+            String[] ids = store.friendBlock(user, block);
+            if (ids != null) {
+                friends.addAll(Arrays.asList(ids));
+            }
+        }
+        return friends;
+    }
+
     private void addUnvisitedFriends(String user, Set<String> visited, List<String> members) throws Exception {
-        String[] adjacent = store.friends(user);
-        if (adjacent != null) {
-            for (String friend : adjacent) {
+        int count = store.friendCount(user);
+        for (int block = 0; block * FRIEND_BLOCK_SIZE < count; block++) {
+            String[] ids = store.friendBlock(user, block);
+            if (ids == null) {
+                continue;
+            }
+            for (String friend : ids) {
                 if (visited.add(friend)) {
                     members.add(friend);
                 }
@@ -143,33 +164,49 @@ public final class StoredPurchaseNetwork {
         }
     }
 
-    private boolean removeFriend(String user, String other) throws Exception {
-        String[] mine = store.friends(user);
-        int at = mine == null ? -1 : indexOf(mine, other);
-        if (at < 0) {
+    /** Appends {@code friend} to the user's friends: one block, one position, the count. */
+    private void addFriend(String user, String friend) throws Exception {
+        int count = store.friendCount(user);
+        int block = count / FRIEND_BLOCK_SIZE;
+        String[] ids = count % FRIEND_BLOCK_SIZE == 0 ? null : store.friendBlock(user, block);
+        store.putFriendBlock(user, block, append(ids, friend));
+        store.putFriendPosition(user, friend, count);
+        store.putFriendCount(user, count + 1);
+    }
+
+    /**
+     * Removes {@code friend} from the user's friends by moving the last friend into its place: at
+     * most two blocks, two positions and the count are written.
+     */
+    private boolean removeFriend(String user, String friend) throws Exception {
+        int position = store.friendPosition(user, friend);
+        if (position < 0) {
             return false;
         }
-        String[] rest = new String[mine.length - 1];
-        System.arraycopy(mine, 0, rest, 0, at);
-        System.arraycopy(mine, at + 1, rest, at, mine.length - at - 1);
-        store.putFriends(user, rest);
+        int last = store.friendCount(user) - 1;
+        int lastBlock = last / FRIEND_BLOCK_SIZE;
+        String[] tail = store.friendBlock(user, lastBlock);
+        String moved = tail[tail.length - 1];
+        String[] shortened = Arrays.copyOf(tail, tail.length - 1);
+        if (position != last) {
+            int block = position / FRIEND_BLOCK_SIZE;
+            String[] target = block == lastBlock ? shortened : store.friendBlock(user, block).clone();
+            target[position % FRIEND_BLOCK_SIZE] = moved;
+            if (block != lastBlock) {
+                store.putFriendBlock(user, block, target);
+            }
+            store.putFriendPosition(user, moved, position);
+        }
+        store.putFriendBlock(user, lastBlock, shortened);
+        store.putFriendPosition(user, friend, -1);
+        store.putFriendCount(user, last);
         return true;
     }
 
-    private static String[] orEmpty(String[] friends) {
-        return friends == null ? NO_FRIENDS : friends;
-    }
-
-    private static int indexOf(String[] friends, String user) {
-        for (int i = 0; i < friends.length; i++) {
-            if (friends[i].equals(user)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     private static String[] append(String[] friends, String user) {
+        if (friends == null) {
+            return new String[] {user};
+        }
         String[] more = Arrays.copyOf(friends, friends.length + 1);
         more[friends.length] = user;
         return more;

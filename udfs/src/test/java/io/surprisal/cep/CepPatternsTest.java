@@ -138,53 +138,6 @@ class CepPatternsTest {
     }
 
     @Test
-    void bruteForceNeedsEnoughFailuresInTheWindowAndASuccessRaisesTheSeverity() throws Exception {
-        SurprisalConfig c = config();
-        try (var h = harness(c, "cep-brute-force"); var hs = harness(c, "cep-brute-force-success")) {
-            List<Event> burst = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                burst.add(event("victim", T0 + i * 20 * SECOND, "login", true));
-            }
-            burst.add(event("victim", T0 + 150 * SECOND, "login", false));
-            // Four failures: below the default of five.
-            for (int i = 0; i < 4; i++) {
-                burst.add(event("clumsy", T0 + i * 20 * SECOND, "login", true));
-            }
-            burst.add(event("clumsy", T0 + 100 * SECOND, "login", false));
-            // Five failures, but spread over more than ten minutes.
-            for (int i = 0; i < 5; i++) {
-                burst.add(event("slow", T0 + i * 3 * MINUTE, "login", true));
-            }
-            Event[] all = burst.toArray(new Event[0]);
-            feed(h, all);
-            feed(hs, all);
-            h.processWatermark(T0 + 20 * MINUTE);
-            hs.processWatermark(T0 + 20 * MINUTE);
-
-            List<Alert> plain = alerts(h);
-            assertThat(plain).hasSize(1); // six failures: one alert, the sixth does not start a second
-            assertThat(plain.get(0).user).isEqualTo("victim");
-            assertThat(plain.get(0).severity).isEqualTo(Severity.HIGH);
-            assertThat(plain.get(0).score).isEqualTo(5.0);
-            assertThat(plain.get(0).events).hasSize(5);
-
-            List<Alert> success = alerts(hs);
-            assertThat(success).hasSize(1);
-            Alert a = success.get(0);
-            assertThat(a.detector).isEqualTo("cep:brute-force");
-            assertThat(a.user).isEqualTo("victim");
-            assertThat(a.severity).isEqualTo(Severity.CRITICAL);
-            assertThat(a.events).hasSize(6).last().satisfies(e -> assertThat(e.fail).isFalse());
-            assertThat(a.alertId).isNotEqualTo(plain.get(0).alertId);
-
-            h.processWatermark(T0 + 3600 * SECOND);
-            hs.processWatermark(T0 + 3600 * SECOND);
-            assertNoStateLeft(h);
-            assertNoStateLeft(hs);
-        }
-    }
-
-    @Test
     void accountTakeoverNeedsANovelLoginAndEveryStepInOrder() throws Exception {
         try (var h = harness(config(), "cep-account-takeover")) {
             Event login = event("victim", T0, "login", false);
@@ -219,40 +172,6 @@ class CepPatternsTest {
     }
 
     @Test
-    void credentialStuffingCountsDistinctUsersFromOneIp() throws Exception {
-        try (var h = harness(config(), "cep-credential-stuffing")) {
-            List<Event> events = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                events.add(event("user" + i, T0 + i * 10 * SECOND, "login", true));
-            }
-            // One user failing ten times from another ip is brute force, not stuffing.
-            for (int i = 0; i < 10; i++) {
-                Event e = event("onlyone", T0 + i * 10 * SECOND, "login", true);
-                e.ip = "198.51.100.9";
-                events.add(e);
-            }
-            // Four distinct users from a third ip: below the default of five.
-            for (int i = 0; i < 4; i++) {
-                Event e = event("few" + i, T0 + i * 10 * SECOND, "login", true);
-                e.ip = "192.0.2.1";
-                events.add(e);
-            }
-            events.sort((a, b) -> Long.compare(a.ts, b.ts));
-            feed(h, events.toArray(new Event[0]));
-            h.processWatermark(T0 + 20 * MINUTE);
-
-            List<Alert> alerts = alerts(h);
-            assertThat(alerts).hasSize(1);
-            Alert a = alerts.get(0);
-            assertThat(a.detector).isEqualTo("cep:credential-stuffing");
-            assertThat(a.user).isEqualTo("ip:203.0.113.7");
-            assertThat(a.score).isEqualTo(5.0);
-            assertThat(a.events).extracting(e -> e.user).containsExactly("user0", "user1", "user2", "user3", "user4");
-            assertNoStateLeft(h);
-        }
-    }
-
-    @Test
     void lateEventsGoToTheSideOutputAndTimedOutPartialMatchesLeaveNothing() throws Exception {
         try (var h = harness(config(), "cep-failed-login-then-buy")) {
             feed(h, event("gone", T0, "login", true));
@@ -275,19 +194,39 @@ class CepPatternsTest {
 
     @Test
     void aSwitchedOffPatternIsNotBuilt() {
-        SurprisalConfig c = config("cep.brute-force.enabled=false", "cep.account-takeover.enabled=false");
+        SurprisalConfig c = config("cep.account-takeover.enabled=false");
         assertThat(CepPatterns.enabled(c.cep())).extracting(CepPatterns.PatternSpec::uid)
-                .containsExactly("cep-failed-login-then-buy", "cep-credential-stuffing");
+                .containsExactly("cep-failed-login-then-buy");
+        // brute-force and credential-stuffing count; they are keyed functions, not patterns.
         assertThat(CepPatterns.enabled(config().cep())).extracting(CepPatterns.PatternSpec::uid)
-                .containsExactly("cep-failed-login-then-buy", "cep-brute-force", "cep-brute-force-success",
-                        "cep-account-takeover", "cep-credential-stuffing");
+                .containsExactly("cep-failed-login-then-buy", "cep-account-takeover");
     }
 
     @Test
-    void bruteForceIsTheDetectorThatTwoOperatorsRaise() {
-        // Its failures pattern and its success-after-failures pattern: suppression orders their alerts.
-        assertThat(CepPatterns.detectorsOfSeveralOperators(config().cep())).containsExactly("cep:brute-force");
-        assertThat(CepPatterns.detectorsOfSeveralOperators(config("cep.brute-force.enabled=false").cep())).isEmpty();
+    void noBuiltInDetectorIsRaisedBySeveralOperators() {
+        // brute-force used to be two patterns (failures; a success after them): now one function.
+        assertThat(CepPatterns.detectorsOfSeveralOperators(config().cep())).isEmpty();
+    }
+
+    @Test
+    void aSlotLetsAtMostMaxOpenersOpenAPartialMatch() {
+        long slot = OpenerSlot.slotMillis(30 * MINUTE);
+        assertThat(slot).isEqualTo(225 * SECOND);
+        OpenerSlot s = new OpenerSlot();
+        int admitted = 0;
+        // A flood: one opening event every 10 ms for 20 minutes.
+        for (long t = 0; t < 20 * MINUTE; t += 10) {
+            if (s.admit(T0 + t, slot, 4)) {
+                admitted++;
+            }
+        }
+        // 20 minutes hold 6 slots (each begins with the first event after the previous one's end).
+        assertThat(admitted).isEqualTo(6 * 4);
+        // People: a few failed logins now and then, every one admitted.
+        OpenerSlot person = new OpenerSlot();
+        for (long t : new long[] {0, 20 * SECOND, 40 * SECOND, 3 * MINUTE, 4 * MINUTE, 9 * MINUTE, 9 * MINUTE + 1}) {
+            assertThat(person.admit(T0 + t, slot, 4)).isTrue();
+        }
     }
 
     @Test
@@ -295,7 +234,6 @@ class CepPatternsTest {
         SurprisalConfig c = config();
         CepPatterns.PatternSpec thenBuy = spec(c, "cep-failed-login-then-buy");     // within 30m
         CepPatterns.PatternSpec takeover = spec(c, "cep-account-takeover");         // within 1h
-        CepPatterns.PatternSpec bruteForce = spec(c, "cep-brute-force");            // not gated
         long none = Long.MIN_VALUE;
         Event buy = event("u", T0, "buy_item", false);
         Event success = event("u", T0, "login", false);
@@ -317,7 +255,10 @@ class CepPatternsTest {
         assertThat(takeover.admits(success, none, none)).isFalse();
         assertThat(takeover.admits(sell, none, T0 - 59 * MINUTE)).isTrue();
         assertThat(takeover.admits(sell, T0 - MINUTE, T0 - 61 * MINUTE)).as("a failed login opens nothing here").isFalse();
-        assertThat(bruteForce.admits(failure, none, none)).isTrue();
-        assertThat(bruteForce.admits(success, none, none)).isFalse();
+        // What opens a partial match: the gate's opening login.
+        assertThat(thenBuy.gate().opens(failure)).isTrue();
+        assertThat(thenBuy.gate().opens(buy)).isFalse();
+        assertThat(takeover.gate().opens(novel)).isTrue();
+        assertThat(takeover.gate().opens(success)).isFalse();
     }
 }

@@ -81,6 +81,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void floodBoundsHaveDocumentedDefaultsAndRangeChecks() {
+        assertThat(ConfigLoader.defaults().cep().maxOpeners()).isEqualTo(4);
+        assertThat(ConfigLoader.defaults().suppression().maxAlerts()).isEqualTo(10);
+        assertThat(ConfigLoader.load(null, List.of("suppression.max-alerts=0")).suppression().maxAlerts()).isZero();
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("cep.max-openers=0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cep.max-openers");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("suppression.max-alerts=-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("suppression.max-alerts");
+    }
+
+    @Test
     void durations() {
         assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(Durations.parse("90d")).isEqualTo(Duration.ofDays(90));

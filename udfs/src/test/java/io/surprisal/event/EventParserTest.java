@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EventParserTest {
     static final String FULL = "{\"ts\": \"2026-11-02T08:15:02Z\", \"event_id\": \"e1\", \"user\": \"jane\", \"session\": \"s-1\", "
             + "\"action\": \"login\", \"status\": \"fail\", \"ip\": \"203.0.113.7\", \"country\": \"US\", \"region\": \"CA\", "
-            + "\"city\": \"San Jose\", \"asn\": 7922, \"user_agent\": \"Mozilla/5.0 Chrome/131.0\", \"device\": \"desktop\", "
+            + "\"city\": \"San Jose\", \"asn\": 7922, \"lat\": 37.3382, \"lon\": -121.8863, \"user_agent\": \"Mozilla/5.0 Chrome/131.0\", \"device\": \"desktop\", "
             + "\"amount\": 12.5, \"tenant\": \"shop-eu\", \"tags\": [\"a\", {\"b\": 1}]}";
 
     @Test
@@ -30,12 +30,14 @@ class EventParserTest {
         assertThat(e.region).isEqualTo("CA");
         assertThat(e.city).isEqualTo("San Jose");
         assertThat(e.asn).isEqualTo(7922L);
+        assertThat(e.lat).isEqualTo(37.3382);
+        assertThat(e.lon).isEqualTo(-121.8863);
         assertThat(e.userAgent).isEqualTo("Mozilla/5.0 Chrome/131.0");
         assertThat(e.device).isEqualTo("desktop");
         assertThat(e.amount).isEqualTo(12.5);
         assertThat(e.extra).isEqualTo("{\"tenant\":\"shop-eu\",\"tags\":[\"a\",{\"b\":1}]}");
         // Unknown fields travel with the event into alerts.
-        assertThat(AlertJson.toJson(e)).contains("\"tenant\":\"shop-eu\"").contains("\"tags\":[\"a\",{\"b\":1}]");
+        assertThat(AlertJson.toJson(e)).contains("\"lat\":37.3382,\"lon\":-121.8863").contains("\"tenant\":\"shop-eu\"").contains("\"tags\":[\"a\",{\"b\":1}]");
     }
 
     @ParameterizedTest
@@ -76,6 +78,10 @@ class EventParserTest {
         "{\"ts\": 1, \"user\": \"u\", \"action\": \"login\", \"status\": \"maybe\"}|wrong_type|'success' or 'fail'",
         "{\"ts\": 1, \"user\": \"u\", \"action\": \"login\", \"asn\": \"7922\"}|wrong_type|'asn' must be an integer",
         "{\"ts\": 1, \"user\": \"u\", \"action\": \"buy_item\", \"amount\": \"12\"}|wrong_type|'amount' must be a number",
+        "{\"ts\": 1, \"user\": \"u\", \"action\": \"login\", \"lat\": 90.5}|wrong_type|'lat' must be decimal degrees in [-90, 90], got 90.5",
+        "{\"ts\": 1, \"user\": \"u\", \"action\": \"login\", \"lon\": -181}|wrong_type|'lon' must be decimal degrees in [-180, 180], got -181",
+        "{\"ts\": 1, \"user\": \"u\", \"action\": \"login\", \"lat\": \"50.4\"}|wrong_type|'lat' must be a number, got a string",
+        "{\"ts\": 1, \"user\": \"u\", \"action\": \"login\", \"lon\": 1e999}|wrong_type|'lon' must be decimal degrees",
         "{\"ts\": 1, \"user\": {\"id\": 1}, \"action\": \"login\"}|wrong_type|'user' must be a string, got an object"})
     void everyKindOfBadInputGetsItsReason(String line, String reason, String message) {
         SourceLine source = new SourceLine(line, "f.jsonl:7", line.length(), false);

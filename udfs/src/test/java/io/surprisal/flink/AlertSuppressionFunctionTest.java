@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class AlertSuppressionFunctionTest {
     private static final long HOUR = 3_600_000L;
 
-    /** The detector that two operators raise in the default configuration. */
+    /** A detector these tests declare raised by two operators (brute-force was, as two CEP patterns). */
     private static final String OF_TWO_OPERATORS = "cep:brute-force";
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert> harness(String... sets) throws Exception {
@@ -25,6 +25,15 @@ class AlertSuppressionFunctionTest {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new AlertSuppressionFunction(config, Set.of(OF_TWO_OPERATORS))),
                 new AlertSuppressionFunction.Key(), Types.STRING);
+        h.open();
+        return h;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert> budgetHarness(String... sets) throws Exception {
+        var config = ConfigLoader.load(null, List.of(sets)).suppression();
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new AlertSuppressionFunction(config, Set.of(), AlertSuppressionFunction.Scope.DETECTOR)),
+                new AlertSuppressionFunction.DetectorKey(), Types.STRING);
         h.open();
         return h;
     }
@@ -134,6 +143,62 @@ class AlertSuppressionFunctionTest {
             h.processWatermark(1_200_000);
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void theBudgetLetsMaxAlertsOfAUserAndDetectorThroughWhateverTheirReasonsThenOneRollUp() throws Exception {
+        try (var h = budgetHarness()) {
+            // A login from a new country every second: each alert has a main reason of its own.
+            for (int i = 0; i < 1_000; i++) {
+                Severity severity = i == 500 ? Severity.CRITICAL : Severity.HIGH;
+                h.processElement(new StreamRecord<>(alert("jane", "login-novelty", i * 1000L, severity, "country", "C" + i, "e" + i), i * 1000L));
+            }
+            // Another detector of the same user, and another user, have budgets of their own.
+            h.processElement(new StreamRecord<>(alert("jane", "transition", 5000, Severity.HIGH, "transition", "a -> b", "t1"), 5000));
+            h.processElement(new StreamRecord<>(alert("joe", "login-novelty", 5000, Severity.HIGH, "country", "UA", "j1"), 5000));
+            // The first ten and the escalation leave at once; one window per key waits.
+            assertThat(outputs(h)).extracting(a -> a.events.get(0).eventId)
+                    .containsExactly("e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "e9", "e500", "t1", "j1");
+            assertThat(h.numKeyedStateEntries()).isEqualTo(3);
+            assertThat(h.numEventTimeTimers()).isEqualTo(3);
+
+            h.processWatermark(HOUR);
+            List<Alert> out = outputs(h);
+            assertThat(out).hasSize(14);
+            Alert rollUp = out.get(13);
+            assertThat(rollUp.repeats).isEqualTo(989);
+            assertThat(rollUp.events.get(0).eventId).isEqualTo("e999");
+            assertThat(rollUp.severity).isEqualTo(Severity.HIGH);
+            assertThat(rollUp.summary).startsWith("989 alerts of login-novelty for jane over the budget of 10 per 1 h held back; the latest: ");
+            assertThat(AlertSuppressionFunction.isRollUp(rollUp)).isTrue();
+            h.processWatermark(5000 + HOUR);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void behindTheBudgetTheReasonRuleCountsARollUpForAllItStandsFor() throws Exception {
+        try (var budget = budgetHarness("suppression.max-alerts=2"); var reason = harness()) {
+            for (int i = 0; i < 50; i++) {
+                // The same main reason every time, then a new one for the last ten.
+                String observed = i < 40 ? "UA" : "C" + i;
+                budget.processElement(new StreamRecord<>(alert("jane", "login-novelty", i * 1000L, Severity.HIGH, "country", observed, "e" + i), i * 1000L));
+            }
+            budget.processWatermark(HOUR);
+            for (Alert a : outputs(budget)) {
+                reason.processElement(new StreamRecord<>(a, Math.max(a.ts, 0)));
+            }
+            reason.processWatermark(2 * HOUR);
+            // The budget let e0 and e1 through and rolled up 48; the reason rule let e0 through,
+            // held e1 (same reason), and let the budget's roll-up (latest: C49) through.
+            assertThat(outputs(budget)).extracting(a -> a.events.get(0).eventId + "x" + a.repeats).containsExactly("e0x1", "e1x1", "e49x48");
+            assertThat(outputs(reason)).extracting(a -> a.events.get(0).eventId + "x" + a.repeats).containsExactly("e0x1", "e49x48", "e1x1");
+            // Every alert is accounted for: 1 + 48 + 1.
+            assertThat(outputs(reason).stream().mapToInt(a -> a.repeats).sum()).isEqualTo(50);
+            assertThat(reason.numKeyedStateEntries()).isZero();
+            assertThat(budget.numKeyedStateEntries()).isZero();
         }
     }
 

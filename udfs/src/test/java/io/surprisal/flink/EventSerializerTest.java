@@ -32,6 +32,8 @@ class EventSerializerTest {
         full.region = "Lisboa";
         full.city = "Lisboa";
         full.asn = 3243L;
+        full.lat = 38.7223;
+        full.lon = -9.1393;
         full.userAgent = "Mozilla/5.0 (X11; Linux x86_64) \u2603";
         full.device = "desktop";
         full.amount = 12.34;
@@ -51,6 +53,8 @@ class EventSerializerTest {
         assertSame(sparse, back);
         assertThat(back.asn).isNull();
         assertThat(back.amount).isNull();
+        assertThat(back.lat).isNull();
+        assertThat(back.lon).isNull();
         assertThat(back.session).isNull();
     }
 

@@ -24,7 +24,7 @@ class ChallengeRunnerTest {
     Path temp;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"test_1", "test_2", "test_3"})
+    @ValueSource(strings = {"test_1", "test_2", "test_3", "test_4"})
     void insightChallengeCase(String name) throws Exception {
         Path dir = Path.of(Objects.requireNonNull(getClass().getResource("/insight-tests/" + name)).toURI());
         Path out = temp.resolve(name).resolve("log_output").resolve("flagged_purchases.json");
@@ -59,6 +59,48 @@ class ChallengeRunnerTest {
                 .anySatisfy(w -> assertThat(w).startsWith("stream_log.json line 11: skipped: unknown event_type \"test\""));
         assertThat(result.purchasesJudged()).isEqualTo(10);
         assertThat(result.flaggedPurchases()).isEqualTo(3);
+    }
+
+    @Test
+    void insightCaseFourFlags50100000000000_83AndSaysWhyItSkipsTheAmountAboveTheMaximum() throws Exception {
+        List<String> warnings = new ArrayList<>();
+        Path dir = resource("test_4");
+        ChallengeResult result = ChallengeRunner.run(dir.resolve("log_input/batch_log.json"),
+                dir.resolve("log_input/stream_log.json"), temp.resolve("out4.json"), warnings::add);
+        assertThat(warnings).containsExactly(
+                "stream_log.json line 4: skipped: amount '92233720368547758.08' is too large (max 92233720368547758.07)");
+        assertThat(result.unusableAmounts()).isEqualTo(1);
+        assertThat(result.purchasesJudged()).isEqualTo(4);
+        assertThat(Files.readAllLines(temp.resolve("out4.json")))
+                .extracting(line -> line.replaceAll(".*\"amount\": \"([^\"]+)\".*", "$1"))
+                .containsExactly("50100000000000.83", "50100000000000.83", "92233720368547758.07");
+    }
+
+    @Test
+    void negativeAndUnrepresentableAmountsAreReportedAndCounted() throws IOException {
+        Path batch = write("batch.json", HEADER,
+                befriend("10:00:00", "a", "b"),
+                purchase("10:00:01", "b", "10.00"),
+                purchase("10:00:02", "b", "-100"),
+                purchase("10:00:03", "b", "12.00"));
+        Path stream = write("stream.json",
+                purchase("10:00:04", "a", "1e300"),
+                purchase("10:00:05", "a", "0.001"),
+                purchase("10:00:06", "a", "5.01e13"));
+        Path out = temp.resolve("out.json");
+        List<String> warnings = new ArrayList<>();
+
+        ChallengeResult result = ChallengeRunner.run(batch, stream, out, warnings::add);
+
+        assertThat(warnings).containsExactly(
+                "batch.json line 4: skipped: amount '-100' is negative",
+                "stream.json line 1: skipped: amount '1e300' is too large (max 92233720368547758.07)",
+                "stream.json line 2: skipped: amount '0.001' has a fraction of a cent");
+        assertThat(result.unusableAmounts()).isEqualTo(3);
+        assertThat(result.skippedLines()).isEqualTo(3);
+        assertThat(result.purchasesJudged()).isEqualTo(1);
+        assertThat(Files.readAllLines(out)).containsExactly(
+                purchase("10:00:06", "a", "5.01e13").replaceFirst("}$", ", \"mean\": \"11.00\", \"sd\": \"1.00\"}"));
     }
 
     @Test

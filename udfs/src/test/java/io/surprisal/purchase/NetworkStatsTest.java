@@ -79,6 +79,43 @@ class NetworkStatsTest {
     }
 
     @Test
+    void anAmountOf50100000000000_83IsFlaggedExactly() {
+        long amount = CentsAmount.parseCents("50100000000000.83");
+        // against ordinary amounts
+        PurchaseJudgement small = NetworkStats.judgeAgainst(amount, 1000, 1200);
+        assertThat(small.flagged()).isTrue();
+        assertThat(small.meanText()).isEqualTo("11.00");
+        assertThat(small.sdText()).isEqualTo("1.00");
+        // against amounts of its own size, a few cents apart: the sums of squares need more than 64 bits
+        long[] history = {
+            CentsAmount.parseCents("50099999999999.50"), CentsAmount.parseCents("50100000000000.10"),
+            CentsAmount.parseCents("50100000000000.20"), CentsAmount.parseCents("50099999999999.90")};
+        PurchaseJudgement near = NetworkStats.judgeAgainst(amount, history);
+        assertThat(near.flagged()).isTrue(); // threshold 50100000000000.729...
+        assertThat(near.meanText()).isEqualTo("50099999999999.92");
+        assertThat(near.sdText()).isEqualTo("0.26");
+        assertMatchesReference(near, amount, history);
+        assertThat(NetworkStats.judgeAgainst(CentsAmount.parseCents("50100000000000.72"), history).flagged()).isFalse();
+        assertThat(NetworkStats.judgeAgainst(CentsAmount.parseCents("50100000000000.73"), history).flagged()).isTrue();
+    }
+
+    @Test
+    void theLargestAmountsAreExact() {
+        long max = CentsAmount.MAX_CENTS;
+        PurchaseJudgement same = NetworkStats.judgeAgainst(max, max, max, max);
+        assertThat(same.meanText()).isEqualTo("92233720368547758.07");
+        assertThat(same.sdText()).isEqualTo("0.00");
+        assertThat(same.flagged()).isFalse();
+        assertThat(NetworkStats.judgeAgainst(max, max - 1, max - 1).flagged()).isTrue(); // one cent above, sd 0
+        // sums beyond 2^63 and squares beyond 2^126
+        long[] history = {max, 0, max - 1, max / 2, 1};
+        assertMatchesReference(NetworkStats.judgeAgainst(max, history), max, history);
+        assertMatchesReference(NetworkStats.judgeAgainst(0, history), 0, history);
+        long[] extremes = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, max};
+        assertMatchesReference(NetworkStats.judgeAgainst(max, extremes), max, extremes);
+    }
+
+    @Test
     void negativeMeansTruncateTowardZero() {
         assertThat(NetworkStats.judgeAgainst(0, -1, -2).meanText()).isEqualTo("-0.01"); // -1.5 cents
         assertThat(NetworkStats.judgeAgainst(0, -1, 0).meanText()).isEqualTo("0.00");   // -0.5 cents, never "-0.00"

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.event.Event;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,9 +45,162 @@ class StoredPurchaseNetworkTest {
         assertThat(network.unfriend("c", "b")).isTrue();
         assertThat(network.network("a")).containsExactly("b");
         assertThat(network.unfriend("c", "b")).isFalse();
-        assertThat(store.friends).containsOnlyKeys("a", "b", "c", "d");
+        assertThat(store.friendCounts).containsOnlyKeys("a", "b", "c", "d");
         network.unfriend("a", "b");
-        assertThat(store.friends).containsOnlyKeys("c", "d"); // empty adjacency entries are removed
+        // entries of users left without friends are removed
+        assertThat(store.friendCounts).containsOnlyKeys("c", "d");
+        assertThat(store.friendBlocks).hasSize(2);
+        assertThat(store.friendPositions).hasSize(2);
+    }
+
+    /**
+     * A hub befriending 60,000 users: every befriend does the same constant number of store
+     * operations and writes at most one block per side, so the work does not grow with the degree.
+     */
+    @Test
+    void befriendingDoesConstantWorkWhateverTheDegree() throws Exception {
+        CountingStore store = new CountingStore();
+        StoredPurchaseNetwork network = new StoredPurchaseNetwork(2, 10, store);
+        int maxOperations = 0;
+        int maxIdsWritten = 0;
+        long totalIdsWritten = 0;
+        for (int i = 0; i < 60_000; i++) {
+            store.reset();
+            assertThat(network.befriend("hub", "u" + i)).isTrue();
+            maxOperations = Math.max(maxOperations, store.reads + store.writes);
+            maxIdsWritten = Math.max(maxIdsWritten, store.idsWritten);
+            totalIdsWritten += store.idsWritten;
+            assertThat(store.writes).as("writes of befriend %d", i).isEqualTo(6); // per side: a block, a position, the count
+        }
+        // per side at most 3 reads (position, count, last block) besides the one "already friends?" read
+        assertThat(maxOperations).isLessThanOrEqualTo(12);
+        // the hub's last block (at most 64 ids) and the new friend's first block (1 id)
+        assertThat(maxIdsWritten).isEqualTo(StoredPurchaseNetwork.FRIEND_BLOCK_SIZE + 1);
+        assertThat(totalIdsWritten).isLessThanOrEqualTo(60_000L * (StoredPurchaseNetwork.FRIEND_BLOCK_SIZE + 1));
+        assertThat(store.heap.friendBlocks.values()).allSatisfy(block ->
+                assertThat(block.length).isBetween(1, StoredPurchaseNetwork.FRIEND_BLOCK_SIZE));
+        assertThat(network.friendsOf("hub")).hasSize(60_000);
+
+        // unfriending is bounded too: at most two blocks rewritten, whatever the position
+        store.reset();
+        assertThat(network.unfriend("u7", "hub")).isTrue();
+        assertThat(store.idsWritten).isLessThanOrEqualTo(2 * StoredPurchaseNetwork.FRIEND_BLOCK_SIZE);
+        assertThat(store.writes).isLessThanOrEqualTo(10);
+        assertThat(network.friendsOf("hub")).hasSize(59_999).doesNotContain("u7").contains("u59999");
+    }
+
+    /** Friends spread over many blocks, befriended and unfriended at random, stay exactly the expected set. */
+    @Test
+    void friendBlocksFollowRandomBefriendsAndUnfriends() throws Exception {
+        HeapPurchaseNetworkStore store = new HeapPurchaseNetworkStore();
+        StoredPurchaseNetwork network = new StoredPurchaseNetwork(1, 2, store);
+        Map<String, Set<String>> expected = new HashMap<>();
+        Random random = new Random(64);
+        for (int i = 0; i < 40_000; i++) {
+            String a = "u" + random.nextInt(random.nextBoolean() ? 10 : 400); // u0..u9 are hubs
+            String b = "u" + random.nextInt(400);
+            boolean befriend = random.nextInt(3) > 0;
+            boolean known = expected.getOrDefault(a, Set.of()).contains(b);
+            if (befriend) {
+                assertThat(network.befriend(a, b)).isEqualTo(!a.equals(b) && !known);
+                if (!a.equals(b)) {
+                    expected.computeIfAbsent(a, k -> new HashSet<>()).add(b);
+                    expected.computeIfAbsent(b, k -> new HashSet<>()).add(a);
+                }
+            } else {
+                assertThat(network.unfriend(a, b)).isEqualTo(known);
+                expected.getOrDefault(a, new HashSet<>()).remove(b);
+                expected.getOrDefault(b, new HashSet<>()).remove(a);
+            }
+        }
+        int maxDegree = 0;
+        for (int u = 0; u < 400; u++) {
+            String user = "u" + u;
+            Set<String> friends = expected.getOrDefault(user, Set.of());
+            maxDegree = Math.max(maxDegree, friends.size());
+            List<String> stored = network.friendsOf(user);
+            assertThat(stored).as(user).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(friends);
+            for (int position = 0; position < stored.size(); position++) {
+                assertThat(store.friendPosition(user, stored.get(position))).isEqualTo(position);
+            }
+            // all blocks full but the last
+            int count = store.friendCount(user);
+            for (int block = 0; block * StoredPurchaseNetwork.FRIEND_BLOCK_SIZE < count; block++) {
+                int expectedLength = Math.min(StoredPurchaseNetwork.FRIEND_BLOCK_SIZE, count - block * StoredPurchaseNetwork.FRIEND_BLOCK_SIZE);
+                assertThat(store.friendBlock(user, block)).hasSize(expectedLength);
+            }
+        }
+        assertThat(maxDegree).isGreaterThan(3 * StoredPurchaseNetwork.FRIEND_BLOCK_SIZE);
+        int edges = expected.values().stream().mapToInt(Set::size).sum();
+        assertThat(store.friendPositions).hasSize(edges);
+    }
+
+    /** A store that counts what the network does with it. */
+    private static final class CountingStore implements PurchaseNetworkStore {
+        final HeapPurchaseNetworkStore heap = new HeapPurchaseNetworkStore();
+        int reads;
+        int writes;
+        int idsWritten;
+
+        void reset() {
+            reads = 0;
+            writes = 0;
+            idsWritten = 0;
+        }
+
+        @Override
+        public int friendCount(String user) {
+            reads++;
+            return heap.friendCount(user);
+        }
+
+        @Override
+        public void putFriendCount(String user, int count) {
+            writes++;
+            heap.putFriendCount(user, count);
+        }
+
+        @Override
+        public String[] friendBlock(String user, int block) {
+            reads++;
+            return heap.friendBlock(user, block);
+        }
+
+        @Override
+        public void putFriendBlock(String user, int block, String[] friends) {
+            writes++;
+            idsWritten += friends.length;
+            heap.putFriendBlock(user, block, friends);
+        }
+
+        @Override
+        public int friendPosition(String user, String friend) {
+            reads++;
+            return heap.friendPosition(user, friend);
+        }
+
+        @Override
+        public void putFriendPosition(String user, String friend, int position) {
+            writes++;
+            heap.putFriendPosition(user, friend, position);
+        }
+
+        @Override
+        public long[] purchases(String user) {
+            reads++;
+            return heap.purchases(user);
+        }
+
+        @Override
+        public void putPurchases(String user, long[] packed) {
+            writes++;
+            heap.putPurchases(user, packed);
+        }
+
+        @Override
+        public long nextSequence() {
+            return heap.nextSequence();
+        }
     }
 
     @Test
@@ -134,5 +291,6 @@ class StoredPurchaseNetworkTest {
         assertThat(alert.alertId).isEqualTo(PurchaseNetworkAlerts.alert(purchase, 160183, judgement, 3, 50).alertId);
         assertThat(CentsAmount.fromAmount(1601.83)).isEqualTo(160183);
         assertThat(CentsAmount.fromAmount(0.1 + 0.2)).isEqualTo(30);
+        assertThat(CentsAmount.fromAmount(50100000000000.83)).isEqualTo(5010000000000083L);
     }
 }

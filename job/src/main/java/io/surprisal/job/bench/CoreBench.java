@@ -122,13 +122,14 @@ public final class CoreBench {
                 LoginAttributes a = LoginAttributes.of(e, agents);
                 NoveltyScore score = novelty.score(lp, a, logins);
                 e.noveltyBits = score.bits();
-                if (!score.coldStart() && score.bits() >= config.novelty().thresholdBits()
-                        && logins.total() >= config.novelty().minPopulationLogins()) {
+                boolean over = !score.coldStart() && score.bits() >= config.novelty().thresholdBits()
+                        && logins.ready(config.novelty().minReturningLogins(), config.novelty().minReturningLoginsPerUser());
+                if (over) {
                     alerts++;
                 }
                 if (!e.fail) {
-                    novelty.learn(lp, a, e.ts);
-                    logins.observe(a);
+                    novelty.learn(lp, a, e.ts, score.outcome());
+                    logins.observe(a, score.outcome(), !over);
                 }
             }
 

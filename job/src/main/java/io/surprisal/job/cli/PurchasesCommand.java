@@ -24,8 +24,10 @@ public final class PurchasesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ChallengeResult r = ChallengeRunner.run(batch, stream, out);
-        System.err.printf(Locale.ROOT, "surprisal purchases: %,d batch events, %,d stream events, %,d purchases judged, %,d flagged, %,d lines skipped, %.2f s%n",
-                r.batchEvents(), r.streamEvents(), r.purchasesJudged(), r.flaggedPurchases(), r.skippedLines(), r.elapsed().toNanos() / 1e9);
+        System.err.printf(Locale.ROOT, "surprisal purchases: %,d batch events, %,d stream events, %,d purchases judged, %,d flagged,"
+                        + " %,d lines skipped (%,d for an unusable amount), %.2f s%n",
+                r.batchEvents(), r.streamEvents(), r.purchasesJudged(), r.flaggedPurchases(), r.skippedLines(),
+                r.unusableAmounts(), r.elapsed().toNanos() / 1e9);
         return 0;
     }
 }

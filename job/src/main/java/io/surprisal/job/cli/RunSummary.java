@@ -1,5 +1,7 @@
 package io.surprisal.job.cli;
 
+import io.surprisal.flink.LoginNoveltyLogic;
+import io.surprisal.flink.UserBehaviourFunction;
 import io.surprisal.job.LocalLinesSink;
 import io.surprisal.job.LocalRunner;
 import java.io.PrintStream;
@@ -29,7 +31,36 @@ final class RunSummary {
         err.printf(Locale.ROOT, "  events scored   %,d%n", r.eventsScored());
         err.printf(Locale.ROOT, "  dead letters    %,d%s%n", r.deadLetters().size(), breakdown(byReason));
         err.printf(Locale.ROOT, "  alerts          %,d%s%n", r.alerts().size(), breakdown(byDetector));
+        String warmUp = warmUp(r.warmUp());
+        if (!warmUp.isEmpty()) {
+            err.printf(Locale.ROOT, "  warming up      %s%n", warmUp);
+            err.printf(Locale.ROOT, "                  (scored before the population minimums were reached: no alert possible; docs/login-novelty.md#warm-up-and-minimums)%n");
+        }
+        long firstLogins = r.warmUp().getOrDefault(LoginNoveltyLogic.WITHOUT_HISTORY_ACCUMULATOR, 0L);
+        if (firstLogins > 0) {
+            err.printf(Locale.ROOT, "  first logins    %,d (login-novelty: users with no login before, nothing to be new against)%n", firstLogins);
+        }
         err.printf(Locale.ROOT, "  elapsed         %.1f s, %,.0f events/s%n", seconds, r.linesRead() / Math.max(seconds, 1e-9));
+    }
+
+    /**
+     * What each detector scored while warming up, e.g. {@code transition,cusum 1,234 events;
+     * session 40 sessions; login-novelty 96 logins}; empty when nothing was.
+     */
+    static String warmUp(Map<String, Long> counts) {
+        StringBuilder sb = new StringBuilder();
+        appendWarmUp(sb, counts, UserBehaviourFunction.WARMING_UP_EVENTS_ACCUMULATOR, "events");
+        appendWarmUp(sb, counts, UserBehaviourFunction.WARMING_UP_SESSIONS_ACCUMULATOR, "sessions");
+        appendWarmUp(sb, counts, LoginNoveltyLogic.WARMING_UP_ACCUMULATOR, "logins");
+        return sb.toString();
+    }
+
+    private static void appendWarmUp(StringBuilder sb, Map<String, Long> counts, String accumulator, String unit) {
+        long n = counts.getOrDefault(accumulator, 0L);
+        if (n > 0) {
+            sb.append(sb.length() > 0 ? "; " : "").append(accumulator.substring(accumulator.indexOf(':') + 1))
+                    .append(String.format(Locale.ROOT, " %,d %s", n, unit));
+        }
     }
 
     /** A top-level string field of a JSON line we wrote ourselves (no escapes in these values). */

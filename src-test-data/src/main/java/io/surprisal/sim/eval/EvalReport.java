@@ -168,7 +168,7 @@ public record EvalReport(
     }
   }
 
-  private static void putMetrics(ObjectNode n, Metrics m) {
+  static void putMetrics(ObjectNode n, Metrics m) {
     putRatio(n, "precision", m.precision());
     putRatio(n, "recall", m.recall());
     putRatio(n, "false_positive_rate", m.falsePositiveRate());
@@ -178,7 +178,7 @@ public record EvalReport(
     n.put("true_negatives", m.trueNegatives());
   }
 
-  private static void putRatio(ObjectNode n, String field, double value) {
+  static void putRatio(ObjectNode n, String field, double value) {
     if (Double.isNaN(value)) {
       n.putNull(field);
     } else {

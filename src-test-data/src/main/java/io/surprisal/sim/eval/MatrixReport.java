@@ -203,14 +203,7 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
       n.put("days", w.world().days());
       n.put("events", w.events());
       n.put("seconds", w.seconds());
-      EvalReport.Metrics m = w.report().ours();
-      putRatio(n, "precision", m.precision());
-      putRatio(n, "recall", m.recall());
-      putRatio(n, "false_positive_rate", m.falsePositiveRate());
-      n.put("true_positives", m.truePositives());
-      n.put("false_positives", m.falsePositives());
-      n.put("false_negatives", m.falseNegatives());
-      n.put("true_negatives", m.trueNegatives());
+      EvalReport.putMetrics(n, w.report().ours());
       n.put("new_normal_users", w.report().newNormalUsers().users());
       n.put("new_normal_users_flagged", w.report().newNormalUsers().flagged());
       ObjectNode groups = n.putObject("groups");
@@ -219,7 +212,7 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
         ObjectNode gn = groups.putObject(g.name());
         gn.put("users", r.users());
         gn.put("flagged", r.flagged());
-        putRatio(gn, "recall", r.rate());
+        EvalReport.putRatio(gn, "recall", r.rate());
       }
       ObjectNode fp = n.putObject("normal_users_flagged_per_detector");
       w.report().falsePositivesPerDetector().forEach(fp::put);
@@ -230,14 +223,6 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
       return JSON.writeValueAsString(root);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void putRatio(ObjectNode n, String field, double value) {
-    if (Double.isNaN(value)) {
-      n.putNull(field);
-    } else {
-      n.put(field, value);
     }
   }
 }
