@@ -31,18 +31,8 @@ class PurchaseNetworkITCase {
 
     @Test
     void flagsTheChallengePurchase(@TempDir Path checkpoints) throws Exception {
-        Path input = Path.of(PurchaseNetworkITCase.class.getResource("/purchase-network/challenge-test-1.jsonl").toURI());
-        SurprisalConfig config = ConfigLoader.load(null, List.of(
-                "detectors.purchase-network.degrees=3",
-                "detectors.purchase-network.tracked-purchases=50",
-                "state.backend=rocksdb",
-                "state.checkpoint-dir=" + checkpoints.toUri(),
-                "job.parallelism=2"));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobSettings.apply(env, config);
-
-        SurprisalPipeline.Streams streams = SurprisalPipeline.build(config,
-                Connectors.fileSource(env, input.toString(), config.source()));
+        SurprisalPipeline.Streams streams = graph("/purchase-network/challenge-test-1.jsonl", checkpoints,
+                "detectors.purchase-network.degrees=3", "detectors.purchase-network.tracked-purchases=50");
         List<Alert> alerts = new ArrayList<>();
         try (CloseableIterator<Alert> it = streams.alerts().executeAndCollect("purchase-network-itcase")) {
             it.forEachRemaining(alerts::add);
@@ -66,17 +56,8 @@ class PurchaseNetworkITCase {
      */
     @Test
     void flagsAnAmountOf50100000000000_83AndDeadLettersUnusableAmounts(@TempDir Path checkpoints) throws Exception {
-        Path input = Path.of(PurchaseNetworkITCase.class.getResource("/purchase-network/amounts-and-hub.jsonl").toURI());
-        SurprisalConfig config = ConfigLoader.load(null, List.of(
-                "detectors.purchase-network.degrees=2",
-                "state.backend=rocksdb",
-                "state.checkpoint-dir=" + checkpoints.toUri(),
-                "job.parallelism=2"));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobSettings.apply(env, config);
-
-        SurprisalPipeline.Streams streams = SurprisalPipeline.build(config,
-                Connectors.fileSource(env, input.toString(), config.source()));
+        SurprisalPipeline.Streams streams = graph("/purchase-network/amounts-and-hub.jsonl", checkpoints,
+                "detectors.purchase-network.degrees=2");
         DataStream<String> outcomes = streams.alerts()
                 .filter(a -> a.detector.equals("purchase-network"))
                 .map(a -> "alert " + a.summary)
@@ -94,5 +75,16 @@ class PurchaseNetworkITCase {
                 "dead letter wrong_type detector purchase-network: field 'amount': amount 1.0E300 is too large to be read"
                         + " to the cent: numbers are read as doubles, exact to the cent below 70368744177664.00"
                         + " amounts-and-hub.jsonl:206");
+    }
+
+    /** The job's graph over a test resource, on RocksDB with parallelism 2, and the given settings. */
+    private static SurprisalPipeline.Streams graph(String resource, Path checkpoints, String... settings) throws Exception {
+        Path input = Path.of(PurchaseNetworkITCase.class.getResource(resource).toURI());
+        List<String> sets = new ArrayList<>(List.of(settings));
+        sets.addAll(List.of("state.backend=rocksdb", "state.checkpoint-dir=" + checkpoints.toUri(), "job.parallelism=2"));
+        SurprisalConfig config = ConfigLoader.load(null, sets);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobSettings.apply(env, config);
+        return SurprisalPipeline.build(config, Connectors.fileSource(env, input.toString(), config.source()));
     }
 }
