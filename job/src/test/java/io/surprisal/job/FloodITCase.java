@@ -30,12 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and an account whose every login (300, 2 s apart) comes from a new country, network and browser,
  * without a session. The floods are reported, with their counts, in a few alerts.
  *
- * <p>Every other user's alerts are those of a control run in which the first account fails 200
- * times instead of 2,000. Not the sample alone: the two accounts are new users, and the population
- * models learn from them as from anyone (a new user's steps, capped at two per state and day; its
- * session among the population's sessions; its first login), which moves other users' bits in the
- * third decimal and a session near the 99.5th percentile across it. What the control rules out is
- * any effect of the flood's size.
+ * <p>Every other user's alerts are those of a control run without the failed logins, byte for
+ * byte: an account that has never succeeded at anything teaches the population models nothing, so
+ * however many times a name fails to log in, what everyone else is judged against does not move.
  */
 class FloodITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,7 +63,7 @@ class FloodITCase {
                             + "\"user_agent\":\"Mozilla/5.0 (Android 14; Mobile; rv:%d.0) Gecko/%d.0 Firefox/%d.0\"}",
                     shiftsFrom.plusSeconds(2L * i), i, SHIFTER, 11 + i / 250, i % 250, i, 100_000 + i, 60 + i, 60 + i, 60 + i));
         }
-        control = run(merged(sample, failures(200), shifter), "control");
+        control = run(merged(sample, shifter), "control");
         flooded = run(merged(sample, failures(2_000), shifter), "flooded");
     }
 
@@ -141,8 +138,9 @@ class FloodITCase {
     @Test
     void everyOtherUsersAlertsAreThoseOfTheControlRun() {
         assertThat(others(control)).hasSizeGreaterThan(30);
+        // Byte for byte: a name that never logged in teaches the population nothing.
         assertThat(others(flooded)).containsExactlyElementsOf(others(control));
-        assertThat(of(control, FAILURES, "cep:brute-force")).extracting(a -> a.path("score").asDouble()).containsExactly(5.0, 200.0);
+        assertThat(of(control, FAILURES, "cep:brute-force")).isEmpty();
     }
 
     @Test

@@ -249,6 +249,10 @@ final class SimUser {
     if ((firstDay > 0 && day == firstDay) || day == scenarioDay) {
       visits = Math.max(visits, 1); // a new user appears; a scenario needs its visit
     }
+    if (scenarioDay > firstDay && day == firstDay) {
+      // Every scenario is a departure from the account's history: the account has one.
+      visits = Math.max(visits, 1);
+    }
     if (day == scenarioDay && scenario == Scenario.IMPOSSIBLE_TRAVEL) {
       visits = Math.max(visits, 2);
     }

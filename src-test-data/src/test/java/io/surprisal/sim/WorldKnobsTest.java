@@ -144,6 +144,22 @@ class WorldKnobsTest {
   }
 
   @Test
+  void everyScenarioUserHasVisitedBeforeTheScenarioDayEvenWhenVisitsAreRare() throws Exception {
+    Generated g = generate(config(4_000, 3, 36L, World.SPARSE.knobs().withAttackShare(0.02)));
+    int scenarioUsers = 0;
+    for (UserLabel l : g.labels().values()) {
+      if (l.scenario().equals("none")) {
+        continue;
+      }
+      SimUser user = g.user(l.user());
+      Instant scenarioDayStart = g.config().start().plusSeconds(86_400L * user.scenarioDay);
+      assertThat(g.of(l.user()).get(0).start()).as(l.user() + " " + l.scenario()).isBefore(scenarioDayStart);
+      scenarioUsers++;
+    }
+    assertThat(scenarioUsers).isGreaterThan(200);
+  }
+
+  @Test
   void visitsPerDayFromOneEveryFourDaysToDozens() throws Exception {
     Generated rare = generate(config(1_000, 8, 33L, WorldKnobs.DEFAULT.withVisitsPerDay(0.25, 0.25)));
     List<String> users = rare.plain("buyer", "merchant");

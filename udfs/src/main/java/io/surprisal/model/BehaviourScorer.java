@@ -226,7 +226,11 @@ public final class BehaviourScorer {
         String from = p.lastStateName;
         String to = e.state();
         int fromIdx = p.lastState;
+        boolean succeededBefore = p.hasSucceeded();
         int toIdx = p.indexOrAdd(to, model.maxStatesPerUser());
+        if (!succeededBefore && p.hasSucceeded()) {
+            teachStepsHeldUntilSuccess(p, e.ts);
+        }
         p.decayTestsTo(e.ts, detectors.falseAlarmWindow().toMillis());
         p.stepsInWindow += 1;
 
@@ -276,13 +280,41 @@ public final class BehaviourScorer {
     }
 
     /**
+     * A user's first success: the steps they took before it, which taught nothing then (see
+     * {@link #teaches}), teach now, within the same per-state caps. They are the user's own counts,
+     * since every step so far came before the first success; a typo before a first login is as
+     * much part of how people behave as one later.
+     */
+    private void teachStepsHeldUntilSuccess(UserProfile p, long ts) {
+        if (!teaches(p, ts)) {
+            return;
+        }
+        for (long t : p.transitions) {
+            int from = UserProfile.fromOf(t);
+            int to = UserProfile.toOf(t);
+            for (long n = UserProfile.countOf(t); n > 0
+                    && p.mayTeach(from, ts, model.populationTeachingWindow().toMillis(), model.maxPopulationStepsPerUser()); n--) {
+                pendingSteps.add(p.states[from]);
+                pendingSteps.add(p.states[to]);
+            }
+        }
+    }
+
+    /**
      * Whether the user may teach the population at {@code ts}: not within a teaching window after a
      * cusum alert of theirs, so that users the detectors found off the typical path (a fraudster
      * back every day) do not make their own steps and sessions look typical. Only cusum alerts
      * count: session and transition alerts judge against what the population learned, and keeping
-     * what they flag out of it would make the next such thing rarer still.
+     * what they flag out of it would make the next such thing rarer still. A user who has never
+     * succeeded at anything teaches nothing yet ({@link UserProfile#hasSucceeded}): a flood of
+     * failed logins under a new name must not move what every other user is judged against. Their
+     * steps wait in their own counts until their first success ({@link #teachStepsHeldUntilSuccess});
+     * their sessions until then teach nothing.
      */
     private boolean teaches(UserProfile p, long ts) {
+        if (!p.hasSucceeded()) {
+            return false;
+        }
         return p.cusumAlertTs == Long.MIN_VALUE || ts - p.cusumAlertTs >= model.populationTeachingWindow().toMillis();
     }
 
@@ -290,15 +322,17 @@ public final class BehaviourScorer {
      * Detector {@code cusum}: S = max(0, S + excess - allowance) over the user's steps, across
      * sessions; at the threshold it alerts and starts again from {@code restart-bits}, a fast initial
      * response (Lucas and Crosier): a user who stays off the typical path alerts again within a
-     * visit or two, while one who returns to it pays the head start back like any rare step.
+     * visit or two, while one who returns to it pays the head start back like any rare step. At
+     * most one alert per visit: after it the sum waits at the head start until the next visit, so
+     * a visit that goes on being strange (a flood of failed logins) is reported once, not every
+     * few dozen steps.
      */
     private void updateCusum(UserProfile p, TopEventStore top, Event e, double excess, List<Alert> alerts) {
         CusumDetectorConfig c = detectors.cusum();
-        double next = p.cusum + excess - c.allowanceBits();
-        if (p.cusumAlertTs != Long.MIN_VALUE && p.cusumAlertTs >= p.sessionStart && next < c.restartBits()) {
-            // After an alert the head start is kept to the end of the visit: it is for the next one.
-            next = c.restartBits();
+        if (p.cusumAlertTs != Long.MIN_VALUE && p.cusumAlertTs >= p.sessionStart) {
+            return; // alerted in this visit: the head start set then is for the next one
         }
+        double next = p.cusum + excess - c.allowanceBits();
         if (next <= 0) {
             p.cusum = 0;
             p.cusumSteps = 0;

@@ -81,6 +81,20 @@ public class UserProfile {
         return sessionStart != Long.MIN_VALUE;
     }
 
+    /**
+     * Whether the user has shown a successful event (a state ending in {@code :success}). Anyone can
+     * fail to log in under any name, so until a user has succeeded at something their events are
+     * not evidence of how people behave, and they teach the population nothing.
+     */
+    public boolean hasSucceeded() {
+        for (int i = 1; i < states.length; i++) {
+            if (states[i].endsWith(":success")) {
+                return true;
+            }
+        }
+        return lastStateName.endsWith(":success");
+    }
+
     /** The index of a state, or -1. */
     public int indexOf(String state) {
         for (int i = 0; i < states.length; i++) {

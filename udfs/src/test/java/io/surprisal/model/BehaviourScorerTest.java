@@ -301,6 +301,52 @@ class BehaviourScorerTest {
         assertThat(scorer.sessions().sessions()).isEqualTo(sessions + 1);
     }
 
+    @Test
+    void aNameThatHasNeverSucceededTeachesThePopulationNothing() {
+        scorer.advanceTo(clock + 1);
+        long steps = scorer.knownPopulationEvents();
+        long sessions = scorer.sessions().sessions();
+        UserProfile p = new UserProfile();
+        List<Alert> alerts = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            scorer.onEvent(p, event("guessed-name", "login", true), alerts);
+        }
+        scorer.advanceTo(clock + 1);
+        assertThat(p.hasSucceeded()).isFalse();
+        assertThat(scorer.knownPopulationEvents()).as("no step taught").isEqualTo(steps);
+
+        clock += 86_400_000L; // the owner logs in the next day: from then on the name teaches
+        scorer.onEvent(p, event("guessed-name", "login", false), alerts);
+        scorer.onEvent(p, event("guessed-name", "view_item", false), alerts);
+        scorer.onEvent(p, event("guessed-name", "logout", false), alerts);
+        scorer.advanceTo(clock + 1);
+        assertThat(p.hasSucceeded()).isTrue();
+        int perDay = config.model().transition().maxPopulationStepsPerUser();
+        // The failures' steps wait in the user's counts and teach at the first success, capped per
+        // state: ^ to login:fail once, login:fail to login:fail perDay times (not 499); then the visit.
+        assertThat(scorer.knownPopulationEvents()).isEqualTo(steps + 1 + perDay + 3);
+        assertThat(scorer.sessions().sessions()).as("the visit of failures taught no session; the next one did").isEqualTo(sessions + 1);
+    }
+
+    @Test
+    void aVisitThatGoesOnBeingStrangeIsReportedOnceAndTheNextVisitCanAlertAgain() {
+        UserProfile p = new UserProfile();
+        List<Alert> alerts = new ArrayList<>();
+        scorer.onEvent(p, event("flooder", "login", false), alerts);
+        for (int i = 0; i < 300; i++) {
+            scorer.onEvent(p, event("flooder", "buy_item", true), alerts);
+        }
+        assertThat(alerts).filteredOn(a -> a.detector.equals(BehaviourScorer.CUSUM)).hasSize(1);
+        assertThat(p.cusum).as("waiting at the head start").isEqualTo(config.detectors().cusum().restartBits());
+        alerts.clear();
+        clock += 3_600_000L; // the visit ends by inactivity; the next one is as strange
+        scorer.onEvent(p, event("flooder", "login", false), alerts);
+        for (int i = 0; i < 300; i++) {
+            scorer.onEvent(p, event("flooder", "buy_item", true), alerts);
+        }
+        assertThat(alerts).filteredOn(a -> a.detector.equals(BehaviourScorer.CUSUM)).hasSize(1);
+    }
+
     /** Visits of a successful login straight to logout until the CUSUM alerts; returns how many. */
     private int visitsUntilCusumAlert(UserProfile p, List<Alert> alerts) {
         int visits = 0;
