@@ -1,10 +1,14 @@
-# Shared by bin/surprisal and bin/flink: paths, the jar build on first use, JVM flags.
+# Shared by bin/surprisal and bin/flink: paths, the jars' build on first use, JVM flags.
+# The job jar (what `flink run` takes) and Flink's own jars (the cluster's and bin/flink's class path).
 JAR="$ROOT/job/target/surprisal-job.jar"
 LIB="$ROOT/job/target/lib"
+# bin/surprisal's commands: the tools jar and what it needs beside Flink (the job's plain jar among them).
+TOOLS_JAR="$ROOT/tools/target/surprisal-tools.jar"
+TOOLS_LIB="$ROOT/tools/target/lib"
 
 build_if_missing() {
-  if [[ ! -f "$JAR" || ! -d "$LIB" ]]; then
-    echo "surprisal: building the job jar (first use; takes a minute)..." >&2
+  if [[ ! -f "$JAR" || ! -d "$LIB" || ! -f "$TOOLS_JAR" || ! -d "$TOOLS_LIB" ]]; then
+    echo "surprisal: building the job and tools jars (first use; takes a minute)..." >&2
     (cd "$ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} -XX:TieredStopAtLevel=1" ./mvnw -q -B -Dmaven.test.skip=true package) >&2
   fi
 }

@@ -2,13 +2,13 @@
 # Flink cluster (web UI http://127.0.0.1:8081) and the simulator streaming events with attacks into
 # Kafka; prints alerts and mails as they come. Everything binds to 127.0.0.1; Ctrl-C stops it all.
 DEMO_DIR="${SURPRISAL_DEMO_DIR:-/tmp/surprisal/demo}"
-DEMO_LIB="$ROOT/job/target/demo"
+DEMO_LIB="$ROOT/tools/target/demo"
 GREENMAIL_JAR="$DEMO_LIB/greenmail-standalone-2.1.13.jar"
 
-# The job jar and the demo's servers (bin/demo/pom.xml), in one Maven run when either is missing.
+# The job and tools jars and the demo's servers (bin/demo/pom.xml), in one Maven run when any is missing.
 demo_build() {
-  if [[ ! -f "$JAR" || ! -d "$LIB" || ! -d "$DEMO_LIB/kafka-lib" || ! -f "$GREENMAIL_JAR" ]]; then
-    echo "demo: building the job jar and fetching the Kafka broker and GreenMail jars (first use)..."
+  if [[ ! -f "$JAR" || ! -d "$LIB" || ! -f "$TOOLS_JAR" || ! -d "$TOOLS_LIB" || ! -d "$DEMO_LIB/kafka-lib" || ! -f "$GREENMAIL_JAR" ]]; then
+    echo "demo: building the job and tools jars and fetching the Kafka broker and GreenMail jars (first use)..."
     (cd "$ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} -XX:TieredStopAtLevel=1" ./mvnw -q -B -Dmaven.test.skip=true -Pdemo-servers package)
   fi
 }

@@ -69,7 +69,7 @@ public final class Connectors {
                 .uid("source-file");
     }
 
-    /** The file source itself (the benchmark wraps it with its probes). */
+    /** The file source itself, before it joins an environment (for a source that wraps it). */
     public static FileSource<SourceRecord> fileSourceOf(String path, SurprisalConfig.SourceConfig s) {
         return FileSource
                 .forRecordStreamFormat(new JsonLinesFormat(new Path(path).getName(), s.maxLineBytes(), s.outOfOrderness(), s.maxAhead()),

@@ -9,12 +9,12 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Appends lines to one local file per parallel writer ({@code <prefix>-<subtask>}): the local
- * launcher's sink, where the job runs in this JVM and the launcher merges the files when the job
+ * Appends lines to one local file per parallel writer ({@code <prefix>-<subtask>}): the sink of
+ * {@link LocalRunner}, where the job runs in this JVM and the runner merges the files when the job
  * has finished. Not for clusters. Never fails on text ({@link Utf8Writers}).
  */
 public class LocalLinesSink implements Sink<String> {
-    /** Lines written by all writers of this JVM, for the launcher's progress line. */
+    /** Lines written by all writers of this JVM so far (what a local run has produced while it runs). */
     public static final AtomicLong WRITTEN = new AtomicLong();
 
     private final String prefix;

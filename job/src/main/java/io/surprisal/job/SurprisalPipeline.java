@@ -29,7 +29,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The job graph, from raw lines to alerts and dead letters. It takes its source stream as an
- * argument and returns streams, so {@link SurprisalJob}, the local launcher and the tests all run
+ * argument and returns streams, so {@link SurprisalJob}, {@link LocalRunner} and the tests all run
  * this same graph and only attach different sources and sinks.
  */
 public final class SurprisalPipeline {
@@ -52,24 +52,15 @@ public final class SurprisalPipeline {
     }
 
     /**
-     * The front of the graph: the source's events, with event time and watermarks from the source
-     * (per split, {@link Connectors#watermarks}); the side output holds the source's dead letters.
-     * The benchmark's bare pipeline runs exactly this, then {@link #byUser}, into a discarding sink.
+     * The front of the graph: the source's records split into events and dead letters (a side
+     * output, {@link Descriptors#DEAD_LETTERS}), both counted. Event time and watermarks come from
+     * the source (per split, {@link Connectors#watermarks}).
      */
-    public record Timed(SingleOutputStreamOperator<Event> parsed, DataStream<Event> timed) {}
-
-    /** The source's records split into events and dead letters (a side output), both counted. */
-    public static Timed parseAndTime(SurprisalConfig config, DataStream<SourceRecord> records) {
-        SingleOutputStreamOperator<Event> parsed = records
+    public static SingleOutputStreamOperator<Event> parse(DataStream<SourceRecord> records) {
+        return records
                 .process(new SeparateDeadLettersFunction())
                 .name("events and dead letters")
                 .uid("parse-events");
-        return new Timed(parsed, parsed);
-    }
-
-    /** The shuffle every per-user operator reads from. */
-    public static KeyedStream<Event, String> byUser(DataStream<Event> timed) {
-        return timed.keyBy(new UserKey());
     }
 
     /**
@@ -77,11 +68,9 @@ public final class SurprisalPipeline {
      * none when it is null.
      */
     public static Streams build(SurprisalConfig config, DataStream<SourceRecord> lines, DataStream<String> allowlistUpdates) {
-        Timed front = parseAndTime(config, lines);
-        SingleOutputStreamOperator<Event> parsed = front.parsed();
-        DataStream<Event> timed = front.timed();
+        SingleOutputStreamOperator<Event> parsed = parse(lines);
 
-        SingleOutputStreamOperator<Event> scored = byUser(timed)
+        SingleOutputStreamOperator<Event> scored = parsed.keyBy(new UserKey())
                 .process(new UserBehaviourFunction(config))
                 .name("transition and session surprisal")
                 .uid("user-behaviour");
@@ -113,7 +102,7 @@ public final class SurprisalPipeline {
 
         if (config.detectors().purchaseNetwork().enabled()) {
             // The friendship graph is global: one key, one subtask (docs/detectors.md, "How purchase-network scales").
-            SingleOutputStreamOperator<Alert> purchaseAlerts = timed
+            SingleOutputStreamOperator<Alert> purchaseAlerts = parsed
                     .filter(PurchaseNetworkFunction::isRouted)
                     .name("purchases and friendships")
                     .uid("purchase-network-events")

@@ -116,7 +116,7 @@ public final class PurchaseNetwork {
     /**
      * Adds a purchase to the history without judging it (the batch log).
      *
-     * @param timestamp an order-preserving timestamp key, e.g. from {@link EventTimestamp#parse}
+     * @param timestamp an order-preserving timestamp key, e.g. {@code 20170613113301} for 2017-06-13 11:33:01
      */
     public void recordPurchase(String buyer, long timestamp, long amountCents) {
         record(intern(buyer), timestamp, amountCents);

@@ -1,0 +1,370 @@
+package io.surprisal.tools.bench;
+
+import io.surprisal.config.SurprisalConfig;
+import io.surprisal.event.Event;
+import io.surprisal.event.SourceRecord;
+import io.surprisal.job.Connectors;
+import io.surprisal.job.JobSettings;
+import io.surprisal.job.SurprisalPipeline;
+import io.surprisal.sim.Simulator;
+import io.surprisal.sim.SimulatorConfig;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * {@code surprisal bench}: what every event costs. Simulates the events once into a file, then, on
+ * those same events: (a) the bare pipeline (the job's source, parsing, watermarks and keyBy(user)
+ * into a discarding sink), (b) the full job ({@link SurprisalPipeline#build}: every detector,
+ * RocksDB, checkpoints as configured), (c) the detectors' plain-Java cores in one thread ({@link
+ * CoreBench}); then the processing-time latency of alerts in a run of (b)'s graph paced at half of
+ * (b)'s rate, the RocksDB state per user after (b), and the peak heap of each part. On request, the
+ * state floor: (a) with one, two and three keyed values read and written per event ({@link
+ * StateFloorFunction}), what state access alone costs next to (a).
+ */
+public final class Bench {
+    /** The state floor runs with one, two, ... up to this many keyed values per event. */
+    static final int FLOOR_VALUES = 3;
+    private static final String[] COUNTS = {"no", "one", "two", "three"};
+
+    /**
+     * What to run. {@code latencySeconds} bounds the paced run (0 skips it); {@code warmupEvents}
+     * of the same events go through each measured job once beforehand, unmeasured (0 skips it).
+     */
+    public record Options(long events, int users, long seed, double latencySeconds, Set<String> parts, long warmupEvents) {
+        boolean runs(String part) {
+            return parts.contains(part);
+        }
+    }
+
+    private final SurprisalConfig config;
+    private final Options options;
+    private final Path work;
+    private final PrintStream out;
+    private final HeapSampler heap = new HeapSampler();
+
+    public Bench(SurprisalConfig config, Options options, Path work, PrintStream out) {
+        this.config = config;
+        this.options = options;
+        this.work = work;
+        this.out = out;
+    }
+
+    /**
+     * The graph of one Flink run: the full job, or the bare pipeline with {@code stateValues} keyed
+     * values read and written per event before its discarding sink (0: none, which is (a)).
+     */
+    record Graph(boolean full, int stateValues) {
+        static final Graph FULL = new Graph(true, 0);
+        static final Graph BARE = new Graph(false, 0);
+
+        static Graph bareWithState(int values) {
+            return new Graph(false, values);
+        }
+    }
+
+    /** Figures of one Flink run; {@code stateWrites} counts the state floor's writes (0 in other graphs). */
+    record FlinkRun(long records, double seconds, double eventsPerSecond, long peakHeap, Map<String, Long> alerts,
+            Map<String, long[]> latencies, State state, long stateWrites) {}
+
+    /** RocksDB's figures after the checkpoint that follows the last event. */
+    record State(long liveData, long sstFiles, long memTables, long checkpointFullSize, Map<String, Long> liveByState) {}
+
+    /**
+     * All figures, as printed; the state figures are -1 when checkpointing is off (not measured).
+     * {@code floor} holds the state floor's events per second with one, two and three values per event,
+     * and {@code floorWrites} the values it wrote (both empty unless part {@code floor} ran).
+     */
+    public record Report(long events, long usersWithEvents, int cores, double a, double[] floor, long[] floorWrites,
+            double b, double c, double parse,
+            long bRecords, long bAlerts, long liveBytes, long sstBytes, long checkpointBytes,
+            double latencyRate, long latencyEvents, long p50, long p99, long max, long timedAlerts, long bytesPerUser) {}
+
+    public Report run() throws Exception {
+        Path file = work.resolve("bench-events.jsonl");
+        long t0 = System.nanoTime();
+        long[] generated = generate(file);
+        long events = generated[0];
+        long users = generated[1];
+        int cores = Math.min(Runtime.getRuntime().availableProcessors(),
+                config.job().parallelism() > 0 ? config.job().parallelism() : Runtime.getRuntime().availableProcessors());
+        out.printf(Locale.ROOT, "surprisal bench: %,d events of %,d simulated users (%,d of them with events), seed %d, generated in %.1f s%n",
+                events, options.users(), users, options.seed(), (System.nanoTime() - t0) / 1e9);
+        out.printf(Locale.ROOT, "  machine: %d cores (%s), Java %s, max heap %,d MB; job parallelism %d; checkpoints every %s, %s state%n",
+                Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() >> 20, cores, config.state().checkpointInterval(),
+                config.state().backend().name().toLowerCase(Locale.ROOT));
+        heap.start();
+        try {
+            long warmup = Math.min(options.warmupEvents(), events);
+            if (warmup > 0) {
+                // A streaming job runs for days: its steady state is what a user gets, not the first
+                // tens of seconds in which the JIT compiles Flink's and the detectors' hot paths
+                // (in a cold run the compiler threads took a fifth to a quarter of this machine's CPU).
+                long w0 = System.nanoTime();
+                ProbedSource.Settings prefix = new ProbedSource.Settings(0, warmup, false);
+                boolean withA = options.runs("a");
+                if (withA) {
+                    runFlink(file, Graph.BARE, prefix, null);
+                }
+                runFlink(file, Graph.FULL, prefix, null);
+                out.printf(Locale.ROOT, "  warm-up: the first %,d events through %s once, not measured (%.1f s)%n",
+                        warmup, withA ? "(a) and (b)" : "(b)", (System.nanoTime() - w0) / 1e9);
+            }
+            FlinkRun a = null;
+            if (options.runs("a")) {
+                a = runFlink(file, Graph.BARE, new ProbedSource.Settings(0, events, false), null);
+                out.printf(Locale.ROOT, "  (a) bare pipeline: source, parse, watermarks, keyBy(user), discard  %,10.0f events/s  (%.1f s, peak heap %,d MB)%n",
+                        a.eventsPerSecond(), a.seconds(), a.peakHeap() >> 20);
+            }
+            double[] floor = new double[0];
+            long[] floorWrites = new long[0];
+            if (options.runs("floor")) {
+                // What keyed state alone costs: no detector can keep per-user state for less.
+                floor = new double[FLOOR_VALUES];
+                floorWrites = new long[FLOOR_VALUES];
+                for (int values = 1; values <= FLOOR_VALUES; values++) {
+                    FlinkRun f = runFlink(file, Graph.bareWithState(values), new ProbedSource.Settings(0, events, false), null);
+                    floor[values - 1] = f.eventsPerSecond();
+                    floorWrites[values - 1] = f.stateWrites();
+                    out.printf(Locale.ROOT, "  (a+%d) (a) with %s keyed state value%s read and written per event  %,10.0f events/s  (%.1f s, peak heap %,d MB)%s%n",
+                            values, COUNTS[values], values == 1 ? "" : "s", f.eventsPerSecond(), f.seconds(), f.peakHeap() >> 20,
+                            a == null ? "" : String.format(Locale.ROOT, "  (a+%d)/a = %.2f", values, f.eventsPerSecond() / a.eventsPerSecond()));
+                }
+                if (a != null) {
+                    // Wall-clock time per event that each further value adds, the job's cores all working.
+                    StringBuilder added = new StringBuilder();
+                    double before = a.eventsPerSecond();
+                    for (int i = 0; i < FLOOR_VALUES; i++) {
+                        added.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", 1e6 / floor[i] - 1e6 / before));
+                        before = floor[i];
+                    }
+                    out.printf(Locale.ROOT, "      each keyed value read and written adds, in turn, %s us per event%n", added);
+                }
+            }
+            // State is read after the checkpoint that follows the last event: none comes with checkpointing off.
+            boolean checkpoints = config.state().checkpointInterval().toMillis() > 0;
+            FlinkRun b = runFlink(file, Graph.FULL, new ProbedSource.Settings(0, events, checkpoints), null);
+            out.printf(Locale.ROOT, "  (b) full job: all detectors, RocksDB, checkpoints          %,10.0f events/s  (%.1f s, peak heap %,d MB)%n",
+                    b.eventsPerSecond(), b.seconds(), b.peakHeap() >> 20);
+            out.printf(Locale.ROOT, "      alerts: %s%n", b.alerts());
+            double c = Double.NaN;
+            double parse = Double.NaN;
+            if (options.runs("c")) {
+                heap.reset();
+                CoreBench.Result cr = CoreBench.run(config, file, events);
+                c = cr.events() / (cr.detectorNanos() / 1e9);
+                parse = cr.events() / (cr.parseNanos() / 1e9);
+                out.printf(Locale.ROOT, "  (c) detector cores, plain Java, 1 thread                   %,10.0f events/s  (%.1f s, peak heap %,d MB; %,d alerts)%n",
+                        c, cr.detectorNanos() / 1e9, heap.peak() >> 20, cr.alerts());
+                out.printf(Locale.ROOT, "      covers transition, session, login novelty (incl. user-agent parse), bot velocity, purchase network;%n"
+                        + "      not CEP patterns, suppression, state backends, serialization, event-time buffering. Parsing alone: %,.0f events/s%n", parse);
+            }
+            out.printf(Locale.ROOT, "  b/a = %.2f   b/(c x %d cores) = %.2f%n", a == null ? Double.NaN : b.eventsPerSecond() / a.eventsPerSecond(), cores,
+                    b.eventsPerSecond() / (c * cores));
+
+            State s = b.state();
+            long perUser = s == null || users == 0 ? -1 : s.liveData() / users;
+            if (s == null) {
+                out.printf(Locale.ROOT, "  state: not measured (checkpointing is off: state.checkpoint-interval is 0)%n");
+            } else {
+                out.printf(Locale.ROOT, "  state after the checkpoint that follows the last event: RocksDB live data %,d bytes, SST files %,d bytes,%n"
+                        + "      memtables %,d bytes; last checkpoint (full) %,d bytes; per user with events: %,d bytes live, %,d bytes in SST files%n",
+                        s.liveData(), s.sstFiles(), s.memTables(), s.checkpointFullSize(), Math.max(perUser, 0), users == 0 ? 0 : s.sstFiles() / users);
+                out.printf(Locale.ROOT, "      live data by state: %s%n", s.liveByState());
+            }
+
+            long p50 = -1;
+            long p99 = -1;
+            long max = -1;
+            long timed = 0;
+            double rate = b.eventsPerSecond() / 2;
+            long latencyEvents = options.runs("latency") ? Math.min(events, (long) (rate * options.latencySeconds())) : 0;
+            if (latencyEvents > 0) {
+                FlinkRun l = runFlink(file, Graph.FULL, new ProbedSource.Settings(rate, latencyEvents, false), new long[(int) latencyEvents]);
+                long[] all = l.latencies().values().stream().flatMapToLong(Arrays::stream).sorted().toArray();
+                timed = all.length;
+                if (all.length > 0) {
+                    p50 = all[(int) Math.min(all.length - 1, Math.ceil(0.50 * all.length) - 1)];
+                    p99 = all[(int) Math.min(all.length - 1, Math.ceil(0.99 * all.length) - 1)];
+                    max = all[all.length - 1];
+                }
+                out.printf(Locale.ROOT, "  latency, source to alert sink, paced at %,.0f events/s (b/2) for %,d events (%.0f s): %,d alerts timed%n",
+                        rate, latencyEvents, l.seconds(), timed);
+                out.printf(Locale.ROOT, "      p50 %s   p99 %s   max %s%n", ms(p50), ms(p99), ms(max));
+                for (Map.Entry<String, long[]> e : l.latencies().entrySet()) {
+                    long[] v = e.getValue();
+                    Arrays.sort(v);
+                    out.printf(Locale.ROOT, "      %-26s %,6d alerts  p50 %s  p99 %s  max %s%n", e.getKey(), v.length,
+                            ms(v[(int) Math.ceil(0.5 * v.length) - 1]), ms(v[(int) Math.ceil(0.99 * v.length) - 1]), ms(v[v.length - 1]));
+                }
+                out.printf(Locale.ROOT, "      not timed: session alerts (closed by a later event or the inactivity gap) and roll-ups; all alerts: %s%n",
+                        l.alerts());
+            }
+            long bAlerts = b.alerts().values().stream().mapToLong(Long::longValue).sum();
+            return new Report(events, users, cores, a == null ? Double.NaN : a.eventsPerSecond(), floor, floorWrites, b.eventsPerSecond(), c, parse,
+                    b.records(), bAlerts, s == null ? -1 : s.liveData(), s == null ? -1 : s.sstFiles(), s == null ? -1 : s.checkpointFullSize(),
+                    rate, latencyEvents,
+                    p50, p99, max, timed, perUser);
+        } finally {
+            heap.stop();
+        }
+    }
+
+    private static String ms(long nanos) {
+        return nanos < 0 ? "-" : String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+    }
+
+    /** Writes the first {@code events} simulated lines; returns {lines, distinct users}. */
+    private long[] generate(Path file) throws IOException {
+        Simulator sim = new Simulator(SimulatorConfig.forEventBudget(options.users(), options.events(), options.seed()));
+        Set<String> users = new HashSet<>();
+        long n = 0;
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            Iterator<String> lines = sim.eventLines();
+            while (n < options.events() && lines.hasNext()) {
+                String line = lines.next();
+                w.write(line);
+                w.write('\n');
+                users.add(userOf(line));
+                n++;
+            }
+        }
+        return new long[] {n, users.size()};
+    }
+
+    /** The user of a simulator line (its fields are plain, unescaped ids). */
+    static String userOf(String line) {
+        int i = line.indexOf("\"user\":\"");
+        if (i < 0) {
+            return "";
+        }
+        int start = i + 8;
+        return line.substring(start, line.indexOf('"', start));
+    }
+
+    private FlinkRun runFlink(Path file, Graph graph, ProbedSource.Settings settings, long[] sentAt) throws Exception {
+        Configuration conf = JobSettings.forLocalCluster(JobSettings.flinkConfiguration(config));
+        conf.setString("metrics.reporter.bench.factory.class", BenchMetrics.Factory.class.getName());
+        conf.setString("state.backend.rocksdb.metrics.estimate-live-data-size", "true");
+        conf.setString("state.backend.rocksdb.metrics.total-sst-files-size", "true");
+        conf.setString("state.backend.rocksdb.metrics.size-all-mem-tables", "true");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+        JobSettings.apply(env, config);
+
+        DataStream<SourceRecord> lines = env.fromSource(
+                        new ProbedSource<>(Connectors.fileSourceOf(file.toString(), config.source()), settings),
+                        Connectors.watermarks(config.source()), "events: file " + file,
+                        TypeInformation.of(SourceRecord.class))
+                .uid("source-file");
+        if (graph.full()) {
+            SurprisalPipeline.Streams streams = SurprisalPipeline.build(config, lines);
+            streams.alerts().sinkTo(new ProbeSink()).name("alerts: discard").uid("sink-alerts-bench");
+            streams.deadLetters().sinkTo(new DiscardingSink<>()).name("dead letters: discard").uid("sink-dead-letters-bench");
+        } else {
+            SingleOutputStreamOperator<Event> parsed = SurprisalPipeline.parse(lines);
+            KeyedStream<Event, String> byUser = parsed.keyBy(new SurprisalPipeline.UserKey());
+            DataStream<Event> events = graph.stateValues() == 0 ? byUser : byUser
+                    .process(new StateFloorFunction(graph.stateValues()))
+                    .name("state floor: " + graph.stateValues() + " keyed values read and written per event")
+                    .uid("state-floor");
+            events.sinkTo(new DiscardingSink<>()).name("events: discard").uid("sink-events-bench");
+            parsed.getSideOutput(io.surprisal.flink.Descriptors.DEAD_LETTERS)
+                    .sinkTo(new DiscardingSink<>()).name("dead letters: discard").uid("sink-dead-letters-bench");
+        }
+
+        BenchProbe.reset(sentAt);
+        BenchMetrics.clear();
+        heap.reset();
+        JobClient job = env.executeAsync(graph.full() ? "surprisal bench: full job"
+                : graph.stateValues() > 0 ? "surprisal bench: state floor" : "surprisal bench: bare pipeline");
+        State state = null;
+        if (settings.waitForCheckpoint()) {
+            while (!BenchProbe.endCheckpointed.await(1, TimeUnit.SECONDS)) {
+                if (job.getJobStatus().get().isTerminalState()) {
+                    break;
+                }
+            }
+            state = new State(BenchMetrics.sum(BenchMetrics.LIVE_DATA), BenchMetrics.sum(BenchMetrics.SST_FILES),
+                    BenchMetrics.sum(BenchMetrics.MEMTABLES), BenchMetrics.sum(BenchMetrics.CHECKPOINT_FULL_SIZE),
+                    BenchMetrics.byState(BenchMetrics.LIVE_DATA));
+            BenchProbe.release.complete(null);
+        }
+        Long stateWrites = job.getJobExecutionResult().get().getAccumulatorResult(StateFloorFunction.WRITES_ACCUMULATOR);
+        long records = BenchProbe.EMITTED.get();
+        // Emission under backpressure runs at the job's pace; the last records still in flight
+        // (a few network buffers) are a fraction of a second.
+        double seconds = (BenchProbe.lastEmitNanos - BenchProbe.firstEmitNanos) / 1e9;
+        return new FlinkRun(records, seconds, records / Math.max(seconds, 1e-9), heap.peak(), BenchProbe.alertCounts(),
+                BenchProbe.latencies(), state, stateWrites == null ? 0 : stateWrites);
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (l.startsWith("model name")) {
+                    return l.substring(l.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return System.getProperty("os.arch");
+    }
+
+    /** Samples the heap in use every 20 ms; {@link #peak} is the most seen since {@link #reset}. */
+    static final class HeapSampler {
+        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        private final AtomicLong peak = new AtomicLong();
+        private Thread thread;
+
+        void start() {
+            thread = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-heap-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void reset() {
+            System.gc(); // what the previous part left behind is not this part's peak
+            peak.set(memory.getHeapMemoryUsage().getUsed());
+        }
+
+        long peak() {
+            return peak.get();
+        }
+
+        void stop() {
+            thread.interrupt();
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.surprisal.tools.bench;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.config.SurprisalConfig;
+import io.surprisal.event.Event;
+import io.surprisal.event.EventParser;
+import io.surprisal.flink.PurchaseNetworkFunction;
+import io.surprisal.model.BehaviourScorer;
+import io.surprisal.model.UserProfile;
+import io.surprisal.model.VelocityState;
+import io.surprisal.model.VelocityTracker;
+import io.surprisal.novelty.LoginAttributes;
+import io.surprisal.novelty.LoginProfile;
+import io.surprisal.novelty.NoveltyScore;
+import io.surprisal.novelty.NoveltyScorer;
+import io.surprisal.novelty.PopulationLogins;
+import io.surprisal.novelty.UserAgentParser;
+import io.surprisal.purchase.HeapPurchaseNetworkStore;
+import io.surprisal.purchase.CentsAmount;
+import io.surprisal.purchase.PurchaseNetworkStore;
+import io.surprisal.purchase.StoredPurchaseNetwork;
+import java.io.BufferedReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Benchmark part (c): the detectors' plain-Java cores, no Flink, in one thread, over the same
+ * events in file order (which is event-time order), with per-user state in hash maps. Covers what
+ * the job's detectors compute per event: transition and session surprisal ({@link BehaviourScorer}),
+ * login novelty (attributes, user-agent parse, score, learning), bot velocity ({@link
+ * VelocityTracker}) and the purchase network ({@link StoredPurchaseNetwork} over in-memory maps).
+ * Not covered: the CEP patterns (Flink CEP operators only), alert suppression, serialization,
+ * state backends and the event-time ordering buffers. Parsing is timed apart, not in the figure.
+ */
+public final class CoreBench {
+    private CoreBench() {}
+
+    /** Events processed; nanoseconds in the detectors; nanoseconds parsing; alerts the cores raised. */
+    public record Result(long events, long detectorNanos, long parseNanos, long alerts) {}
+
+    private static final int BATCH = 50_000;
+
+    public static Result run(SurprisalConfig config, Path file, long limit) throws Exception {
+        Cores cores = new Cores(config);
+        long events = 0;
+        long parseNanos = 0;
+        long detectorNanos = 0;
+        List<Event> batch = new ArrayList<>(BATCH);
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            boolean more = true;
+            while (more && events < limit) {
+                batch.clear();
+                long t0 = System.nanoTime();
+                String line;
+                while (batch.size() < BATCH && events + batch.size() < limit && (line = r.readLine()) != null) {
+                    try {
+                        batch.add(EventParser.parse(line));
+                    } catch (EventParser.InvalidEventException e) {
+                        // the job dead-letters it; nothing for the detectors
+                    }
+                }
+                more = batch.size() == BATCH;
+                long t1 = System.nanoTime();
+                for (Event e : batch) {
+                    cores.onEvent(e);
+                }
+                long t2 = System.nanoTime();
+                parseNanos += t1 - t0;
+                detectorNanos += t2 - t1;
+                events += batch.size();
+            }
+        }
+        return new Result(events, detectorNanos, parseNanos, cores.alerts);
+    }
+
+    /** The detectors with their per-user state in maps. */
+    private static final class Cores {
+        private final SurprisalConfig config;
+        private final BehaviourScorer behaviour;
+        private final Map<String, UserProfile> profiles = new HashMap<>();
+        private final NoveltyScorer novelty;
+        private final PopulationLogins logins;
+        private final UserAgentParser agents;
+        private final Map<String, LoginProfile> loginProfiles = new HashMap<>();
+        private final VelocityTracker velocity;
+        private final Map<String, VelocityState> paces = new HashMap<>();
+        private final StoredPurchaseNetwork network;
+        private final List<Alert> alertBuffer = new ArrayList<>();
+        long alerts;
+
+        Cores(SurprisalConfig config) {
+            this.config = config;
+            behaviour = new BehaviourScorer(config.model().transition(), config.model().session(), config.detectors(),
+                    config.alerts().maxEvents());
+            novelty = new NoveltyScorer(config.novelty());
+            logins = new PopulationLogins(config.novelty().maxPopulationValues());
+            agents = new UserAgentParser(config.novelty().userAgentCache());
+            velocity = new VelocityTracker(config.cep().botVelocity());
+            var p = config.detectors().purchaseNetwork();
+            network = new StoredPurchaseNetwork(p.degrees(), p.trackedPurchases(), new HeapPurchaseNetworkStore());
+        }
+
+        void onEvent(Event e) throws Exception {
+            // Transition and session surprisal.
+            UserProfile profile = profiles.computeIfAbsent(e.user, u -> new UserProfile());
+            behaviour.onEvent(profile, e, alertBuffer);
+            alerts += alertBuffer.size();
+            alertBuffer.clear();
+
+            // Login novelty, as LoginNoveltyFunction does it (no allowlist, no alert text).
+            LoginProfile lp = loginProfiles.computeIfAbsent(e.user, u -> new LoginProfile());
+            boolean sessionStart = e.session != null && !e.session.equals(lp.lastSession);
+            if (sessionStart) {
+                lp.lastSession = e.session;
+            }
+            if ("login".equals(e.action) || sessionStart) {
+                LoginAttributes a = LoginAttributes.of(e, agents);
+                NoveltyScore score = novelty.score(lp, a, logins);
+                e.noveltyBits = score.bits();
+                boolean over = !score.coldStart() && score.bits() >= config.novelty().thresholdBits()
+                        && logins.ready(config.novelty().minReturningLogins(), config.novelty().minReturningLoginsPerUser());
+                if (over) {
+                    alerts++;
+                }
+                if (!e.fail) {
+                    novelty.learn(lp, a, e.ts, score.outcome());
+                    logins.observe(a, score.outcome(), !over);
+                }
+            }
+
+            // Bot velocity.
+            if (velocity.onEvent(paces.computeIfAbsent(e.user, u -> new VelocityState()), e.ts) != VelocityTracker.Finding.NONE) {
+                alerts++;
+            }
+
+            // Purchase network.
+            if (config.detectors().purchaseNetwork().enabled() && PurchaseNetworkFunction.isRouted(e)) {
+                switch (e.action) {
+                    case PurchaseNetworkFunction.BEFRIEND -> network.befriend(e.user, e.friend);
+                    case PurchaseNetworkFunction.UNFRIEND -> network.unfriend(e.user, e.friend);
+                    default -> {
+                        long cents;
+                        try {
+                            cents = CentsAmount.fromAmount(e.amount);
+                        } catch (IllegalArgumentException ignored) {
+                            return;
+                        }
+                        if (network.judgeAndRecord(e.user, e.ts, cents).flagged()) {
+                            alerts++;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.surprisal.tools.cli;
+
+import io.surprisal.config.ConfigLoader;
+import io.surprisal.config.SurprisalConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options every command that runs the job shares: a config file and overrides. */
+final class JobOptions {
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (defaults: conf/surprisal.yaml)")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one configuration key, e.g. detectors.transition.threshold-bits=14")
+    List<String> sets = new ArrayList<>();
+
+    /** The configuration for a local run over {@code input}, checkpoints in a fresh temporary directory. */
+    SurprisalConfig resolveLocal(Path input, Path checkpointDir) {
+        List<String> all = new ArrayList<>();
+        all.add("source.type=file");
+        all.add("source.file.path=" + input);
+        all.add("state.checkpoint-dir=" + checkpointDir.toUri());
+        all.addAll(sets);
+        return ConfigLoader.load(config, all);
+    }
+
+    /** A fresh working directory for one local run: checkpoints and the sinks' files. */
+    static Path tempDir() throws IOException {
+        return Files.createTempDirectory("surprisal-run");
+    }
+
+    static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // a leftover temporary directory is harmless (Flink may still be deleting in it)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.surprisal.tools.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surprisal.config.ConfigLoader;
+import io.surprisal.config.SurprisalConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A tiny run of {@code surprisal bench}: the full job over a few thousand simulated events, the
+ * detector cores, and a short paced run. Checks the probes measure what they claim (every line
+ * passes the source, the state is read after a checkpoint that covers every user, alerts are timed
+ * from their lines), not how fast anything is.
+ */
+class BenchTest {
+    @TempDir
+    Path work;
+
+    /** The bench on two slots with a checkpoint every second, printing into {@code printed}. */
+    private Bench.Report bench(Bench.Options options, ByteArrayOutputStream printed) throws Exception {
+        SurprisalConfig config = ConfigLoader.load(null, List.of(
+                "state.checkpoint-interval=1s",
+                "state.checkpoint-dir=" + work.resolve("checkpoints").toUri(),
+                "job.parallelism=2"));
+        return new Bench(config, options, work, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+    }
+
+    @Test
+    void measuresTheFullJobTheCoresAndLatencyOnTheSameEvents() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Bench.Report r = bench(new Bench.Options(4_000, 300, 3L, 2, Set.of("c", "latency"), 1_000), printed);
+
+        assertThat(r.events()).isEqualTo(4_000);
+        assertThat(r.bRecords()).as("every line passed the source of (b), the warm-up's not counted").isEqualTo(4_000);
+        assertThat(r.usersWithEvents()).isBetween(1L, 300L);
+        assertThat(r.bAlerts()).as("bots in the simulation raise alerts").isPositive();
+        // Read after the checkpoint that follows the last line: every user's profile is in RocksDB.
+        assertThat(r.liveBytes()).isPositive();
+        assertThat(r.sstBytes()).isPositive();
+        assertThat(r.checkpointBytes()).isGreaterThanOrEqualTo(r.sstBytes() / 2);
+        assertThat(r.c()).isPositive();
+        assertThat(r.latencyEvents()).isPositive();
+        if (r.timedAlerts() > 0) {
+            assertThat(r.p50()).isPositive().isLessThanOrEqualTo(r.p99());
+            assertThat(r.p99()).isLessThanOrEqualTo(r.max());
+        }
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("warm-up: the first 1,000 events through (b) once",
+                "(b) full job", "(c) detector cores", "b/(c x 2 cores)");
+        assertThat(r.floor()).as("the state floor runs only when asked").isEmpty();
+    }
+
+    @Test
+    void theStateFloorReadsAndWritesOneTwoAndThreeValuesPerEvent() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Bench.Report r = bench(new Bench.Options(2_000, 200, 5L, 0, Set.of("a", "floor"), 0), printed);
+
+        assertThat(r.events()).isEqualTo(2_000);
+        // Every event was read and written once per value: the floor measures state access, not a shortcut.
+        assertThat(r.floorWrites()).containsExactly(2_000L, 4_000L, 6_000L);
+        assertThat(r.floor()).hasSize(3);
+        for (double rate : r.floor()) {
+            assertThat(rate).isPositive();
+        }
+        assertThat(r.a()).isPositive();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains(
+                "(a+1) (a) with one keyed state value read and written per event",
+                "(a+2) (a) with two keyed state values read and written per event",
+                "(a+3) (a) with three keyed state values read and written per event",
+                "(a+1)/a = ", "(a+3)/a = ", "each keyed value read and written adds, in turn, ");
+    }
+}

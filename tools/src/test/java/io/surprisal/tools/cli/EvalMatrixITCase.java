@@ -1,0 +1,92 @@
+package io.surprisal.tools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.surprisal.sim.World;
+import io.surprisal.sim.eval.MatrixReport;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code surprisal eval --matrix} end to end on a tiny grid: every world is generated, run through
+ * the job on a MiniCluster (the same path as {@code eval}) and scored; the table names every world
+ * and every abnormal group, and the JSON report has the figures behind it.
+ */
+class EvalMatrixITCase {
+
+    @Test
+    void aTinyMatrixHasEveryWorldAndEveryGroup(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("matrix.json");
+        Path keep = dir.resolve("worlds");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        int code;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            // every world at the 100-user floor; small-site keeps its week of history
+            code = new CommandLine(new SurprisalCli()).execute("eval", "--matrix", "--seed", "3",
+                    "--scale", "0.001", "--report", report.toString(), "--keep", keep.toString());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(code).isZero();
+        String table = out.toString(StandardCharsets.UTF_8);
+        List<String> lines = table.lines().toList();
+
+        // one row per world, in preset order, with its population
+        for (World w : World.PRESETS) {
+            assertThat(lines).as(w.name()).anySatisfy(l -> assertThat(l).startsWith(String.format("%-13s %,7d", w.name(), 100)));
+        }
+        // stdout also carries the test classpath's log lines: find the table by its header
+        String header = lines.stream().filter(l -> l.startsWith("world ")).findFirst().orElseThrow();
+        assertThat(header).contains("precision", "recall", "FPR");
+        for (MatrixReport.Group g : MatrixReport.GROUPS) {
+            assertThat(header).contains(g.name());
+        }
+        assertThat(table).contains("normal users flagged, per detector").contains("targets (every world)");
+
+        JsonNode json = new ObjectMapper().readTree(Files.readString(report));
+        assertThat(json.path("seed").asLong()).isEqualTo(3);
+        JsonNode worlds = json.path("worlds");
+        assertThat(worlds).hasSize(World.PRESETS.size());
+        for (int i = 0; i < worlds.size(); i++) {
+            JsonNode w = worlds.get(i);
+            assertThat(w.path("world").asText()).isEqualTo(World.PRESETS.get(i).name());
+            assertThat(w.path("users").asInt()).isEqualTo(100);
+            assertThat(w.path("events").asLong()).isPositive();
+            long scored = w.path("true_positives").asLong() + w.path("false_positives").asLong()
+                    + w.path("false_negatives").asLong() + w.path("true_negatives").asLong();
+            assertThat(scored).isPositive().isLessThanOrEqualTo(100);
+            for (MatrixReport.Group g : MatrixReport.GROUPS) {
+                // at least one of every group per world (the scaled minPerKind), all active on the scored day
+                assertThat(w.path("groups").path(g.name()).path("users").asInt())
+                        .as(w.path("world").asText() + " " + g.name()).isPositive();
+            }
+            // the kept files are the world's
+            Path files = keep.resolve(w.path("world").asText());
+            assertThat(files.resolve("labels.csv")).exists();
+            assertThat(Files.readAllLines(files.resolve("labels.csv"))).hasSize(101);
+            assertThat(Files.lines(files.resolve("events.jsonl")).count()).isEqualTo(w.path("events").asLong());
+        }
+        // many-new has users with no history, and the evaluation sees them
+        assertThat(worlds.get(World.PRESETS.indexOf(World.MANY_NEW)).path("new_normal_users").asInt()).isPositive();
+    }
+
+    @Test
+    void matrixRefusesAnInputFileAndUnknownWorlds() {
+        CommandLine cli = new CommandLine(new SurprisalCli());
+        cli.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
+        assertThat(cli.execute("eval", "--matrix", "--input", "x.jsonl")).isNotZero();
+        assertThat(cli.execute("eval", "--matrix", "--worlds", "nope")).isNotZero();
+        assertThat(cli.execute("eval")).isNotZero();
+    }
+}
