@@ -178,6 +178,7 @@ public final class Connectors {
                         .print("dead-letter").name("dead letters: stdout").uid("sink-dead-letters-print");
             }
             case KAFKA -> {
+                requireCheckpointsFor(s.kafka(), alerts.getExecutionEnvironment().getCheckpointConfig().getCheckpointInterval());
                 alerts
                         .sinkTo(kafkaSink(s.kafka(), s.kafka().alertsTopic(), s.kafka().transactionalIdPrefix() + "-alerts",
                                 new KafkaRecordSerializers.AlertRecord(s.kafka().alertsTopic())))
@@ -225,6 +226,22 @@ public final class Connectors {
         @Override
         public String getKey(Alert a) {
             return a.user;
+        }
+    }
+
+    /**
+     * Transactions commit on checkpoints: without checkpoints no alert would ever be visible, and a
+     * transaction that times out before its checkpoint completes is lost. The interval is Flink's
+     * setting ({@code intervalMillis} as the environment has it, -1 when off), the timeout the job's.
+     */
+    static void requireCheckpointsFor(SurprisalConfig.KafkaSinkConfig k, long intervalMillis) {
+        if (intervalMillis <= 0) {
+            throw new ConfigException("sinks.type kafka needs checkpoints: set execution.checkpointing.interval in Flink's "
+                    + "configuration (conf/flink/config.yaml, -Dexecution.checkpointing.interval=..., the FlinkDeployment's flinkConfiguration)");
+        }
+        if (k.transactionTimeout().toMillis() <= intervalMillis) {
+            throw new ConfigException("sinks.kafka.transaction-timeout (" + k.transactionTimeout()
+                    + ") must be longer than Flink's execution.checkpointing.interval (" + java.time.Duration.ofMillis(intervalMillis) + ")");
         }
     }
 

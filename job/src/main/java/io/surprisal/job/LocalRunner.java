@@ -40,10 +40,21 @@ public final class LocalRunner {
             UserBehaviourFunction.WARMING_UP_EVENTS_ACCUMULATOR, UserBehaviourFunction.WARMING_UP_SESSIONS_ACCUMULATOR,
             LoginNoveltyLogic.WARMING_UP_ACCUMULATOR, LoginNoveltyLogic.WITHOUT_HISTORY_ACCUMULATOR);
 
+    /** The job over {@code input} with Flink's runtime settings of {@link LocalClusterConfiguration} as they are. */
     public static Result run(SurprisalConfig config, Path input, Path workDir) throws Exception {
-        Configuration flinkConf = JobSettings.forLocalCluster(JobSettings.flinkConfiguration(config));
+        return run(config, new Configuration(), input, workDir);
+    }
+
+    /**
+     * The job over {@code input}; {@code flinkSettings} override the runtime settings of {@link
+     * LocalClusterConfiguration}. Checkpoints go to {@code workDir}, beside the sinks' files.
+     */
+    public static Result run(SurprisalConfig config, Configuration flinkSettings, Path input, Path workDir) throws Exception {
+        Configuration local = new Configuration();
         // The local sinks are not transactional: finished tasks need not wait for a final checkpoint.
-        flinkConf.set(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, false);
+        local.set(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, false);
+        local.addAll(flinkSettings);
+        Configuration flinkConf = LocalClusterConfiguration.load(workDir.resolve("checkpoints"), local);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flinkConf);
         JobSettings.apply(env, config);
 

@@ -21,8 +21,8 @@ import org.rocksdb.Priority;
  *       other. A few threads let them overlap; a flush mostly waits for the disk.
  * </ul>
  *
- * Set by {@link JobSettings} as {@code state.backend.rocksdb.options-factory}, after Flink's
- * predefined options.
+ * Named by Flink's {@code state.backend.rocksdb.options-factory} (conf/flink/config.yaml, the
+ * FlinkDeployment), applied after the predefined options.
  */
 public class RocksDbCheckpointFlushes implements RocksDBOptionsFactory {
     /** Threads of RocksDB's high-priority (flush) pool. */

@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
@@ -65,12 +67,11 @@ class CepPatternsITCase {
         Path input = dir.resolve("events.jsonl");
         Files.write(input, lines);
         List<String> overrides = new ArrayList<>(List.of(
-                "source.type=file", "source.file.path=" + input, "job.parallelism=2",
-                "state.checkpoint-dir=" + dir.resolve("checkpoints").toUri()));
+                "source.type=file", "source.file.path=" + input));
         overrides.addAll(List.of(sets));
         SurprisalConfig config = ConfigLoader.load(null, overrides);
         Path work = Files.createDirectories(dir.resolve("work"));
-        return LocalRunner.run(config, input, work);
+        return LocalRunner.run(config, Configuration.fromMap(Map.of("parallelism.default", "2")), input, work);
     }
 
     private List<String> lines() {

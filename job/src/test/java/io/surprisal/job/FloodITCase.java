@@ -16,10 +16,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,12 +114,10 @@ class FloodITCase {
         Path dir = Files.createDirectories(work.resolve(name));
         Path input = Files.write(dir.resolve("events.jsonl"), lines);
         SurprisalConfig config = ConfigLoader.load(null, List.of(
-                "source.file.path=" + input.toAbsolutePath(),
-                "state.backend=rocksdb",
-                "state.checkpoint-interval=1s",
-                "state.checkpoint-dir=" + dir.resolve("checkpoints").toUri(),
-                "job.parallelism=2"));
-        LocalRunner.Result result = LocalRunner.run(config, input.toAbsolutePath(), dir);
+                "source.file.path=" + input.toAbsolutePath()));
+        LocalRunner.Result result = LocalRunner.run(config, Configuration.fromMap(Map.of(
+                "parallelism.default", "2", "state.backend.type", "rocksdb", "execution.checkpointing.interval", "1s")),
+                input.toAbsolutePath(), dir);
         assertThat(result.deadLetters()).isEmpty();
         assertThat(result.eventsScored()).isEqualTo(lines.size());
         List<JsonNode> alerts = new ArrayList<>();

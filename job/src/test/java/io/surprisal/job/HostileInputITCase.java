@@ -3,7 +3,6 @@ package io.surprisal.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surprisal.config.ConfigLoader;
-import io.surprisal.config.SurprisalConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,9 +104,8 @@ class HostileInputITCase {
 
     private static LocalRunner.Result run(Path input, String dir) throws Exception {
         Path out = Files.createDirectories(work.resolve("out-" + dir));
-        SurprisalConfig config = ConfigLoader.load(null, List.of(
-                "state.backend=hashmap", "state.checkpoint-interval=0s", "job.parallelism=2"));
-        return LocalRunner.run(config, input.toAbsolutePath(), out);
+        return LocalRunner.run(ConfigLoader.defaults(), Configuration.fromMap(Map.of("parallelism.default", "2", "state.backend.type", "hashmap")),
+                input.toAbsolutePath(), out);
     }
 
     private static String event(String ts) {

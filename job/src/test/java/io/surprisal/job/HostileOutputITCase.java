@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,9 +44,9 @@ class HostileOutputITCase {
         Path input = dir.resolve("events.jsonl");
         Files.write(input, lines, StandardCharsets.UTF_8);
         SurprisalConfig config = ConfigLoader.load(null, List.of(
-                "source.type=file", "source.file.path=" + input, "job.parallelism=2",
-                "state.checkpoint-dir=" + dir.resolve("checkpoints").toUri()));
-        return LocalRunner.run(config, input, Files.createDirectories(dir.resolve("work")));
+                "source.type=file", "source.file.path=" + input));
+        return LocalRunner.run(config, Configuration.fromMap(Map.of("parallelism.default", "2")), input,
+                Files.createDirectories(dir.resolve("work")));
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,9 +52,9 @@ class LoginNoveltyITCase {
         Files.write(input, lines, StandardCharsets.UTF_8);
         Files.createDirectories(dir.resolve("work"));
 
-        SurprisalConfig config = ConfigLoader.load(null, List.of(
-                "job.parallelism=2", "state.backend=hashmap", "state.checkpoint-interval=0s", "source.file.path=" + input));
-        LocalRunner.Result r = LocalRunner.run(config, input, dir.resolve("work"));
+        SurprisalConfig config = ConfigLoader.load(null, List.of("source.file.path=" + input));
+        LocalRunner.Result r = LocalRunner.run(config, Configuration.fromMap(Map.of("parallelism.default", "2", "state.backend.type", "hashmap")),
+                input, dir.resolve("work"));
 
         assertThat(r.eventsScored()).isEqualTo(lines.size());
         assertThat(r.deadLetters()).isEmpty();

@@ -96,14 +96,12 @@ class MetricsITCase {
         smtp.start();
         SurprisalConfig config = ConfigLoader.load(null, List.of(
                 "source.file.path=" + SAMPLE.toAbsolutePath(),
-                "job.parallelism=2",
-                "state.backend=rocksdb",
-                "state.checkpoint-interval=1s",
-                "state.checkpoint-dir=" + work.resolve("checkpoints").toUri(),
                 "mail.enabled=true", "mail.host=127.0.0.1", "mail.port=" + port, "mail.security=none",
                 "mail.from=surprisal@example.org", "mail.min-severity=high",
                 "mail.routes=[{detectors: [], min-severity: high, to: [security@example.org]}]"));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(JobSettings.flinkConfiguration(config));
+        Configuration flink = LocalClusterConfiguration.load(work.resolve("checkpoints"), Configuration.fromMap(Map.of(
+                "parallelism.default", "2", "state.backend.type", "rocksdb", "execution.checkpointing.interval", "1s")));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         JobSettings.apply(env, config);
         SurprisalPipeline.Streams streams = SurprisalPipeline.build(config, Connectors.source(env, config));
         streams.alerts().map(AlertJson::toJson).name("alerts as JSON").uid("alerts-json")

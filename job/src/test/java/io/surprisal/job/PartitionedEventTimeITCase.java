@@ -9,9 +9,13 @@ import io.surprisal.event.Event;
 import io.surprisal.event.SourceRecord;
 import io.surprisal.event.Timestamps;
 import io.surprisal.flink.KafkaLineDeserializer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -27,6 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Event time per Kafka partition: one reader reads two partitions whose event times are three
@@ -44,12 +49,15 @@ class PartitionedEventTimeITCase {
     private static final int PER_PARTITION = 300;
 
     @Test
-    void partitionsHoursApartLoseNothingAndAForgedFutureRecordBlindsNothing() throws Exception {
+    void partitionsHoursApartLoseNothingAndAForgedFutureRecordBlindsNothing(@TempDir Path checkpoints) throws Exception {
         try (KafkaClusterTestKit kafka = KafkaTestBroker.start(new NewTopic(TOPIC, 2, (short) 1))) {
             produce(kafka);
-            SurprisalConfig config = ConfigLoader.load(null, List.of("job.parallelism=1", "state.backend=hashmap",
-                    "state.checkpoint-interval=0s", "cep.bot-velocity.enabled=false"));
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            SurprisalConfig config = ConfigLoader.load(null, List.of("cep.bot-velocity.enabled=false"));
+            Configuration flink = LocalClusterConfiguration.load(checkpoints,
+                    Configuration.fromMap(Map.of("parallelism.default", "1", "state.backend.type", "hashmap")));
+            // No checkpoints: the bounded job ends without waiting for a final one.
+            flink.removeConfig(CheckpointingOptions.CHECKPOINTING_INTERVAL);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
             JobSettings.apply(env, config);
             KafkaSource<SourceRecord> source = KafkaSource.<SourceRecord>builder()
                     .setBootstrapServers(kafka.bootstrapServers())

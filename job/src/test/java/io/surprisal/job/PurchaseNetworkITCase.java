@@ -9,6 +9,8 @@ import io.surprisal.config.SurprisalConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -80,10 +82,9 @@ class PurchaseNetworkITCase {
     /** The job's graph over a test resource, on RocksDB with parallelism 2, and the given settings. */
     private static SurprisalPipeline.Streams graph(String resource, Path checkpoints, String... settings) throws Exception {
         Path input = Path.of(PurchaseNetworkITCase.class.getResource(resource).toURI());
-        List<String> sets = new ArrayList<>(List.of(settings));
-        sets.addAll(List.of("state.backend=rocksdb", "state.checkpoint-dir=" + checkpoints.toUri(), "job.parallelism=2"));
-        SurprisalConfig config = ConfigLoader.load(null, sets);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        SurprisalConfig config = ConfigLoader.load(null, List.of(settings));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LocalClusterConfiguration.load(
+                checkpoints, Configuration.fromMap(Map.of("parallelism.default", "2", "state.backend.type", "rocksdb"))));
         JobSettings.apply(env, config);
         return SurprisalPipeline.build(config, Connectors.fileSource(env, input.toString(), config.source()));
     }

@@ -67,9 +67,6 @@ class QuietInputITCase {
                 "source.kafka.topic=" + EVENTS,
                 "source.kafka.starting-offsets=earliest",
                 "source.idleness=1s",
-                "job.parallelism=2",
-                "state.checkpoint-interval=500ms",
-                "state.checkpoint-dir=" + work.resolve("checkpoints").toUri(),
                 "sinks.type=kafka",
                 "sinks.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "sinks.kafka.alerts-topic=" + ALERTS,
@@ -78,7 +75,8 @@ class QuietInputITCase {
                 "sinks.kafka.transaction-timeout=30s"));
         assertThat(expected).as("the file run has CEP and bot-velocity alerts").anyMatch(a -> a.contains("\"detector\":\"cep:"));
 
-        JobClient job = RecoveryITCase.deployed(config, new Configuration()).executeAsync("quiet input");
+        JobClient job = RecoveryITCase.deployed(config, RecoveryITCase.flink(work.resolve("checkpoints"), new Configuration()))
+                .executeAsync("quiet input");
         try {
             // Longer than source.idleness: the job's event time goes idle before the first event.
             Thread.sleep(4_000);

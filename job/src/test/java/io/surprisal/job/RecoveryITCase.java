@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -69,7 +70,7 @@ class RecoveryITCase {
                 new NewTopic("alerts-savepoint", 2, (short) 1), new NewTopic("dead-savepoint", 1, (short) 1));
         events = KafkaTestBroker.produceLines(kafka, EVENTS, SAMPLE);
         // The reference: one uninterrupted run of the same graph over the same events.
-        uninterrupted = new ArrayList<>(LocalRunner.run(config("unused", "unused"), SAMPLE.toAbsolutePath(), work).alerts());
+        uninterrupted = new ArrayList<>(LocalRunner.run(config("unused", "unused"), SETTINGS, SAMPLE.toAbsolutePath(), work).alerts());
         uninterrupted.sort(null);
     }
 
@@ -83,10 +84,6 @@ class RecoveryITCase {
     static SurprisalConfig config(String alertsTopic, String deadTopic, String... more) {
         List<String> sets = new ArrayList<>(List.of(
                 "source.file.path=" + SAMPLE.toAbsolutePath(),
-                "job.parallelism=2",
-                "state.backend=rocksdb",
-                "state.checkpoint-interval=500ms",
-                "state.checkpoint-dir=" + work.resolve("checkpoints").toUri(),
                 "sinks.type=kafka",
                 "sinks.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "sinks.kafka.alerts-topic=" + alertsTopic,
@@ -101,11 +98,23 @@ class RecoveryITCase {
         return ConfigLoader.load(null, sets);
     }
 
-    /** The job exactly as {@link SurprisalJob} builds it (configured source, Kafka sinks), with extra Flink settings. */
-    static StreamExecutionEnvironment deployed(SurprisalConfig config, Configuration extra) {
-        Configuration conf = JobSettings.flinkConfiguration(config);
-        conf.addAll(extra);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    /** Flink's settings of these tests over conf/flink's: parallelism 2, RocksDB, a checkpoint every 500 ms. */
+    private static final Configuration SETTINGS = Configuration.fromMap(Map.of(
+            "parallelism.default", "2", "state.backend.type", "rocksdb", "execution.checkpointing.interval", "500ms"));
+
+    /**
+     * Flink's configuration of these tests: conf/flink's runtime settings, {@link #SETTINGS}, checkpoints
+     * into {@code checkpoints}; then {@code extra}.
+     */
+    static Configuration flink(Path checkpoints, Configuration extra) {
+        Configuration c = new Configuration(SETTINGS);
+        c.addAll(extra);
+        return LocalClusterConfiguration.load(checkpoints, c);
+    }
+
+    /** The job exactly as {@link SurprisalJob} builds it (configured source, Kafka sinks), on Flink's configuration {@code flink}. */
+    static StreamExecutionEnvironment deployed(SurprisalConfig config, Configuration flink) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         JobSettings.apply(env, config);
         SurprisalPipeline.Streams streams = SurprisalPipeline.build(config, Connectors.source(env, config));
         Connectors.attachRecordSinks(streams.alerts(), streams.deadLetters(), config);
@@ -114,9 +123,7 @@ class RecoveryITCase {
 
     /** The job as deployed, reading the events topic to its current end. */
     static StreamExecutionEnvironment job(SurprisalConfig config, Configuration extra, MapFunction<SourceRecord, SourceRecord> chaos) {
-        Configuration conf = JobSettings.flinkConfiguration(config);
-        conf.addAll(extra);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink(work.resolve("checkpoints"), extra));
         JobSettings.apply(env, config);
         KafkaSource<SourceRecord> source = KafkaSource.<SourceRecord>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
@@ -160,7 +167,7 @@ class RecoveryITCase {
         // 21,452 events at 2,000 a second: about 11 s for the whole file, while the first alerts
         // (after min-population-events) are committed within the first few seconds.
         SurprisalConfig paced = config("alerts-savepoint", "dead-savepoint", "source.file.max-events-per-second=2000");
-        JobClient first = deployed(paced, new Configuration()).executeAsync("savepoint: before");
+        JobClient first = deployed(paced, flink(work.resolve("checkpoints"), new Configuration())).executeAsync("savepoint: before");
         int seenBeforeStop = awaitCommitted("alerts-savepoint", 1);
         awaitIdleReaderFinished(cluster, first.getJobID());
         String savepoint = first.stopWithSavepoint(false, work.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
@@ -173,7 +180,7 @@ class RecoveryITCase {
 
         Configuration fromSavepoint = new Configuration();
         fromSavepoint.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-        deployed(config("alerts-savepoint", "dead-savepoint"), fromSavepoint).execute("savepoint: resumed");
+        deployed(config("alerts-savepoint", "dead-savepoint"), flink(work.resolve("checkpoints"), fromSavepoint)).execute("savepoint: resumed");
 
         List<String> got = readAll("alerts-savepoint", uninterrupted.size());
         assertThat(new HashSet<>(got)).as("no alert twice").hasSize(got.size());

@@ -14,8 +14,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,9 +75,9 @@ class SmallSiteITCase {
         Files.write(input, sorted(lines), StandardCharsets.UTF_8);
         Files.createDirectories(dir.resolve("work"));
 
-        SurprisalConfig config = ConfigLoader.load(null, List.of(
-                "job.parallelism=2", "state.backend=hashmap", "state.checkpoint-interval=0s", "source.file.path=" + input));
-        LocalRunner.Result r = LocalRunner.run(config, input, dir.resolve("work"));
+        SurprisalConfig config = ConfigLoader.load(null, List.of("source.file.path=" + input));
+        LocalRunner.Result r = LocalRunner.run(config, Configuration.fromMap(Map.of("parallelism.default", "2", "state.backend.type", "hashmap")),
+                input, dir.resolve("work"));
 
         assertThat(r.eventsScored()).isEqualTo(96 * 14 + 7);
         Set<String> flagged = new TreeSet<>();

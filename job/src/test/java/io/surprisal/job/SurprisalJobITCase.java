@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,12 +52,10 @@ class SurprisalJobITCase {
     static LocalRunner.Result run(Path input, Path dir) throws Exception {
         Files.createDirectories(dir);
         SurprisalConfig config = ConfigLoader.load(null, List.of(
-                "source.file.path=" + input.toAbsolutePath(),
-                "state.backend=rocksdb",
-                "state.checkpoint-interval=1s",
-                "state.checkpoint-dir=" + dir.resolve("checkpoints").toUri(),
-                "job.parallelism=2"));
-        return LocalRunner.run(config, input.toAbsolutePath(), dir);
+                "source.file.path=" + input.toAbsolutePath()));
+        return LocalRunner.run(config, Configuration.fromMap(Map.of(
+                "parallelism.default", "2", "state.backend.type", "rocksdb", "execution.checkpointing.interval", "1s")),
+                input.toAbsolutePath(), dir);
     }
 
     @Test

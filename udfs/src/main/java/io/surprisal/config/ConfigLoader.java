@@ -40,6 +40,19 @@ public final class ConfigLoader {
             .addModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()))
             .build();
 
+    /**
+     * Keys that name Flink runtime settings, which live in Flink's configuration (conf/flink/config.yaml,
+     * {@code -D} on the launchers, the FlinkDeployment's flinkConfiguration), each with its Flink key:
+     * the job never overrides the cluster's settings, so giving one to the job is an error that says
+     * where it goes.
+     */
+    static final Map<String, String> FLINK_SETTINGS = Map.of(
+            "job.parallelism", "parallelism.default",
+            "state.backend", "state.backend.type",
+            "state.incremental", "execution.checkpointing.incremental",
+            "state.checkpoint-dir", "execution.checkpointing.dir",
+            "state.checkpoint-interval", "execution.checkpointing.interval");
+
     private ConfigLoader() {}
 
     /** The defaults alone. */
@@ -91,7 +104,7 @@ public final class ConfigLoader {
         try {
             config = YAML.treeToValue(tree, SurprisalConfig.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException("unknown configuration key '" + path(e) + "'", e);
+            throw unknownKey(path(e), e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new ConfigException("invalid configuration: " + e.getOriginalMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -99,6 +112,15 @@ public final class ConfigLoader {
         }
         ConfigValidator.validate(config);
         return config;
+    }
+
+    private static ConfigException unknownKey(String key, Throwable cause) {
+        String flinkKey = FLINK_SETTINGS.get(key);
+        String message = flinkKey == null ? "unknown configuration key '" + key + "'"
+                : "'" + key + "' is a Flink runtime setting, not the job's: set " + flinkKey
+                        + " in Flink's configuration (conf/flink/config.yaml; -D" + flinkKey
+                        + "=... with bin/surprisal or flink run; the FlinkDeployment's flinkConfiguration on Kubernetes)";
+        return new ConfigException(message, cause);
     }
 
     private static String path(UnrecognizedPropertyException e) {
@@ -150,13 +172,13 @@ public final class ConfigLoader {
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode child = node.get(parts[i]);
             if (!(child instanceof ObjectNode)) {
-                throw new ConfigException("unknown configuration key '" + key + "'");
+                throw unknownKey(key, null);
             }
             node = (ObjectNode) child;
         }
         String leaf = parts[parts.length - 1];
         if (!node.has(leaf)) {
-            throw new ConfigException("unknown configuration key '" + key + "'");
+            throw unknownKey(key, null);
         }
         JsonNode value;
         try {

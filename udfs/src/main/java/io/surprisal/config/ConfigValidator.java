@@ -7,7 +7,6 @@ final class ConfigValidator {
     private ConfigValidator() {}
 
     static void validate(SurprisalConfig c) {
-        require(c.job().parallelism() >= 0, "job.parallelism must be >= 0");
         require(c.source().outOfOrderness().toMillis() >= 0, "source.out-of-orderness must be >= 0");
         require(c.source().outOfOrderness().compareTo(Duration.ofDays(366)) <= 0, "source.out-of-orderness must be <= 366d");
         require(c.source().maxAhead().toMillis() > 0 && c.source().maxAhead().compareTo(Duration.ofDays(366)) <= 0,
@@ -49,12 +48,8 @@ final class ConfigValidator {
         c.suppression().detectors().forEach((d, w) -> require(!w.isNegative(), "suppression.detectors." + d + " must be >= 0"));
         require(c.suppression().maxAlerts() >= 0, "suppression.max-alerts must be >= 0 (0: no budget per user and detector)");
         if (c.sinks().type() == SurprisalConfig.SinkType.KAFKA) {
-            // Transactions commit on checkpoints: without checkpoints nothing would ever be visible,
-            // and a transaction that times out before its checkpoint completes is lost.
-            require(c.state().checkpointInterval().toMillis() > 0,
-                    "sinks.type kafka needs checkpoints: state.checkpoint-interval must be > 0");
-            require(c.sinks().kafka().transactionTimeout().compareTo(c.state().checkpointInterval()) > 0,
-                    "sinks.kafka.transaction-timeout must be longer than state.checkpoint-interval");
+            // Compared with Flink's checkpoint interval where the sinks are attached (io.surprisal.job.Connectors).
+            require(c.sinks().kafka().transactionTimeout().toMillis() > 0, "sinks.kafka.transaction-timeout must be > 0");
             require(c.sinks().kafka().transactionalIdPrefix() != null && !c.sinks().kafka().transactionalIdPrefix().isBlank(),
                     "sinks.kafka.transactional-id-prefix must not be empty");
         }

@@ -24,8 +24,8 @@ public record SurprisalConfig(
         NoveltyConfig novelty)
         implements Serializable {
 
-    /** Job-wide settings. */
-    public record JobConfig(String name, int parallelism) implements Serializable {}
+    /** The job's name (Flink's pipeline name). */
+    public record JobConfig(String name) implements Serializable {}
 
     /** Where events come from and how event time is tracked. */
     public record SourceConfig(
@@ -55,20 +55,11 @@ public record SurprisalConfig(
             String bootstrapServers, String topic, String groupId, String startingOffsets)
             implements Serializable {}
 
-    /** State backend, checkpointing and state retention. */
-    public record StateConfig(
-            StateBackendType backend,
-            boolean incremental,
-            String checkpointDir,
-            Duration checkpointInterval,
-            Duration ttl)
-            implements Serializable {}
-
-    /** The kinds of state backend. */
-    public enum StateBackendType {
-        ROCKSDB,
-        HASHMAP
-    }
+    /**
+     * How long per-user state lives. The state backend and checkpoints are Flink's runtime settings,
+     * in Flink's configuration.
+     */
+    public record StateConfig(Duration ttl) implements Serializable {}
 
     /** Parameters of the statistical models. */
     public record ModelConfig(TransitionModelConfig transition, SessionModelConfig session)

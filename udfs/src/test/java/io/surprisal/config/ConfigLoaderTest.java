@@ -16,7 +16,6 @@ class ConfigLoaderTest {
         SurprisalConfig c = ConfigLoader.defaults();
         assertThat(c.source().type()).isEqualTo(SurprisalConfig.SourceType.FILE);
         assertThat(c.source().outOfOrderness()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(c.state().backend()).isEqualTo(SurprisalConfig.StateBackendType.ROCKSDB);
         assertThat(c.state().ttl()).isEqualTo(Duration.ofDays(90));
         assertThat(c.model().session().inactivityGap()).isEqualTo(Duration.ofMinutes(30));
         assertThat(c.detectors().transition().enabled()).isTrue();
@@ -26,11 +25,11 @@ class ConfigLoaderTest {
     void aFileOverridesSomeKeysAndSetOverridesTheFile(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("my.yaml");
         Files.writeString(f, "source:\n  type: kafka\n  out-of-orderness: 2s\ndetectors:\n  transition:\n    threshold-bits: 10\n");
-        SurprisalConfig c = ConfigLoader.load(f, List.of("detectors.transition.threshold-bits=16.5", "state.backend=hashmap"));
+        SurprisalConfig c = ConfigLoader.load(f, List.of("detectors.transition.threshold-bits=16.5", "state.ttl=30d"));
         assertThat(c.source().type()).isEqualTo(SurprisalConfig.SourceType.KAFKA);
         assertThat(c.source().outOfOrderness()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.detectors().transition().thresholdBits()).isEqualTo(16.5);
-        assertThat(c.state().backend()).isEqualTo(SurprisalConfig.StateBackendType.HASHMAP);
+        assertThat(c.state().ttl()).isEqualTo(Duration.ofDays(30));
         // Untouched keys keep their defaults.
         assertThat(c.source().kafka().topic()).isEqualTo("surprisal-events");
     }
@@ -53,6 +52,32 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("key.path=value");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("source.file.max-events-per-second=-1")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("source.file.max-events-per-second");
+    }
+
+    /**
+     * Parallelism, state backend and checkpoints are Flink's settings: given to the job, from a file
+     * or with --set, they are errors that name the Flink key to set instead.
+     */
+    @Test
+    void flinkRuntimeSettingsGivenToTheJobSayWhereTheyLive(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("state.backend=hashmap")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'state.backend' is a Flink runtime setting")
+                .hasMessageContaining("state.backend.type in Flink's configuration (conf/flink/config.yaml");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("job.parallelism=1")))
+                .hasMessageContaining("set parallelism.default in Flink's configuration");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("state.incremental=false")))
+                .hasMessageContaining("set execution.checkpointing.incremental");
+        Path f = dir.resolve("old.yaml");
+        Files.writeString(f, "state:\n  ttl: 30d\n  checkpoint-interval: 2s\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of()))
+                .hasMessageContaining("'state.checkpoint-interval' is a Flink runtime setting")
+                .hasMessageContaining("-Dexecution.checkpointing.interval=...");
+        assertThatThrownBy(() -> ConfigLoader.fromYaml("state:\n  checkpoint-dir: s3://b/c\n"))
+                .hasMessageContaining("set execution.checkpointing.dir");
+        // Only those: any other unknown key is what it is.
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("state.backends=hashmap")))
+                .hasMessage("unknown configuration key 'state.backends'");
     }
 
     @Test
@@ -128,9 +153,7 @@ class ConfigLoaderTest {
                 .hasMessageContaining("mail.routes");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("mail.rate-per-minute=0")))
                 .hasMessageContaining("mail.rate-per-minute");
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("sinks.type=kafka", "state.checkpoint-interval=0s")))
-                .hasMessageContaining("state.checkpoint-interval");
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("sinks.type=kafka", "sinks.kafka.transaction-timeout=5s")))
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("sinks.type=kafka", "sinks.kafka.transaction-timeout=0s")))
                 .hasMessageContaining("sinks.kafka.transaction-timeout");
     }
 }

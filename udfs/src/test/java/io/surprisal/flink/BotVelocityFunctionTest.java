@@ -21,7 +21,7 @@ class BotVelocityFunctionTest {
     private static final long T0 = 1_800_000_000_000L;
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> harness() throws Exception {
-        SurprisalConfig c = ConfigLoader.load(null, List.of("state.backend=hashmap"));
+        SurprisalConfig c = ConfigLoader.defaults();
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new BotVelocityFunction(c)), new CepPatterns.UserKey(), Types.STRING);
         h.open();

@@ -7,10 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
+import io.surprisal.job.LocalClusterConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The Kubernetes manifests in k8s/: valid against the operator's CRD, carrying a job configuration that parses. */
@@ -69,12 +72,33 @@ class KubernetesManifestsTest {
         JsonNode conf = spec.path("flinkConfiguration");
         assertThat(conf.path("high-availability.type").asText()).isEqualTo("kubernetes");
         assertThat(conf.path("state.backend.type").asText()).isEqualTo("rocksdb");
-        assertThat(conf.path("state.backend.incremental").asText()).isEqualTo("true");
+        assertThat(conf.path("execution.checkpointing.incremental").asText()).isEqualTo("true");
         assertThat(conf.path("execution.checkpointing.dir").asText()).startsWith("s3://");
         // Credentials only from Secrets, never inline.
         String text = Files.readString(K8S.resolve("flinkdeployment.yaml"));
         assertThat(text).contains("secretKeyRef").doesNotContainPattern("(?i)password:\\s*\\S");
         assertThat(Files.readString(K8S.resolve("Dockerfile"))).contains("FROM flink:2.2").contains("/opt/flink/usrlib/surprisal-job.jar");
+    }
+
+    /**
+     * The job runs on Kubernetes as on the standalone cluster and in local runs: every runtime setting
+     * of conf/flink/config.yaml has the same value in the FlinkDeployment, but where checkpoints go
+     * (S3 there) and the parallelism (the deployment's job.parallelism, which the operator applies).
+     */
+    @Test
+    void theDeploymentCarriesTheRuntimeSettingsOfConfFlink() throws Exception {
+        JsonNode spec = deployment().path("spec");
+        JsonNode conf = spec.path("flinkConfiguration");
+        Map<String, String> runtime = LocalClusterConfiguration.runtimeSettings(Path.of("../conf/flink")).toMap();
+        Set<String> placeDependent = Set.of("execution.checkpointing.dir", "execution.checkpointing.savepoint-dir", "parallelism.default");
+        assertThat(runtime).containsKeys("state.backend.type", "state.backend.rocksdb.options-factory",
+                "execution.checkpointing.interval", "execution.buffer-timeout.interval", "pipeline.auto-watermark-interval");
+        runtime.forEach((key, value) -> {
+            if (!placeDependent.contains(key)) {
+                assertThat(conf.path(key).asText()).as(key).isEqualTo(value);
+            }
+        });
+        assertThat(spec.path("job").path("parallelism").asText()).isEqualTo(runtime.get("parallelism.default"));
     }
 
     @Test
@@ -84,7 +108,6 @@ class KubernetesManifestsTest {
         SurprisalConfig c = ConfigLoader.fromYaml(yaml);
         assertThat(c.source().type()).isEqualTo(SurprisalConfig.SourceType.KAFKA);
         assertThat(c.sinks().type()).isEqualTo(SurprisalConfig.SinkType.KAFKA);
-        assertThat(c.state().checkpointDir()).startsWith("s3://");
         // The deployment passes that file with --config, at the path the ConfigMap is mounted on.
         List<String> args = new ArrayList<>();
         deployment().path("spec").path("job").path("args").forEach(a -> args.add(a.asText()));

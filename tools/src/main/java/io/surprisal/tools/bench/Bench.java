@@ -16,6 +16,7 @@ import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -25,7 +26,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -59,13 +63,16 @@ public final class Bench {
     }
 
     private final SurprisalConfig config;
+    private final Configuration flink;
     private final Options options;
     private final Path work;
     private final PrintStream out;
     private final HeapSampler heap = new HeapSampler();
 
-    public Bench(SurprisalConfig config, Options options, Path work, PrintStream out) {
+    /** {@code flink}: Flink's configuration of the embedded cluster ({@link io.surprisal.job.LocalClusterConfiguration}). */
+    public Bench(SurprisalConfig config, Configuration flink, Options options, Path work, PrintStream out) {
         this.config = config;
+        this.flink = flink;
         this.options = options;
         this.work = work;
         this.out = out;
@@ -108,13 +115,13 @@ public final class Bench {
         long events = generated[0];
         long users = generated[1];
         int cores = Math.min(Runtime.getRuntime().availableProcessors(),
-                config.job().parallelism() > 0 ? config.job().parallelism() : Runtime.getRuntime().availableProcessors());
+                flink.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(Runtime.getRuntime().availableProcessors()));
+        long checkpointMillis = flink.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).map(Duration::toMillis).orElse(0L);
         out.printf(Locale.ROOT, "surprisal bench: %,d events of %,d simulated users (%,d of them with events), seed %d, generated in %.1f s%n",
                 events, options.users(), users, options.seed(), (System.nanoTime() - t0) / 1e9);
         out.printf(Locale.ROOT, "  machine: %d cores (%s), Java %s, max heap %,d MB; job parallelism %d; checkpoints every %s, %s state%n",
                 Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.version"),
-                Runtime.getRuntime().maxMemory() >> 20, cores, config.state().checkpointInterval(),
-                config.state().backend().name().toLowerCase(Locale.ROOT));
+                Runtime.getRuntime().maxMemory() >> 20, cores, Duration.ofMillis(checkpointMillis), flink.get(StateBackendOptions.STATE_BACKEND));
         heap.start();
         try {
             long warmup = Math.min(options.warmupEvents(), events);
@@ -164,7 +171,7 @@ public final class Bench {
                 }
             }
             // State is read after the checkpoint that follows the last event: none comes with checkpointing off.
-            boolean checkpoints = config.state().checkpointInterval().toMillis() > 0;
+            boolean checkpoints = checkpointMillis > 0;
             FlinkRun b = runFlink(file, Graph.FULL, new ProbedSource.Settings(0, events, checkpoints), null);
             out.printf(Locale.ROOT, "  (b) full job: all detectors, RocksDB, checkpoints          %,10.0f events/s  (%.1f s, peak heap %,d MB)%n",
                     b.eventsPerSecond(), b.seconds(), b.peakHeap() >> 20);
@@ -187,7 +194,7 @@ public final class Bench {
             State s = b.state();
             long perUser = s == null || users == 0 ? -1 : s.liveData() / users;
             if (s == null) {
-                out.printf(Locale.ROOT, "  state: not measured (checkpointing is off: state.checkpoint-interval is 0)%n");
+                out.printf(Locale.ROOT, "  state: not measured (checkpointing is off: execution.checkpointing.interval is not set)%n");
             } else {
                 out.printf(Locale.ROOT, "  state after the checkpoint that follows the last event: RocksDB live data %,d bytes, SST files %,d bytes,%n"
                         + "      memtables %,d bytes; last checkpoint (full) %,d bytes; per user with events: %,d bytes live, %,d bytes in SST files%n",
@@ -265,7 +272,7 @@ public final class Bench {
     }
 
     private FlinkRun runFlink(Path file, Graph graph, ProbedSource.Settings settings, long[] sentAt) throws Exception {
-        Configuration conf = JobSettings.forLocalCluster(JobSettings.flinkConfiguration(config));
+        Configuration conf = new Configuration(flink);
         conf.setString("metrics.reporter.bench.factory.class", BenchMetrics.Factory.class.getName());
         conf.setString("state.backend.rocksdb.metrics.estimate-live-data-size", "true");
         conf.setString("state.backend.rocksdb.metrics.total-sst-files-size", "true");

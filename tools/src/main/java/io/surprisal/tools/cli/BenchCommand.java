@@ -1,11 +1,13 @@
 package io.surprisal.tools.cli;
 
 import io.surprisal.config.SurprisalConfig;
+import io.surprisal.job.LocalClusterConfiguration;
 import io.surprisal.tools.bench.Bench;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,8 +58,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Path work = JobOptions.tempDir();
         try {
-            SurprisalConfig config = job.resolveLocal(work.resolve("bench-events.jsonl"), work.resolve("checkpoints"));
-            new Bench(config, new Bench.Options(events, users, seed, latencySeconds, parts, warmupEvents), work, System.out).run();
+            SurprisalConfig config = job.resolveLocal(work.resolve("bench-events.jsonl"));
+            Configuration flink = LocalClusterConfiguration.load(work.resolve("checkpoints"), job.flinkSettings());
+            new Bench(config, flink, new Bench.Options(events, users, seed, latencySeconds, parts, warmupEvents), work, System.out).run();
             return 0;
         } finally {
             JobOptions.deleteTree(work);

@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Option;
 
-/** The options every command that runs the job shares: a config file and overrides. */
+/** The options every command that runs the job shares: a config file and overrides, and Flink settings. */
 final class JobOptions {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (defaults: conf/surprisal.yaml)")
     Path config;
@@ -17,14 +20,22 @@ final class JobOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one configuration key, e.g. detectors.transition.threshold-bits=14")
     List<String> sets = new ArrayList<>();
 
-    /** The configuration for a local run over {@code input}, checkpoints in a fresh temporary directory. */
-    SurprisalConfig resolveLocal(Path input, Path checkpointDir) {
+    @Option(names = "-D", paramLabel = "KEY=VALUE",
+            description = "Override one of Flink's runtime settings of conf/flink/config.yaml, e.g. -Dstate.backend.type=hashmap")
+    Map<String, String> flinkSettings = new LinkedHashMap<>();
+
+    /** The configuration for a local run over {@code input}. */
+    SurprisalConfig resolveLocal(Path input) {
         List<String> all = new ArrayList<>();
         all.add("source.type=file");
         all.add("source.file.path=" + input);
-        all.add("state.checkpoint-dir=" + checkpointDir.toUri());
         all.addAll(sets);
         return ConfigLoader.load(config, all);
+    }
+
+    /** The {@code -D} settings, over Flink's configuration of a local run. */
+    Configuration flinkSettings() {
+        return Configuration.fromMap(flinkSettings);
     }
 
     /** A fresh working directory for one local run: checkpoints and the sinks' files. */

@@ -43,11 +43,11 @@ public final class RunCommand implements Callable<Integer> {
         }
         Path work = JobOptions.tempDir();
         try {
-            SurprisalConfig config = job.resolveLocal(input.toAbsolutePath(), work.resolve("checkpoints"));
+            SurprisalConfig config = job.resolveLocal(input.toAbsolutePath());
             var ticker = RunSummary.startProgress(System.err);
             LocalRunner.Result r;
             try {
-                r = LocalRunner.run(config, input.toAbsolutePath(), work);
+                r = LocalRunner.run(config, job.flinkSettings(), input.toAbsolutePath(), work);
             } finally {
                 RunSummary.stopProgress(System.err, ticker);
             }

@@ -3,13 +3,14 @@ package io.surprisal.tools.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surprisal.config.ConfigLoader;
-import io.surprisal.config.SurprisalConfig;
+import io.surprisal.job.LocalClusterConfiguration;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,11 +26,9 @@ class BenchTest {
 
     /** The bench on two slots with a checkpoint every second, printing into {@code printed}. */
     private Bench.Report bench(Bench.Options options, ByteArrayOutputStream printed) throws Exception {
-        SurprisalConfig config = ConfigLoader.load(null, List.of(
-                "state.checkpoint-interval=1s",
-                "state.checkpoint-dir=" + work.resolve("checkpoints").toUri(),
-                "job.parallelism=2"));
-        return new Bench(config, options, work, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+        Configuration flink = LocalClusterConfiguration.load(work.resolve("checkpoints"), Configuration.fromMap(Map.of(
+                "parallelism.default", "2", "execution.checkpointing.interval", "1s")));
+        return new Bench(ConfigLoader.defaults(), flink, options, work, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
     }
 
     @Test
