@@ -19,9 +19,9 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
     /**
      * The layout this serializer writes. Layout 3 (written with Flink's SimpleTypeSerializerSnapshot,
      * whose version is 3) had neither the test counts of the false-alarm window, nor the sessions
-     * taught, nor the time of the last cusum alert.
+     * taught, nor the time of the last cusum alert; layout 4 had no purchases (detector amount).
      */
-    static final int CURRENT_VERSION = 4;
+    static final int CURRENT_VERSION = 5;
 
     @Override
     public UserProfile createInstance() {
@@ -31,11 +31,29 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
     @Override
     public void serialize(UserProfile p, DataOutputView out) throws IOException {
         writeVersion3Fields(p, out);
+        writeVersion4Fields(p, out);
+        out.writeInt(p.spend.count);
+        out.writeDouble(p.spend.mean);
+        out.writeDouble(p.spend.m2);
+        out.writeByte(p.spend.taught);
+        out.writeDouble(p.spend.judgedInWindow);
+    }
+
+    /** The fields layout 4 added to layout 3. */
+    static void writeVersion4Fields(UserProfile p, DataOutputView out) throws IOException {
         out.writeByte(p.sessionsTaught);
         out.writeDouble(p.stepsInWindow);
         out.writeDouble(p.sessionsInWindow);
         out.writeLong(p.testsTs);
         out.writeLong(p.cusumAlertTs);
+    }
+
+    static void readVersion4Fields(UserProfile p, DataInputView in) throws IOException {
+        p.sessionsTaught = in.readByte();
+        p.stepsInWindow = in.readDouble();
+        p.sessionsInWindow = in.readDouble();
+        p.testsTs = in.readLong();
+        p.cusumAlertTs = in.readLong();
     }
 
     /** The fields of layout 3, in its order (every layout since starts with them). */
@@ -65,11 +83,12 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
     @Override
     public UserProfile deserialize(DataInputView in) throws IOException {
         UserProfile p = readVersion3Fields(in);
-        p.sessionsTaught = in.readByte();
-        p.stepsInWindow = in.readDouble();
-        p.sessionsInWindow = in.readDouble();
-        p.testsTs = in.readLong();
-        p.cusumAlertTs = in.readLong();
+        readVersion4Fields(p, in);
+        p.spend.count = in.readInt();
+        p.spend.mean = in.readDouble();
+        p.spend.m2 = in.readDouble();
+        p.spend.taught = in.readByte();
+        p.spend.judgedInWindow = in.readDouble();
         return p;
     }
 
@@ -132,6 +151,34 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
         }
     }
 
+    /** State in layout 4: read with no purchases; on restore Flink migrates it to {@link UserProfileSerializer}. */
+    static final class Version4 extends FieldByFieldSerializer<UserProfile> {
+        static final Version4 INSTANCE = new Version4();
+
+        @Override
+        public UserProfile createInstance() {
+            return new UserProfile();
+        }
+
+        @Override
+        public void serialize(UserProfile p, DataOutputView out) throws IOException {
+            writeVersion3Fields(p, out);
+            writeVersion4Fields(p, out);
+        }
+
+        @Override
+        public UserProfile deserialize(DataInputView in) throws IOException {
+            UserProfile p = readVersion3Fields(in);
+            readVersion4Fields(p, in);
+            return p;
+        }
+
+        @Override
+        public TypeSerializerSnapshot<UserProfile> snapshotConfiguration() {
+            return new Snapshot(4);
+        }
+    }
+
     /** The serializer's snapshot: no configuration; its version is the layout of the state. */
     public static final class Snapshot implements TypeSerializerSnapshot<UserProfile> {
         private int layout;
@@ -163,7 +210,11 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
 
         @Override
         public TypeSerializer<UserProfile> restoreSerializer() {
-            return layout == CURRENT_VERSION ? INSTANCE : Version3.INSTANCE;
+            return switch (layout) {
+                case CURRENT_VERSION -> INSTANCE;
+                case 4 -> Version4.INSTANCE;
+                default -> Version3.INSTANCE;
+            };
         }
 
         @Override
