@@ -14,29 +14,35 @@ import java.util.Locale;
 import org.apache.commons.math3.distribution.TDistribution;
 
 /**
- * Detector {@code amount}: a purchase far above what its buyer usually spends. Plain Java.
+ * Detector {@code amount}: a purchase far above what its buyer usually spends. Plain Java; the
+ * reasoning is in docs/detectors.md.
  *
- * <p>The logs of a user's amounts are taken as normal with an unknown mean and variance, with the
- * conjugate (normal-inverse-gamma) prior centred on the population: its mean at the population's,
- * worth {@link SpendPopulation#priorPurchases} purchases, and its variance at the population's
- * within-user variance, worth {@link #PRIOR_SHAPE} (a shape of 2: two purchases' worth, heavy
- * tails). The next amount's log then follows a Student t whose degrees of freedom grow with the
- * user's purchases: a new buyer is judged by the population with wide tails, a buyer with fifty
- * purchases by their own. The upper tail of that t at the purchase is its surprisal in bits.
+ * <p>The logs of a user's amounts are normal with an unknown mean and variance, under the conjugate
+ * (normal-inverse-gamma) prior the population gives: its mean at the population's, worth {@link
+ * SpendPopulation#priorPurchases} purchases; its variance at the population's within-user variance,
+ * worth twice {@link SpendPopulation#varianceShape} purchases. The next amount's log follows a
+ * Student t whose degrees of freedom grow with the user's purchases, and its upper tail at the
+ * purchase is the model's surprisal. That is calibrated against the population's ordinary purchases
+ * ({@link SpendPopulation#calibratedBits}), and alerts at {@code threshold-bits} plus log2 of the
+ * user's purchases in about the last false-alarm window, when the amount is also at least {@code
+ * min-ratio} times the user's usual (the prediction's median).
  *
- * <p>That tail is then calibrated: the share of the population's ordinary purchases (by buyers with
- * as much history) the model found at least as surprising is the purchase's surprisal in bits
- * ({@link SpendPopulation#calibratedBits}). It alerts when that reaches {@code threshold-bits} plus log2 of the purchases the user
- * made in about the last false-alarm window (as the other detectors' bars), and the amount is at
- * least {@code min-ratio} times the user's usual (the median of the prediction): rarity and size
- * both. A purchase that alerts teaches nothing; others teach the user, and the population at most
- * {@code max-population-purchases-per-user} a teaching window, once the user has succeeded at
- * something (see {@link UserProfile#hasSucceeded}).
+ * <p>A purchase that alerts teaches nothing; others teach the user (winsorized), and the population
+ * at most {@code max-population-purchases-per-user} a teaching window, once the user has succeeded
+ * at something (see {@link UserProfile#hasSucceeded}).
  */
 public final class AmountDetector {
     public static final String DETECTOR = "amount";
-    /** The prior's shape alpha0: its variance is worth 2 alpha0 = 4 purchases, and a new buyer's t has 4 degrees of freedom. */
+    /**
+     * The least shape alpha0 of the prior of a user's variance (worth 2 alpha0 = 4 purchases: a new
+     * buyer's t has 4 degrees of freedom), used until the population shows how alike users' spreads
+     * are ({@link SpendPopulation#varianceShape}).
+     */
     static final double PRIOR_SHAPE = 2.0;
+    /** The most the prior of a user's variance weighs: 2 x 25 = 50 purchases. */
+    static final double MAX_PRIOR_SHAPE = 25.0;
+    /** A purchase teaches its buyer at most this many of the prediction's scales from its centre (winsorized). */
+    static final double LEARN_CLIP_SCALES = 3.0;
     /** The upper 10% point of the prediction bounds the user's "usual" range in an alert, with the lower 10%. */
     private static final double USUAL_QUANTILE = 0.9;
 
@@ -44,7 +50,7 @@ public final class AmountDetector {
     private final long falseAlarmWindowMs;
     private final long teachingWindowMs;
     private SpendPopulation population = new SpendPopulation();
-    /** Purchases of the instant {@link #pendingTs}, not yet in the population: logs and buyers' (count, mean). */
+    /** Purchases of the instant {@link #pendingTs}, not yet in the population: log, buyer's count and mean, model bits, buyer's m2. */
     private final List<double[]> pending = new ArrayList<>();
     private long pendingTs = Long.MIN_VALUE;
     private long purchasesWarmingUp;
@@ -83,11 +89,12 @@ public final class AmountDetector {
     public Prediction predict(SpendHistory h) {
         double mu0 = population.mean();
         double kappa0 = population.priorPurchases();
-        double beta0 = population.withinVariance() * (PRIOR_SHAPE - 1);
+        double alpha0 = population.varianceShape(PRIOR_SHAPE, MAX_PRIOR_SHAPE);
+        double beta0 = population.withinVariance() * (alpha0 - 1);
         int n = h.count;
         double kappaN = kappa0 + n;
         double muN = (kappa0 * mu0 + n * h.mean) / kappaN;
-        double alphaN = PRIOR_SHAPE + n / 2.0;
+        double alphaN = alpha0 + n / 2.0;
         double d = h.mean - mu0;
         double betaN = beta0 + h.m2 / 2 + (n == 0 ? 0 : kappa0 * n * d * d / (2 * kappaN));
         double scale = Math.sqrt(betaN * (kappaN + 1) / (alphaN * kappaN));
@@ -121,6 +128,7 @@ public final class AmountDetector {
         SpendHistory buyer = new SpendHistory();
         buyer.count = (int) pendingPurchase[1];
         buyer.mean = pendingPurchase[2];
+        buyer.m2 = pendingPurchase[4];
         return buyer;
     }
 
@@ -159,11 +167,25 @@ public final class AmountDetector {
         }
         if (alert == null) {
             if (p.hasSucceeded() && p.mayTeachPurchase(e.ts, teachingWindowMs, config.maxPopulationPurchasesPerUser())) {
-                pending.add(new double[] {x, h.count, h.mean, modelBits});
+                pending.add(new double[] {x, h.count, h.mean, modelBits, h.m2});
             }
-            h.learn(x, config.maxEvidence());
+            h.learn(clipped(x, h), config.maxEvidence());
         }
         return alert;
+    }
+
+    /**
+     * {@code x} moved to within {@link #LEARN_CLIP_SCALES} of the prediction's scales of its centre:
+     * one purchase far out (a first gift card that stayed under the bar) moves the buyer's usual
+     * only so much, and the next such purchase is as surprising as the first.
+     */
+    private double clipped(double x, SpendHistory h) {
+        if (!predicts()) {
+            return x;
+        }
+        Prediction p = predict(h);
+        double limit = LEARN_CLIP_SCALES * p.scale();
+        return Math.max(p.location() - limit, Math.min(p.location() + limit, x));
     }
 
     private Alert alert(Event e, Prediction prediction, double modelBits, SpendPopulation.Calibrated calibrated,

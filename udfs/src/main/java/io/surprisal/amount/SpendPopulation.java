@@ -27,8 +27,26 @@ public final class SpendPopulation {
     /** Purchases of users with history: their number and Σ n/(n+1) (x − the buyer's mean)². */
     private long withinCount;
     private double withinSum;
-    /** Per evidence bucket, the model's tail bits of the population's ordinary purchases. */
+    /**
+     * Buyers' own sample variances (of at least two purchases) at their purchases, on the log
+     * scale (heavy-tailed spending has no finite fourth moment, its logs have): how many, the sum
+     * of the logs and of their squares, and the sum of the sampling noise each log carries,
+     * trigamma((n - 1) / 2).
+     */
+    private long varianceCount;
+    private double varianceSum;
+    private double varianceSquares;
+    private double varianceNoise;
+    /**
+     * Per evidence bucket, the model's tail bits of the population's ordinary purchases: the
+     * current generation, and the one before it. The model changes as the population grows, so a
+     * generation ends after {@link #GENERATION} purchases and the one before it is forgotten: the
+     * yardstick is the model's recent behaviour, not its first days'.
+     */
     private LogHistogram[] modelBits = newHistograms();
+    private LogHistogram[] previousBits = newHistograms();
+    /** Purchases judged in a generation of {@link #modelBits}. */
+    static final long GENERATION = 20_000;
 
     private static LogHistogram[] newHistograms() {
         LogHistogram[] h = new LogHistogram[EVIDENCE_BUCKETS];
@@ -50,6 +68,10 @@ public final class SpendPopulation {
     public void learn(double logAmount, SpendHistory buyer, double bits) {
         if (!Double.isNaN(bits)) {
             modelBits[evidenceBucket(buyer.count)].add(bits);
+            if (count(modelBits) >= GENERATION) {
+                previousBits = modelBits;
+                modelBits = newHistograms();
+            }
         }
         learn(logAmount, buyer);
     }
@@ -60,6 +82,16 @@ public final class SpendPopulation {
         double delta = logAmount - mean;
         mean += delta / count;
         m2 += delta * (logAmount - mean);
+        if (buyer.count >= 2) {
+            double v = buyer.variance();
+            if (v > 0) {
+                double logV = Math.log(v);
+                varianceCount++;
+                varianceSum += logV;
+                varianceSquares += logV * logV;
+                varianceNoise += org.apache.commons.math3.special.Gamma.trigamma((buyer.count - 1) / 2.0);
+            }
+        }
         if (buyer.count >= 1) {
             double d = logAmount - buyer.mean;
             // The deviation from a mean of n values has variance sigma^2 (n + 1) / n: rescaled, each
@@ -103,38 +135,108 @@ public final class SpendPopulation {
         return Math.max(0.1, Math.min(10.0, within / between));
     }
 
-    /** Ordinary purchases whose model tail bits are known, in all buckets. */
+    /** Ordinary purchases whose model tail bits are known, in all buckets, in both generations. */
     public long judged() {
+        return count(modelBits) + count(previousBits);
+    }
+
+    private static long count(LogHistogram[] histograms) {
         long n = 0;
-        for (LogHistogram h : modelBits) {
+        for (LogHistogram h : histograms) {
             n += h.count();
         }
         return n;
     }
 
+    /** Bucket {@code i} of both generations. */
+    private LogHistogram bucket(int i) {
+        LogHistogram both = LogHistogram.fromCounts(modelBits[i].toCounts());
+        both.merge(previousBits[i]);
+        return both;
+    }
+
     /**
      * The calibrated surprisal of a purchase the model gave {@code bits}, by a buyer with {@code
      * purchases} learned: -log2 of the share of the population's ordinary purchases the model found
-     * at least as surprising (Krichevsky-Trofimov: beyond all of them, log2(2(n + 1))). Among buyers
-     * with as much history when their bucket has {@link #MIN_BUCKET_PURCHASES}, else among all.
+     * at least as surprising, among buyers with as much history when their bucket has {@link
+     * #MIN_BUCKET_PURCHASES}, else among all.
+     *
+     * <p>It is never more than the model's own bits: a population that never reached them shows the
+     * model is cautious there, not that the purchase is rarer still. Where at least {@link
+     * #TAIL_REFERENCE} purchases (a tenth of them, in a small population) are as surprising, the
+     * share is counted (Krichevsky-Trofimov). Beyond, a count of a few says little, and the tail is
+     * extrapolated as a power of the model's bits from that reference point: calibrated = c_ref x
+     * (bits / b_ref)^g, with g from the population's own tail between the reference and the point
+     * with ten times as many beyond it (1 while the population is too small to show it; at most 1).
+     * A model whose tails are too light for the site's spending, as a normal model of heavy-tailed
+     * amounts, has g below 1, and its far bits count for less.
      */
     public Calibrated calibratedBits(double bits, int purchases) {
-        LogHistogram bucket = modelBits[evidenceBucket(purchases)];
-        if (bucket.count() >= MIN_BUCKET_PURCHASES) {
-            long k = bucket.atLeast(bits);
-            return new Calibrated(io.surprisal.model.MultipleTests.tailBits(k, bucket.count()), k, bucket.count(), true);
+        LogHistogram bucket = bucket(evidenceBucket(purchases));
+        boolean same = bucket.count() >= MIN_BUCKET_PURCHASES;
+        LogHistogram yardstick = same ? bucket : pooled();
+        long n = yardstick.count();
+        long k = yardstick.atLeast(bits);
+        double counted = Math.min(bits, io.surprisal.model.MultipleTests.tailBits(k, n));
+        long referenceCount = Math.min(TAIL_REFERENCE, n / 10);
+        if (referenceCount < 10 || k >= referenceCount) {
+            return new Calibrated(counted, k, n, same);
         }
-        long k = 0;
-        long n = 0;
-        for (LogHistogram h : modelBits) {
-            k += h.atLeast(bits);
-            n += h.count();
+        double reference = yardstick.quantile(1 - (double) referenceCount / n);
+        long atReference = yardstick.atLeast(reference);
+        if (atReference == 0 || bits <= reference) {
+            return new Calibrated(counted, k, n, same);
         }
-        return new Calibrated(io.surprisal.model.MultipleTests.tailBits(k, n), k, n, false);
+        double referenceBits = io.surprisal.model.MultipleTests.tailBits(atReference, n);
+        double power = 1.0;
+        if (10 * referenceCount <= n / 2) {
+            double wider = yardstick.quantile(1 - 10.0 * referenceCount / n);
+            long atWider = yardstick.atLeast(wider);
+            double widerBits = io.surprisal.model.MultipleTests.tailBits(atWider, n);
+            if (reference > wider && wider > 0 && atWider > atReference) {
+                power = Math.min(1.0, Math.max(0.05, Math.log(referenceBits / widerBits) / Math.log(reference / wider)));
+            }
+        }
+        double extrapolated = referenceBits * Math.pow(bits / reference, power);
+        return new Calibrated(Math.min(bits, Math.max(counted, extrapolated)), k, n, same);
+    }
+
+    /** Purchases beyond the point from which {@link #calibratedBits} extrapolates the tail. */
+    static final long TAIL_REFERENCE = 30;
+
+    private LogHistogram pooled() {
+        LogHistogram all = new LogHistogram();
+        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
+            all.merge(modelBits[i]);
+            all.merge(previousBits[i]);
+        }
+        return all;
     }
 
     /** A calibrated tail: its bits, and {@code atLeast} of {@code of} ordinary purchases as surprising (among buyers with as much history, or all). */
     public record Calibrated(double bits, long atLeast, long of, boolean sameEvidence) {}
+
+    /**
+     * The shape alpha0 of the inverse-gamma prior of a user's variance, from the spread of buyers'
+     * own sample variances on the log scale: for an inverse-gamma variance, Var(ln sigma^2) =
+     * trigamma(alpha0), and a sample variance of n purchases adds trigamma((n - 1) / 2) to it, which
+     * is taken out first. With trigamma(a) ~ 1/a + 1/(2a^2), alpha0 = (1 + sqrt(1 + 2v)) / (2v).
+     * Where users spend about as variably as each other the prior weighs many purchases; where they
+     * differ, or spending has heavy tails, few. Between {@code min} (without enough buyers) and
+     * {@code max}.
+     */
+    public double varianceShape(double min, double max) {
+        if (varianceCount < 100) {
+            return min;
+        }
+        double mean = varianceSum / varianceCount;
+        double observed = varianceSquares / varianceCount - mean * mean;
+        double v = observed - varianceNoise / varianceCount;
+        if (!(v > 0)) {
+            return max;
+        }
+        return Math.max(min, Math.min(max, (1 + Math.sqrt(1 + 2 * v)) / (2 * v)));
+    }
 
     /** Adds another instance's population (the counts and moments of both, as if one). */
     public void merge(SpendPopulation o) {
@@ -148,8 +250,13 @@ public final class SpendPopulation {
         count = n;
         withinCount += o.withinCount;
         withinSum += o.withinSum;
+        varianceCount += o.varianceCount;
+        varianceSum += o.varianceSum;
+        varianceSquares += o.varianceSquares;
+        varianceNoise += o.varianceNoise;
         for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
             modelBits[i].merge(o.modelBits[i]);
+            previousBits[i].merge(o.previousBits[i]);
         }
     }
 
@@ -163,8 +270,15 @@ public final class SpendPopulation {
             long sharedWithin = (withinCount + owners - 1) / owners;
             s.withinSum = withinCount == 0 ? 0 : withinSum * sharedWithin / withinCount;
             s.withinCount = sharedWithin;
+            long sharedVariances = (varianceCount + owners - 1) / owners;
+            double f = varianceCount == 0 ? 0 : (double) sharedVariances / varianceCount;
+            s.varianceCount = sharedVariances;
+            s.varianceSum = varianceSum * f;
+            s.varianceSquares = varianceSquares * f;
+            s.varianceNoise = varianceNoise * f;
             for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
                 s.modelBits[i] = modelBits[i].sharedBy(owners);
+                s.previousBits[i] = previousBits[i].sharedBy(owners);
             }
         }
         return s;
@@ -177,22 +291,29 @@ public final class SpendPopulation {
         s.m2 = m2;
         s.withinCount = withinCount;
         s.withinSum = withinSum;
+        s.varianceCount = varianceCount;
+        s.varianceSum = varianceSum;
+        s.varianceSquares = varianceSquares;
+        s.varianceNoise = varianceNoise;
         for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
             s.modelBits[i] = LogHistogram.fromCounts(modelBits[i].toCounts());
+            s.previousBits[i] = LogHistogram.fromCounts(previousBits[i].toCounts());
         }
         return s;
     }
 
     /** The moments and histograms with the writing instance and parallelism in front (see InstanceShares). */
     public byte[] toTaggedBytes(int owner, int parallelism) {
-        long[][] counts = new long[EVIDENCE_BUCKETS][];
-        int size = 8 + 40;
+        long[][] counts = new long[2 * EVIDENCE_BUCKETS][];
+        int size = 8 + 40 + 32;
         for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
             counts[i] = modelBits[i].toCounts();
-            size += 4 + 8 * counts[i].length;
+            counts[EVIDENCE_BUCKETS + i] = previousBits[i].toCounts();
+            size += 2 * (4 + 8 * counts[i].length);
         }
         ByteBuffer b = ByteBuffer.allocate(size).putInt(owner).putInt(parallelism)
-                .putLong(count).putDouble(mean).putDouble(m2).putLong(withinCount).putDouble(withinSum);
+                .putLong(count).putDouble(mean).putDouble(m2).putLong(withinCount).putDouble(withinSum)
+                .putLong(varianceCount).putDouble(varianceSum).putDouble(varianceSquares).putDouble(varianceNoise);
         for (long[] c : counts) {
             b.putInt(c.length);
             for (long v : c) {
@@ -218,12 +339,20 @@ public final class SpendPopulation {
         s.m2 = b.getDouble();
         s.withinCount = b.getLong();
         s.withinSum = b.getDouble();
-        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
+        s.varianceCount = b.getLong();
+        s.varianceSum = b.getDouble();
+        s.varianceSquares = b.getDouble();
+        s.varianceNoise = b.getDouble();
+        for (int i = 0; i < 2 * EVIDENCE_BUCKETS; i++) {
             long[] c = new long[b.getInt()];
             for (int j = 0; j < c.length; j++) {
                 c[j] = b.getLong();
             }
-            s.modelBits[i] = LogHistogram.fromCounts(c);
+            if (i < EVIDENCE_BUCKETS) {
+                s.modelBits[i] = LogHistogram.fromCounts(c);
+            } else {
+                s.previousBits[i - EVIDENCE_BUCKETS] = LogHistogram.fromCounts(c);
+            }
         }
         return s;
     }

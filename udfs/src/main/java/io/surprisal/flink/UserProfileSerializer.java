@@ -12,7 +12,7 @@ import org.apache.flink.types.StringValue;
 /**
  * Flink's serializer of {@link UserProfile} (state {@code user-profile}, read and written per event),
  * field by field. Versioned: its snapshot says which layout the state was written in, and state of
- * an older layout is read with {@link Version3} and migrated (Flink rewrites it in this one).
+ * an older layout is read with {@link OlderLayout} and migrated (Flink rewrites it in this one).
  */
 public final class UserProfileSerializer extends FieldByFieldSerializer<UserProfile> {
     public static final UserProfileSerializer INSTANCE = new UserProfileSerializer();
@@ -124,11 +124,16 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
     }
 
     /**
-     * State in layout 3: read with the new fields at their defaults (no tests counted, no session
-     * taught, no cusum alert); on restore Flink migrates it to {@link UserProfileSerializer}.
+     * State in an older layout (3 or 4): read with the fields it did not have at their defaults (no
+     * tests counted, no session taught, no cusum alert; no purchases); on restore Flink migrates it
+     * to {@link UserProfileSerializer}.
      */
-    static final class Version3 extends FieldByFieldSerializer<UserProfile> {
-        static final Version3 INSTANCE = new Version3();
+    static final class OlderLayout extends FieldByFieldSerializer<UserProfile> {
+        private final int layout;
+
+        OlderLayout(int layout) {
+            this.layout = layout;
+        }
 
         @Override
         public UserProfile createInstance() {
@@ -138,44 +143,23 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
         @Override
         public void serialize(UserProfile p, DataOutputView out) throws IOException {
             writeVersion3Fields(p, out);
-        }
-
-        @Override
-        public UserProfile deserialize(DataInputView in) throws IOException {
-            return readVersion3Fields(in);
-        }
-
-        @Override
-        public TypeSerializerSnapshot<UserProfile> snapshotConfiguration() {
-            return new Snapshot(3);
-        }
-    }
-
-    /** State in layout 4: read with no purchases; on restore Flink migrates it to {@link UserProfileSerializer}. */
-    static final class Version4 extends FieldByFieldSerializer<UserProfile> {
-        static final Version4 INSTANCE = new Version4();
-
-        @Override
-        public UserProfile createInstance() {
-            return new UserProfile();
-        }
-
-        @Override
-        public void serialize(UserProfile p, DataOutputView out) throws IOException {
-            writeVersion3Fields(p, out);
-            writeVersion4Fields(p, out);
+            if (layout >= 4) {
+                writeVersion4Fields(p, out);
+            }
         }
 
         @Override
         public UserProfile deserialize(DataInputView in) throws IOException {
             UserProfile p = readVersion3Fields(in);
-            readVersion4Fields(p, in);
+            if (layout >= 4) {
+                readVersion4Fields(p, in);
+            }
             return p;
         }
 
         @Override
         public TypeSerializerSnapshot<UserProfile> snapshotConfiguration() {
-            return new Snapshot(4);
+            return new Snapshot(layout);
         }
     }
 
@@ -210,11 +194,7 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
 
         @Override
         public TypeSerializer<UserProfile> restoreSerializer() {
-            return switch (layout) {
-                case CURRENT_VERSION -> INSTANCE;
-                case 4 -> Version4.INSTANCE;
-                default -> Version3.INSTANCE;
-            };
+            return layout == CURRENT_VERSION ? INSTANCE : new OlderLayout(layout);
         }
 
         @Override
