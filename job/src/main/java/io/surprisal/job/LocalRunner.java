@@ -38,6 +38,7 @@ public final class LocalRunner {
     /** The accumulators of work done before a detector could alert, in the order the summary shows them. */
     public static final List<String> WARM_UP_ACCUMULATORS = List.of(
             UserBehaviourFunction.WARMING_UP_EVENTS_ACCUMULATOR, UserBehaviourFunction.WARMING_UP_SESSIONS_ACCUMULATOR,
+            UserBehaviourFunction.WARMING_UP_PURCHASES_ACCUMULATOR,
             LoginNoveltyLogic.WARMING_UP_ACCUMULATOR, LoginNoveltyLogic.WITHOUT_HISTORY_ACCUMULATOR);
 
     /** The job over {@code input} with Flink's runtime settings of {@link LocalClusterConfiguration} as they are. */

@@ -6,8 +6,8 @@ import java.util.Locale;
  * What happens to a normal user on one scored day. {@link #TRAVEL}, {@link #NEW_PHONE} and {@link
  * #FORGOT_PASSWORD} are hard negatives (the user stays normal); {@link #NOVELTY} and {@link
  * #TAKEOVER} and {@link #IMPOSSIBLE_TRAVEL} (a login from a city thousands of km away minutes
- * after a visit from home, as a hijacked session or stolen credentials used abroad give) are
- * injected attacks (the user counts as positive).
+ * after a visit from home, as a hijacked session or stolen credentials used abroad give) and {@link
+ * #GIFT_CARDS} are injected attacks (the user counts as positive).
  */
 public enum Scenario {
   NONE(0, false),
@@ -16,7 +16,13 @@ public enum Scenario {
   FORGOT_PASSWORD(0.01, false),
   NOVELTY(0.005, true),
   TAKEOVER(0.005, true),
-  IMPOSSIBLE_TRAVEL(0.005, true);
+  IMPOSSIBLE_TRAVEL(0.005, true),
+  /**
+   * A hijacked session buys gift cards: from the account's own place and device, a login and a few
+   * purchases of 15 to 40 times the user's usual amount. Only the amounts give it away. The account
+   * has bought before: its first visit buys three things at its usual amounts.
+   */
+  GIFT_CARDS(0.005, true);
 
   private final double shareOfNormalUsers;
   private final boolean attack;

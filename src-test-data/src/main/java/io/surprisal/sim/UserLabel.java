@@ -18,8 +18,8 @@ public record UserLabel(String user, String type, String scenario, String scenar
   public boolean positive() {
     return switch (type) {
       case "bot", "spammer", "fraudster", "attacker" -> true;
-      default -> scenario.equals("novelty") || scenario.equals("takeover")
-          || scenario.equals("impossible_travel");
+      default -> !scenario.isEmpty() && !scenario.equals("none")
+          && Scenario.valueOf(scenario.toUpperCase(java.util.Locale.ROOT)).attack();
     };
   }
 

@@ -50,10 +50,16 @@ final class Visit {
     this.sessionHex = String.format("%016x", Rng.hash(cfg.seed(), Rng.SESSION, user.index, day, ordinal));
     this.scenarioVisit = day == user.scenarioDay && ordinal == user.scenarioOrdinal;
     this.state = user.profile.startState();
-    this.highAmounts = scenarioVisit && user.scenario == Scenario.TAKEOVER;
+    this.highAmounts = scenarioVisit && (user.scenario == Scenario.TAKEOVER || user.scenario == Scenario.GIFT_CARDS);
     this.attributesJson = attributes();
     if (scenarioVisit) {
       scriptScenario();
+    } else if (user.scenario == Scenario.GIFT_CARDS && day == user.firstDay && ordinal == 0 && day < user.scenarioDay) {
+      // A gift-card scenario departs from the account's purchases: it has bought before.
+      script.add("login:success");
+      for (int i = 0; i < 3; i++) {
+        script.add("buy_item:success");
+      }
     }
     this.ts = startEpochSecond;
     step();
@@ -168,6 +174,18 @@ final class Visit {
         }
         script.add("end");
       }
+      case GIFT_CARDS -> {
+        script.add("login:success");
+        int views = rng.nextInt(3);
+        for (int i = 0; i < views; i++) {
+          script.add("view_item:success");
+        }
+        int buys = 1 + rng.nextInt(3);
+        for (int i = 0; i < buys; i++) {
+          script.add("buy_item:success");
+        }
+        script.add("end");
+      }
       default -> { }
     }
   }
@@ -198,7 +216,9 @@ final class Visit {
 
   private long drawAmountCents() {
     double amount = user.spendMedian * StrictMath.exp(0.5 * Rng.gaussian(rng));
-    if (highAmounts) {
+    if (highAmounts && user.scenario == Scenario.GIFT_CARDS) {
+      amount = user.spendMedian * (15 + 25 * rng.nextDouble());
+    } else if (highAmounts) {
       amount = Math.max(300.0, user.spendMedian * (8 + 17 * rng.nextDouble()));
     }
     return Math.max(50, Math.round(amount * 100));

@@ -31,6 +31,8 @@ package io.surprisal.sim;
  * @param impossibleTravelShare share of normal users with the {@code impossible_travel} attack: a
  *     login from a city thousands of km away minutes after a visit from home
  * @param coordinates whether every event carries {@code lat} and {@code lon} (the city's centre)
+ * @param giftCardShare share of normal users with the {@code gift_cards} attack: from their own place
+ *     and device, purchases of 15 to 40 times their usual amount
  */
 public record WorldKnobs(
     double minVisitsPerDay,
@@ -47,7 +49,8 @@ public record WorldKnobs(
     double noveltyShare,
     double takeoverShare,
     double impossibleTravelShare,
-    boolean coordinates) {
+    boolean coordinates,
+    double giftCardShare) {
 
   /** The share of abnormal profiles in {@link Profile} (their shares' sum). */
   public static final double PROFILE_ABNORMAL_SHARE = 0.02;
@@ -55,11 +58,12 @@ public record WorldKnobs(
   /** The simulator's original world, byte for byte. */
   public static final WorldKnobs LEGACY = new WorldKnobs(1.0, 3.0, 0.0, 0.25, 0.45, 0.35,
       Scenario.TRAVEL.shareOfNormalUsers(), false, 0.0, 1, PROFILE_ABNORMAL_SHARE,
-      Scenario.NOVELTY.shareOfNormalUsers(), Scenario.TAKEOVER.shareOfNormalUsers(), 0.0, false);
+      Scenario.NOVELTY.shareOfNormalUsers(), Scenario.TAKEOVER.shareOfNormalUsers(), 0.0, false, 0.0);
 
-  /** The default world of {@code generate}: the legacy one with coordinates, trips and impossible travel. */
+  /** The default world of {@code generate}: the legacy one with coordinates, trips, impossible travel and gift cards. */
   public static final WorldKnobs DEFAULT = LEGACY.withCoordinates(true).withPlausibleTrips(true)
-      .withImpossibleTravelShare(Scenario.IMPOSSIBLE_TRAVEL.shareOfNormalUsers());
+      .withImpossibleTravelShare(Scenario.IMPOSSIBLE_TRAVEL.shareOfNormalUsers())
+      .withGiftCardShare(Scenario.GIFT_CARDS.shareOfNormalUsers());
 
   public WorldKnobs {
     if (!(minVisitsPerDay > 0) || !(maxVisitsPerDay >= minVisitsPerDay) || maxVisitsPerDay > 500) {
@@ -76,11 +80,13 @@ public record WorldKnobs(
     share("noveltyShare", noveltyShare);
     share("takeoverShare", takeoverShare);
     share("impossibleTravelShare", impossibleTravelShare);
+    share("giftCardShare", giftCardShare);
     if (historyDays < 1) {
       throw new IllegalArgumentException("historyDays must be >= 1: " + historyDays);
     }
     double scenarios = travelShare + noveltyShare + takeoverShare + impossibleTravelShare
-        + Scenario.NEW_PHONE.shareOfNormalUsers() + Scenario.FORGOT_PASSWORD.shareOfNormalUsers();
+        + Scenario.NEW_PHONE.shareOfNormalUsers() + Scenario.FORGOT_PASSWORD.shareOfNormalUsers()
+        + giftCardShare;
     if (scenarios > 1.0) {
       throw new IllegalArgumentException("scenario shares add up to more than 1: " + scenarios);
     }
@@ -110,6 +116,7 @@ public record WorldKnobs(
       case NOVELTY -> noveltyShare;
       case TAKEOVER -> takeoverShare;
       case IMPOSSIBLE_TRAVEL -> impossibleTravelShare;
+      case GIFT_CARDS -> giftCardShare;
       default -> s.shareOfNormalUsers();
     };
   }
@@ -117,79 +124,85 @@ public record WorldKnobs(
   public WorldKnobs withVisitsPerDay(double min, double max) {
     return new WorldKnobs(min, max, ipChurn, mobileNetworkShare, phoneShare, multiDeviceShare,
         travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare, noveltyShare,
-        takeoverShare, impossibleTravelShare, coordinates);
+        takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
   }
 
   public WorldKnobs withIpChurn(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, v, mobileNetworkShare, phoneShare,
         multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates);
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
   }
 
   public WorldKnobs withMobileNetworkShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, v, phoneShare,
         multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates);
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
   }
 
   public WorldKnobs withPhoneShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare, v,
         multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates);
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
   }
 
   public WorldKnobs withMultiDeviceShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, v, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates);
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
   }
 
   public WorldKnobs withTravelShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, v, plausibleTrips, newUserShare, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates);
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
   }
 
   public WorldKnobs withPlausibleTrips(boolean v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, v, newUserShare, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates);
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
   }
 
   public WorldKnobs withNewUserShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, v, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates);
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
   }
 
   public WorldKnobs withHistoryDays(int v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, v, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates);
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
   }
 
   public WorldKnobs withAbnormalShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, v,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates);
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
   }
 
-  /** The same share for each of the three attacks (novelty, takeover, impossible travel). */
+  /** The same share for each of the four attacks (novelty, takeover, impossible travel, gift cards). */
   public WorldKnobs withAttackShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
-        abnormalShare, v, v, v, coordinates);
+        abnormalShare, v, v, v, coordinates, v);
+  }
+
+  public WorldKnobs withGiftCardShare(double v) {
+    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
+        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
+        abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates, v);
   }
 
   public WorldKnobs withImpossibleTravelShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
-        abnormalShare, noveltyShare, takeoverShare, v, coordinates);
+        abnormalShare, noveltyShare, takeoverShare, v, coordinates, giftCardShare);
   }
 
   public WorldKnobs withCoordinates(boolean v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
-        abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, v);
+        abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, v, giftCardShare);
   }
 }

@@ -209,12 +209,40 @@ class WorldKnobsTest {
     long normals = n - abnormal;
     Map<String, Long> scenarios = labels.stream()
         .collect(Collectors.groupingBy(UserLabel::scenario, Collectors.counting()));
-    for (String attack : List.of("novelty", "takeover", "impossible_travel")) {
+    for (String attack : List.of("novelty", "takeover", "impossible_travel", "gift_cards")) {
       assertThat(scenarios.get(attack)).as(attack).isEqualTo(Math.round(0.02 * normals));
     }
     assertThat(scenarios.get("travel")).isEqualTo(Math.round(0.05 * normals));
     assertThat(labels.stream().filter(UserLabel::positive).count())
-        .isEqualTo(abnormal + 3 * Math.round(0.02 * normals));
+        .isEqualTo(abnormal + 4 * Math.round(0.02 * normals));
+  }
+
+  @Test
+  void aGiftCardVisitBuysFifteenToFortyTimesTheUsualFromTheUsersOwnPlaceAndDevice() throws Exception {
+    Simulator sim = new Simulator(config(3_000, 2, 37L, WorldKnobs.DEFAULT.withGiftCardShare(0.02)));
+    Map<String, UserLabel> labels = sim.labels().stream().collect(Collectors.toMap(UserLabel::user, l -> l));
+    Population population = new Population(sim.config());
+    Map<String, List<JsonNode>> scenarioBuys = new HashMap<>();
+    Iterator<String> lines = sim.eventLines();
+    while (lines.hasNext()) {
+      JsonNode e = JSON.readTree(lines.next());
+      UserLabel l = labels.get(e.path("user").asText());
+      if (l.scenario().equals("gift_cards") && e.has("amount")
+          && !Instant.parse(e.path("ts").asText()).isBefore(Instant.parse(l.scenarioStart()))) {
+        scenarioBuys.computeIfAbsent(l.user(), u -> new ArrayList<>()).add(e);
+      }
+    }
+    assertThat(labels.values().stream().filter(l -> l.scenario().equals("gift_cards")))
+        .allSatisfy(l -> assertThat(l.positive()).isTrue()).hasSize(scenarioBuys.size()).hasSizeGreaterThan(40);
+    scenarioBuys.forEach((id, buys) -> {
+      SimUser user = population.user(Integer.parseInt(id.substring(1)) - 1);
+      JsonNode first = buys.get(0);
+      assertThat(first.path("country").asText()).as(id).isEqualTo(user.country.code());
+      assertThat(first.path("asn").asInt()).as(id).isEqualTo(user.network.asn());
+      assertThat(user.agents).extracting(UserAgents.Agent::value).as(id).contains(first.path("user_agent").asText());
+      double ratio = first.path("amount").asDouble() / user.spendMedian;
+      assertThat(ratio).as(id).isBetween(14.9, 40.1);
+    });
   }
 
   @Test

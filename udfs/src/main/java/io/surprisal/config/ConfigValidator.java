@@ -34,6 +34,13 @@ final class ConfigValidator {
                 "model.session.min-sessions and min-sessions-per-user must be >= 0");
         require(c.detectors().falseAlarmWindow().toMillis() > 0, "detectors.false-alarm-window must be > 0");
         require(s.topEvents() >= 1 && s.topEvents() <= 100, "model.session.top-events must be in 1..100");
+        var amount = c.detectors().amount();
+        require(amount.thresholdBits() > 0, "detectors.amount.threshold-bits must be > 0");
+        require(amount.minRatio() >= 1, "detectors.amount.min-ratio must be >= 1");
+        require(amount.maxEvidence() >= 2, "detectors.amount.max-evidence must be >= 2");
+        require(amount.minPopulationPurchases() >= 2, "detectors.amount.min-population-purchases must be >= 2");
+        require(amount.maxPopulationPurchasesPerUser() >= 1 && amount.maxPopulationPurchasesPerUser() <= 127,
+                "detectors.amount.max-population-purchases-per-user must be 1..127");
         var cusum = c.detectors().cusum();
         require(cusum.allowanceBits() >= 0, "detectors.cusum.allowance-bits must be >= 0");
         require(cusum.thresholdBits() > 0, "detectors.cusum.threshold-bits must be > 0");

@@ -93,6 +93,7 @@ public record SurprisalConfig(
             TransitionDetectorConfig transition,
             SessionDetectorConfig session,
             CusumDetectorConfig cusum,
+            AmountDetectorConfig amount,
             PurchaseNetworkDetectorConfig purchaseNetwork)
             implements Serializable {}
 
@@ -117,6 +118,18 @@ public record SurprisalConfig(
      * from {@code restartBits} (a fast initial response).
      */
     public record CusumDetectorConfig(boolean enabled, double allowanceBits, double thresholdBits, double restartBits)
+            implements Serializable {}
+
+    /**
+     * Detector {@code amount}: a purchase far above its buyer's usual. Its upper tail under the
+     * buyer's history blended with the population's must reach {@code thresholdBits} plus log2 of
+     * the user's purchases in the false-alarm window, and the amount be at least {@code minRatio}
+     * times the buyer's usual (median). {@code maxEvidence}: the purchases a user's history weighs at
+     * most (older ones fade). No alert before the population has {@code minPopulationPurchases};
+     * one user teaches it at most {@code maxPopulationPurchasesPerUser} per teaching window.
+     */
+    public record AmountDetectorConfig(boolean enabled, double thresholdBits, double minRatio, int maxEvidence,
+            long minPopulationPurchases, int maxPopulationPurchasesPerUser)
             implements Serializable {}
 
     /**

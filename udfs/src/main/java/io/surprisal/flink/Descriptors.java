@@ -203,6 +203,10 @@ public final class Descriptors {
     public static final ListStateDescriptor<byte[]> POPULATION_SESSIONS =
             new ListStateDescriptor<>("population-sessions", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
+    /** Per parallel instance, detector amount's population: the moments of its purchases' logs, tagged with the instance. */
+    public static final ListStateDescriptor<byte[]> POPULATION_AMOUNTS =
+            new ListStateDescriptor<>("population-amounts", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
     /**
      * Alert suppression: alerts waiting for the watermark, by record time, so that alerts of one key
      * arriving from several operators are handled in (event time, id) order, not arrival order.

@@ -1,6 +1,8 @@
 package io.surprisal.flink;
 
 import io.surprisal.alert.Alert;
+import io.surprisal.amount.AmountDetector;
+import io.surprisal.amount.SpendPopulation;
 import io.surprisal.alert.AlertJson;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.DeadLetter;
@@ -29,7 +31,8 @@ import org.apache.flink.util.Collector;
 
 /**
  * Keyed by user: puts each user's events in event-time order (they wait for the watermark), scores
- * them with {@link BehaviourScorer} (detectors {@code transition}, {@code session} and {@code cusum}), closes
+ * them with {@link BehaviourScorer} (detectors {@code transition}, {@code session} and {@code cusum})
+ * and {@link AmountDetector} (detector {@code amount}), closes
  * sessions after the inactivity gap with an event-time timer, and emits every event enriched with
  * its bits. Alerts and late events leave through side outputs ({@link Descriptors}).
  *
@@ -45,6 +48,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     public static final String WARMING_UP_EVENTS_ACCUMULATOR = "warming-up:transition,cusum";
     /** Accumulator: sessions closed while detector session was warming up. */
     public static final String WARMING_UP_SESSIONS_ACCUMULATOR = "warming-up:session";
+    /** Accumulator: purchases judged while detector amount was warming up. */
+    public static final String WARMING_UP_PURCHASES_ACCUMULATOR = "warming-up:amount";
 
     private final SurprisalConfig config;
 
@@ -61,6 +66,11 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private transient ListState<TransitionCount> populationState;
     private transient ListState<byte[]> sessionsState;
     private transient BehaviourScorer scorer;
+    /** Detector amount, or null when it is off. */
+    private transient AmountDetector amount;
+    private transient ListState<byte[]> amountsState;
+    private transient LongCounter purchasesWarmingUp;
+    private transient long purchasesWarmingUpAdded;
     private transient List<Alert> alertBuffer;
     private transient LongCounter eventsScored;
     private transient LongCounter eventsWarmingUp;
@@ -83,7 +93,9 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         populationState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_TRANSITIONS);
         sessionsState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_SESSIONS);
         waitingState = context.getOperatorStateStore().getUnionListState(Descriptors.WAITING_EVENTS);
+        amountsState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_AMOUNTS);
         scorer = newScorer();
+        amount = newAmountDetector();
         waiting = new HashMap<>();
         waitingCount = 0;
         if (context.isRestored()) {
@@ -107,7 +119,22 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                 restoredSketches.add(SessionStatistics.fromTaggedBytes(b).sharedBy(sketches.owners()));
             }
             scorer.restore(restored, restoredSketches);
+            if (amount != null) {
+                var amounts = InstanceShares.select(amountsState.get(), SpendPopulation::ownerOf, SpendPopulation::parallelismOf, me, n);
+                SpendPopulation restoredAmounts = new SpendPopulation();
+                for (byte[] b : amounts.entries()) {
+                    restoredAmounts.merge(SpendPopulation.fromTaggedBytes(b).sharedBy(amounts.owners()));
+                }
+                amount.restore(restoredAmounts);
+            }
         }
+    }
+
+    private AmountDetector newAmountDetector() {
+        return config.detectors().amount().enabled()
+                ? new AmountDetector(config.detectors().amount(), config.detectors().falseAlarmWindow(),
+                        config.model().transition().populationTeachingWindow())
+                : null;
     }
 
     private BehaviourScorer newScorer() {
@@ -126,6 +153,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         }
         populationState.update(counts);
         sessionsState.update(List.of(scorer.sessionsForCheckpoint(true).toTaggedBytes(me, n)));
+        amountsState.update(amount == null ? List.of() : List.of(amount.populationForCheckpoint().toTaggedBytes(me, n)));
         List<Event> all = new ArrayList<>(waitingCount);
         for (List<Event> events : waiting.values()) {
             all.addAll(events);
@@ -144,6 +172,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         topEvents = new MapStateTopEvents(getRuntimeContext().getMapState(Descriptors.sessionTopEvents(config.state().ttl())));
         if (scorer == null) {
             scorer = newScorer();
+            amount = newAmountDetector();
         }
         alertBuffer = new ArrayList<>(4);
         eventsScored = getRuntimeContext().getLongCounter(EVENTS_ACCUMULATOR);
@@ -151,13 +180,15 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         sessionsWarmingUp = getRuntimeContext().getLongCounter(WARMING_UP_SESSIONS_ACCUMULATOR);
         eventsWarmingUpAdded = scorer.eventsWarmingUp();
         sessionsWarmingUpAdded = scorer.sessionsWarmingUp();
+        purchasesWarmingUp = getRuntimeContext().getLongCounter(WARMING_UP_PURCHASES_ACCUMULATOR);
+        purchasesWarmingUpAdded = amount == null ? 0 : amount.purchasesWarmingUp();
         var metrics = getRuntimeContext().getMetricGroup();
         eventsMetric = metrics.counter("eventsScored");
         usersNewMetric = metrics.counter("usersNew");
         metrics.gauge("eventsWaitingForWatermark", () -> waitingCount);
         lateMetric = metrics.addGroup("deadLetters", "late").counter("count");
         alertsMetrics = new java.util.HashMap<>();
-        for (String detector : new String[] {BehaviourScorer.TRANSITION, BehaviourScorer.SESSION, BehaviourScorer.CUSUM}) {
+        for (String detector : new String[] {BehaviourScorer.TRANSITION, BehaviourScorer.SESSION, BehaviourScorer.CUSUM, AmountDetector.DETECTOR}) {
             alertsMetrics.put(detector, metrics.addGroup("alerts", detector).counter("count"));
         }
     }
@@ -213,6 +244,12 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         }
         for (Event e : due) {
             scorer.onEvent(profile, topEvents, e, alertBuffer);
+            if (amount != null) {
+                Alert a = amount.onEvent(profile, e, config.alerts().maxEvents());
+                if (a != null) {
+                    alertBuffer.add(a);
+                }
+            }
             eventsScored.add(1L);
             eventsMetric.inc();
             out.collect(e);
@@ -235,6 +272,10 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         eventsWarmingUpAdded = scorer.eventsWarmingUp();
         sessionsWarmingUp.add(scorer.sessionsWarmingUp() - sessionsWarmingUpAdded);
         sessionsWarmingUpAdded = scorer.sessionsWarmingUp();
+        if (amount != null) {
+            purchasesWarmingUp.add(amount.purchasesWarmingUp() - purchasesWarmingUpAdded);
+            purchasesWarmingUpAdded = amount.purchasesWarmingUp();
+        }
     }
 
     /**

@@ -12,16 +12,16 @@ import org.apache.flink.types.StringValue;
 /**
  * Flink's serializer of {@link UserProfile} (state {@code user-profile}, read and written per event),
  * field by field. Versioned: its snapshot says which layout the state was written in, and state of
- * an older layout is read with {@link Version3} and migrated (Flink rewrites it in this one).
+ * an older layout is read with {@link OlderLayout} and migrated (Flink rewrites it in this one).
  */
 public final class UserProfileSerializer extends FieldByFieldSerializer<UserProfile> {
     public static final UserProfileSerializer INSTANCE = new UserProfileSerializer();
     /**
      * The layout this serializer writes. Layout 3 (written with Flink's SimpleTypeSerializerSnapshot,
      * whose version is 3) had neither the test counts of the false-alarm window, nor the sessions
-     * taught, nor the time of the last cusum alert.
+     * taught, nor the time of the last cusum alert; layout 4 had no purchases (detector amount).
      */
-    static final int CURRENT_VERSION = 4;
+    static final int CURRENT_VERSION = 5;
 
     @Override
     public UserProfile createInstance() {
@@ -31,11 +31,29 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
     @Override
     public void serialize(UserProfile p, DataOutputView out) throws IOException {
         writeVersion3Fields(p, out);
+        writeVersion4Fields(p, out);
+        out.writeInt(p.spend.count);
+        out.writeDouble(p.spend.mean);
+        out.writeDouble(p.spend.m2);
+        out.writeByte(p.spend.taught);
+        out.writeDouble(p.spend.judgedInWindow);
+    }
+
+    /** The fields layout 4 added to layout 3. */
+    static void writeVersion4Fields(UserProfile p, DataOutputView out) throws IOException {
         out.writeByte(p.sessionsTaught);
         out.writeDouble(p.stepsInWindow);
         out.writeDouble(p.sessionsInWindow);
         out.writeLong(p.testsTs);
         out.writeLong(p.cusumAlertTs);
+    }
+
+    static void readVersion4Fields(UserProfile p, DataInputView in) throws IOException {
+        p.sessionsTaught = in.readByte();
+        p.stepsInWindow = in.readDouble();
+        p.sessionsInWindow = in.readDouble();
+        p.testsTs = in.readLong();
+        p.cusumAlertTs = in.readLong();
     }
 
     /** The fields of layout 3, in its order (every layout since starts with them). */
@@ -65,11 +83,12 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
     @Override
     public UserProfile deserialize(DataInputView in) throws IOException {
         UserProfile p = readVersion3Fields(in);
-        p.sessionsTaught = in.readByte();
-        p.stepsInWindow = in.readDouble();
-        p.sessionsInWindow = in.readDouble();
-        p.testsTs = in.readLong();
-        p.cusumAlertTs = in.readLong();
+        readVersion4Fields(p, in);
+        p.spend.count = in.readInt();
+        p.spend.mean = in.readDouble();
+        p.spend.m2 = in.readDouble();
+        p.spend.taught = in.readByte();
+        p.spend.judgedInWindow = in.readDouble();
         return p;
     }
 
@@ -105,11 +124,16 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
     }
 
     /**
-     * State in layout 3: read with the new fields at their defaults (no tests counted, no session
-     * taught, no cusum alert); on restore Flink migrates it to {@link UserProfileSerializer}.
+     * State in an older layout (3 or 4): read with the fields it did not have at their defaults (no
+     * tests counted, no session taught, no cusum alert; no purchases); on restore Flink migrates it
+     * to {@link UserProfileSerializer}.
      */
-    static final class Version3 extends FieldByFieldSerializer<UserProfile> {
-        static final Version3 INSTANCE = new Version3();
+    static final class OlderLayout extends FieldByFieldSerializer<UserProfile> {
+        private final int layout;
+
+        OlderLayout(int layout) {
+            this.layout = layout;
+        }
 
         @Override
         public UserProfile createInstance() {
@@ -119,16 +143,23 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
         @Override
         public void serialize(UserProfile p, DataOutputView out) throws IOException {
             writeVersion3Fields(p, out);
+            if (layout >= 4) {
+                writeVersion4Fields(p, out);
+            }
         }
 
         @Override
         public UserProfile deserialize(DataInputView in) throws IOException {
-            return readVersion3Fields(in);
+            UserProfile p = readVersion3Fields(in);
+            if (layout >= 4) {
+                readVersion4Fields(p, in);
+            }
+            return p;
         }
 
         @Override
         public TypeSerializerSnapshot<UserProfile> snapshotConfiguration() {
-            return new Snapshot(3);
+            return new Snapshot(layout);
         }
     }
 
@@ -163,7 +194,7 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
 
         @Override
         public TypeSerializer<UserProfile> restoreSerializer() {
-            return layout == CURRENT_VERSION ? INSTANCE : Version3.INSTANCE;
+            return layout == CURRENT_VERSION ? INSTANCE : new OlderLayout(layout);
         }
 
         @Override

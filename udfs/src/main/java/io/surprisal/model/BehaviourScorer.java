@@ -482,11 +482,7 @@ public final class BehaviourScorer {
     }
 
     private String windowText() {
-        java.time.Duration w = detectors.falseAlarmWindow();
-        if (w.equals(java.time.Duration.ofDays(1))) {
-            return "day";
-        }
-        return w.toString().substring(2).toLowerCase(Locale.ROOT);
+        return MultipleTests.windowText(detectors.falseAlarmWindow());
     }
 
     /** The session's top events, most surprising first, as the alert's steps. */

@@ -41,4 +41,12 @@ public final class MultipleTests {
     public static double tailBits(long atLeast, long of) {
         return Math.log((of + 1.0) / (atLeast + 0.5)) / LN2;
     }
+
+    /** The false-alarm window as the bars' text says it: "day", or e.g. "12h". */
+    public static String windowText(java.time.Duration window) {
+        if (window.equals(java.time.Duration.ofDays(1))) {
+            return "day";
+        }
+        return window.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
 }

@@ -63,6 +63,8 @@ public class UserProfile {
     public long testsTs = Long.MIN_VALUE;
     /** Event time of this user's last cusum alert, or {@link Long#MIN_VALUE}: a teaching window without teaching follows. */
     public long cusumAlertTs = Long.MIN_VALUE;
+    /** The user's purchases (detector {@code amount}). */
+    public io.surprisal.amount.SpendHistory spend = new io.surprisal.amount.SpendHistory();
 
     /** The store of top events for plain-Java use ({@link TopEventStore.InMemory}); not part of the job's state. */
     private transient TopEventStore localTopEvents;
@@ -202,12 +204,26 @@ public class UserProfile {
         return true;
     }
 
+    /**
+     * Whether the purchase this user makes at {@code ts} may still teach the population's amounts in
+     * the teaching window holding {@code ts}; if so, counts it. At most {@code max} (<= 127) per window.
+     */
+    public boolean mayTeachPurchase(long ts, long windowMs, int max) {
+        rollTeachingWindow(ts, windowMs);
+        if (spend.taught >= max) {
+            return false;
+        }
+        spend.taught++;
+        return true;
+    }
+
     /** Starts a new teaching window when {@code ts} is past the current one. */
     private void rollTeachingWindow(long ts, long windowMs) {
         if (teachingWindowStart == Long.MIN_VALUE || ts - teachingWindowStart >= windowMs) {
             teachingWindowStart = ts - Math.floorMod(ts, windowMs);
             java.util.Arrays.fill(taught, (byte) 0);
             sessionsTaught = 0;
+            spend.taught = 0;
         }
     }
 
@@ -217,6 +233,7 @@ public class UserProfile {
             double keep = MultipleTests.decay(ts - testsTs, windowMs);
             stepsInWindow *= keep;
             sessionsInWindow *= keep;
+            spend.judgedInWindow *= keep;
         }
         if (testsTs == Long.MIN_VALUE || ts > testsTs) {
             testsTs = ts;

@@ -49,8 +49,13 @@ class StateSerializersTest {
         p.sessionsInWindow = 2.25;
         p.testsTs = 1_990;
         p.cusumAlertTs = 1_200;
-        assertRoundTrips(UserProfileSerializer.INSTANCE, p, UserProfile.class, 25);
-        assertRoundTrips(UserProfileSerializer.INSTANCE, new UserProfile(), UserProfile.class, 25);
+        p.spend.count = 7;
+        p.spend.mean = 3.9;
+        p.spend.m2 = 1.75;
+        p.spend.taught = 2;
+        p.spend.judgedInWindow = 1.5;
+        assertRoundTrips(UserProfileSerializer.INSTANCE, p, UserProfile.class, 26);
+        assertRoundTrips(UserProfileSerializer.INSTANCE, new UserProfile(), UserProfile.class, 26);
     }
 
     @Test
@@ -78,6 +83,32 @@ class StateSerializersTest {
                 .isEqualTo(new UserProfile());
 
         // Migrated, it is written and read in the current layout.
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        UserProfileSerializer.INSTANCE.serialize(p, out);
+        assertThat(UserProfileSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+                .usingRecursiveComparison().isEqualTo(p);
+    }
+
+    @Test
+    void aUserProfileWrittenInTheLayoutBeforePurchasesIsReadAndMigrated() throws Exception {
+        // Bytes written by the serializer of layout 4 (main before detector amount), and its snapshot.
+        byte[] state = resource("/state/user-profile-layout4.bin");
+        byte[] snapshotBytes = resource("/state/user-profile-layout4.snapshot");
+        TypeSerializerSnapshot<UserProfile> old = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(snapshotBytes), StateSerializersTest.class.getClassLoader());
+        assertThat(UserProfileSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(old).isCompatibleAfterMigration())
+                .as("old state is migrated, not read as if it were new").isTrue();
+
+        UserProfile p = old.restoreSerializer().deserialize(new DataInputDeserializer(state));
+        assertThat(p.states).containsExactly(UserProfile.START, "login:success", "buy_item:success");
+        assertThat(p.count(0, 1)).isEqualTo(7);
+        assertThat(p.count(1, 2)).isEqualTo(6);
+        assertThat(p.events).isEqualTo(14);
+        assertThat(p.sessionId).isEqualTo("s-4");
+        assertThat(p.stepsInWindow).isEqualTo(12.5);
+        assertThat(p.cusumAlertTs).isEqualTo(1_500);
+        assertThat(p.spend).as("no purchases yet").usingRecursiveComparison().isEqualTo(new io.surprisal.amount.SpendHistory());
+
         DataOutputSerializer out = new DataOutputSerializer(256);
         UserProfileSerializer.INSTANCE.serialize(p, out);
         assertThat(UserProfileSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))

@@ -201,6 +201,46 @@ class UserBehaviourFunctionTest {
     }
 
     @Test
+    void detectorAmountsPopulationSurvivesARestoreAndJudgesAtOnce() throws Exception {
+        java.util.Random random = new java.util.Random(21);
+        long day = Duration.ofDays(1).toMillis();
+        for (int u = 0; u < 500; u++) {
+            double median = 40 * Math.exp(0.5 * random.nextGaussian());
+            for (int i = 0; i < 4; i++) {
+                long ts = (i / 2) * day + (i % 2) * 60_000 + u;
+                harness.processElement(purchase("buyer" + u, ts, median * Math.exp(0.4 * random.nextGaussian())), ts);
+            }
+        }
+        harness.processWatermark(new Watermark(2 * day));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 2 * day);
+        // (This harness's session bar of 1 bit flags sessions; no amount is far from its buyer's usual.)
+        assertThat(harness.getSideOutput(Descriptors.ALERTS)).extracting(r -> r.getValue().detector).as("ordinary buyers")
+                .isNotEmpty().doesNotContain("amount");
+
+        KeyedProcessOperator<String, Event, Event> restoredOp = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
+        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(restoredOp, (Event e) -> e.user, Types.STRING)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            long t = 2 * day + 1000;
+            restored.processElement(purchase("buyer7", t, 4_000), t);
+            restored.processWatermark(new Watermark(Long.MAX_VALUE));
+            assertThat(restored.getSideOutput(Descriptors.ALERTS)).extracting(StreamRecord::getValue)
+                    .filteredOn(a -> a.detector.equals("amount"))
+                    .singleElement().satisfies(a -> {
+                        assertThat(a.detector).isEqualTo("amount");
+                        assertThat(a.summary).startsWith("buyer7 bought for 4,000.00; their usual is ").contains("from 4 purchases");
+                    });
+        }
+    }
+
+    private static Event purchase(String user, long ts, double amount) {
+        Event e = event(user, "buy_item", ts, false);
+        e.amount = Math.round(amount * 100) / 100.0;
+        e.session = user + "@" + ts;
+        return e;
+    }
+
+    @Test
     void eventsWaitingForTheWatermarkSurviveARestoreAndComeOutInOrderOnce() throws Exception {
         send("u", "view_item", 3000);
         send("u", "login", 1000);

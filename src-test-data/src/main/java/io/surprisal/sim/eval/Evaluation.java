@@ -52,7 +52,7 @@ public final class Evaluation {
   private static final List<String> PROFILE_ORDER =
       List.of("buyer", "merchant", "bot", "spammer", "fraudster", "attacker");
   private static final List<String> SCENARIO_ORDER =
-      List.of("none", "travel", "new_phone", "forgot_password", "novelty", "takeover");
+      List.of("none", "travel", "new_phone", "forgot_password", "novelty", "takeover", "impossible_travel", "gift_cards");
 
   private Evaluation() {}
 

@@ -52,7 +52,8 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
       new Group("attackers", "attacker", null),
       new Group("novelty", null, "novelty"),
       new Group("takeover", null, "takeover"),
-      new Group("impossible travel", null, "impossible_travel"));
+      new Group("impossible travel", null, "impossible_travel"),
+      new Group("gift cards", null, "gift_cards"));
 
   /** Scored users of a group and how many of them were flagged. */
   public record Recall(int users, int flagged) {

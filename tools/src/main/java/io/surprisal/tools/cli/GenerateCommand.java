@@ -59,11 +59,14 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--abnormal-share", paramLabel = "S", description = "share of bots, spammers, fraudsters and attackers (default world 0.02)")
     Double abnormalShare;
 
-    @Option(names = "--attack-share", paramLabel = "S", description = "share of normal users given each attack: novelty, takeover, impossible travel (default world 0.005 each)")
+    @Option(names = "--attack-share", paramLabel = "S", description = "share of normal users given each attack: novelty, takeover, impossible travel, gift cards (default world 0.005 each)")
     Double attackShare;
 
     @Option(names = "--impossible-travel-share", paramLabel = "S", description = "share of normal users given the impossible-travel attack (overrides --attack-share for it)")
     Double impossibleTravelShare;
+
+    @Option(names = "--gift-card-share", paramLabel = "S", description = "share of normal users given the gift-cards attack (overrides --attack-share for it)")
+    Double giftCardShare;
 
     @Option(names = "--coordinates", negatable = true, fallbackValue = "true",
             description = "give every event lat and lon, the city's centre (default on; off in the legacy world)")
@@ -139,6 +142,9 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         if (impossibleTravelShare != null) {
             knobs = knobs.withImpossibleTravelShare(impossibleTravelShare);
+        }
+        if (giftCardShare != null) {
+            knobs = knobs.withGiftCardShare(giftCardShare);
         }
         if (coordinates != null) {
             knobs = knobs.withCoordinates(coordinates);

@@ -45,13 +45,14 @@ final class RunSummary {
 
     /**
      * What each detector scored while warming up, e.g. {@code transition,cusum 1,234 events;
-     * session 40 sessions; login-novelty 96 logins}; empty when nothing was.
+     * session 40 sessions; login-novelty 96 logins; amount 310 purchases}; empty when nothing was.
      */
     static String warmUp(Map<String, Long> counts) {
         StringBuilder sb = new StringBuilder();
         appendWarmUp(sb, counts, UserBehaviourFunction.WARMING_UP_EVENTS_ACCUMULATOR, "events");
         appendWarmUp(sb, counts, UserBehaviourFunction.WARMING_UP_SESSIONS_ACCUMULATOR, "sessions");
         appendWarmUp(sb, counts, LoginNoveltyLogic.WARMING_UP_ACCUMULATOR, "logins");
+        appendWarmUp(sb, counts, UserBehaviourFunction.WARMING_UP_PURCHASES_ACCUMULATOR, "purchases");
         return sb.toString();
     }
 

@@ -1,0 +1,359 @@
+package io.surprisal.amount;
+
+import io.surprisal.model.LogHistogram;
+import java.nio.ByteBuffer;
+
+/**
+ * The population's purchases, on the log scale, as the prior a user's own history is blended with:
+ * the moments of all purchases taught (where people spend: the spread between and within users),
+ * and the spread of purchases around their own buyer's mean (within users). Their difference is
+ * how far users' usual amounts lie apart (between users), which sets how many purchases of a user's
+ * own outweigh the population (see {@link #priorPurchases}).
+ *
+ * <p>It also keeps how surprising the model found the population's own ordinary purchases, per
+ * {@link #evidenceBucket} of their buyers' histories: the yardstick that turns the model's tail
+ * into a calibrated one ({@link #calibratedBits}). Real spending has heavier tails than a normal
+ * model of its logs; how much heavier, the population shows.
+ */
+public final class SpendPopulation {
+    /** Buyers with 0, 1 to 3, 4 to 15, and 16 or more purchases learned. */
+    static final int EVIDENCE_BUCKETS = 4;
+    /** Purchases a bucket needs before it is the yardstick on its own; until then, all buckets together. */
+    static final long MIN_BUCKET_PURCHASES = 2_000;
+
+    private long count;
+    private double mean;
+    private double m2;
+    /** Purchases of users with history: their number and Σ n/(n+1) (x − the buyer's mean)². */
+    private long withinCount;
+    private double withinSum;
+    /**
+     * Buyers' own sample variances (of at least two purchases) at their purchases, on the log
+     * scale (heavy-tailed spending has no finite fourth moment, its logs have): how many, the sum
+     * of the logs and of their squares, and the sum of the sampling noise each log carries,
+     * trigamma((n - 1) / 2).
+     */
+    private long varianceCount;
+    private double varianceSum;
+    private double varianceSquares;
+    private double varianceNoise;
+    /**
+     * Per evidence bucket, the model's tail bits of the population's ordinary purchases: the
+     * current generation, and the one before it. The model changes as the population grows, so a
+     * generation ends after {@link #GENERATION} purchases and the one before it is forgotten: the
+     * yardstick is the model's recent behaviour, not its first days'.
+     */
+    private LogHistogram[] modelBits = newHistograms();
+    private LogHistogram[] previousBits = newHistograms();
+    /** Purchases judged in a generation of {@link #modelBits}. */
+    static final long GENERATION = 20_000;
+
+    private static LogHistogram[] newHistograms() {
+        LogHistogram[] h = new LogHistogram[EVIDENCE_BUCKETS];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = new LogHistogram();
+        }
+        return h;
+    }
+
+    /** The evidence bucket of a buyer with {@code purchases} learned. */
+    static int evidenceBucket(int purchases) {
+        return purchases == 0 ? 0 : purchases <= 3 ? 1 : purchases <= 15 ? 2 : 3;
+    }
+
+    /**
+     * Learns a purchase's log; {@code buyer} is the buyer's history before it, {@code bits} the
+     * model's tail bits for it (NaN when it was not judged).
+     */
+    public void learn(double logAmount, SpendHistory buyer, double bits) {
+        if (!Double.isNaN(bits)) {
+            modelBits[evidenceBucket(buyer.count)].add(bits);
+            if (count(modelBits) >= GENERATION) {
+                previousBits = modelBits;
+                modelBits = newHistograms();
+            }
+        }
+        learn(logAmount, buyer);
+    }
+
+    /** Learns a purchase's log; {@code buyer} is the buyer's history before it. */
+    public void learn(double logAmount, SpendHistory buyer) {
+        count++;
+        double delta = logAmount - mean;
+        mean += delta / count;
+        m2 += delta * (logAmount - mean);
+        if (buyer.count >= 2) {
+            double v = buyer.variance();
+            if (v > 0) {
+                double logV = Math.log(v);
+                varianceCount++;
+                varianceSum += logV;
+                varianceSquares += logV * logV;
+                varianceNoise += org.apache.commons.math3.special.Gamma.trigamma((buyer.count - 1) / 2.0);
+            }
+        }
+        if (buyer.count >= 1) {
+            double d = logAmount - buyer.mean;
+            // The deviation from a mean of n values has variance sigma^2 (n + 1) / n: rescaled, each
+            // term estimates the within-user variance sigma^2 without bias.
+            withinSum += d * d * buyer.count / (buyer.count + 1.0);
+            withinCount++;
+        }
+    }
+
+    public long count() {
+        return count;
+    }
+
+    /** Mean of the logs of the population's purchases: the prior's centre. */
+    public double mean() {
+        return mean;
+    }
+
+    /** Variance of the logs of all the population's purchases (between and within users). */
+    public double totalVariance() {
+        return count < 2 ? 0 : m2 / (count - 1);
+    }
+
+    /** Variance of a purchase's log around its buyer's mean, or the total variance without such purchases. */
+    public double withinVariance() {
+        return withinCount < 2 ? totalVariance() : Math.min(withinSum / withinCount, totalVariance());
+    }
+
+    /**
+     * How many purchases of a user's own weigh as much as the population's centre: within-user over
+     * between-user variance (a normal model's prior strength, kappa0), between 0.1 and 10. Where
+     * users spend alike, a few purchases of one user say little; where they differ widely, one says
+     * much.
+     */
+    public double priorPurchases() {
+        double within = withinVariance();
+        double between = Math.max(totalVariance() - within, 0.01 * totalVariance());
+        if (between <= 0) {
+            return 1.0;
+        }
+        return Math.max(0.1, Math.min(10.0, within / between));
+    }
+
+    /** Ordinary purchases whose model tail bits are known, in all buckets, in both generations. */
+    public long judged() {
+        return count(modelBits) + count(previousBits);
+    }
+
+    private static long count(LogHistogram[] histograms) {
+        long n = 0;
+        for (LogHistogram h : histograms) {
+            n += h.count();
+        }
+        return n;
+    }
+
+    /** Bucket {@code i} of both generations. */
+    private LogHistogram bucket(int i) {
+        LogHistogram both = LogHistogram.fromCounts(modelBits[i].toCounts());
+        both.merge(previousBits[i]);
+        return both;
+    }
+
+    /**
+     * The calibrated surprisal of a purchase the model gave {@code bits}, by a buyer with {@code
+     * purchases} learned: -log2 of the share of the population's ordinary purchases the model found
+     * at least as surprising, among buyers with as much history when their bucket has {@link
+     * #MIN_BUCKET_PURCHASES}, else among all.
+     *
+     * <p>It is never more than the model's own bits: a population that never reached them shows the
+     * model is cautious there, not that the purchase is rarer still. Where at least {@link
+     * #TAIL_REFERENCE} purchases (a tenth of them, in a small population) are as surprising, the
+     * share is counted (Krichevsky-Trofimov). Beyond, a count of a few says little, and the tail is
+     * extrapolated as a power of the model's bits from that reference point: calibrated = c_ref x
+     * (bits / b_ref)^g, with g from the population's own tail between the reference and the point
+     * with ten times as many beyond it (1 while the population is too small to show it; at most 1).
+     * A model whose tails are too light for the site's spending, as a normal model of heavy-tailed
+     * amounts, has g below 1, and its far bits count for less.
+     */
+    public Calibrated calibratedBits(double bits, int purchases) {
+        LogHistogram bucket = bucket(evidenceBucket(purchases));
+        boolean same = bucket.count() >= MIN_BUCKET_PURCHASES;
+        LogHistogram yardstick = same ? bucket : pooled();
+        long n = yardstick.count();
+        long k = yardstick.atLeast(bits);
+        double counted = Math.min(bits, io.surprisal.model.MultipleTests.tailBits(k, n));
+        long referenceCount = Math.min(TAIL_REFERENCE, n / 10);
+        if (referenceCount < 10 || k >= referenceCount) {
+            return new Calibrated(counted, k, n, same);
+        }
+        double reference = yardstick.quantile(1 - (double) referenceCount / n);
+        long atReference = yardstick.atLeast(reference);
+        if (atReference == 0 || bits <= reference) {
+            return new Calibrated(counted, k, n, same);
+        }
+        double referenceBits = io.surprisal.model.MultipleTests.tailBits(atReference, n);
+        double power = 1.0;
+        if (10 * referenceCount <= n / 2) {
+            double wider = yardstick.quantile(1 - 10.0 * referenceCount / n);
+            long atWider = yardstick.atLeast(wider);
+            double widerBits = io.surprisal.model.MultipleTests.tailBits(atWider, n);
+            if (reference > wider && wider > 0 && atWider > atReference) {
+                power = Math.min(1.0, Math.max(0.05, Math.log(referenceBits / widerBits) / Math.log(reference / wider)));
+            }
+        }
+        double extrapolated = referenceBits * Math.pow(bits / reference, power);
+        return new Calibrated(Math.min(bits, Math.max(counted, extrapolated)), k, n, same);
+    }
+
+    /** Purchases beyond the point from which {@link #calibratedBits} extrapolates the tail. */
+    static final long TAIL_REFERENCE = 30;
+
+    private LogHistogram pooled() {
+        LogHistogram all = new LogHistogram();
+        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
+            all.merge(modelBits[i]);
+            all.merge(previousBits[i]);
+        }
+        return all;
+    }
+
+    /** A calibrated tail: its bits, and {@code atLeast} of {@code of} ordinary purchases as surprising (among buyers with as much history, or all). */
+    public record Calibrated(double bits, long atLeast, long of, boolean sameEvidence) {}
+
+    /**
+     * The shape alpha0 of the inverse-gamma prior of a user's variance, from the spread of buyers'
+     * own sample variances on the log scale: for an inverse-gamma variance, Var(ln sigma^2) =
+     * trigamma(alpha0), and a sample variance of n purchases adds trigamma((n - 1) / 2) to it, which
+     * is taken out first. With trigamma(a) ~ 1/a + 1/(2a^2), alpha0 = (1 + sqrt(1 + 2v)) / (2v).
+     * Where users spend about as variably as each other the prior weighs many purchases; where they
+     * differ, or spending has heavy tails, few. Between {@code min} (without enough buyers) and
+     * {@code max}.
+     */
+    public double varianceShape(double min, double max) {
+        if (varianceCount < 100) {
+            return min;
+        }
+        double mean = varianceSum / varianceCount;
+        double observed = varianceSquares / varianceCount - mean * mean;
+        double v = observed - varianceNoise / varianceCount;
+        if (!(v > 0)) {
+            return max;
+        }
+        return Math.max(min, Math.min(max, (1 + Math.sqrt(1 + 2 * v)) / (2 * v)));
+    }
+
+    /** Adds another instance's population (the counts and moments of both, as if one). */
+    public void merge(SpendPopulation o) {
+        if (o.count == 0) {
+            return;
+        }
+        long n = count + o.count;
+        double delta = o.mean - mean;
+        m2 += o.m2 + delta * delta * count * o.count / n;
+        mean += delta * o.count / n;
+        count = n;
+        withinCount += o.withinCount;
+        withinSum += o.withinSum;
+        varianceCount += o.varianceCount;
+        varianceSum += o.varianceSum;
+        varianceSquares += o.varianceSquares;
+        varianceNoise += o.varianceNoise;
+        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
+            modelBits[i].merge(o.modelBits[i]);
+            previousBits[i].merge(o.previousBits[i]);
+        }
+    }
+
+    /** This population with its counts divided among {@code owners} instances (rounded up); the moments keep their shape. */
+    public SpendPopulation sharedBy(int owners) {
+        SpendPopulation s = copy();
+        if (owners > 1 && count > 0) {
+            long shared = (count + owners - 1) / owners;
+            s.m2 = m2 * shared / count;
+            s.count = shared;
+            long sharedWithin = (withinCount + owners - 1) / owners;
+            s.withinSum = withinCount == 0 ? 0 : withinSum * sharedWithin / withinCount;
+            s.withinCount = sharedWithin;
+            long sharedVariances = (varianceCount + owners - 1) / owners;
+            double f = varianceCount == 0 ? 0 : (double) sharedVariances / varianceCount;
+            s.varianceCount = sharedVariances;
+            s.varianceSum = varianceSum * f;
+            s.varianceSquares = varianceSquares * f;
+            s.varianceNoise = varianceNoise * f;
+            for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
+                s.modelBits[i] = modelBits[i].sharedBy(owners);
+                s.previousBits[i] = previousBits[i].sharedBy(owners);
+            }
+        }
+        return s;
+    }
+
+    public SpendPopulation copy() {
+        SpendPopulation s = new SpendPopulation();
+        s.count = count;
+        s.mean = mean;
+        s.m2 = m2;
+        s.withinCount = withinCount;
+        s.withinSum = withinSum;
+        s.varianceCount = varianceCount;
+        s.varianceSum = varianceSum;
+        s.varianceSquares = varianceSquares;
+        s.varianceNoise = varianceNoise;
+        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
+            s.modelBits[i] = LogHistogram.fromCounts(modelBits[i].toCounts());
+            s.previousBits[i] = LogHistogram.fromCounts(previousBits[i].toCounts());
+        }
+        return s;
+    }
+
+    /** The moments and histograms with the writing instance and parallelism in front (see InstanceShares). */
+    public byte[] toTaggedBytes(int owner, int parallelism) {
+        long[][] counts = new long[2 * EVIDENCE_BUCKETS][];
+        int size = 8 + 40 + 32;
+        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
+            counts[i] = modelBits[i].toCounts();
+            counts[EVIDENCE_BUCKETS + i] = previousBits[i].toCounts();
+            size += 2 * (4 + 8 * counts[i].length);
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).putInt(owner).putInt(parallelism)
+                .putLong(count).putDouble(mean).putDouble(m2).putLong(withinCount).putDouble(withinSum)
+                .putLong(varianceCount).putDouble(varianceSum).putDouble(varianceSquares).putDouble(varianceNoise);
+        for (long[] c : counts) {
+            b.putInt(c.length);
+            for (long v : c) {
+                b.putLong(v);
+            }
+        }
+        return b.array();
+    }
+
+    public static int ownerOf(byte[] tagged) {
+        return ByteBuffer.wrap(tagged).getInt(0);
+    }
+
+    public static int parallelismOf(byte[] tagged) {
+        return ByteBuffer.wrap(tagged).getInt(4);
+    }
+
+    public static SpendPopulation fromTaggedBytes(byte[] tagged) {
+        ByteBuffer b = ByteBuffer.wrap(tagged, 8, tagged.length - 8);
+        SpendPopulation s = new SpendPopulation();
+        s.count = b.getLong();
+        s.mean = b.getDouble();
+        s.m2 = b.getDouble();
+        s.withinCount = b.getLong();
+        s.withinSum = b.getDouble();
+        s.varianceCount = b.getLong();
+        s.varianceSum = b.getDouble();
+        s.varianceSquares = b.getDouble();
+        s.varianceNoise = b.getDouble();
+        for (int i = 0; i < 2 * EVIDENCE_BUCKETS; i++) {
+            long[] c = new long[b.getInt()];
+            for (int j = 0; j < c.length; j++) {
+                c[j] = b.getLong();
+            }
+            if (i < EVIDENCE_BUCKETS) {
+                s.modelBits[i] = LogHistogram.fromCounts(c);
+            } else {
+                s.previousBits[i - EVIDENCE_BUCKETS] = LogHistogram.fromCounts(c);
+            }
+        }
+        return s;
+    }
+}
