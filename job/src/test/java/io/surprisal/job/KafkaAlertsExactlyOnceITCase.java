@@ -3,7 +3,7 @@ package io.surprisal.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surprisal.alert.Alert;
-import io.surprisal.alert.Reason;
+import io.surprisal.alert.AlertBuilder;
 import io.surprisal.alert.Severity;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
@@ -79,23 +79,18 @@ class KafkaAlertsExactlyOnceITCase {
     }
 
     static Alert alert(long i) {
-        Alert a = new Alert();
-        a.ts = 1_700_000_000_000L + i * 1000;
-        a.user = "user" + (i % 13);
-        a.detector = i % 2 == 0 ? "transition" : "session";
-        a.severity = Severity.values()[(int) (i % 4)];
-        a.score = 20;
-        a.threshold = 15;
-        a.unit = "bits";
-        a.summary = "alert " + i;
-        a.reasons.add(new Reason("transition", "a -> b" + i, "population p=0.0001", 20));
         Event e = new Event();
-        e.ts = a.ts;
+        e.ts = 1_700_000_000_000L + i * 1000;
         e.eventId = "e" + i;
-        e.user = a.user;
+        e.user = "user" + (i % 13);
         e.action = "login";
-        a.events.add(e);
-        return a.withDerivedId();
+        return AlertBuilder.of(i % 2 == 0 ? "transition" : "session", e, 1)
+                .severity(Severity.values()[(int) (i % 4)])
+                .bits(20, 15)
+                .summary("alert " + i)
+                .reason("transition", "a -> b" + i, "population p=0.0001", 20)
+                .event(e)
+                .build();
     }
 
     /** Passes alerts through; throws once, some records after the first completed checkpoint. */

@@ -8,7 +8,7 @@ import java.util.UUID;
 
 /**
  * One finding of one detector about one user, explaining itself in bits. The alert contract (docs/contracts.md)
- * is its JSON form, written by {@link AlertJson}. A Flink POJO.
+ * is its JSON form, written by {@link AlertJson}. A Flink POJO; detectors build it with {@link AlertBuilder}.
  */
 public class Alert {
     /** Deterministic from detector, user and triggering event ids: a replay yields the same id. */

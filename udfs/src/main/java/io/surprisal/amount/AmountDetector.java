@@ -1,8 +1,7 @@
 package io.surprisal.amount;
 
 import io.surprisal.alert.Alert;
-import io.surprisal.alert.Reason;
-import io.surprisal.alert.Severity;
+import io.surprisal.alert.AlertBuilder;
 import io.surprisal.config.SurprisalConfig.AmountDetectorConfig;
 import io.surprisal.event.Event;
 import io.surprisal.model.MultipleTests;
@@ -190,30 +189,21 @@ public final class AmountDetector {
 
     private Alert alert(Event e, Prediction prediction, double modelBits, SpendPopulation.Calibrated calibrated,
             double bar, double judged, int maxEvents) {
-        Alert a = new Alert();
-        a.detector = DETECTOR;
-        a.user = e.user;
-        a.session = e.session;
-        a.ts = e.ts;
-        a.unit = "bits";
-        a.score = calibrated.bits();
-        a.threshold = bar;
-        a.severity = Severity.fromExcessBits(calibrated.bits() - bar);
         String usual = usual(prediction);
-        a.summary = String.format(Locale.ROOT,
-                "%s bought for %s; their usual is %s: %.1f bits, above %.1f + log2(%.1f purchases in the past %s) = %.1f",
-                e.user, money(e.amount), usual, calibrated.bits(), config.thresholdBits(), Math.max(1.0, judged),
-                MultipleTests.windowText(Duration.ofMillis(falseAlarmWindowMs)), bar);
-        a.reasons.add(new Reason("amount", money(e.amount),
-                String.format(Locale.ROOT,
-                        "%s; %.0fx the median; this large or larger: 1 in %s by the buyer's history, and %d of the population's %d ordinary purchases%s as surprising",
-                        usual, e.amount / prediction.median(), oneIn(modelBits), calibrated.atLeast(), calibrated.of(),
-                        calibrated.sameEvidence() ? " by buyers with as much history" : ""),
-                calibrated.bits()));
-        if (maxEvents > 0) {
-            a.events.add(e.copy());
-        }
-        return a.withDerivedId();
+        return AlertBuilder.of(DETECTOR, e, maxEvents)
+                .bits(calibrated.bits(), bar)
+                .summary(String.format(Locale.ROOT,
+                        "%s bought for %s; their usual is %s: %.1f bits, above %.1f + log2(%.1f purchases in the past %s) = %.1f",
+                        e.user, money(e.amount), usual, calibrated.bits(), config.thresholdBits(), Math.max(1.0, judged),
+                        MultipleTests.windowText(Duration.ofMillis(falseAlarmWindowMs)), bar))
+                .reason("amount", money(e.amount),
+                        String.format(Locale.ROOT,
+                                "%s; %.0fx the median; this large or larger: 1 in %s by the buyer's history, and %d of the population's %d ordinary purchases%s as surprising",
+                                usual, e.amount / prediction.median(), oneIn(modelBits), calibrated.atLeast(), calibrated.of(),
+                                calibrated.sameEvidence() ? " by buyers with as much history" : ""),
+                        calibrated.bits())
+                .event(e.copy())
+                .build();
     }
 
     /** "35.00 to 120.00 (median 64.00, from 12 purchases)" or, for a new buyer, the population's. */

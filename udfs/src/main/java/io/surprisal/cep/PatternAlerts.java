@@ -1,6 +1,7 @@
 package io.surprisal.cep;
 
 import io.surprisal.alert.Alert;
+import io.surprisal.alert.AlertBuilder;
 import io.surprisal.alert.Reason;
 import io.surprisal.alert.Severity;
 import io.surprisal.event.Event;
@@ -24,6 +25,9 @@ import org.apache.flink.util.Collector;
  */
 public class PatternAlerts extends PatternProcessFunction<Event, Alert> {
     private static final long serialVersionUID = 1L;
+
+    /** A pattern fires on its shape, not past a threshold: its score, the bits of its steps, says how unusual they were. */
+    private static final double SHAPE_THRESHOLD = 0;
 
     private final String name;
     private final CepPatterns.Key key;
@@ -61,47 +65,37 @@ public class PatternAlerts extends PatternProcessFunction<Event, Alert> {
         for (Event e : all) {
             bits += e.bits;
         }
-        Alert a = new Alert();
-        a.detector = CepPatterns.detector(name);
-        a.user = key == CepPatterns.Key.IP ? "ip:" + last.ip : last.user;
-        a.session = last.session;
-        a.ts = last.ts;
-        a.events = capped(all);
+        AlertBuilder a = AlertBuilder.of(CepPatterns.detector(name), last, maxEvents).events(all);
+        if (key == CepPatterns.Key.IP) {
+            a.user("ip:" + last.ip);
+        }
         String span = span(first, last);
         switch (name) {
-            case CepPatterns.FAILED_LOGIN_THEN_BUY -> {
-                a.severity = Severity.HIGH;
-                bitsScore(a, bits);
-                a.summary = String.format(Locale.ROOT,
-                        "%s bought at %s, %s after a failed login, with no successful login in between",
-                        last.user, Timestamps.format(last.ts), span);
-                a.reasons.add(step("failed_login", first, "no purchase without a successful login first"));
-                a.reasons.add(step("buy_without_login", last, "a successful login before buying"));
-            }
+            case CepPatterns.FAILED_LOGIN_THEN_BUY -> a.severity(Severity.HIGH)
+                    .bits(bits, SHAPE_THRESHOLD)
+                    .summary(String.format(Locale.ROOT,
+                            "%s bought at %s, %s after a failed login, with no successful login in between",
+                            last.user, Timestamps.format(last.ts), span))
+                    .reason(step("failed_login", first, "no purchase without a successful login first"))
+                    .reason(step("buy_without_login", last, "a successful login before buying"));
             case CepPatterns.ACCOUNT_TAKEOVER -> {
                 Event login = match.get(CepPatterns.NOVEL_LOGIN).get(0);
                 Event profile = match.get(CepPatterns.PROFILE_CHANGE).get(0);
                 Event payment = match.get(CepPatterns.PAYMENT_CHANGE).get(0);
-                a.severity = Severity.CRITICAL;
-                bitsScore(a, bits + login.noveltyBits);
-                a.summary = String.format(Locale.ROOT,
-                        "%s logged in from a new device or place, then changed %s, then %s, then did %s, all within %s",
-                        last.user, profile.action, payment.action, last.action, span);
-                a.reasons.add(new Reason("novel_login", login.action + ":" + login.status() + " " + place(login),
-                        "a device and place this user has used before", login.noveltyBits + login.bits));
-                a.reasons.add(step("profile_change", profile, "no change of contact or credentials after a new login"));
-                a.reasons.add(step("payment_change", payment, "no change of payment details after it"));
-                a.reasons.add(step("trade", last, "no trade right after both changes"));
+                a.severity(Severity.CRITICAL)
+                        .bits(bits + login.noveltyBits, SHAPE_THRESHOLD)
+                        .summary(String.format(Locale.ROOT,
+                                "%s logged in from a new device or place, then changed %s, then %s, then did %s, all within %s",
+                                last.user, profile.action, payment.action, last.action, span))
+                        .reason("novel_login", login.action + ":" + login.status() + " " + place(login),
+                                "a device and place this user has used before", login.noveltyBits + login.bits)
+                        .reason(step("profile_change", profile, "no change of contact or credentials after a new login"))
+                        .reason(step("payment_change", payment, "no change of payment details after it"))
+                        .reason(step("trade", last, "no trade right after both changes"));
             }
             default -> throw new IllegalStateException("no alert shape for pattern " + name);
         }
-        return a.withDerivedId();
-    }
-
-    private static void bitsScore(Alert a, double bits) {
-        a.unit = "bits";
-        a.score = bits;
-        a.threshold = 0; // a pattern fires on its shape; the bits say how unusual its steps were
+        return a.build();
     }
 
     private static Reason step(String feature, Event e, String expected) {
@@ -111,21 +105,6 @@ public class PatternAlerts extends PatternProcessFunction<Event, Alert> {
     private static String place(Event e) {
         return "(" + (e.device == null ? "?" : e.device) + ", " + (e.country == null ? "?" : e.country)
                 + (e.city == null ? "" : " " + e.city) + ")";
-    }
-
-    /** At most {@code maxEvents}, keeping the first ones and the last one. */
-    private List<Event> capped(List<Event> all) {
-        return capped(all, maxEvents);
-    }
-
-    /** At most {@code maxEvents} of {@code all}, keeping the first ones and the last one. */
-    public static List<Event> capped(List<Event> all, int maxEvents) {
-        if (all.size() <= maxEvents) {
-            return all;
-        }
-        List<Event> out = new ArrayList<>(all.subList(0, maxEvents - 1));
-        out.add(all.get(all.size() - 1));
-        return out;
     }
 
     private static String span(Event first, Event last) {

@@ -1,8 +1,8 @@
 package io.surprisal.flink;
 
 import io.surprisal.alert.Alert;
+import io.surprisal.alert.AlertBuilder;
 import io.surprisal.alert.AlertJson;
-import io.surprisal.alert.Reason;
 import io.surprisal.alert.Severity;
 import io.surprisal.cep.CepPatterns;
 import io.surprisal.config.SurprisalConfig;
@@ -117,49 +117,41 @@ public class BotVelocityFunction extends KeyedProcessFunction<String, Event, Ale
     }
 
     private Alert alert(VelocityTracker.Finding finding, VelocityState s, Event trigger) throws Exception {
-        Alert a = new Alert();
-        a.detector = CepPatterns.detector(CepPatterns.BOT_VELOCITY);
-        a.user = trigger.user;
-        a.session = trigger.session;
-        a.ts = trigger.ts;
+        AlertBuilder a = AlertBuilder.of(CepPatterns.detector(CepPatterns.BOT_VELOCITY), trigger, maxEvents);
         // The ring, oldest first: the events that made the finding (the last ones of the run).
         long n = Math.min(s.events, maxEvents);
         double bits = 0;
         for (long seq = s.events - n; seq < s.events; seq++) {
             Event e = recentState.get((int) (seq % maxEvents));
             if (e != null) {
-                a.events.add(e);
+                a.event(e);
                 bits += e.bits;
             }
         }
         if (finding == VelocityTracker.Finding.RATE) {
-            a.unit = "events/min";
-            a.score = s.minuteCount;
-            a.threshold = config.maxEventsPerMinute();
-            a.severity = Severity.HIGH;
-            a.summary = String.format(Locale.ROOT,
-                    "%s made more than %d events a minute for %d consecutive minutes, faster than a person keeps up",
-                    trigger.user, config.maxEventsPerMinute(), config.sustainedMinutes());
-            a.reasons.add(new Reason("events_per_minute",
-                    String.format(Locale.ROOT, "> %d in each of %d consecutive minutes", config.maxEventsPerMinute(), s.fastRun + 1),
-                    String.format(Locale.ROOT, "<= %d in at least one of %d consecutive minutes",
-                            config.maxEventsPerMinute(), config.sustainedMinutes()),
-                    bits));
+            a.score(s.minuteCount, config.maxEventsPerMinute(), "events/min")
+                    .severity(Severity.HIGH)
+                    .summary(String.format(Locale.ROOT,
+                            "%s made more than %d events a minute for %d consecutive minutes, faster than a person keeps up",
+                            trigger.user, config.maxEventsPerMinute(), config.sustainedMinutes()))
+                    .reason("events_per_minute",
+                            String.format(Locale.ROOT, "> %d in each of %d consecutive minutes", config.maxEventsPerMinute(), s.fastRun + 1),
+                            String.format(Locale.ROOT, "<= %d in at least one of %d consecutive minutes",
+                                    config.maxEventsPerMinute(), config.sustainedMinutes()),
+                            bits);
         } else {
             double cv = VelocityTracker.gapCv(s);
             double meanSeconds = VelocityTracker.meanGap(s) / 1000.0;
-            a.unit = "cv";
-            a.score = cv;
-            a.threshold = config.maxGapCv();
-            a.severity = Severity.MEDIUM;
-            a.summary = String.format(Locale.ROOT,
-                    "%s's last %d gaps between events averaged %.1f s with a coefficient of variation of %.3f, below %.3f: too regular for a person",
-                    trigger.user, s.gapCount, meanSeconds, cv, config.maxGapCv());
-            a.reasons.add(new Reason("gap_regularity",
-                    String.format(Locale.ROOT, "cv %.3f over %d gaps, mean %.1f s", cv, s.gapCount, meanSeconds),
-                    String.format(Locale.ROOT, ">= %.3f (people are irregular, typically 0.5 or more)", config.maxGapCv()),
-                    bits));
+            a.score(cv, config.maxGapCv(), "cv")
+                    .severity(Severity.MEDIUM)
+                    .summary(String.format(Locale.ROOT,
+                            "%s's last %d gaps between events averaged %.1f s with a coefficient of variation of %.3f, below %.3f: too regular for a person",
+                            trigger.user, s.gapCount, meanSeconds, cv, config.maxGapCv()))
+                    .reason("gap_regularity",
+                            String.format(Locale.ROOT, "cv %.3f over %d gaps, mean %.1f s", cv, s.gapCount, meanSeconds),
+                            String.format(Locale.ROOT, ">= %.3f (people are irregular, typically 0.5 or more)", config.maxGapCv()),
+                            bits);
         }
-        return a.withDerivedId();
+        return a.build();
     }
 }

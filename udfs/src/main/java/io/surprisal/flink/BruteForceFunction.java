@@ -1,6 +1,7 @@
 package io.surprisal.flink;
 
 import io.surprisal.alert.Alert;
+import io.surprisal.alert.AlertBuilder;
 import io.surprisal.alert.AlertJson;
 import io.surprisal.alert.Reason;
 import io.surprisal.alert.Severity;
@@ -221,48 +222,41 @@ public class BruteForceFunction extends KeyedProcessFunction<String, Event, Aler
     private Alert failuresAlert(List<Event> failed) {
         Event first = failed.get(0);
         Event last = failed.get(failed.size() - 1);
-        Alert a = alert(last, Severity.HIGH, failed.size(), failed);
         String span = span(first, last);
-        a.summary = String.format(Locale.ROOT, "%s failed to log in %d times in %s", last.user, failed.size(), span);
-        a.reasons.add(failedLogins(failed.size(), span, sumBits(failed)));
-        return a.withDerivedId();
+        return alert(last, Severity.HIGH, failed.size(), failed)
+                .summary(String.format(Locale.ROOT, "%s failed to log in %d times in %s", last.user, failed.size(), span))
+                .reason(failedLogins(failed.size(), span, sumBits(failed)))
+                .build();
     }
 
     private Alert successAlert(List<Event> failed, Event login, long since, FailedLoginRun run) {
         List<Event> events = new ArrayList<>(failed);
         events.add(login);
-        Alert a = alert(login, Severity.CRITICAL, since, events);
         String span = PatternAlerts.human(Duration.ofMillis(run.lastFailure - run.sinceSuccessFrom));
-        a.summary = String.format(Locale.ROOT,
-                "%s logged in successfully after %d failed logins in %s: a guessed password is likely", login.user, since, span);
-        a.reasons.add(failedLogins(since, span, sumBits(failed)));
-        a.reasons.add(new Reason("login_after_failures", login.action + ":" + login.status() + " at " + Timestamps.format(login.ts),
-                "no success after a wall of failures", login.bits));
-        return a.withDerivedId();
+        return alert(login, Severity.CRITICAL, since, events)
+                .summary(String.format(Locale.ROOT,
+                        "%s logged in successfully after %d failed logins in %s: a guessed password is likely", login.user, since, span))
+                .reason(failedLogins(since, span, sumBits(failed)))
+                .reason("login_after_failures", login.action + ":" + login.status() + " at " + Timestamps.format(login.ts),
+                        "no success after a wall of failures", login.bits)
+                .build();
     }
 
     private Alert totalAlert(List<Event> last, long total, FailedLoginRun run) {
         Event end = last.get(last.size() - 1);
-        Alert a = alert(end, Severity.HIGH, total, last);
         String span = PatternAlerts.human(Duration.ofMillis(run.lastFailure - run.alertedFrom));
-        a.summary = String.format(Locale.ROOT,
-                "%s failed to log in %d times in %s: the run of failures went on after its first alert", end.user, total, span);
-        a.reasons.add(failedLogins(total, span, run.alertedBits));
-        return a.withDerivedId();
+        return alert(end, Severity.HIGH, total, last)
+                .summary(String.format(Locale.ROOT,
+                        "%s failed to log in %d times in %s: the run of failures went on after its first alert", end.user, total, span))
+                .reason(failedLogins(total, span, run.alertedBits))
+                .build();
     }
 
-    private Alert alert(Event trigger, Severity severity, long failures, List<Event> events) {
-        Alert a = new Alert();
-        a.detector = CepPatterns.detector(CepPatterns.BRUTE_FORCE);
-        a.user = trigger.user;
-        a.session = trigger.session;
-        a.ts = trigger.ts;
-        a.severity = severity;
-        a.unit = "failed logins";
-        a.score = failures;
-        a.threshold = config.minFailures();
-        a.events = PatternAlerts.capped(events, maxEvents);
-        return a;
+    private AlertBuilder alert(Event trigger, Severity severity, long failures, List<Event> events) {
+        return AlertBuilder.of(CepPatterns.detector(CepPatterns.BRUTE_FORCE), trigger, maxEvents)
+                .severity(severity)
+                .score(failures, config.minFailures(), "failed logins")
+                .events(events);
     }
 
     private Reason failedLogins(long count, String span, double bits) {

@@ -1,6 +1,7 @@
 package io.surprisal.flink;
 
 import io.surprisal.alert.Alert;
+import io.surprisal.alert.AlertBuilder;
 import io.surprisal.alert.AlertJson;
 import io.surprisal.alert.Reason;
 import io.surprisal.alert.Severity;
@@ -267,11 +268,11 @@ public class CredentialStuffingFunction extends KeyedProcessFunction<String, Eve
             users.add(e.user);
         }
         String span = PatternAlerts.human(Duration.ofMillis(last.ts - first.ts));
-        Alert a = alert(last, users.size(), failed);
-        a.summary = String.format(Locale.ROOT, "ip %s failed logins for %d different users in %s: %s",
-                last.ip, users.size(), span, String.join(", ", users));
-        a.reasons.add(distinctUsers(users.size() + " users in " + span, sumBits(failed)));
-        return a.withDerivedId();
+        return alert(last, users.size(), failed)
+                .summary(String.format(Locale.ROOT, "ip %s failed logins for %d different users in %s: %s",
+                        last.ip, users.size(), span, String.join(", ", users)))
+                .reason(distinctUsers(users.size() + " users in " + span, sumBits(failed)))
+                .build();
     }
 
     private Alert totalAlert(List<Event> last, FailedLoginsFromIp run) {
@@ -279,27 +280,21 @@ public class CredentialStuffingFunction extends KeyedProcessFunction<String, Eve
         String users = run.usersSinceAlert >= MAX_COUNTED_USERS
                 ? "at least " + MAX_COUNTED_USERS : Integer.toString(run.usersSinceAlert);
         String span = PatternAlerts.human(Duration.ofMillis(run.lastFailure - run.alertedFrom));
-        Alert a = alert(end, run.usersSinceAlert, last);
-        a.summary = String.format(Locale.ROOT,
-                "ip %s failed logins for %s different users (%d failed logins) in %s: the run went on after its first alert",
-                end.ip, users, run.failuresSinceAlert, span);
-        a.reasons.add(distinctUsers(String.format(Locale.ROOT, "%s users (%d failed logins) in %s", users, run.failuresSinceAlert, span),
-                run.bitsSinceAlert));
-        return a.withDerivedId();
+        return alert(end, run.usersSinceAlert, last)
+                .summary(String.format(Locale.ROOT,
+                        "ip %s failed logins for %s different users (%d failed logins) in %s: the run went on after its first alert",
+                        end.ip, users, run.failuresSinceAlert, span))
+                .reason(distinctUsers(String.format(Locale.ROOT, "%s users (%d failed logins) in %s", users, run.failuresSinceAlert, span),
+                        run.bitsSinceAlert))
+                .build();
     }
 
-    private Alert alert(Event trigger, int users, List<Event> events) {
-        Alert a = new Alert();
-        a.detector = CepPatterns.detector(CepPatterns.CREDENTIAL_STUFFING);
-        a.user = "ip:" + trigger.ip;
-        a.session = trigger.session;
-        a.ts = trigger.ts;
-        a.severity = Severity.HIGH;
-        a.unit = "users";
-        a.score = users;
-        a.threshold = config.minUsers();
-        a.events = PatternAlerts.capped(events, maxEvents);
-        return a;
+    private AlertBuilder alert(Event trigger, int users, List<Event> events) {
+        return AlertBuilder.of(CepPatterns.detector(CepPatterns.CREDENTIAL_STUFFING), trigger, maxEvents)
+                .user("ip:" + trigger.ip)
+                .severity(Severity.HIGH)
+                .score(users, config.minUsers(), "users")
+                .events(events);
     }
 
     private Reason distinctUsers(String observed, double bits) {

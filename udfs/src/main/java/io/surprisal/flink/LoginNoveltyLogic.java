@@ -1,8 +1,7 @@
 package io.surprisal.flink;
 
 import io.surprisal.alert.Alert;
-import io.surprisal.alert.Reason;
-import io.surprisal.alert.Severity;
+import io.surprisal.alert.AlertBuilder;
 import io.surprisal.config.SurprisalConfig.CepConfig;
 import io.surprisal.config.SurprisalConfig.NoveltyConfig;
 import io.surprisal.event.Event;
@@ -224,38 +223,27 @@ public final class LoginNoveltyLogic implements Serializable {
     }
 
     private Alert alert(Event e, NoveltyScore score) {
-        Alert a = new Alert();
-        a.ts = e.ts;
-        a.user = e.user;
-        a.detector = LoginNoveltyFunction.DETECTOR;
-        a.unit = "bits";
-        a.score = score.bits();
-        a.threshold = config.thresholdBits();
-        a.severity = Severity.fromExcessBits(score.bits() - config.thresholdBits());
-        a.session = e.session;
+        AlertBuilder a = AlertBuilder.of(LoginNoveltyFunction.DETECTOR, e, maxEvents).bits(score.bits(), config.thresholdBits());
         StringBuilder why = new StringBuilder();
         NoveltyScore.Travel travel = score.travel();
         if (travel != null) {
             String observed = ImpossibleTravel.observed(travel, e.user);
-            a.reasons.add(new Reason(Feature.TRAVEL.label(), observed, scorer.travel().expected(), travel.bits()));
+            a.reason(Feature.TRAVEL.label(), observed, scorer.travel().expected(), travel.bits());
             why.append(Feature.TRAVEL.label()).append(": ").append(observed).append(String.format(Locale.ROOT, " (%.1f bits)", travel.bits()));
         }
         for (NoveltyScore.Contribution c : score.contributions()) {
             String expected = NoveltyScorer.explain(c, e.user);
-            a.reasons.add(new Reason(c.feature().label(), c.value(), expected, c.bits()));
+            a.reason(c.feature().label(), c.value(), expected, c.bits());
             if (why.length() > 0) {
                 why.append("; ");
             }
             why.append(c.feature().label()).append(' ').append(c.value()).append(": ").append(expected)
                     .append(String.format(Locale.ROOT, " (%.1f bits)", c.bits()));
         }
-        a.summary = String.format(Locale.ROOT, "unusual login for %s (%.1f bits, threshold %.1f): %s",
-                e.user, score.bits(), config.thresholdBits(), why);
-        a.events.add(e.copy());
-        if (a.events.size() > maxEvents) {
-            a.events.subList(maxEvents, a.events.size()).clear();
-        }
-        return a.withDerivedId();
+        return a.summary(String.format(Locale.ROOT, "unusual login for %s (%.1f bits, threshold %.1f): %s",
+                        e.user, score.bits(), config.thresholdBits(), why))
+                .event(e.copy())
+                .build();
     }
 
     /** For tests and diagnostics: logins the population model has counted on this instance. */

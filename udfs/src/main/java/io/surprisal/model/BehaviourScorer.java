@@ -1,8 +1,7 @@
 package io.surprisal.model;
 
 import io.surprisal.alert.Alert;
-import io.surprisal.alert.Reason;
-import io.surprisal.alert.Severity;
+import io.surprisal.alert.AlertBuilder;
 import io.surprisal.config.SurprisalConfig.CusumDetectorConfig;
 import io.surprisal.config.SurprisalConfig.DetectorsConfig;
 import io.surprisal.config.SurprisalConfig.SessionModelConfig;
@@ -357,33 +356,26 @@ public final class BehaviourScorer {
     }
 
     private Alert cusumAlert(UserProfile p, TopEventStore top, Event e, CusumDetectorConfig c, double bar) {
-        Alert a = new Alert();
-        a.detector = CUSUM;
-        a.user = e.user;
-        a.session = e.session;
-        a.ts = e.ts;
-        a.unit = "bits";
-        a.score = p.cusum;
-        a.threshold = bar;
-        a.severity = Severity.fromExcessBits(p.cusum - bar);
         String headStart = p.cusumHeadStart > 0
                 ? String.format(Locale.ROOT, ", counting the %.1f-bit head start kept since the user's last cusum alert", p.cusumHeadStart)
                 : "";
         String barText = barText(c.thresholdBits(), p.stepsInWindow, 1, "steps");
-        a.summary = String.format(Locale.ROOT,
-                "%s's last %d steps cost %.1f bits more than typical steps would (allowing %.2f bits a step%s), above %s",
-                e.user, p.cusumSteps, p.cusum, c.allowanceBits(), headStart, barText);
-        a.reasons.add(new Reason("cusum_excess_bits",
-                String.format(Locale.ROOT, "%.1f bits over %d steps since %s%s", p.cusum, p.cusumSteps,
-                        java.time.Instant.ofEpochMilli(p.cusumSince),
-                        p.cusumHeadStart > 0 ? String.format(Locale.ROOT, " (from a %.1f-bit head start)", p.cusumHeadStart) : ""),
-                "< " + barText,
-                p.cusum));
+        AlertBuilder a = AlertBuilder.of(CUSUM, e, maxEvents)
+                .bits(p.cusum, bar)
+                .summary(String.format(Locale.ROOT,
+                        "%s's last %d steps cost %.1f bits more than typical steps would (allowing %.2f bits a step%s), above %s",
+                        e.user, p.cusumSteps, p.cusum, c.allowanceBits(), headStart, barText))
+                .reason("cusum_excess_bits",
+                        String.format(Locale.ROOT, "%.1f bits over %d steps since %s%s", p.cusum, p.cusumSteps,
+                                java.time.Instant.ofEpochMilli(p.cusumSince),
+                                p.cusumHeadStart > 0 ? String.format(Locale.ROOT, " (from a %.1f-bit head start)", p.cusumHeadStart) : ""),
+                        "< " + barText,
+                        p.cusum);
         // The session's most surprising steps explain where the bits came from; the step that crossed
         // the threshold is not among them yet (it joins them after scoring), so it comes last.
         addTopSteps(a, p, top);
         addStep(a, e);
-        return a.withDerivedId();
+        return a.build();
     }
 
     /**
@@ -443,32 +435,26 @@ public final class BehaviourScorer {
         boolean byExcess = excessTail >= totalTail;
         String barText = barText(base, p.sessionsInWindow, MEASURES, "sessions");
 
-        Alert a = new Alert();
-        a.detector = SESSION;
         Event first = p.topSlots.length > 0 ? top.get(p.topSlots[0]) : null;
-        a.user = first != null ? first.user : null;
-        a.session = p.sessionId;
-        a.ts = p.lastTs;
-        a.unit = "bits";
-        a.score = score;
-        a.threshold = bar;
-        a.severity = Severity.fromExcessBits(score - bar);
-        a.summary = String.format(Locale.ROOT,
-                "session %s of %s ended (%s) after %d events with %.1f bits of surprisal, %.1f beyond the expected; "
-                        + "%s of the population's %d sessions went as far %s: %.1f bits, above %s",
-                p.sessionId == null ? "-" : p.sessionId, a.user, why, p.sessionEvents, p.sessionBits, p.sessionExcess,
-                byExcess ? excessAtLeast : totalAtLeast, population, byExcess ? "beyond the expected" : "in total",
-                score, barText);
-        a.reasons.add(new Reason("session_excess_bits",
-                String.format(Locale.ROOT, "%.1f bits beyond the expected over %d events", p.sessionExcess, p.sessionEvents),
-                String.format(Locale.ROOT, "%d of %d population sessions at least as far: tail %.1f bits", excessAtLeast, population, excessTail),
-                excessTail));
-        a.reasons.add(new Reason("session_total_bits",
-                String.format(Locale.ROOT, "%.1f bits over %d events", p.sessionBits, p.sessionEvents),
-                String.format(Locale.ROOT, "%d of %d population sessions at least as far: tail %.1f bits", totalAtLeast, population, totalTail),
-                totalTail));
+        String user = first != null ? first.user : null;
+        AlertBuilder a = AlertBuilder.of(SESSION, p.lastTs, user, p.sessionId, maxEvents)
+                .bits(score, bar)
+                .summary(String.format(Locale.ROOT,
+                        "session %s of %s ended (%s) after %d events with %.1f bits of surprisal, %.1f beyond the expected; "
+                                + "%s of the population's %d sessions went as far %s: %.1f bits, above %s",
+                        p.sessionId == null ? "-" : p.sessionId, user, why, p.sessionEvents, p.sessionBits, p.sessionExcess,
+                        byExcess ? excessAtLeast : totalAtLeast, population, byExcess ? "beyond the expected" : "in total",
+                        score, barText))
+                .reason("session_excess_bits",
+                        String.format(Locale.ROOT, "%.1f bits beyond the expected over %d events", p.sessionExcess, p.sessionEvents),
+                        String.format(Locale.ROOT, "%d of %d population sessions at least as far: tail %.1f bits", excessAtLeast, population, excessTail),
+                        excessTail)
+                .reason("session_total_bits",
+                        String.format(Locale.ROOT, "%.1f bits over %d events", p.sessionBits, p.sessionEvents),
+                        String.format(Locale.ROOT, "%d of %d population sessions at least as far: tail %.1f bits", totalAtLeast, population, totalTail),
+                        totalTail);
         addTopSteps(a, p, top);
-        return a.withDerivedId();
+        return a.build();
     }
 
     /** The bar explained: "11.0 + log2(2 measures x 3.2 sessions in the past day) = 13.7". */
@@ -486,9 +472,9 @@ public final class BehaviourScorer {
     }
 
     /** The session's top events, most surprising first, as the alert's steps. */
-    private void addTopSteps(Alert a, UserProfile p, TopEventStore top) {
+    private static void addTopSteps(AlertBuilder a, UserProfile p, TopEventStore top) {
         for (byte slot : p.topSlots) {
-            if (a.events.size() >= maxEvents) {
+            if (!a.hasRoomForEvent()) {
                 return;
             }
             Event e = top.get(slot);
@@ -499,10 +485,9 @@ public final class BehaviourScorer {
     }
 
     /** One of the alert's events, with its bits as a reason, while the alert has room. */
-    private void addStep(Alert a, Event e) {
-        if (a.events.size() < maxEvents) {
-            a.reasons.add(new Reason("step", e.action + ":" + e.status(), "a typical step", e.bits));
-            a.events.add(e);
+    private static void addStep(AlertBuilder a, Event e) {
+        if (a.hasRoomForEvent()) {
+            a.reason("step", e.action + ":" + e.status(), "a typical step", e.bits).event(e);
         }
     }
 
@@ -511,25 +496,18 @@ public final class BehaviourScorer {
         long popPair = population.count(from, to);
         long popFrom = population.fromTotal(from);
         String barText = barText(detectors.transition().thresholdBits(), p.stepsInWindow, 1, "steps");
-        Alert a = new Alert();
-        a.detector = TRANSITION;
-        a.user = e.user;
-        a.session = e.session;
-        a.ts = e.ts;
-        a.unit = "bits";
-        a.score = tailBits;
-        a.threshold = bar;
-        a.severity = Severity.fromExcessBits(tailBits - bar);
-        a.summary = String.format(Locale.ROOT,
-                "%s went from %s to %s, a step of %.1f bits; a step this rare or rarer from %s: %.1f bits, above %s; "
-                        + "the population took this step %d times in %d steps from %s, this user %d times in %d",
-                e.user, from, to, bits, from, tailBits, barText, popPair, popFrom, from, userPair, userFrom);
-        a.reasons.add(new Reason("transition", from + " -> " + to,
-                String.format(Locale.ROOT, "population p=%.6f (%d of %d), user %d of %d; this rare or rarer: %.1f bits",
-                        popP, popPair, popFrom, userPair, userFrom, tailBits),
-                bits));
-        a.events.add(e);
-        return a.withDerivedId();
+        return AlertBuilder.of(TRANSITION, e, maxEvents)
+                .bits(tailBits, bar)
+                .summary(String.format(Locale.ROOT,
+                        "%s went from %s to %s, a step of %.1f bits; a step this rare or rarer from %s: %.1f bits, above %s; "
+                                + "the population took this step %d times in %d steps from %s, this user %d times in %d",
+                        e.user, from, to, bits, from, tailBits, barText, popPair, popFrom, from, userPair, userFrom))
+                .reason("transition", from + " -> " + to,
+                        String.format(Locale.ROOT, "population p=%.6f (%d of %d), user %d of %d; this rare or rarer: %.1f bits",
+                                popP, popPair, popFrom, userPair, userFrom, tailBits),
+                        bits)
+                .event(e)
+                .build();
     }
 
     /**

@@ -1,8 +1,7 @@
 package io.surprisal.purchase;
 
 import io.surprisal.alert.Alert;
-import io.surprisal.alert.Reason;
-import io.surprisal.alert.Severity;
+import io.surprisal.alert.AlertBuilder;
 import io.surprisal.event.Event;
 import java.math.BigInteger;
 import java.util.Locale;
@@ -25,6 +24,9 @@ public final class PurchaseNetworkAlerts {
     /** -log2 P(Z > 3): the bits of the challenge's 3 sd threshold. */
     public static final double THRESHOLD_BITS = gaussianTailBits(3.0);
 
+    /** An alert carries the flagged purchase alone. */
+    private static final int EVENTS = 1;
+
     private PurchaseNetworkAlerts() {}
 
     /**
@@ -40,26 +42,19 @@ public final class PurchaseNetworkAlerts {
         double z = (amountCents / 100.0 - mean) / sd;
         double bits = gaussianTailBits(z);
         String amount = CentsAmount.formatCents(amountCents);
-        Alert a = new Alert();
-        a.detector = DETECTOR;
-        a.user = purchase.user;
-        a.session = purchase.session;
-        a.ts = purchase.ts;
-        a.unit = "bits";
-        a.score = bits;
-        a.threshold = THRESHOLD_BITS;
-        a.severity = Severity.fromExcessBits(bits - THRESHOLD_BITS);
-        a.summary = String.format(Locale.ROOT,
-                "purchase of %s by %s is above mean %s + 3 sd %s of the last %d purchases in their %d-degree network (%d purchases)",
-                amount, purchase.user, judgement.meanText(), judgement.sdText(), trackedPurchases, degrees,
-                judgement.historySize());
-        a.reasons.add(new Reason("amount", amount,
-                String.format(Locale.ROOT, "<= %s (mean %s + 3 sd %s over %d network purchases; %.1f sd above the mean)",
-                        CentsAmount.formatCents(judgement.meanCents().add(judgement.sdCents().multiply(BigInteger.valueOf(3)))),
-                        judgement.meanText(), judgement.sdText(), judgement.historySize(), z),
-                bits));
-        a.events.add(purchase);
-        return a.withDerivedId();
+        return AlertBuilder.of(DETECTOR, purchase, EVENTS)
+                .bits(bits, THRESHOLD_BITS)
+                .summary(String.format(Locale.ROOT,
+                        "purchase of %s by %s is above mean %s + 3 sd %s of the last %d purchases in their %d-degree network (%d purchases)",
+                        amount, purchase.user, judgement.meanText(), judgement.sdText(), trackedPurchases, degrees,
+                        judgement.historySize()))
+                .reason("amount", amount,
+                        String.format(Locale.ROOT, "<= %s (mean %s + 3 sd %s over %d network purchases; %.1f sd above the mean)",
+                                CentsAmount.formatCents(judgement.meanCents().add(judgement.sdCents().multiply(BigInteger.valueOf(3)))),
+                                judgement.meanText(), judgement.sdText(), judgement.historySize(), z),
+                        bits)
+                .event(purchase)
+                .build();
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.surprisal.flink;
 
 import io.surprisal.alert.Alert;
-import io.surprisal.alert.Reason;
+import io.surprisal.alert.AlertBuilder;
 import io.surprisal.alert.Severity;
 import io.surprisal.event.Event;
 
@@ -10,23 +10,18 @@ final class TestAlerts {
     private TestAlerts() {}
 
     static Alert alert(String user, String detector, long ts, Severity severity, String feature, String observed, String eventId) {
-        Alert a = new Alert();
-        a.ts = ts;
-        a.user = user;
-        a.detector = detector;
-        a.severity = severity;
-        a.score = 20;
-        a.threshold = 10;
-        a.unit = "bits";
-        a.summary = user + " " + feature + " " + observed;
-        a.reasons.add(new Reason(feature, observed, "never seen", 12.5));
-        a.reasons.add(new Reason("minor", "x", "y", 1.0));
         Event e = new Event();
         e.ts = ts;
         e.eventId = eventId;
         e.user = user;
         e.action = "login";
-        a.events.add(e);
-        return a.withDerivedId();
+        return AlertBuilder.of(detector, e, 1)
+                .severity(severity)
+                .bits(20, 10)
+                .summary(user + " " + feature + " " + observed)
+                .reason(feature, observed, "never seen", 12.5)
+                .reason("minor", "x", "y", 1.0)
+                .event(e)
+                .build();
     }
 }

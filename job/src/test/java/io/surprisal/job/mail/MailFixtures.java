@@ -1,8 +1,8 @@
 package io.surprisal.job.mail;
 
 import io.surprisal.alert.Alert;
+import io.surprisal.alert.AlertBuilder;
 import io.surprisal.alert.AlertGroup;
-import io.surprisal.alert.Reason;
 import io.surprisal.alert.Severity;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
@@ -55,36 +55,26 @@ final class MailFixtures {
 
     /** Jane Doe's login from a country and a browser she never used. */
     static Alert jane(long ts) {
-        Alert a = new Alert();
-        a.ts = ts;
-        a.user = "jane";
-        a.detector = "login-novelty";
-        a.severity = Severity.HIGH;
-        a.score = 23.8;
-        a.threshold = 16;
-        a.unit = "bits";
-        a.summary = "jane logged in from a country (UA) and a browser (Firefox) she never used: 23.8 bits, above 16.0";
-        a.reasons.add(new Reason("browser", "Firefox", "never seen (Chrome 212 of 214 logins)", 9.6));
-        a.reasons.add(new Reason("country", "UA", "never seen (DE 214 of 214 logins)", 14.2));
-        a.events.add(event("ev-" + ts, "jane", ts, "login", "UA", "Kyiv", "193.0.2.17",
-                "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"));
-        a.session = "s-jane-1";
-        return a.withDerivedId();
+        return AlertBuilder.of("login-novelty", ts, "jane", "s-jane-1", 1)
+                .severity(Severity.HIGH)
+                .bits(23.8, 16)
+                .summary("jane logged in from a country (UA) and a browser (Firefox) she never used: 23.8 bits, above 16.0")
+                .reason("browser", "Firefox", "never seen (Chrome 212 of 214 logins)", 9.6)
+                .reason("country", "UA", "never seen (DE 214 of 214 logins)", 14.2)
+                .event(event("ev-" + ts, "jane", ts, "login", "UA", "Kyiv", "193.0.2.17",
+                        "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"))
+                .build();
     }
 
     static Alert alert(String user, String detector, Severity severity, long ts, String observed) {
-        Alert a = new Alert();
-        a.ts = ts;
-        a.user = user;
-        a.detector = detector;
-        a.severity = severity;
-        a.score = 20;
-        a.threshold = 15;
-        a.unit = "bits";
-        a.summary = user + " went from login to " + observed;
-        a.reasons.add(new Reason("transition", "login -> " + observed, "population p=0.0001", 20));
-        a.events.add(event("ev-" + user + "-" + ts, user, ts, observed, "DE", "Berlin", "198.51.100.7", "curl/8.0"));
-        return a.withDerivedId();
+        Event e = event("ev-" + user + "-" + ts, user, ts, observed, "DE", "Berlin", "198.51.100.7", "curl/8.0");
+        return AlertBuilder.of(detector, e, 1)
+                .severity(severity)
+                .bits(20, 15)
+                .summary(user + " went from login to " + observed)
+                .reason("transition", "login -> " + observed, "population p=0.0001", 20)
+                .event(e)
+                .build();
     }
 
     static AlertGroup group(Alert... alerts) {
