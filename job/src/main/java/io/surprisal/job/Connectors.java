@@ -6,6 +6,7 @@ import io.surprisal.config.ConfigException;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.DeadLetter;
 import io.surprisal.event.SourceRecord;
+import io.surprisal.event.UserKey;
 import io.surprisal.flink.EventTimestamps;
 import io.surprisal.flink.JsonLinesFormat;
 import io.surprisal.flink.KafkaLineDeserializer;
@@ -221,11 +222,11 @@ public final class Connectors {
         }
     }
 
-    /** The user an alert is about. */
+    /** The user an alert is about, with its tenant ({@link UserKey}). */
     static final class AlertUser implements KeySelector<Alert, String> {
         @Override
         public String getKey(Alert a) {
-            return a.user;
+            return UserKey.of(a.tenant, a.user);
         }
     }
 

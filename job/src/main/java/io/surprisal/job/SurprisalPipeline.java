@@ -7,6 +7,7 @@ import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.DeadLetter;
 import io.surprisal.event.Event;
 import io.surprisal.event.SourceRecord;
+import io.surprisal.event.UserKey;
 import io.surprisal.flink.AlertBoundsFunction;
 import io.surprisal.flink.AlertSuppressionFunction;
 import io.surprisal.flink.Descriptors;
@@ -22,7 +23,6 @@ import io.surprisal.flink.PatternRouting;
 import io.surprisal.flink.UserBehaviourFunction;
 import java.util.Set;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
-import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -37,14 +37,6 @@ public final class SurprisalPipeline {
 
     /** What the graph produces. */
     public record Streams(DataStream<Event> scoredEvents, DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters) {}
-
-    /** The key of every per-user operator. */
-    public static final class UserKey implements KeySelector<Event, String> {
-        @Override
-        public String getKey(Event e) {
-            return e.user;
-        }
-    }
 
     /** The graph, with allowlist updates from the configured source ({@link Connectors#allowlistUpdates}), if any. */
     public static Streams build(SurprisalConfig config, DataStream<SourceRecord> lines) {

@@ -1,6 +1,7 @@
 package io.surprisal.alert;
 
 import io.surprisal.event.Event;
+import io.surprisal.event.UserKey;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +12,13 @@ import java.util.UUID;
  * is its JSON form, written by {@link AlertJson}. A Flink POJO; detectors build it with {@link AlertBuilder}.
  */
 public class Alert {
-    /** Deterministic from detector, user and triggering event ids: a replay yields the same id. */
+    /** Deterministic from detector, user (with its tenant) and triggering event ids: a replay yields the same id. */
     public String alertId;
     /** Event time of the triggering event, epoch milliseconds. */
     public long ts;
     public String user;
+    /** The user's tenant, or null when the events carry none. */
+    public String tenant;
     public String detector;
     public Severity severity;
     public double score;
@@ -36,9 +39,9 @@ public class Alert {
 
     public Alert() {}
 
-    /** Computes {@link #alertId} from the detector, the user and the events' ids. */
+    /** Computes {@link #alertId} from the detector, the user's key ({@link UserKey}: the user alone without a tenant) and the events' ids. */
     public Alert withDerivedId() {
-        StringBuilder sb = new StringBuilder(detector).append('\n').append(user);
+        StringBuilder sb = new StringBuilder(detector).append('\n').append(UserKey.of(tenant, user));
         for (Event e : events) {
             sb.append('\n').append(e.eventId);
         }
@@ -63,6 +66,7 @@ public class Alert {
         a.alertId = alertId;
         a.ts = ts;
         a.user = user;
+        a.tenant = tenant;
         a.detector = detector;
         a.severity = severity;
         a.score = score;

@@ -46,6 +46,7 @@ public final class AlertBounds {
         }
         Alert b = a.copy();
         b.user = SafeText.truncate(a.user, TEXT_MAX);
+        b.tenant = SafeText.truncate(a.tenant, TEXT_MAX);
         b.session = SafeText.truncate(a.session, TEXT_MAX);
         b.summary = SafeText.truncate(a.summary, SUMMARY_MAX);
         b.reasons = new ArrayList<>(Math.min(a.reasons.size(), MAX_REASONS));
@@ -73,7 +74,7 @@ public final class AlertBounds {
 
     /** True when nothing would be cut: the common case costs a length check per field, no copy. */
     static boolean within(Alert a) {
-        if (!fits(a.user, TEXT_MAX) || !fits(a.session, TEXT_MAX) || !fits(a.summary, SUMMARY_MAX) || a.reasons.size() > MAX_REASONS) {
+        if (!fits(a.user, TEXT_MAX) || !fits(a.tenant, TEXT_MAX) || !fits(a.session, TEXT_MAX) || !fits(a.summary, SUMMARY_MAX) || a.reasons.size() > MAX_REASONS) {
             return false;
         }
         for (Reason r : a.reasons) {
@@ -93,13 +94,13 @@ public final class AlertBounds {
     }
 
     private static boolean within(Event e) {
-        return fits(e.eventId, TEXT_MAX) && fits(e.user, TEXT_MAX) && fits(e.session, TEXT_MAX) && fits(e.action, TEXT_MAX)
+        return fits(e.eventId, TEXT_MAX) && fits(e.user, TEXT_MAX) && fits(e.tenant, TEXT_MAX) && fits(e.session, TEXT_MAX) && fits(e.action, TEXT_MAX)
                 && fits(e.ip, TEXT_MAX) && fits(e.country, TEXT_MAX) && fits(e.region, TEXT_MAX) && fits(e.city, TEXT_MAX)
                 && fits(e.userAgent, TEXT_MAX) && fits(e.device, TEXT_MAX) && fits(e.friend, TEXT_MAX) && fits(e.extra, EXTRA_MAX);
     }
 
     private static long textLength(Event e) {
-        return length(e.eventId) + length(e.user) + length(e.session) + length(e.action) + length(e.ip) + length(e.country)
+        return length(e.eventId) + length(e.user) + length(e.tenant) + length(e.session) + length(e.action) + length(e.ip) + length(e.country)
                 + length(e.region) + length(e.city) + length(e.userAgent) + length(e.device) + length(e.friend) + length(e.extra);
     }
 
@@ -116,6 +117,7 @@ public final class AlertBounds {
         Event b = e.copy();
         b.eventId = SafeText.truncate(e.eventId, TEXT_MAX);
         b.user = SafeText.truncate(e.user, TEXT_MAX);
+        b.tenant = SafeText.truncate(e.tenant, TEXT_MAX);
         b.session = SafeText.truncate(e.session, TEXT_MAX);
         b.action = SafeText.truncate(e.action, TEXT_MAX);
         b.ip = SafeText.truncate(e.ip, TEXT_MAX);

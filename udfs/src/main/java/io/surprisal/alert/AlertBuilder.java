@@ -35,7 +35,7 @@ public final class AlertBuilder {
 
     /** An alert of {@code detector} at the time, for the user and in the session of the event that triggered it. */
     public static AlertBuilder of(String detector, Event trigger, int maxEvents) {
-        return new AlertBuilder(detector, trigger.ts, trigger.user, trigger.session, maxEvents);
+        return new AlertBuilder(detector, trigger.ts, trigger.user, trigger.session, maxEvents).tenant(trigger.tenant);
     }
 
     /** An alert of {@code detector} that no single event triggered, such as a closed session's. */
@@ -46,6 +46,12 @@ public final class AlertBuilder {
     /** Whom the alert is about when it is not the triggering event's user, e.g. {@code ip:192.0.2.7}. */
     public AlertBuilder user(String user) {
         open().user = user;
+        return this;
+    }
+
+    /** The user's tenant, or null for none. */
+    public AlertBuilder tenant(String tenant) {
+        open().tenant = tenant;
         return this;
     }
 

@@ -32,6 +32,7 @@ public final class AlertJson {
             g.writeStringField("alert_id", a.alertId);
             g.writeStringField("ts", Timestamps.format(a.ts));
             g.writeStringField("user", a.user);
+            optional(g, "tenant", a.tenant);
             g.writeStringField("detector", a.detector);
             g.writeStringField("severity", a.severity.label());
             g.writeNumberField("score", round3(a.score));
@@ -97,6 +98,7 @@ public final class AlertJson {
         g.writeStringField("ts", Timestamps.format(e.ts));
         g.writeStringField("event_id", e.eventId);
         g.writeStringField("user", e.user);
+        optional(g, "tenant", e.tenant);
         optional(g, "session", e.session);
         g.writeStringField("action", e.action);
         g.writeStringField("status", e.status());

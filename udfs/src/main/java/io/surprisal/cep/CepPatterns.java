@@ -4,6 +4,7 @@ import io.surprisal.alert.Alert;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.config.SurprisalConfig.CepConfig;
 import io.surprisal.event.Event;
+import io.surprisal.event.UserKey;
 import io.surprisal.flink.Descriptors;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -213,14 +214,6 @@ public final class CepPatterns {
 
     public static boolean isSuccessfulLogin(Event e) {
         return !e.fail && "login".equals(e.action);
-    }
-
-    /** Key: the event's user. */
-    public static final class UserKey implements KeySelector<Event, String> {
-        @Override
-        public String getKey(Event e) {
-            return e.user;
-        }
     }
 
     /** Key: the event's IP address (events without one never reach an IP-keyed pattern). */

@@ -15,6 +15,8 @@ public class Event {
     public long ts;
     public String eventId;
     public String user;
+    /** The tenant the user belongs to, or null; part of the user's key ({@link UserKey}). */
+    public String tenant;
     public String action;
     /** {@code status: fail}; success is the default. */
     public boolean fail;
@@ -62,6 +64,7 @@ public class Event {
         e.ts = ts;
         e.eventId = eventId;
         e.user = user;
+        e.tenant = tenant;
         e.action = action;
         e.fail = fail;
         e.session = session;

@@ -75,7 +75,8 @@ public final class EventParser {
                         e.ts = timestamp(p, v);
                         hasTs = true;
                     }
-                    case "user" -> e.user = string(p, v, name);
+                    case "user" -> e.user = keyPart(p, v, name);
+                    case "tenant" -> e.tenant = keyPart(p, v, name);
                     case "action" -> e.action = string(p, v, name);
                     case "status" -> e.fail = status(p, v);
                     case "session" -> e.session = string(p, v, name);
@@ -157,6 +158,15 @@ public final class EventParser {
             return null;
         }
         throw new InvalidEventException(DeadLetterReason.WRONG_TYPE, "field '" + name + "' must be a string, got " + describe(v));
+    }
+
+    /** A string of the user's key ({@link UserKey}): it must not hold the key's separator. */
+    private static String keyPart(JsonParser p, JsonToken v, String name) throws IOException, InvalidEventException {
+        String s = string(p, v, name);
+        if (s != null && s.indexOf(UserKey.SEPARATOR) >= 0) {
+            throw new InvalidEventException(DeadLetterReason.WRONG_TYPE, "field '" + name + "' holds a NUL character (\\u0000)");
+        }
+        return s;
     }
 
     private static long timestamp(JsonParser p, JsonToken v) throws IOException, InvalidEventException {

@@ -5,6 +5,7 @@ import io.surprisal.alert.Reason;
 import io.surprisal.alert.SuppressedAlerts;
 import io.surprisal.cep.PatternAlerts;
 import io.surprisal.config.SurprisalConfig;
+import io.surprisal.event.UserKey;
 import java.time.Duration;
 import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -90,21 +91,21 @@ public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert
         this.stateTtl = longest.plus(Duration.ofDays(1));
     }
 
-    /** The suppression key: user, detector, and the main reason's feature and observed value. */
+    /** The suppression key: user (with its tenant, {@link UserKey}), detector, and the main reason's feature and observed value. */
     public static final class Key implements KeySelector<Alert, String> {
         @Override
         public String getKey(Alert a) {
             Reason r = a.mainReason();
             String reason = r == null ? "" : r.feature + "=" + r.observed;
-            return a.user + '\u001f' + a.detector + '\u001f' + reason;
+            return UserKey.of(a.tenant, a.user) + '\u001f' + a.detector + '\u001f' + reason;
         }
     }
 
-    /** The budget's key: user and detector. */
+    /** The budget's key: user (with its tenant) and detector. */
     public static final class DetectorKey implements KeySelector<Alert, String> {
         @Override
         public String getKey(Alert a) {
-            return a.user + '\u001f' + a.detector;
+            return UserKey.of(a.tenant, a.user) + '\u001f' + a.detector;
         }
     }
 

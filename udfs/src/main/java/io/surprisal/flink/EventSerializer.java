@@ -29,6 +29,8 @@ public final class EventSerializer extends FieldByFieldSerializer<Event> {
     private static final int HAS_AMOUNT = 8;
     private static final int HAS_LAT = 16;
     private static final int HAS_LON = 32;
+    /** Last in the layout and only when present: events serialized without it read back unchanged. */
+    private static final int HAS_TENANT = 64;
 
     @Override
     public Event createInstance() {
@@ -48,7 +50,7 @@ public final class EventSerializer extends FieldByFieldSerializer<Event> {
     @Override
     public void serialize(Event e, DataOutputView out) throws IOException {
         int flags = (e.fail ? FAIL : 0) | (e.novel ? NOVEL : 0) | (e.asn != null ? HAS_ASN : 0) | (e.amount != null ? HAS_AMOUNT : 0)
-                | (e.lat != null ? HAS_LAT : 0) | (e.lon != null ? HAS_LON : 0);
+                | (e.lat != null ? HAS_LAT : 0) | (e.lon != null ? HAS_LON : 0) | (e.tenant != null ? HAS_TENANT : 0);
         out.writeByte(flags);
         out.writeLong(e.ts);
         StringValue.writeString(e.eventId, out);
@@ -78,6 +80,9 @@ public final class EventSerializer extends FieldByFieldSerializer<Event> {
         StringValue.writeString(e.source, out);
         out.writeDouble(e.bits);
         out.writeDouble(e.noveltyBits);
+        if (e.tenant != null) {
+            StringValue.writeString(e.tenant, out);
+        }
     }
 
     @Override
@@ -114,6 +119,9 @@ public final class EventSerializer extends FieldByFieldSerializer<Event> {
         e.source = StringValue.readString(in);
         e.bits = in.readDouble();
         e.noveltyBits = in.readDouble();
+        if ((flags & HAS_TENANT) != 0) {
+            e.tenant = StringValue.readString(in);
+        }
         return e;
     }
 

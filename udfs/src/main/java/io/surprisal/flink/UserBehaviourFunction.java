@@ -9,6 +9,7 @@ import io.surprisal.event.DeadLetter;
 import io.surprisal.event.DeadLetterReason;
 import io.surprisal.event.Event;
 import io.surprisal.event.Timestamps;
+import io.surprisal.event.UserKey;
 import io.surprisal.model.BehaviourScorer;
 import io.surprisal.model.SessionStatistics;
 import io.surprisal.model.TransitionCount;
@@ -55,7 +56,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
 
     private transient ValueState<UserProfile> profileState;
     /**
-     * Events waiting for the watermark, by user, in arrival order: on the heap, checkpointed as
+     * Events waiting for the watermark, by user key ({@link UserKey}), in arrival order: on the heap, checkpointed as
      * {@link Descriptors#WAITING_EVENTS}. Holds what arrives within the out-of-orderness bound (and
      * the source idleness, should a source stop sending watermarks), then empties as timers fire.
      */
@@ -104,8 +105,9 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
             for (Event e : waitingState.get()) {
                 // Only this instance's users: their state and their timers came back here.
-                if (KeyGroupRangeAssignment.assignKeyToParallelOperator(e.user, maxParallelism, n) == me) {
-                    waitFor(e.user, e);
+                String key = UserKey.of(e);
+                if (KeyGroupRangeAssignment.assignKeyToParallelOperator(key, maxParallelism, n) == me) {
+                    waitFor(key, e);
                 }
             }
             var counts = InstanceShares.select(populationState.get(), c -> c.owner, c -> c.parallelism, me, n);
@@ -161,8 +163,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         waitingState.update(all);
     }
 
-    private void waitFor(String user, Event e) {
-        waiting.computeIfAbsent(user, k -> new ArrayList<>(2)).add(e);
+    private void waitFor(String key, Event e) {
+        waiting.computeIfAbsent(key, k -> new ArrayList<>(2)).add(e);
         waitingCount++;
     }
 
@@ -220,8 +222,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         // Events at this time, in arrival order; those after it wait on (each has its own timer).
         List<Event> due = new ArrayList<>(2);
         List<Event> later = null;
-        String user = ctx.getCurrentKey();
-        List<Event> events = waiting.get(user);
+        String key = ctx.getCurrentKey();
+        List<Event> events = waiting.get(key);
         if (events != null) {
             for (Event e : events) {
                 if (e.ts <= timestamp) {
@@ -237,9 +239,9 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         if (!due.isEmpty()) {
             waitingCount -= due.size();
             if (later == null) {
-                waiting.remove(user);
+                waiting.remove(key);
             } else {
-                waiting.put(user, later);
+                waiting.put(key, later);
             }
         }
         for (Event e : due) {

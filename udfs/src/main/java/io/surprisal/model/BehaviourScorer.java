@@ -438,6 +438,7 @@ public final class BehaviourScorer {
         Event first = p.topSlots.length > 0 ? top.get(p.topSlots[0]) : null;
         String user = first != null ? first.user : null;
         AlertBuilder a = AlertBuilder.of(SESSION, p.lastTs, user, p.sessionId, maxEvents)
+                .tenant(first != null ? first.tenant : null)
                 .bits(score, bar)
                 .summary(String.format(Locale.ROOT,
                         "session %s of %s ended (%s) after %d events with %.1f bits of surprisal, %.1f beyond the expected; "

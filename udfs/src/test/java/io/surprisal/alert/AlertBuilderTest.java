@@ -58,6 +58,29 @@ class AlertBuilderTest {
     }
 
     @Test
+    void anAlertWithoutATenantKeepsItsIdAndJsonAndOneWithATenantSaysSo() {
+        Event plain = event(3);
+        Alert a = AlertBuilder.of("transition", plain, 20).bits(19.5, 13.0).summary("s").event(plain).build();
+        // The id of an alert without tenant is the one it always had: detector, user, event ids.
+        assertThat(a.tenant).isNull();
+        assertThat(a.alertId).isEqualTo(java.util.UUID.nameUUIDFromBytes(
+                "transition\njane\nev-3".getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
+        assertThat(AlertJson.toJson(a)).doesNotContain("tenant");
+
+        Event t1 = event(3);
+        t1.tenant = "t1";
+        Event t2 = event(3);
+        t2.tenant = "t2";
+        Alert b1 = AlertBuilder.of("transition", t1, 20).bits(19.5, 13.0).summary("s").event(t1).build();
+        Alert b2 = AlertBuilder.of("transition", t2, 20).bits(19.5, 13.0).summary("s").event(t2).build();
+        assertThat(b1.user).isEqualTo("jane");
+        assertThat(b1.tenant).isEqualTo("t1");
+        assertThat(b1.alertId).isNotEqualTo(b2.alertId).isNotEqualTo(a.alertId);
+        assertThat(AlertJson.toJson(b1)).contains("\"user\":\"jane\",\"tenant\":\"t1\",\"detector\"")
+                .contains("\"event_id\":\"ev-3\",\"user\":\"jane\",\"tenant\":\"t1\",");
+    }
+
+    @Test
     void aScoreInBitsIsAsSevereAsItPassesItsThresholdUnlessTold() {
         Event e = event(1);
         assertThat(AlertBuilder.of("d", e, 1).bits(14.9, 13.0).summary("s").build().severity).isEqualTo(Severity.LOW);

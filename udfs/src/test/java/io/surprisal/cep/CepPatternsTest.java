@@ -7,6 +7,7 @@ import io.surprisal.alert.Severity;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
+import io.surprisal.event.UserKey;
 import io.surprisal.flink.Descriptors;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ class CepPatternsTest {
         CepOperator<Event, String, Alert> op = CepPatterns.operator(spec, c,
                 TypeInformation.of(Event.class).createSerializer(new ExecutionConfig().getSerializerConfig()));
         var h = new KeyedOneInputStreamOperatorTestHarness<>(op,
-                spec.key() == CepPatterns.Key.IP ? new CepPatterns.IpKey() : new CepPatterns.UserKey(), Types.STRING);
+                spec.key() == CepPatterns.Key.IP ? new CepPatterns.IpKey() : new UserKey(), Types.STRING);
         h.open();
         return h;
     }

@@ -35,9 +35,10 @@ class EventParserTest {
         assertThat(e.userAgent).isEqualTo("Mozilla/5.0 Chrome/131.0");
         assertThat(e.device).isEqualTo("desktop");
         assertThat(e.amount).isEqualTo(12.5);
-        assertThat(e.extra).isEqualTo("{\"tenant\":\"shop-eu\",\"tags\":[\"a\",{\"b\":1}]}");
+        assertThat(e.tenant).isEqualTo("shop-eu");
+        assertThat(e.extra).isEqualTo("{\"tags\":[\"a\",{\"b\":1}]}");
         // Unknown fields travel with the event into alerts.
-        assertThat(AlertJson.toJson(e)).contains("\"lat\":37.3382,\"lon\":-121.8863").contains("\"tenant\":\"shop-eu\"").contains("\"tags\":[\"a\",{\"b\":1}]");
+        assertThat(AlertJson.toJson(e)).contains("\"lat\":37.3382,\"lon\":-121.8863").contains("\"user\":\"jane\",\"tenant\":\"shop-eu\"").contains("\"tags\":[\"a\",{\"b\":1}]");
     }
 
     @ParameterizedTest

@@ -8,6 +8,7 @@ import io.surprisal.cep.CepPatterns;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
+import io.surprisal.event.UserKey;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -23,7 +24,7 @@ class BotVelocityFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> harness() throws Exception {
         SurprisalConfig c = ConfigLoader.defaults();
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new BotVelocityFunction(c)), new CepPatterns.UserKey(), Types.STRING);
+                new KeyedProcessOperator<>(new BotVelocityFunction(c)), new UserKey(), Types.STRING);
         h.open();
         return h;
     }

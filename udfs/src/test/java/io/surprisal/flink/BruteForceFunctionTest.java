@@ -8,6 +8,7 @@ import io.surprisal.cep.CepPatterns;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
+import io.surprisal.event.UserKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ class BruteForceFunctionTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> harness(SurprisalConfig c) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new BruteForceFunction(c)), new CepPatterns.UserKey(), Types.STRING);
+                new KeyedProcessOperator<>(new BruteForceFunction(c)), new UserKey(), Types.STRING);
         h.open();
         return h;
     }
@@ -267,7 +268,7 @@ class BruteForceFunctionTest {
         CepOperator<Event, String, String> op = new CepOperator<>(
                 TypeInformation.of(Event.class).createSerializer(new ExecutionConfig().getSerializerConfig()), false,
                 NFACompiler.compileFactory(pattern, false), null, pattern.getAfterMatchSkipStrategy(), new MatchIds(), null);
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, new CepPatterns.UserKey(), Types.STRING)) {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, new UserKey(), Types.STRING)) {
             h.open();
             for (Event e : events) {
                 h.processElement(new StreamRecord<>(e.copy(), e.ts));

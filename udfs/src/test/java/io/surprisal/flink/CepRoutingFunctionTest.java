@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
+import io.surprisal.event.UserKey;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -41,7 +42,7 @@ class CepRoutingFunctionTest {
         SurprisalConfig c = ConfigLoader.load(null, List.of("novelty.enabled=false"));
         var relevant = new CepRoutingFunction.Relevant(c.cep());
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new CepRoutingFunction(c.cep(), c.state().ttl())), (Event e) -> e.user, Types.STRING)) {
+                new KeyedProcessOperator<>(new CepRoutingFunction(c.cep(), c.state().ttl())), new UserKey(), Types.STRING)) {
             h.open();
             List<Event> events = new ArrayList<>();
             events.add(event("jane", T0 - 1000, "buy_item", false));  // no failed login before it

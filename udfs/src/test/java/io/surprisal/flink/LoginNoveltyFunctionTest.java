@@ -10,6 +10,7 @@ import io.surprisal.event.Event;
 import java.util.ArrayList;
 import java.util.List;
 import io.surprisal.cep.CepPatterns;
+import io.surprisal.event.UserKey;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -45,7 +46,7 @@ class LoginNoveltyFunctionTest {
                 new CoBroadcastWithKeyedOperator<>(
                         new AllowlistedLoginNoveltyFunction(CONFIG.novelty(), CONFIG.cep(), CONFIG.state().ttl(), CONFIG.alerts().maxEvents()),
                         List.of(Descriptors.ALLOWLIST)),
-                e -> e.user, Types.STRING, 1, 1, 0);
+                new UserKey(), Types.STRING, 1, 1, 0);
     }
 
     private static Event login(String user, long ts, String country, long asn, String ip, String ua) {
@@ -306,7 +307,7 @@ class LoginNoveltyFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, Event> oneInputHarness(SurprisalConfig config) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new LoginNoveltyFunction(config.novelty(), config.cep(), config.state().ttl(), config.alerts().maxEvents())),
-                e -> e.user, Types.STRING);
+                new UserKey(), Types.STRING);
     }
 
     @Test
@@ -412,7 +413,7 @@ class LoginNoveltyFunctionTest {
             assertThat(routedThenBuy).hasSize(4 + 1).endsWith(buy.eventId);
             try (var cep = new KeyedOneInputStreamOperatorTestHarness<>(
                     CepPatterns.operator(thenBuy, config, TypeInformation.of(Event.class).createSerializer(new ExecutionConfig().getSerializerConfig())),
-                    new CepPatterns.UserKey(), Types.STRING)) {
+                    new UserKey(), Types.STRING)) {
                 cep.open();
                 h.getSideOutput(Descriptors.cepEvents(thenBuy.uid())).forEach(r -> {
                     try {

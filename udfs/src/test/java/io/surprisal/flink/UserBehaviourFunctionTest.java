@@ -7,6 +7,7 @@ import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.DeadLetter;
 import io.surprisal.event.Event;
+import io.surprisal.event.UserKey;
 import io.surprisal.model.UserProfile;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +39,7 @@ class UserBehaviourFunctionTest {
     @BeforeEach
     void open() throws Exception {
         operator = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, e -> e.user, Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, new UserKey(), Types.STRING);
         harness.open();
     }
 
@@ -187,7 +188,7 @@ class UserBehaviourFunctionTest {
         assertThat(learned).isEqualTo(6200);
 
         KeyedProcessOperator<String, Event, Event> restoredOp = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
-        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(restoredOp, (Event e) -> e.user, Types.STRING)) {
+        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(restoredOp, new UserKey(), Types.STRING)) {
             restored.initializeState(snapshot);
             restored.open();
             assertThat(((UserBehaviourFunction) restoredOp.getUserFunction()).populationEvents()).isEqualTo(learned);
@@ -218,7 +219,7 @@ class UserBehaviourFunctionTest {
                 .isNotEmpty().doesNotContain("amount");
 
         KeyedProcessOperator<String, Event, Event> restoredOp = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
-        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(restoredOp, (Event e) -> e.user, Types.STRING)) {
+        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(restoredOp, new UserKey(), Types.STRING)) {
             restored.initializeState(snapshot);
             restored.open();
             long t = 2 * day + 1000;
@@ -250,7 +251,7 @@ class UserBehaviourFunctionTest {
         OperatorSubtaskState snapshot = harness.snapshot(1L, 1300);
 
         KeyedProcessOperator<String, Event, Event> restoredOp = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
-        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(restoredOp, (Event e) -> e.user, Types.STRING)) {
+        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(restoredOp, new UserKey(), Types.STRING)) {
             restored.initializeState(snapshot);
             restored.open();
             restored.processElement(event("u", "buy_item", 2000, false), 2000);
@@ -261,7 +262,7 @@ class UserBehaviourFunctionTest {
             // Nothing waits any more: the next checkpoint carries no events.
             OperatorSubtaskState after = restored.snapshot(2L, 5000);
             KeyedProcessOperator<String, Event, Event> againOp = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
-            try (var again = new KeyedOneInputStreamOperatorTestHarness<>(againOp, (Event e) -> e.user, Types.STRING)) {
+            try (var again = new KeyedOneInputStreamOperatorTestHarness<>(againOp, new UserKey(), Types.STRING)) {
                 again.initializeState(after);
                 again.open();
                 again.processWatermark(new Watermark(Long.MAX_VALUE));
@@ -276,7 +277,7 @@ class UserBehaviourFunctionTest {
         OperatorSubtaskState snapshot;
         List<String> users = List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi");
         KeyedProcessOperator<String, Event, Event> one = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(one, (Event e) -> e.user, Types.STRING, maxParallelism, 1, 0)) {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(one, new UserKey(), Types.STRING, maxParallelism, 1, 0)) {
             h.open();
             for (String user : users) {
                 h.processElement(event(user, "login", 1000, false), 1000);
@@ -288,7 +289,7 @@ class UserBehaviourFunctionTest {
             OperatorSubtaskState mine = AbstractStreamOperatorTestHarness.repartitionOperatorState(
                     snapshot, maxParallelism, 1, 2, subtask);
             KeyedProcessOperator<String, Event, Event> op = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
-            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, (Event e) -> e.user, Types.STRING, maxParallelism, 2, subtask)) {
+            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, new UserKey(), Types.STRING, maxParallelism, 2, subtask)) {
                 h.initializeState(mine);
                 h.open();
                 int me = subtask;
@@ -310,13 +311,70 @@ class UserBehaviourFunctionTest {
     }
 
     @Test
+    void theSameUserInTwoTenantsKeepsTwoProfiles() throws Exception {
+        harness.processElement(inTenant("t1", event("alice", "login", 1000, false)), 1000);
+        harness.processElement(inTenant("t1", event("alice", "view_item", 2000, false)), 2000);
+        harness.processElement(inTenant("t2", event("alice", "login", 1500, false)), 1500);
+        harness.processWatermark(new Watermark(5000));
+        assertThat(harness.extractOutputValues()).extracting(e -> e.tenant + "/" + e.user + "@" + e.ts)
+                .containsExactly("t1/alice@1000", "t2/alice@1500", "t1/alice@2000");
+        assertThat(profile(UserKey.of("t1", "alice")).events).isEqualTo(2);
+        assertThat(profile(UserKey.of("t2", "alice")).events).isEqualTo(1);
+        assertThat(profileOrNull("alice")).as("no tenant-less alice").isNull();
+    }
+
+    @Test
+    void aRescaleSendsEachWaitingEventToTheInstanceThatOwnsItsTenantAndUser() throws Exception {
+        int maxParallelism = 128;
+        OperatorSubtaskState snapshot;
+        List<String> tenants = List.of("t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7");
+        List<String> keys = tenants.stream().map(t -> UserKey.of(t, "alice")).toList();
+        // The same user everywhere: only the tenant spreads the keys over both instances.
+        assertThat(keys.stream().map(k -> org.apache.flink.runtime.state.KeyGroupRangeAssignment
+                .assignKeyToParallelOperator(k, maxParallelism, 2)).distinct()).hasSize(2);
+        KeyedProcessOperator<String, Event, Event> one = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(one, new UserKey(), Types.STRING, maxParallelism, 1, 0)) {
+            h.open();
+            for (String tenant : tenants) {
+                h.processElement(inTenant(tenant, event("alice", "login", 1000, false)), 1000);
+            }
+            snapshot = h.snapshot(1L, 1000);
+        }
+        List<String> scored = new java.util.ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            OperatorSubtaskState mine = AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                    snapshot, maxParallelism, 1, 2, subtask);
+            KeyedProcessOperator<String, Event, Event> op = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
+            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, new UserKey(), Types.STRING, maxParallelism, 2, subtask)) {
+                h.initializeState(mine);
+                h.open();
+                int me = subtask;
+                long owned = keys.stream().filter(k -> org.apache.flink.runtime.state.KeyGroupRangeAssignment
+                        .assignKeyToParallelOperator(k, maxParallelism, 2) == me).count();
+                UserBehaviourFunction f = (UserBehaviourFunction) op.getUserFunction();
+                assertThat(f.eventsWaiting()).isEqualTo((int) owned);
+                h.processWatermark(new Watermark(Long.MAX_VALUE));
+                assertThat(f.eventsWaiting()).isZero();
+                h.extractOutputValues().forEach(e -> scored.add(UserKey.of(e)));
+            }
+        }
+        assertThat(scored).containsExactlyInAnyOrderElementsOf(keys);
+    }
+
+    private static Event inTenant(String tenant, Event e) {
+        e.tenant = tenant;
+        e.eventId = tenant + "/" + e.eventId;
+        return e;
+    }
+
+    @Test
     void atTheSameParallelismEachInstanceGetsBackExactlyItsOwnPopulation() throws Exception {
         int maxParallelism = 128;
         OperatorSubtaskState[] snapshots = new OperatorSubtaskState[2];
         long[] learned = new long[2];
         for (int subtask = 0; subtask < 2; subtask++) {
             KeyedProcessOperator<String, Event, Event> op = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
-            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, (Event e) -> e.user, Types.STRING, maxParallelism, 2, subtask)) {
+            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, new UserKey(), Types.STRING, maxParallelism, 2, subtask)) {
                 h.open();
                 long t = 0;
                 // Instance 1 sees twice as many users as instance 0.
@@ -337,7 +395,7 @@ class UserBehaviourFunctionTest {
             OperatorSubtaskState mine = AbstractStreamOperatorTestHarness.repartitionOperatorState(
                     AbstractStreamOperatorTestHarness.repackageState(snapshots), maxParallelism, 2, 2, subtask);
             KeyedProcessOperator<String, Event, Event> op = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
-            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, (Event e) -> e.user, Types.STRING, maxParallelism, 2, subtask)) {
+            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, new UserKey(), Types.STRING, maxParallelism, 2, subtask)) {
                 h.initializeState(mine);
                 h.open();
                 assertThat(((UserBehaviourFunction) op.getUserFunction()).populationEvents()).isEqualTo(learned[subtask]);
@@ -351,7 +409,7 @@ class UserBehaviourFunctionTest {
         OperatorSubtaskState[] snapshots = new OperatorSubtaskState[2];
         for (int subtask = 0; subtask < 2; subtask++) {
             KeyedProcessOperator<String, Event, Event> op = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
-            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, (Event e) -> e.user, Types.STRING, maxParallelism, 2, subtask)) {
+            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, new UserKey(), Types.STRING, maxParallelism, 2, subtask)) {
                 h.open();
                 // Each instance sees only the users whose key group it owns.
                 long t = 0;
@@ -371,7 +429,7 @@ class UserBehaviourFunctionTest {
         OperatorSubtaskState merged = AbstractStreamOperatorTestHarness.repartitionOperatorState(
                 AbstractStreamOperatorTestHarness.repackageState(snapshots), maxParallelism, 2, 1, 0);
         KeyedProcessOperator<String, Event, Event> op = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, (Event e) -> e.user, Types.STRING, maxParallelism, 1, 0)) {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, new UserKey(), Types.STRING, maxParallelism, 1, 0)) {
             h.initializeState(merged);
             h.open();
             // Both instances taught the same steps 300 times each: the average of the two models (one

@@ -3,6 +3,7 @@ package io.surprisal.tools.bench;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
 import io.surprisal.event.SourceRecord;
+import io.surprisal.event.UserKey;
 import io.surprisal.job.Connectors;
 import io.surprisal.job.JobSettings;
 import io.surprisal.job.SurprisalPipeline;
@@ -291,7 +292,7 @@ public final class Bench {
             streams.deadLetters().sinkTo(new DiscardingSink<>()).name("dead letters: discard").uid("sink-dead-letters-bench");
         } else {
             SingleOutputStreamOperator<Event> parsed = SurprisalPipeline.parse(lines);
-            KeyedStream<Event, String> byUser = parsed.keyBy(new SurprisalPipeline.UserKey());
+            KeyedStream<Event, String> byUser = parsed.keyBy(new UserKey());
             DataStream<Event> events = graph.stateValues() == 0 ? byUser : byUser
                     .process(new StateFloorFunction(graph.stateValues()))
                     .name("state floor: " + graph.stateValues() + " keyed values read and written per event")
