@@ -2,15 +2,11 @@ package io.surprisal.flink;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertBuilder;
-import io.surprisal.alert.AlertJson;
 import io.surprisal.alert.Severity;
 import io.surprisal.cep.CepPatterns;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.config.SurprisalConfig.BotVelocityConfig;
-import io.surprisal.event.DeadLetter;
-import io.surprisal.event.DeadLetterReason;
 import io.surprisal.event.Event;
-import io.surprisal.event.Timestamps;
 import io.surprisal.model.VelocityState;
 import io.surprisal.model.VelocityTracker;
 import java.time.Duration;
@@ -70,10 +66,7 @@ public class BotVelocityFunction extends KeyedProcessFunction<String, Event, Ale
             // The scoring operator upstream already orders each user's events, so this only
             // happens if the graph changes; the event is reported, never silently dropped.
             lateMetric.inc();
-            ctx.output(Descriptors.DEAD_LETTERS, new DeadLetter(DeadLetterReason.LATE,
-                    "event time " + Timestamps.format(e.ts) + " is behind the watermark " + Timestamps.format(watermark)
-                            + " of detector " + CepPatterns.BOT_VELOCITY,
-                    AlertJson.toJson(e), e.source));
+            ctx.output(Descriptors.DEAD_LETTERS, LateEvents.deadLetter(e, watermark, " of detector " + CepPatterns.BOT_VELOCITY));
             return;
         }
         if (s == null) {

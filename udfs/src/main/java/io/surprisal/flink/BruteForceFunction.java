@@ -2,7 +2,6 @@ package io.surprisal.flink;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertBuilder;
-import io.surprisal.alert.AlertJson;
 import io.surprisal.alert.Reason;
 import io.surprisal.alert.Severity;
 import io.surprisal.cep.CepPatterns;
@@ -10,8 +9,6 @@ import io.surprisal.cep.FailedLoginRun;
 import io.surprisal.cep.PatternAlerts;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.config.SurprisalConfig.BruteForceConfig;
-import io.surprisal.event.DeadLetter;
-import io.surprisal.event.DeadLetterReason;
 import io.surprisal.event.Event;
 import io.surprisal.event.Timestamps;
 import java.time.Duration;
@@ -95,10 +92,7 @@ public class BruteForceFunction extends KeyedProcessFunction<String, Event, Aler
             // The scoring operator upstream already orders each user's events, so this only
             // happens if the graph changes; the event is reported, never silently dropped.
             lateMetric.inc();
-            ctx.output(Descriptors.DEAD_LETTERS, new DeadLetter(DeadLetterReason.LATE,
-                    "event time " + Timestamps.format(e.ts) + " is behind the watermark " + Timestamps.format(watermark)
-                            + " of detector " + CepPatterns.BRUTE_FORCE,
-                    AlertJson.toJson(e), e.source));
+            ctx.output(Descriptors.DEAD_LETTERS, LateEvents.deadLetter(e, watermark, " of detector " + CepPatterns.BRUTE_FORCE));
             return;
         }
         if (run != null && e.ts - run.lastFailure >= withinMs) {

@@ -2,7 +2,6 @@ package io.surprisal.flink;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertBuilder;
-import io.surprisal.alert.AlertJson;
 import io.surprisal.alert.Reason;
 import io.surprisal.alert.Severity;
 import io.surprisal.cep.CepPatterns;
@@ -10,10 +9,7 @@ import io.surprisal.cep.FailedLoginsFromIp;
 import io.surprisal.cep.PatternAlerts;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.config.SurprisalConfig.CredentialStuffingConfig;
-import io.surprisal.event.DeadLetter;
-import io.surprisal.event.DeadLetterReason;
 import io.surprisal.event.Event;
-import io.surprisal.event.Timestamps;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,10 +89,7 @@ public class CredentialStuffingFunction extends KeyedProcessFunction<String, Eve
         long watermark = ctx.timerService().currentWatermark();
         if (e.ts <= watermark) {
             lateMetric.inc();
-            ctx.output(Descriptors.DEAD_LETTERS, new DeadLetter(DeadLetterReason.LATE,
-                    "event time " + Timestamps.format(e.ts) + " is behind the watermark " + Timestamps.format(watermark)
-                            + " of detector " + CepPatterns.CREDENTIAL_STUFFING,
-                    AlertJson.toJson(e), e.source));
+            ctx.output(Descriptors.DEAD_LETTERS, LateEvents.deadLetter(e, watermark, " of detector " + CepPatterns.CREDENTIAL_STUFFING));
             return;
         }
         // An IP's failures come from many users' operators, each in its own event-time order:

@@ -3,12 +3,8 @@ package io.surprisal.flink;
 import io.surprisal.alert.Alert;
 import io.surprisal.amount.AmountDetector;
 import io.surprisal.amount.SpendPopulation;
-import io.surprisal.alert.AlertJson;
 import io.surprisal.config.SurprisalConfig;
-import io.surprisal.event.DeadLetter;
-import io.surprisal.event.DeadLetterReason;
 import io.surprisal.event.Event;
-import io.surprisal.event.Timestamps;
 import io.surprisal.event.UserKey;
 import io.surprisal.model.BehaviourScorer;
 import io.surprisal.model.SessionStatistics;
@@ -200,10 +196,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         long watermark = ctx.timerService().currentWatermark();
         if (e.ts <= watermark) {
             lateMetric.inc();
-            ctx.output(Descriptors.DEAD_LETTERS, new DeadLetter(DeadLetterReason.LATE,
-                    "event time " + Timestamps.format(e.ts) + " is behind the watermark " + Timestamps.format(watermark)
-                            + " (allowed out-of-orderness " + config.source().outOfOrderness() + ")",
-                    AlertJson.toJson(e), e.source));
+            ctx.output(Descriptors.DEAD_LETTERS, LateEvents.deadLetter(e, watermark, " (allowed out-of-orderness " + config.source().outOfOrderness() + ")"));
             return;
         }
         waitFor(ctx.getCurrentKey(), e);

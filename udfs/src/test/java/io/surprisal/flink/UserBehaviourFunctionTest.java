@@ -273,41 +273,56 @@ class UserBehaviourFunctionTest {
 
     @Test
     void aRescaleSendsEachWaitingEventToTheInstanceThatOwnsItsUser() throws Exception {
-        int maxParallelism = 128;
-        OperatorSubtaskState snapshot;
         List<String> users = List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi");
+        List<List<Event>> scoredBy = rescaledFromOneToTwo(users.stream().map(u -> event(u, "login", 1000, false)).toList());
+        List<String> scored = new java.util.ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            int me = subtask;
+            // Each instance scores exactly the users whose key groups (state and timers) it owns.
+            assertThat(scoredBy.get(subtask)).isNotEmpty().allSatisfy(e -> assertThat(
+                    org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(e.user, RESCALE_MAX_PARALLELISM, 2))
+                    .isEqualTo(me));
+            scoredBy.get(subtask).forEach(e -> scored.add(e.user));
+        }
+        assertThat(scored).containsExactlyInAnyOrderElementsOf(users);
+    }
+
+    private static final int RESCALE_MAX_PARALLELISM = 128;
+
+    /**
+     * {@code events} waiting for the watermark in one instance, snapshotted and restored into two:
+     * each keeps only its own keys' events (another's would wait for a timer that is not there) and
+     * scores them all at the end of input. Returns what each instance scored.
+     */
+    private List<List<Event>> rescaledFromOneToTwo(List<Event> events) throws Exception {
+        OperatorSubtaskState snapshot;
         KeyedProcessOperator<String, Event, Event> one = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(one, new UserKey(), Types.STRING, maxParallelism, 1, 0)) {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(one, new UserKey(), Types.STRING, RESCALE_MAX_PARALLELISM, 1, 0)) {
             h.open();
-            for (String user : users) {
-                h.processElement(event(user, "login", 1000, false), 1000);
+            for (Event e : events) {
+                h.processElement(e, e.ts);
             }
             snapshot = h.snapshot(1L, 1000);
         }
-        List<String> scored = new java.util.ArrayList<>();
+        List<List<Event>> scoredBy = new java.util.ArrayList<>();
         for (int subtask = 0; subtask < 2; subtask++) {
             OperatorSubtaskState mine = AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                    snapshot, maxParallelism, 1, 2, subtask);
+                    snapshot, RESCALE_MAX_PARALLELISM, 1, 2, subtask);
             KeyedProcessOperator<String, Event, Event> op = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
-            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, new UserKey(), Types.STRING, maxParallelism, 2, subtask)) {
+            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, new UserKey(), Types.STRING, RESCALE_MAX_PARALLELISM, 2, subtask)) {
                 h.initializeState(mine);
                 h.open();
                 int me = subtask;
-                long owned = users.stream().filter(u -> org.apache.flink.runtime.state.KeyGroupRangeAssignment
-                        .assignKeyToParallelOperator(u, maxParallelism, 2) == me).count();
+                long owned = events.stream().filter(e -> org.apache.flink.runtime.state.KeyGroupRangeAssignment
+                        .assignKeyToParallelOperator(UserKey.of(e), RESCALE_MAX_PARALLELISM, 2) == me).count();
                 UserBehaviourFunction f = (UserBehaviourFunction) op.getUserFunction();
-                // It keeps only its own users' events: another's would wait for a timer that is not here.
                 assertThat(f.eventsWaiting()).isEqualTo((int) owned);
                 h.processWatermark(new Watermark(Long.MAX_VALUE));
                 assertThat(f.eventsWaiting()).isZero();
-                // Each instance scores exactly the users whose key groups (state and timers) it owns.
-                assertThat(h.extractOutputValues()).isNotEmpty().allSatisfy(e -> assertThat(
-                        org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(e.user, maxParallelism, 2))
-                        .isEqualTo(me));
-                h.extractOutputValues().forEach(e -> scored.add(e.user));
+                scoredBy.add(h.extractOutputValues());
             }
         }
-        assertThat(scored).containsExactlyInAnyOrderElementsOf(users);
+        return scoredBy;
     }
 
     @Test
@@ -325,39 +340,14 @@ class UserBehaviourFunctionTest {
 
     @Test
     void aRescaleSendsEachWaitingEventToTheInstanceThatOwnsItsTenantAndUser() throws Exception {
-        int maxParallelism = 128;
-        OperatorSubtaskState snapshot;
         List<String> tenants = List.of("t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7");
         List<String> keys = tenants.stream().map(t -> UserKey.of(t, "alice")).toList();
         // The same user everywhere: only the tenant spreads the keys over both instances.
         assertThat(keys.stream().map(k -> org.apache.flink.runtime.state.KeyGroupRangeAssignment
-                .assignKeyToParallelOperator(k, maxParallelism, 2)).distinct()).hasSize(2);
-        KeyedProcessOperator<String, Event, Event> one = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(one, new UserKey(), Types.STRING, maxParallelism, 1, 0)) {
-            h.open();
-            for (String tenant : tenants) {
-                h.processElement(inTenant(tenant, event("alice", "login", 1000, false)), 1000);
-            }
-            snapshot = h.snapshot(1L, 1000);
-        }
+                .assignKeyToParallelOperator(k, RESCALE_MAX_PARALLELISM, 2)).distinct()).hasSize(2);
+        List<List<Event>> scoredBy = rescaledFromOneToTwo(tenants.stream().map(t -> inTenant(t, event("alice", "login", 1000, false))).toList());
         List<String> scored = new java.util.ArrayList<>();
-        for (int subtask = 0; subtask < 2; subtask++) {
-            OperatorSubtaskState mine = AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                    snapshot, maxParallelism, 1, 2, subtask);
-            KeyedProcessOperator<String, Event, Event> op = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
-            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, new UserKey(), Types.STRING, maxParallelism, 2, subtask)) {
-                h.initializeState(mine);
-                h.open();
-                int me = subtask;
-                long owned = keys.stream().filter(k -> org.apache.flink.runtime.state.KeyGroupRangeAssignment
-                        .assignKeyToParallelOperator(k, maxParallelism, 2) == me).count();
-                UserBehaviourFunction f = (UserBehaviourFunction) op.getUserFunction();
-                assertThat(f.eventsWaiting()).isEqualTo((int) owned);
-                h.processWatermark(new Watermark(Long.MAX_VALUE));
-                assertThat(f.eventsWaiting()).isZero();
-                h.extractOutputValues().forEach(e -> scored.add(UserKey.of(e)));
-            }
-        }
+        scoredBy.forEach(events -> events.forEach(e -> scored.add(UserKey.of(e))));
         assertThat(scored).containsExactlyInAnyOrderElementsOf(keys);
     }
 
