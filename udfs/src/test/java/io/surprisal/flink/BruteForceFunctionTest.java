@@ -1,5 +1,7 @@
 package io.surprisal.flink;
 
+import static io.surprisal.flink.LoginHarness.assertNoStateLeft;
+import static io.surprisal.flink.LoginHarness.feed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surprisal.alert.Alert;
@@ -55,27 +57,7 @@ class BruteForceFunctionTest {
     }
 
     private Event login(String user, long ts, boolean fail) {
-        Event e = new Event();
-        e.ts = ts;
-        e.eventId = "e-" + ids.incrementAndGet();
-        e.user = user;
-        e.action = "login";
-        e.fail = fail;
-        e.session = "s-" + user;
-        e.ip = "203.0.113.7";
-        e.bits = 1.5;
-        return e;
-    }
-
-    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> h, List<Event> events) throws Exception {
-        for (Event e : events) {
-            h.processElement(new StreamRecord<>(e, e.ts));
-        }
-    }
-
-    private static void assertNoStateLeft(KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> h) {
-        assertThat(h.numEventTimeTimers()).as("event-time timers").isZero();
-        assertThat(h.numKeyedStateEntries()).as("keyed state entries").isZero();
+        return LoginHarness.login(ids, user, ts, fail, "203.0.113.7");
     }
 
     @Test

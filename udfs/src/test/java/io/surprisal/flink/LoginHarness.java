@@ -1,0 +1,40 @@
+package io.surprisal.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.event.Event;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+/** What the tests of the failed-login functions (brute force, credential stuffing) share. */
+final class LoginHarness {
+    private LoginHarness() {}
+
+    /** A login of {@code user} from {@code ip}, failed or not, with a fresh event id from {@code ids}. */
+    static Event login(AtomicInteger ids, String user, long ts, boolean fail, String ip) {
+        Event e = new Event();
+        e.ts = ts;
+        e.eventId = "e-" + ids.incrementAndGet();
+        e.user = user;
+        e.action = "login";
+        e.fail = fail;
+        e.session = "s-" + user;
+        e.ip = ip;
+        e.bits = 1.5;
+        return e;
+    }
+
+    static void feed(KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> h, List<Event> events) throws Exception {
+        for (Event e : events) {
+            h.processElement(new StreamRecord<>(e, e.ts));
+        }
+    }
+
+    static void assertNoStateLeft(KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> h) {
+        assertThat(h.numEventTimeTimers()).as("event-time timers").isZero();
+        assertThat(h.numKeyedStateEntries()).as("keyed state entries").isZero();
+    }
+}
