@@ -124,6 +124,35 @@ class KubernetesManifestsTest {
             topics.add(t.path("spec").path("topicName").asText());
         }
         SurprisalConfig c = ConfigLoader.fromYaml(YAML.readTree(Files.readString(K8S.resolve("configmap.yaml"))).path("data").path("surprisal.yaml").asText());
-        assertThat(topics).contains(c.source().kafka().topic(), c.sinks().kafka().alertsTopic(), c.sinks().kafka().deadLettersTopic());
+        assertThat(topics).contains(c.source().kafka().topic(), c.sinks().kafka().alertsTopic(), c.sinks().kafka().deadLettersTopic(),
+                c.feedback().updates().topic());
+    }
+
+    /**
+     * Mail is on, and its password reaches the TaskManagers only from a Secret: the variable the job
+     * reads is set from a secretKeyRef in the pod template, and no manifest carries a password.
+     */
+    @Test
+    void mailIsEnabledWithItsPasswordFromASecret() throws Exception {
+        String configMap = Files.readString(K8S.resolve("configmap.yaml"));
+        SurprisalConfig c = ConfigLoader.fromYaml(YAML.readTree(configMap).path("data").path("surprisal.yaml").asText());
+        assertThat(c.mail().enabled()).isTrue();
+        assertThat(c.mail().username()).isNotBlank();
+        assertThat(c.mail().security()).isNotEqualTo(SurprisalConfig.MailSecurity.NONE);
+        assertThat(c.mail().dashboardUrl()).contains("{alert_id}");
+        JsonNode password = null;
+        for (JsonNode container : deployment().path("spec").path("podTemplate").path("spec").path("containers")) {
+            for (JsonNode env : container.path("env")) {
+                if (env.path("name").asText().equals(c.mail().passwordEnv())) {
+                    password = env;
+                }
+            }
+        }
+        assertThat(password).as("env " + c.mail().passwordEnv() + " in the pod template").isNotNull();
+        assertThat(password.has("value")).isFalse();
+        assertThat(password.path("valueFrom").path("secretKeyRef").path("name").asText()).isEqualTo("surprisal-smtp");
+        assertThat(configMap).doesNotContainPattern("(?i)password:\\s*\\S");
+        // Feedback from the dashboard, on its own topic.
+        assertThat(c.feedback().updates().type()).isEqualTo(SurprisalConfig.UpdatesSourceType.KAFKA);
     }
 }
