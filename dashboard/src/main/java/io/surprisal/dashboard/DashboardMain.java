@@ -42,8 +42,9 @@ public final class DashboardMain implements Callable<Integer> {
     @Option(names = "--by", defaultValue = "dashboard", description = "the 'by' of the feedback records written (default ${DEFAULT-VALUE})")
     String actor;
 
-    DashboardConfig config() {
-        return new DashboardConfig(host, port, kafka, alertsTopic, feedbackTopic, store, duration(retention), System.getenv(tokenEnv), actor);
+    /** The configuration these flags give, the token read from {@code environment}. */
+    DashboardConfig config(java.util.function.UnaryOperator<String> environment) {
+        return new DashboardConfig(host, port, kafka, alertsTopic, feedbackTopic, store, duration(retention), environment.apply(tokenEnv), actor);
     }
 
     static Duration duration(String s) {
@@ -62,7 +63,7 @@ public final class DashboardMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DashboardConfig config = config();
+        DashboardConfig config = config(System::getenv);
         java.nio.file.Files.createDirectories(config.storePath().toAbsolutePath().getParent());
         Dashboard dashboard = Dashboard.start(config);
         System.out.println("dashboard: " + dashboard.url() + " (alerts from " + config.alertsTopic() + " on " + config.bootstrapServers()

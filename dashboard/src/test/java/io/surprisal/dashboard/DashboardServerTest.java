@@ -94,6 +94,9 @@ class DashboardServerTest {
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/static/list.js")).header("Authorization", "Bearer wrong").build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        HttpResponse<String> probe = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(probe.statusCode()).as("the probe needs no token").isEqualTo(200);
+        assertThat(probe.body()).isEqualTo("ok");
     }
 
     @Test
