@@ -1,9 +1,13 @@
 package io.surprisal.dashboard;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,6 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "dashboard", mixinStandardHelpOptions = true,
         description = "The alerts of the alerts topic (read_committed) in a web page, with actions written to the feedback topic (docs/dashboard.md).")
 public final class DashboardMain implements Callable<Integer> {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd])");
+
     @Option(names = "--host", defaultValue = DashboardConfig.DEFAULT_HOST,
             description = "address to bind (default ${DEFAULT-VALUE}); any other than a loopback address needs a token")
     String host;
@@ -43,12 +49,12 @@ public final class DashboardMain implements Callable<Integer> {
     String actor;
 
     /** The configuration these flags give, the token read from {@code environment}. */
-    DashboardConfig config(java.util.function.UnaryOperator<String> environment) {
+    DashboardConfig config(UnaryOperator<String> environment) {
         return new DashboardConfig(host, port, kafka, alertsTopic, feedbackTopic, store, duration(retention), environment.apply(tokenEnv), actor);
     }
 
     static Duration duration(String s) {
-        var m = java.util.regex.Pattern.compile("(\\d+)([smhd])").matcher(s.trim());
+        Matcher m = DURATION.matcher(s.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException("not a duration: '" + s + "' (use 30m, 12h, 30d)");
         }
@@ -64,7 +70,7 @@ public final class DashboardMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DashboardConfig config = config(System::getenv);
-        java.nio.file.Files.createDirectories(config.storePath().toAbsolutePath().getParent());
+        Files.createDirectories(config.storePath().toAbsolutePath().getParent());
         Dashboard dashboard = Dashboard.start(config);
         System.out.println("dashboard: " + dashboard.url() + " (alerts from " + config.alertsTopic() + " on " + config.bootstrapServers()
                 + ", store " + config.storePath() + ")");

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -248,7 +249,7 @@ final class DashboardServer {
         }
         List<AlertStore.Action> mutes = new ArrayList<>();
         for (AlertStore.Action a : store.actions(null, user)) {
-            if (a.action().equals("mute") && java.util.Objects.equals(a.tenant(), tenant)) {
+            if (a.action().equals("mute") && Objects.equals(a.tenant(), tenant)) {
                 mutes.add(a);
             }
         }

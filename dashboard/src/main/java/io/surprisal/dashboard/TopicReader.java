@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -122,13 +123,13 @@ final class TopicReader implements Runnable, AutoCloseable {
 
     private void handle(ConsumerRecord<String, String> r) {
         if (r.topic().equals(config.alertsTopic())) {
-            var alert = r.value() == null ? java.util.Optional.<AlertRecord>empty() : AlertRecord.parse(r.value());
+            Optional<AlertRecord> alert = r.value() == null ? Optional.empty() : AlertRecord.parse(r.value());
             if (alert.isPresent()) {
                 store.putAlert(alert.get(), r.topic(), r.partition(), r.offset()).ifPresent(feed::alert);
                 return;
             }
         } else {
-            var action = r.value() == null ? java.util.Optional.<Feedback>empty() : Feedback.parse(r.value());
+            Optional<Feedback> action = r.value() == null ? Optional.empty() : Feedback.parse(r.value());
             if (action.isPresent()) {
                 store.putAction(action.get(), r.topic(), r.partition(), r.offset());
                 feed.action(action.get());

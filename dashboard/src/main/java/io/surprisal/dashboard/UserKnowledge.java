@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What the job knows of a user, as far as their alerts tell: the places, networks and devices of
@@ -31,7 +33,7 @@ final class UserKnowledge {
         Map<String, long[]> devices = new LinkedHashMap<>();
         Map<String, String> deviceDetail = new LinkedHashMap<>();
         List<Novelty> novelties = new ArrayList<>();
-        java.util.Set<String> eventsSeen = new java.util.HashSet<>();
+        Set<String> eventsSeen = new HashSet<>();
         for (AlertStore.StoredAlert stored : alerts) {
             JsonNode a = Json.read(stored.json());
             String alertId = AlertStore.text(a, "alert_id");
