@@ -33,6 +33,9 @@ function render(data) {
 function renderReasons(reasons) {
   const c = chart(document.getElementById('reasons-chart'));
   const shown = reasons.slice().reverse();
+  // Several reasons of one feature (a cusum's steps) are told apart by what was observed.
+  const repeated = new Set(reasons.map((r) => r.feature).filter((f, i, all) => all.indexOf(f) !== i));
+  const label = (r) => (repeated.has(r.feature) ? r.feature + ': ' + r.observed : r.feature);
   c.setOption({
     animation: false,
     tooltip: {
@@ -41,7 +44,7 @@ function renderReasons(reasons) {
     },
     grid: { left: 10, right: 40, top: 10, bottom: 30, containLabel: true },
     xAxis: { type: 'value', name: 'bits' },
-    yAxis: { type: 'category', data: shown.map((r) => r.feature), axisLabel: { width: 220, overflow: 'truncate' } },
+    yAxis: { type: 'category', data: shown.map(label), axisLabel: { width: 260, overflow: 'truncate' } },
     series: [{ type: 'bar', data: shown.map((r) => r.bits), label: { show: true, position: 'right', formatter: (p) => fmtNum(p.value, 1) },
       itemStyle: { color: '#1d5fa8' } }],
   });

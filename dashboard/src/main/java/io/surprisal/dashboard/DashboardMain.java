@@ -34,7 +34,7 @@ public final class DashboardMain implements Callable<Integer> {
     @Option(names = "--feedback-topic", defaultValue = "surprisal-feedback", description = "where actions go (default ${DEFAULT-VALUE})")
     String feedbackTopic;
 
-    @Option(names = "--store", defaultValue = "/var/lib/surprisal/dashboard/alerts",
+    @Option(names = "--store", defaultValue = "${sys:user.home}/.surprisal/dashboard/alerts",
             description = "the embedded database's file, without its .mv.db suffix (default ${DEFAULT-VALUE})")
     Path store;
 
