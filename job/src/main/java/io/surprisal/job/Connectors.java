@@ -114,14 +114,25 @@ public final class Connectors {
 
     /**
      * Allowlist updates for login novelty (JSON lines) from the configured source: a watched
-     * directory or file, or a Kafka topic; empty when there are none ({@code none}: the pipeline then
-     * derives an empty stream from the events, see {@link SurprisalPipeline#build}). The updates carry
-     * no event time: their stream is always idle, so that it never holds the events' watermark back
-     * and never carries it forward either (an input at the end of time would, whenever the events go
-     * quiet, make every later event late downstream).
+     * directory or file, or a Kafka topic; empty when there are none ({@code none}).
      */
     public static java.util.Optional<DataStream<String>> allowlistUpdates(StreamExecutionEnvironment env, SurprisalConfig config) {
-        var u = config.novelty().allowlist().updates();
+        return updates(env, config.novelty().allowlist().updates(), "allowlist updates", "source-allowlist");
+    }
+
+    /** Feedback records (JSON lines) from {@code feedback.updates}; empty when there are none ({@code none}). */
+    public static java.util.Optional<DataStream<String>> feedbackUpdates(StreamExecutionEnvironment env, SurprisalConfig config) {
+        return updates(env, config.feedback().updates(), "feedback", "source-feedback");
+    }
+
+    /**
+     * Lines of changes from an update source, named {@code what} with uids {@code uidPrefix}-file
+     * and -kafka. The updates carry no event time: their stream is always idle, so that it never
+     * holds the events' watermark back and never carries it forward either (an input at the end of
+     * time would, whenever the events go quiet, make every later event late downstream).
+     */
+    static java.util.Optional<DataStream<String>> updates(StreamExecutionEnvironment env, SurprisalConfig.UpdatesSourceConfig u,
+            String what, String uidPrefix) {
         return switch (u.type()) {
             case NONE -> java.util.Optional.empty();
             case FILE -> java.util.Optional.of(env.fromSource(
@@ -129,8 +140,8 @@ public final class Connectors {
                                             new Path(u.path()))
                                     .monitorContinuously(u.pollInterval())
                                     .build(),
-                            AlwaysIdle.strategy(), "allowlist updates: file " + u.path())
-                    .uid("source-allowlist-file"));
+                            AlwaysIdle.strategy(), what + ": file " + u.path())
+                    .uid(uidPrefix + "-file"));
             case KAFKA -> java.util.Optional.of(env.fromSource(
                             KafkaSource.<String>builder()
                                     .setBootstrapServers(u.bootstrapServers())
@@ -139,9 +150,11 @@ public final class Connectors {
                                     // Every instance must see every update: read the topic from the start.
                                     .setStartingOffsets(OffsetsInitializer.earliest())
                                     .setValueOnlyDeserializer(new org.apache.flink.api.common.serialization.SimpleStringSchema())
+                                    // A dashboard writes in transactions, or not: never read what it aborted.
+                                    .setProperty("isolation.level", "read_committed")
                                     .build(),
-                            AlwaysIdle.strategy(), "allowlist updates: kafka " + u.topic())
-                    .uid("source-allowlist-kafka"));
+                            AlwaysIdle.strategy(), what + ": kafka " + u.topic())
+                    .uid(uidPrefix + "-kafka"));
         };
     }
 

@@ -10,7 +10,10 @@ import io.surprisal.event.SourceRecord;
 import io.surprisal.event.UserKey;
 import io.surprisal.flink.AlertBoundsFunction;
 import io.surprisal.flink.AlertSuppressionFunction;
+import io.surprisal.feedback.Feedback;
 import io.surprisal.flink.Descriptors;
+import io.surprisal.flink.FeedbackParseFunction;
+import io.surprisal.flink.FeedbackSuppressionFunction;
 import io.surprisal.flink.BotVelocityFunction;
 import io.surprisal.flink.BruteForceFunction;
 import io.surprisal.flink.CepRoutingFunction;
@@ -38,9 +41,13 @@ public final class SurprisalPipeline {
     /** What the graph produces. */
     public record Streams(DataStream<Event> scoredEvents, DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters) {}
 
-    /** The graph, with allowlist updates from the configured source ({@link Connectors#allowlistUpdates}), if any. */
+    /**
+     * The graph, with allowlist updates ({@link Connectors#allowlistUpdates}) and feedback
+     * ({@link Connectors#feedbackUpdates}) from the configured sources, if any.
+     */
     public static Streams build(SurprisalConfig config, DataStream<SourceRecord> lines) {
-        return build(config, lines, Connectors.allowlistUpdates(lines.getExecutionEnvironment(), config).orElse(null));
+        var env = lines.getExecutionEnvironment();
+        return build(config, lines, Connectors.allowlistUpdates(env, config).orElse(null), Connectors.feedbackUpdates(env, config).orElse(null));
     }
 
     /**
@@ -60,6 +67,26 @@ public final class SurprisalPipeline {
      * none when it is null.
      */
     public static Streams build(SurprisalConfig config, DataStream<SourceRecord> lines, DataStream<String> allowlistUpdates) {
+        return build(config, lines, allowlistUpdates, null);
+    }
+
+    /**
+     * The graph, with login-novelty allowlist updates from {@code allowlistUpdates} and feedback
+     * records (JSON lines, docs/alert-routing.md) from {@code feedbackUpdates}, each none when null.
+     * Feedback's false positives and mutes hold alerts back before every output; its allowlist
+     * actions join the allowlist updates.
+     */
+    public static Streams build(SurprisalConfig config, DataStream<SourceRecord> lines, DataStream<String> allowlistUpdates,
+            DataStream<String> feedbackUpdates) {
+        SingleOutputStreamOperator<Feedback> feedback = null;
+        if (feedbackUpdates != null) {
+            feedback = feedbackUpdates
+                    .process(new FeedbackParseFunction(config.feedback()))
+                    .name("feedback records")
+                    .uid("feedback-records");
+            DataStream<String> allowlisted = feedback.getSideOutput(Descriptors.FEEDBACK_ALLOWLIST);
+            allowlistUpdates = allowlistUpdates == null ? allowlisted : allowlistUpdates.union(allowlisted);
+        }
         SingleOutputStreamOperator<Event> parsed = parse(lines);
 
         SingleOutputStreamOperator<Event> scored = parsed.keyBy(new UserKey())
@@ -182,6 +209,14 @@ public final class SurprisalPipeline {
         }
         // Chained, stateless: every output gets alerts of bounded size, whatever the input (docs/hostile-output.md).
         alerts = alerts.map(new AlertBoundsFunction()).name("bound alert size").uid("alert-bounds");
+        if (feedback != null) {
+            // After the bounds: a mute names the user as the alert's subscribers saw it.
+            alerts = alerts.connect(feedback.broadcast(Descriptors.FEEDBACK_SUPPRESSION))
+                    .process(new FeedbackSuppressionFunction())
+                    .name("hold back alerts people marked (feedback)")
+                    .uid("feedback-suppression");
+            deadLetters = deadLetters.union(feedback.getSideOutput(Descriptors.DEAD_LETTERS));
+        }
         // Chained, stateless: what the sinks get, counted by detector and severity for the web UI and Prometheus.
         alerts = alerts.map(new AlertMetrics()).name("alerts by detector and severity").uid("alert-metrics");
         return new Streams(enriched, alerts, deadLetters);

@@ -114,7 +114,9 @@ class SurprisalJobITCase {
         for (String line : sampleRun.alerts()) {
             JsonNode a = JSON.readTree(line);
             assertThat(a.fieldNames()).toIterable().containsExactly(
-                    "alert_id", "ts", "user", "detector", "severity", "score", "threshold", "unit", "summary", "reasons", "events", "session", "repeats");
+                    "schema_version", "alert_id", "repeat_key", "ts", "user", "detector", "severity", "score", "threshold", "unit", "summary",
+                    "reasons", "events", "session", "repeats");
+            assertThat(a.get("schema_version").asInt()).isEqualTo(1);
             assertThat(ids.add(a.get("alert_id").asText())).as("alert ids are unique").isTrue();
             assertThat(a.get("severity").asText()).isIn("low", "medium", "high", "critical");
             // The statistical detectors speak bits; CEP patterns count (events/min, failed logins).
@@ -131,6 +133,24 @@ class SurprisalJobITCase {
             }
             assertThat(a.get("events").get(0).get("user").asText()).isEqualTo(a.get("user").asText());
         }
+    }
+
+    /** The subscriber contract: every alert of the evaluation sample's run validates against docs/schema. */
+    @Test
+    void everyAlertValidatesAgainstTheJsonSchema() throws Exception {
+        AlertSchema schema = new AlertSchema();
+        assertThat(sampleRun.alerts()).hasSizeGreaterThan(100);
+        Map<String, List<String>> invalid = new TreeMap<>();
+        Set<String> detectors = new HashSet<>();
+        for (String line : sampleRun.alerts()) {
+            List<String> violations = schema.violations(line);
+            if (!violations.isEmpty()) {
+                invalid.put(line, violations);
+            }
+            detectors.add(JSON.readTree(line).get("detector").asText());
+        }
+        assertThat(invalid).isEmpty();
+        assertThat(detectors).contains("amount", "cusum", "login-novelty", "cep:account-takeover", "cep:brute-force", "cep:bot-velocity");
     }
 
     @Test

@@ -12,6 +12,12 @@ import java.util.UUID;
  * is its JSON form, written by {@link AlertJson}. A Flink POJO; detectors build it with {@link AlertBuilder}.
  */
 public class Alert {
+    /**
+     * The alert contract's major version, {@code schema_version} in its JSON form: within a major
+     * version fields are only added, never removed or changed in meaning or type (docs/contracts.md).
+     */
+    public static final int SCHEMA_VERSION = 1;
+
     /** Deterministic from detector, user (with its tenant) and triggering event ids: a replay yields the same id. */
     public String alertId;
     /** Event time of the triggering event, epoch milliseconds. */
@@ -20,6 +26,12 @@ public class Alert {
     /** The user's tenant, or null when the events carry none. */
     public String tenant;
     public String detector;
+    /**
+     * What makes "the same alert again" for its detector: a hex hash of the detector, the user's key
+     * and the detector's repeat parts ({@link RepeatKey}, docs/contracts.md). Feedback (a false
+     * positive) names alerts by it.
+     */
+    public String repeatKey;
     public Severity severity;
     public double score;
     public double threshold;
@@ -68,6 +80,7 @@ public class Alert {
         a.user = user;
         a.tenant = tenant;
         a.detector = detector;
+        a.repeatKey = repeatKey;
         a.severity = severity;
         a.score = score;
         a.threshold = threshold;

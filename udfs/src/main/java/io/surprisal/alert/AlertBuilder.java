@@ -1,6 +1,7 @@
 package io.surprisal.alert;
 
 import io.surprisal.event.Event;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,14 +15,20 @@ import java.util.List;
  *         .bits(tailBits, bar)
  *         .summary("...")
  *         .reason("transition", "login -> buy", "population p=0.0001", bits)
+ *         .repeatOn("login -> buy")
  *         .event(e)
  *         .build();
  * }</pre>
+ *
+ * <p>Its {@link Alert#repeatKey} is the detector, the user's key and the parts given to
+ * {@link #repeatOn}, in that order ({@link RepeatKey}).
  */
 public final class AlertBuilder {
     private static final String BITS = "bits";
 
     private final int maxEvents;
+    /** What, besides detector and user, makes this alert the same as another ({@link #repeatOn}). */
+    private final List<String> repeatParts = new ArrayList<>(2);
     /** The alert under construction; null once built, so that an emitted alert is never changed. */
     private Alert alert = new Alert();
 
@@ -89,6 +96,17 @@ public final class AlertBuilder {
         return reason(new Reason(feature, observed, expected, bits));
     }
 
+    /**
+     * One more part of what makes another alert of this detector and user "the same alert again",
+     * e.g. a transition's steps or a login's country; parts are compared in the order given. Without
+     * any, every alert of the detector for the user repeats the others.
+     */
+    public AlertBuilder repeatOn(String part) {
+        open();
+        repeatParts.add(part);
+        return this;
+    }
+
     /** Whether another {@link #event} would be kept. */
     public boolean hasRoomForEvent() {
         return open().events.size() < maxEvents;
@@ -115,7 +133,10 @@ public final class AlertBuilder {
         return this;
     }
 
-    /** The alert, with its id derived from the detector, the user and the events. A builder builds one alert. */
+    /**
+     * The alert, with its id derived from the detector, the user and the events, and its repeat key
+     * from the detector, the user and the repeat parts. A builder builds one alert.
+     */
     public Alert build() {
         Alert a = open();
         if (a.unit == null || a.summary == null) {
@@ -128,6 +149,7 @@ public final class AlertBuilder {
             a.severity = Severity.fromExcessBits(a.score - a.threshold);
         }
         alert = null;
+        a.repeatKey = RepeatKey.of(a.detector, a.tenant, a.user, repeatParts);
         return a.withDerivedId();
     }
 

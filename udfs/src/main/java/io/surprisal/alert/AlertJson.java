@@ -29,7 +29,9 @@ public final class AlertJson {
         StringWriter w = new StringWriter(512);
         try (JsonGenerator g = JSON.createGenerator(w)) {
             g.writeStartObject();
+            g.writeNumberField("schema_version", Alert.SCHEMA_VERSION);
             g.writeStringField("alert_id", a.alertId);
+            g.writeStringField("repeat_key", a.repeatKey);
             g.writeStringField("ts", Timestamps.format(a.ts));
             g.writeStringField("user", a.user);
             optional(g, "tenant", a.tenant);

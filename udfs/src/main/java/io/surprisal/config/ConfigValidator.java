@@ -115,10 +115,9 @@ final class ConfigValidator {
         require(n.hourSpread() >= 0 && n.hourSpread() <= 11, "novelty.hour-spread must be in 0..11");
         require(n.maxPopulationValues() >= 16, "novelty.max-population-values must be >= 16");
         require(n.userAgentCache() >= 1, "novelty.user-agent-cache must be >= 1");
-        var u = n.allowlist().updates();
-        if (u.type() == SurprisalConfig.AllowlistUpdatesType.FILE) {
-            require(u.path() != null && !u.path().isBlank(), "novelty.allowlist.updates.path is required when its type is file");
-        }
+        updatesSource(n.allowlist().updates(), "novelty.allowlist.updates");
+        updatesSource(c.feedback().updates(), "feedback.updates");
+        require(c.feedback().falsePositiveFor().toMillis() > 0, "feedback.false-positive-for must be > 0");
         try {
             io.surprisal.novelty.Allowlist.fromConfig(n.allowlist());
         } catch (IllegalArgumentException e) {
@@ -127,6 +126,21 @@ final class ConfigValidator {
         if (c.source().type() == SurprisalConfig.SourceType.FILE) {
             require(c.source().file().path() != null && !c.source().file().path().isBlank(),
                     "source.file.path is required when source.type is file");
+        }
+    }
+
+    private static void updatesSource(SurprisalConfig.UpdatesSourceConfig u, String key) {
+        switch (u.type()) {
+            case NONE -> { }
+            case FILE -> {
+                require(u.path() != null && !u.path().isBlank(), key + ".path is required when its type is file");
+                require(u.pollInterval().toMillis() > 0, key + ".poll-interval must be > 0");
+            }
+            case KAFKA -> {
+                require(u.bootstrapServers() != null && !u.bootstrapServers().isBlank(), key + ".bootstrap-servers is required when its type is kafka");
+                require(u.topic() != null && !u.topic().isBlank(), key + ".topic is required when its type is kafka");
+                require(u.groupId() != null && !u.groupId().isBlank(), key + ".group-id is required when its type is kafka");
+            }
         }
     }
 

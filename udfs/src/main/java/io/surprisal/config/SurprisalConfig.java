@@ -21,7 +21,8 @@ public record SurprisalConfig(
         SuppressionConfig suppression,
         SinksConfig sinks,
         MailConfig mail,
-        NoveltyConfig novelty)
+        NoveltyConfig novelty,
+        FeedbackConfig feedback)
         implements Serializable {
 
     /** The job's name (Flink's pipeline name). */
@@ -296,22 +297,31 @@ public record SurprisalConfig(
             List<Long> asns,
             List<String> countries,
             Map<String, UserAllowlistConfig> users,
-            AllowlistUpdatesConfig updates)
+            UpdatesSourceConfig updates)
             implements Serializable {}
 
     /** One user's allowlist. */
     public record UserAllowlistConfig(List<String> networks, List<Long> asns, List<String> countries)
             implements Serializable {}
 
-    /** Where allowlist changes arrive while the job runs. */
-    public record AllowlistUpdatesConfig(
-            AllowlistUpdatesType type, String path, Duration pollInterval, String bootstrapServers, String topic, String groupId)
+    /**
+     * Where changes arrive while the job runs, as JSON lines (allowlist updates, feedback): none; a
+     * file or directory watched every {@code pollInterval}; or a Kafka topic read from the start.
+     */
+    public record UpdatesSourceConfig(
+            UpdatesSourceType type, String path, Duration pollInterval, String bootstrapServers, String topic, String groupId)
             implements Serializable {}
 
-    /** The kinds of allowlist update source. */
-    public enum AllowlistUpdatesType {
+    /** The kinds of update source. */
+    public enum UpdatesSourceType {
         NONE,
         FILE,
         KAFKA
     }
+
+    /**
+     * What people say about alerts (a dashboard's actions, docs/alert-routing.md): records from
+     * {@code updates}; a false positive without an end of its own holds for {@code falsePositiveFor}.
+     */
+    public record FeedbackConfig(UpdatesSourceConfig updates, Duration falsePositiveFor) implements Serializable {}
 }

@@ -81,4 +81,26 @@ public final class SafeText {
         }
         return sb.toString();
     }
+
+    /**
+     * Text for a log line: control and invisible (format, Cf) characters and lone surrogates as
+     * {@code \\uXXXX}, so nobody can forge or hide log lines; at most 2,000 characters.
+     */
+    public static String log(String s) {
+        if (s == null) {
+            return "null";
+        }
+        String cut = prefix(s, 2000);
+        StringBuilder sb = new StringBuilder(cut.length());
+        for (int i = 0; i < cut.length(); ) {
+            int c = cut.codePointAt(i);
+            i += Character.charCount(c);
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT || (c <= 0xFFFF && Character.isSurrogate((char) c))) {
+                sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        }
+        return sb.toString();
+    }
 }

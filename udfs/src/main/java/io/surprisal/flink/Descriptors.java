@@ -279,6 +279,16 @@ public final class Descriptors {
     public static final MapStateDescriptor<String, AllowlistEntry> ALLOWLIST =
             new MapStateDescriptor<>("novelty-allowlist", Types.STRING, TypeInformation.of(AllowlistEntry.class));
 
+    /**
+     * Broadcast: the feedback that holds alerts back, by {@link io.surprisal.feedback.Feedback#suppressionKey()}:
+     * until when (epoch milliseconds of event time).
+     */
+    public static final MapStateDescriptor<String, Long> FEEDBACK_SUPPRESSION =
+            new MapStateDescriptor<>("feedback-suppression", Types.STRING, Types.LONG);
+
+    /** Feedback's allowlist actions as allowlist update lines (the format of {@link AllowlistEntry#parse}). */
+    public static final OutputTag<String> FEEDBACK_ALLOWLIST = new OutputTag<>("feedback-allowlist", Types.STRING);
+
     private static StateTtlConfig ttl(Duration ttl) {
         return StateTtlConfig.newBuilder(ttl)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)

@@ -210,7 +210,7 @@ public final class LoginNoveltyLogic implements Serializable {
         if (over && !(e.session != null && e.session.equals(profile.lastAlertSession))) {
             profile.lastAlertSession = e.session;
             alertsMetric.inc();
-            alert = alert(e, score);
+            alert = alert(e, attributes, score);
         }
         if (!e.fail) {
             scorer.learn(profile, attributes, e.ts, score.outcome());
@@ -222,13 +222,25 @@ public final class LoginNoveltyLogic implements Serializable {
         return alert;
     }
 
-    private Alert alert(Event e, NoveltyScore score) {
+    /**
+     * The login's place and client as a person recognises them again make its repeat key: country,
+     * network (ASN), device class, OS and browser, plus impossible travel when it contributed. The
+     * finer attributes (region, city, IP prefix, browser version) and the hour are left out, so that a
+     * login marked a false positive is not reported again from the next address of the same network.
+     */
+    static final Feature[] REPEAT_FEATURES = {Feature.COUNTRY, Feature.ASN, Feature.DEVICE, Feature.OS, Feature.BROWSER};
+
+    private Alert alert(Event e, LoginAttributes attributes, NoveltyScore score) {
         AlertBuilder a = AlertBuilder.of(LoginNoveltyFunction.DETECTOR, e, maxEvents).bits(score.bits(), config.thresholdBits());
+        for (Feature f : REPEAT_FEATURES) {
+            a.repeatOn(f.label() + "=" + attributes.shown()[f.ordinal()]);
+        }
         StringBuilder why = new StringBuilder();
         NoveltyScore.Travel travel = score.travel();
         if (travel != null) {
             String observed = ImpossibleTravel.observed(travel, e.user);
             a.reason(Feature.TRAVEL.label(), observed, scorer.travel().expected(), travel.bits());
+            a.repeatOn(Feature.TRAVEL.label());
             why.append(Feature.TRAVEL.label()).append(": ").append(observed).append(String.format(Locale.ROOT, " (%.1f bits)", travel.bits()));
         }
         for (NoveltyScore.Contribution c : score.contributions()) {

@@ -507,6 +507,7 @@ public final class BehaviourScorer {
                         String.format(Locale.ROOT, "population p=%.6f (%d of %d), user %d of %d; this rare or rarer: %.1f bits",
                                 popP, popPair, popFrom, userPair, userFrom, tailBits),
                         bits)
+                .repeatOn(from + " -> " + to)
                 .event(e)
                 .build();
     }

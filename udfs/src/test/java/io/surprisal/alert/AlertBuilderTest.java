@@ -159,4 +159,32 @@ class AlertBuilderTest {
         assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class);
         assertThat(a.summary).isEqualTo("s");
     }
+
+    @Test
+    void theRepeatKeyIsTheDetectorTheUsersKeyAndTheRepeatPartsHashed() {
+        String key = repeatKey("transition", null, "jane", "login -> buy");
+        assertThat(key).matches("[0-9a-f]{16}");
+        // Deterministic, and independent of the events and the score: a repeat has other events.
+        assertThat(repeatKey("transition", null, "jane", "login -> buy")).isEqualTo(key);
+        assertThat(AlertBuilder.of("transition", event(9), 20).bits(40, 13).summary("again").repeatOn("login -> buy")
+                .event(event(9)).build().repeatKey).isEqualTo(key);
+        // Any other detector, user, tenant or part is another key.
+        assertThat(List.of(repeatKey("session", null, "jane", "login -> buy"), repeatKey("transition", null, "joe", "login -> buy"),
+                repeatKey("transition", "shop-eu", "jane", "login -> buy"), repeatKey("transition", null, "jane", "login -> pay"),
+                repeatKey("transition", null, "jane", null)))
+                .doesNotContain(key).doesNotHaveDuplicates();
+        // Parts stay apart whatever text they hold.
+        assertThat(RepeatKey.of("d", null, "u", List.of("a\n1:b"))).isNotEqualTo(RepeatKey.of("d", null, "u", List.of("a", "b")));
+    }
+
+    private static String repeatKey(String detector, String tenant, String user, String part) {
+        Event e = event(1);
+        e.user = user;
+        e.tenant = tenant;
+        AlertBuilder b = AlertBuilder.of(detector, e, 20).bits(20, 13).summary("s").event(e);
+        if (part != null) {
+            b.repeatOn(part);
+        }
+        return b.build().repeatKey;
+    }
 }

@@ -73,6 +73,9 @@ class AlertSuppressionFunctionTest {
             assertThat(rollUp.severity).isEqualTo(Severity.HIGH);
             assertThat(rollUp.events.get(0).eventId).isEqualTo("e4");
             assertThat(rollUp.summary).startsWith("3 alerts with the same reason held back");
+            // The roll-up is the same alert again: it keeps the repeat key a false positive names.
+            assertThat(rollUp.repeatKey).isEqualTo(out.get(0).repeatKey)
+                    .isEqualTo(alert("jane", "login-novelty", 4000, Severity.LOW, "country", "UA", "e4").repeatKey);
 
             h.processWatermark(5000 + HOUR);
             // Windows without repeats close silently; nothing is left behind.
@@ -171,6 +174,9 @@ class AlertSuppressionFunctionTest {
             assertThat(rollUp.events.get(0).eventId).isEqualTo("e999");
             assertThat(rollUp.severity).isEqualTo(Severity.HIGH);
             assertThat(rollUp.summary).startsWith("989 alerts of login-novelty for jane over the budget of 10 per 1 h held back; the latest: ");
+            // The budget's roll-up is the latest held-back alert again, with its repeat key.
+            assertThat(rollUp.repeatKey).isEqualTo(alert("jane", "login-novelty", 999_000L, Severity.HIGH, "country", "C999", "e999").repeatKey)
+                    .isNotEqualTo(out.get(0).repeatKey);
             assertThat(AlertSuppressionFunction.isRollUp(rollUp)).isTrue();
             h.processWatermark(5000 + HOUR);
             assertThat(h.numKeyedStateEntries()).isZero();

@@ -21,6 +21,7 @@ final class TestAlerts {
                 .summary(user + " " + feature + " " + observed)
                 .reason(feature, observed, "never seen", 12.5)
                 .reason("minor", "x", "y", 1.0)
+                .repeatOn(feature + "=" + observed)
                 .event(e)
                 .build();
     }

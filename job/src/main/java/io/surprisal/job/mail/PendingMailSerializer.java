@@ -10,7 +10,7 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 
 /** The mail sink's writer state on disk: Flink's POJO serializer (no Kryo) behind a version number. */
 public final class PendingMailSerializer implements SimpleVersionedSerializer<PendingMail> {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     private final TypeSerializer<PendingMail> serializer;
 
     public PendingMailSerializer() {
