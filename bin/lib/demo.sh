@@ -5,13 +5,14 @@
 DEMO_DIR="${SURPRISAL_DEMO_DIR:-/tmp/surprisal/demo}"
 DEMO_LIB="$ROOT/tools/target/demo"
 GREENMAIL_JAR="$DEMO_LIB/greenmail-standalone-2.1.13.jar"
+KAFKA_TOOLS_JAR="$DEMO_LIB/kafka-lib/kafka-tools-4.2.0.jar"
 # conf/demo.yaml's mail.dashboard-url links to this port.
 DEMO_DASHBOARD_PORT=8090
 
 # The job, tools and dashboard jars and the demo's servers (bin/demo/pom.xml), in one Maven run when any is missing.
 demo_build() {
   if [[ ! -f "$JAR" || ! -d "$LIB" || ! -f "$TOOLS_JAR" || ! -d "$TOOLS_LIB" || ! -f "$DASHBOARD_JAR" || ! -d "$DASHBOARD_LIB" \
-      || ! -d "$DEMO_LIB/kafka-lib" || ! -f "$GREENMAIL_JAR" ]]; then
+      || ! -d "$DEMO_LIB/kafka-lib" || ! -f "$KAFKA_TOOLS_JAR" || ! -f "$GREENMAIL_JAR" ]]; then
     echo "demo: building the job, tools and dashboard jars and fetching the Kafka broker and GreenMail jars (first use)..."
     (cd "$ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} -XX:TieredStopAtLevel=1" ./mvnw -q -B -Dmaven.test.skip=true -Pdemo-servers package)
   fi
@@ -119,6 +120,12 @@ PROPS
   wait_for "Kafka (127.0.0.1:9092)" 120 port_open 9092
   wait_for "GreenMail (127.0.0.1:3025)" 60 port_open 3025
   echo "demo: Kafka on 127.0.0.1:9092, SMTP on 127.0.0.1:3025 (mails: http://127.0.0.1:8083/api/user)"
+
+  # The job reads the dashboard's feedback topic from its start (conf/demo.yaml feedback.updates): it
+  # must exist before the job does.
+  java $LIGHT_JVM -cp "$kcp" -Dlog4j2.configurationFile="$DEMO_DIR/log4j2.properties" -Ddemo.log.file="$DEMO_DIR/kafka-topics.log" \
+    org.apache.kafka.tools.TopicCommand --bootstrap-server 127.0.0.1:9092 --create --if-not-exists \
+    --topic surprisal-feedback --partitions 1 --replication-factor 1 > "$DEMO_DIR/kafka-topics.out" 2>&1
 
   # The dashboard reads the alerts topic (read_committed) into a store of its own in the demo's directory.
   SURPRISAL_DASHBOARD_HEAP=256m SURPRISAL_JAVA_OPTS="$LIGHT_JVM" "$ROOT/bin/surprisal" dashboard --kafka 127.0.0.1:9092 \

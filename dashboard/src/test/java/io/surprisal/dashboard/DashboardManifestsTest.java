@@ -18,8 +18,8 @@ import picocli.CommandLine;
 /**
  * k8s/dashboard.yaml, checked as the job's manifests are (job's KubernetesManifestsTest): the
  * Deployment's arguments resolve into a dashboard configuration (with the token its Secret injects,
- * and not without it), its Service reaches its pods, it reads the topics the job writes and the
- * Strimzi topics exist, and its image runs this module's main.
+ * and not without it), its Service reaches its pods, it reads the topic the job writes, writes the
+ * topic the job reads, the Strimzi topics exist, and its image runs this module's main.
  */
 class DashboardManifestsTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -102,6 +102,10 @@ class DashboardManifestsTest {
         JsonNode sinks = job.path("sinks").path("kafka");
         assertThat(config.alertsTopic()).isEqualTo(sinks.path("alerts-topic").asText());
         assertThat(config.bootstrapServers()).isEqualTo(sinks.path("bootstrap-servers").asText());
+        JsonNode feedback = job.path("feedback").path("updates");
+        assertThat(feedback.path("type").asText()).as("the job reads the dashboard's actions").isEqualTo("kafka");
+        assertThat(config.feedbackTopic()).isEqualTo(feedback.path("topic").asText());
+        assertThat(config.bootstrapServers()).isEqualTo(feedback.path("bootstrap-servers").asText());
 
         List<String> topics = new ArrayList<>();
         documents("kafka-topics.yaml").values().forEach(t -> topics.add(t.path("spec").path("topicName").asText()));
