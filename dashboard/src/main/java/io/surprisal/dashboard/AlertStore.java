@@ -309,9 +309,10 @@ final class AlertStore implements AutoCloseable {
             p.setString(1, alertId != null ? alertId : user);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
-                    long until = r.getLong(9);
+                    long untilMillis = r.getLong(9);
+                    Long until = r.wasNull() ? null : untilMillis;
                     out.add(new Action(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
-                            r.getString(7), r.getString(8), r.wasNull() ? null : until, r.getString(10)));
+                            r.getString(7), r.getString(8), until, r.getString(10)));
                 }
             }
         } catch (SQLException e) {

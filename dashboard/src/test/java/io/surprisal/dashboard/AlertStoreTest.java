@@ -47,11 +47,16 @@ class AlertStoreTest {
                     "session", null, null, null, null), "f", 0, 1);
             assertThat(store.alert("a1").orElseThrow().status()).as("an acknowledgement does not undo a false positive").isEqualTo("false_positive");
             assertThat(store.actions("a1", null)).extracting(AlertStore.Action::action).containsExactly("false_positive", "acknowledge");
+            Instant until = Instant.parse("2026-12-07T10:00:00Z");
+            store.putAction(new Feedback(Feedback.Action.MUTE, Instant.parse("2026-12-06T10:02:00Z"), "me", null, "jane", null,
+                    "*", null, null, until, null), "f", 0, 2);
+            assertThat(store.actions(null, "jane")).filteredOn(a -> a.action().equals("mute"))
+                    .extracting(AlertStore.Action::until).containsExactly(until.toEpochMilli());
         }
         try (AlertStore reopened = new AlertStore(file)) {
             assertThat(reopened.isEmpty()).isFalse();
             assertThat(reopened.offsets("t")).containsEntry(0, 3L).containsEntry(1, 8L);
-            assertThat(reopened.offsets("f")).containsEntry(0, 2L);
+            assertThat(reopened.offsets("f")).containsEntry(0, 3L);
             assertThat(reopened.alertCount()).isEqualTo(2);
         }
     }
