@@ -67,7 +67,7 @@ function renderEvents(events) {
       trigger: 'item', renderMode: 'richText',
       formatter: (p) => { const e = events[p.data[2]]; return fmtTime(e.ts) + '\n' + (e.action || '') + ' ' + (e.status || '') + ': ' + fmtNum(e.bits, 2) + ' bits'; },
     },
-    grid: { left: 50, right: 20, top: 20, bottom: 40 },
+    grid: { left: 60, right: 70, top: 30, bottom: 40 },
     xAxis: { type: 'time' },
     yAxis: { type: 'value', name: 'bits' },
     series: [{ type: 'scatter', symbolSize: 12, data: points, label: { show: true, position: 'top', formatter: (p) => events[p.data[2]].action || '' } }],
