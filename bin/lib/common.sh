@@ -5,10 +5,13 @@ LIB="$ROOT/job/target/lib"
 # bin/surprisal's commands: the tools jar and what it needs beside Flink (the job's plain jar among them).
 TOOLS_JAR="$ROOT/tools/target/surprisal-tools.jar"
 TOOLS_LIB="$ROOT/tools/target/lib"
+# bin/surprisal dashboard: its own jar and libraries (no Flink).
+DASHBOARD_JAR="$ROOT/dashboard/target/surprisal-dashboard.jar"
+DASHBOARD_LIB="$ROOT/dashboard/target/lib"
 
 build_if_missing() {
-  if [[ ! -f "$JAR" || ! -d "$LIB" || ! -f "$TOOLS_JAR" || ! -d "$TOOLS_LIB" ]]; then
-    echo "surprisal: building the job and tools jars (first use; takes a minute)..." >&2
+  if [[ ! -f "$JAR" || ! -d "$LIB" || ! -f "$TOOLS_JAR" || ! -d "$TOOLS_LIB" || ! -f "$DASHBOARD_JAR" || ! -d "$DASHBOARD_LIB" ]]; then
+    echo "surprisal: building the job, tools and dashboard jars (first use; takes a minute)..." >&2
     (cd "$ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} -XX:TieredStopAtLevel=1" ./mvnw -q -B -Dmaven.test.skip=true package) >&2
   fi
 }

@@ -1,14 +1,19 @@
 # bin/surprisal demo: a local Kafka broker (KRaft), a GreenMail SMTP server, the job on a standalone
-# Flink cluster (web UI http://127.0.0.1:8081) and the simulator streaming events with attacks into
-# Kafka; prints alerts and mails as they come. Everything binds to 127.0.0.1; Ctrl-C stops it all.
+# Flink cluster (web UI http://127.0.0.1:8081), the dashboard (http://127.0.0.1:8090, where the mails
+# link to) and the simulator streaming events with attacks into Kafka; prints alerts and mails as they
+# come. Everything binds to 127.0.0.1; Ctrl-C stops it all.
 DEMO_DIR="${SURPRISAL_DEMO_DIR:-/tmp/surprisal/demo}"
 DEMO_LIB="$ROOT/tools/target/demo"
 GREENMAIL_JAR="$DEMO_LIB/greenmail-standalone-2.1.13.jar"
+KAFKA_TOOLS_JAR="$DEMO_LIB/kafka-lib/kafka-tools-4.2.0.jar"
+# conf/demo.yaml's mail.dashboard-url links to this port.
+DEMO_DASHBOARD_PORT=8090
 
-# The job and tools jars and the demo's servers (bin/demo/pom.xml), in one Maven run when any is missing.
+# The job, tools and dashboard jars and the demo's servers (bin/demo/pom.xml), in one Maven run when any is missing.
 demo_build() {
-  if [[ ! -f "$JAR" || ! -d "$LIB" || ! -f "$TOOLS_JAR" || ! -d "$TOOLS_LIB" || ! -d "$DEMO_LIB/kafka-lib" || ! -f "$GREENMAIL_JAR" ]]; then
-    echo "demo: building the job and tools jars and fetching the Kafka broker and GreenMail jars (first use)..."
+  if [[ ! -f "$JAR" || ! -d "$LIB" || ! -f "$TOOLS_JAR" || ! -d "$TOOLS_LIB" || ! -f "$DASHBOARD_JAR" || ! -d "$DASHBOARD_LIB" \
+      || ! -d "$DEMO_LIB/kafka-lib" || ! -f "$KAFKA_TOOLS_JAR" || ! -f "$GREENMAIL_JAR" ]]; then
+    echo "demo: building the job, tools and dashboard jars and fetching the Kafka broker and GreenMail jars (first use)..."
     (cd "$ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} -XX:TieredStopAtLevel=1" ./mvnw -q -B -Dmaven.test.skip=true -Pdemo-servers package)
   fi
 }
@@ -38,10 +43,10 @@ demo_cleanup() {
   fi
   source "$ROOT/bin/lib/cluster.sh"
   cluster_stop >/dev/null 2>&1 || true
-  for name in greenmail kafka; do
+  for name in dashboard greenmail kafka; do
     [[ -f "$DEMO_DIR/$name.pid" ]] && kill "$(cat "$DEMO_DIR/$name.pid")" 2>/dev/null || true
   done
-  for name in watch generator greenmail kafka; do
+  for name in watch generator dashboard greenmail kafka; do
     if [[ -f "$DEMO_DIR/$name.pid" ]]; then
       local pid; pid="$(cat "$DEMO_DIR/$name.pid")"
       for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
@@ -116,6 +121,17 @@ PROPS
   wait_for "GreenMail (127.0.0.1:3025)" 60 port_open 3025
   echo "demo: Kafka on 127.0.0.1:9092, SMTP on 127.0.0.1:3025 (mails: http://127.0.0.1:8083/api/user)"
 
+  # The job reads the dashboard's feedback topic from its start (conf/demo.yaml feedback.updates): it
+  # must exist before the job does.
+  java $LIGHT_JVM -cp "$kcp" -Dlog4j2.configurationFile="$DEMO_DIR/log4j2.properties" -Ddemo.log.file="$DEMO_DIR/kafka-topics.log" \
+    org.apache.kafka.tools.TopicCommand --bootstrap-server 127.0.0.1:9092 --create --if-not-exists \
+    --topic surprisal-feedback --partitions 1 --replication-factor 1 > "$DEMO_DIR/kafka-topics.out" 2>&1
+
+  # The dashboard reads the alerts topic (read_committed) into a store of its own in the demo's directory.
+  SURPRISAL_DASHBOARD_HEAP=256m SURPRISAL_JAVA_OPTS="$LIGHT_JVM" "$ROOT/bin/surprisal" dashboard --kafka 127.0.0.1:9092 \
+    --port "$DEMO_DASHBOARD_PORT" --store "$DEMO_DIR/dashboard/alerts" --by demo > "$DEMO_DIR/dashboard.out" 2>&1 &
+  echo $! > "$DEMO_DIR/dashboard.pid"
+
   # The simulator streams 400 users (with bots, spammers, fraudsters, attackers, takeovers) in real time.
   # Simulated timestamps are kept (event time runs about 2,000 times faster than the clock), so the
   # gaps between a user's actions stay real.
@@ -127,6 +143,8 @@ PROPS
     cat "$DEMO_DIR/cluster-start.out"; return 1
   fi
   cat "$DEMO_DIR/cluster-start.out"
+  wait_for "the dashboard (127.0.0.1:$DEMO_DASHBOARD_PORT)" 60 port_open "$DEMO_DASHBOARD_PORT"
+  echo "demo: dashboard http://127.0.0.1:$DEMO_DASHBOARD_PORT/ (alerts appear as they come; every mail links to its alert's page)"
   # Flink settings over conf/flink/config.yaml's. One instance of each operator: the demo shares two
   # cores with Kafka, the mail server and the simulator, and half the operators start (and take their
   # first checkpoint) sooner. Alerts reach Kafka when a checkpoint commits their transaction: every
@@ -137,7 +155,7 @@ PROPS
   if [[ ! -s "$DEMO_DIR/job.id" ]]; then
     echo "demo: the job was not submitted:"; cat "$DEMO_DIR/submit.out"; return 1
   fi
-  echo "demo: job $(cat "$DEMO_DIR/job.id") running; web UI http://127.0.0.1:8081 ; alerts and mails follow (Ctrl-C stops everything)"
+  echo "demo: job $(cat "$DEMO_DIR/job.id") running; Flink web UI http://127.0.0.1:8081 ; dashboard http://127.0.0.1:$DEMO_DASHBOARD_PORT/ ; alerts and mails follow (Ctrl-C stops everything)"
 
   SURPRISAL_JAVA_OPTS="$LIGHT_JVM" "$ROOT/bin/surprisal" watch --kafka 127.0.0.1:9092 --topic surprisal-alerts --greenmail-api http://127.0.0.1:8083 &
   echo $! > "$DEMO_DIR/watch.pid"
