@@ -140,7 +140,7 @@ public final class SessionForestDetector {
                 alert = alert(p, f, user, tenant, score, bits, bar, atLeast, n, maxEvents);
             }
         }
-        if (alert == null && p.hasSucceeded() && p.mayTeachSessionForest(p.lastTs, teachingWindowMs, config.maxPopulationSessionsPerUser())) {
+        if (alert == null && p.teachesAt(p.lastTs, teachingWindowMs) && p.mayTeachSessionForest(p.lastTs, teachingWindowMs, config.maxPopulationSessionsPerUser())) {
             pending.add(new Lesson(key, p.sessionStart, point.clone(), score));
         }
         return alert;
