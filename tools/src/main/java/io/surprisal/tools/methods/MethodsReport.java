@@ -19,9 +19,10 @@ import java.util.Set;
  * @param jobByDetector the scored users each job detector flagged in the scored days, by detector
  * @param methods what each of the seeds' methods did
  * @param falseAlarmBudget the share of normal calibration users each threshold allowed above it
+ * @param features the session vectors' feature names, in column order
  */
 public record MethodsReport(Map<String, UserLabel> scoredUsers, Map<String, Set<String>> jobByDetector,
-    List<MethodComparison.MethodRun> methods, double falseAlarmBudget) {
+    List<MethodComparison.MethodRun> methods, double falseAlarmBudget, List<String> features) {
 
   /** A column: its name and the users it flagged. */
   record Column(String name, Set<String> flagged) {}
@@ -30,6 +31,7 @@ public record MethodsReport(Map<String, UserLabel> scoredUsers, Map<String, Set<
     scoredUsers = Map.copyOf(scoredUsers);
     jobByDetector = new LinkedHashMap<>(jobByDetector);
     methods = List.copyOf(methods);
+    features = List.copyOf(features);
   }
 
   /** Users any job detector flagged. */
@@ -54,6 +56,7 @@ public record MethodsReport(Map<String, UserLabel> scoredUsers, Map<String, Set<
     sb.append("the seeds' methods on the job's session vectors, beside the job, on the same scored users\n");
     table(sb, main);
     sb.append('\n');
+    sb.append(String.format(Locale.ROOT, "%d features: %s%n", features.size(), String.join(", ", features)));
     for (MethodComparison.MethodRun m : methods) {
       sb.append(String.format(Locale.ROOT,
           "%-8s fit on %,d sessions; threshold %.4g (at most %s of %,d normal calibration users above it); %.1f s%n",

@@ -61,7 +61,7 @@ class MethodComparisonTest {
       assertThat(run.fitSessions()).as(run.name()).isBetween(150, 250);
     }
     MethodsReport report = new MethodsReport(labelsOf(scored, labels),
-        Map.of("session-forest", Set.of("bot")), runs, cfg.falseAlarmBudget());
+        Map.of("session-forest", Set.of("bot")), runs, cfg.falseAlarmBudget(), vectors.featureNames());
     assertThat(report.toTable())
         .containsPattern("bots +1 +1\\.00 \\(1\\) +1\\.00 \\(1\\)")
         .contains("precision");
