@@ -69,8 +69,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--methods", description = "also score the session vectors with the seeds' methods (z-score, LOF, isolation forest, one-class SVM) beside the job")
     boolean methods;
 
-    @Option(names = "--sessions", paramLabel = "FILE", description = "with --methods: the closed-session vectors to score (as `run --sessions-out` writes them)")
-    Path sessions;
+    @Option(names = "--sessions-out", paramLabel = "FILE", description = "with --methods: keep the closed-session vectors of this run (default: a temporary file; docs/session-vectors.md)")
+    Path sessionsOut;
 
     @Option(names = "--methods-sample", defaultValue = "4000", paramLabel = "N",
             description = "with --methods: at most N sessions of the learning days fit each method (default ${DEFAULT-VALUE})")
@@ -87,13 +87,18 @@ public final class EvalCommand implements Callable<Integer> {
         if (input == null || labels == null) {
             throw new IllegalArgumentException("give --input FILE and --labels FILE (or --matrix)");
         }
-        if (methods && sessions == null) {
-            throw new IllegalArgumentException("--methods needs --sessions FILE");
+        if (methods) {
+            job.sets.add("model.session.emit-vectors=true"); // a side output only: the alerts stay the same
         }
         Path alerts = alertsOut != null ? alertsOut : Files.createTempFile("surprisal-eval-alerts", ".jsonl");
         Path dead = RunCommand.defaultDeadLetters(alerts);
+        Path sessions = !methods ? null
+                : sessionsOut != null ? sessionsOut : Files.createTempFile("surprisal-eval-sessions", ".jsonl");
         try {
             LocalRunner.Result r = RunCommand.runAndWrite(input, alerts, dead, job);
+            if (sessions != null) {
+                RunCommand.writeLines(sessions, r.closedSessions());
+            }
             RunSummary.print(System.err, input.toString(), r);
             EvalConfig evalConfig = new EvalConfig(learnDays, firstDay(input));
             EvalReport rep = Evaluation.evaluate(input, labels, alerts, evalConfig);
@@ -112,6 +117,9 @@ public final class EvalCommand implements Callable<Integer> {
             if (alertsOut == null) {
                 Files.deleteIfExists(alerts);
                 Files.deleteIfExists(dead);
+            }
+            if (sessions != null && sessionsOut == null) {
+                Files.deleteIfExists(sessions);
             }
         }
     }

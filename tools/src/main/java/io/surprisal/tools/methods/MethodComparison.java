@@ -22,6 +22,10 @@ import java.util.TreeSet;
  *       fit half and a calibration half.
  *   <li>Fit: up to {@link MethodsConfig#fitSample()} sessions of the fit half, sampled uniformly,
  *       whatever their labels (unsupervised, as the job learns from everyone).
+ *   <li>Features: a feature missing (NaN) in more than {@link #MAX_MISSING_SHARE} of the fit
+ *       sessions is left out. Imputed, it would put that share of the sessions on one value and
+ *       make every real value look rare to the distance-based methods (the gap before a session is
+ *       missing for every user's first session, so on a one-day history for half of them).
  *   <li>Threshold: a user's score is their highest session score. Of the calibration half's normal
  *       users (labels of the learning days only), at most {@link
  *       MethodsConfig#falseAlarmBudget()} may score above the threshold: it is the (b+1)-th highest
@@ -31,11 +35,23 @@ import java.util.TreeSet;
  */
 public final class MethodComparison {
 
+  /** The largest share of fit sessions a feature may be missing in and still be used. */
+  public static final double MAX_MISSING_SHARE = 0.25;
+
   private MethodComparison() {}
 
   /** What one method did. */
   public record MethodRun(String name, Set<String> flagged, double threshold, int fitSessions,
       int calibrationUsers, double seconds) {}
+
+  /**
+   * The methods' runs and the features they used.
+   *
+   * @param features the features used, in column order
+   * @param leftOut the features left out for being missing too often
+   * @param runs one per method, in the order given
+   */
+  public record Comparison(List<String> features, List<String> leftOut, List<MethodRun> runs) {}
 
   /** The seeds' four methods with {@code cfg}'s parameters, in table order. */
   public static List<OutlierMethod> seedMethods(MethodsConfig cfg) {
@@ -47,7 +63,7 @@ public final class MethodComparison {
    * Runs each of {@code methods} over {@code vectors}; sessions at or after {@code scoredStart}
    * are scored, for the users in {@code scoredUsers} only.
    */
-  public static List<MethodRun> run(List<OutlierMethod> methods, SessionVectors vectors,
+  public static Comparison run(List<OutlierMethod> methods, SessionVectors vectors,
       Map<String, UserLabel> labels, Instant scoredStart, Set<String> scoredUsers, MethodsConfig cfg) {
     List<SessionVector> fitPool = new ArrayList<>();
     Map<String, List<double[]>> calibration = new HashMap<>();
@@ -72,7 +88,17 @@ public final class MethodComparison {
     if (calibration.isEmpty()) {
       throw new IllegalArgumentException("no normal user of the learning days to calibrate on");
     }
-    double[][] fit = sample(fitPool, cfg.fitSample(), new Random(cfg.seed()));
+    double[][] sampled = sample(fitPool, cfg.fitSample(), new Random(cfg.seed()));
+    int[] keep = mostlyPresent(sampled);
+    List<String> used = new ArrayList<>();
+    List<String> leftOut = new ArrayList<>(vectors.featureNames());
+    for (int j : keep) {
+      used.add(vectors.featureNames().get(j));
+    }
+    leftOut.removeAll(used);
+    double[][] fit = project(sampled, keep);
+    calibration.replaceAll((u, rows) -> List.of(project(rows.toArray(double[][]::new), keep)));
+    scored.replaceAll((u, rows) -> List.of(project(rows.toArray(double[][]::new), keep)));
     List<MethodRun> out = new ArrayList<>();
     for (OutlierMethod method : methods) {
       long begin = System.nanoTime();
@@ -86,6 +112,32 @@ public final class MethodComparison {
       });
       out.add(new MethodRun(method.name(), Collections.unmodifiableSet(flagged), threshold,
           fit.length, calibration.size(), (System.nanoTime() - begin) / 1e9));
+    }
+    return new Comparison(used, leftOut, out);
+  }
+
+  /** The columns missing (NaN) in at most {@link #MAX_MISSING_SHARE} of {@code rows}. */
+  static int[] mostlyPresent(double[][] rows) {
+    int d = rows[0].length;
+    List<Integer> keep = new ArrayList<>();
+    for (int j = 0; j < d; j++) {
+      int missing = 0;
+      for (double[] row : rows) {
+        missing += Double.isNaN(row[j]) ? 1 : 0;
+      }
+      if (missing <= MAX_MISSING_SHARE * rows.length) {
+        keep.add(j);
+      }
+    }
+    return keep.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static double[][] project(double[][] rows, int[] columns) {
+    double[][] out = new double[rows.length][columns.length];
+    for (int i = 0; i < rows.length; i++) {
+      for (int c = 0; c < columns.length; c++) {
+        out[i][c] = rows[i][columns[c]];
+      }
     }
     return out;
   }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -37,8 +36,8 @@ public final class MethodsEvaluation {
       byDetector.put(detector, users);
     });
     SessionVectors vectors = SessionVectors.read(sessions);
-    List<MethodComparison.MethodRun> runs = MethodComparison.run(MethodComparison.seedMethods(cfg),
+    MethodComparison.Comparison c = MethodComparison.run(MethodComparison.seedMethods(cfg),
         vectors, labels, scoredStart, scored.keySet(), cfg);
-    return new MethodsReport(scored, byDetector, runs, cfg.falseAlarmBudget(), vectors.featureNames());
+    return new MethodsReport(scored, byDetector, c, cfg.falseAlarmBudget());
   }
 }

@@ -17,12 +17,11 @@ import java.util.Set;
  *
  * @param scoredUsers the users scored, each with its label
  * @param jobByDetector the scored users each job detector flagged in the scored days, by detector
- * @param methods what each of the seeds' methods did
+ * @param comparison what each of the seeds' methods did, on which features
  * @param falseAlarmBudget the share of normal calibration users each threshold allowed above it
- * @param features the session vectors' feature names, in column order
  */
 public record MethodsReport(Map<String, UserLabel> scoredUsers, Map<String, Set<String>> jobByDetector,
-    List<MethodComparison.MethodRun> methods, double falseAlarmBudget, List<String> features) {
+    MethodComparison.Comparison comparison, double falseAlarmBudget) {
 
   /** A column: its name and the users it flagged. */
   record Column(String name, Set<String> flagged) {}
@@ -30,8 +29,6 @@ public record MethodsReport(Map<String, UserLabel> scoredUsers, Map<String, Set<
   public MethodsReport {
     scoredUsers = Map.copyOf(scoredUsers);
     jobByDetector = new LinkedHashMap<>(jobByDetector);
-    methods = List.copyOf(methods);
-    features = List.copyOf(features);
   }
 
   /** Users any job detector flagged. */
@@ -50,13 +47,19 @@ public record MethodsReport(Map<String, UserLabel> scoredUsers, Map<String, Set<
   /** The two tables and the methods' fitting notes. */
   public String toTable() {
     StringBuilder sb = new StringBuilder();
+    List<MethodComparison.MethodRun> methods = comparison.runs();
     List<Column> main = new ArrayList<>();
     main.add(new Column("job", jobFlagged()));
     methods.forEach(m -> main.add(new Column(m.name(), m.flagged())));
     sb.append("the seeds' methods on the job's session vectors, beside the job, on the same scored users\n");
     table(sb, main);
     sb.append('\n');
-    sb.append(String.format(Locale.ROOT, "%d features: %s%n", features.size(), String.join(", ", features)));
+    sb.append(String.format(Locale.ROOT, "%d features: %s%n", comparison.features().size(),
+        String.join(", ", comparison.features())));
+    if (!comparison.leftOut().isEmpty()) {
+      sb.append(String.format(Locale.ROOT, "left out, missing in more than %.0f%% of the fit sessions: %s%n",
+          100 * MethodComparison.MAX_MISSING_SHARE, String.join(", ", comparison.leftOut())));
+    }
     for (MethodComparison.MethodRun m : methods) {
       sb.append(String.format(Locale.ROOT,
           "%-8s fit on %,d sessions; threshold %.4g (at most %s of %,d normal calibration users above it); %.1f s%n",

@@ -22,6 +22,11 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  * farther outside the learned boundary, the higher.
  */
 public final class OneClassSvm implements OutlierMethod {
+  static {
+    // LibSVM prints its optimiser's progress on stdout, which is the table's
+    libsvm.svm.svm_set_print_string_function(line -> { });
+  }
+
   private final double nu;
   private final long seed;
 

@@ -29,6 +29,14 @@ class MethodComparisonTest {
   }
 
   @Test
+  void aFeatureMissingInMoreThanAQuarterOfTheFitSessionsIsLeftOut() {
+    double n = Double.NaN;
+    double[][] rows = {{1, n, n}, {2, n, 1}, {3, 1, 1}, {4, 1, 1}};
+    // column 1 is missing in half the rows, column 2 in a quarter
+    assertThat(MethodComparison.mostlyPresent(rows)).containsExactly(0, 2);
+  }
+
+  @Test
   void eachMethodFlagsTheBotAndSparesOrdinaryUsers() {
     Random r = new Random(3);
     List<SessionVector> sessions = new ArrayList<>();
@@ -48,8 +56,9 @@ class MethodComparisonTest {
     SessionVectors vectors = new SessionVectors(List.of("events", "minutes", "pause"), sessions);
 
     MethodsConfig cfg = MethodsConfig.DEFAULT;
-    List<MethodComparison.MethodRun> runs = MethodComparison.run(
+    MethodComparison.Comparison comparison = MethodComparison.run(
         MethodComparison.seedMethods(cfg), vectors, labels, DAY1, scored, cfg);
+    List<MethodComparison.MethodRun> runs = comparison.runs();
 
     assertThat(runs).extracting(MethodComparison.MethodRun::name)
         .containsExactly("z-score", "LOF", "iForest", "OC-SVM");
@@ -61,7 +70,7 @@ class MethodComparisonTest {
       assertThat(run.fitSessions()).as(run.name()).isBetween(150, 250);
     }
     MethodsReport report = new MethodsReport(labelsOf(scored, labels),
-        Map.of("session-forest", Set.of("bot")), runs, cfg.falseAlarmBudget(), vectors.featureNames());
+        Map.of("session-forest", Set.of("bot")), comparison, cfg.falseAlarmBudget());
     assertThat(report.toTable())
         .containsPattern("bots +1 +1\\.00 \\(1\\) +1\\.00 \\(1\\)")
         .contains("precision");
