@@ -120,6 +120,17 @@ public record MethodsReport(Map<String, UserLabel> scoredUsers, Map<String, Set<
     sb.append(String.format(Locale.ROOT, "%-27s", "FPR (normal users)"));
     columns.forEach(c -> sb.append(String.format(Locale.ROOT, cell, percent(count(normal, c.flagged()), normal.size()))));
     sb.append('\n');
+    // where a column beats the job as a whole: abnormal users it flags and no job detector does
+    Set<String> job = jobFlagged();
+    List<String> missed = new ArrayList<>();
+    positive.forEach(u -> {
+      if (!job.contains(u)) {
+        missed.add(u);
+      }
+    });
+    sb.append(String.format(Locale.ROOT, "%-20s %6d", "abnormal, job missed", missed.size()));
+    columns.forEach(c -> sb.append(String.format(Locale.ROOT, cell, count(missed, c.flagged()))));
+    sb.append('\n');
   }
 
   private static int count(List<String> users, Set<String> flagged) {
