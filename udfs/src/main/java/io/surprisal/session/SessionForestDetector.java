@@ -245,7 +245,7 @@ public final class SessionForestDetector {
         RandomCutForestMapper mapper = new RandomCutForestMapper();
         mapper.setSaveExecutorContextEnabled(true);
         mapper.setSaveSamplerStateEnabled(true);
-        mapper.setSaveTreeStateEnabled(false);
+        mapper.setSaveTreeStateEnabled(true);
         mapper.setCompressionEnabled(true);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(new GZIPOutputStream(bytes))) {
