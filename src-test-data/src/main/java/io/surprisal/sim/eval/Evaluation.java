@@ -248,8 +248,48 @@ public final class Evaluation {
     return Instant.parse(text);
   }
 
+  /**
+   * The scored users of {@link #evaluate}: users with an event at or after {@code scoredStart}.
+   *
+   * @throws UncheckedIOException when the file cannot be read or parsed
+   */
+  public static Set<String> scoredUsers(Path eventsJsonl, Instant scoredStart) {
+    Set<String> out = new HashSet<>();
+    try {
+      readJsonLines(eventsJsonl, f -> {
+        if (f.user() != null && f.ts() != null && !f.ts().isBefore(scoredStart)) {
+          out.add(f.user());
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /**
+   * The users each detector alerted on at or after {@code scoredStart}, by detector name (sorted),
+   * as {@link #evaluate} counts them.
+   *
+   * @throws UncheckedIOException when the file cannot be read or parsed
+   */
+  public static Map<String, Set<String>> flaggedByDetector(Path alertsJsonl, Instant scoredStart) {
+    Map<String, Set<String>> out = new TreeMap<>();
+    try {
+      readJsonLines(alertsJsonl, f -> {
+        if (f.user() != null && f.ts() != null && !f.ts().isBefore(scoredStart)) {
+          out.computeIfAbsent(f.detector() == null ? "(none)" : f.detector(), d -> new HashSet<>())
+              .add(f.user());
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
   /** Reads the labels CSV (header {@code user,type,scenario,scenario_start}). */
-  static Map<String, UserLabel> readLabels(Path csv) throws IOException {
+  public static Map<String, UserLabel> readLabels(Path csv) throws IOException {
     Map<String, UserLabel> out = new HashMap<>();
     try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
       String header = r.readLine();

@@ -7,6 +7,9 @@ import io.surprisal.sim.eval.EvalReport;
 import io.surprisal.sim.eval.Evaluation;
 import io.surprisal.sim.eval.MatrixReport;
 import io.surprisal.sim.eval.WorldMatrix;
+import io.surprisal.tools.methods.MethodsConfig;
+import io.surprisal.tools.methods.MethodsEvaluation;
+import io.surprisal.tools.methods.MethodsReport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +30,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Run the job over labelled events (as `run` does) and print recall, precision and false-positive rate per profile and scenario, beside the seed notebook's method.",
+                "With --methods: also score the job's closed-session vectors offline with the seeds' methods (z-score, Local Outlier Factor, isolation forest, one-class SVM) and print their precision and recall per group beside the job's (docs/evaluation.md).",
                 "With --matrix: generate each world of a grid (default, sparse, heavy, small-site, mobile-heavy, many-new; docs/simulator-worlds.md), run the job over it the same way, score its last day, and print one table."})
 public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "FILE", description = "events as JSON lines (from `generate`)")
@@ -62,6 +66,16 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--alerts-out", paramLabel = "FILE", description = "keep the alerts (default: a temporary file)")
     Path alertsOut;
 
+    @Option(names = "--methods", description = "also score the session vectors with the seeds' methods (z-score, LOF, isolation forest, one-class SVM) beside the job")
+    boolean methods;
+
+    @Option(names = "--sessions-out", paramLabel = "FILE", description = "with --methods: keep the closed-session vectors of this run (default: a temporary file; docs/session-vectors.md)")
+    Path sessionsOut;
+
+    @Option(names = "--methods-sample", defaultValue = "4000", paramLabel = "N",
+            description = "with --methods: at most N sessions of the learning days fit each method (default ${DEFAULT-VALUE})")
+    int methodsSample;
+
     @Mixin
     JobOptions job = new JobOptions();
 
@@ -73,15 +87,30 @@ public final class EvalCommand implements Callable<Integer> {
         if (input == null || labels == null) {
             throw new IllegalArgumentException("give --input FILE and --labels FILE (or --matrix)");
         }
+        if (methods) {
+            job.sets.add("model.session.emit-vectors=true"); // a side output only: the alerts stay the same
+        }
         Path alerts = alertsOut != null ? alertsOut : Files.createTempFile("surprisal-eval-alerts", ".jsonl");
         Path dead = RunCommand.defaultDeadLetters(alerts);
+        Path sessions = !methods ? null
+                : sessionsOut != null ? sessionsOut : Files.createTempFile("surprisal-eval-sessions", ".jsonl");
         try {
             LocalRunner.Result r = RunCommand.runAndWrite(input, alerts, dead, job);
+            if (sessions != null) {
+                RunCommand.writeLines(sessions, r.closedSessions());
+            }
             RunSummary.print(System.err, input.toString(), r);
-            EvalReport rep = Evaluation.evaluate(input, labels, alerts, new EvalConfig(learnDays, firstDay(input)));
+            EvalConfig evalConfig = new EvalConfig(learnDays, firstDay(input));
+            EvalReport rep = Evaluation.evaluate(input, labels, alerts, evalConfig);
             System.out.println(rep.toTable());
             if (report != null) {
                 Files.writeString(report, rep.toJson(), StandardCharsets.UTF_8);
+            }
+            if (methods) {
+                MethodsReport m = MethodsEvaluation.evaluate(input, labels, alerts, sessions, evalConfig,
+                        MethodsConfig.DEFAULT.withFitSample(methodsSample));
+                System.out.println();
+                System.out.print(m.toTable());
             }
             return 0;
         } finally {
@@ -89,12 +118,18 @@ public final class EvalCommand implements Callable<Integer> {
                 Files.deleteIfExists(alerts);
                 Files.deleteIfExists(dead);
             }
+            if (sessions != null && sessionsOut == null) {
+                Files.deleteIfExists(sessions);
+            }
         }
     }
 
     private int matrix() throws Exception {
         if (input != null || labels != null || alertsOut != null) {
             throw new IllegalArgumentException("--matrix generates its own events: drop --input, --labels and --alerts-out");
+        }
+        if (methods) {
+            throw new IllegalArgumentException("--methods scores one world: generate it (`generate --world NAME`) and give --input and --labels");
         }
         var selected = WorldMatrix.select(worlds, scale);
         Path work = keep != null ? Files.createDirectories(keep) : JobOptions.tempDir();

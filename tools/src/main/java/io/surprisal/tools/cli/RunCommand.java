@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,15 +41,20 @@ public final class RunCommand implements Callable<Integer> {
         }
         LocalRunner.Result r = runAndWrite(input, alertsOut, deadLettersOut, job);
         if (sessionsOut != null) {
-            try (Writer w = Utf8Writers.of(sessionsOut)) {
-                for (String s : r.closedSessions()) {
-                    w.write(s);
-                    w.write('\n');
-                }
-            }
+            writeLines(sessionsOut, r.closedSessions());
         }
         RunSummary.print(System.err, input.toString(), r);
         return 0;
+    }
+
+    /** Writes {@code lines} to {@code file}, one a line; shared with {@code eval}. */
+    static void writeLines(Path file, List<String> lines) throws IOException {
+        try (Writer w = Utf8Writers.of(file)) {
+            for (String s : lines) {
+                w.write(s);
+                w.write('\n');
+            }
+        }
     }
 
     /** Runs the job over {@code input} and writes alerts and dead letters; shared with {@code eval}. */
