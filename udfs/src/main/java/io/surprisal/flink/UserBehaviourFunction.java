@@ -6,6 +6,9 @@ import io.surprisal.amount.SpendPopulation;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
+import io.surprisal.groups.BehaviourGroups;
+import io.surprisal.groups.GroupModel;
+import io.surprisal.groups.UserGroup;
 import io.surprisal.model.BehaviourScorer;
 import io.surprisal.model.SessionStatistics;
 import io.surprisal.model.TransitionCount;
@@ -36,7 +39,9 @@ import org.apache.flink.util.Collector;
  * <p>The population model is per parallel instance, learned from the users that instance sees (a
  * hash-partitioned sample of everyone), and checkpointed as union list state tagged with the
  * instance: a recovery gives each instance back exactly its own model, a rescale an even share of
- * all of them ({@link InstanceShares}).
+ * all of them ({@link InstanceShares}). So is the model of behaviour groups ({@link BehaviourGroups},
+ * detector {@code group-change}), whose per-user part, the user's group, lives in its own small
+ * state, touched when a session closes and when an alert of the user leaves.
  */
 public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, Event> implements CheckpointedFunction {
     /** Accumulator: events scored (in order, not late). */
@@ -66,6 +71,12 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     /** Detector amount, or null when it is off. */
     private transient AmountDetector amount;
     private transient ListState<byte[]> amountsState;
+    /** Behaviour groups, or null when model.groups is off. */
+    private transient BehaviourGroups groups;
+    private transient ListState<byte[]> groupsState;
+    private transient ValueState<UserGroup> userGroupState;
+    /** The key of the timer being handled: whose session a close listener hears of. */
+    private transient String currentKey;
     private transient LongCounter purchasesWarmingUp;
     private transient long purchasesWarmingUpAdded;
     private transient List<Alert> alertBuffer;
@@ -91,8 +102,10 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         sessionsState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_SESSIONS);
         waitingState = context.getOperatorStateStore().getUnionListState(Descriptors.WAITING_EVENTS);
         amountsState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_AMOUNTS);
+        groupsState = context.getOperatorStateStore().getUnionListState(Descriptors.BEHAVIOUR_GROUPS);
         scorer = newScorer();
         amount = newAmountDetector();
+        groups = newGroups();
         waiting = new HashMap<>();
         waitingCount = 0;
         if (context.isRestored()) {
@@ -125,7 +138,38 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                 }
                 amount.restore(restoredAmounts);
             }
+            if (groups != null) {
+                var models = InstanceShares.select(groupsState.get(), GroupModel::ownerOf, GroupModel::parallelismOf, me, n);
+                if (!models.entries().isEmpty()) {
+                    groups.restore(GroupModel.restore(config.model().groups(), me, models.entries(), models.owners()));
+                }
+            }
         }
+    }
+
+    private BehaviourGroups newGroups() {
+        if (!config.model().groups().enabled()) {
+            return null;
+        }
+        BehaviourGroups g = new BehaviourGroups(config.model().groups(), config.detectors().groupChange(),
+                config.detectors().falseAlarmWindow(), config.alerts().maxEvents(),
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        scorer.onSessionClose((p, top, now, alerts) -> {
+            try {
+                UserGroup u = userGroupState.value();
+                if (u == null) {
+                    u = new UserGroup();
+                }
+                Alert a = g.onSessionClose(currentKey, p, top, u, now);
+                userGroupState.update(u);
+                if (a != null) {
+                    alerts.add(a);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return g;
     }
 
     private AmountDetector newAmountDetector() {
@@ -152,6 +196,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         populationState.update(counts);
         sessionsState.update(List.of(scorer.sessionsForCheckpoint(true).toTaggedBytes(me, n)));
         amountsState.update(amount == null ? List.of() : List.of(amount.populationForCheckpoint().toTaggedBytes(me, n)));
+        groupsState.update(groups == null ? List.of() : List.of(groups.model().toTaggedBytes(me, n)));
         List<Event> all = new ArrayList<>(waitingCount);
         for (List<Event> events : waiting.values()) {
             all.addAll(events);
@@ -168,9 +213,11 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     public void open(OpenContext openContext) {
         profileState = getRuntimeContext().getState(Descriptors.userProfile(config.state().ttl()));
         topEvents = new MapStateTopEvents(getRuntimeContext().getMapState(Descriptors.sessionTopEvents(config.state().ttl())));
+        userGroupState = getRuntimeContext().getState(Descriptors.userGroup(config.state().ttl()));
         if (scorer == null) {
             scorer = newScorer();
             amount = newAmountDetector();
+            groups = newGroups();
         }
         alertBuffer = new ArrayList<>(4);
         eventsScored = getRuntimeContext().getLongCounter(EVENTS_ACCUMULATOR);
@@ -186,7 +233,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         metrics.gauge("eventsWaitingForWatermark", () -> waitingCount);
         lateMetric = metrics.addGroup("deadLetters", "late").counter("count");
         alertsMetrics = new java.util.HashMap<>();
-        for (String detector : new String[] {BehaviourScorer.TRANSITION, BehaviourScorer.SESSION, BehaviourScorer.CUSUM, AmountDetector.DETECTOR}) {
+        for (String detector : new String[] {BehaviourScorer.TRANSITION, BehaviourScorer.SESSION, BehaviourScorer.CUSUM, AmountDetector.DETECTOR, BehaviourGroups.DETECTOR}) {
             alertsMetrics.put(detector, metrics.addGroup("alerts", detector).counter("count"));
         }
     }
@@ -216,6 +263,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         List<Event> due = new ArrayList<>(2);
         List<Event> later = null;
         String key = ctx.getCurrentKey();
+        currentKey = key;
         List<Event> events = waiting.get(key);
         if (events != null) {
             for (Event e : events) {
@@ -314,7 +362,18 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         return scorer.knownPopulationEvents();
     }
 
-    private void emitAlerts(OnTimerContext ctx) {
+    /** Users' groups known to this instance's model; for tests. */
+    BehaviourGroups groups() {
+        return groups;
+    }
+
+    private void emitAlerts(OnTimerContext ctx) throws java.io.IOException {
+        if (groups != null && !alertBuffer.isEmpty()) {
+            UserGroup u = userGroupState.value();
+            for (Alert a : alertBuffer) {
+                BehaviourGroups.annotate(a, u);
+            }
+        }
         for (Alert a : alertBuffer) {
             alertsMetrics.get(a.detector).inc();
             ctx.output(Descriptors.ALERTS, a);

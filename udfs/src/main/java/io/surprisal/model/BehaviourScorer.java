@@ -54,6 +54,16 @@ public final class BehaviourScorer {
     private long users;
     private long ownUsers;
     private long pendingUsers;
+    /** Told of every session with events before it closes (behaviour groups), or null. */
+    private SessionCloseListener closeListener;
+
+    /** Hears of a session closing while the profile still holds it: its events, counts and top events. */
+    @FunctionalInterface
+    public interface SessionCloseListener {
+        /** {@code now}: the event time the session closes at; alerts go into {@code alerts}. */
+        void sessionClosing(UserProfile p, TopEventStore top, long now, List<Alert> alerts);
+    }
+
     /** Events scored, and sessions closed, while their detectors were still warming up. */
     private long eventsWarmingUp;
     private long sessionsWarmingUp;
@@ -142,6 +152,11 @@ public final class BehaviourScorer {
             sessions.merge(s);
         }
         ownSessions = new SessionStatistics();
+    }
+
+    /** Tells {@code listener} of every session with events before it closes. */
+    public void onSessionClose(SessionCloseListener listener) {
+        this.closeListener = listener;
     }
 
     public PopulationTransitions population() {
@@ -406,6 +421,9 @@ public final class BehaviourScorer {
             }
             if (teaches(p, p.lastTs) && p.mayTeachSession(p.lastTs, model.populationTeachingWindow().toMillis(), sessionModel.maxPopulationSessionsPerUser())) {
                 pendingSessions.add(new double[] {p.sessionBits, p.sessionExcess});
+            }
+            if (closeListener != null) {
+                closeListener.sessionClosing(p, top, pendingTs, alerts);
             }
         }
         if (p.topSlots.length > 0) {

@@ -85,9 +85,9 @@ class UserBehaviourFunctionTest {
         send("u", "logout", 2000);
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
         assertThat(harness.numEventTimeTimers()).isZero();
-        // One keyed entry left: the profile (learned counts); the pending events and the session's
-        // top events are empty.
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        // Two keyed entries left: the profile (learned counts) and the user's behaviour group; the
+        // pending events and the session's top events are empty.
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
         UserProfile p = profile("u");
         assertThat(p.sessionOpen()).isFalse();
         assertThat(p.topSlots).isEmpty();
@@ -176,8 +176,8 @@ class UserBehaviourFunctionTest {
         assertThat(session.events).extracting(e -> e.bits).isSortedAccordingTo(java.util.Comparator.reverseOrder());
         assertThat(session.events.get(0).bits).isPositive();
         assertThat(profile("mallory").topSlots).isEmpty();
-        // Every user is left with their profile alone: no top event outlives its session.
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(201);
+        // Every user is left with their profile and their behaviour group: no top event outlives its session.
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2 * 201);
     }
 
     @Test

@@ -248,7 +248,7 @@ public final class Evaluation {
   }
 
   /** Reads the labels CSV (header {@code user,type,scenario,scenario_start}). */
-  static Map<String, UserLabel> readLabels(Path csv) throws IOException {
+  public static Map<String, UserLabel> readLabels(Path csv) throws IOException {
     Map<String, UserLabel> out = new HashMap<>();
     try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
       String header = r.readLine();
