@@ -2,7 +2,9 @@ package io.surprisal.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.surprisal.alert.AlertJson;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
@@ -57,8 +59,10 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link HaltingSource}) and the watermark follows every event, so both savepoints hold the same
  * events, timers and watermark.
  *
- * <p>Alerts are compared for the detectors the release had (its {@code detectors.txt}): a detector
- * added since starts from empty state in a restored job, as documented in docs/operations.md.
+ * <p>Alerts are compared for the detectors the release had (its {@code detectors.txt}) and on the
+ * alert fields it had ({@code alert-fields.txt}): a detector or an alert field added since (a
+ * user's behaviour group) starts from empty state in a restored job, as documented in
+ * docs/operations.md.
  *
  * <p>A new fixture: {@code ./mvnw -pl job -am verify -Dtest=ReleaseSavepointITCase
  * -Dsurefire.failIfNoSpecifiedTests=false -Dsurprisal.release-savepoint.write=<release>} on the
@@ -103,10 +107,11 @@ class ReleaseSavepointITCase {
         for (String release : RELEASES) {
             Path fixture = FIXTURES.resolve(release);
             Set<String> detectors = new TreeSet<>(Files.readAllLines(fixture.resolve("detectors.txt")));
+            Set<String> fields = new TreeSet<>(Files.readAllLines(fixture.resolve("alert-fields.txt")));
             List<String> fromRelease = resume(fixture.toAbsolutePath().toString(), work.resolve(release + "-resumed"));
-            assertThat(ofDetectors(fromRelease, detectors))
+            assertThat(asReleased(fromRelease, detectors, fields))
                     .as("alerts after restoring release %s's savepoint, detectors %s", release, detectors)
-                    .isEqualTo(ofDetectors(fromOwn, detectors));
+                    .isEqualTo(asReleased(fromOwn, detectors, fields));
         }
     }
 
@@ -118,9 +123,12 @@ class ReleaseSavepointITCase {
         String savepoint = takeSavepoint(work.resolve("fixture"));
         List<String> resumed = resume(savepoint, work.resolve("fixture-resumed"));
         Set<String> detectors = new TreeSet<>();
+        Set<String> fields = new TreeSet<>();
         ObjectMapper json = new ObjectMapper();
         for (String alert : resumed) {
-            detectors.add(json.readTree(alert).path("detector").asText());
+            JsonNode a = json.readTree(alert);
+            detectors.add(a.path("detector").asText());
+            a.fieldNames().forEachRemaining(fields::add);
         }
         Files.createDirectories(target);
         Path from = Path.of(java.net.URI.create(savepoint));
@@ -132,16 +140,20 @@ class ReleaseSavepointITCase {
             }
         }
         Files.write(target.resolve("detectors.txt"), detectors);
+        Files.write(target.resolve("alert-fields.txt"), fields);
         assertThat(target.resolve("_metadata")).exists();
         assertThat(detectors).isNotEmpty();
     }
 
-    private static List<String> ofDetectors(List<String> alerts, Set<String> detectors) throws IOException {
+    /** The alerts of {@code detectors}, each with only its top-level {@code fields}, in order. */
+    private static List<String> asReleased(List<String> alerts, Set<String> detectors, Set<String> fields) throws IOException {
         ObjectMapper json = new ObjectMapper();
         List<String> kept = new ArrayList<>();
-        for (String a : alerts) {
-            if (detectors.contains(json.readTree(a).path("detector").asText())) {
-                kept.add(a);
+        for (String line : alerts) {
+            ObjectNode a = (ObjectNode) json.readTree(line);
+            if (detectors.contains(a.path("detector").asText())) {
+                a.retain(fields);
+                kept.add(json.writeValueAsString(a));
             }
         }
         return kept;

@@ -48,6 +48,14 @@ public class Alert {
      * number of alerts with the same user, detector and main reason that were held back in the window.
      */
     public int repeats = 1;
+    /**
+     * The user's behaviour group (io.surprisal.groups) when the alert was raised, e.g. {@code g3.0},
+     * or null (groups off, another operator's alert, or not typed yet); for {@code group-change}, the
+     * group the session behaved like.
+     */
+    public String group;
+    /** The posterior of {@link #group}. */
+    public double groupPosterior;
 
     public Alert() {}
 
@@ -90,6 +98,8 @@ public class Alert {
         a.events = new ArrayList<>(events);
         a.session = session;
         a.repeats = repeats;
+        a.group = group;
+        a.groupPosterior = groupPosterior;
         return a;
     }
 

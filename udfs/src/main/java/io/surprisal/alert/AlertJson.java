@@ -62,6 +62,10 @@ public final class AlertJson {
                 g.writeNullField("session");
             }
             g.writeNumberField("repeats", a.repeats);
+            if (a.group != null) {
+                g.writeStringField("group", a.group);
+                g.writeNumberField("group_posterior", round3(a.groupPosterior));
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

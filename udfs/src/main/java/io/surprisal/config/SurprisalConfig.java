@@ -63,7 +63,31 @@ public record SurprisalConfig(
     public record StateConfig(Duration ttl) implements Serializable {}
 
     /** Parameters of the statistical models. */
-    public record ModelConfig(TransitionModelConfig transition, SessionModelConfig session)
+    public record ModelConfig(TransitionModelConfig transition, SessionModelConfig session, GroupsModelConfig groups)
+            implements Serializable {}
+
+    /**
+     * Behaviour groups (io.surprisal.groups): users whose transition distributions lie within
+     * {@code klLimitBits} of a group's centroid share it; at most {@code maxGroups} per parallel
+     * instance. A user is typed by the naive-Bayes posterior of their transitions once they have
+     * {@code minTransitions} and the best group's posterior reaches {@code minPosterior}; a user
+     * seeds a new group only with {@code minSeedTransitions}. {@code smoothing}: additive, so that
+     * every KL divergence is finite. A session teaches its group at most
+     * {@code maxTeachPerSession} transitions. {@code historyPriorSessions}: how many sessions the
+     * population's group frequencies weigh in a user's group history.
+     */
+    public record GroupsModelConfig(
+            boolean enabled,
+            double klLimitBits,
+            int maxGroups,
+            double smoothing,
+            int minTransitions,
+            int minSeedTransitions,
+            double minPosterior,
+            int minSessionTransitions,
+            int maxTeachPerSession,
+            double historyPriorSessions,
+            int maxVocabulary)
             implements Serializable {}
 
     /** The per-user transition model blended with the population's. */
@@ -98,8 +122,17 @@ public record SurprisalConfig(
             AmountDetectorConfig amount,
             SessionProfileDetectorConfig sessionProfile,
             SessionForestDetectorConfig sessionForest,
-            PurchaseNetworkDetectorConfig purchaseNetwork)
+            PurchaseNetworkDetectorConfig purchaseNetwork,
+            GroupChangeDetectorConfig groupChange)
             implements Serializable {}
+
+    /**
+     * Detector {@code group-change}: a closed session typed into a group that is rare for its user
+     * (their group history blended with the population's group frequencies). Its surprisal must
+     * reach {@code thresholdBits} plus log2 of the user's sessions in the false-alarm window. Needs
+     * {@code model.groups.enabled}.
+     */
+    public record GroupChangeDetectorConfig(boolean enabled, double thresholdBits) implements Serializable {}
 
     /**
      * Detector {@code transition}: one surprising step. Its tail must reach {@code thresholdBits}

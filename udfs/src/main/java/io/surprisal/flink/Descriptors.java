@@ -137,6 +137,17 @@ public final class Descriptors {
     }
 
     /**
+     * Per user: the behaviour group ({@link io.surprisal.groups.UserGroup}), read and written when a
+     * session closes (and read when an alert of the user leaves). TTL as the profile's.
+     */
+    public static ValueStateDescriptor<io.surprisal.groups.UserGroup> userGroup(Duration ttl) {
+        ValueStateDescriptor<io.surprisal.groups.UserGroup> d = new ValueStateDescriptor<>(
+                "user-group", TypeInformation.of(io.surprisal.groups.UserGroup.class));
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
+
+    /**
      * Per user: the open session's most surprising events, by slot ({@link MapStateTopEvents}); the
      * profile holds their ranking. Emptied when the session ends; TTL as the profile's.
      */
@@ -207,6 +218,10 @@ public final class Descriptors {
     /** Per parallel instance, detector amount's population: the moments of its purchases' logs, tagged with the instance. */
     public static final ListStateDescriptor<byte[]> POPULATION_AMOUNTS =
             new ListStateDescriptor<>("population-amounts", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    /** Per parallel instance, the behaviour groups ({@link io.surprisal.groups.GroupModel}), tagged with the instance. */
+    public static final ListStateDescriptor<byte[]> BEHAVIOUR_GROUPS =
+            new ListStateDescriptor<>("behaviour-groups", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     /**
      * Per parallel instance, detector session-profile's populations: one entry per measure, its

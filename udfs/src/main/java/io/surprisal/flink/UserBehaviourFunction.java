@@ -6,6 +6,9 @@ import io.surprisal.usual.LogPopulation;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
+import io.surprisal.groups.BehaviourGroups;
+import io.surprisal.groups.GroupModel;
+import io.surprisal.groups.UserGroup;
 import io.surprisal.model.BehaviourScorer;
 import io.surprisal.model.SessionStatistics;
 import io.surprisal.model.TransitionCount;
@@ -42,7 +45,9 @@ import org.apache.flink.util.Collector;
  * <p>The population model is per parallel instance, learned from the users that instance sees (a
  * hash-partitioned sample of everyone), and checkpointed as union list state tagged with the
  * instance: a recovery gives each instance back exactly its own model, a rescale an even share of
- * all of them ({@link InstanceShares}).
+ * all of them ({@link InstanceShares}). So is the model of behaviour groups ({@link BehaviourGroups},
+ * detector {@code group-change}), whose per-user part, the user's group, lives in its own small
+ * state, touched when a session closes and when an alert of the user leaves.
  */
 public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, Event> implements CheckpointedFunction {
     /** Accumulator: events scored (in order, not late). */
@@ -76,6 +81,12 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     /** Detector amount, or null when it is off. */
     private transient AmountDetector amount;
     private transient ListState<byte[]> amountsState;
+    /** Behaviour groups, or null when model.groups is off. */
+    private transient BehaviourGroups groups;
+    private transient ListState<byte[]> groupsState;
+    private transient ValueState<UserGroup> userGroupState;
+    /** The key of the timer being handled: whose session a close listener hears of. */
+    private transient String currentKey;
     private transient LongCounter purchasesWarmingUp;
     private transient long purchasesWarmingUpAdded;
     /** Closed sessions' vectors, detectors session-profile and session-forest, and the vectors' output. */
@@ -112,8 +123,10 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         amountsState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_AMOUNTS);
         sessionMeasuresState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_SESSION_MEASURES);
         sessionForestState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_SESSION_FOREST);
+        groupsState = context.getOperatorStateStore().getUnionListState(Descriptors.BEHAVIOUR_GROUPS);
         scorer = newScorer();
         amount = newAmountDetector();
+        groups = newGroups();
         waiting = new HashMap<>();
         waitingCount = 0;
         if (context.isRestored()) {
@@ -156,7 +169,38 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                         SessionForestDetector::parallelismOf, me, n);
                 sessions.forest().restore(forests.entries(), forests.owners(), me);
             }
+            if (groups != null) {
+                var models = InstanceShares.select(groupsState.get(), GroupModel::ownerOf, GroupModel::parallelismOf, me, n);
+                if (!models.entries().isEmpty()) {
+                    groups.restore(GroupModel.restore(config.model().groups(), me, models.entries(), models.owners()));
+                }
+            }
         }
+    }
+
+    private BehaviourGroups newGroups() {
+        if (!config.model().groups().enabled()) {
+            return null;
+        }
+        BehaviourGroups g = new BehaviourGroups(config.model().groups(), config.detectors().groupChange(),
+                config.detectors().falseAlarmWindow(), config.alerts().maxEvents(),
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        scorer.addSessionListener((p, top, now, why, alerts) -> {
+            try {
+                UserGroup u = userGroupState.value();
+                if (u == null) {
+                    u = new UserGroup();
+                }
+                Alert a = g.onSessionClose(currentKey, p, top, u, now);
+                userGroupState.update(u);
+                if (a != null) {
+                    alerts.add(a);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return g;
     }
 
     private AmountDetector newAmountDetector() {
@@ -172,7 +216,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         closedBuffer = new ArrayList<>(1);
         sessions = new SessionCloser(config, config.model().session().emitVectors() ? closedBuffer::add : null);
         if (sessions.active()) {
-            s.setSessionListener(sessions);
+            s.addSessionListener(sessions);
         }
         return s;
     }
@@ -192,6 +236,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         amountsState.update(amount == null ? List.of() : List.of(amount.populationForCheckpoint().toTaggedBytes(me, n)));
         sessionMeasuresState.update(sessions.profile() == null ? List.of() : sessions.profile().toTaggedEntries(me, n));
         sessionForestState.update(sessions.forest() == null ? List.of() : List.of(sessions.forest().toTaggedBytes(me, n)));
+        groupsState.update(groups == null ? List.of() : List.of(groups.model().toTaggedBytes(me, n)));
         List<Event> all = new ArrayList<>(waitingCount);
         for (List<Event> events : waiting.values()) {
             all.addAll(events);
@@ -208,9 +253,11 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     public void open(OpenContext openContext) {
         profileState = getRuntimeContext().getState(Descriptors.userProfile(config.state().ttl()));
         topEvents = new MapStateTopEvents(getRuntimeContext().getMapState(Descriptors.sessionTopEvents(config.state().ttl())));
+        userGroupState = getRuntimeContext().getState(Descriptors.userGroup(config.state().ttl()));
         if (scorer == null) {
             scorer = newScorer();
             amount = newAmountDetector();
+            groups = newGroups();
         }
         alertBuffer = new ArrayList<>(4);
         eventsScored = getRuntimeContext().getLongCounter(EVENTS_ACCUMULATOR);
@@ -231,7 +278,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         lateMetric = metrics.addGroup("deadLetters", "late").counter("count");
         alertsMetrics = new java.util.HashMap<>();
         for (String detector : new String[] {BehaviourScorer.TRANSITION, BehaviourScorer.SESSION, BehaviourScorer.CUSUM, AmountDetector.DETECTOR,
-                SessionProfileDetector.DETECTOR, SessionForestDetector.DETECTOR}) {
+                SessionProfileDetector.DETECTOR, SessionForestDetector.DETECTOR, BehaviourGroups.DETECTOR}) {
             alertsMetrics.put(detector, metrics.addGroup("alerts", detector).counter("count"));
         }
     }
@@ -262,6 +309,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         List<Event> later = null;
         String key = ctx.getCurrentKey();
         sessions.setKey(key);
+        currentKey = key;
         List<Event> events = waiting.get(key);
         if (events != null) {
             for (Event e : events) {
@@ -373,7 +421,18 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         return scorer.knownPopulationEvents();
     }
 
-    private void emitAlerts(OnTimerContext ctx) {
+    /** Users' groups known to this instance's model; for tests. */
+    BehaviourGroups groups() {
+        return groups;
+    }
+
+    private void emitAlerts(OnTimerContext ctx) throws java.io.IOException {
+        if (groups != null && !alertBuffer.isEmpty()) {
+            UserGroup u = userGroupState.value();
+            for (Alert a : alertBuffer) {
+                BehaviourGroups.annotate(a, u);
+            }
+        }
         for (Alert a : alertBuffer) {
             alertsMetrics.get(a.detector).inc();
             ctx.output(Descriptors.ALERTS, a);

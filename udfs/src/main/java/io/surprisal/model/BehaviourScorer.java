@@ -58,20 +58,26 @@ public final class BehaviourScorer {
     private long eventsWarmingUp;
     private long sessionsWarmingUp;
 
-    /** Told of every closed session of at least one event, before the profile forgets it. */
+    /**
+     * Told of every closed session of at least one event, while the profile still holds it (its
+     * counts, vector and top events): the session vector's detectors, behaviour groups.
+     */
+    @FunctionalInterface
     public interface SessionListener {
         /**
          * The open session of {@code p} has ended at event time {@code now} (the instant being
-         * processed; its last event is {@code p.lastTs}), for reason {@code why}; alerts go to {@code alerts}.
+         * processed; its last event is {@code p.lastTs}), for reason {@code why}; its top events are
+         * in {@code top}; alerts go to {@code alerts}.
          */
-        void sessionClosed(UserProfile p, long now, String why, List<Alert> alerts);
+        void sessionClosed(UserProfile p, TopEventStore top, long now, String why, List<Alert> alerts);
     }
 
-    private SessionListener sessionListener;
+    /** In the order they were added. */
+    private final List<SessionListener> sessionListeners = new ArrayList<>(2);
 
-    /** Who is told of closed sessions (the session vector's detectors and output), or null. */
-    public void setSessionListener(SessionListener listener) {
-        this.sessionListener = listener;
+    /** Adds {@code listener} to those told of closed sessions. */
+    public void addSessionListener(SessionListener listener) {
+        sessionListeners.add(listener);
     }
 
     public BehaviourScorer(TransitionModelConfig model, SessionModelConfig sessionModel, DetectorsConfig detectors, int maxEvents) {
@@ -421,8 +427,8 @@ public final class BehaviourScorer {
             if (teaches(p, p.lastTs) && p.mayTeachSession(p.lastTs, model.populationTeachingWindow().toMillis(), sessionModel.maxPopulationSessionsPerUser())) {
                 pendingSessions.add(new double[] {p.sessionBits, p.sessionExcess});
             }
-            if (sessionListener != null) {
-                sessionListener.sessionClosed(p, pendingTs, why, alerts);
+            for (SessionListener listener : sessionListeners) {
+                listener.sessionClosed(p, top, pendingTs, why, alerts);
             }
         }
         if (p.topSlots.length > 0) {

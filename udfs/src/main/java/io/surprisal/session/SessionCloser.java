@@ -4,6 +4,7 @@ import io.surprisal.alert.Alert;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.UserKey;
 import io.surprisal.model.BehaviourScorer;
+import io.surprisal.model.TopEventStore;
 import io.surprisal.model.UserProfile;
 import java.util.List;
 import java.util.function.Consumer;
@@ -53,7 +54,7 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
     }
 
     @Override
-    public void sessionClosed(UserProfile p, long now, String why, List<Alert> alerts) {
+    public void sessionClosed(UserProfile p, TopEventStore top, long now, String why, List<Alert> alerts) {
         if (!isVisit(p)) {
             return;
         }

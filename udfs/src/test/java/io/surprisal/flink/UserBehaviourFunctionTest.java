@@ -85,9 +85,9 @@ class UserBehaviourFunctionTest {
         send("u", "logout", 2000);
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
         assertThat(harness.numEventTimeTimers()).isZero();
-        // One keyed entry left: the profile (learned counts); the pending events and the session's
-        // top events are empty.
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        // Two keyed entries left: the profile (learned counts) and the user's behaviour group; the
+        // pending events and the session's top events are empty.
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
         UserProfile p = profile("u");
         assertThat(p.sessionOpen()).isFalse();
         assertThat(p.topSlots).isEmpty();
@@ -176,8 +176,8 @@ class UserBehaviourFunctionTest {
         assertThat(session.events).extracting(e -> e.bits).isSortedAccordingTo(java.util.Comparator.reverseOrder());
         assertThat(session.events.get(0).bits).isPositive();
         assertThat(profile("mallory").topSlots).isEmpty();
-        // Every user is left with their profile alone: no top event outlives its session.
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(201);
+        // Every user is left with their profile and their behaviour group: no top event outlives its session.
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2 * 201);
     }
 
     @Test
@@ -262,7 +262,7 @@ class UserBehaviourFunctionTest {
             assertThat(closed).as("every visit, once").hasSize(80);
             assertThat(closed).extracting(r -> r.getValue().features[io.surprisal.session.SessionFeatures.EVENTS]).containsOnly(4.0);
             assertThat(h.numEventTimeTimers()).as("no timer left").isZero();
-            assertThat(h.numKeyedStateEntries()).as("only each user's profile").isEqualTo(40);
+            assertThat(h.numKeyedStateEntries()).as("only each user's profile and behaviour group").isEqualTo(80);
             learned = function.sessionCloser().forest().learned();
             measuresLearned = function.sessionCloser().profile().model(io.surprisal.session.SessionMeasure.DURATION).population().count();
             assertThat(learned).as("every session but the last instant's, which waits for event time to move on").isEqualTo(79);

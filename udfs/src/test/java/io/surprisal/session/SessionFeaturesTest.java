@@ -35,7 +35,7 @@ class SessionFeaturesTest {
 
     @Test
     void aClosedSessionBecomesItsVector() {
-        scorer.setSessionListener(closer);
+        scorer.addSessionListener(closer);
         closer.setKey("jane");
         UserProfile p = new UserProfile();
         List<Alert> alerts = new ArrayList<>();

@@ -23,17 +23,27 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * field comes back empty.
  */
 public final class PendingMailSerializer implements SimpleVersionedSerializer<PendingMail> {
-    /** {@link Alert}'s fields in version 1; version 2 added {@code repeatKey}. */
+    /** {@link Alert}'s fields in version 1. */
     private static final Set<String> ALERT_FIELDS_V1 = Set.of("alertId", "ts", "user", "tenant", "detector", "severity",
             "score", "threshold", "unit", "summary", "reasons", "events", "session", "repeats");
-    private static final int VERSION = 2;
+    /** Version 2 added {@code repeatKey}; version 3 {@code group} and {@code groupPosterior}. */
+    private static final Set<String> ALERT_FIELDS_V2 = union(ALERT_FIELDS_V1, "repeatKey");
+    private static final int VERSION = 3;
 
     private final TypeSerializer<PendingMail> serializer;
     private final TypeSerializer<PendingMail> version1;
+    private final TypeSerializer<PendingMail> version2;
 
     public PendingMailSerializer() {
         this.serializer = pojo(PendingMail.class).createSerializer(config());
         this.version1 = withAlertFields(ALERT_FIELDS_V1).createSerializer(config());
+        this.version2 = withAlertFields(ALERT_FIELDS_V2).createSerializer(config());
+    }
+
+    private static Set<String> union(Set<String> fields, String... more) {
+        Set<String> all = new java.util.HashSet<>(fields);
+        all.addAll(List.of(more));
+        return Set.copyOf(all);
     }
 
     private static SerializerConfigImpl config() {
@@ -60,6 +70,7 @@ public final class PendingMailSerializer implements SimpleVersionedSerializer<Pe
         return switch (version) {
             case VERSION -> serializer.deserialize(new DataInputDeserializer(bytes));
             case 1 -> version1.deserialize(new DataInputDeserializer(bytes));
+            case 2 -> version2.deserialize(new DataInputDeserializer(bytes));
             default -> throw new IOException("unknown pending-mail state version " + version);
         };
     }

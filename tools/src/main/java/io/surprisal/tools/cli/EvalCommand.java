@@ -10,6 +10,8 @@ import io.surprisal.sim.eval.WorldMatrix;
 import io.surprisal.tools.methods.MethodsConfig;
 import io.surprisal.tools.methods.MethodsEvaluation;
 import io.surprisal.tools.methods.MethodsReport;
+import io.surprisal.tools.groups.GroupsReplay;
+import io.surprisal.tools.groups.GroupsReport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +77,14 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--methods-sample", defaultValue = "4000", paramLabel = "N",
             description = "with --methods: at most N sessions of the learning days fit each method (default ${DEFAULT-VALUE})")
     int methodsSample;
+    @Option(names = "--groups", description = "also print how well behaviour groups match the labels' types (purity, the confusion table, group-change alerts), and search the KL limit (--kl-limits)")
+    boolean groups;
+
+    @Option(names = "--groups-only", description = "with --input/--labels: only the behaviour groups' tables and search, without running the job")
+    boolean groupsOnly;
+
+    @Option(names = "--kl-limits", split = ",", paramLabel = "BITS", description = "with --groups: the KL limits to search (default 0.25,0.5,1,2,4,8)")
+    List<Double> klLimits = new ArrayList<>(List.of(0.25, 0.5, 1.0, 2.0, 4.0, 8.0));
 
     @Mixin
     JobOptions job = new JobOptions();
@@ -86,6 +96,10 @@ public final class EvalCommand implements Callable<Integer> {
         }
         if (input == null || labels == null) {
             throw new IllegalArgumentException("give --input FILE and --labels FILE (or --matrix)");
+        }
+        if (groupsOnly) {
+            printGroups(input, labels, true);
+            return 0;
         }
         if (methods) {
             job.sets.add("model.session.emit-vectors=true"); // a side output only: the alerts stay the same
@@ -112,6 +126,9 @@ public final class EvalCommand implements Callable<Integer> {
                 System.out.println();
                 System.out.print(m.toTable());
             }
+            if (groups) {
+                printGroups(input, labels, true);
+            }
             return 0;
         } finally {
             if (alertsOut == null) {
@@ -135,8 +152,13 @@ public final class EvalCommand implements Callable<Integer> {
         Path work = keep != null ? Files.createDirectories(keep) : JobOptions.tempDir();
         try {
             MatrixReport rep = WorldMatrix.run(selected, seed, work, keep != null,
-                    (events, alerts) -> RunSummary.print(System.err, events.toString(),
-                            RunCommand.runAndWrite(events, alerts, null, job)),
+                    (events, alerts) -> {
+                        RunSummary.print(System.err, events.toString(), RunCommand.runAndWrite(events, alerts, null, job));
+                        if (groups) {
+                            System.out.printf("== behaviour groups: %s%n", events.getParent().getFileName());
+                            printGroups(events, events.resolveSibling("labels.csv"), false);
+                        }
+                    },
                     System.err);
             if (details) {
                 for (MatrixReport.WorldResult w : rep.worlds()) {
@@ -152,6 +174,50 @@ public final class EvalCommand implements Callable<Integer> {
             if (keep == null) {
                 JobOptions.deleteTree(work);
             }
+        }
+    }
+
+    /**
+     * Behaviour groups against the labels: the job's per-user operator replayed at the job's
+     * parallelism ({@link GroupsReplay}), its tables, and with {@code search} one line per KL limit.
+     */
+    private void printGroups(Path events, Path labelsCsv, boolean search) throws IOException {
+        var config = job.resolveLocal(events);
+        int parallelism = io.surprisal.job.LocalClusterConfiguration.load(Path.of("unused"), job.flinkSettings())
+                .get(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM);
+        var labelsByUser = io.surprisal.sim.eval.Evaluation.readLabels(labelsCsv);
+        var all = GroupsReplay.read(events);
+        var result = GroupsReplay.replay(all, config, parallelism);
+        System.out.printf(java.util.Locale.ROOT, "behaviour groups (kl-limit-bits %.2f, parallelism %d)%n",
+                config.model().groups().klLimitBits(), parallelism);
+        System.out.println(GroupsReport.of(result, labelsByUser).toTable());
+        if (!search) {
+            return;
+        }
+        System.out.println("KL limit searched against the labels (purity per type; takeover users and normal users with a group-change alert)");
+        System.out.printf(java.util.Locale.ROOT, "%8s %7s %7s %7s %9s %9s %9s %10s %12s%n",
+                "kl-limit", "groups", "bot", "spammer", "fraudster", "attacker", "untyped", "takeovers", "normal flagd");
+        for (double limit : klLimits) {
+            List<String> sets = new ArrayList<>(job.sets);
+            sets.add("model.groups.kl-limit-bits=" + limit);
+            List<String> overrides = new ArrayList<>(List.of("source.type=file", "source.file.path=" + events));
+            overrides.addAll(sets);
+            var c = io.surprisal.config.ConfigLoader.load(job.config, overrides);
+            var rep = GroupsReport.of(GroupsReplay.replay(all, c, parallelism), labelsByUser);
+            java.util.Map<String, String> purity = new java.util.HashMap<>();
+            int untyped = 0;
+            int users = 0;
+            for (var row : rep.rows()) {
+                purity.put(row.type(), GroupsReport.ratio(row.purity()));
+                untyped += row.untyped();
+                users += row.users();
+            }
+            int groupsCount = 0;
+            int[] t = rep.takeoverChanges();
+            int[] n = rep.normalChanges();
+            System.out.printf(java.util.Locale.ROOT, "%8.2f %7s %7s %7s %9s %9s %9s %10s %12s%n", limit, rep.groups(),
+                    purity.getOrDefault("bot", "-"), purity.getOrDefault("spammer", "-"), purity.getOrDefault("fraudster", "-"),
+                    purity.getOrDefault("attacker", "-"), untyped + "/" + users, t[1] + "/" + t[0], n[1] + "/" + n[0]);
         }
     }
 

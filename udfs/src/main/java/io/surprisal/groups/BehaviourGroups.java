@@ -1,0 +1,175 @@
+package io.surprisal.groups;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.alert.AlertBuilder;
+import io.surprisal.config.SurprisalConfig.GroupChangeDetectorConfig;
+import io.surprisal.config.SurprisalConfig.GroupsModelConfig;
+import io.surprisal.event.Event;
+import io.surprisal.model.MultipleTests;
+import io.surprisal.model.TopEventStore;
+import io.surprisal.model.UserProfile;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Behaviour groups and user typing at each session close, and detector {@code group-change}.
+ *
+ * <ul>
+ *   <li>The user is typed from all their transition counts (the profile's): the group of highest
+ *       naive-Bayes posterior once they have min-transitions steps, it reaches min-posterior and
+ *       the user lies within the KL limit of it (less the divergence a sample of their size shows).
+ *       Until then they keep the group they had (a new user: none).
+ *   <li>The session teaches the user's group its steps when the user lies within the KL limit of
+ *       it; a user beyond the limit of every group, with min-seed-transitions steps, founds a new
+ *       group while there is room.
+ *   <li>The session alone is typed too, with the groups' shares as the prior. Its surprisal under
+ *       the user's group history (sessions per group, blended with the groups' shares by
+ *       history-prior-sessions), averaged over the session's posterior, is detector
+ *       {@code group-change}'s score when the session's group is not the user's.
+ * </ul>
+ * Plain Java: the job's per-user operator and the evaluation's replay run this same code.
+ */
+public final class BehaviourGroups {
+    public static final String DETECTOR = "group-change";
+
+    private final GroupsModelConfig config;
+    private final GroupChangeDetectorConfig change;
+    private final Duration falseAlarmWindow;
+    private final int maxEvents;
+    private GroupModel model;
+
+    public BehaviourGroups(GroupsModelConfig config, GroupChangeDetectorConfig change, Duration falseAlarmWindow,
+            int maxEvents, int instance) {
+        this.config = config;
+        this.change = change;
+        this.falseAlarmWindow = falseAlarmWindow;
+        this.maxEvents = maxEvents;
+        this.model = new GroupModel(config, instance);
+    }
+
+    public GroupModel model() {
+        return model;
+    }
+
+    /** Replaces the model with a restored one. */
+    public void restore(GroupModel restored) {
+        this.model = restored;
+    }
+
+    /**
+     * A session of the user closes at event time {@code now}: types the user and the session,
+     * teaches the model, updates {@code u}, and returns a {@code group-change} alert or null. Call
+     * before the profile forgets the session ({@link UserProfile#closeSession}).
+     */
+    public Alert onSessionClose(String userKey, UserProfile p, TopEventStore top, UserGroup u, long now) {
+        model.advanceTo(now);
+        u.resolve(model);
+        long before = u.group;
+        Steps all = Steps.of(p);
+        Steps session = Steps.since(p, u.seen);
+        u.seen = Steps.countsOf(p);
+
+        if (all.total() >= config.minTransitions()) {
+            GroupModel.Typing typing = model.type(all);
+            GroupModel.Fit best = typing.best();
+            // Typed into a group only when it is decisive and the user lies within its limit: with
+            // one group known, everyone's posterior for it is 1.
+            if (best != null && best.posterior() >= config.minPosterior()
+                    && GroupModel.correctedKl(best, typing) <= config.klLimitBits()) {
+                u.group = best.group();
+            }
+            GroupModel.Fit mine = typing.of(u.group);
+            u.posterior = mine == null ? 0 : mine.posterior();
+            if (mine != null && GroupModel.correctedKl(mine, typing) <= config.klLimitBits()) {
+                model.teach(u.group, session);
+            }
+            GroupModel.Fit nearest = GroupModel.nearest(typing);
+            if ((nearest == null || GroupModel.correctedKl(nearest, typing) > config.klLimitBits())
+                    && all.total() >= config.minSeedTransitions() && !u.proposed && model.hasRoom()) {
+                model.propose(userKey, all);
+                u.proposed = true;
+            }
+            if (u.group != before) {
+                model.move(before, u.group);
+            }
+        }
+
+        Alert alert = null;
+        if (session.total() >= config.minSessionTransitions() && model.size() > 0) {
+            GroupModel.Typing typing = model.type(session);
+            GroupModel.Fit best = typing.best();
+            if (change.enabled() && before != UserGroup.NONE && u.typedSessions() > 0 && best.group() != before) {
+                alert = judgeChange(p, top, u, before, typing);
+            }
+            if (best.posterior() >= config.minPosterior()) {
+                u.addSession(best.group());
+            }
+        }
+        return alert;
+    }
+
+    /**
+     * P(group) for the user's next session: their sessions per group blended with the groups'
+     * shares of users, {@code (n_g + k share_g) / (n + k)}.
+     */
+    double historyProbability(UserGroup u, long group) {
+        double k = config.historyPriorSessions();
+        return (u.sessionsIn(group) + k * model.share(group)) / (u.typedSessions() + k);
+    }
+
+    /** The session's surprisal under the user's group history, averaged over its posterior, in bits. */
+    double changeBits(UserGroup u, GroupModel.Typing typing) {
+        double p = 0;
+        for (GroupModel.Fit f : typing.fits()) {
+            p += f.posterior() * historyProbability(u, f.group());
+        }
+        return -GroupModel.log2(p);
+    }
+
+    private Alert judgeChange(UserProfile p, TopEventStore top, UserGroup u, long before, GroupModel.Typing typing) {
+        double bits = changeBits(u, typing);
+        double bar = MultipleTests.bar(change.thresholdBits(), p.sessionsInWindow);
+        if (bits < bar || p.topSlots.length == 0) {
+            return null;
+        }
+        Event first = top.get(p.topSlots[0]);
+        if (first == null) {
+            return null;
+        }
+        GroupModel.Fit now = typing.best();
+        String to = GroupModel.name(now.group());
+        String from = GroupModel.name(before);
+        String barText = String.format(Locale.ROOT, "%.1f + log2(%.1f sessions in the past %s) = %.1f",
+                change.thresholdBits(), Math.max(1.0, p.sessionsInWindow), MultipleTests.windowText(falseAlarmWindow), bar);
+        AlertBuilder a = AlertBuilder.of(DETECTOR, p.lastTs, first.user, p.sessionId, maxEvents)
+                .tenant(first.tenant)
+                .bits(bits, bar)
+                .summary(String.format(Locale.ROOT,
+                        "session %s of %s behaved like group %s (posterior %.3f, %.1f%% of users), not like the user's group %s "
+                                + "(%d of the user's %d typed sessions): %.1f bits, above %s",
+                        p.sessionId == null ? "-" : p.sessionId, first.user, to, now.posterior(), 100 * model.share(now.group()),
+                        from, u.sessionsIn(before), u.typedSessions(), bits, barText))
+                .reason("group_change", from + " -> " + to,
+                        String.format(Locale.ROOT, "%d of %d sessions in %s; %s holds %.1f%% of users; session posterior %.3f",
+                                u.sessionsIn(now.group()), u.typedSessions(), to, to, 100 * model.share(now.group()), now.posterior()),
+                        bits);
+        for (byte slot : p.topSlots) {
+            Event e = top.get(slot);
+            if (e != null && a.hasRoomForEvent()) {
+                a.event(e);
+            }
+        }
+        Alert alert = a.build();
+        alert.group = to;
+        alert.groupPosterior = now.posterior();
+        return alert;
+    }
+
+    /** Gives an alert the user's group and its posterior, when the user has one and the alert none. */
+    public static void annotate(Alert a, UserGroup u) {
+        if (a.group == null && u != null && u.group != UserGroup.NONE) {
+            a.group = GroupModel.name(u.group);
+            a.groupPosterior = u.posterior;
+        }
+    }
+}

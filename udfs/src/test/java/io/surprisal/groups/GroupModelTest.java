@@ -1,0 +1,138 @@
+package io.surprisal.groups;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.surprisal.config.ConfigLoader;
+import io.surprisal.config.SurprisalConfig.GroupsModelConfig;
+import io.surprisal.model.UserProfile;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** KL divergences, posteriors and change bits against figures computed by hand. */
+class GroupModelTest {
+    private static final GroupsModelConfig CONFIG = ConfigLoader.load(null, List.of(
+            "model.groups.smoothing=1", "model.groups.kl-limit-bits=0.01", "model.groups.max-groups=4",
+            "model.groups.max-teach-per-session=100")).model().groups();
+
+    private static double log2(double x) {
+        return Math.log(x) / Math.log(2);
+    }
+
+    private static Steps steps(long ab, long ac) {
+        return new Steps(new String[] {"a", "a"}, new String[] {"b", "c"}, new long[] {ab, ac});
+    }
+
+    /** Group A founded on a->b x3, a->c x1; group B on a->b x1, a->c x3; vocabulary {a, b, c}. */
+    private static GroupModel twoGroups() {
+        GroupModel m = new GroupModel(CONFIG, 0);
+        m.propose("x", steps(3, 1));
+        m.propose("y", steps(1, 3));
+        m.advanceTo(1);
+        assertThat(m.size()).isEqualTo(2);
+        return m;
+    }
+
+    @Test
+    void klAndPosteriorAreTheHandComputedOnes() {
+        GroupModel m = twoGroups();
+        long a = m.ids().get(0);
+        long b = m.ids().get(1);
+        // Smoothing 1 pseudo-step per state over 3 states: q = (c + 1/3) / (4 + 1).
+        double qHigh = (3 + 1.0 / 3) / 5; // 0.6667
+        double qLow = (1 + 1.0 / 3) / 5; // 0.2667
+        GroupModel.Typing t = m.type(steps(3, 1));
+        double logA = 3 * log2(qHigh) + log2(qLow); // -3.662 bits
+        double logB = 3 * log2(qLow) + log2(qHigh); // -6.306 bits
+        double entropy = -(0.75 * log2(0.75) + 0.25 * log2(0.25)); // 0.811 bits
+        assertThat(t.best().group()).isEqualTo(a);
+        assertThat(t.best().posterior()).isCloseTo(1 / (1 + Math.pow(2, logB - logA)), within(1e-12)); // 0.862
+        assertThat(t.best().posterior()).isCloseTo(0.862, within(0.001));
+        assertThat(t.of(a).klBits()).isCloseTo(-logA / 4 - entropy, within(1e-12)); // 0.104
+        assertThat(t.of(b).klBits()).isCloseTo(-logB / 4 - entropy, within(1e-12)); // 0.765
+        assertThat(t.of(a).klBits()).isCloseTo(0.104, within(0.001));
+        // Miller-Madow: one state left, two next states seen: (2 - 1) / (2 x 4 ln 2) bits.
+        assertThat(t.klBiasBits()).isCloseTo(1 / (8 * Math.log(2)), within(1e-12));
+    }
+
+    @Test
+    void theGroupsSharesOfUsersArePriors() {
+        GroupModel m = twoGroups();
+        long a = m.ids().get(0);
+        long b = m.ids().get(1);
+        m.move(UserGroup.NONE, b);
+        m.move(UserGroup.NONE, b);
+        m.move(UserGroup.NONE, b);
+        m.advanceTo(2);
+        assertThat(m.share(a)).isCloseTo(1.0 / 5, within(1e-12)); // (0 + 1) / (3 + 2)
+        assertThat(m.share(b)).isCloseTo(4.0 / 5, within(1e-12));
+        // Equal likelihoods (a->b x2, a->c x2): the posterior is the prior.
+        GroupModel.Typing t = m.type(steps(2, 2));
+        assertThat(t.of(b).posterior()).isCloseTo(0.8, within(1e-12));
+    }
+
+    @Test
+    void aSessionInARareGroupCostsItsSurprisalUnderTheUsersHistory() {
+        GroupModel m = twoGroups();
+        long a = m.ids().get(0);
+        long b = m.ids().get(1);
+        for (int i = 0; i < 8; i++) {
+            m.move(UserGroup.NONE, a);
+        }
+        m.advanceTo(2);
+        BehaviourGroups groups = new BehaviourGroups(CONFIG, ConfigLoader.defaults().detectors().groupChange(),
+                java.time.Duration.ofDays(1), 20, 0);
+        groups.restore(m);
+        UserGroup u = new UserGroup();
+        u.group = a;
+        for (int i = 0; i < 3; i++) {
+            u.addSession(a);
+        }
+        // share(b) = (0 + 1) / (8 + 2) = 0.1; P(b) = (0 + 1 x 0.1) / (3 + 1) = 0.025; P(a) = (3 + 0.9) / 4.
+        assertThat(groups.historyProbability(u, b)).isCloseTo(0.025, within(1e-12));
+        assertThat(groups.historyProbability(u, a)).isCloseTo(0.975, within(1e-12));
+        GroupModel.Typing t = m.type(steps(0, 6));
+        double pb = t.of(b).posterior();
+        assertThat(groups.changeBits(u, t)).isCloseTo(-log2(pb * 0.025 + (1 - pb) * 0.975), within(1e-12));
+    }
+
+    @Test
+    void aSessionsStepsAreTheProfilesCountsSinceTheLastClose() {
+        UserProfile p = new UserProfile();
+        int a = p.indexOrAdd("a", 8);
+        int b = p.indexOrAdd("b", 8);
+        p.observe(0, a, 10);
+        p.observe(a, b, 10);
+        int[] seen = Steps.countsOf(p);
+        p.observe(a, b, 10);
+        p.observe(b, a, 10);
+        Steps since = Steps.since(p, seen);
+        assertThat(since.total()).isEqualTo(2);
+        assertThat(Steps.of(p).total()).isEqualTo(4);
+        assertThat(since.from).containsExactly("a", "b");
+        assertThat(since.to).containsExactly("b", "a");
+    }
+
+    @Test
+    void aCheckpointRestoresTheSameModelAndARescaleSharesAndMergesDownToTheBound() {
+        GroupModel m = twoGroups();
+        byte[] tagged = m.toTaggedBytes(0, 1);
+        assertThat(GroupModel.ownerOf(tagged)).isZero();
+        assertThat(GroupModel.parallelismOf(tagged)).isEqualTo(1);
+        GroupModel same = GroupModel.restore(CONFIG, 0, List.of(tagged), 1);
+        assertThat(same.ids()).isEqualTo(m.ids());
+        assertThat(same.type(steps(3, 1))).isEqualTo(m.type(steps(3, 1)));
+
+        GroupsModelConfig two = ConfigLoader.load(null, List.of("model.groups.max-groups=2", "model.groups.smoothing=1",
+                "model.groups.max-teach-per-session=100")).model().groups();
+        GroupModel other = new GroupModel(two, 1);
+        other.propose("z", steps(30, 10)); // the same behaviour as group A, another instance
+        other.advanceTo(1);
+        GroupModel rescaled = GroupModel.restore(two, 0, List.of(m.toTaggedBytes(0, 2), other.toTaggedBytes(1, 2)), 2);
+        assertThat(rescaled.size()).isEqualTo(2);
+        long merged = other.ids().get(0);
+        // The closest pair (A and the other instance's A) became one; its id resolves to the survivor.
+        assertThat(rescaled.resolve(merged)).isEqualTo(m.ids().get(0));
+        assertThat(rescaled.resolve(m.ids().get(1))).isEqualTo(m.ids().get(1));
+    }
+}
