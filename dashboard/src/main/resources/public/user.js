@@ -15,6 +15,10 @@ function seenTable(rows, valueHeader, detailHeader, id) {
 function render(d) {
   document.title = 'Surprisal: user ' + d.user;
   document.getElementById('user-name').textContent = d.user + (d.tenant ? ' (tenant ' + d.tenant + ')' : '');
+  const g = d.known.group;
+  document.getElementById('group').textContent = g
+    ? 'Behaviour group ' + g.name + ' (posterior ' + fmtNum(g.posterior, 3) + ', as of ' + fmtTime(g.ts) + ')'
+    : 'Behaviour group: not typed in the stored alerts';
   clear(document.getElementById('places')).appendChild(seenTable(d.known.places, 'place', 'region', 'places-table'));
   clear(document.getElementById('networks')).appendChild(seenTable(d.known.networks, 'ip', 'network', 'networks-table'));
   clear(document.getElementById('devices')).appendChild(seenTable(d.known.devices, 'user agent', 'device', 'devices-table'));

@@ -14,14 +14,18 @@ import java.util.Set;
 /**
  * What the job knows of a user, as far as their alerts tell: the places, networks and devices of
  * the user's own events among the alerts' triggering events, with how often and when last seen,
- * and the login-novelty reasons (what was new against their history).
+ * the login-novelty reasons (what was new against their history), and the behaviour group the
+ * newest alert that carries one typed the user into.
  */
 final class UserKnowledge {
     record Seen(String value, String detail, int count, long lastSeen) {}
 
     record Novelty(String alertId, long ts, String feature, String observed, String expected, double bits) {}
 
-    record Summary(List<Seen> places, List<Seen> networks, List<Seen> devices, List<Novelty> novelties) {}
+    /** The user's behaviour group as of an alert ({@code group}, {@code group_posterior}). */
+    record Group(String name, double posterior, long ts, String alertId) {}
+
+    record Summary(List<Seen> places, List<Seen> networks, List<Seen> devices, List<Novelty> novelties, Group group) {}
 
     private UserKnowledge() {}
 
@@ -34,10 +38,15 @@ final class UserKnowledge {
         Map<String, String> deviceDetail = new LinkedHashMap<>();
         List<Novelty> novelties = new ArrayList<>();
         Set<String> eventsSeen = new HashSet<>();
+        Group group = null;
         for (AlertStore.StoredAlert stored : alerts) {
             JsonNode a = Json.read(stored.json());
             String alertId = AlertStore.text(a, "alert_id");
             long alertTs = time(AlertStore.text(a, "ts"));
+            String groupName = AlertStore.text(a, "group");
+            if (groupName != null && (group == null || alertTs > group.ts())) {
+                group = new Group(groupName, a.path("group_posterior").asDouble(), alertTs, alertId);
+            }
             if ("login-novelty".equals(AlertStore.text(a, "detector"))) {
                 for (JsonNode r : a.path("reasons")) {
                     novelties.add(new Novelty(alertId, alertTs, AlertStore.text(r, "feature"), AlertStore.text(r, "observed"),
@@ -72,7 +81,7 @@ final class UserKnowledge {
                 }
             }
         }
-        return new Summary(list(places, placeDetail), list(networks, networkDetail), list(devices, deviceDetail), novelties);
+        return new Summary(list(places, placeDetail), list(networks, networkDetail), list(devices, deviceDetail), novelties, group);
     }
 
     private static void count(Map<String, long[]> m, String key, long ts) {
