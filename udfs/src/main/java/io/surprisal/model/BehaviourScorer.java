@@ -508,6 +508,19 @@ public final class BehaviourScorer {
         }
     }
 
+    /** The session's top events, most surprising first, as the alert's events (no reasons), while it has room. */
+    public static void addSessionEvents(AlertBuilder a, UserProfile p, TopEventStore top) {
+        for (byte slot : p.topSlots) {
+            if (!a.hasRoomForEvent()) {
+                return;
+            }
+            Event e = top.get(slot);
+            if (e != null) {
+                a.event(e);
+            }
+        }
+    }
+
     /** One of the alert's events, with its bits as a reason, while the alert has room. */
     private static void addStep(AlertBuilder a, Event e) {
         if (a.hasRoomForEvent()) {

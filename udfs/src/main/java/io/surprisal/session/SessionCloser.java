@@ -64,14 +64,14 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
         String tenant = sep < 0 ? null : key.substring(0, sep);
         if (profile != null) {
             profile.advanceTo(now);
-            Alert a = profile.onSessionClosed(p, features, user, tenant, maxEvents);
+            Alert a = profile.onSessionClosed(p, top, features, user, tenant, maxEvents);
             if (a != null) {
                 alerts.add(a);
             }
         }
         if (forest != null) {
             forest.advanceTo(now);
-            Alert a = forest.onSessionClosed(p, features, key, user, tenant, maxEvents);
+            Alert a = forest.onSessionClosed(p, top, features, key, user, tenant, maxEvents);
             if (a != null) {
                 alerts.add(a);
             }

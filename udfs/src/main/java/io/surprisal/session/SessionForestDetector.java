@@ -9,6 +9,8 @@ import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertBuilder;
 import io.surprisal.config.SurprisalConfig.SessionForestDetectorConfig;
 import io.surprisal.model.MultipleTests;
+import io.surprisal.model.BehaviourScorer;
+import io.surprisal.model.TopEventStore;
 import io.surprisal.model.UserProfile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -125,7 +127,7 @@ public final class SessionForestDetector {
      * Judges the closed session {@code f} of the user with profile {@code p} (key {@code key}),
      * after {@link #advanceTo} the closing instant, then learns it; returns the alert, or null.
      */
-    public Alert onSessionClosed(UserProfile p, double[] f, String key, String user, String tenant, int maxEvents) {
+    public Alert onSessionClosed(UserProfile p, TopEventStore top, double[] f, String key, String user, String tenant, int maxEvents) {
         toPoint(f, point);
         double score = forest.isOutputReady() ? forest.getAnomalyScore(point) : Double.NaN;
         Alert alert = null;
@@ -137,7 +139,7 @@ public final class SessionForestDetector {
             double bits = MultipleTests.tailBits(atLeast, n);
             double bar = MultipleTests.bar(config.thresholdBits(), p.sessionsInWindow);
             if (bits >= bar) {
-                alert = alert(p, f, user, tenant, score, bits, bar, atLeast, n, maxEvents);
+                alert = alert(p, top, f, user, tenant, score, bits, bar, atLeast, n, maxEvents);
             }
         }
         if (alert == null && p.teachesAt(p.lastTs, teachingWindowMs) && p.mayTeachSessionForest(p.lastTs, teachingWindowMs, config.maxPopulationSessionsPerUser())) {
@@ -146,7 +148,7 @@ public final class SessionForestDetector {
         return alert;
     }
 
-    private Alert alert(UserProfile p, double[] f, String user, String tenant, double score, double bits, double bar,
+    private Alert alert(UserProfile p, TopEventStore top, double[] f, String user, String tenant, double score, double bits, double bar,
             long atLeast, long n, int maxEvents) {
         DiVector attribution = forest.getAnomalyAttribution(point);
         // Per named feature (the hour's two dimensions together): its share of the score, and whether it is high.
@@ -168,7 +170,7 @@ public final class SessionForestDetector {
             order[i] = i;
         }
         java.util.Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -(shares.get(i)[0] + shares.get(i)[1])).thenComparing(i -> i));
-        StringBuilder top = new StringBuilder();
+        StringBuilder most = new StringBuilder();
         AlertBuilder a = AlertBuilder.of(DETECTOR, p.lastTs, user, p.sessionId, maxEvents).tenant(tenant).bits(bits, bar);
         int reasons = 0;
         for (int i : order) {
@@ -182,14 +184,15 @@ public final class SessionForestDetector {
             a.reason(name, observed(name, f),
                     String.format(Locale.ROOT, "%.0f%% of the forest's score: %s than the population's sessions", 100 * share, direction),
                     share * bits);
-            top.append(reasons == 0 ? "" : ", ").append(name).append(" (").append(direction).append(")");
+            most.append(reasons == 0 ? "" : ", ").append(name).append(" (").append(direction).append(")");
             reasons++;
         }
         a.summary(String.format(Locale.ROOT,
                 "%s's session %s of %d events over %s is unlike the population's: forest score %.2f, reached by %d of its %d recent sessions: %.1f bits, above %.1f + log2(%.1f sessions in the past %s) = %.1f; most of all %s",
                 user, p.sessionId == null ? "-" : p.sessionId, p.sessionEvents, SessionMeasure.duration(f[SessionFeatures.DURATION_S]),
                 score, atLeast, n, bits, config.thresholdBits(), Math.max(1.0, p.sessionsInWindow),
-                MultipleTests.windowText(Duration.ofMillis(falseAlarmWindowMs)), bar, top.length() == 0 ? "no one feature" : top));
+                MultipleTests.windowText(Duration.ofMillis(falseAlarmWindowMs)), bar, most.length() == 0 ? "no one feature" : most));
+        BehaviourScorer.addSessionEvents(a, p, top);
         return a.build();
     }
 

@@ -5,6 +5,8 @@ import io.surprisal.alert.AlertBuilder;
 import io.surprisal.amount.AmountDetector;
 import io.surprisal.config.SurprisalConfig.SessionProfileDetectorConfig;
 import io.surprisal.model.MultipleTests;
+import io.surprisal.model.BehaviourScorer;
+import io.surprisal.model.TopEventStore;
 import io.surprisal.model.UserProfile;
 import io.surprisal.usual.BlendedLogModel;
 import io.surprisal.usual.BlendedLogModel.Judgement;
@@ -66,7 +68,7 @@ public final class SessionProfileDetector {
      * profile forgets the session, after {@link #advanceTo} the closing instant), then learns it;
      * returns the alert, or null.
      */
-    public Alert onSessionClosed(UserProfile p, double[] f, String user, String tenant, int maxEvents) {
+    public Alert onSessionClosed(UserProfile p, TopEventStore top, double[] f, String user, String tenant, int maxEvents) {
         SessionHabits habits = p.habits;
         int alertingJudged = 0;
         for (SessionMeasure m : SessionMeasure.values()) {
@@ -98,7 +100,7 @@ public final class SessionProfileDetector {
         }
         Alert alert = null;
         if (config.enabled() && worst != null && worstBits >= bar) {
-            alert = alert(p, f, user, tenant, worst, bar, alertingJudged, maxEvents);
+            alert = alert(p, top, f, user, tenant, worst, bar, alertingJudged, maxEvents);
         }
         if (alert == null) {
             boolean teach = p.teachesAt(p.lastTs, teachingWindowMs) && p.mayTeachSessionMeasures(p.lastTs, teachingWindowMs, config.maxPopulationSessionsPerUser());
@@ -117,7 +119,7 @@ public final class SessionProfileDetector {
         return alert;
     }
 
-    private Alert alert(UserProfile p, double[] f, String user, String tenant, SessionMeasure worst, double bar, int measures,
+    private Alert alert(UserProfile p, TopEventStore top, double[] f, String user, String tenant, SessionMeasure worst, double bar, int measures,
             int maxEvents) {
         Judgement w = judged[worst.ordinal()];
         double value = worst.value(f);
@@ -136,6 +138,7 @@ public final class SessionProfileDetector {
                         j.calibrated().bits());
             }
         }
+        BehaviourScorer.addSessionEvents(a, p, top);
         return a.build();
     }
 

@@ -49,7 +49,7 @@ class SessionForestDetectorTest {
         p.decayTestsTo(clock, config.detectors().falseAlarmWindow().toMillis());
         p.sessionsInWindow += 1;
         d.advanceTo(clock);
-        return d.onSessionClosed(p, f, user, user, null, 20);
+        return d.onSessionClosed(p, p.localTopEvents(), f, user, user, null, 20);
     }
 
     private static UserProfile customer() {

@@ -59,7 +59,7 @@ class SessionProfileDetectorTest {
         p.decayTestsTo(clock, config.detectors().falseAlarmWindow().toMillis());
         p.sessionsInWindow += 1;
         detector.advanceTo(clock);
-        Alert a = detector.onSessionClosed(p, f, user, null, 20);
+        Alert a = detector.onSessionClosed(p, p.localTopEvents(), f, user, null, 20);
         p.events += p.sessionEvents;
         p.closeSession();
         return a;
