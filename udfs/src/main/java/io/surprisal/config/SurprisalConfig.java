@@ -94,7 +94,8 @@ public record SurprisalConfig(
             SessionDetectorConfig session,
             CusumDetectorConfig cusum,
             AmountDetectorConfig amount,
-            PurchaseNetworkDetectorConfig purchaseNetwork)
+            PurchaseNetworkDetectorConfig purchaseNetwork,
+            ModelDetectorConfig model)
             implements Serializable {}
 
     /**
@@ -307,6 +308,35 @@ public record SurprisalConfig(
     public record AllowlistUpdatesConfig(
             AllowlistUpdatesType type, String path, Duration pollInterval, String bootstrapServers, String topic, String groupId)
             implements Serializable {}
+
+    /**
+     * Detector {@code model}: a trained classifier scores each closed session; it alerts when the
+     * malicious probability reaches {@code minProbability}, naming the {@code reasons} features that
+     * weighed most. {@code path}: a model directory ({@code model.onnx} and {@code model.json}), or
+     * empty; {@code updates}: where replacement models arrive while the job runs. On when either
+     * gives a model.
+     */
+    public record ModelDetectorConfig(String path, double minProbability, int reasons, ModelUpdatesConfig updates)
+            implements Serializable {
+        public boolean enabled() {
+            return !path.isBlank() || updates.type() != UpdatesType.NONE;
+        }
+    }
+
+    /**
+     * Where replacement models arrive while the job runs: lines, each a model directory's path or a
+     * model itself ({@code io.surprisal.classifier.ModelFiles#parseUpdate}).
+     */
+    public record ModelUpdatesConfig(
+            UpdatesType type, String path, Duration pollInterval, String bootstrapServers, String topic, String groupId)
+            implements Serializable {}
+
+    /** The kinds of model update source. */
+    public enum UpdatesType {
+        NONE,
+        FILE,
+        KAFKA
+    }
 
     /** The kinds of allowlist update source. */
     public enum AllowlistUpdatesType {
