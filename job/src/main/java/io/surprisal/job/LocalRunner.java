@@ -5,6 +5,7 @@ import io.surprisal.config.SurprisalConfig;
 import io.surprisal.flink.LoginNoveltyLogic;
 import io.surprisal.flink.SeparateDeadLettersFunction;
 import io.surprisal.flink.UserBehaviourFunction;
+import io.surprisal.session.SessionVectorJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,12 +34,13 @@ public final class LocalRunner {
      * detectors scored before they could alert, by accumulator name ({@link #WARM_UP_ACCUMULATORS}).
      */
     public record Result(List<String> alerts, List<String> deadLetters, long linesRead, long eventsScored, Duration elapsed,
-            Map<String, Long> warmUp) {}
+            Map<String, Long> warmUp, List<String> closedSessions) {}
 
     /** The accumulators of work done before a detector could alert, in the order the summary shows them. */
     public static final List<String> WARM_UP_ACCUMULATORS = List.of(
             UserBehaviourFunction.WARMING_UP_EVENTS_ACCUMULATOR, UserBehaviourFunction.WARMING_UP_SESSIONS_ACCUMULATOR,
-            UserBehaviourFunction.WARMING_UP_PURCHASES_ACCUMULATOR,
+            UserBehaviourFunction.WARMING_UP_PURCHASES_ACCUMULATOR, UserBehaviourFunction.WARMING_UP_SESSION_MEASURES_ACCUMULATOR,
+            UserBehaviourFunction.WARMING_UP_FOREST_ACCUMULATOR,
             LoginNoveltyLogic.WARMING_UP_ACCUMULATOR, LoginNoveltyLogic.WITHOUT_HISTORY_ACCUMULATOR);
 
     /** The job over {@code input} with Flink's runtime settings of {@link LocalClusterConfiguration} as they are. */
@@ -74,6 +76,14 @@ public final class LocalRunner {
                 .name("dead letters as JSON").uid("dead-letters-json")
                 .sinkTo(new LocalLinesSink(deadPrefix)).name("dead letters: local file").uid("sink-dead-letters-local");
 
+        if (config.model().session().emitVectors()) {
+            // By (last event time, start, then the line, which begins with the user): the same input gives the same bytes.
+            streams.closedSessions()
+                    .map(c -> String.format(Locale.ROOT, "%020d\t%020d\t%s", c.ts - Long.MIN_VALUE / 2, c.start - Long.MIN_VALUE / 2,
+                            SessionVectorJson.toJson(c)))
+                    .name("closed sessions as JSON").uid("closed-sessions-json")
+                    .sinkTo(new LocalLinesSink(workDir.resolve("sessions"))).name("closed sessions: local file").uid("sink-closed-sessions-local");
+        }
         // Mail, when enabled, sees the same (suppressed) alerts as the files.
         Connectors.attachMail(streams.alerts(), config);
 
@@ -88,7 +98,7 @@ public final class LocalRunner {
             warmUp.put(name, n == null ? 0L : n);
         }
         return new Result(readSorted(workDir, "alerts-"), readSorted(workDir, "dead-letters-"),
-                read == null ? 0 : read, scored == null ? 0 : scored, elapsed, warmUp);
+                read == null ? 0 : read, scored == null ? 0 : scored, elapsed, warmUp, readSorted(workDir, "sessions-"));
     }
 
     /** {@code file:12} sorts as the file then 12 zero-padded, so line 12 comes before line 100. */

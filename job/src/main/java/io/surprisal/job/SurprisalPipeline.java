@@ -21,6 +21,7 @@ import io.surprisal.flink.AllowlistedLoginNoveltyFunction;
 import io.surprisal.flink.LoginNoveltyFunction;
 import io.surprisal.flink.PatternRouting;
 import io.surprisal.flink.UserBehaviourFunction;
+import io.surprisal.session.ClosedSession;
 import java.util.Set;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -35,8 +36,12 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class SurprisalPipeline {
     private SurprisalPipeline() {}
 
-    /** What the graph produces. */
-    public record Streams(DataStream<Event> scoredEvents, DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters) {}
+    /**
+     * What the graph produces; {@code closedSessions} carries vectors only when {@code
+     * model.session.emit-vectors} is on.
+     */
+    public record Streams(DataStream<Event> scoredEvents, DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters,
+            DataStream<ClosedSession> closedSessions) {}
 
     /** The graph, with allowlist updates from the configured source ({@link Connectors#allowlistUpdates}), if any. */
     public static Streams build(SurprisalConfig config, DataStream<SourceRecord> lines) {
@@ -184,6 +189,6 @@ public final class SurprisalPipeline {
         alerts = alerts.map(new AlertBoundsFunction()).name("bound alert size").uid("alert-bounds");
         // Chained, stateless: what the sinks get, counted by detector and severity for the web UI and Prometheus.
         alerts = alerts.map(new AlertMetrics()).name("alerts by detector and severity").uid("alert-metrics");
-        return new Streams(enriched, alerts, deadLetters);
+        return new Streams(enriched, alerts, deadLetters, scored.getSideOutput(Descriptors.CLOSED_SESSIONS));
     }
 }

@@ -34,6 +34,24 @@ final class ConfigValidator {
                 "model.session.min-sessions and min-sessions-per-user must be >= 0");
         require(c.detectors().falseAlarmWindow().toMillis() > 0, "detectors.false-alarm-window must be > 0");
         require(s.topEvents() >= 1 && s.topEvents() <= 100, "model.session.top-events must be in 1..100");
+        var profile = c.detectors().sessionProfile();
+        require(profile.thresholdBits() > 0, "detectors.session-profile.threshold-bits must be > 0");
+        require(profile.minRatio() >= 1, "detectors.session-profile.min-ratio must be >= 1");
+        require(profile.maxEvidence() >= 2, "detectors.session-profile.max-evidence must be >= 2");
+        require(profile.minPopulationSessions() >= 2, "detectors.session-profile.min-population-sessions must be >= 2");
+        require(profile.maxPopulationSessionsPerUser() >= 1 && profile.maxPopulationSessionsPerUser() <= 127,
+                "detectors.session-profile.max-population-sessions-per-user must be 1..127");
+        for (String m : profile.alertOn()) {
+            require(java.util.Arrays.stream(io.surprisal.session.SessionMeasure.values()).anyMatch(x -> x.key.equals(m)),
+                    "detectors.session-profile.alert-on: unknown measure '" + m + "' (events, duration, pace, visit-gap)");
+        }
+        var forest = c.detectors().sessionForest();
+        require(forest.thresholdBits() > 0, "detectors.session-forest.threshold-bits must be > 0");
+        require(forest.trees() >= 1 && forest.trees() <= 500, "detectors.session-forest.trees must be 1..500");
+        require(forest.sampleSize() >= 16 && forest.sampleSize() <= 4096, "detectors.session-forest.sample-size must be 16..4096");
+        require(forest.minPopulationSessions() >= 1, "detectors.session-forest.min-population-sessions must be >= 1");
+        require(forest.maxPopulationSessionsPerUser() >= 1 && forest.maxPopulationSessionsPerUser() <= 127,
+                "detectors.session-forest.max-population-sessions-per-user must be 1..127");
         var amount = c.detectors().amount();
         require(amount.thresholdBits() > 0, "detectors.amount.threshold-bits must be > 0");
         require(amount.minRatio() >= 1, "detectors.amount.min-ratio must be >= 1");

@@ -84,7 +84,8 @@ public record SurprisalConfig(
             int maxPopulationSessionsPerUser,
             long minSessions,
             double minSessionsPerUser,
-            int topEvents)
+            int topEvents,
+            boolean emitVectors)
             implements Serializable {}
 
     /** Which detectors run, and their thresholds. */
@@ -94,6 +95,8 @@ public record SurprisalConfig(
             SessionDetectorConfig session,
             CusumDetectorConfig cusum,
             AmountDetectorConfig amount,
+            SessionProfileDetectorConfig sessionProfile,
+            SessionForestDetectorConfig sessionForest,
             PurchaseNetworkDetectorConfig purchaseNetwork,
             ModelDetectorConfig model)
             implements Serializable {}
@@ -131,6 +134,33 @@ public record SurprisalConfig(
      */
     public record AmountDetectorConfig(boolean enabled, double thresholdBits, double minRatio, int maxEvidence,
             long minPopulationPurchases, int maxPopulationPurchasesPerUser)
+            implements Serializable {}
+
+    /**
+     * Detector {@code session-profile}: a closed session far above the user's own usual in events,
+     * duration, pace or time since the previous visit, judged like {@code amount}. Only the measures
+     * in {@code alertOn} alert; the others are reasons. The tail must reach {@code thresholdBits}
+     * plus log2 of (alerting measures x the user's sessions in the false-alarm window), and the value
+     * be at least {@code minRatio} times the usual.
+     */
+    public record SessionProfileDetectorConfig(boolean enabled, double thresholdBits, double minRatio, int maxEvidence,
+            long minPopulationSessions, int maxPopulationSessionsPerUser, List<String> alertOn)
+            implements Serializable {
+        public SessionProfileDetectorConfig {
+            alertOn = List.copyOf(alertOn);
+        }
+    }
+
+    /**
+     * Detector {@code session-forest}: a closed session unlike the population's recent sessions, by a
+     * Random Cut Forest of {@code trees} trees of {@code sampleSize} sessions each per parallel
+     * instance; its score's tail among the population's recent sessions must reach {@code
+     * thresholdBits} plus log2 of the user's sessions in the false-alarm window. No alert before
+     * {@code minPopulationSessions} sessions were scored; one user teaches the forest at most {@code
+     * maxPopulationSessionsPerUser} sessions per teaching window.
+     */
+    public record SessionForestDetectorConfig(boolean enabled, double thresholdBits, int trees, int sampleSize,
+            long minPopulationSessions, int maxPopulationSessionsPerUser)
             implements Serializable {}
 
     /**

@@ -1,5 +1,6 @@
 package io.surprisal.flink;
 
+import io.surprisal.session.ClosedSession;
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertGroup;
 import io.surprisal.alert.SuppressedAlerts;
@@ -206,6 +207,21 @@ public final class Descriptors {
     /** Per parallel instance, detector amount's population: the moments of its purchases' logs, tagged with the instance. */
     public static final ListStateDescriptor<byte[]> POPULATION_AMOUNTS =
             new ListStateDescriptor<>("population-amounts", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    /**
+     * Per parallel instance, detector session-profile's populations: one entry per measure, its
+     * index in front of the population's bytes tagged with the instance ({@code SessionProfileState}).
+     */
+    public static final ListStateDescriptor<byte[]> POPULATION_SESSION_MEASURES =
+            new ListStateDescriptor<>("population-session-measures", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    /** Per parallel instance, detector session-forest: the forest, its recent scores and its pending sessions, tagged with the instance. */
+    public static final ListStateDescriptor<byte[]> POPULATION_SESSION_FOREST =
+            new ListStateDescriptor<>("population-session-forest", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    /** Closed sessions' feature vectors, when {@code model.session.emit-vectors} is on (docs/session-vectors.md). */
+    public static final OutputTag<ClosedSession> CLOSED_SESSIONS =
+            new OutputTag<>("closed-sessions", TypeInformation.of(ClosedSession.class));
 
     /**
      * Alert suppression: alerts waiting for the watermark, by record time, so that alerts of one key

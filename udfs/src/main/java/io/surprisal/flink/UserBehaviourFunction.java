@@ -2,7 +2,7 @@ package io.surprisal.flink;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.amount.AmountDetector;
-import io.surprisal.amount.SpendPopulation;
+import io.surprisal.usual.LogPopulation;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
@@ -10,6 +10,10 @@ import io.surprisal.model.BehaviourScorer;
 import io.surprisal.model.SessionStatistics;
 import io.surprisal.model.TransitionCount;
 import io.surprisal.model.UserProfile;
+import io.surprisal.session.ClosedSession;
+import io.surprisal.session.SessionCloser;
+import io.surprisal.session.SessionForestDetector;
+import io.surprisal.session.SessionProfileDetector;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +34,9 @@ import org.apache.flink.util.Collector;
  * Keyed by user: puts each user's events in event-time order (they wait for the watermark), scores
  * them with {@link BehaviourScorer} (detectors {@code transition}, {@code session} and {@code cusum})
  * and {@link AmountDetector} (detector {@code amount}), closes
- * sessions after the inactivity gap with an event-time timer, and emits every event enriched with
+ * sessions after the inactivity gap with an event-time timer, turns each closed session into a
+ * vector for detectors {@code session-profile} and {@code session-forest} ({@link SessionCloser};
+ * the vectors leave through {@link Descriptors#CLOSED_SESSIONS} when emitted), and emits every event enriched with
  * its bits. Alerts and late events leave through side outputs ({@link Descriptors}).
  *
  * <p>The population model is per parallel instance, learned from the users that instance sees (a
@@ -47,6 +53,10 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     public static final String WARMING_UP_SESSIONS_ACCUMULATOR = "warming-up:session";
     /** Accumulator: purchases judged while detector amount was warming up. */
     public static final String WARMING_UP_PURCHASES_ACCUMULATOR = "warming-up:amount";
+    /** Accumulator: session measures judged while detector session-profile was warming up. */
+    public static final String WARMING_UP_SESSION_MEASURES_ACCUMULATOR = "warming-up:session-profile";
+    /** Accumulator: sessions closed while detector session-forest was warming up. */
+    public static final String WARMING_UP_FOREST_ACCUMULATOR = "warming-up:session-forest";
 
     private final SurprisalConfig config;
 
@@ -68,6 +78,15 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private transient ListState<byte[]> amountsState;
     private transient LongCounter purchasesWarmingUp;
     private transient long purchasesWarmingUpAdded;
+    /** Closed sessions' vectors, detectors session-profile and session-forest, and the vectors' output. */
+    private transient SessionCloser sessions;
+    private transient List<ClosedSession> closedBuffer;
+    private transient ListState<byte[]> sessionMeasuresState;
+    private transient ListState<byte[]> sessionForestState;
+    private transient LongCounter measuresWarmingUp;
+    private transient long measuresWarmingUpAdded;
+    private transient LongCounter forestWarmingUp;
+    private transient long forestWarmingUpAdded;
     private transient List<Alert> alertBuffer;
     private transient LongCounter eventsScored;
     private transient LongCounter eventsWarmingUp;
@@ -91,6 +110,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         sessionsState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_SESSIONS);
         waitingState = context.getOperatorStateStore().getUnionListState(Descriptors.WAITING_EVENTS);
         amountsState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_AMOUNTS);
+        sessionMeasuresState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_SESSION_MEASURES);
+        sessionForestState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_SESSION_FOREST);
         scorer = newScorer();
         amount = newAmountDetector();
         waiting = new HashMap<>();
@@ -118,12 +139,22 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             }
             scorer.restore(restored, restoredSketches);
             if (amount != null) {
-                var amounts = InstanceShares.select(amountsState.get(), SpendPopulation::ownerOf, SpendPopulation::parallelismOf, me, n);
-                SpendPopulation restoredAmounts = new SpendPopulation();
+                var amounts = InstanceShares.select(amountsState.get(), LogPopulation::ownerOf, LogPopulation::parallelismOf, me, n);
+                LogPopulation restoredAmounts = new LogPopulation();
                 for (byte[] b : amounts.entries()) {
-                    restoredAmounts.merge(SpendPopulation.fromTaggedBytes(b).sharedBy(amounts.owners()));
+                    restoredAmounts.merge(LogPopulation.fromTaggedBytes(b).sharedBy(amounts.owners()));
                 }
                 amount.restore(restoredAmounts);
+            }
+            if (sessions.profile() != null) {
+                var measures = InstanceShares.select(sessionMeasuresState.get(), SessionProfileDetector::ownerOf,
+                        SessionProfileDetector::parallelismOf, me, n);
+                sessions.profile().restore(measures.entries(), measures.owners());
+            }
+            if (sessions.forest() != null) {
+                var forests = InstanceShares.select(sessionForestState.get(), SessionForestDetector::ownerOf,
+                        SessionForestDetector::parallelismOf, me, n);
+                sessions.forest().restore(forests.entries(), forests.owners(), me);
             }
         }
     }
@@ -135,8 +166,15 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                 : null;
     }
 
+    /** The scorer, with the closed sessions' listener ({@link #sessions}) set up beside it. */
     private BehaviourScorer newScorer() {
-        return new BehaviourScorer(config.model().transition(), config.model().session(), config.detectors(), config.alerts().maxEvents());
+        BehaviourScorer s = new BehaviourScorer(config.model().transition(), config.model().session(), config.detectors(), config.alerts().maxEvents());
+        closedBuffer = new ArrayList<>(1);
+        sessions = new SessionCloser(config, config.model().session().emitVectors() ? closedBuffer::add : null);
+        if (sessions.active()) {
+            s.setSessionListener(sessions);
+        }
+        return s;
     }
 
     @Override
@@ -152,6 +190,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         populationState.update(counts);
         sessionsState.update(List.of(scorer.sessionsForCheckpoint(true).toTaggedBytes(me, n)));
         amountsState.update(amount == null ? List.of() : List.of(amount.populationForCheckpoint().toTaggedBytes(me, n)));
+        sessionMeasuresState.update(sessions.profile() == null ? List.of() : sessions.profile().toTaggedEntries(me, n));
+        sessionForestState.update(sessions.forest() == null ? List.of() : List.of(sessions.forest().toTaggedBytes(me, n)));
         List<Event> all = new ArrayList<>(waitingCount);
         for (List<Event> events : waiting.values()) {
             all.addAll(events);
@@ -180,13 +220,18 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         sessionsWarmingUpAdded = scorer.sessionsWarmingUp();
         purchasesWarmingUp = getRuntimeContext().getLongCounter(WARMING_UP_PURCHASES_ACCUMULATOR);
         purchasesWarmingUpAdded = amount == null ? 0 : amount.purchasesWarmingUp();
+        measuresWarmingUp = getRuntimeContext().getLongCounter(WARMING_UP_SESSION_MEASURES_ACCUMULATOR);
+        measuresWarmingUpAdded = sessions.profile() == null ? 0 : sessions.profile().warmingUp();
+        forestWarmingUp = getRuntimeContext().getLongCounter(WARMING_UP_FOREST_ACCUMULATOR);
+        forestWarmingUpAdded = sessions.forest() == null ? 0 : sessions.forest().warmingUp();
         var metrics = getRuntimeContext().getMetricGroup();
         eventsMetric = metrics.counter("eventsScored");
         usersNewMetric = metrics.counter("usersNew");
         metrics.gauge("eventsWaitingForWatermark", () -> waitingCount);
         lateMetric = metrics.addGroup("deadLetters", "late").counter("count");
         alertsMetrics = new java.util.HashMap<>();
-        for (String detector : new String[] {BehaviourScorer.TRANSITION, BehaviourScorer.SESSION, BehaviourScorer.CUSUM, AmountDetector.DETECTOR}) {
+        for (String detector : new String[] {BehaviourScorer.TRANSITION, BehaviourScorer.SESSION, BehaviourScorer.CUSUM, AmountDetector.DETECTOR,
+                SessionProfileDetector.DETECTOR, SessionForestDetector.DETECTOR}) {
             alertsMetrics.put(detector, metrics.addGroup("alerts", detector).counter("count"));
         }
     }
@@ -216,6 +261,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         List<Event> due = new ArrayList<>(2);
         List<Event> later = null;
         String key = ctx.getCurrentKey();
+        sessions.setKey(key);
         List<Event> events = waiting.get(key);
         if (events != null) {
             for (Event e : events) {
@@ -271,6 +317,14 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             purchasesWarmingUp.add(amount.purchasesWarmingUp() - purchasesWarmingUpAdded);
             purchasesWarmingUpAdded = amount.purchasesWarmingUp();
         }
+        if (sessions.profile() != null) {
+            measuresWarmingUp.add(sessions.profile().warmingUp() - measuresWarmingUpAdded);
+            measuresWarmingUpAdded = sessions.profile().warmingUp();
+        }
+        if (sessions.forest() != null) {
+            forestWarmingUp.add(sessions.forest().warmingUp() - forestWarmingUpAdded);
+            forestWarmingUpAdded = sessions.forest().warmingUp();
+        }
     }
 
     /**
@@ -320,5 +374,9 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             ctx.output(Descriptors.ALERTS, a);
         }
         alertBuffer.clear();
+        for (ClosedSession s : closedBuffer) {
+            ctx.output(Descriptors.CLOSED_SESSIONS, s);
+        }
+        closedBuffer.clear();
     }
 }

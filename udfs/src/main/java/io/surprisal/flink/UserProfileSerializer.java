@@ -1,6 +1,8 @@
 package io.surprisal.flink;
 
 import io.surprisal.model.UserProfile;
+import io.surprisal.session.SessionTally;
+import io.surprisal.usual.LogMoments;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
@@ -19,9 +21,11 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
     /**
      * The layout this serializer writes. Layout 3 (written with Flink's SimpleTypeSerializerSnapshot,
      * whose version is 3) had neither the test counts of the false-alarm window, nor the sessions
-     * taught, nor the time of the last cusum alert; layout 4 had no purchases (detector amount).
+     * taught, nor the time of the last cusum alert; layout 4 had no purchases (detector amount);
+     * layout 5 had no session vector's tally, no usual sessions (session-profile) and no forest
+     * teaching count (session-forest).
      */
-    static final int CURRENT_VERSION = 5;
+    static final int CURRENT_VERSION = 6;
 
     @Override
     public UserProfile createInstance() {
@@ -32,11 +36,40 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
     public void serialize(UserProfile p, DataOutputView out) throws IOException {
         writeVersion3Fields(p, out);
         writeVersion4Fields(p, out);
+        writeVersion5Fields(p, out);
+        SessionTally t = p.tally;
+        out.writeByte(t.actions.length);
+        for (int n : t.actions) {
+            out.writeInt(n);
+        }
+        out.writeInt(t.failures);
+        out.writeDouble(t.amount);
+        out.writeLong(t.previousEnd);
+        out.writeByte(p.habits.measures.length);
+        for (LogMoments m : p.habits.measures) {
+            out.writeInt(m.count);
+            out.writeDouble(m.mean);
+            out.writeDouble(m.m2);
+        }
+        out.writeByte(p.habits.taught);
+        out.writeByte(p.forestTaught);
+    }
+
+    /** The fields layout 5 added to layout 4 (detector amount). */
+    static void writeVersion5Fields(UserProfile p, DataOutputView out) throws IOException {
         out.writeInt(p.spend.count);
         out.writeDouble(p.spend.mean);
         out.writeDouble(p.spend.m2);
         out.writeByte(p.spend.taught);
         out.writeDouble(p.spend.judgedInWindow);
+    }
+
+    static void readVersion5Fields(UserProfile p, DataInputView in) throws IOException {
+        p.spend.count = in.readInt();
+        p.spend.mean = in.readDouble();
+        p.spend.m2 = in.readDouble();
+        p.spend.taught = in.readByte();
+        p.spend.judgedInWindow = in.readDouble();
     }
 
     /** The fields layout 4 added to layout 3. */
@@ -84,11 +117,27 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
     public UserProfile deserialize(DataInputView in) throws IOException {
         UserProfile p = readVersion3Fields(in);
         readVersion4Fields(p, in);
-        p.spend.count = in.readInt();
-        p.spend.mean = in.readDouble();
-        p.spend.m2 = in.readDouble();
-        p.spend.taught = in.readByte();
-        p.spend.judgedInWindow = in.readDouble();
+        readVersion5Fields(p, in);
+        SessionTally t = p.tally;
+        int classes = in.readByte();
+        for (int i = 0; i < classes; i++) {
+            int n = in.readInt();
+            if (i < t.actions.length) {
+                t.actions[i] = n;
+            }
+        }
+        t.failures = in.readInt();
+        t.amount = in.readDouble();
+        t.previousEnd = in.readLong();
+        int measures = in.readByte();
+        for (int i = 0; i < measures; i++) {
+            LogMoments m = i < p.habits.measures.length ? p.habits.measures[i] : new LogMoments();
+            m.count = in.readInt();
+            m.mean = in.readDouble();
+            m.m2 = in.readDouble();
+        }
+        p.habits.taught = in.readByte();
+        p.forestTaught = in.readByte();
         return p;
     }
 
@@ -124,9 +173,9 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
     }
 
     /**
-     * State in an older layout (3 or 4): read with the fields it did not have at their defaults (no
-     * tests counted, no session taught, no cusum alert; no purchases); on restore Flink migrates it
-     * to {@link UserProfileSerializer}.
+     * State in an older layout (3, 4 or 5): read with the fields it did not have at their defaults
+     * (no tests counted, no session taught, no cusum alert; no purchases; no session tally, usual
+     * sessions or forest teaching); on restore Flink migrates it to {@link UserProfileSerializer}.
      */
     static final class OlderLayout extends FieldByFieldSerializer<UserProfile> {
         private final int layout;
@@ -146,6 +195,9 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
             if (layout >= 4) {
                 writeVersion4Fields(p, out);
             }
+            if (layout >= 5) {
+                writeVersion5Fields(p, out);
+            }
         }
 
         @Override
@@ -153,6 +205,9 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
             UserProfile p = readVersion3Fields(in);
             if (layout >= 4) {
                 readVersion4Fields(p, in);
+            }
+            if (layout >= 5) {
+                readVersion5Fields(p, in);
             }
             return p;
         }

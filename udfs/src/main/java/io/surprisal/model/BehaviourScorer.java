@@ -58,6 +58,22 @@ public final class BehaviourScorer {
     private long eventsWarmingUp;
     private long sessionsWarmingUp;
 
+    /** Told of every closed session of at least one event, before the profile forgets it. */
+    public interface SessionListener {
+        /**
+         * The open session of {@code p} has ended at event time {@code now} (the instant being
+         * processed; its last event is {@code p.lastTs}), for reason {@code why}; alerts go to {@code alerts}.
+         */
+        void sessionClosed(UserProfile p, long now, String why, List<Alert> alerts);
+    }
+
+    private SessionListener sessionListener;
+
+    /** Who is told of closed sessions (the session vector's detectors and output), or null. */
+    public void setSessionListener(SessionListener listener) {
+        this.sessionListener = listener;
+    }
+
     public BehaviourScorer(TransitionModelConfig model, SessionModelConfig sessionModel, DetectorsConfig detectors, int maxEvents) {
         this.model = model;
         this.sessionModel = sessionModel;
@@ -265,6 +281,7 @@ public final class BehaviourScorer {
         p.sessionEvents++;
         p.sessionBits += popBits;
         p.sessionExcess += popBits - expected;
+        p.tally.add(e);
         int slot = p.keepTopEvent(e.bits, sessionModel.topEvents());
         if (slot >= 0) {
             top.put(slot, e);
@@ -406,6 +423,9 @@ public final class BehaviourScorer {
             }
             if (teaches(p, p.lastTs) && p.mayTeachSession(p.lastTs, model.populationTeachingWindow().toMillis(), sessionModel.maxPopulationSessionsPerUser())) {
                 pendingSessions.add(new double[] {p.sessionBits, p.sessionExcess});
+            }
+            if (sessionListener != null) {
+                sessionListener.sessionClosed(p, pendingTs, why, alerts);
             }
         }
         if (p.topSlots.length > 0) {

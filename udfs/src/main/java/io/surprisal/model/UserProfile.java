@@ -65,6 +65,12 @@ public class UserProfile {
     public long cusumAlertTs = Long.MIN_VALUE;
     /** The user's purchases (detector {@code amount}). */
     public io.surprisal.amount.SpendHistory spend = new io.surprisal.amount.SpendHistory();
+    /** What the open session did beyond the fields above, and when the previous one ended (the session vector). */
+    public io.surprisal.session.SessionTally tally = new io.surprisal.session.SessionTally();
+    /** The user's usual sessions (detector {@code session-profile}). */
+    public io.surprisal.session.SessionHabits habits = new io.surprisal.session.SessionHabits();
+    /** Sessions this user taught the population's session forest in the current teaching window (detector {@code session-forest}). */
+    public byte forestTaught;
 
     /** The store of top events for plain-Java use ({@link TopEventStore.InMemory}); not part of the job's state. */
     private transient TopEventStore localTopEvents;
@@ -217,6 +223,30 @@ public class UserProfile {
         return true;
     }
 
+    /**
+     * Whether the session this user closes at {@code ts} may still teach the population's session
+     * measures (detector session-profile) in the teaching window holding {@code ts}; if so, counts
+     * it. At most {@code max} (<= 127) per window.
+     */
+    public boolean mayTeachSessionMeasures(long ts, long windowMs, int max) {
+        rollTeachingWindow(ts, windowMs);
+        if (habits.taught >= max) {
+            return false;
+        }
+        habits.taught++;
+        return true;
+    }
+
+    /** As {@link #mayTeachSessionMeasures}, for the population's session forest (detector session-forest). */
+    public boolean mayTeachSessionForest(long ts, long windowMs, int max) {
+        rollTeachingWindow(ts, windowMs);
+        if (forestTaught >= max) {
+            return false;
+        }
+        forestTaught++;
+        return true;
+    }
+
     /** Starts a new teaching window when {@code ts} is past the current one. */
     private void rollTeachingWindow(long ts, long windowMs) {
         if (teachingWindowStart == Long.MIN_VALUE || ts - teachingWindowStart >= windowMs) {
@@ -224,6 +254,8 @@ public class UserProfile {
             java.util.Arrays.fill(taught, (byte) 0);
             sessionsTaught = 0;
             spend.taught = 0;
+            habits.taught = 0;
+            forestTaught = 0;
         }
     }
 
@@ -269,8 +301,11 @@ public class UserProfile {
         return slot;
     }
 
-    /** Forgets the open session (the learned counts stay). */
+    /** Forgets the open session (the learned counts stay, and when it ended). */
     public void closeSession() {
+        if (sessionOpen()) {
+            tally.closeAt(lastTs);
+        }
         sessionId = null;
         sessionStart = Long.MIN_VALUE;
         lastState = 0;

@@ -8,6 +8,8 @@ import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
 import io.surprisal.model.UserProfile;
+import io.surprisal.usual.BlendedLogModel;
+import io.surprisal.usual.LogPopulation;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -44,8 +46,8 @@ class AmountDetectorTest {
     }
 
     /** Logs 1, 3, 5, 7; 3 and 7 by buyers whose single purchase was 1 and 5. */
-    private static SpendPopulation handPopulation() {
-        SpendPopulation pop = new SpendPopulation();
+    private static LogPopulation handPopulation() {
+        LogPopulation pop = new LogPopulation();
         SpendHistory none = new SpendHistory();
         pop.learn(1, none);
         pop.learn(3, history(1));
@@ -64,7 +66,7 @@ class AmountDetectorTest {
 
     @Test
     void thePopulationSeparatesTheSpreadWithinUsersFromTheSpreadBetweenThem() {
-        SpendPopulation pop = handPopulation();
+        LogPopulation pop = handPopulation();
         assertThat(pop.mean()).isCloseTo(4, within(1e-12));
         assertThat(pop.totalVariance()).isCloseTo(20.0 / 3, within(1e-12)); // (9 + 1 + 1 + 9) / 3
         // (3 - 1)^2 x 1/2 and (7 - 5)^2 x 1/2, over 2.
@@ -72,26 +74,26 @@ class AmountDetectorTest {
         // within / between = 2 / (20/3 - 2) = 3/7
         assertThat(pop.priorPurchases()).isCloseTo(3.0 / 7, within(1e-12));
 
-        SpendPopulation halves = new SpendPopulation();
+        LogPopulation halves = new LogPopulation();
         halves.learn(1, new SpendHistory());
         halves.learn(3, history(1));
-        SpendPopulation other = new SpendPopulation();
+        LogPopulation other = new LogPopulation();
         other.learn(5, new SpendHistory());
         other.learn(7, history(5));
         halves.merge(other);
         assertThat(halves.mean()).isCloseTo(4, within(1e-12));
         assertThat(halves.totalVariance()).isCloseTo(20.0 / 3, within(1e-12));
         assertThat(halves.withinVariance()).isCloseTo(2, within(1e-12));
-        SpendPopulation back = SpendPopulation.fromTaggedBytes(halves.toTaggedBytes(1, 2));
+        LogPopulation back = LogPopulation.fromTaggedBytes(halves.toTaggedBytes(1, 2));
         assertThat(back).usingRecursiveComparison().isEqualTo(halves);
-        assertThat(SpendPopulation.ownerOf(halves.toTaggedBytes(1, 2))).isEqualTo(1);
+        assertThat(LogPopulation.ownerOf(halves.toTaggedBytes(1, 2))).isEqualTo(1);
     }
 
     @Test
     void aNewBuyerIsJudgedByThePopulationWithFourDegreesOfFreedom() {
         AmountDetector d = detector();
         d.restore(handPopulation());
-        AmountDetector.Prediction p = d.predict(new SpendHistory());
+        BlendedLogModel.Prediction p = d.predict(new SpendHistory());
         // mu0 4, kappa0 3/7, alpha0 2, beta0 = W (alpha0 - 1) = 2: scale^2 = 2 (10/7) / (2 x 3/7) = 10/3.
         assertThat(p.location()).isCloseTo(4, within(1e-12));
         assertThat(p.dof()).isEqualTo(4);
@@ -104,14 +106,14 @@ class AmountDetectorTest {
     void aBuyersOwnPurchasesMoveThePredictionByTheirWeight() {
         AmountDetector d = detector();
         d.restore(handPopulation());
-        AmountDetector.Prediction p = d.predict(history(4, 6));
+        BlendedLogModel.Prediction p = d.predict(history(4, 6));
         // kappa_n = 3/7 + 2 = 17/7; mu_n = (3/7 x 4 + 2 x 5) / (17/7) = 82/17; alpha_n = 3;
         // beta_n = 2 + 2/2 + (3/7)(2)(1)^2 / (2 x 17/7) = 3 + 3/17; scale^2 = beta_n (24/7) / (3 x 17/7).
         double betaN = 3 + 3.0 / 17;
         assertThat(p.location()).isCloseTo(82.0 / 17, within(1e-12));
         assertThat(p.dof()).isEqualTo(6);
         assertThat(p.scale()).isCloseTo(Math.sqrt(betaN * 24 / 51), within(1e-12));
-        assertThat(p.purchases()).isEqualTo(2);
+        assertThat(p.values()).isEqualTo(2);
     }
 
     /** A detector whose population has learned {@code buyers} buyers' ordinary purchases. */

@@ -54,8 +54,19 @@ class StateSerializersTest {
         p.spend.m2 = 1.75;
         p.spend.taught = 2;
         p.spend.judgedInWindow = 1.5;
-        assertRoundTrips(UserProfileSerializer.INSTANCE, p, UserProfile.class, 26);
-        assertRoundTrips(UserProfileSerializer.INSTANCE, new UserProfile(), UserProfile.class, 26);
+        p.tally.actions = new int[] {1, 2, 3, 4, 5, 6, 7, 8};
+        p.tally.failures = 3;
+        p.tally.amount = 99.5;
+        p.tally.previousEnd = 700;
+        for (int i = 0; i < p.habits.measures.length; i++) {
+            p.habits.measures[i].count = 3 + i;
+            p.habits.measures[i].mean = 1.5 + i;
+            p.habits.measures[i].m2 = 0.25 * i;
+        }
+        p.habits.taught = 1;
+        p.forestTaught = 2;
+        assertRoundTrips(UserProfileSerializer.INSTANCE, p, UserProfile.class, 29);
+        assertRoundTrips(UserProfileSerializer.INSTANCE, new UserProfile(), UserProfile.class, 29);
     }
 
     @Test
@@ -108,6 +119,40 @@ class StateSerializersTest {
         assertThat(p.stepsInWindow).isEqualTo(12.5);
         assertThat(p.cusumAlertTs).isEqualTo(1_500);
         assertThat(p.spend).as("no purchases yet").usingRecursiveComparison().isEqualTo(new io.surprisal.amount.SpendHistory());
+
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        UserProfileSerializer.INSTANCE.serialize(p, out);
+        assertThat(UserProfileSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+                .usingRecursiveComparison().isEqualTo(p);
+    }
+
+    @Test
+    void aUserProfileWrittenInTheLayoutBeforeSessionVectorsIsReadAndMigrated() throws Exception {
+        // Bytes written by the serializer of layout 5 (main with detector amount), and its snapshot.
+        byte[] state = resource("/state/user-profile-layout5.bin");
+        byte[] snapshotBytes = resource("/state/user-profile-layout5.snapshot");
+        TypeSerializerSnapshot<UserProfile> old = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(snapshotBytes), StateSerializersTest.class.getClassLoader());
+        assertThat(UserProfileSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(old).isCompatibleAfterMigration())
+                .as("old state is migrated, not read as if it were new").isTrue();
+
+        UserProfile p = old.restoreSerializer().deserialize(new DataInputDeserializer(state));
+        assertThat(p.states).containsExactly(UserProfile.START, "login:success", "buy_item:success");
+        assertThat(p.count(0, 1)).isEqualTo(3);
+        assertThat(p.count(1, 2)).isEqualTo(2);
+        assertThat(p.events).isEqualTo(9);
+        assertThat(p.sessionId).isEqualTo("s-5");
+        assertThat(p.stepsInWindow).isEqualTo(6.5);
+        assertThat(p.cusumAlertTs).isEqualTo(2_500);
+        assertThat(p.spend.count).isEqualTo(4);
+        assertThat(p.spend.mean).isEqualTo(3.5);
+        assertThat(p.spend.m2).isEqualTo(0.75);
+        assertThat(p.spend.taught).isEqualTo((byte) 1);
+        assertThat(p.spend.judgedInWindow).isEqualTo(2.5);
+        // The fields layout 5 did not have start at their defaults: the open session's tally is
+        // empty (its vector counts only what comes after the migration), no usual sessions yet.
+        assertThat(p).usingRecursiveComparison().comparingOnlyFields("tally", "habits", "forestTaught")
+                .isEqualTo(new UserProfile());
 
         DataOutputSerializer out = new DataOutputSerializer(256);
         UserProfileSerializer.INSTANCE.serialize(p, out);

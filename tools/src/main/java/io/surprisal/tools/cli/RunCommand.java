@@ -26,12 +26,27 @@ public final class RunCommand implements Callable<Integer> {
             description = "dead letters as JSON lines (default: beside the alerts, <alerts>.dead-letters.jsonl, or ./dead-letters.jsonl)")
     Path deadLettersOut;
 
+    @Option(names = "--sessions-out", paramLabel = "FILE",
+            description = "closed sessions' feature vectors as JSON lines (docs/session-vectors.md); turns model.session.emit-vectors on")
+    Path sessionsOut;
+
     @Mixin
     JobOptions job = new JobOptions();
 
     @Override
     public Integer call() throws Exception {
+        if (sessionsOut != null) {
+            job.sets.add("model.session.emit-vectors=true");
+        }
         LocalRunner.Result r = runAndWrite(input, alertsOut, deadLettersOut, job);
+        if (sessionsOut != null) {
+            try (Writer w = Utf8Writers.of(sessionsOut)) {
+                for (String s : r.closedSessions()) {
+                    w.write(s);
+                    w.write('\n');
+                }
+            }
+        }
         RunSummary.print(System.err, input.toString(), r);
         return 0;
     }

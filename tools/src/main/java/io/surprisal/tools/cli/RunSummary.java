@@ -53,6 +53,8 @@ final class RunSummary {
         appendWarmUp(sb, counts, UserBehaviourFunction.WARMING_UP_SESSIONS_ACCUMULATOR, "sessions");
         appendWarmUp(sb, counts, LoginNoveltyLogic.WARMING_UP_ACCUMULATOR, "logins");
         appendWarmUp(sb, counts, UserBehaviourFunction.WARMING_UP_PURCHASES_ACCUMULATOR, "purchases");
+        appendWarmUp(sb, counts, UserBehaviourFunction.WARMING_UP_SESSION_MEASURES_ACCUMULATOR, "session measures");
+        appendWarmUp(sb, counts, UserBehaviourFunction.WARMING_UP_FOREST_ACCUMULATOR, "sessions");
         return sb.toString();
     }
 

@@ -1,21 +1,22 @@
-package io.surprisal.amount;
+package io.surprisal.usual;
 
 import io.surprisal.model.LogHistogram;
 import java.nio.ByteBuffer;
 
 /**
- * The population's purchases, on the log scale, as the prior a user's own history is blended with:
- * the moments of all purchases taught (where people spend: the spread between and within users),
- * and the spread of purchases around their own buyer's mean (within users). Their difference is
- * how far users' usual amounts lie apart (between users), which sets how many purchases of a user's
- * own outweigh the population (see {@link #priorPurchases}).
+ * The population's values of one quantity (purchase amounts, events per session, ...), on the log
+ * scale, as the prior a user's own history is blended with: the moments of all values taught (the
+ * spread between and within users), and the spread of values around their own user's mean (within
+ * users). Their difference is how far users' usual values lie apart (between users), which sets how
+ * many values of a user's own outweigh the population (see {@link #priorPurchases}). The names
+ * speak of purchases and buyers, the quantity this was first written for; any quantity works.
  *
- * <p>It also keeps how surprising the model found the population's own ordinary purchases, per
- * {@link #evidenceBucket} of their buyers' histories: the yardstick that turns the model's tail
+ * <p>It also keeps how surprising the model found the population's own ordinary values, per
+ * {@link #evidenceBucket} of their users' histories: the yardstick that turns the model's tail
  * into a calibrated one ({@link #calibratedBits}). Real spending has heavier tails than a normal
  * model of its logs; how much heavier, the population shows.
  */
-public final class SpendPopulation {
+public final class LogPopulation {
     /** Buyers with 0, 1 to 3, 4 to 15, and 16 or more purchases learned. */
     static final int EVIDENCE_BUCKETS = 4;
     /** Purchases a bucket needs before it is the yardstick on its own; until then, all buckets together. */
@@ -65,7 +66,7 @@ public final class SpendPopulation {
      * Learns a purchase's log; {@code buyer} is the buyer's history before it, {@code bits} the
      * model's tail bits for it (NaN when it was not judged).
      */
-    public void learn(double logAmount, SpendHistory buyer, double bits) {
+    public void learn(double logAmount, LogMoments buyer, double bits) {
         if (!Double.isNaN(bits)) {
             modelBits[evidenceBucket(buyer.count)].add(bits);
             if (count(modelBits) >= GENERATION) {
@@ -77,7 +78,7 @@ public final class SpendPopulation {
     }
 
     /** Learns a purchase's log; {@code buyer} is the buyer's history before it. */
-    public void learn(double logAmount, SpendHistory buyer) {
+    public void learn(double logAmount, LogMoments buyer) {
         count++;
         double delta = logAmount - mean;
         mean += delta / count;
@@ -239,7 +240,7 @@ public final class SpendPopulation {
     }
 
     /** Adds another instance's population (the counts and moments of both, as if one). */
-    public void merge(SpendPopulation o) {
+    public void merge(LogPopulation o) {
         if (o.count == 0) {
             return;
         }
@@ -261,8 +262,8 @@ public final class SpendPopulation {
     }
 
     /** This population with its counts divided among {@code owners} instances (rounded up); the moments keep their shape. */
-    public SpendPopulation sharedBy(int owners) {
-        SpendPopulation s = copy();
+    public LogPopulation sharedBy(int owners) {
+        LogPopulation s = copy();
         if (owners > 1 && count > 0) {
             long shared = (count + owners - 1) / owners;
             s.m2 = m2 * shared / count;
@@ -284,8 +285,8 @@ public final class SpendPopulation {
         return s;
     }
 
-    public SpendPopulation copy() {
-        SpendPopulation s = new SpendPopulation();
+    public LogPopulation copy() {
+        LogPopulation s = new LogPopulation();
         s.count = count;
         s.mean = mean;
         s.m2 = m2;
@@ -331,9 +332,9 @@ public final class SpendPopulation {
         return ByteBuffer.wrap(tagged).getInt(4);
     }
 
-    public static SpendPopulation fromTaggedBytes(byte[] tagged) {
+    public static LogPopulation fromTaggedBytes(byte[] tagged) {
         ByteBuffer b = ByteBuffer.wrap(tagged, 8, tagged.length - 8);
-        SpendPopulation s = new SpendPopulation();
+        LogPopulation s = new LogPopulation();
         s.count = b.getLong();
         s.mean = b.getDouble();
         s.m2 = b.getDouble();

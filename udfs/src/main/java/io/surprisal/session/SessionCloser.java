@@ -1,0 +1,100 @@
+package io.surprisal.session;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.config.SurprisalConfig;
+import io.surprisal.event.UserKey;
+import io.surprisal.model.BehaviourScorer;
+import io.surprisal.model.UserProfile;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What happens to a closed session beyond detector {@code session}: it becomes a vector ({@link
+ * SessionFeatures}), which detectors {@code session-profile} and {@code session-forest} judge and
+ * learn, and which goes to {@code vectors} when the job emits them. Plain Java; the per-user
+ * operator sets {@link #key} to the user's key before each call into the scorer.
+ */
+public final class SessionCloser implements BehaviourScorer.SessionListener {
+    private final SessionProfileDetector profile;
+    private final SessionForestDetector forest;
+    private final Consumer<ClosedSession> vectors;
+    private final int maxEvents;
+    private final double[] features = new double[SessionFeatures.COUNT];
+    private String key;
+
+    /**
+     * @param vectors where closed sessions' vectors go, or null when the job does not emit them
+     */
+    public SessionCloser(SurprisalConfig config, Consumer<ClosedSession> vectors) {
+        var d = config.detectors();
+        var teaching = config.model().transition().populationTeachingWindow();
+        this.profile = d.sessionProfile().enabled() ? new SessionProfileDetector(d.sessionProfile(), d.falseAlarmWindow(), teaching) : null;
+        this.forest = d.sessionForest().enabled() ? new SessionForestDetector(d.sessionForest(), d.falseAlarmWindow(), teaching) : null;
+        this.vectors = vectors;
+        this.maxEvents = config.alerts().maxEvents();
+    }
+
+    /** Whether anything listens: a detector, or the vectors' output. */
+    public boolean active() {
+        return profile != null || forest != null || vectors != null;
+    }
+
+    /** The user key ({@link UserKey}) of the calls that follow. */
+    public void setKey(String key) {
+        this.key = key;
+    }
+
+    /**
+     * A session of nothing but logout and end events is not a visit: sites send an end after a
+     * logout, often under the same session id, which the scorer sees as a session of its own.
+     */
+    static boolean isVisit(UserProfile p) {
+        return p.tally.actions[ActionClass.END] < p.sessionEvents;
+    }
+
+    @Override
+    public void sessionClosed(UserProfile p, long now, String why, List<Alert> alerts) {
+        if (!isVisit(p)) {
+            return;
+        }
+        SessionFeatures.fill(p, features);
+        int sep = key.indexOf(UserKey.SEPARATOR);
+        String user = sep < 0 ? key : key.substring(sep + 1);
+        String tenant = sep < 0 ? null : key.substring(0, sep);
+        if (profile != null) {
+            profile.advanceTo(now);
+            Alert a = profile.onSessionClosed(p, features, user, tenant, maxEvents);
+            if (a != null) {
+                alerts.add(a);
+            }
+        }
+        if (forest != null) {
+            forest.advanceTo(now);
+            Alert a = forest.onSessionClosed(p, features, key, user, tenant, maxEvents);
+            if (a != null) {
+                alerts.add(a);
+            }
+        }
+        if (vectors != null) {
+            ClosedSession s = new ClosedSession();
+            s.user = user;
+            s.tenant = tenant;
+            s.session = p.sessionId;
+            s.start = p.sessionStart;
+            s.ts = p.lastTs;
+            s.closedBy = why;
+            s.features = features.clone();
+            vectors.accept(s);
+        }
+    }
+
+    /** Detector session-profile, or null when it is off. */
+    public SessionProfileDetector profile() {
+        return profile;
+    }
+
+    /** Detector session-forest, or null when it is off. */
+    public SessionForestDetector forest() {
+        return forest;
+    }
+}

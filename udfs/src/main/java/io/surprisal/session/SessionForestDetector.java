@@ -1,0 +1,320 @@
+package io.surprisal.session;
+
+import com.amazon.randomcutforest.RandomCutForest;
+import com.amazon.randomcutforest.config.Precision;
+import com.amazon.randomcutforest.returntypes.DiVector;
+import com.amazon.randomcutforest.state.RandomCutForestMapper;
+import com.amazon.randomcutforest.state.RandomCutForestState;
+import io.surprisal.alert.Alert;
+import io.surprisal.alert.AlertBuilder;
+import io.surprisal.config.SurprisalConfig.SessionForestDetectorConfig;
+import io.surprisal.model.MultipleTests;
+import io.surprisal.model.UserProfile;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Detector {@code session-forest}: a closed session whose mix of numbers is unlike the
+ * population's recent sessions, by a Random Cut Forest (Guha et al., ICML 2016; Amazon's
+ * randomcutforest-core) over the session vector ({@link SessionFeatures}, on log scales). The
+ * forest's score is turned into a tail by counting the population's recent ordinary sessions that
+ * scored at least as high ({@link RecentScores}); the tail must reach {@code threshold-bits} plus
+ * log2 of the user's sessions in the false-alarm window. The alert's reasons split the tail's bits
+ * among the features by the forest's attribution (its DiVector). One forest per parallel instance,
+ * a sample of that instance's users' sessions; docs/detectors.md has the memory bound.
+ *
+ * <p>Learning waits until event time moves past the session's close, and the sessions of one
+ * instant are learned in a fixed order (user key, start), so replays give identical scores.
+ */
+public final class SessionForestDetector {
+    public static final String DETECTOR = "session-forest";
+    /** The forest's dimensions, by name (the hour is two: its place on the clock's circle). */
+    static final String[] DIMENSIONS = {
+        "events", "duration_s", "mean_gap_s", "login", "browse", "buy", "sell", "account", "social", "end", "other",
+        "failures", "bits", "excess_bits", "amount", "hour", "hour"};
+    /** The forest's random seed: fixed, so that the same sessions always give the same forest. */
+    static final long SEED = 20_261_206L;
+    /** Reasons an alert names at most, most contributing first. */
+    private static final int MAX_REASONS = 6;
+
+    private final SessionForestDetectorConfig config;
+    private final long teachingWindowMs;
+    private final long falseAlarmWindowMs;
+    private RandomCutForest forest;
+    private RecentScores scores = new RecentScores();
+    /** Sessions of the instant {@link #pendingTs}, not yet learned. */
+    private final List<Lesson> pending = new ArrayList<>();
+    private long pendingTs = Long.MIN_VALUE;
+    private long warmingUp;
+    private final double[] point = new double[DIMENSIONS.length];
+
+    /** A session waiting to be learned: its order key, its point and its score (NaN before the forest scored). */
+    private record Lesson(String key, long start, double[] point, double score) {}
+
+    public SessionForestDetector(SessionForestDetectorConfig config, Duration falseAlarmWindow, Duration teachingWindow) {
+        this.config = config;
+        this.falseAlarmWindowMs = falseAlarmWindow.toMillis();
+        this.teachingWindowMs = teachingWindow.toMillis();
+        this.forest = newForest(config);
+    }
+
+    static RandomCutForest newForest(SessionForestDetectorConfig config) {
+        return RandomCutForest.builder()
+                .dimensions(DIMENSIONS.length)
+                .numberOfTrees(config.trees())
+                .sampleSize(config.sampleSize())
+                .outputAfter(config.sampleSize())
+                .precision(Precision.FLOAT_32)
+                .randomSeed(SEED)
+                .build();
+    }
+
+    /** The session vector {@code f} on the forest's scales, into {@code out}. */
+    static void toPoint(double[] f, double[] out) {
+        out[0] = Math.log1p(f[SessionFeatures.EVENTS]);
+        out[1] = Math.log1p(f[SessionFeatures.DURATION_S] / 60);
+        out[2] = Math.log1p(f[SessionFeatures.MEAN_GAP_S]);
+        for (int i = 0; i < ActionClass.COUNT; i++) {
+            out[3 + i] = Math.log1p(f[SessionFeatures.ACTIONS + i]);
+        }
+        int i = 3 + ActionClass.COUNT;
+        out[i++] = Math.log1p(f[SessionFeatures.FAILURES]);
+        out[i++] = Math.log1p(Math.max(0, f[SessionFeatures.BITS]));
+        double excess = f[SessionFeatures.EXCESS_BITS];
+        out[i++] = Math.signum(excess) * Math.log1p(Math.abs(excess));
+        out[i++] = Math.log1p(f[SessionFeatures.AMOUNT]);
+        double angle = 2 * Math.PI * f[SessionFeatures.HOUR] / 24;
+        out[i++] = Math.cos(angle);
+        out[i] = Math.sin(angle);
+    }
+
+    public void advanceTo(long ts) {
+        if (ts > pendingTs) {
+            if (pending.size() > 1) {
+                pending.sort(Comparator.comparing(Lesson::key).thenComparingLong(Lesson::start));
+            }
+            for (Lesson l : pending) {
+                if (!Double.isNaN(l.score)) {
+                    scores.add(l.score);
+                }
+                forest.update(l.point);
+            }
+            pending.clear();
+            pendingTs = ts;
+        }
+    }
+
+    /** Whether the forest scores and enough of the population's sessions were scored to count a tail by. */
+    public boolean ready() {
+        return forest.isOutputReady() && scores.count() >= config.minPopulationSessions();
+    }
+
+    /**
+     * Judges the closed session {@code f} of the user with profile {@code p} (key {@code key}),
+     * after {@link #advanceTo} the closing instant, then learns it; returns the alert, or null.
+     */
+    public Alert onSessionClosed(UserProfile p, double[] f, String key, String user, String tenant, int maxEvents) {
+        toPoint(f, point);
+        double score = forest.isOutputReady() ? forest.getAnomalyScore(point) : Double.NaN;
+        Alert alert = null;
+        if (!ready()) {
+            warmingUp++;
+        } else if (config.enabled()) {
+            long n = scores.count();
+            long atLeast = scores.atLeast(score);
+            double bits = MultipleTests.tailBits(atLeast, n);
+            double bar = MultipleTests.bar(config.thresholdBits(), p.sessionsInWindow);
+            if (bits >= bar) {
+                alert = alert(p, f, user, tenant, score, bits, bar, atLeast, n, maxEvents);
+            }
+        }
+        if (alert == null && p.hasSucceeded() && p.mayTeachSessionForest(p.lastTs, teachingWindowMs, config.maxPopulationSessionsPerUser())) {
+            pending.add(new Lesson(key, p.sessionStart, point.clone(), score));
+        }
+        return alert;
+    }
+
+    private Alert alert(UserProfile p, double[] f, String user, String tenant, double score, double bits, double bar,
+            long atLeast, long n, int maxEvents) {
+        DiVector attribution = forest.getAnomalyAttribution(point);
+        // Per named feature (the hour's two dimensions together): its share of the score, and whether it is high.
+        List<String> names = new ArrayList<>();
+        List<double[]> shares = new ArrayList<>();
+        double total = attribution.getHighLowSum();
+        for (int i = 0; i < DIMENSIONS.length; i++) {
+            int at = names.indexOf(DIMENSIONS[i]);
+            if (at < 0) {
+                names.add(DIMENSIONS[i]);
+                shares.add(new double[2]);
+                at = names.size() - 1;
+            }
+            shares.get(at)[0] += attribution.high[i];
+            shares.get(at)[1] += attribution.low[i];
+        }
+        Integer[] order = new Integer[names.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -(shares.get(i)[0] + shares.get(i)[1])).thenComparing(i -> i));
+        StringBuilder top = new StringBuilder();
+        AlertBuilder a = AlertBuilder.of(DETECTOR, p.lastTs, user, p.sessionId, maxEvents).tenant(tenant).bits(bits, bar);
+        int reasons = 0;
+        for (int i : order) {
+            double[] s = shares.get(i);
+            double share = total > 0 ? (s[0] + s[1]) / total : 0;
+            if (reasons >= MAX_REASONS || share < 0.05) {
+                break;
+            }
+            String name = names.get(i);
+            String direction = s[0] >= s[1] ? "higher" : "lower";
+            a.reason(name, observed(name, f),
+                    String.format(Locale.ROOT, "%.0f%% of the forest's score: %s than the population's sessions", 100 * share, direction),
+                    share * bits);
+            top.append(reasons == 0 ? "" : ", ").append(name).append(" (").append(direction).append(")");
+            reasons++;
+        }
+        a.summary(String.format(Locale.ROOT,
+                "%s's session %s of %d events over %s is unlike the population's: forest score %.2f, reached by %d of its %d recent sessions: %.1f bits, above %.1f + log2(%.1f sessions in the past %s) = %.1f; most of all %s",
+                user, p.sessionId == null ? "-" : p.sessionId, p.sessionEvents, SessionMeasure.duration(f[SessionFeatures.DURATION_S]),
+                score, atLeast, n, bits, config.thresholdBits(), Math.max(1.0, p.sessionsInWindow),
+                MultipleTests.windowText(Duration.ofMillis(falseAlarmWindowMs)), bar, top.length() == 0 ? "no one feature" : top));
+        return a.build();
+    }
+
+    private static String observed(String name, double[] f) {
+        for (int i = 0; i < SessionFeatures.COUNT; i++) {
+            if (SessionFeatures.NAMES[i].equals(name)) {
+                double v = f[i];
+                return v == Math.rint(v) && Math.abs(v) < 1e9 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+            }
+        }
+        return "";
+    }
+
+    /** Sessions closed while the forest was warming up. */
+    public long warmingUp() {
+        return warmingUp;
+    }
+
+    /** Sessions the forest has learned. */
+    public long learned() {
+        return forest.getTotalUpdates();
+    }
+
+    /**
+     * The forest (its samplers and point store, compressed; trees are rebuilt from them), the recent
+     * scores and the sessions of the current instant not yet learned, with the writing instance and
+     * parallelism in front (see InstanceShares).
+     */
+    public byte[] toTaggedBytes(int owner, int parallelism) {
+        byte[] forestBytes = forestBytes(forest);
+        int size = 8 + scores.bytes() + 4 + forestBytes.length + 4;
+        for (Lesson l : pending) {
+            size += 4 + 2 * l.key.length() + 8 + 8 + 8 * l.point.length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).putInt(owner).putInt(parallelism);
+        scores.write(b);
+        b.putInt(forestBytes.length).put(forestBytes);
+        b.putInt(pending.size());
+        for (Lesson l : pending) {
+            b.putInt(l.key.length());
+            for (int i = 0; i < l.key.length(); i++) {
+                b.putChar(l.key.charAt(i));
+            }
+            b.putLong(l.start).putDouble(l.score);
+            for (double v : l.point) {
+                b.putDouble(v);
+            }
+        }
+        return b.array();
+    }
+
+    static byte[] forestBytes(RandomCutForest forest) {
+        RandomCutForestMapper mapper = new RandomCutForestMapper();
+        mapper.setSaveExecutorContextEnabled(true);
+        mapper.setSaveSamplerStateEnabled(true);
+        mapper.setSaveTreeStateEnabled(false);
+        mapper.setCompressionEnabled(true);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(new GZIPOutputStream(bytes))) {
+            out.writeObject(mapper.toState(forest));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static RandomCutForest forestFrom(byte[] bytes) {
+        try (ObjectInputStream in = new ObjectInputStream(new GZIPInputStream(new ByteArrayInputStream(bytes)))) {
+            return new RandomCutForestMapper().toModel((RandomCutForestState) in.readObject(), SEED);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static int ownerOf(byte[] tagged) {
+        return ByteBuffer.wrap(tagged).getInt(0);
+    }
+
+    public static int parallelismOf(byte[] tagged) {
+        return ByteBuffer.wrap(tagged).getInt(4);
+    }
+
+    /**
+     * Restores from the entries {@code InstanceShares} selected: the recent scores of all of them,
+     * shared among {@code owners}; the forest and the pending sessions of the one written by old
+     * instance {@code me mod owners} (forests cannot be merged: after a rescale each instance
+     * continues one old instance's forest, and learns its own users' sessions from there).
+     */
+    public void restore(List<byte[]> entries, int owners, int me) {
+        scores = new RecentScores();
+        pending.clear();
+        pendingTs = Long.MIN_VALUE;
+        byte[] chosen = null;
+        int wanted = Math.floorMod(me, Math.max(1, owners));
+        for (byte[] e : entries) {
+            ByteBuffer b = ByteBuffer.wrap(e, 8, e.length - 8);
+            scores.merge(owners > 1 ? RecentScores.read(b).sharedBy(owners) : RecentScores.read(b));
+            if (chosen == null || ownerOf(e) == wanted) {
+                chosen = e;
+            }
+        }
+        if (chosen == null) {
+            forest = newForest(config);
+            return;
+        }
+        ByteBuffer b = ByteBuffer.wrap(chosen, 8, chosen.length - 8);
+        RecentScores.read(b);
+        byte[] forestBytes = new byte[b.getInt()];
+        b.get(forestBytes);
+        forest = forestFrom(forestBytes);
+        int lessons = b.getInt();
+        for (int i = 0; i < lessons; i++) {
+            char[] key = new char[b.getInt()];
+            for (int c = 0; c < key.length; c++) {
+                key[c] = b.getChar();
+            }
+            long start = b.getLong();
+            double score = b.getDouble();
+            double[] pt = new double[DIMENSIONS.length];
+            for (int d = 0; d < pt.length; d++) {
+                pt[d] = b.getDouble();
+            }
+            pending.add(new Lesson(new String(key), start, pt, score));
+        }
+    }
+}

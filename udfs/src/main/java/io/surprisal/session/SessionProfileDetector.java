@@ -1,0 +1,207 @@
+package io.surprisal.session;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.alert.AlertBuilder;
+import io.surprisal.amount.AmountDetector;
+import io.surprisal.config.SurprisalConfig.SessionProfileDetectorConfig;
+import io.surprisal.model.MultipleTests;
+import io.surprisal.model.UserProfile;
+import io.surprisal.usual.BlendedLogModel;
+import io.surprisal.usual.BlendedLogModel.Judgement;
+import io.surprisal.usual.BlendedLogModel.Prediction;
+import io.surprisal.usual.LogMoments;
+import io.surprisal.usual.LogPopulation;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Detector {@code session-profile}: a closed session far above the user's own usual in one of its
+ * {@link SessionMeasure}s (events, duration, pace, time since the previous visit). Each measure's
+ * log is judged by its own {@link BlendedLogModel}, the machinery of detector {@code amount}: the
+ * user's sessions blended with the population's, a Student t tail calibrated on the population's
+ * ordinary sessions. Measures in {@code alert-on} may alert; the others are reasons only (docs/detectors.md
+ * says which are too noisy per user to alert on their own). The bar: {@code threshold-bits} plus
+ * log2 of the tests, the alerting measures times the user's sessions in the false-alarm window;
+ * the value must also be at least {@code min-ratio} times the usual. Plain Java.
+ */
+public final class SessionProfileDetector {
+    public static final String DETECTOR = "session-profile";
+    private static final double USUAL_QUANTILE = 0.9;
+
+    private final SessionProfileDetectorConfig config;
+    private final long falseAlarmWindowMs;
+    private final long teachingWindowMs;
+    private final BlendedLogModel[] models = new BlendedLogModel[SessionMeasure.COUNT];
+    private final Set<SessionMeasure> alerting = EnumSet.noneOf(SessionMeasure.class);
+    /** Per measure, this session's log and judgement (reused: no allocation per session beyond the judgements). */
+    private final double[] logs = new double[SessionMeasure.COUNT];
+    private final Judgement[] judged = new Judgement[SessionMeasure.COUNT];
+
+    public SessionProfileDetector(SessionProfileDetectorConfig config, Duration falseAlarmWindow, Duration teachingWindow) {
+        this.config = config;
+        this.falseAlarmWindowMs = falseAlarmWindow.toMillis();
+        this.teachingWindowMs = teachingWindow.toMillis();
+        for (int i = 0; i < models.length; i++) {
+            models[i] = new BlendedLogModel(config.minPopulationSessions());
+        }
+        for (String key : config.alertOn()) {
+            alerting.add(SessionMeasure.byKey(key));
+        }
+    }
+
+    public void advanceTo(long ts) {
+        for (BlendedLogModel m : models) {
+            m.advanceTo(ts);
+        }
+    }
+
+    /**
+     * Judges the closed session {@code f} of the user with profile {@code p} (called before the
+     * profile forgets the session, after {@link #advanceTo} the closing instant), then learns it;
+     * returns the alert, or null.
+     */
+    public Alert onSessionClosed(UserProfile p, double[] f, String user, String tenant, int maxEvents) {
+        SessionHabits habits = p.habits;
+        SessionMeasure worst = null;
+        double worstBits = 0;
+        int alertingJudged = 0;
+        for (SessionMeasure m : SessionMeasure.values()) {
+            int i = m.ordinal();
+            double value = m.value(f);
+            judged[i] = null;
+            logs[i] = Double.NaN;
+            if (Double.isNaN(value)) {
+                continue;
+            }
+            logs[i] = m.log(value);
+            judged[i] = models[i].judge(habits.of(m), logs[i]);
+            if (alerting.contains(m)) {
+                alertingJudged++;
+                Judgement j = judged[i];
+                if (j != null && j.calibrated() != null && j.calibrated().bits() > worstBits
+                        && m.ratio(value, m.valueOf(j.prediction().location())) >= config.minRatio()) {
+                    worst = m;
+                    worstBits = j.calibrated().bits();
+                }
+            }
+        }
+        Alert alert = null;
+        double tests = alertingJudged * p.sessionsInWindow;
+        double bar = MultipleTests.bar(config.thresholdBits(), tests);
+        if (config.enabled() && worst != null && worstBits >= bar) {
+            alert = alert(p, f, user, tenant, worst, bar, alertingJudged, maxEvents);
+        }
+        if (alert == null) {
+            boolean teach = p.hasSucceeded() && p.mayTeachSessionMeasures(p.lastTs, teachingWindowMs, config.maxPopulationSessionsPerUser());
+            for (SessionMeasure m : SessionMeasure.values()) {
+                int i = m.ordinal();
+                if (Double.isNaN(logs[i])) {
+                    continue;
+                }
+                LogMoments h = habits.of(m);
+                if (teach) {
+                    models[i].teach(logs[i], h, judged[i]);
+                }
+                models[i].learn(h, logs[i], config.maxEvidence());
+            }
+        }
+        return alert;
+    }
+
+    private Alert alert(UserProfile p, double[] f, String user, String tenant, SessionMeasure worst, double bar, int measures,
+            int maxEvents) {
+        Judgement w = judged[worst.ordinal()];
+        double value = worst.value(f);
+        AlertBuilder a = AlertBuilder.of(DETECTOR, p.lastTs, user, p.sessionId, maxEvents)
+                .tenant(tenant)
+                .bits(w.calibrated().bits(), bar)
+                .summary(String.format(Locale.ROOT, "%s's %s; their usual is %s: %.1f bits, above %.1f + log2(%d measures x %.1f sessions in the past %s) = %.1f",
+                        user, worst.observed(value), usual(worst, w.prediction()), w.calibrated().bits(), config.thresholdBits(),
+                        measures, Math.max(1.0, p.sessionsInWindow), MultipleTests.windowText(Duration.ofMillis(falseAlarmWindowMs)), bar));
+        a.reason(worst.key, worst.text(value), detail(worst, value, w), w.calibrated().bits());
+        for (SessionMeasure m : SessionMeasure.values()) {
+            Judgement j = judged[m.ordinal()];
+            if (m != worst && j != null && j.calibrated() != null) {
+                a.reason(m.key, m.text(m.value(f)), detail(m, m.value(f), j) + (alerting.contains(m) ? "" : " (a reason only)"),
+                        j.calibrated().bits());
+            }
+        }
+        return a.build();
+    }
+
+    private static String detail(SessionMeasure m, double value, Judgement j) {
+        LogPopulation.Calibrated c = j.calibrated();
+        return String.format(Locale.ROOT, "%s; %.1fx the median; this far or further: 1 in %s by the user's history, and %d of the population's %d ordinary sessions%s as surprising",
+                usual(m, j.prediction()), m.ratio(value, m.valueOf(j.prediction().location())), AmountDetector.oneIn(j.modelBits()),
+                c.atLeast(), c.of(), c.sameEvidence() ? " by users with as much history" : "");
+    }
+
+    /** "4 min to 20 min (median 9 min, from 12 sessions, blended with the population's)". */
+    static String usual(SessionMeasure m, Prediction p) {
+        // The upper quantile of the log is the far end of the usual; for pace that is the shorter gap.
+        double low = m.valueOf(p.logAt(1 - USUAL_QUANTILE));
+        double high = m.valueOf(p.logAt(USUAL_QUANTILE));
+        String from = p.values() == 0
+                ? "as the population's, no session of theirs yet"
+                : String.format(Locale.ROOT, "from %d session%s, blended with the population's", p.values(), p.values() == 1 ? "" : "s");
+        return String.format(Locale.ROOT, "%s to %s (median %s, %s)",
+                m.text(Math.min(low, high)), m.text(Math.max(low, high)), m.text(m.valueOf(p.location())), from);
+    }
+
+    /** Sessions judged while a measure's population was warming up, summed over the measures. */
+    public long warmingUp() {
+        long n = 0;
+        for (BlendedLogModel m : models) {
+            n += m.warmingUp();
+        }
+        return n;
+    }
+
+    public BlendedLogModel model(SessionMeasure m) {
+        return models[m.ordinal()];
+    }
+
+    /**
+     * Each measure's population with the current instant's sessions, for a checkpoint: one entry
+     * per measure, its ordinal in front of the population tagged with the instance (see InstanceShares).
+     */
+    public List<byte[]> toTaggedEntries(int owner, int parallelism) {
+        List<byte[]> entries = new ArrayList<>(models.length);
+        for (int i = 0; i < models.length; i++) {
+            byte[] tagged = models[i].populationForCheckpoint().toTaggedBytes(owner, parallelism);
+            entries.add(ByteBuffer.allocate(4 + tagged.length).putInt(i).put(tagged).array());
+        }
+        return entries;
+    }
+
+    public static int ownerOf(byte[] entry) {
+        return ByteBuffer.wrap(entry).getInt(4);
+    }
+
+    public static int parallelismOf(byte[] entry) {
+        return ByteBuffer.wrap(entry).getInt(8);
+    }
+
+    /** Restores the entries InstanceShares selected, each measure's populations merged and shared among {@code owners}. */
+    public void restore(List<byte[]> entries, int owners) {
+        LogPopulation[] restored = new LogPopulation[models.length];
+        for (int i = 0; i < restored.length; i++) {
+            restored[i] = new LogPopulation();
+        }
+        for (byte[] e : entries) {
+            int measure = ByteBuffer.wrap(e).getInt(0);
+            if (measure < restored.length) {
+                restored[measure].merge(LogPopulation.fromTaggedBytes(Arrays.copyOfRange(e, 4, e.length)).sharedBy(owners));
+            }
+        }
+        for (int i = 0; i < models.length; i++) {
+            models[i].restore(restored[i]);
+        }
+    }
+}

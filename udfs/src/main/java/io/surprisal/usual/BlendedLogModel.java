@@ -1,0 +1,180 @@
+package io.surprisal.usual;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.math3.distribution.TDistribution;
+
+/**
+ * How far a value lies above a user's usual, judged on the log scale against the user's own history
+ * blended with the population's, and calibrated on the population's ordinary values. Plain Java;
+ * the detectors built on it ({@code amount}, {@code session-profile}) say what the value is, when it
+ * is judged, and what an alert says. The reasoning is in docs/detectors.md ({@code amount}).
+ *
+ * <p>The logs of a user's values are normal with an unknown mean and variance, under the conjugate
+ * (normal-inverse-gamma) prior the population gives: its mean at the population's, worth {@link
+ * LogPopulation#priorPurchases} values; its variance at the population's within-user variance,
+ * worth twice {@link LogPopulation#varianceShape} values. The next value's log follows a Student t
+ * whose degrees of freedom grow with the user's values, and its upper tail is the model's
+ * surprisal, calibrated against the population's ordinary values ({@link LogPopulation#calibratedBits}).
+ *
+ * <p>Population learning waits until event time moves past the instant of the value
+ * ({@link #advanceTo}): every value is judged against what the population learned strictly before
+ * it, whatever order users' values of the same instant come in.
+ */
+public final class BlendedLogModel {
+    /**
+     * The least shape alpha0 of the prior of a user's variance (worth 2 alpha0 = 4 values: a new
+     * user's t has 4 degrees of freedom), used until the population shows how alike users' spreads
+     * are ({@link LogPopulation#varianceShape}).
+     */
+    static final double PRIOR_SHAPE = 2.0;
+    /** The most the prior of a user's variance weighs: 2 x 25 = 50 values. */
+    static final double MAX_PRIOR_SHAPE = 25.0;
+    /** A value teaches its user at most this many of the prediction's scales from its centre (winsorized). */
+    static final double LEARN_CLIP_SCALES = 3.0;
+
+    private final long minPopulation;
+    private LogPopulation population = new LogPopulation();
+    /** Values of the instant {@link #pendingTs}, not yet in the population. */
+    private final List<Lesson> pending = new ArrayList<>();
+    private long pendingTs = Long.MIN_VALUE;
+    private long warmingUp;
+
+    /** A value waiting to teach the population: its log, its user's moments before it, the model's bits for it. */
+    private record Lesson(double log, LogMoments user, double bits) {}
+
+    /** @param minPopulation values the population must learn, and judge, before a tail is calibrated */
+    public BlendedLogModel(long minPopulation) {
+        this.minPopulation = minPopulation;
+    }
+
+    /** The prediction of a user's next value's log: a Student t. */
+    public record Prediction(double location, double scale, double dof, int values) {
+        /** Probability that the next log is at least {@code x}. */
+        public double upperTail(double x) {
+            double t = (x - location) / scale;
+            // The lower tail at -t: accurate far out, where 1 - cdf(t) would round to 0.
+            return new TDistribution(null, dof).cumulativeProbability(-t);
+        }
+
+        /** The log at the prediction's quantile {@code q}. */
+        public double logAt(double q) {
+            return location + scale * new TDistribution(null, dof).inverseCumulativeProbability(q);
+        }
+
+        /** The value (exp of the log) at the prediction's quantile {@code q}. */
+        public double valueAt(double q) {
+            return Math.exp(logAt(q));
+        }
+
+        public double median() {
+            return Math.exp(location);
+        }
+    }
+
+    /** A value judged: the prediction, the model's tail bits, and the calibrated tail (null while warming up). */
+    public record Judgement(Prediction prediction, double modelBits, LogPopulation.Calibrated calibrated) {}
+
+    /** The prediction for {@code h}'s next value, blended with the population (normal-inverse-gamma posterior predictive). */
+    public Prediction predict(LogMoments h) {
+        double mu0 = population.mean();
+        double kappa0 = population.priorPurchases();
+        double alpha0 = population.varianceShape(PRIOR_SHAPE, MAX_PRIOR_SHAPE);
+        double beta0 = population.withinVariance() * (alpha0 - 1);
+        int n = h.count;
+        double kappaN = kappa0 + n;
+        double muN = (kappa0 * mu0 + n * h.mean) / kappaN;
+        double alphaN = alpha0 + n / 2.0;
+        double d = h.mean - mu0;
+        double betaN = beta0 + h.m2 / 2 + (n == 0 ? 0 : kappa0 * n * d * d / (2 * kappaN));
+        double scale = Math.sqrt(betaN * (kappaN + 1) / (alphaN * kappaN));
+        return new Prediction(muN, scale, 2 * alphaN, n);
+    }
+
+    /**
+     * Whether the population has the moments to predict by: {@code minPopulation} values. Only then
+     * are the model's tails worth calibrating (judged against a younger population, ordinary values
+     * look rarer than the model will find them).
+     */
+    public boolean predicts() {
+        return population.count() >= minPopulation && population.withinVariance() > 0;
+    }
+
+    /** Whether the population has judged enough ordinary values to calibrate a tail by. */
+    public boolean ready() {
+        return predicts() && population.judged() >= minPopulation;
+    }
+
+    /** Moves to event time {@code ts}: the values before it join the population. */
+    public void advanceTo(long ts) {
+        if (ts > pendingTs) {
+            pending.forEach(l -> population.learn(l.log, l.user, l.bits));
+            pending.clear();
+            pendingTs = ts;
+        }
+    }
+
+    /**
+     * Judges the log {@code x} of a user with history {@code h}: the model's tail, and, once the
+     * population is {@link #ready}, its calibration. Null when the population cannot predict yet.
+     * A value judged before the model is ready counts as warming up.
+     */
+    public Judgement judge(LogMoments h, double x) {
+        if (!predicts()) {
+            warmingUp++;
+            return null;
+        }
+        Prediction prediction = predict(h);
+        double modelBits = -Math.log(prediction.upperTail(x)) / Math.log(2);
+        if (!ready()) {
+            warmingUp++;
+            return new Judgement(prediction, modelBits, null);
+        }
+        return new Judgement(prediction, modelBits, population.calibratedBits(modelBits, h.count));
+    }
+
+    /** The log {@code x} of a user with history {@code h} (before it) teaches the population once event time moves on. */
+    public void teach(double x, LogMoments h, Judgement judged) {
+        pending.add(new Lesson(x, h.snapshot(), judged == null ? Double.NaN : judged.modelBits()));
+    }
+
+    /**
+     * The user learns {@code x}, moved to within {@link #LEARN_CLIP_SCALES} of the prediction's
+     * scales of its centre (winsorized): one value far out that stayed under the bar moves the
+     * user's usual only so much, and the next such value is as surprising as the first.
+     */
+    public void learn(LogMoments h, double x, int maxEvidence) {
+        h.learn(clipped(x, h), maxEvidence);
+    }
+
+    private double clipped(double x, LogMoments h) {
+        if (!predicts()) {
+            return x;
+        }
+        Prediction p = predict(h);
+        double limit = LEARN_CLIP_SCALES * p.scale();
+        return Math.max(p.location() - limit, Math.min(p.location() + limit, x));
+    }
+
+    /** Values judged while the population was warming up (no alert possible). */
+    public long warmingUp() {
+        return warmingUp;
+    }
+
+    public LogPopulation population() {
+        return population;
+    }
+
+    /** The population with the current instant's values, without applying them (a checkpoint must not change scores). */
+    public LogPopulation populationForCheckpoint() {
+        LogPopulation copy = population.copy();
+        pending.forEach(l -> copy.learn(l.log, l.user, l.bits));
+        return copy;
+    }
+
+    public void restore(LogPopulation restored) {
+        population = restored;
+        pending.clear();
+        pendingTs = Long.MIN_VALUE;
+    }
+}
