@@ -124,25 +124,50 @@ public final class Connectors {
         var u = config.novelty().allowlist().updates();
         return switch (u.type()) {
             case NONE -> java.util.Optional.empty();
-            case FILE -> java.util.Optional.of(env.fromSource(
-                            FileSource.forRecordStreamFormat(new org.apache.flink.connector.file.src.reader.TextLineInputFormat(),
-                                            new Path(u.path()))
-                                    .monitorContinuously(u.pollInterval())
-                                    .build(),
-                            AlwaysIdle.strategy(), "allowlist updates: file " + u.path())
-                    .uid("source-allowlist-file"));
-            case KAFKA -> java.util.Optional.of(env.fromSource(
-                            KafkaSource.<String>builder()
-                                    .setBootstrapServers(u.bootstrapServers())
-                                    .setTopics(u.topic())
-                                    .setGroupId(u.groupId())
-                                    // Every instance must see every update: read the topic from the start.
-                                    .setStartingOffsets(OffsetsInitializer.earliest())
-                                    .setValueOnlyDeserializer(new org.apache.flink.api.common.serialization.SimpleStringSchema())
-                                    .build(),
-                            AlwaysIdle.strategy(), "allowlist updates: kafka " + u.topic())
-                    .uid("source-allowlist-kafka"));
+            case FILE -> java.util.Optional.of(fileLines(env, u.path(), u.pollInterval(), "allowlist updates", "source-allowlist-file"));
+            case KAFKA -> java.util.Optional.of(kafkaLines(env, u.bootstrapServers(), u.topic(), u.groupId(), "allowlist updates",
+                    "source-allowlist-kafka"));
         };
+    }
+
+    /**
+     * Detector model's replacement models (lines: a model directory's path, or the model itself)
+     * from the configured source, as {@link #allowlistUpdates}: a watched directory or file, or a
+     * Kafka topic read from the start; empty when there are none.
+     */
+    public static java.util.Optional<DataStream<String>> modelUpdates(StreamExecutionEnvironment env, SurprisalConfig config) {
+        var u = config.detectors().model().updates();
+        return switch (u.type()) {
+            case NONE -> java.util.Optional.empty();
+            case FILE -> java.util.Optional.of(fileLines(env, u.path(), u.pollInterval(), "model updates", "source-model-updates-file"));
+            case KAFKA -> java.util.Optional.of(kafkaLines(env, u.bootstrapServers(), u.topic(), u.groupId(), "model updates",
+                    "source-model-updates-kafka"));
+        };
+    }
+
+    /** Lines of the files under {@code path}, watched every {@code poll}; a stream with no event time ({@link AlwaysIdle}). */
+    private static DataStream<String> fileLines(StreamExecutionEnvironment env, String path, java.time.Duration poll, String what, String uid) {
+        return env.fromSource(
+                        FileSource.forRecordStreamFormat(new org.apache.flink.connector.file.src.reader.TextLineInputFormat(), new Path(path))
+                                .monitorContinuously(poll)
+                                .build(),
+                        AlwaysIdle.strategy(), what + ": file " + path)
+                .uid(uid);
+    }
+
+    /** The topic's values from the start (every instance must see every update); no event time ({@link AlwaysIdle}). */
+    private static DataStream<String> kafkaLines(StreamExecutionEnvironment env, String bootstrap, String topic, String groupId, String what,
+            String uid) {
+        return env.fromSource(
+                        KafkaSource.<String>builder()
+                                .setBootstrapServers(bootstrap)
+                                .setTopics(topic)
+                                .setGroupId(groupId)
+                                .setStartingOffsets(OffsetsInitializer.earliest())
+                                .setValueOnlyDeserializer(new org.apache.flink.api.common.serialization.SimpleStringSchema())
+                                .build(),
+                        AlwaysIdle.strategy(), what + ": kafka " + topic)
+                .uid(uid);
     }
 
     /** No watermarks, ever: the stream is idle, and an idle input takes no part in an operator's event time. */

@@ -21,6 +21,7 @@ import io.surprisal.flink.AllowlistedLoginNoveltyFunction;
 import io.surprisal.flink.LoginNoveltyFunction;
 import io.surprisal.flink.PatternRouting;
 import io.surprisal.flink.UserBehaviourFunction;
+import io.surprisal.flink.UserBehaviourWithModelUpdatesFunction;
 import io.surprisal.session.ClosedSession;
 import java.util.Set;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -65,12 +66,24 @@ public final class SurprisalPipeline {
      * none when it is null.
      */
     public static Streams build(SurprisalConfig config, DataStream<SourceRecord> lines, DataStream<String> allowlistUpdates) {
+        return build(config, lines, allowlistUpdates, Connectors.modelUpdates(lines.getExecutionEnvironment(), config).orElse(null));
+    }
+
+    /**
+     * The graph, with login-novelty allowlist updates and detector model's replacement models (lines
+     * each) from the given streams, or none where one is null.
+     */
+    public static Streams build(SurprisalConfig config, DataStream<SourceRecord> lines, DataStream<String> allowlistUpdates,
+            DataStream<String> modelUpdates) {
         SingleOutputStreamOperator<Event> parsed = parse(lines);
 
-        SingleOutputStreamOperator<Event> scored = parsed.keyBy(new UserKey())
-                .process(new UserBehaviourFunction(config))
-                .name("transition and session surprisal")
-                .uid("user-behaviour");
+        // Without model updates, one input, chained to the parser's output shuffle as always; with
+        // them, a broadcast input carries the models. The same uid: state carries over either way.
+        SingleOutputStreamOperator<Event> scored = modelUpdates == null
+                ? parsed.keyBy(new UserKey()).process(new UserBehaviourFunction(config))
+                : parsed.keyBy(new UserKey()).connect(modelUpdates.broadcast(Descriptors.MODEL))
+                        .process(new UserBehaviourWithModelUpdatesFunction(config));
+        scored.name("transition and session surprisal").uid("user-behaviour");
 
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(Descriptors.DEAD_LETTERS)
                 .union(scored.getSideOutput(Descriptors.DEAD_LETTERS));

@@ -3,6 +3,9 @@ package io.surprisal.flink;
 import io.surprisal.alert.Alert;
 import io.surprisal.amount.AmountDetector;
 import io.surprisal.usual.LogPopulation;
+import io.surprisal.classifier.ModelDetector;
+import io.surprisal.classifier.ModelFiles;
+import io.surprisal.classifier.SessionModel;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
@@ -14,6 +17,7 @@ import io.surprisal.session.ClosedSession;
 import io.surprisal.session.SessionCloser;
 import io.surprisal.session.SessionForestDetector;
 import io.surprisal.session.SessionProfileDetector;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -98,6 +102,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     /** Users with no profile in state on their first event here (first seen, or back after state.ttl). */
     private transient Counter usersNewMetric;
     private transient Counter lateMetric;
+    /** Models detector model has taken: the configured one and every update. */
+    private transient Counter modelsLoaded;
     private transient java.util.Map<String, Counter> alertsMetrics;
 
     public UserBehaviourFunction(SurprisalConfig config) {
@@ -231,9 +237,37 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         lateMetric = metrics.addGroup("deadLetters", "late").counter("count");
         alertsMetrics = new java.util.HashMap<>();
         for (String detector : new String[] {BehaviourScorer.TRANSITION, BehaviourScorer.SESSION, BehaviourScorer.CUSUM, AmountDetector.DETECTOR,
-                SessionProfileDetector.DETECTOR, SessionForestDetector.DETECTOR}) {
+                SessionProfileDetector.DETECTOR, SessionForestDetector.DETECTOR, ModelDetector.DETECTOR}) {
             alertsMetrics.put(detector, metrics.addGroup("alerts", detector).counter("count"));
         }
+        ModelDetector model = sessions.model();
+        if (model != null) {
+            modelsLoaded = metrics.addGroup("model").counter("loaded");
+            String path = config.detectors().model().path();
+            if (!path.isBlank() && model.model() == null) {
+                // Every instance reads the directory: it must be where each task manager sees it.
+                useModel(model.load(ModelFiles.read(Path.of(path))));
+            }
+        }
+    }
+
+    /** Detector model, or null when it is off. */
+    ModelDetector modelDetector() {
+        return sessions.model();
+    }
+
+    /** Detector model scores with {@code next} from the next closed session on. */
+    void useModel(SessionModel next) {
+        sessions.model().use(next);
+        modelsLoaded.inc();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (sessions != null && sessions.model() != null) {
+            sessions.model().close(); // its native session
+        }
+        super.close();
     }
 
     @Override
