@@ -12,7 +12,7 @@ import java.util.Locale;
  * (docs/detectors.md#model). The score in bits is the surprisal of the session being benign,
  * -log2(1 - p); it alerts at {@code min-probability}'s, and names the features that weighed most:
  * each input set alone to its training mean, the bits the probability loses are that feature's
- * weight (leave one feature out, to the mean; any model, linear or not). Plain Java; the per-user
+ * weight (leave one feature out, to the mean; any model, linear or not; see {@link #weights}). Plain Java; the per-user
  * operator calls it once per closed session, never per event, and swaps its model when an update
  * arrives ({@link #use}).
  */
@@ -93,20 +93,44 @@ public final class ModelDetector implements AutoCloseable {
 
     private record Weight(String feature, String observed, String expected, double bits) {}
 
-    /** The {@code reasons} inputs whose mean would lower the bits most, largest first; only those that lower them. */
+    /**
+     * The {@code reasons} inputs that weighed most, largest first; only those that raise the bits.
+     * Each input set alone to its training mean: the bits the probability loses. When the
+     * probability is so close to 1 that no single input moves it (float precision), each input alone
+     * at its value with the others at their means: the bits it gains over the means.
+     */
     private List<Weight> weights(float[] row, double[] v, double bits) {
         ModelCard card = model.card();
         double[] without = model.withoutEach(row);
+        double[] weight = new double[row.length];
+        boolean any = false;
+        for (int i = 0; i < row.length; i++) {
+            weight[i] = bits - benignSurprisal(without[i]);
+            any |= weight[i] > 0;
+        }
+        String measure = "at it: p %.4f";
+        double[] compared = without;
+        if (!any) {
+            float[] base = new float[row.length];
+            for (int i = 0; i < row.length; i++) {
+                base[i] = (float) card.baselineAt(i);
+            }
+            double baseBits = benignSurprisal(model.probabilityOfRow(base));
+            compared = model.aloneEach(row);
+            for (int i = 0; i < row.length; i++) {
+                weight[i] = benignSurprisal(compared[i]) - baseBits;
+            }
+            measure = "this alone, the rest at theirs: p %.4f";
+        }
         List<Weight> all = new ArrayList<>(row.length);
         for (int i = 0; i < row.length; i++) {
-            double weight = bits - benignSurprisal(without[i]);
-            if (weight > 0) {
+            if (weight[i] > 0) {
                 double x = v[model.sourceOf(i)];
                 double mean = untransform(card, card.baselineAt(i));
                 all.add(new Weight(card.features().get(i),
                         Double.isNaN(x) ? "missing" : String.format(Locale.ROOT, "%.3f", x),
-                        String.format(Locale.ROOT, "%.3f (training mean); at it: p %.4f", mean, without[i]),
-                        weight));
+                        String.format(Locale.ROOT, "%.3f (training mean); " + measure, mean, compared[i]),
+                        weight[i]));
             }
         }
         all.sort((x, y) -> Double.compare(y.bits, x.bits));

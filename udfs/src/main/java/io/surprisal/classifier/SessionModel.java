@@ -85,6 +85,23 @@ public final class SessionModel implements AutoCloseable {
         return classifier.probabilities(rows);
     }
 
+    /** The probability of one input row as {@link #row} makes it. */
+    public double probabilityOfRow(float[] row) {
+        return classifier.probability(row);
+    }
+
+    /** For each input, the probability with it at its value in {@code row} and every other at its baseline. */
+    public double[] aloneEach(float[] row) {
+        float[][] rows = new float[row.length][row.length];
+        for (int i = 0; i < row.length; i++) {
+            for (int j = 0; j < row.length; j++) {
+                rows[i][j] = (float) card.baselineAt(j);
+            }
+            rows[i][i] = row[i];
+        }
+        return classifier.probabilities(rows);
+    }
+
     /** The job's vector index of model input {@code i}. */
     public int sourceOf(int i) {
         return source[i];

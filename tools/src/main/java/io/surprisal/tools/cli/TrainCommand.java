@@ -68,8 +68,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     JobOptions job = new JobOptions();
 
+    /** Tribuo logs every trainer's progress: held here, so the level stays set. */
+    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+
     @Override
     public Integer call() throws Exception {
+        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
         String[] names = SessionFeatures.NAMES;
         List<String> lines = sessions != null ? Files.readAllLines(sessions, StandardCharsets.UTF_8) : runJob();
         SessionLabels l = SessionLabels.read(labels);
