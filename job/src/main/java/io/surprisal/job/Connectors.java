@@ -152,7 +152,8 @@ public final class Connectors {
                                 .monitorContinuously(poll)
                                 .build(),
                         AlwaysIdle.strategy(), what + ": file " + path)
-                .uid(uid);
+                .uid(uid)
+                .assignTimestampsAndWatermarks(AlwaysIdle.strategy()).name(what + ": idle").uid(uid + "-idle");
     }
 
     /** The topic's values from the start (every instance must see every update); no event time ({@link AlwaysIdle}). */
@@ -167,7 +168,8 @@ public final class Connectors {
                                 .setValueOnlyDeserializer(new org.apache.flink.api.common.serialization.SimpleStringSchema())
                                 .build(),
                         AlwaysIdle.strategy(), what + ": kafka " + topic)
-                .uid(uid);
+                .uid(uid)
+                .assignTimestampsAndWatermarks(AlwaysIdle.strategy()).name(what + ": idle").uid(uid + "-idle");
     }
 
     /** No watermarks, ever: the stream is idle, and an idle input takes no part in an operator's event time. */

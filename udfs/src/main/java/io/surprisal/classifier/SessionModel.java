@@ -26,7 +26,13 @@ public final class SessionModel implements AutoCloseable {
         ModelCard card = ModelCard.parse(files.card());
         int[] checked = mapping(card, vectorNames, vectorVersion); // before loading anything native
         assert checked.length == card.features().size();
-        SessionClassifier c = new OnnxSessionClassifier(files.onnx(), card);
+        SessionClassifier c;
+        try {
+            c = new OnnxSessionClassifier(files.onnx(), card);
+        } catch (NoClassDefFoundError e) {
+            throw new ModelException("detector model needs ONNX Runtime (com.microsoft.onnxruntime:onnxruntime) on the class path: "
+                    + "its jar goes in Flink's lib/ (docs/operations.md)", e);
+        }
         return new SessionModel(card, c, vectorNames, vectorVersion);
     }
 
