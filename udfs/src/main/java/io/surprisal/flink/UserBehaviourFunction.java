@@ -39,7 +39,7 @@ import org.apache.flink.util.Collector;
  * them with {@link BehaviourScorer} (detectors {@code transition}, {@code session} and {@code cusum})
  * and {@link AmountDetector} (detector {@code amount}), closes
  * sessions after the inactivity gap with an event-time timer, turns each closed session into a
- * vector for detectors {@code session-profile} and {@code session-forest} ({@link SessionCloser};
+ * vector for detectors {@code session-profile}, {@code session-forest} and {@code model} ({@link SessionCloser};
  * the vectors leave through {@link Descriptors#CLOSED_SESSIONS} when emitted), and emits every event enriched with
  * its bits. Alerts and late events leave through side outputs ({@link Descriptors}).
  *

@@ -56,6 +56,14 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--learn-days", defaultValue = "1", description = "days the detectors learn before users are scored (default ${DEFAULT-VALUE})")
     int learnDays;
 
+    @Option(names = "--detectors", split = ",", paramLabel = "NAME",
+            description = "count only these detectors' alerts, e.g. model (default: every detector's)")
+    List<String> detectors = new ArrayList<>();
+
+    @Option(names = "--users", paramLabel = "FILE",
+            description = "score only the users listed in FILE, one a line, e.g. a model's holdout-users.txt from `train`")
+    Path users;
+
     @Option(names = "--report", paramLabel = "FILE", description = "also write the table as JSON")
     Path report;
 
@@ -78,7 +86,9 @@ public final class EvalCommand implements Callable<Integer> {
         try {
             LocalRunner.Result r = RunCommand.runAndWrite(input, alerts, dead, job);
             RunSummary.print(System.err, input.toString(), r);
-            EvalReport rep = Evaluation.evaluate(input, labels, alerts, new EvalConfig(learnDays, firstDay(input)));
+            java.util.Set<String> scored = users == null ? null : new java.util.HashSet<>(Files.readAllLines(users, StandardCharsets.UTF_8));
+            java.util.Set<String> counted = detectors.isEmpty() ? null : java.util.Set.copyOf(detectors);
+            EvalReport rep = Evaluation.evaluate(input, labels, alerts, new EvalConfig(learnDays, firstDay(input)), scored, counted);
             System.out.println(rep.toTable());
             if (report != null) {
                 Files.writeString(report, rep.toJson(), StandardCharsets.UTF_8);
