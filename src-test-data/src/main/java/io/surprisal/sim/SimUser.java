@@ -55,6 +55,14 @@ final class SimUser {
    * (getting to the airport, the flight, getting to the hotel); 0 for other users.
    */
   final long tripSeconds;
+  /**
+   * How far the scenario departs from the account's usual: for {@code long_session} its events in
+   * times the account's median (8 to 30); for {@code fast_pace} how many times shorter its gaps
+   * are than the account's median gap (2.5 to 4.5); 0 for other users.
+   */
+  final double scenarioScale;
+  /** A {@code fast_pace} visit's events in times the account's median (1 to 2); 0 for others. */
+  final double scenarioLength;
 
   SimUser(SimulatorConfig config, int index, Profile profile, Scenario scenario) {
     this.config = config;
@@ -108,6 +116,8 @@ final class SimUser {
       scenarioPrefix24 = 0;
       scenarioAgent = null;
       tripSeconds = 0;
+      scenarioScale = 0;
+      scenarioLength = 0;
       return;
     }
     scenarioDay = config.firstScoredDay() + srng.nextInt(scoredDays);
@@ -121,6 +131,8 @@ final class SimUser {
     Country sc = null;
     Network sn = null;
     Agent sa = null;
+    double scale = 0;
+    double length = 0;
     switch (scenario) {
       case TRAVEL -> {
         sc = Geo.weightedCommonExcept(srng, country.code());
@@ -146,8 +158,17 @@ final class SimUser {
         sCity = far.city();
         sn = sc.networks().get(srng.nextInt(sc.networks().size()));
       }
+      // Sizes drawn per account, relative to its own habits: no detector can be tuned to one value.
+      case LONG_SESSION -> scale = LONG_SESSION_MIN_SCALE
+          + (LONG_SESSION_MAX_SCALE - LONG_SESSION_MIN_SCALE) * srng.nextDouble();
+      case FAST_PACE -> {
+        scale = FAST_PACE_MIN_SCALE + (FAST_PACE_MAX_SCALE - FAST_PACE_MIN_SCALE) * srng.nextDouble();
+        length = 1 + srng.nextDouble();
+      }
       default -> { }
     }
+    scenarioScale = scale;
+    scenarioLength = length;
     scenarioCountry = sc;
     scenarioCity = sc == null ? null : sCity != null ? sCity : sc.randomCity(srng);
     scenarioNetwork = sn;
@@ -157,6 +178,13 @@ final class SimUser {
         ? TRIP_OVERHEAD_SECONDS + Math.round(city.kmTo(scenarioCity) / AIRLINER_KMH * 3600)
         : 0;
   }
+
+  /** A long session has 8 to 30 times the account's median events per visit. */
+  static final double LONG_SESSION_MIN_SCALE = 8;
+  static final double LONG_SESSION_MAX_SCALE = 30;
+  /** A fast-pace visit's gaps are 2.5 to 4.5 times shorter than the account's median gap. */
+  static final double FAST_PACE_MIN_SCALE = 2.5;
+  static final double FAST_PACE_MAX_SCALE = 4.5;
 
   /** The least distance of an impossible-travel login from home, km. */
   static final double IMPOSSIBLE_TRAVEL_MIN_KM = 3_000;

@@ -6,7 +6,8 @@ package io.surprisal.sim;
  * @param user the user id as it appears in events
  * @param type the profile, e.g. {@code buyer}, {@code bot}
  * @param scenario {@code none}, a hard negative ({@code travel}, {@code new_phone}, {@code
- *     forgot_password}) or an attack ({@code novelty}, {@code takeover}, {@code impossible_travel})
+ *     forgot_password}) or an attack ({@code novelty}, {@code takeover}, {@code impossible_travel},
+ *     {@code gift_cards}, {@code long_session}, {@code fast_pace})
  * @param scenarioStart ISO-8601 timestamp of the scenario's first event, empty when none
  */
 public record UserLabel(String user, String type, String scenario, String scenarioStart) {

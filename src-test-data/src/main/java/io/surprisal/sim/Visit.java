@@ -15,6 +15,15 @@ import java.util.SplittableRandom;
  * produced whether the whole population or a single user is being simulated.
  */
 final class Visit {
+  /**
+   * A {@code fast_pace} visit's mean gap is never shorter: 13.3 events a minute, under the rate of
+   * the {@code bot-velocity} rule (more than 15 a minute for 5 minutes running, in
+   * conf/surprisal.yaml), so that the rule is not what catches it.
+   */
+  static final double FAST_PACE_MIN_MEAN_GAP_SECONDS = 4.5;
+  /** A {@code fast_pace} visit has at least this many events times its length draw (1 to 2). */
+  static final double FAST_PACE_MIN_BASE_EVENTS = 8;
+
   private final SimUser user;
   final int day;
   final int ordinal;
@@ -23,6 +32,8 @@ final class Visit {
   private final MarkovChain chain;
   private final int maxGap;
   private final int maxEvents;
+  /** Until the visit has this many events its chain neither ends nor logs out (scenario visits). */
+  private final int minEvents;
   private final String sessionHex;
   /** The constant part of every line of this visit, from {@code "ip"} to {@code "user_agent"}. */
   private final String attributesJson;
@@ -45,10 +56,23 @@ final class Visit {
     SimulatorConfig cfg = user.config;
     this.rng = Rng.of(cfg.seed(), Rng.VISIT, user.index, day, ordinal);
     this.chain = user.profile.chain();
-    this.maxGap = user.profile.maxGapSeconds();
     this.maxEvents = cfg.maxEventsPerVisit();
     this.sessionHex = String.format("%016x", Rng.hash(cfg.seed(), Rng.SESSION, user.index, day, ordinal));
     this.scenarioVisit = day == user.scenarioDay && ordinal == user.scenarioOrdinal;
+    int gap = user.profile.maxGapSeconds();
+    int least = 0;
+    if (scenarioVisit && user.scenario == Scenario.LONG_SESSION) {
+      least = (int) Math.round(user.scenarioScale * Habits.before(user).medianEvents());
+    } else if (scenarioVisit && user.scenario == Scenario.FAST_PACE) {
+      Habits usual = Habits.before(user);
+      least = (int) Math.round(
+          Math.max(usual.medianEvents(), FAST_PACE_MIN_BASE_EVENTS) * user.scenarioLength);
+      double meanGap = Math.max(
+          FAST_PACE_MIN_MEAN_GAP_SECONDS, usual.medianGapSeconds() / user.scenarioScale);
+      gap = (int) Math.round(2 * meanGap - 1); // gaps uniform in 1..gap: as irregular as a person's
+    }
+    this.maxGap = gap;
+    this.minEvents = Math.min(least, maxEvents);
     this.state = user.profile.startState();
     this.highAmounts = scenarioVisit && (user.scenario == Scenario.TAKEOVER || user.scenario == Scenario.GIFT_CARDS);
     this.attributesJson = attributes();
@@ -174,6 +198,8 @@ final class Visit {
         }
         script.add("end");
       }
+      // the chain continues from login:success, without an end until the visit is long enough
+      case LONG_SESSION, FAST_PACE -> script.add("login:success");
       case GIFT_CARDS -> {
         script.add("login:success");
         int views = rng.nextInt(3);
@@ -197,6 +223,10 @@ final class Visit {
       next = script.poll();
     } else {
       next = chain.next(state, rng);
+      // A visit that must go on draws again from its own chain instead of leaving.
+      for (int tries = 0; tries < 32 && next != null && emitted + 1 < minEvents && held(next); tries++) {
+        next = chain.next(state, rng);
+      }
       if (next == null) {
         next = "end"; // a state with no row ends the visit
       }
@@ -212,6 +242,16 @@ final class Visit {
     status = MarkovChain.status(next);
     amountCents = action.equals("buy_item") ? drawAmountCents() : -1;
     emitted++;
+  }
+
+  /**
+   * Whether a visit that must go on may not take {@code next} yet: an end or logout; for a long
+   * session also a purchase or sale (the hijacker reads, the account's money stays as it was).
+   */
+  private boolean held(String next) {
+    String a = MarkovChain.action(next);
+    return a.equals("end") || a.equals("logout")
+        || (user.scenario == Scenario.LONG_SESSION && (a.equals("buy_item") || a.equals("sell_item")));
   }
 
   private long drawAmountCents() {

@@ -4,7 +4,7 @@ package io.surprisal.sim;
  * How the simulated users of one world behave and who they are, beyond their number and days
  * ({@link SimulatorConfig}). {@link #LEGACY} reproduces the simulator's original output byte for
  * byte (the committed samples use it); {@link #DEFAULT} is the same world with coordinates on every
- * event, trips that move at a plausible speed and the {@code impossible_travel} attack. See
+ * event, trips that move at a plausible speed and the attacks of {@link Scenario}. See
  * docs/simulator-worlds.md.
  *
  * @param minVisitsPerDay lower end of a normal user's own mean visits per day
@@ -33,6 +33,11 @@ package io.surprisal.sim;
  * @param coordinates whether every event carries {@code lat} and {@code lon} (the city's centre)
  * @param giftCardShare share of normal users with the {@code gift_cards} attack: from their own place
  *     and device, purchases of 15 to 40 times their usual amount
+ * @param longSessionShare share of normal users with the {@code long_session} attack: from their own
+ *     place and device, one visit of 8 to 30 times their median events at their own pace
+ * @param fastPaceShare share of normal users with the {@code fast_pace} attack: from their own place
+ *     and device, a visit of about their usual length with gaps 2.5 to 4.5 times shorter than their
+ *     median gap, under the {@code bot-velocity} rule's rate
  */
 public record WorldKnobs(
     double minVisitsPerDay,
@@ -50,7 +55,9 @@ public record WorldKnobs(
     double takeoverShare,
     double impossibleTravelShare,
     boolean coordinates,
-    double giftCardShare) {
+    double giftCardShare,
+    double longSessionShare,
+    double fastPaceShare) {
 
   /** The share of abnormal profiles in {@link Profile} (their shares' sum). */
   public static final double PROFILE_ABNORMAL_SHARE = 0.02;
@@ -58,12 +65,18 @@ public record WorldKnobs(
   /** The simulator's original world, byte for byte. */
   public static final WorldKnobs LEGACY = new WorldKnobs(1.0, 3.0, 0.0, 0.25, 0.45, 0.35,
       Scenario.TRAVEL.shareOfNormalUsers(), false, 0.0, 1, PROFILE_ABNORMAL_SHARE,
-      Scenario.NOVELTY.shareOfNormalUsers(), Scenario.TAKEOVER.shareOfNormalUsers(), 0.0, false, 0.0);
+      Scenario.NOVELTY.shareOfNormalUsers(), Scenario.TAKEOVER.shareOfNormalUsers(), 0.0, false,
+      0.0, 0.0, 0.0);
 
-  /** The default world of {@code generate}: the legacy one with coordinates, trips, impossible travel and gift cards. */
+  /**
+   * The default world of {@code generate}: the legacy one with coordinates, trips, impossible
+   * travel, gift cards, long sessions and fast pace.
+   */
   public static final WorldKnobs DEFAULT = LEGACY.withCoordinates(true).withPlausibleTrips(true)
       .withImpossibleTravelShare(Scenario.IMPOSSIBLE_TRAVEL.shareOfNormalUsers())
-      .withGiftCardShare(Scenario.GIFT_CARDS.shareOfNormalUsers());
+      .withGiftCardShare(Scenario.GIFT_CARDS.shareOfNormalUsers())
+      .withLongSessionShare(Scenario.LONG_SESSION.shareOfNormalUsers())
+      .withFastPaceShare(Scenario.FAST_PACE.shareOfNormalUsers());
 
   public WorldKnobs {
     if (!(minVisitsPerDay > 0) || !(maxVisitsPerDay >= minVisitsPerDay) || maxVisitsPerDay > 500) {
@@ -81,12 +94,14 @@ public record WorldKnobs(
     share("takeoverShare", takeoverShare);
     share("impossibleTravelShare", impossibleTravelShare);
     share("giftCardShare", giftCardShare);
+    share("longSessionShare", longSessionShare);
+    share("fastPaceShare", fastPaceShare);
     if (historyDays < 1) {
       throw new IllegalArgumentException("historyDays must be >= 1: " + historyDays);
     }
     double scenarios = travelShare + noveltyShare + takeoverShare + impossibleTravelShare
         + Scenario.NEW_PHONE.shareOfNormalUsers() + Scenario.FORGOT_PASSWORD.shareOfNormalUsers()
-        + giftCardShare;
+        + giftCardShare + longSessionShare + fastPaceShare;
     if (scenarios > 1.0) {
       throw new IllegalArgumentException("scenario shares add up to more than 1: " + scenarios);
     }
@@ -117,6 +132,8 @@ public record WorldKnobs(
       case TAKEOVER -> takeoverShare;
       case IMPOSSIBLE_TRAVEL -> impossibleTravelShare;
       case GIFT_CARDS -> giftCardShare;
+      case LONG_SESSION -> longSessionShare;
+      case FAST_PACE -> fastPaceShare;
       default -> s.shareOfNormalUsers();
     };
   }
@@ -124,85 +141,117 @@ public record WorldKnobs(
   public WorldKnobs withVisitsPerDay(double min, double max) {
     return new WorldKnobs(min, max, ipChurn, mobileNetworkShare, phoneShare, multiDeviceShare,
         travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare, noveltyShare,
-        takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
+        takeoverShare, impossibleTravelShare, coordinates, giftCardShare, longSessionShare,
+        fastPaceShare);
   }
 
   public WorldKnobs withIpChurn(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, v, mobileNetworkShare, phoneShare,
         multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
+        longSessionShare, fastPaceShare);
   }
 
   public WorldKnobs withMobileNetworkShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, v, phoneShare,
         multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
+        longSessionShare, fastPaceShare);
   }
 
   public WorldKnobs withPhoneShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare, v,
         multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
+        longSessionShare, fastPaceShare);
   }
 
   public WorldKnobs withMultiDeviceShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, v, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
+        longSessionShare, fastPaceShare);
   }
 
   public WorldKnobs withTravelShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, v, plausibleTrips, newUserShare, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
+        longSessionShare, fastPaceShare);
   }
 
   public WorldKnobs withPlausibleTrips(boolean v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, v, newUserShare, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
+        longSessionShare, fastPaceShare);
   }
 
   public WorldKnobs withNewUserShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, v, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
+        longSessionShare, fastPaceShare);
   }
 
   public WorldKnobs withHistoryDays(int v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, v, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
+        longSessionShare, fastPaceShare);
   }
 
   public WorldKnobs withAbnormalShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, v,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare);
+        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
+        longSessionShare, fastPaceShare);
   }
 
-  /** The same share for each of the four attacks (novelty, takeover, impossible travel, gift cards). */
+  /**
+   * The same share for each of the six attacks (novelty, takeover, impossible travel, gift cards,
+   * long session, fast pace).
+   */
   public WorldKnobs withAttackShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
-        abnormalShare, v, v, v, coordinates, v);
+        abnormalShare, v, v, v, coordinates, v, v, v);
   }
 
   public WorldKnobs withGiftCardShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
-        abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates, v);
+        abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates, v,
+        longSessionShare, fastPaceShare);
+  }
+
+  public WorldKnobs withLongSessionShare(double v) {
+    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
+        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
+        abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates,
+        giftCardShare,
+        v, fastPaceShare);
+  }
+
+  public WorldKnobs withFastPaceShare(double v) {
+    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
+        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
+        abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates,
+        giftCardShare,
+        longSessionShare, v);
   }
 
   public WorldKnobs withImpossibleTravelShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
-        abnormalShare, noveltyShare, takeoverShare, v, coordinates, giftCardShare);
+        abnormalShare, noveltyShare, takeoverShare, v, coordinates, giftCardShare,
+        longSessionShare, fastPaceShare);
   }
 
   public WorldKnobs withCoordinates(boolean v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
-        abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, v, giftCardShare);
+        abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, v, giftCardShare,
+        longSessionShare, fastPaceShare);
   }
 }

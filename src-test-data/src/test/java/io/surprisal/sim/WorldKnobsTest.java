@@ -209,12 +209,14 @@ class WorldKnobsTest {
     long normals = n - abnormal;
     Map<String, Long> scenarios = labels.stream()
         .collect(Collectors.groupingBy(UserLabel::scenario, Collectors.counting()));
-    for (String attack : List.of("novelty", "takeover", "impossible_travel", "gift_cards")) {
+    List<String> attacks =
+        List.of("novelty", "takeover", "impossible_travel", "gift_cards", "long_session", "fast_pace");
+    for (String attack : attacks) {
       assertThat(scenarios.get(attack)).as(attack).isEqualTo(Math.round(0.02 * normals));
     }
     assertThat(scenarios.get("travel")).isEqualTo(Math.round(0.05 * normals));
     assertThat(labels.stream().filter(UserLabel::positive).count())
-        .isEqualTo(abnormal + 4 * Math.round(0.02 * normals));
+        .isEqualTo(abnormal + attacks.size() * Math.round(0.02 * normals));
   }
 
   @Test
@@ -341,6 +343,8 @@ class WorldKnobsTest {
     assertThat(legacy.world()).isEqualTo(WorldKnobs.LEGACY);
     assertThat(WorldKnobs.LEGACY.coordinates()).isFalse();
     assertThat(WorldKnobs.LEGACY.impossibleTravelShare()).isZero();
+    assertThat(WorldKnobs.LEGACY.longSessionShare()).isZero();
+    assertThat(WorldKnobs.LEGACY.fastPaceShare()).isZero();
     for (Profile p : Profile.values()) {
       assertThat(WorldKnobs.LEGACY.profileShare(p)).isEqualTo(p.share());
     }
@@ -367,6 +371,8 @@ class WorldKnobsTest {
       assertThat(w.learnDays()).isEqualTo(w.days() - 1);
       assertThat(w.knobs().coordinates()).isTrue();
       assertThat(w.knobs().impossibleTravelShare()).isPositive();
+      assertThat(w.knobs().longSessionShare()).isPositive();
+      assertThat(w.knobs().fastPaceShare()).isPositive();
     }
     assertThat(World.named("SMALL-SITE")).isEqualTo(World.SMALL_SITE);
     assertThat(World.SMALL_SITE.users()).isLessThan(1_000);

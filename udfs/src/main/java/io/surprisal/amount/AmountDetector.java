@@ -80,9 +80,9 @@ public final class AmountDetector {
         p.decayTestsTo(e.ts, falseAlarmWindowMs);
         h.judgedInWindow += 1;
         Alert alert = null;
-        Judgement judged = model.judge(h, x);
+        double bar = MultipleTests.bar(config.thresholdBits(), h.judgedInWindow);
+        Judgement judged = model.judge(h, x, bar);
         if (judged != null && judged.calibrated() != null && config.enabled()) {
-            double bar = MultipleTests.bar(config.thresholdBits(), h.judgedInWindow);
             if (judged.calibrated().bits() >= bar && e.amount >= config.minRatio() * judged.prediction().median()) {
                 alert = alert(e, judged, bar, h.judgedInWindow, maxEvents);
             }

@@ -397,6 +397,11 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         return waitingCount;
     }
 
+    /** The closed sessions' detectors and output of this instance; for tests. */
+    SessionCloser sessionCloser() {
+        return sessions;
+    }
+
     /** Steps the population model of this instance knows (restored and learned); for tests. */
     long populationEvents() {
         return scorer.knownPopulationEvents();

@@ -328,10 +328,7 @@ public final class BehaviourScorer {
      * their sessions until then teach nothing.
      */
     private boolean teaches(UserProfile p, long ts) {
-        if (!p.hasSucceeded()) {
-            return false;
-        }
-        return p.cusumAlertTs == Long.MIN_VALUE || ts - p.cusumAlertTs >= model.populationTeachingWindow().toMillis();
+        return p.teachesAt(ts, model.populationTeachingWindow().toMillis());
     }
 
     /**

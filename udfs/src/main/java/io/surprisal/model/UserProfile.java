@@ -103,6 +103,19 @@ public class UserProfile {
         return lastStateName.endsWith(":success");
     }
 
+    /**
+     * Whether this user may teach the population at {@code ts}: they have succeeded at something
+     * ({@link #hasSucceeded}), and no cusum alert of theirs is less than a teaching window old
+     * (a user the detectors found off the typical path must not make their own behaviour look
+     * typical). The rule of every population the per-user operator keeps but the amounts'.
+     */
+    public boolean teachesAt(long ts, long teachingWindowMs) {
+        if (!hasSucceeded()) {
+            return false;
+        }
+        return cusumAlertTs == Long.MIN_VALUE || ts - cusumAlertTs >= teachingWindowMs;
+    }
+
     /** The index of a state, or -1. */
     public int indexOf(String state) {
         for (int i = 0; i < states.length; i++) {

@@ -140,7 +140,7 @@ public final class SessionForestDetector {
                 alert = alert(p, f, user, tenant, score, bits, bar, atLeast, n, maxEvents);
             }
         }
-        if (alert == null && p.hasSucceeded() && p.mayTeachSessionForest(p.lastTs, teachingWindowMs, config.maxPopulationSessionsPerUser())) {
+        if (alert == null && p.teachesAt(p.lastTs, teachingWindowMs) && p.mayTeachSessionForest(p.lastTs, teachingWindowMs, config.maxPopulationSessionsPerUser())) {
             pending.add(new Lesson(key, p.sessionStart, point.clone(), score));
         }
         return alert;
@@ -245,7 +245,7 @@ public final class SessionForestDetector {
         RandomCutForestMapper mapper = new RandomCutForestMapper();
         mapper.setSaveExecutorContextEnabled(true);
         mapper.setSaveSamplerStateEnabled(true);
-        mapper.setSaveTreeStateEnabled(false);
+        mapper.setSaveTreeStateEnabled(true);
         mapper.setCompressionEnabled(true);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(new GZIPOutputStream(bytes))) {

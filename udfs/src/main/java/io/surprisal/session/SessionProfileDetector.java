@@ -68,37 +68,40 @@ public final class SessionProfileDetector {
      */
     public Alert onSessionClosed(UserProfile p, double[] f, String user, String tenant, int maxEvents) {
         SessionHabits habits = p.habits;
-        SessionMeasure worst = null;
-        double worstBits = 0;
         int alertingJudged = 0;
         for (SessionMeasure m : SessionMeasure.values()) {
-            int i = m.ordinal();
+            logs[m.ordinal()] = Double.NaN;
             double value = m.value(f);
+            if (!Double.isNaN(value)) {
+                logs[m.ordinal()] = m.log(value);
+                alertingJudged += alerting.contains(m) ? 1 : 0;
+            }
+        }
+        double tests = alertingJudged * p.sessionsInWindow;
+        double bar = MultipleTests.bar(config.thresholdBits(), tests);
+        SessionMeasure worst = null;
+        double worstBits = 0;
+        for (SessionMeasure m : SessionMeasure.values()) {
+            int i = m.ordinal();
             judged[i] = null;
-            logs[i] = Double.NaN;
-            if (Double.isNaN(value)) {
+            if (Double.isNaN(logs[i])) {
                 continue;
             }
-            logs[i] = m.log(value);
-            judged[i] = models[i].judge(habits.of(m), logs[i]);
-            if (alerting.contains(m)) {
-                alertingJudged++;
-                Judgement j = judged[i];
-                if (j != null && j.calibrated() != null && j.calibrated().bits() > worstBits
-                        && m.ratio(value, m.valueOf(j.prediction().location())) >= config.minRatio()) {
-                    worst = m;
-                    worstBits = j.calibrated().bits();
-                }
+            // Only an alerting measure's tail that may reach the bar is calibrated now; reasons are calibrated when an alert is made.
+            judged[i] = models[i].judge(habits.of(m), logs[i], alerting.contains(m) ? bar : Double.POSITIVE_INFINITY);
+            Judgement j = judged[i];
+            if (alerting.contains(m) && j != null && j.calibrated() != null && j.calibrated().bits() > worstBits
+                    && m.ratio(m.value(f), m.valueOf(j.prediction().location())) >= config.minRatio()) {
+                worst = m;
+                worstBits = j.calibrated().bits();
             }
         }
         Alert alert = null;
-        double tests = alertingJudged * p.sessionsInWindow;
-        double bar = MultipleTests.bar(config.thresholdBits(), tests);
         if (config.enabled() && worst != null && worstBits >= bar) {
             alert = alert(p, f, user, tenant, worst, bar, alertingJudged, maxEvents);
         }
         if (alert == null) {
-            boolean teach = p.hasSucceeded() && p.mayTeachSessionMeasures(p.lastTs, teachingWindowMs, config.maxPopulationSessionsPerUser());
+            boolean teach = p.teachesAt(p.lastTs, teachingWindowMs) && p.mayTeachSessionMeasures(p.lastTs, teachingWindowMs, config.maxPopulationSessionsPerUser());
             for (SessionMeasure m : SessionMeasure.values()) {
                 int i = m.ordinal();
                 if (Double.isNaN(logs[i])) {
@@ -127,7 +130,8 @@ public final class SessionProfileDetector {
         a.reason(worst.key, worst.text(value), detail(worst, value, w), w.calibrated().bits());
         for (SessionMeasure m : SessionMeasure.values()) {
             Judgement j = judged[m.ordinal()];
-            if (m != worst && j != null && j.calibrated() != null) {
+            if (m != worst && j != null && models[m.ordinal()].ready()) {
+                j = new Judgement(j.prediction(), j.modelBits(), models[m.ordinal()].calibrate(j, p.habits.of(m)));
                 a.reason(m.key, m.text(m.value(f)), detail(m, m.value(f), j) + (alerting.contains(m) ? "" : " (a reason only)"),
                         j.calibrated().bits());
             }

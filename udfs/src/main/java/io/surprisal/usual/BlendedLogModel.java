@@ -120,6 +120,16 @@ public final class BlendedLogModel {
      * A value judged before the model is ready counts as warming up.
      */
     public Judgement judge(LogMoments h, double x) {
+        return judge(h, x, 0);
+    }
+
+    /**
+     * {@link #judge(LogMoments, double)}, calibrating only a tail of at least {@code
+     * calibrateFrom} model bits: a calibrated tail is never more than the model's bits, so one
+     * below a bar cannot reach it calibrated, and the calibration (a pass over the population's
+     * histograms) is spared. Below it, the judgement's calibrated tail is null.
+     */
+    public Judgement judge(LogMoments h, double x, double calibrateFrom) {
         if (!predicts()) {
             warmingUp++;
             return null;
@@ -130,7 +140,12 @@ public final class BlendedLogModel {
             warmingUp++;
             return new Judgement(prediction, modelBits, null);
         }
-        return new Judgement(prediction, modelBits, population.calibratedBits(modelBits, h.count));
+        return new Judgement(prediction, modelBits, modelBits >= calibrateFrom ? population.calibratedBits(modelBits, h.count) : null);
+    }
+
+    /** The calibrated tail of a judgement made without one ({@link #judge(LogMoments, double, double)}). */
+    public LogPopulation.Calibrated calibrate(Judgement j, LogMoments h) {
+        return j.calibrated() != null ? j.calibrated() : population.calibratedBits(j.modelBits(), h.count);
     }
 
     /** The log {@code x} of a user with history {@code h} (before it) teaches the population once event time moves on. */

@@ -72,14 +72,7 @@ class StateSerializersTest {
     @Test
     void aUserProfileWrittenInTheLayoutBeforeTheTestCountsIsReadAndMigrated() throws Exception {
         // Bytes written by the serializer of layout 3 (the one before the test counts), and its snapshot.
-        byte[] state = resource("/state/user-profile-layout3.bin");
-        byte[] snapshotBytes = resource("/state/user-profile-layout3.snapshot");
-        TypeSerializerSnapshot<UserProfile> old = TypeSerializerSnapshot.readVersionedSnapshot(
-                new DataInputDeserializer(snapshotBytes), StateSerializersTest.class.getClassLoader());
-        assertThat(UserProfileSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(old).isCompatibleAfterMigration())
-                .as("old state is migrated, not read as if it were new").isTrue();
-
-        UserProfile p = old.restoreSerializer().deserialize(new DataInputDeserializer(state));
+        UserProfile p = readOlderLayout(3);
         assertThat(p.states).containsExactly(UserProfile.START, "login:success", "view_item:success");
         assertThat(p.count(0, 1)).isEqualTo(5);
         assertThat(p.count(1, 2)).isEqualTo(4);
@@ -93,24 +86,13 @@ class StateSerializersTest {
                 .comparingOnlyFields("sessionsTaught", "stepsInWindow", "sessionsInWindow", "testsTs", "cusumAlertTs")
                 .isEqualTo(new UserProfile());
 
-        // Migrated, it is written and read in the current layout.
-        DataOutputSerializer out = new DataOutputSerializer(256);
-        UserProfileSerializer.INSTANCE.serialize(p, out);
-        assertThat(UserProfileSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
-                .usingRecursiveComparison().isEqualTo(p);
+        assertWrittenInTheCurrentLayout(p);
     }
 
     @Test
     void aUserProfileWrittenInTheLayoutBeforePurchasesIsReadAndMigrated() throws Exception {
         // Bytes written by the serializer of layout 4 (main before detector amount), and its snapshot.
-        byte[] state = resource("/state/user-profile-layout4.bin");
-        byte[] snapshotBytes = resource("/state/user-profile-layout4.snapshot");
-        TypeSerializerSnapshot<UserProfile> old = TypeSerializerSnapshot.readVersionedSnapshot(
-                new DataInputDeserializer(snapshotBytes), StateSerializersTest.class.getClassLoader());
-        assertThat(UserProfileSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(old).isCompatibleAfterMigration())
-                .as("old state is migrated, not read as if it were new").isTrue();
-
-        UserProfile p = old.restoreSerializer().deserialize(new DataInputDeserializer(state));
+        UserProfile p = readOlderLayout(4);
         assertThat(p.states).containsExactly(UserProfile.START, "login:success", "buy_item:success");
         assertThat(p.count(0, 1)).isEqualTo(7);
         assertThat(p.count(1, 2)).isEqualTo(6);
@@ -120,23 +102,13 @@ class StateSerializersTest {
         assertThat(p.cusumAlertTs).isEqualTo(1_500);
         assertThat(p.spend).as("no purchases yet").usingRecursiveComparison().isEqualTo(new io.surprisal.amount.SpendHistory());
 
-        DataOutputSerializer out = new DataOutputSerializer(256);
-        UserProfileSerializer.INSTANCE.serialize(p, out);
-        assertThat(UserProfileSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
-                .usingRecursiveComparison().isEqualTo(p);
+        assertWrittenInTheCurrentLayout(p);
     }
 
     @Test
     void aUserProfileWrittenInTheLayoutBeforeSessionVectorsIsReadAndMigrated() throws Exception {
         // Bytes written by the serializer of layout 5 (main with detector amount), and its snapshot.
-        byte[] state = resource("/state/user-profile-layout5.bin");
-        byte[] snapshotBytes = resource("/state/user-profile-layout5.snapshot");
-        TypeSerializerSnapshot<UserProfile> old = TypeSerializerSnapshot.readVersionedSnapshot(
-                new DataInputDeserializer(snapshotBytes), StateSerializersTest.class.getClassLoader());
-        assertThat(UserProfileSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(old).isCompatibleAfterMigration())
-                .as("old state is migrated, not read as if it were new").isTrue();
-
-        UserProfile p = old.restoreSerializer().deserialize(new DataInputDeserializer(state));
+        UserProfile p = readOlderLayout(5);
         assertThat(p.states).containsExactly(UserProfile.START, "login:success", "buy_item:success");
         assertThat(p.count(0, 1)).isEqualTo(3);
         assertThat(p.count(1, 2)).isEqualTo(2);
@@ -154,6 +126,22 @@ class StateSerializersTest {
         assertThat(p).usingRecursiveComparison().comparingOnlyFields("tally", "habits", "forestTaught")
                 .isEqualTo(new UserProfile());
 
+        assertWrittenInTheCurrentLayout(p);
+    }
+
+    /** The profile written in an older layout (resources), after checking Flink will migrate it. */
+    private static UserProfile readOlderLayout(int layout) throws Exception {
+        byte[] state = resource("/state/user-profile-layout" + layout + ".bin");
+        byte[] snapshotBytes = resource("/state/user-profile-layout" + layout + ".snapshot");
+        TypeSerializerSnapshot<UserProfile> old = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(snapshotBytes), StateSerializersTest.class.getClassLoader());
+        assertThat(UserProfileSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(old).isCompatibleAfterMigration())
+                .as("old state is migrated, not read as if it were new").isTrue();
+        return old.restoreSerializer().deserialize(new DataInputDeserializer(state));
+    }
+
+    /** Migrated, it is written and read in the current layout. */
+    private static void assertWrittenInTheCurrentLayout(UserProfile p) throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(256);
         UserProfileSerializer.INSTANCE.serialize(p, out);
         assertThat(UserProfileSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))

@@ -234,6 +234,56 @@ class UserBehaviourFunctionTest {
         }
     }
 
+    @Test
+    void closedSessionsLeaveAsVectorsAndTheSessionDetectorsModelsSurviveARestoreWithNoTimerOrStateLeft() throws Exception {
+        SurprisalConfig vectors = ConfigLoader.load(null, List.of("model.session.emit-vectors=true",
+                "detectors.session-profile.min-population-sessions=20", "detectors.session-forest.sample-size=16",
+                "detectors.session-forest.trees=5", "detectors.session-forest.min-population-sessions=20"));
+        UserBehaviourFunction function = new UserBehaviourFunction(vectors);
+        long day = Duration.ofDays(1).toMillis();
+        OperatorSubtaskState snapshot;
+        long learned;
+        long measuresLearned;
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function), new UserKey(), Types.STRING)) {
+            h.open();
+            for (int u = 0; u < 40; u++) {
+                for (int visit = 0; visit < 2; visit++) {
+                    long t = visit * day + u * 1000L;
+                    for (String action : new String[] {"login", "view_item", "view_item", "logout"}) {
+                        Event e = event("user" + u, action, t, false);
+                        e.session = "user" + u + "-s" + visit;
+                        h.processElement(e, t);
+                        t += 20_000 + 1000L * (u % 7);
+                    }
+                }
+            }
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            var closed = h.getSideOutput(Descriptors.CLOSED_SESSIONS);
+            assertThat(closed).as("every visit, once").hasSize(80);
+            assertThat(closed).extracting(r -> r.getValue().features[io.surprisal.session.SessionFeatures.EVENTS]).containsOnly(4.0);
+            assertThat(h.numEventTimeTimers()).as("no timer left").isZero();
+            assertThat(h.numKeyedStateEntries()).as("only each user's profile").isEqualTo(40);
+            learned = function.sessionCloser().forest().learned();
+            measuresLearned = function.sessionCloser().profile().model(io.surprisal.session.SessionMeasure.DURATION).population().count();
+            assertThat(learned).as("every session but the last instant's, which waits for event time to move on").isEqualTo(79);
+            assertThat(measuresLearned).isEqualTo(79);
+            snapshot = h.snapshot(1L, 2 * day);
+        }
+        UserBehaviourFunction restoredFunction = new UserBehaviourFunction(vectors);
+        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(restoredFunction), new UserKey(), Types.STRING)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            // The session closed at the last instant waits in the checkpoint and is learned at the next one.
+            Event e = event("late", "login", 3 * day, false);
+            restored.processElement(e, 3 * day);
+            restored.processElement(event("late", "logout", 3 * day + 1000, false), 3 * day + 1000);
+            restored.processWatermark(new Watermark(Long.MAX_VALUE));
+            assertThat(restoredFunction.sessionCloser().forest().learned()).isEqualTo(80);
+            assertThat(restoredFunction.sessionCloser().profile().model(io.surprisal.session.SessionMeasure.DURATION).population().count())
+                    .isEqualTo(80);
+        }
+    }
+
     private static Event purchase(String user, long ts, double amount) {
         Event e = event(user, "buy_item", ts, false);
         e.amount = Math.round(amount * 100) / 100.0;

@@ -52,7 +52,8 @@ public final class Evaluation {
   private static final List<String> PROFILE_ORDER =
       List.of("buyer", "merchant", "bot", "spammer", "fraudster", "attacker");
   private static final List<String> SCENARIO_ORDER =
-      List.of("none", "travel", "new_phone", "forgot_password", "novelty", "takeover", "impossible_travel", "gift_cards");
+      List.of("none", "travel", "new_phone", "forgot_password", "novelty", "takeover", "impossible_travel",
+          "gift_cards", "long_session", "fast_pace");
 
   private Evaluation() {}
 

@@ -53,7 +53,9 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
       new Group("novelty", null, "novelty"),
       new Group("takeover", null, "takeover"),
       new Group("impossible travel", null, "impossible_travel"),
-      new Group("gift cards", null, "gift_cards"));
+      new Group("gift cards", null, "gift_cards"),
+      new Group("long session", null, "long_session"),
+      new Group("fast pace", null, "fast_pace"));
 
   /** Scored users of a group and how many of them were flagged. */
   public record Recall(int users, int flagged) {

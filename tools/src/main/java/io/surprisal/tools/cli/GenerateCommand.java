@@ -59,7 +59,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--abnormal-share", paramLabel = "S", description = "share of bots, spammers, fraudsters and attackers (default world 0.02)")
     Double abnormalShare;
 
-    @Option(names = "--attack-share", paramLabel = "S", description = "share of normal users given each attack: novelty, takeover, impossible travel, gift cards (default world 0.005 each)")
+    @Option(names = "--attack-share", paramLabel = "S", description = "share of normal users given each attack: novelty, takeover, impossible travel, gift cards, long session, fast pace (default world 0.005 each)")
     Double attackShare;
 
     @Option(names = "--impossible-travel-share", paramLabel = "S", description = "share of normal users given the impossible-travel attack (overrides --attack-share for it)")
@@ -67,6 +67,12 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--gift-card-share", paramLabel = "S", description = "share of normal users given the gift-cards attack (overrides --attack-share for it)")
     Double giftCardShare;
+
+    @Option(names = "--long-session-share", paramLabel = "S", description = "share of normal users given the long-session attack: one visit of 8 to 30 times their median events (overrides --attack-share for it)")
+    Double longSessionShare;
+
+    @Option(names = "--fast-pace-share", paramLabel = "S", description = "share of normal users given the fast-pace attack: a visit at 2.5 to 4.5 times their usual pace, under the bot-velocity rule (overrides --attack-share for it)")
+    Double fastPaceShare;
 
     @Option(names = "--coordinates", negatable = true, fallbackValue = "true",
             description = "give every event lat and lon, the city's centre (default on; off in the legacy world)")
@@ -145,6 +151,12 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         if (giftCardShare != null) {
             knobs = knobs.withGiftCardShare(giftCardShare);
+        }
+        if (longSessionShare != null) {
+            knobs = knobs.withLongSessionShare(longSessionShare);
+        }
+        if (fastPaceShare != null) {
+            knobs = knobs.withFastPaceShare(fastPaceShare);
         }
         if (coordinates != null) {
             knobs = knobs.withCoordinates(coordinates);

@@ -1,0 +1,160 @@
+package io.surprisal.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.config.ConfigLoader;
+import io.surprisal.config.SurprisalConfig;
+import io.surprisal.model.UserProfile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Detector session-profile on simulated users: each user's sessions log-normal around their own
+ * medians (events, duration, pace, time between visits), the medians log-normal across users.
+ */
+class SessionProfileDetectorTest {
+    private static final long DAY = 86_400_000L;
+    private final SurprisalConfig config = ConfigLoader.load(null, List.of("detectors.session-profile.alert-on=[events,duration,pace]"));
+    private SessionProfileDetector detector = newDetector();
+
+    private SessionProfileDetector newDetector() {
+        return new SessionProfileDetector(config.detectors().sessionProfile(),
+                config.detectors().falseAlarmWindow(), config.model().transition().populationTeachingWindow());
+    }
+
+    private long clock = DAY;
+
+    /** A user's usual: medians of events, duration (s) and visit gap (s), and their spread (log sd). */
+    private record Habit(double events, double duration, double visitGap, double spread) {
+        static Habit random(Random r, double spread) {
+            return new Habit(12 * Math.exp(0.5 * r.nextGaussian()), 540 * Math.exp(0.6 * r.nextGaussian()),
+                    8 * 3600 * Math.exp(0.5 * r.nextGaussian()), spread);
+        }
+
+        double[] session(Random r, UserProfile p, long start) {
+            double[] f = new double[SessionFeatures.COUNT];
+            f[SessionFeatures.EVENTS] = Math.max(1, Math.round(events * Math.exp(spread * r.nextGaussian())));
+            f[SessionFeatures.DURATION_S] = f[SessionFeatures.EVENTS] == 1 ? 0 : Math.round(duration * Math.exp(spread * r.nextGaussian()));
+            f[SessionFeatures.MEAN_GAP_S] = f[SessionFeatures.EVENTS] > 1 ? f[SessionFeatures.DURATION_S] / (f[SessionFeatures.EVENTS] - 1) : 0;
+            f[SessionFeatures.VISIT_GAP_S] = p.events == 0 ? Double.NaN : Math.round(visitGap * Math.exp(spread * r.nextGaussian()));
+            return f;
+        }
+    }
+
+    private static UserProfile customer() {
+        UserProfile p = new UserProfile();
+        p.states = new String[] {UserProfile.START, "login:success"};
+        return p;
+    }
+
+    /** Closes one session of {@code f} for {@code p}, as the scorer would; returns the alert or null. */
+    private Alert close(UserProfile p, double[] f, String user) {
+        clock += 60_000;
+        p.sessionStart = clock - (long) (1000 * f[SessionFeatures.DURATION_S]);
+        p.lastTs = clock;
+        p.sessionEvents = (int) f[SessionFeatures.EVENTS];
+        p.decayTestsTo(clock, config.detectors().falseAlarmWindow().toMillis());
+        p.sessionsInWindow += 1;
+        detector.advanceTo(clock);
+        Alert a = detector.onSessionClosed(p, f, user, null, 20);
+        p.events += p.sessionEvents;
+        p.closeSession();
+        return a;
+    }
+
+    private void learnPopulation(Random r, int users, double spread) {
+        for (int u = 0; u < users; u++) {
+            UserProfile p = customer();
+            Habit h = Habit.random(r, spread);
+            for (int s = 0; s < 4; s++) {
+                close(p, h.session(r, p, clock), "learner" + u);
+            }
+            if (u % 100 == 99) {
+                clock += DAY;
+            }
+        }
+        detector.advanceTo(++clock);
+    }
+
+    @Test
+    void aSessionFarLongerThanTheUsersOwnAlertsInItsWords() {
+        Random r = new Random(7);
+        learnPopulation(r, 2000, 0.4);
+        assertThat(detector.model(SessionMeasure.DURATION).ready()).isTrue();
+        UserProfile p = customer();
+        Habit jane = new Habit(10, 540, 8 * 3600, 0.3);
+        for (int s = 0; s < 20; s++) {
+            clock += DAY / 2;
+            assertThat(close(p, jane.session(r, p, clock), "u123")).as("ordinary session %d", s).isNull();
+        }
+        clock += DAY;
+        double[] f = jane.session(r, p, clock);
+        f[SessionFeatures.DURATION_S] = 3 * 3600 + 600;
+        f[SessionFeatures.MEAN_GAP_S] = f[SessionFeatures.DURATION_S] / (f[SessionFeatures.EVENTS] - 1);
+        Alert a = close(p, f, "u123");
+        assertThat(a).isNotNull();
+        assertThat(a.detector).isEqualTo("session-profile");
+        assertThat(a.summary).startsWith("u123's session lasted 3 h 10 min; their usual is ")
+                .contains("from 20 sessions, blended with the population's");
+        assertThat(a.reasons.get(0).feature).isEqualTo("duration");
+        assertThat(a.reasons).extracting(r2 -> r2.feature).contains("events", "visit-gap");
+        assertThat(a.reasons).filteredOn(r2 -> r2.feature.equals("visit-gap")).singleElement()
+                .satisfies(r2 -> assertThat(r2.expected).endsWith("(a reason only)"));
+        assertThat(p.habits.of(SessionMeasure.DURATION).count).as("what alerts teaches nothing").isEqualTo(20);
+    }
+
+    @Test
+    void aMeasureThatIsAReasonOnlyNeverAlertsOnItsOwn() {
+        Random r = new Random(8);
+        learnPopulation(r, 2000, 0.4);
+        UserProfile p = customer();
+        Habit jane = new Habit(10, 540, 3600, 0.3);
+        for (int s = 0; s < 20; s++) {
+            clock += 3_600_000;
+            close(p, jane.session(r, p, clock), "jane");
+        }
+        clock += 300 * DAY; // back after most of a year
+        double[] f = jane.session(r, p, clock);
+        f[SessionFeatures.VISIT_GAP_S] = 300 * 86_400;
+        assertThat(close(p, f, "jane")).isNull();
+    }
+
+    /**
+     * False alarms per user-day on ordinary users, in two worlds (per-user spreads 0.4 and 0.8 on
+     * the log scale): 2,000 users teach the population, 2,000 more are scored over ten days of two
+     * sessions each. Every alerting measure together must stay under 0.2% a user-day.
+     */
+    @Test
+    void ordinaryUsersRarelyAlert() {
+        List<String> failures = new ArrayList<>();
+        for (double spread : new double[] {0.4, 0.8}) {
+            Random r = new Random(Double.hashCode(spread));
+            detector = newDetector();
+            learnPopulation(r, 2000, spread);
+            long alerts = 0;
+            long userDays = 0;
+            for (int u = 0; u < 2000; u++) {
+                UserProfile p = customer();
+                Habit h = Habit.random(r, spread);
+                for (int day = 0; day < 10; day++) {
+                    boolean alerted = false;
+                    for (int s = 0; s < 2; s++) {
+                        clock += DAY / 2;
+                        alerted |= close(p, h.session(r, p, clock), "u" + u) != null;
+                    }
+                    alerts += alerted ? 1 : 0;
+                    userDays++;
+                }
+            }
+            double rate = (double) alerts / userDays;
+            System.out.printf("session-profile, spread %.1f: %d alerting user-days of %d (%.3f%%)%n", spread, alerts, userDays, 100 * rate);
+            if (rate > 0.002) {
+                failures.add("spread " + spread + ": " + rate);
+            }
+        }
+        assertThat(failures).isEmpty();
+    }
+}
