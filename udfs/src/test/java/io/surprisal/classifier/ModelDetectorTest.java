@@ -166,4 +166,13 @@ class ModelDetectorTest {
         assertThat(row[gap]).isEqualTo((float) card.transform(card.missing()[gap]));
         assertThat(row[events]).isCloseTo((float) Math.log1p(400), within(1e-6f));
     }
+
+    @Test
+    void itsConfigurationIsChecked() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("detectors.model.min-probability=1")))
+                .hasMessageContaining("detectors.model.min-probability must be in (0, 1)");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("detectors.model.updates.type=file", "detectors.model.updates.path=")))
+                .hasMessageContaining("detectors.model.updates.path");
+        assertThat(ConfigLoader.defaults().detectors().model().enabled()).as("off by default").isFalse();
+    }
 }
