@@ -129,7 +129,9 @@ public final class Connectors {
      * Lines of changes from an update source, named {@code what} with uids {@code uidPrefix}-file
      * and -kafka. The updates carry no event time: their stream is always idle, so that it never
      * holds the events' watermark back and never carries it forward either (an input at the end of
-     * time would, whenever the events go quiet, make every later event late downstream).
+     * time would, whenever the events go quiet, make every later event late downstream). The idle
+     * mark is given again after the source ({@code -idle} uids): a source with no split yet (an
+     * empty directory) never runs its watermark generator and would hold event time at its start.
      */
     static java.util.Optional<DataStream<String>> updates(StreamExecutionEnvironment env, SurprisalConfig.UpdatesSourceConfig u,
             String what, String uidPrefix) {
@@ -141,7 +143,8 @@ public final class Connectors {
                                     .monitorContinuously(u.pollInterval())
                                     .build(),
                             AlwaysIdle.strategy(), what + ": file " + u.path())
-                    .uid(uidPrefix + "-file"));
+                    .uid(uidPrefix + "-file")
+                    .assignTimestampsAndWatermarks(AlwaysIdle.strategy()).name(what + ": idle").uid(uidPrefix + "-file-idle"));
             case KAFKA -> java.util.Optional.of(env.fromSource(
                             KafkaSource.<String>builder()
                                     .setBootstrapServers(u.bootstrapServers())
@@ -154,8 +157,17 @@ public final class Connectors {
                                     .setProperty("isolation.level", "read_committed")
                                     .build(),
                             AlwaysIdle.strategy(), what + ": kafka " + u.topic())
-                    .uid(uidPrefix + "-kafka"));
+                    .uid(uidPrefix + "-kafka")
+                    .assignTimestampsAndWatermarks(AlwaysIdle.strategy()).name(what + ": idle").uid(uidPrefix + "-kafka-idle"));
         };
+    }
+
+    /**
+     * Detector model's replacement models (lines: a model directory's path, or the model itself)
+     * from {@code detectors.model.updates}, as {@link #allowlistUpdates}; empty when there are none.
+     */
+    public static java.util.Optional<DataStream<String>> modelUpdates(StreamExecutionEnvironment env, SurprisalConfig config) {
+        return updates(env, config.detectors().model().updates(), "model updates", "source-model-updates");
     }
 
     /** No watermarks, ever: the stream is idle, and an idle input takes no part in an operator's event time. */

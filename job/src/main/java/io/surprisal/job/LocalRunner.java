@@ -117,7 +117,8 @@ public final class LocalRunner {
         return source;
     }
 
-    private static List<String> readSorted(Path dir, String prefix) throws IOException {
+    /** The lines of the files under {@code dir} whose names start with {@code prefix}, by their sort key, the key removed. */
+    static List<String> readSorted(Path dir, String prefix) throws IOException {
         List<String> keyed = new ArrayList<>();
         try (var files = Files.list(dir)) {
             for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().startsWith(prefix))::iterator) {

@@ -24,6 +24,7 @@ import io.surprisal.flink.AllowlistedLoginNoveltyFunction;
 import io.surprisal.flink.LoginNoveltyFunction;
 import io.surprisal.flink.PatternRouting;
 import io.surprisal.flink.UserBehaviourFunction;
+import io.surprisal.flink.UserBehaviourWithModelUpdatesFunction;
 import io.surprisal.session.ClosedSession;
 import java.util.Set;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -47,12 +48,14 @@ public final class SurprisalPipeline {
             DataStream<ClosedSession> closedSessions) {}
 
     /**
-     * The graph, with allowlist updates ({@link Connectors#allowlistUpdates}) and feedback
-     * ({@link Connectors#feedbackUpdates}) from the configured sources, if any.
+     * The graph, with allowlist updates ({@link Connectors#allowlistUpdates}), feedback
+     * ({@link Connectors#feedbackUpdates}) and model updates ({@link Connectors#modelUpdates}) from
+     * the configured sources, if any.
      */
     public static Streams build(SurprisalConfig config, DataStream<SourceRecord> lines) {
         var env = lines.getExecutionEnvironment();
-        return build(config, lines, Connectors.allowlistUpdates(env, config).orElse(null), Connectors.feedbackUpdates(env, config).orElse(null));
+        return build(config, lines, Connectors.allowlistUpdates(env, config).orElse(null), Connectors.feedbackUpdates(env, config).orElse(null),
+                Connectors.modelUpdates(env, config).orElse(null));
     }
 
     /**
@@ -72,17 +75,17 @@ public final class SurprisalPipeline {
      * none when it is null.
      */
     public static Streams build(SurprisalConfig config, DataStream<SourceRecord> lines, DataStream<String> allowlistUpdates) {
-        return build(config, lines, allowlistUpdates, null);
+        return build(config, lines, allowlistUpdates, null, null);
     }
 
     /**
-     * The graph, with login-novelty allowlist updates from {@code allowlistUpdates} and feedback
-     * records (JSON lines, docs/alert-routing.md) from {@code feedbackUpdates}, each none when null.
-     * Feedback's false positives and mutes hold alerts back before every output; its allowlist
-     * actions join the allowlist updates.
+     * The graph, with login-novelty allowlist updates from {@code allowlistUpdates}, feedback
+     * records (JSON lines, docs/alert-routing.md) from {@code feedbackUpdates}, and detector model's
+     * replacement models from {@code modelUpdates}, each none when null. Feedback's false positives
+     * and mutes hold alerts back before every output; its allowlist actions join the allowlist updates.
      */
     public static Streams build(SurprisalConfig config, DataStream<SourceRecord> lines, DataStream<String> allowlistUpdates,
-            DataStream<String> feedbackUpdates) {
+            DataStream<String> feedbackUpdates, DataStream<String> modelUpdates) {
         SingleOutputStreamOperator<Feedback> feedback = null;
         if (feedbackUpdates != null) {
             feedback = feedbackUpdates
@@ -94,10 +97,13 @@ public final class SurprisalPipeline {
         }
         SingleOutputStreamOperator<Event> parsed = parse(lines);
 
-        SingleOutputStreamOperator<Event> scored = parsed.keyBy(new UserKey())
-                .process(new UserBehaviourFunction(config))
-                .name("transition and session surprisal")
-                .uid("user-behaviour");
+        // Without model updates, one input, chained to the parser's output shuffle as always; with
+        // them, a broadcast input carries the models. The same uid: state carries over either way.
+        SingleOutputStreamOperator<Event> scored = modelUpdates == null
+                ? parsed.keyBy(new UserKey()).process(new UserBehaviourFunction(config))
+                : parsed.keyBy(new UserKey()).connect(modelUpdates.broadcast(Descriptors.MODEL))
+                        .process(new UserBehaviourWithModelUpdatesFunction(config));
+        scored.name("transition and session surprisal").uid("user-behaviour");
 
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(Descriptors.DEAD_LETTERS)
                 .union(scored.getSideOutput(Descriptors.DEAD_LETTERS));

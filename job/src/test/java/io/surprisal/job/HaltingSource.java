@@ -27,6 +27,11 @@ final class HaltingSource<T, SplitT extends SourceSplit, EnumChkT> implements So
     private static final long serialVersionUID = 1L;
     /** Records the reader of the running job has emitted; a job with one halting reader at a time. */
     static final AtomicLong EMITTED = new AtomicLong();
+    /**
+     * Completed by a test, lets the running job's halted reader go on (and end at the end of its
+     * input); a test that completes it puts a new one back before another job starts.
+     */
+    static volatile CompletableFuture<Void> RELEASE = new CompletableFuture<>();
 
     private final Source<T, SplitT, EnumChkT> source;
     private final long limit;
@@ -71,7 +76,6 @@ final class HaltingSource<T, SplitT extends SourceSplit, EnumChkT> implements So
         private final SourceReader<T, SplitT> reader;
         private final long limit;
         private long emitted;
-        private final CompletableFuture<Void> never = new CompletableFuture<>();
 
         Reader(SourceReader<T, SplitT> reader, long limit) {
             this.reader = reader;
@@ -85,10 +89,14 @@ final class HaltingSource<T, SplitT extends SourceSplit, EnumChkT> implements So
 
         @Override
         public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
-            if (emitted >= limit) {
+            boolean released = RELEASE.isDone();
+            if (emitted >= limit && !released) {
                 return InputStatus.NOTHING_AVAILABLE;
             }
             InputStatus status = reader.pollNext(new Counting(output));
+            if (released) {
+                return status;
+            }
             if (emitted >= limit || status == InputStatus.END_OF_INPUT) {
                 return InputStatus.NOTHING_AVAILABLE;
             }
@@ -97,7 +105,7 @@ final class HaltingSource<T, SplitT extends SourceSplit, EnumChkT> implements So
 
         @Override
         public CompletableFuture<Void> isAvailable() {
-            return emitted >= limit ? never : reader.isAvailable();
+            return emitted >= limit && !RELEASE.isDone() ? RELEASE : reader.isAvailable();
         }
 
         @Override

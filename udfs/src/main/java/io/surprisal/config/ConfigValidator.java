@@ -68,6 +68,10 @@ final class ConfigValidator {
         require(p.degrees() >= 1 && p.degrees() <= 6, "detectors.purchase-network.degrees must be in 1..6");
         require(p.trackedPurchases() >= 2 && p.trackedPurchases() <= 10000,
                 "detectors.purchase-network.tracked-purchases must be in 2..10000");
+        var model = c.detectors().model();
+        require(model.minProbability() > 0 && model.minProbability() < 1, "detectors.model.min-probability must be in (0, 1)");
+        require(model.reasons() >= 0 && model.reasons() <= 16, "detectors.model.reasons must be in 0..16");
+        updatesSource(model.updates(), "detectors.model.updates");
         require(c.alerts().maxEvents() >= 1 && c.alerts().maxEvents() <= 20, "alerts.max-events must be in 1..20");
         require(!c.suppression().window().isNegative(), "suppression.window must be >= 0");
         c.suppression().detectors().forEach((d, w) -> require(!w.isNegative(), "suppression.detectors." + d + " must be >= 0"));

@@ -123,7 +123,8 @@ public record SurprisalConfig(
             SessionProfileDetectorConfig sessionProfile,
             SessionForestDetectorConfig sessionForest,
             PurchaseNetworkDetectorConfig purchaseNetwork,
-            GroupChangeDetectorConfig groupChange)
+            GroupChangeDetectorConfig groupChange,
+            ModelDetectorConfig model)
             implements Serializable {}
 
     /**
@@ -374,6 +375,21 @@ public record SurprisalConfig(
     public record UpdatesSourceConfig(
             UpdatesSourceType type, String path, Duration pollInterval, String bootstrapServers, String topic, String groupId)
             implements Serializable {}
+
+    /**
+     * Detector {@code model}: a trained classifier scores each closed session; it alerts when the
+     * malicious probability reaches {@code minProbability}, naming the {@code reasons} features that
+     * weighed most. {@code path}: a model directory ({@code model.onnx} and {@code model.json}), or
+     * empty; {@code updates}: where replacement models arrive while the job runs (lines, each a model
+     * directory's path or a model itself, {@code io.surprisal.classifier.ModelFiles#parseUpdate}).
+     * On when either gives a model.
+     */
+    public record ModelDetectorConfig(String path, double minProbability, int reasons, UpdatesSourceConfig updates)
+            implements Serializable {
+        public boolean enabled() {
+            return !path.isBlank() || updates.type() != UpdatesSourceType.NONE;
+        }
+    }
 
     /** The kinds of update source. */
     public enum UpdatesSourceType {

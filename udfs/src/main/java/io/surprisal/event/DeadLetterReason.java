@@ -20,7 +20,9 @@ public enum DeadLetterReason {
      */
     FUTURE,
     /** Event time older than the watermark: arrived later than the allowed out-of-orderness. */
-    LATE;
+    LATE,
+    /** A model update (detector model) that cannot be used; the model in use goes on scoring. */
+    UNUSABLE_MODEL;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -307,6 +307,13 @@ public final class Descriptors {
             new ListStateDescriptor<>("population-logins", TypeInformation.of(LoginCount.class));
 
     /** Broadcast: allowlist entries added at run time, by {@link AllowlistEntry#id()}. */
+    /**
+     * Detector model's model in use, from its updates: {@code card} (the card's JSON, UTF-8) and
+     * {@code onnx}; empty until the first update.
+     */
+    public static final MapStateDescriptor<String, byte[]> MODEL =
+            new MapStateDescriptor<>("detector-model", Types.STRING, org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
     public static final MapStateDescriptor<String, AllowlistEntry> ALLOWLIST =
             new MapStateDescriptor<>("novelty-allowlist", Types.STRING, TypeInformation.of(AllowlistEntry.class));
 

@@ -3,6 +3,9 @@ package io.surprisal.flink;
 import io.surprisal.alert.Alert;
 import io.surprisal.amount.AmountDetector;
 import io.surprisal.usual.LogPopulation;
+import io.surprisal.classifier.ModelDetector;
+import io.surprisal.classifier.ModelFiles;
+import io.surprisal.classifier.SessionModel;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
@@ -17,6 +20,7 @@ import io.surprisal.session.ClosedSession;
 import io.surprisal.session.SessionCloser;
 import io.surprisal.session.SessionForestDetector;
 import io.surprisal.session.SessionProfileDetector;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,7 +42,7 @@ import org.apache.flink.util.Collector;
  * them with {@link BehaviourScorer} (detectors {@code transition}, {@code session} and {@code cusum})
  * and {@link AmountDetector} (detector {@code amount}), closes
  * sessions after the inactivity gap with an event-time timer, turns each closed session into a
- * vector for detectors {@code session-profile} and {@code session-forest} ({@link SessionCloser};
+ * vector for detectors {@code session-profile}, {@code session-forest} and {@code model} ({@link SessionCloser};
  * the vectors leave through {@link Descriptors#CLOSED_SESSIONS} when emitted), and emits every event enriched with
  * its bits. Alerts and late events leave through side outputs ({@link Descriptors}).
  *
@@ -109,6 +113,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     /** Users with no profile in state on their first event here (first seen, or back after state.ttl). */
     private transient Counter usersNewMetric;
     private transient Counter lateMetric;
+    /** Models detector model has taken: the configured one and every update. */
+    private transient Counter modelsLoaded;
     private transient java.util.Map<String, Counter> alertsMetrics;
 
     public UserBehaviourFunction(SurprisalConfig config) {
@@ -278,9 +284,37 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         lateMetric = metrics.addGroup("deadLetters", "late").counter("count");
         alertsMetrics = new java.util.HashMap<>();
         for (String detector : new String[] {BehaviourScorer.TRANSITION, BehaviourScorer.SESSION, BehaviourScorer.CUSUM, AmountDetector.DETECTOR,
-                SessionProfileDetector.DETECTOR, SessionForestDetector.DETECTOR, BehaviourGroups.DETECTOR}) {
+                SessionProfileDetector.DETECTOR, SessionForestDetector.DETECTOR, BehaviourGroups.DETECTOR, ModelDetector.DETECTOR}) {
             alertsMetrics.put(detector, metrics.addGroup("alerts", detector).counter("count"));
         }
+        ModelDetector model = sessions.model();
+        if (model != null) {
+            modelsLoaded = metrics.addGroup("model").counter("loaded");
+            String path = config.detectors().model().path();
+            if (!path.isBlank() && model.model() == null) {
+                // Every instance reads the directory: it must be where each task manager sees it.
+                useModel(model.load(ModelFiles.read(Path.of(path))));
+            }
+        }
+    }
+
+    /** Detector model, or null when it is off. */
+    ModelDetector modelDetector() {
+        return sessions.model();
+    }
+
+    /** Detector model scores with {@code next} from the next closed session on. */
+    void useModel(SessionModel next) {
+        sessions.model().use(next);
+        modelsLoaded.inc();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (sessions != null && sessions.model() != null) {
+            sessions.model().close(); // its native session
+        }
+        super.close();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.surprisal.session;
 
 import io.surprisal.alert.Alert;
+import io.surprisal.classifier.ModelDetector;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.UserKey;
 import io.surprisal.model.BehaviourScorer;
@@ -12,12 +13,14 @@ import java.util.function.Consumer;
 /**
  * What happens to a closed session beyond detector {@code session}: it becomes a vector ({@link
  * SessionFeatures}), which detectors {@code session-profile} and {@code session-forest} judge and
- * learn, and which goes to {@code vectors} when the job emits them. Plain Java; the per-user
+ * learn, which detector {@code model} scores ({@link ModelDetector}), and which goes to {@code
+ * vectors} when the job emits them. Plain Java; the per-user
  * operator sets {@link #key} to the user's key before each call into the scorer.
  */
 public final class SessionCloser implements BehaviourScorer.SessionListener {
     private final SessionProfileDetector profile;
     private final SessionForestDetector forest;
+    private final ModelDetector model;
     private final Consumer<ClosedSession> vectors;
     private final int maxEvents;
     private final double[] features = new double[SessionFeatures.COUNT];
@@ -31,13 +34,15 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
         var teaching = config.model().transition().populationTeachingWindow();
         this.profile = d.sessionProfile().enabled() ? new SessionProfileDetector(d.sessionProfile(), d.falseAlarmWindow(), teaching) : null;
         this.forest = d.sessionForest().enabled() ? new SessionForestDetector(d.sessionForest(), d.falseAlarmWindow(), teaching) : null;
+        // The vector's version is its length: features only ever join at its end (docs/session-vectors.md).
+        this.model = d.model().enabled() ? new ModelDetector(d.model(), SessionFeatures.NAMES, SessionFeatures.COUNT) : null;
         this.vectors = vectors;
         this.maxEvents = config.alerts().maxEvents();
     }
 
     /** Whether anything listens: a detector, or the vectors' output. */
     public boolean active() {
-        return profile != null || forest != null || vectors != null;
+        return profile != null || forest != null || model != null || vectors != null;
     }
 
     /** The user key ({@link UserKey}) of the calls that follow. */
@@ -76,6 +81,13 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
                 alerts.add(a);
             }
         }
+        if (model != null) {
+            Alert a = model.onSessionClosed(features, p.lastTs, user, tenant, p.sessionId, why, maxEvents,
+                    b -> BehaviourScorer.addSessionEvents(b, p, top));
+            if (a != null) {
+                alerts.add(a);
+            }
+        }
         if (vectors != null) {
             ClosedSession s = new ClosedSession();
             s.user = user;
@@ -92,6 +104,11 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
     /** Detector session-profile, or null when it is off. */
     public SessionProfileDetector profile() {
         return profile;
+    }
+
+    /** Detector model, or null when it is off. */
+    public ModelDetector model() {
+        return model;
     }
 
     /** Detector session-forest, or null when it is off. */

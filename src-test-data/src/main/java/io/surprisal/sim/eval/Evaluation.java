@@ -72,15 +72,25 @@ public final class Evaluation {
    * @throws UncheckedIOException when a file cannot be read or parsed
    */
   public static EvalReport evaluate(Path eventsJsonl, Path labelsCsv, Path alertsJsonl, EvalConfig cfg) {
+    return evaluate(eventsJsonl, labelsCsv, alertsJsonl, cfg, null, null);
+  }
+
+  /**
+   * As {@link #evaluate(Path, Path, Path, EvalConfig)}, scoring only {@code users} (all when null)
+   * and counting only the alerts of {@code detectors} (all when null): one detector's recall and
+   * precision, on users a model did not learn from.
+   */
+  public static EvalReport evaluate(Path eventsJsonl, Path labelsCsv, Path alertsJsonl, EvalConfig cfg,
+      Set<String> users, Set<String> detectors) {
     try {
-      return run(eventsJsonl, labelsCsv, alertsJsonl, cfg);
+      return run(eventsJsonl, labelsCsv, alertsJsonl, cfg, users, detectors);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static EvalReport run(Path events, Path labelsCsv, Path alerts, EvalConfig cfg)
-      throws IOException {
+  private static EvalReport run(Path events, Path labelsCsv, Path alerts, EvalConfig cfg,
+      Set<String> users, Set<String> detectors) throws IOException {
     Instant scoredStart = cfg.scoredStart();
     Map<String, UserLabel> labels = readLabels(labelsCsv);
 
@@ -98,7 +108,7 @@ public final class Evaluation {
       if (f.ts().isBefore(scoredStart)) {
         baseline.learn(f.action(), prev, "success".equals(f.status()));
         seenBefore.add(f.user());
-      } else {
+      } else if (users == null || users.contains(f.user())) {
         scoredUsers.add(f.user());
       }
     });
@@ -126,6 +136,9 @@ public final class Evaluation {
     readJsonLines(alerts, f -> {
       if (f.ts() != null && !f.ts().isBefore(scoredStart)) {
         String detector = f.detector() == null ? "(none)" : f.detector();
+        if (detectors != null && !detectors.contains(detector)) {
+          return;
+        }
         if (f.user() != null) {
           detectorsByUser.computeIfAbsent(f.user(), u -> new TreeSet<>()).add(detector);
         }

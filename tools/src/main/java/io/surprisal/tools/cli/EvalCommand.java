@@ -62,6 +62,14 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--learn-days", defaultValue = "1", description = "days the detectors learn before users are scored (default ${DEFAULT-VALUE})")
     int learnDays;
 
+    @Option(names = "--detectors", split = ",", paramLabel = "NAME",
+            description = "count only these detectors' alerts, e.g. model (default: every detector's)")
+    List<String> detectors = new ArrayList<>();
+
+    @Option(names = "--users", paramLabel = "FILE",
+            description = "score only the users listed in FILE, one a line, e.g. a model's holdout-users.txt from `train`")
+    Path users;
+
     @Option(names = "--report", paramLabel = "FILE", description = "also write the table as JSON")
     Path report;
 
@@ -114,8 +122,10 @@ public final class EvalCommand implements Callable<Integer> {
                 RunCommand.writeLines(sessions, r.closedSessions());
             }
             RunSummary.print(System.err, input.toString(), r);
+            java.util.Set<String> scored = users == null ? null : new java.util.HashSet<>(Files.readAllLines(users, StandardCharsets.UTF_8));
+            java.util.Set<String> counted = detectors.isEmpty() ? null : java.util.Set.copyOf(detectors);
             EvalConfig evalConfig = new EvalConfig(learnDays, firstDay(input));
-            EvalReport rep = Evaluation.evaluate(input, labels, alerts, evalConfig);
+            EvalReport rep = Evaluation.evaluate(input, labels, alerts, evalConfig, scored, counted);
             System.out.println(rep.toTable());
             if (report != null) {
                 Files.writeString(report, rep.toJson(), StandardCharsets.UTF_8);

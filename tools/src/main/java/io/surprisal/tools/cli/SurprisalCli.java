@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "surprisal 0.1.0",
         description = "Behaviour-anomaly detection for web services on Apache Flink, explained in bits.",
-        subcommands = {RunCommand.class, EvalCommand.class, GenerateCommand.class, PurchasesCommand.class, WatchCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, EvalCommand.class, TrainCommand.class, GenerateCommand.class, PurchasesCommand.class, WatchCommand.class, BenchCommand.class})
 public final class SurprisalCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,158 @@
+package io.surprisal.flink;
+
+import io.surprisal.classifier.ModelException;
+import io.surprisal.classifier.ModelFiles;
+import io.surprisal.classifier.SessionModel;
+import io.surprisal.config.SurprisalConfig;
+import io.surprisal.event.DeadLetter;
+import io.surprisal.event.DeadLetterReason;
+import io.surprisal.event.Event;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * {@link UserBehaviourFunction} with detector {@code model}'s replacements at run time: the
+ * broadcast input carries update lines ({@link ModelFiles#parseUpdate}: a model directory's path,
+ * or the model itself), each loaded on every instance; the model in use is kept in broadcast state
+ * ({@link Descriptors#MODEL}), so a restore scores with it again. An update the detector cannot use
+ * goes to the dead letters and the model in use goes on. Used when {@code
+ * detectors.model.updates} names a source; without one, {@link UserBehaviourFunction} runs alone,
+ * chained to its input as before.
+ *
+ * <p>All the keyed work is the wrapped function's, called with this operator's contexts: one
+ * implementation of the per-user scoring, whichever input shape the graph has.
+ */
+public class UserBehaviourWithModelUpdatesFunction extends KeyedBroadcastProcessFunction<String, Event, String, Event>
+        implements CheckpointedFunction {
+    static final String CARD = "card";
+    static final String ONNX = "onnx";
+
+    private final UserBehaviourFunction scoring;
+    /** The model restored from broadcast state, applied once the wrapped function is open. */
+    private transient SessionModel restored;
+
+    public UserBehaviourWithModelUpdatesFunction(SurprisalConfig config) {
+        this.scoring = new UserBehaviourFunction(config);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        scoring.setRuntimeContext(getRuntimeContext());
+        scoring.initializeState(context);
+        BroadcastState<String, byte[]> state = context.getOperatorStateStore().getBroadcastState(Descriptors.MODEL);
+        byte[] card = state.get(CARD);
+        byte[] onnx = state.get(ONNX);
+        if (card != null && onnx != null) {
+            restored = scoring.modelDetector().load(new ModelFiles(new String(card, StandardCharsets.UTF_8), onnx));
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        scoring.snapshotState(context);
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        scoring.open(openContext);
+        if (restored != null) {
+            scoring.useModel(restored); // the last update wins over the configured path, as it did before
+            restored = null;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        scoring.close();
+    }
+
+    @Override
+    public void processElement(Event e, ReadOnlyContext ctx, Collector<Event> out) throws Exception {
+        scoring.processElement(e, new KeyedContext(ctx.timerService(), ctx.getCurrentKey(), ctx::output, ctx.timestamp()), out);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
+        scoring.onTimer(timestamp, new KeyedContext(ctx.timerService(), ctx.getCurrentKey(), ctx::output, ctx.timestamp()), out);
+    }
+
+    @Override
+    public void processBroadcastElement(String line, Context ctx, Collector<Event> out) throws Exception {
+        if (line == null || line.isBlank()) {
+            return;
+        }
+        ModelFiles files;
+        SessionModel next;
+        try {
+            files = ModelFiles.parseUpdate(line);
+            next = scoring.modelDetector().load(files);
+        } catch (ModelException ex) {
+            ctx.output(Descriptors.DEAD_LETTERS, new DeadLetter(DeadLetterReason.UNUSABLE_MODEL,
+                    ex.getMessage() + "; the model in use goes on scoring", line, "model-updates"));
+            return;
+        }
+        BroadcastState<String, byte[]> state = ctx.getBroadcastState(Descriptors.MODEL);
+        state.put(CARD, files.card().getBytes(StandardCharsets.UTF_8));
+        state.put(ONNX, files.onnx());
+        scoring.useModel(next);
+    }
+
+    /** What the wrapped function's contexts give it, from this operator's. */
+    private interface Output {
+        <X> void output(OutputTag<X> tag, X value);
+    }
+
+    /**
+     * One context for both of the wrapped function's calls: an {@code OnTimerContext} is a {@code
+     * Context}. Created per call, as Flink's own contexts are reused per call.
+     */
+    private final class KeyedContext extends KeyedProcessFunction<String, Event, Event>.OnTimerContext {
+        private final TimerService timers;
+        private final String key;
+        private final Output output;
+        private final Long timestamp;
+
+        KeyedContext(TimerService timers, String key, Output output, Long timestamp) {
+            scoring.super();
+            this.timers = timers;
+            this.key = key;
+            this.output = output;
+            this.timestamp = timestamp;
+        }
+
+        @Override
+        public Long timestamp() {
+            return timestamp;
+        }
+
+        @Override
+        public TimerService timerService() {
+            return timers;
+        }
+
+        @Override
+        public <X> void output(OutputTag<X> outputTag, X value) {
+            output.output(outputTag, value);
+        }
+
+        @Override
+        public TimeDomain timeDomain() {
+            return TimeDomain.EVENT_TIME;
+        }
+
+        @Override
+        public String getCurrentKey() {
+            return key;
+        }
+    }
+}
