@@ -46,10 +46,15 @@ class AlertSchemaTest {
     }
 
     @Test
-    void theSchemaNamesEveryFieldTheWriterWritesAndRequiresAllButTheTenant() throws Exception {
+    void theSchemaNamesEveryFieldTheWriterWritesAndRequiresAllButTheTenantAndTheGroup() throws Exception {
         AlertSchema schema = new AlertSchema();
         List<String> written = new ArrayList<>();
-        JSON.readTree(AlertJson.toJson(alert("shop-eu"))).fieldNames().forEachRemaining(written::add);
+        Alert typed = alert("shop-eu");
+        typed.group = "g1.0";
+        typed.groupPosterior = 0.995;
+        String json = AlertJson.toJson(typed);
+        assertThat(schema.violations(json)).isEmpty();
+        JSON.readTree(json).fieldNames().forEachRemaining(written::add);
         List<String> named = new ArrayList<>();
         schema.document.get("properties").fieldNames().forEachRemaining(named::add);
         List<String> required = new ArrayList<>();
@@ -58,7 +63,7 @@ class AlertSchemaTest {
         assertThat(named).containsExactlyInAnyOrderElementsOf(written);
         List<String> optional = new ArrayList<>(written);
         optional.removeAll(required);
-        assertThat(optional).containsExactly("tenant");
+        assertThat(optional).containsExactly("tenant", "group", "group_posterior");
         assertThat(written.get(0)).isEqualTo("schema_version");
     }
 
