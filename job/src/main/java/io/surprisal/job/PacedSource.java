@@ -1,17 +1,13 @@
 package io.surprisal.job;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SourceSplit;
-import org.apache.flink.api.connector.source.SplitEnumerator;
-import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.connector.source.util.ratelimit.GuavaRateLimiter;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimitedSourceReader;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * Any source, with each parallel reader emitting at most {@code perReaderPerSecond} records a
@@ -25,19 +21,18 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * does: a file is read by one reader, so for one file the pace is the job's pace whatever the
  * parallelism.
  */
-public final class PacedSource<T, SplitT extends SourceSplit, EnumChkT>
-        implements Source<T, SplitT, EnumChkT>, ResultTypeQueryable<T> {
+public final class PacedSource<T, SplitT extends SourceSplit, EnumChkT> extends WrappedSource<T, SplitT, EnumChkT>
+        implements ResultTypeQueryable<T> {
     private static final long serialVersionUID = 1L;
 
-    private final Source<T, SplitT, EnumChkT> source;
     private final TypeInformation<T> type;
     private final double perReaderPerSecond;
 
     public PacedSource(Source<T, SplitT, EnumChkT> source, TypeInformation<T> type, double perReaderPerSecond) {
+        super(source);
         if (!(perReaderPerSecond > 0)) {
             throw new IllegalArgumentException("a pace must be > 0 records per second, got " + perReaderPerSecond);
         }
-        this.source = source;
         this.type = type;
         this.perReaderPerSecond = perReaderPerSecond;
     }
@@ -47,31 +42,9 @@ public final class PacedSource<T, SplitT extends SourceSplit, EnumChkT>
         return new RateLimitedSourceReader<>(source.createReader(readerContext), new GuavaRateLimiter<>(perReaderPerSecond));
     }
 
-    @Override
-    public Boundedness getBoundedness() {
-        return source.getBoundedness();
-    }
 
-    @Override
-    public SplitEnumerator<SplitT, EnumChkT> createEnumerator(SplitEnumeratorContext<SplitT> context) throws Exception {
-        return source.createEnumerator(context);
-    }
 
-    @Override
-    public SplitEnumerator<SplitT, EnumChkT> restoreEnumerator(SplitEnumeratorContext<SplitT> context, EnumChkT checkpoint)
-            throws Exception {
-        return source.restoreEnumerator(context, checkpoint);
-    }
 
-    @Override
-    public SimpleVersionedSerializer<SplitT> getSplitSerializer() {
-        return source.getSplitSerializer();
-    }
-
-    @Override
-    public SimpleVersionedSerializer<EnumChkT> getEnumeratorCheckpointSerializer() {
-        return source.getEnumeratorCheckpointSerializer();
-    }
 
     @Override
     public TypeInformation<T> getProducedType() {

@@ -11,10 +11,7 @@ import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SourceSplit;
-import org.apache.flink.api.connector.source.SplitEnumerator;
-import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.core.io.InputStatus;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * Any source whose single reader stops after {@code limit} records and then waits forever, without
@@ -23,7 +20,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * source's, so a job restored from that savepoint with the wrapped source itself reads on from the
  * cut. {@link #EMITTED} tells the test when the reader has reached it.
  */
-final class HaltingSource<T, SplitT extends SourceSplit, EnumChkT> implements Source<T, SplitT, EnumChkT> {
+final class HaltingSource<T, SplitT extends SourceSplit, EnumChkT> extends WrappedSource<T, SplitT, EnumChkT> {
     private static final long serialVersionUID = 1L;
     /** Records the reader of the running job has emitted; a job with one halting reader at a time. */
     static final AtomicLong EMITTED = new AtomicLong();
@@ -33,11 +30,10 @@ final class HaltingSource<T, SplitT extends SourceSplit, EnumChkT> implements So
      */
     static volatile CompletableFuture<Void> RELEASE = new CompletableFuture<>();
 
-    private final Source<T, SplitT, EnumChkT> source;
     private final long limit;
 
     HaltingSource(Source<T, SplitT, EnumChkT> source, long limit) {
-        this.source = source;
+        super(source);
         this.limit = limit;
     }
 
@@ -52,25 +48,9 @@ final class HaltingSource<T, SplitT extends SourceSplit, EnumChkT> implements So
         return Boundedness.CONTINUOUS_UNBOUNDED;
     }
 
-    @Override
-    public SplitEnumerator<SplitT, EnumChkT> createEnumerator(SplitEnumeratorContext<SplitT> context) throws Exception {
-        return source.createEnumerator(context);
-    }
 
-    @Override
-    public SplitEnumerator<SplitT, EnumChkT> restoreEnumerator(SplitEnumeratorContext<SplitT> context, EnumChkT checkpoint) throws Exception {
-        return source.restoreEnumerator(context, checkpoint);
-    }
 
-    @Override
-    public SimpleVersionedSerializer<SplitT> getSplitSerializer() {
-        return source.getSplitSerializer();
-    }
 
-    @Override
-    public SimpleVersionedSerializer<EnumChkT> getEnumeratorCheckpointSerializer() {
-        return source.getEnumeratorCheckpointSerializer();
-    }
 
     private static final class Reader<T, SplitT extends SourceSplit> implements SourceReader<T, SplitT> {
         private final SourceReader<T, SplitT> reader;

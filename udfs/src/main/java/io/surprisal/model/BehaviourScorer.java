@@ -497,26 +497,23 @@ public final class BehaviourScorer {
 
     /** The session's top events, most surprising first, as the alert's steps. */
     private static void addTopSteps(AlertBuilder a, UserProfile p, TopEventStore top) {
-        for (byte slot : p.topSlots) {
-            if (!a.hasRoomForEvent()) {
-                return;
-            }
-            Event e = top.get(slot);
-            if (e != null) {
-                addStep(a, e);
-            }
-        }
+        forTopEvents(a, p, top, e -> addStep(a, e));
     }
 
     /** The session's top events, most surprising first, as the alert's events (no reasons), while it has room. */
     public static void addSessionEvents(AlertBuilder a, UserProfile p, TopEventStore top) {
+        forTopEvents(a, p, top, a::event);
+    }
+
+    /** Each of the session's top events, most surprising first, while the alert has room for one. */
+    private static void forTopEvents(AlertBuilder a, UserProfile p, TopEventStore top, java.util.function.Consumer<Event> add) {
         for (byte slot : p.topSlots) {
             if (!a.hasRoomForEvent()) {
                 return;
             }
             Event e = top.get(slot);
             if (e != null) {
-                a.event(e);
+                add.accept(e);
             }
         }
     }

@@ -8,18 +8,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.ReaderOutput;
+import io.surprisal.job.WrappedSource;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SourceSplit;
-import org.apache.flink.api.connector.source.SplitEnumerator;
-import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.core.io.InputStatus;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * Wraps the job's own source (the file source, so the benchmark reads lines exactly as {@code
@@ -29,7 +26,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * after that record has completed and the benchmark has read the state figures. Everything else
  * (splits, enumerator, serializers) is the wrapped source's.
  */
-public final class ProbedSource<T, S extends SourceSplit, E> implements Source<T, S, E> {
+public final class ProbedSource<T, S extends SourceSplit, E> extends WrappedSource<T, S, E> {
     /**
      * @param eventsPerSecond pace of the reader, or 0 for as fast as the job takes them
      * @param limit records after which the reader ends
@@ -37,42 +34,21 @@ public final class ProbedSource<T, S extends SourceSplit, E> implements Source<T
      */
     public record Settings(double eventsPerSecond, long limit, boolean waitForCheckpoint) implements Serializable {}
 
-    private final Source<T, S, E> inner;
     private final Settings settings;
 
     public ProbedSource(Source<T, S, E> inner, Settings settings) {
-        this.inner = inner;
+        super(inner);
         this.settings = settings;
     }
 
-    @Override
-    public Boundedness getBoundedness() {
-        return inner.getBoundedness();
-    }
 
-    @Override
-    public SplitEnumerator<S, E> createEnumerator(SplitEnumeratorContext<S> context) throws Exception {
-        return inner.createEnumerator(context);
-    }
 
-    @Override
-    public SplitEnumerator<S, E> restoreEnumerator(SplitEnumeratorContext<S> context, E checkpoint) throws Exception {
-        return inner.restoreEnumerator(context, checkpoint);
-    }
 
-    @Override
-    public SimpleVersionedSerializer<S> getSplitSerializer() {
-        return inner.getSplitSerializer();
-    }
 
-    @Override
-    public SimpleVersionedSerializer<E> getEnumeratorCheckpointSerializer() {
-        return inner.getEnumeratorCheckpointSerializer();
-    }
 
     @Override
     public SourceReader<T, S> createReader(SourceReaderContext context) throws Exception {
-        return new Reader<>(inner.createReader(context), settings);
+        return new Reader<>(source.createReader(context), settings);
     }
 
     /**
