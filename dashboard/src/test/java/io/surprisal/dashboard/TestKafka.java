@@ -1,11 +1,10 @@
 package io.surprisal.dashboard;
 
+import io.surprisal.job.KafkaTestBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,35 +15,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
-import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A real in-process Kafka broker (KRaft, one combined node) set up as the job's tests set theirs
- * up (job's KafkaTestBroker): replication factor 1 for transactions, records never deleted by age.
+ * The job's in-process Kafka broker ({@link KafkaTestBroker}, from the job's test jar) and what the
+ * dashboard's tests do with it: produce lines, read committed records, wait for one.
  */
 final class TestKafka {
     private TestKafka() {}
 
     static KafkaClusterTestKit start(NewTopic... topics) throws Exception {
-        KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(
-                new TestKitNodes.Builder(BootstrapMetadata.fromVersion(MetadataVersion.latestProduction(), "dashboard tests"))
-                        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("log.retention.ms", "-1")
-                .setConfigProp("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
-                .build();
-        kafka.format();
-        kafka.startup();
-        kafka.waitForReadyBrokers();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(topics)).all().get();
-        }
-        return kafka;
+        return KafkaTestBroker.start(topics);
     }
 
     static void produce(KafkaClusterTestKit kafka, String topic, List<String> values) throws Exception {

@@ -29,11 +29,11 @@ import org.apache.kafka.server.common.MetadataVersion;
  * A real in-process Kafka broker for tests (KRaft, one combined node), configured for a single
  * node: internal topics and transactions with replication factor 1, so exactly-once sinks work.
  */
-final class KafkaTestBroker {
+public final class KafkaTestBroker {
     private KafkaTestBroker() {}
 
     /** Starts a broker and creates the given topics on it. */
-    static KafkaClusterTestKit start(NewTopic... topics) throws Exception {
+    public static KafkaClusterTestKit start(NewTopic... topics) throws Exception {
         KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(
                 // The metadata version a released broker formats with by default, not the test kit's
                 // (the newest, unreleased one, under which a restored sink's re-commit of a committed
