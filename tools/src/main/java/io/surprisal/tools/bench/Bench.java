@@ -57,13 +57,24 @@ public final class Bench {
      * What to run. {@code latencySeconds} bounds the paced run (0 skips it); {@code warmupEvents}
      * of the same events go through each measured job once beforehand, unmeasured (0 skips it).
      */
-    public record Options(long events, int users, long seed, double latencySeconds, Set<String> parts, long warmupEvents) {
+    /**
+     * {@code rounds}: runs of (b), and of (b') when there is a compared configuration, alternating;
+     * {@code compared}: (b')'s overrides as printed.
+     */
+    public record Options(long events, int users, long seed, double latencySeconds, Set<String> parts, long warmupEvents,
+            int rounds, String compared) {
+        public Options(long events, int users, long seed, double latencySeconds, Set<String> parts, long warmupEvents) {
+            this(events, users, seed, latencySeconds, parts, warmupEvents, 1, "");
+        }
+
         boolean runs(String part) {
             return parts.contains(part);
         }
     }
 
     private final SurprisalConfig config;
+    /** (b')'s configuration, or null when there is none. */
+    private final SurprisalConfig compared;
     private final Configuration flink;
     private final Options options;
     private final Path work;
@@ -72,7 +83,13 @@ public final class Bench {
 
     /** {@code flink}: Flink's configuration of the embedded cluster ({@link io.surprisal.job.LocalClusterConfiguration}). */
     public Bench(SurprisalConfig config, Configuration flink, Options options, Path work, PrintStream out) {
+        this(config, null, flink, options, work, out);
+    }
+
+    /** {@code compared}: the configuration of (b'), the full job run beside (b), or null. */
+    public Bench(SurprisalConfig config, SurprisalConfig compared, Configuration flink, Options options, Path work, PrintStream out) {
         this.config = config;
+        this.compared = compared;
         this.flink = flink;
         this.options = options;
         this.work = work;
@@ -107,7 +124,8 @@ public final class Bench {
     public record Report(long events, long usersWithEvents, int cores, double a, double[] floor, long[] floorWrites,
             double b, double c, double parse,
             long bRecords, long bAlerts, long liveBytes, long sstBytes, long checkpointBytes,
-            double latencyRate, long latencyEvents, long p50, long p99, long max, long timedAlerts, long bytesPerUser) {}
+            double latencyRate, long latencyEvents, long p50, long p99, long max, long timedAlerts, long bytesPerUser,
+            Map<String, Long> bAlertsByDetector, double[] bRounds, double[] comparedRounds, Map<String, Long> comparedAlerts) {}
 
     public Report run() throws Exception {
         Path file = work.resolve("bench-events.jsonl");
@@ -137,6 +155,9 @@ public final class Bench {
                     runFlink(file, Graph.BARE, prefix, null);
                 }
                 runFlink(file, Graph.FULL, prefix, null);
+                if (compared != null) {
+                    runFlink(file, Graph.FULL, prefix, null, compared);
+                }
                 out.printf(Locale.ROOT, "  warm-up: the first %,d events through %s once, not measured (%.1f s)%n",
                         warmup, withA ? "(a) and (b)" : "(b)", (System.nanoTime() - w0) / 1e9);
             }
@@ -173,10 +194,37 @@ public final class Bench {
             }
             // State is read after the checkpoint that follows the last event: none comes with checkpointing off.
             boolean checkpoints = checkpointMillis > 0;
-            FlinkRun b = runFlink(file, Graph.FULL, new ProbedSource.Settings(0, events, checkpoints), null);
-            out.printf(Locale.ROOT, "  (b) full job: all detectors, RocksDB, checkpoints          %,10.0f events/s  (%.1f s, peak heap %,d MB)%n",
-                    b.eventsPerSecond(), b.seconds(), b.peakHeap() >> 20);
-            out.printf(Locale.ROOT, "      alerts: %s%n", b.alerts());
+            FlinkRun b = null;
+            double[] bRates = new double[options.rounds()];
+            double[] comparedRates = new double[compared == null ? 0 : options.rounds()];
+            Map<String, Long> comparedAlerts = Map.of();
+            for (int round = 0; round < options.rounds(); round++) {
+                // Alternating, so that the machine's drift from minute to minute falls on both alike.
+                FlinkRun run = runFlink(file, Graph.FULL, new ProbedSource.Settings(0, events, checkpoints && round == 0), null);
+                bRates[round] = run.eventsPerSecond();
+                out.printf(Locale.ROOT, "  (b) full job: all detectors, RocksDB, checkpoints          %,10.0f events/s  (%.1f s, peak heap %,d MB)%n",
+                        run.eventsPerSecond(), run.seconds(), run.peakHeap() >> 20);
+                if (b == null) {
+                    b = run;
+                    out.printf(Locale.ROOT, "      alerts: %s%n", b.alerts());
+                }
+                if (compared != null) {
+                    FlinkRun other = runFlink(file, Graph.FULL, new ProbedSource.Settings(0, events, false), null, compared);
+                    comparedRates[round] = other.eventsPerSecond();
+                    out.printf(Locale.ROOT, "  (b') full job with %s  %,10.0f events/s  (%.1f s, peak heap %,d MB)%n",
+                            options.compared(), other.eventsPerSecond(), other.seconds(), other.peakHeap() >> 20);
+                    if (round == 0) {
+                        comparedAlerts = other.alerts();
+                        out.printf(Locale.ROOT, "      alerts: %s%n", other.alerts());
+                    }
+                }
+            }
+            if (compared != null) {
+                double bMedian = median(bRates);
+                double comparedMedian = median(comparedRates);
+                out.printf(Locale.ROOT, "  median of %d round%s: (b) %,.0f, (b') %,.0f events/s; b/b' = %.3f%n", options.rounds(),
+                        options.rounds() == 1 ? "" : "s", bMedian, comparedMedian, bMedian / comparedMedian);
+            }
             double c = Double.NaN;
             double parse = Double.NaN;
             if (options.runs("c")) {
@@ -234,10 +282,16 @@ public final class Bench {
             return new Report(events, users, cores, a == null ? Double.NaN : a.eventsPerSecond(), floor, floorWrites, b.eventsPerSecond(), c, parse,
                     b.records(), bAlerts, s == null ? -1 : s.liveData(), s == null ? -1 : s.sstFiles(), s == null ? -1 : s.checkpointFullSize(),
                     rate, latencyEvents,
-                    p50, p99, max, timed, perUser);
+                    p50, p99, max, timed, perUser, b.alerts(), bRates, comparedRates, comparedAlerts);
         } finally {
             heap.stop();
         }
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private static String ms(long nanos) {
@@ -273,6 +327,10 @@ public final class Bench {
     }
 
     private FlinkRun runFlink(Path file, Graph graph, ProbedSource.Settings settings, long[] sentAt) throws Exception {
+        return runFlink(file, graph, settings, sentAt, config);
+    }
+
+    private FlinkRun runFlink(Path file, Graph graph, ProbedSource.Settings settings, long[] sentAt, SurprisalConfig config) throws Exception {
         Configuration conf = new Configuration(flink);
         conf.setString("metrics.reporter.bench.factory.class", BenchMetrics.Factory.class.getName());
         conf.setString("state.backend.rocksdb.metrics.estimate-live-data-size", "true");

@@ -4,6 +4,7 @@ import io.surprisal.config.SurprisalConfig;
 import io.surprisal.job.LocalClusterConfiguration;
 import io.surprisal.tools.bench.Bench;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -41,6 +42,15 @@ public final class BenchCommand implements Callable<Integer> {
             description = "events run through (a) and (b) once before they are measured, for the JIT; 0 skips it (default ${DEFAULT-VALUE})")
     long warmupEvents;
 
+    @Option(names = "--compare-set", paramLabel = "KEY=VALUE",
+            description = "runs (b') too: the full job with these configuration overrides on top, e.g. to price a detector "
+                    + "(detectors.session-forest.enabled=false); prints b/b'")
+    List<String> compareSets = new ArrayList<>();
+
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "times (b), and (b') with --compare-set, run, alternating; the medians are compared (default ${DEFAULT-VALUE})")
+    int rounds;
+
     @Mixin
     JobOptions job = new JobOptions();
 
@@ -56,11 +66,17 @@ public final class BenchCommand implements Callable<Integer> {
         if (warmupEvents < 0) {
             throw new IllegalArgumentException("--warmup-events must be 0 or more");
         }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1");
+        }
         Path work = JobOptions.tempDir();
         try {
             SurprisalConfig config = job.resolveLocal(work.resolve("bench-events.jsonl"));
+            SurprisalConfig compared = compareSets.isEmpty() ? null : job.resolveLocal(work.resolve("bench-events.jsonl"), compareSets);
             Configuration flink = LocalClusterConfiguration.load(work.resolve("checkpoints"), job.flinkSettings());
-            new Bench(config, flink, new Bench.Options(events, users, seed, latencySeconds, parts, warmupEvents), work, System.out).run();
+            new Bench(config, compared, flink,
+                    new Bench.Options(events, users, seed, latencySeconds, parts, warmupEvents, rounds, String.join(", ", compareSets)),
+                    work, System.out).run();
             return 0;
         } finally {
             JobOptions.deleteTree(work);

@@ -26,10 +26,16 @@ final class JobOptions {
 
     /** The configuration for a local run over {@code input}. */
     SurprisalConfig resolveLocal(Path input) {
+        return resolveLocal(input, List.of());
+    }
+
+    /** The configuration for a local run over {@code input}, with {@code more} overrides after {@code --set}'s. */
+    SurprisalConfig resolveLocal(Path input, List<String> more) {
         List<String> all = new ArrayList<>();
         all.add("source.type=file");
         all.add("source.file.path=" + input);
         all.addAll(sets);
+        all.addAll(more);
         return ConfigLoader.load(config, all);
     }
 

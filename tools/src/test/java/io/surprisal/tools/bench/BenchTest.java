@@ -3,11 +3,13 @@ package io.surprisal.tools.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surprisal.config.ConfigLoader;
+import io.surprisal.config.SurprisalConfig;
 import io.surprisal.job.LocalClusterConfiguration;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.configuration.Configuration;
@@ -26,9 +28,13 @@ class BenchTest {
 
     /** The bench on two slots with a checkpoint every second, printing into {@code printed}. */
     private Bench.Report bench(Bench.Options options, ByteArrayOutputStream printed) throws Exception {
+        return bench(options, null, printed);
+    }
+
+    private Bench.Report bench(Bench.Options options, SurprisalConfig compared, ByteArrayOutputStream printed) throws Exception {
         Configuration flink = LocalClusterConfiguration.load(work.resolve("checkpoints"), Configuration.fromMap(Map.of(
                 "parallelism.default", "2", "execution.checkpointing.interval", "1s")));
-        return new Bench(ConfigLoader.defaults(), flink, options, work, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+        return new Bench(ConfigLoader.defaults(), compared, flink, options, work, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
     }
 
     @Test
@@ -73,5 +79,28 @@ class BenchTest {
                 "(a+2) (a) with two keyed state values read and written per event",
                 "(a+3) (a) with three keyed state values read and written per event",
                 "(a+1)/a = ", "(a+3)/a = ", "each keyed value read and written adds, in turn, ");
+    }
+
+    @Test
+    void comparesTheFullJobWithAnotherConfigurationInAlternatingRounds() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        SurprisalConfig compared = ConfigLoader.load(null, List.of("cep.bot-velocity.enabled=false"));
+        Bench.Report r = bench(new Bench.Options(4_000, 300, 3L, 0, Set.of(), 0, 2, "cep.bot-velocity.enabled=false"), compared, printed);
+
+        assertThat(r.bRounds()).hasSize(2);
+        assertThat(r.comparedRounds()).hasSize(2);
+        assertThat(java.util.stream.DoubleStream.concat(java.util.Arrays.stream(r.bRounds()), java.util.Arrays.stream(r.comparedRounds())))
+                .allSatisfy(rate -> assertThat(rate).isPositive());
+        assertThat(r.bAlertsByDetector()).as("the simulation's bots raise alerts in (b)").containsKey("cep:bot-velocity");
+        assertThat(r.comparedAlerts()).as("(b') runs its own configuration").doesNotContainKey("cep:bot-velocity");
+        String out = printed.toString(StandardCharsets.UTF_8);
+        assertThat(out.split("\\(b'\\) full job with cep.bot-velocity.enabled=false", -1)).hasSize(3);
+        assertThat(out).contains("median of 2 rounds:", "b/b' = ");
+    }
+
+    @Test
+    void theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
+        assertThat(Bench.median(new double[] {3, 1, 2})).isEqualTo(2);
+        assertThat(Bench.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
     }
 }
