@@ -52,6 +52,7 @@ final class ConfigValidator {
         require(forest.minPopulationSessions() >= 1, "detectors.session-forest.min-population-sessions must be >= 1");
         require(forest.maxPopulationSessionsPerUser() >= 1 && forest.maxPopulationSessionsPerUser() <= 127,
                 "detectors.session-forest.max-population-sessions-per-user must be 1..127");
+        require(forest.maxLessonsPerMinute() >= 1, "detectors.session-forest.max-lessons-per-minute must be at least 1");
         var amount = c.detectors().amount();
         require(amount.thresholdBits() > 0, "detectors.amount.threshold-bits must be > 0");
         require(amount.minRatio() >= 1, "detectors.amount.min-ratio must be >= 1");

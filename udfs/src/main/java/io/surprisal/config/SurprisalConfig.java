@@ -194,7 +194,7 @@ public record SurprisalConfig(
      * maxPopulationSessionsPerUser} sessions per teaching window.
      */
     public record SessionForestDetectorConfig(boolean enabled, double thresholdBits, int trees, int sampleSize,
-            long minPopulationSessions, int maxPopulationSessionsPerUser)
+            long minPopulationSessions, int maxPopulationSessionsPerUser, int maxLessonsPerMinute)
             implements Serializable {}
 
     /**

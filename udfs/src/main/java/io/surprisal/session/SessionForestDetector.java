@@ -38,7 +38,9 @@ import java.util.zip.GZIPOutputStream;
  * a sample of that instance's users' sessions; docs/detectors.md has the memory bound.
  *
  * <p>Learning waits until event time moves past the session's close, and the sessions of one
- * instant are learned in a fixed order (user key, start), so replays give identical scores.
+ * instant are learned in a fixed order (user key, start), so replays give identical scores. The
+ * forest learns at most {@code max-lessons-per-minute} sessions a minute of event time: it keeps a
+ * few hundred points a tree, so past that rate learning only costs, while every session is scored.
  */
 public final class SessionForestDetector {
     public static final String DETECTOR = "session-forest";
@@ -59,6 +61,9 @@ public final class SessionForestDetector {
     /** Sessions of the instant {@link #pendingTs}, not yet learned. */
     private final List<Lesson> pending = new ArrayList<>();
     private long pendingTs = Long.MIN_VALUE;
+    /** The event-time minute of the last lessons, and how many sessions the forest learned in it. */
+    private long lessonMinute = Long.MIN_VALUE;
+    private int lessonsThisMinute;
     private long warmingUp;
     private final double[] point = new double[DIMENSIONS.length];
 
@@ -107,11 +112,19 @@ public final class SessionForestDetector {
             if (pending.size() > 1) {
                 pending.sort(Comparator.comparing(Lesson::key).thenComparingLong(Lesson::start));
             }
+            long minute = Math.floorDiv(pendingTs, 60_000L);
+            if (minute != lessonMinute) {
+                lessonMinute = minute;
+                lessonsThisMinute = 0;
+            }
             for (Lesson l : pending) {
                 if (!Double.isNaN(l.score)) {
                     scores.add(l.score);
                 }
-                forest.update(l.point);
+                if (lessonsThisMinute < config.maxLessonsPerMinute()) {
+                    forest.update(l.point);
+                    lessonsThisMinute++;
+                }
             }
             pending.clear();
             pendingTs = ts;
@@ -223,7 +236,7 @@ public final class SessionForestDetector {
      */
     public byte[] toTaggedBytes(int owner, int parallelism) {
         byte[] forestBytes = forestBytes(forest);
-        int size = 8 + scores.bytes() + 4 + forestBytes.length + 4;
+        int size = 8 + scores.bytes() + 4 + forestBytes.length + 4 + 12;
         for (Lesson l : pending) {
             size += 4 + 2 * l.key.length() + 8 + 8 + 8 * l.point.length;
         }
@@ -241,6 +254,8 @@ public final class SessionForestDetector {
                 b.putDouble(v);
             }
         }
+        // Last, so that state written before the cap existed still reads.
+        b.putLong(lessonMinute).putInt(lessonsThisMinute);
         return b.array();
     }
 
@@ -287,6 +302,8 @@ public final class SessionForestDetector {
         scores = new RecentScores();
         pending.clear();
         pendingTs = Long.MIN_VALUE;
+        lessonMinute = Long.MIN_VALUE;
+        lessonsThisMinute = 0;
         byte[] chosen = null;
         int wanted = Math.floorMod(me, Math.max(1, owners));
         for (byte[] e : entries) {
@@ -318,6 +335,10 @@ public final class SessionForestDetector {
                 pt[d] = b.getDouble();
             }
             pending.add(new Lesson(new String(key), start, pt, score));
+        }
+        if (b.remaining() >= 12) {
+            lessonMinute = b.getLong();
+            lessonsThisMinute = b.getInt();
         }
     }
 }

@@ -133,4 +133,25 @@ class SessionForestDetectorTest {
         assertThat(back.toTaggedBytes(1, 2)).isEqualTo(d.toTaggedBytes(1, 2));
         assertThat(clock).isGreaterThan(saved);
     }
+
+    @Test
+    void theForestLearnsAtMostItsLessonsPerMinute() {
+        SessionForestDetector d = detector();
+        int perMinute = config.detectors().sessionForest().maxLessonsPerMinute();
+        Random r = new Random(5);
+        clock = 60 * DAY - 3_000; // from a minute's start: 20 minutes of sessions, three seconds apart
+        for (int i = 0; i < 400; i++) {
+            UserProfile p = customer();
+            double[] f = ordinary(r);
+            clock += 3_000;
+            p.sessionStart = clock - 1_000;
+            p.lastTs = clock;
+            p.sessionEvents = (int) f[SessionFeatures.EVENTS];
+            d.advanceTo(clock);
+            d.onSessionClosed(p, p.localTopEvents(), f, "u" + i, "u" + i, null, 20);
+        }
+        d.advanceTo(clock + 1);
+        // 20 sessions each minute; the cap takes the first perMinute of each of the 20 minutes.
+        assertThat(d.learned()).isEqualTo(20L * Math.min(perMinute, 20));
+    }
 }

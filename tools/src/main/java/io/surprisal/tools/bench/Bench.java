@@ -111,7 +111,7 @@ public final class Bench {
 
     /** Figures of one Flink run; {@code stateWrites} counts the state floor's writes (0 in other graphs). */
     record FlinkRun(long records, double seconds, double eventsPerSecond, long peakHeap, Map<String, Long> alerts,
-            Map<String, long[]> latencies, State state, long stateWrites) {}
+            Map<String, long[]> latencies, State state, long stateWrites, double cpuMicrosPerEvent) {}
 
     /** RocksDB's figures after the checkpoint that follows the last event. */
     record State(long liveData, long sstFiles, long memTables, long checkpointFullSize, Map<String, Long> liveByState) {}
@@ -198,12 +198,15 @@ public final class Bench {
             double[] bRates = new double[options.rounds()];
             double[] comparedRates = new double[compared == null ? 0 : options.rounds()];
             Map<String, Long> comparedAlerts = Map.of();
+            double[] bCpu = new double[options.rounds()];
+            double[] comparedCpu = new double[comparedRates.length];
             for (int round = 0; round < options.rounds(); round++) {
                 // Alternating, so that the machine's drift from minute to minute falls on both alike.
                 FlinkRun run = runFlink(file, Graph.FULL, new ProbedSource.Settings(0, events, checkpoints && round == 0), null);
                 bRates[round] = run.eventsPerSecond();
-                out.printf(Locale.ROOT, "  (b) full job: all detectors, RocksDB, checkpoints          %,10.0f events/s  (%.1f s, peak heap %,d MB)%n",
-                        run.eventsPerSecond(), run.seconds(), run.peakHeap() >> 20);
+                bCpu[round] = run.cpuMicrosPerEvent();
+                out.printf(Locale.ROOT, "  (b) full job: all detectors, RocksDB, checkpoints          %,10.0f events/s  (%.1f s, peak heap %,d MB, %.1f us CPU per event)%n",
+                        run.eventsPerSecond(), run.seconds(), run.peakHeap() >> 20, run.cpuMicrosPerEvent());
                 if (b == null) {
                     b = run;
                     out.printf(Locale.ROOT, "      alerts: %s%n", b.alerts());
@@ -211,8 +214,9 @@ public final class Bench {
                 if (compared != null) {
                     FlinkRun other = runFlink(file, Graph.FULL, new ProbedSource.Settings(0, events, false), null, compared);
                     comparedRates[round] = other.eventsPerSecond();
-                    out.printf(Locale.ROOT, "  (b') full job with %s  %,10.0f events/s  (%.1f s, peak heap %,d MB)%n",
-                            options.compared(), other.eventsPerSecond(), other.seconds(), other.peakHeap() >> 20);
+                    comparedCpu[round] = other.cpuMicrosPerEvent();
+                    out.printf(Locale.ROOT, "  (b') full job with %s  %,10.0f events/s  (%.1f s, peak heap %,d MB, %.1f us CPU per event)%n",
+                            options.compared(), other.eventsPerSecond(), other.seconds(), other.peakHeap() >> 20, other.cpuMicrosPerEvent());
                     if (round == 0) {
                         comparedAlerts = other.alerts();
                         out.printf(Locale.ROOT, "      alerts: %s%n", other.alerts());
@@ -224,6 +228,9 @@ public final class Bench {
                 double comparedMedian = median(comparedRates);
                 out.printf(Locale.ROOT, "  median of %d round%s: (b) %,.0f, (b') %,.0f events/s; b/b' = %.3f%n", options.rounds(),
                         options.rounds() == 1 ? "" : "s", bMedian, comparedMedian, bMedian / comparedMedian);
+                // With the cores to itself, throughput is the cores over CPU per event; shared, CPU per event is the steadier figure.
+                out.printf(Locale.ROOT, "      CPU per event, median: (b) %.1f us, (b') %.1f us; b'/b = %.3f%n",
+                        median(bCpu), median(comparedCpu), median(comparedCpu) / median(bCpu));
             }
             double c = Double.NaN;
             double parse = Double.NaN;
@@ -286,6 +293,11 @@ public final class Bench {
         } finally {
             heap.stop();
         }
+    }
+
+    /** CPU time of this JVM, all threads: unlike throughput, it hardly moves when other processes share the cores. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static double median(double[] values) {
@@ -360,6 +372,7 @@ public final class Bench {
                     .sinkTo(new DiscardingSink<>()).name("dead letters: discard").uid("sink-dead-letters-bench");
         }
 
+        long cpu0 = processCpuNanos();
         BenchProbe.reset(sentAt);
         BenchMetrics.clear();
         heap.reset();
@@ -382,8 +395,9 @@ public final class Bench {
         // Emission under backpressure runs at the job's pace; the last records still in flight
         // (a few network buffers) are a fraction of a second.
         double seconds = (BenchProbe.lastEmitNanos - BenchProbe.firstEmitNanos) / 1e9;
+        double cpuMicros = (processCpuNanos() - cpu0) / 1e3 / Math.max(records, 1);
         return new FlinkRun(records, seconds, records / Math.max(seconds, 1e-9), heap.peak(), BenchProbe.alertCounts(),
-                BenchProbe.latencies(), state, stateWrites == null ? 0 : stateWrites);
+                BenchProbe.latencies(), state, stateWrites == null ? 0 : stateWrites, cpuMicros);
     }
 
     private static String cpuModel() {

@@ -95,7 +95,7 @@ class BenchTest {
         assertThat(r.comparedAlerts()).as("(b') runs its own configuration").doesNotContainKey("cep:bot-velocity");
         String out = printed.toString(StandardCharsets.UTF_8);
         assertThat(out.split("\\(b'\\) full job with cep.bot-velocity.enabled=false", -1)).hasSize(3);
-        assertThat(out).contains("median of 2 rounds:", "b/b' = ");
+        assertThat(out).contains("median of 2 rounds:", "b/b' = ", "CPU per event, median: ");
     }
 
     @Test
