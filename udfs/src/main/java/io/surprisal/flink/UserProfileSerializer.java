@@ -23,9 +23,10 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
      * whose version is 3) had neither the test counts of the false-alarm window, nor the sessions
      * taught, nor the time of the last cusum alert; layout 4 had no purchases (detector amount);
      * layout 5 had no session vector's tally, no usual sessions (session-profile) and no forest
-     * teaching count (session-forest).
+     * teaching count (session-forest); layout 6 had no logs of the session's gaps, and its usual
+     * pace was per session (read as no usual pace: the pace is now learned per gap).
      */
-    static final int CURRENT_VERSION = 6;
+    static final int CURRENT_VERSION = 7;
 
     @Override
     public UserProfile createInstance() {
@@ -37,6 +38,15 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
         writeVersion3Fields(p, out);
         writeVersion4Fields(p, out);
         writeVersion5Fields(p, out);
+        writeVersion6Fields(p, out);
+        SessionTally t = p.tally;
+        out.writeInt(t.gaps);
+        out.writeDouble(t.sumLogGap);
+        out.writeDouble(t.sumSquaredLogGap);
+    }
+
+    /** The fields layout 6 added to layout 5 (session vectors, detectors session-profile and session-forest). */
+    static void writeVersion6Fields(UserProfile p, DataOutputView out) throws IOException {
         SessionTally t = p.tally;
         out.writeByte(t.actions.length);
         for (int n : t.actions) {
@@ -53,6 +63,29 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
         }
         out.writeByte(p.habits.taught);
         out.writeByte(p.forestTaught);
+    }
+
+    static void readVersion6Fields(UserProfile p, DataInputView in) throws IOException {
+        SessionTally t = p.tally;
+        int classes = in.readByte();
+        for (int i = 0; i < classes; i++) {
+            int n = in.readInt();
+            if (i < t.actions.length) {
+                t.actions[i] = n;
+            }
+        }
+        t.failures = in.readInt();
+        t.amount = in.readDouble();
+        t.previousEnd = in.readLong();
+        int measures = in.readByte();
+        for (int i = 0; i < measures; i++) {
+            LogMoments m = i < p.habits.measures.length ? p.habits.measures[i] : new LogMoments();
+            m.count = in.readInt();
+            m.mean = in.readDouble();
+            m.m2 = in.readDouble();
+        }
+        p.habits.taught = in.readByte();
+        p.forestTaught = in.readByte();
     }
 
     /** The fields layout 5 added to layout 4 (detector amount). */
@@ -118,26 +151,11 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
         UserProfile p = readVersion3Fields(in);
         readVersion4Fields(p, in);
         readVersion5Fields(p, in);
+        readVersion6Fields(p, in);
         SessionTally t = p.tally;
-        int classes = in.readByte();
-        for (int i = 0; i < classes; i++) {
-            int n = in.readInt();
-            if (i < t.actions.length) {
-                t.actions[i] = n;
-            }
-        }
-        t.failures = in.readInt();
-        t.amount = in.readDouble();
-        t.previousEnd = in.readLong();
-        int measures = in.readByte();
-        for (int i = 0; i < measures; i++) {
-            LogMoments m = i < p.habits.measures.length ? p.habits.measures[i] : new LogMoments();
-            m.count = in.readInt();
-            m.mean = in.readDouble();
-            m.m2 = in.readDouble();
-        }
-        p.habits.taught = in.readByte();
-        p.forestTaught = in.readByte();
+        t.gaps = in.readInt();
+        t.sumLogGap = in.readDouble();
+        t.sumSquaredLogGap = in.readDouble();
         return p;
     }
 
@@ -173,9 +191,10 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
     }
 
     /**
-     * State in an older layout (3, 4 or 5): read with the fields it did not have at their defaults
+     * State in an older layout (3 to 6): read with the fields it did not have at their defaults
      * (no tests counted, no session taught, no cusum alert; no purchases; no session tally, usual
-     * sessions or forest teaching); on restore Flink migrates it to {@link UserProfileSerializer}.
+     * sessions or forest teaching; no gap logs, no usual pace); on restore Flink migrates it to
+     * {@link UserProfileSerializer}.
      */
     static final class OlderLayout extends FieldByFieldSerializer<UserProfile> {
         private final int layout;
@@ -198,6 +217,9 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
             if (layout >= 5) {
                 writeVersion5Fields(p, out);
             }
+            if (layout >= 6) {
+                writeVersion6Fields(p, out);
+            }
         }
 
         @Override
@@ -208,6 +230,11 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
             }
             if (layout >= 5) {
                 readVersion5Fields(p, in);
+            }
+            if (layout >= 6) {
+                readVersion6Fields(p, in);
+                // Layout 6 learned the usual pace per session; it is now per gap: learned afresh.
+                p.habits.of(io.surprisal.session.SessionMeasure.PACE).forget();
             }
             return p;
         }

@@ -287,7 +287,7 @@ public final class BehaviourScorer {
         p.sessionEvents++;
         p.sessionBits += popBits;
         p.sessionExcess += popBits - expected;
-        p.tally.add(e);
+        p.tally.add(e, p.sessionEvents > 1 ? e.ts - p.lastTs : -1);
         int slot = p.keepTopEvent(e.bits, sessionModel.topEvents());
         if (slot >= 0) {
             top.put(slot, e);

@@ -13,7 +13,10 @@ public enum SessionMeasure {
     EVENTS("events", 0),
     /** From the first event to the last, seconds; a minute's offset. */
     DURATION("duration", 60),
-    /** Events per second, as the inverse of the mean gap between events (sessions of at least 3 events); a second's offset. */
+    /**
+     * Events per second, as the inverse of the gaps between events: the session's geometric mean
+     * gap (sessions of at least 3 events); a second's offset.
+     */
     PACE("pace", 1),
     /** From the end of the user's previous session to the start of this one, seconds; a minute's offset. */
     VISIT_GAP("visit-gap", 60);
@@ -38,12 +41,15 @@ public enum SessionMeasure {
         throw new IllegalArgumentException("unknown session measure '" + key + "'");
     }
 
-    /** The raw value of this measure of a session vector (seconds for times and gaps), or NaN when it has none. */
-    public double value(double[] f) {
+    /**
+     * The raw value of this measure of a session with vector {@code f} and tally {@code t} (seconds
+     * for times and gaps), or NaN when it has none.
+     */
+    public double value(double[] f, SessionTally t) {
         return switch (this) {
             case EVENTS -> f[SessionFeatures.EVENTS];
             case DURATION -> f[SessionFeatures.DURATION_S];
-            case PACE -> f[SessionFeatures.EVENTS] >= 3 ? f[SessionFeatures.MEAN_GAP_S] : Double.NaN;
+            case PACE -> t.gaps >= 2 ? Math.exp(t.sumLogGap / t.gaps) - offset : Double.NaN;
             case VISIT_GAP -> f[SessionFeatures.VISIT_GAP_S];
         };
     }

@@ -43,6 +43,7 @@ public final class SessionProfileDetector {
     private final Set<SessionMeasure> alerting = EnumSet.noneOf(SessionMeasure.class);
     /** Per measure, this session's log and judgement (reused: no allocation per session beyond the judgements). */
     private final double[] logs = new double[SessionMeasure.COUNT];
+    private final double[] values = new double[SessionMeasure.COUNT];
     private final Judgement[] judged = new Judgement[SessionMeasure.COUNT];
 
     public SessionProfileDetector(SessionProfileDetectorConfig config, Duration falseAlarmWindow, Duration teachingWindow) {
@@ -71,11 +72,13 @@ public final class SessionProfileDetector {
     public Alert onSessionClosed(UserProfile p, TopEventStore top, double[] f, String user, String tenant, int maxEvents) {
         SessionHabits habits = p.habits;
         int alertingJudged = 0;
+        SessionTally t = p.tally;
         for (SessionMeasure m : SessionMeasure.values()) {
             logs[m.ordinal()] = Double.NaN;
-            double value = m.value(f);
+            double value = m.value(f, t);
+            values[m.ordinal()] = value;
             if (!Double.isNaN(value)) {
-                logs[m.ordinal()] = m.log(value);
+                logs[m.ordinal()] = m == SessionMeasure.PACE ? -t.sumLogGap / t.gaps : m.log(value);
                 alertingJudged += alerting.contains(m) ? 1 : 0;
             }
         }
@@ -90,10 +93,13 @@ public final class SessionProfileDetector {
                 continue;
             }
             // Only an alerting measure's tail that may reach the bar is calibrated now; reasons are calibrated when an alert is made.
-            judged[i] = models[i].judge(habits.of(m), logs[i], alerting.contains(m) ? bar : Double.POSITIVE_INFINITY);
+            double calibrateFrom = alerting.contains(m) ? bar : Double.POSITIVE_INFINITY;
+            judged[i] = m == SessionMeasure.PACE
+                    ? models[i].judgeMean(habits.of(m), logs[i], t.gaps, calibrateFrom)
+                    : models[i].judge(habits.of(m), logs[i], calibrateFrom);
             Judgement j = judged[i];
             if (alerting.contains(m) && j != null && j.calibrated() != null && j.calibrated().bits() > worstBits
-                    && m.ratio(m.value(f), m.valueOf(j.prediction().location())) >= config.minRatio()) {
+                    && m.ratio(values[i], m.valueOf(j.prediction().location())) >= config.minRatio()) {
                 worst = m;
                 worstBits = j.calibrated().bits();
             }
@@ -110,6 +116,14 @@ public final class SessionProfileDetector {
                     continue;
                 }
                 LogMoments h = habits.of(m);
+                if (m == SessionMeasure.PACE) {
+                    // Per gap: the pace's logs are the gaps' logs negated.
+                    if (teach) {
+                        models[i].teachBatch(t.gaps, -t.sumLogGap, t.sumSquaredLogGap, h, judged[i]);
+                    }
+                    models[i].learnBatch(h, t.gaps, -t.sumLogGap, t.sumSquaredLogGap, config.maxEvidence());
+                    continue;
+                }
                 if (teach) {
                     models[i].teach(logs[i], h, judged[i]);
                 }
@@ -122,7 +136,7 @@ public final class SessionProfileDetector {
     private Alert alert(UserProfile p, TopEventStore top, double[] f, String user, String tenant, SessionMeasure worst, double bar, int measures,
             int maxEvents) {
         Judgement w = judged[worst.ordinal()];
-        double value = worst.value(f);
+        double value = values[worst.ordinal()];
         AlertBuilder a = AlertBuilder.of(DETECTOR, p.lastTs, user, p.sessionId, maxEvents)
                 .tenant(tenant)
                 .bits(w.calibrated().bits(), bar)
@@ -134,7 +148,7 @@ public final class SessionProfileDetector {
             Judgement j = judged[m.ordinal()];
             if (m != worst && j != null && models[m.ordinal()].ready()) {
                 j = new Judgement(j.prediction(), j.modelBits(), models[m.ordinal()].calibrate(j, p.habits.of(m)));
-                a.reason(m.key, m.text(m.value(f)), detail(m, m.value(f), j) + (alerting.contains(m) ? "" : " (a reason only)"),
+                a.reason(m.key, m.text(values[m.ordinal()]), detail(m, values[m.ordinal()], j) + (alerting.contains(m) ? "" : " (a reason only)"),
                         j.calibrated().bits());
             }
         }

@@ -4,7 +4,8 @@ import io.surprisal.event.Event;
 
 /**
  * What the open session has done beyond what the profile already counts (events, start, last
- * event, bits): its events per action class, its failures and the amount it spent; and, across
+ * event, bits): its events per action class, its failures, the amount it spent and the logs of its
+ * gaps; and, across
  * sessions, when the user's previous session ended (for the time between visits). Part of the
  * user's profile: a fixed small array and primitives, updated in place per event.
  */
@@ -16,9 +17,24 @@ public final class SessionTally {
     public double amount;
     /** Event time of the last event of the user's previous session, or {@link Long#MIN_VALUE}. */
     public long previousEnd = Long.MIN_VALUE;
+    /** Gaps between the session's events, and the sum and sum of squares of their logs ({@link #logGap}). */
+    public int gaps;
+    public double sumLogGap;
+    public double sumSquaredLogGap;
 
-    /** Counts one event of the open session. */
-    public void add(Event e) {
+    /** A gap's log, judged per gap by detector session-profile's pace: seconds, with a second's offset. */
+    public static double logGap(long gapMillis) {
+        return Math.log(gapMillis / 1000.0 + 1);
+    }
+
+    /** Counts one event of the open session; {@code gapMillis} since the session's previous event, or negative for its first. */
+    public void add(Event e, long gapMillis) {
+        if (gapMillis >= 0) {
+            double l = logGap(gapMillis);
+            gaps++;
+            sumLogGap += l;
+            sumSquaredLogGap += l * l;
+        }
         actions[ActionClass.of(e.action)]++;
         if (e.fail) {
             failures++;
@@ -32,6 +48,9 @@ public final class SessionTally {
         java.util.Arrays.fill(actions, 0);
         failures = 0;
         amount = 0;
+        gaps = 0;
+        sumLogGap = 0;
+        sumSquaredLogGap = 0;
         previousEnd = lastTs;
     }
 }

@@ -40,8 +40,19 @@ public final class BlendedLogModel {
     private long pendingTs = Long.MIN_VALUE;
     private long warmingUp;
 
-    /** A value waiting to teach the population: its log, its user's moments before it, the model's bits for it. */
-    private record Lesson(double log, LogMoments user, double bits) {}
+    /**
+     * Values waiting to teach the population: {@code n} logs (their sum and sum of squares), their
+     * user's moments before them, the model's bits for them.
+     */
+    private record Lesson(int n, double sum, double sumSquares, LogMoments user, double bits) {
+        void teach(LogPopulation population) {
+            if (n == 1) {
+                population.learn(sum, user, bits);
+            } else {
+                population.learnBatch(n, sum, sumSquares, user, bits);
+            }
+        }
+    }
 
     /** @param minPopulation values the population must learn, and judge, before a tail is calibrated */
     public BlendedLogModel(long minPopulation) {
@@ -92,6 +103,19 @@ public final class BlendedLogModel {
     }
 
     /**
+     * The prediction of the mean of {@code values} next logs of {@code h}: the same posterior, the
+     * spread of a mean of {@code values} draws (sigma^2 / values) plus the uncertainty of the user's
+     * mean (sigma^2 / kappaN). Evidence grows with the values; the calibration on the population's
+     * ordinary means answers for what the model does not see (values of one visit that go together).
+     */
+    public Prediction predictMean(LogMoments h, int values) {
+        Prediction one = predict(h);
+        double kappaN = population.priorPurchases() + h.count;
+        double shrink = Math.sqrt((1.0 / values + 1.0 / kappaN) / (1.0 + 1.0 / kappaN));
+        return new Prediction(one.location(), one.scale() * shrink, one.dof(), one.values());
+    }
+
+    /**
      * Whether the population has the moments to predict by: {@code minPopulation} values. Only then
      * are the model's tails worth calibrating (judged against a younger population, ordinary values
      * look rarer than the model will find them).
@@ -108,7 +132,7 @@ public final class BlendedLogModel {
     /** Moves to event time {@code ts}: the values before it join the population. */
     public void advanceTo(long ts) {
         if (ts > pendingTs) {
-            pending.forEach(l -> population.learn(l.log, l.user, l.bits));
+            pending.forEach(l -> l.teach(population));
             pending.clear();
             pendingTs = ts;
         }
@@ -143,6 +167,24 @@ public final class BlendedLogModel {
         return new Judgement(prediction, modelBits, modelBits >= calibrateFrom ? population.calibratedBits(modelBits, h.count) : null);
     }
 
+    /**
+     * Judges the mean {@code mean} of {@code values} logs of a user with history {@code h} ({@link
+     * #predictMean}), as {@link #judge(LogMoments, double, double)} judges one.
+     */
+    public Judgement judgeMean(LogMoments h, double mean, int values, double calibrateFrom) {
+        if (!predicts()) {
+            warmingUp++;
+            return null;
+        }
+        Prediction prediction = predictMean(h, values);
+        double modelBits = -Math.log(prediction.upperTail(mean)) / Math.log(2);
+        if (!ready()) {
+            warmingUp++;
+            return new Judgement(prediction, modelBits, null);
+        }
+        return new Judgement(prediction, modelBits, modelBits >= calibrateFrom ? population.calibratedBits(modelBits, h.count) : null);
+    }
+
     /** The calibrated tail of a judgement made without one ({@link #judge(LogMoments, double, double)}). */
     public LogPopulation.Calibrated calibrate(Judgement j, LogMoments h) {
         return j.calibrated() != null ? j.calibrated() : population.calibratedBits(j.modelBits(), h.count);
@@ -150,7 +192,12 @@ public final class BlendedLogModel {
 
     /** The log {@code x} of a user with history {@code h} (before it) teaches the population once event time moves on. */
     public void teach(double x, LogMoments h, Judgement judged) {
-        pending.add(new Lesson(x, h.snapshot(), judged == null ? Double.NaN : judged.modelBits()));
+        pending.add(new Lesson(1, x, x * x, h.snapshot(), judged == null ? Double.NaN : judged.modelBits()));
+    }
+
+    /** {@code n} logs of a user with history {@code h} (before them), judged together ({@link #judgeMean}), teach the population. */
+    public void teachBatch(int n, double sum, double sumSquares, LogMoments h, Judgement judged) {
+        pending.add(new Lesson(n, sum, sumSquares, h.snapshot(), judged == null ? Double.NaN : judged.modelBits()));
     }
 
     /**
@@ -160,6 +207,26 @@ public final class BlendedLogModel {
      */
     public void learn(LogMoments h, double x, int maxEvidence) {
         h.learn(clipped(x, h), maxEvidence);
+    }
+
+    /**
+     * The user learns {@code n} logs ({@link LogMoments#learnBatch}), shifted so that their mean is
+     * within {@link #LEARN_CLIP_SCALES} of the prediction's scales for such a mean (winsorized).
+     */
+    public void learnBatch(LogMoments h, int n, double sum, double sumSquares, int maxEvidence) {
+        if (n <= 0) {
+            return;
+        }
+        if (predicts()) {
+            Prediction p = predictMean(h, n);
+            double mean = sum / n;
+            double limit = LEARN_CLIP_SCALES * p.scale();
+            double shift = Math.max(p.location() - limit, Math.min(p.location() + limit, mean)) - mean;
+            // Shifting every log by the same amount keeps their spread.
+            sumSquares += 2 * shift * sum + n * shift * shift;
+            sum += n * shift;
+        }
+        h.learnBatch(n, sum, sumSquares, maxEvidence);
     }
 
     private double clipped(double x, LogMoments h) {
@@ -183,7 +250,7 @@ public final class BlendedLogModel {
     /** The population with the current instant's values, without applying them (a checkpoint must not change scores). */
     public LogPopulation populationForCheckpoint() {
         LogPopulation copy = population.copy();
-        pending.forEach(l -> copy.learn(l.log, l.user, l.bits));
+        pending.forEach(l -> l.teach(copy));
         return copy;
     }
 

@@ -30,6 +30,40 @@ public class LogMoments {
         m2 += delta * (log - mean);
     }
 
+    /**
+     * Learns {@code n} logs at once from their sum and sum of squares, as {@link #learn} would one by
+     * one: past {@code maxEvidence} values the oldest evidence fades; a batch of more than {@code
+     * maxEvidence} counts as that many values, with its own mean and spread.
+     */
+    public void learnBatch(int n, double sum, double sumSquares, int maxEvidence) {
+        if (n <= 0) {
+            return;
+        }
+        double batchMean = sum / n;
+        double batchM2 = Math.max(0, sumSquares - n * batchMean * batchMean);
+        int weight = Math.min(n, maxEvidence);
+        if (weight < n) {
+            batchM2 *= (weight - 1.0) / Math.max(1, n - 1);
+        }
+        int keep = maxEvidence - weight;
+        if (count > keep) {
+            m2 = keep == 0 ? 0 : m2 * keep / count;
+            count = keep;
+        }
+        int total = count + weight;
+        double delta = batchMean - mean;
+        mean += delta * weight / total;
+        m2 += batchM2 + delta * delta * count * weight / total;
+        count = total;
+    }
+
+    /** Forgets everything learned. */
+    public void forget() {
+        count = 0;
+        mean = 0;
+        m2 = 0;
+    }
+
     /** Sample variance of the logs learned, or 0 with fewer than two. */
     public double variance() {
         return count < 2 ? 0 : m2 / (count - 1);

@@ -57,6 +57,20 @@ public final class LogPopulation {
         return h;
     }
 
+    /** The spread of a user's values, for the prior of users' variances ({@link #varianceShape}). */
+    private void learnSpread(LogMoments user) {
+        if (user.count >= 2) {
+            double v = user.variance();
+            if (v > 0) {
+                double logV = Math.log(v);
+                varianceCount++;
+                varianceSum += logV;
+                varianceSquares += logV * logV;
+                varianceNoise += org.apache.commons.math3.special.Gamma.trigamma((user.count - 1) / 2.0);
+            }
+        }
+    }
+
     /** The evidence bucket of a buyer with {@code purchases} learned. */
     static int evidenceBucket(int purchases) {
         return purchases == 0 ? 0 : purchases <= 3 ? 1 : purchases <= 15 ? 2 : 3;
@@ -77,22 +91,41 @@ public final class LogPopulation {
         learn(logAmount, buyer);
     }
 
+    /**
+     * Learns {@code n} logs of one user at once (their sum and sum of squares), judged together:
+     * {@code bits} the model's tail bits for their mean (NaN when not judged). The moments are those
+     * of the n logs one by one; the user's spread counts once.
+     */
+    public void learnBatch(int n, double sum, double sumSquares, LogMoments user, double bits) {
+        if (!Double.isNaN(bits)) {
+            modelBits[evidenceBucket(user.count)].add(bits);
+            if (count(modelBits) >= GENERATION) {
+                previousBits = modelBits;
+                modelBits = newHistograms();
+            }
+        }
+        double batchMean = sum / n;
+        double batchM2 = Math.max(0, sumSquares - n * batchMean * batchMean);
+        long total = count + n;
+        double delta = batchMean - mean;
+        mean += delta * n / total;
+        m2 += batchM2 + delta * delta * count * n / total;
+        count = total;
+        learnSpread(user);
+        if (user.count >= 1) {
+            double squares = sumSquares - 2 * user.mean * sum + n * user.mean * user.mean;
+            withinSum += Math.max(0, squares) * user.count / (user.count + 1.0);
+            withinCount += n;
+        }
+    }
+
     /** Learns a purchase's log; {@code buyer} is the buyer's history before it. */
     public void learn(double logAmount, LogMoments buyer) {
         count++;
         double delta = logAmount - mean;
         mean += delta / count;
         m2 += delta * (logAmount - mean);
-        if (buyer.count >= 2) {
-            double v = buyer.variance();
-            if (v > 0) {
-                double logV = Math.log(v);
-                varianceCount++;
-                varianceSum += logV;
-                varianceSquares += logV * logV;
-                varianceNoise += org.apache.commons.math3.special.Gamma.trigamma((buyer.count - 1) / 2.0);
-            }
-        }
+        learnSpread(buyer);
         if (buyer.count >= 1) {
             double d = logAmount - buyer.mean;
             // The deviation from a mean of n values has variance sigma^2 (n + 1) / n: rescaled, each

@@ -58,6 +58,9 @@ class StateSerializersTest {
         p.tally.failures = 3;
         p.tally.amount = 99.5;
         p.tally.previousEnd = 700;
+        p.tally.gaps = 3;
+        p.tally.sumLogGap = 4.25;
+        p.tally.sumSquaredLogGap = 7.5;
         for (int i = 0; i < p.habits.measures.length; i++) {
             p.habits.measures[i].count = 3 + i;
             p.habits.measures[i].mean = 1.5 + i;
@@ -125,6 +128,38 @@ class StateSerializersTest {
         // empty (its vector counts only what comes after the migration), no usual sessions yet.
         assertThat(p).usingRecursiveComparison().comparingOnlyFields("tally", "habits", "forestTaught")
                 .isEqualTo(new UserProfile());
+
+        assertWrittenInTheCurrentLayout(p);
+    }
+
+    @Test
+    void aUserProfileWrittenInTheLayoutBeforeGapLogsIsReadAndItsPerSessionPaceForgotten() throws Exception {
+        // Bytes written by the serializer of layout 6 (main with session vectors), and its snapshot.
+        UserProfile p = readOlderLayout(6);
+        assertThat(p.states).containsExactly(UserProfile.START, "login:success", "view_item:success");
+        assertThat(p.count(0, 1)).isEqualTo(2);
+        assertThat(p.events).isEqualTo(11);
+        assertThat(p.sessionId).isEqualTo("s-6");
+        assertThat(p.cusumAlertTs).isEqualTo(3_500);
+        assertThat(p.spend.count).isEqualTo(2);
+        assertThat(p.tally.actions[1]).isEqualTo(2);
+        assertThat(p.tally.failures).isEqualTo(1);
+        assertThat(p.tally.previousEnd).isEqualTo(2_000);
+        assertThat(p.habits.taught).isEqualTo((byte) 1);
+        assertThat(p.forestTaught).isEqualTo((byte) 1);
+        for (io.surprisal.session.SessionMeasure m : io.surprisal.session.SessionMeasure.values()) {
+            var h = p.habits.of(m);
+            if (m == io.surprisal.session.SessionMeasure.PACE) {
+                // Learned per session in layout 6, per gap now: a different quantity, learned afresh.
+                assertThat(h.count).isZero();
+                assertThat(h.m2).isZero();
+            } else {
+                assertThat(h.count).isEqualTo(5 + m.ordinal());
+                assertThat(h.mean).isEqualTo(2.0 + m.ordinal());
+                assertThat(h.m2).isEqualTo(0.5 * (m.ordinal() + 1));
+            }
+        }
+        assertThat(p.tally.gaps).as("the open session's gaps count from the migration on").isZero();
 
         assertWrittenInTheCurrentLayout(p);
     }

@@ -103,11 +103,20 @@ class SessionFeaturesTest {
     @Test
     void measuresAreJudgedOnTheirOwnScales() {
         double[] f = new double[SessionFeatures.COUNT];
-        f[SessionFeatures.EVENTS] = 2;
-        f[SessionFeatures.MEAN_GAP_S] = 3;
-        assertThat(SessionMeasure.PACE.value(f)).as("pace needs three events").isNaN();
-        f[SessionFeatures.EVENTS] = 3;
-        assertThat(SessionMeasure.PACE.value(f)).isEqualTo(3);
+        SessionTally t = new SessionTally();
+        Event e = new Event();
+        e.action = "view";
+        t.add(e, -1);
+        t.add(e, 1_000);
+        assertThat(SessionMeasure.PACE.value(f, t)).as("pace needs three events").isNaN();
+        t.add(e, 7_000);
+        // The geometric mean of the gaps plus a second, less the second: sqrt(2 x 8) - 1 = 3.
+        assertThat(SessionMeasure.PACE.value(f, t)).isCloseTo(3, within(1e-12));
+        assertThat(t.gaps).isEqualTo(2);
+        assertThat(t.sumLogGap).isCloseTo(Math.log(2) + Math.log(8), within(1e-12));
+        assertThat(t.sumSquaredLogGap).isCloseTo(Math.log(2) * Math.log(2) + Math.log(8) * Math.log(8), within(1e-12));
+        t.closeAt(10_000);
+        assertThat(t.gaps).as("a closed session's gaps are forgotten").isZero();
         // Pace: the log of the gap plus a second, negated; a gap of 0 s is 4 times faster than one of 3 s.
         assertThat(SessionMeasure.PACE.log(3)).isCloseTo(-Math.log(4), within(1e-12));
         assertThat(SessionMeasure.PACE.valueOf(SessionMeasure.PACE.log(3))).isCloseTo(3, within(1e-12));

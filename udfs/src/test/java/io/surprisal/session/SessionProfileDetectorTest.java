@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.surprisal.alert.Alert;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
+import io.surprisal.event.Event;
 import io.surprisal.model.UserProfile;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,9 @@ class SessionProfileDetectorTest {
     private long clock = DAY;
 
     /** A user's usual: medians of events, duration (s) and visit gap (s), and their spread (log sd). */
+    /** The spread (log sd) of one gap between a visit's events about the visit's pace. */
+    private static final double GAP_SPREAD = 0.9;
+
     private record Habit(double events, double duration, double visitGap, double spread) {
         static Habit random(Random r, double spread) {
             return new Habit(12 * Math.exp(0.5 * r.nextGaussian()), 540 * Math.exp(0.6 * r.nextGaussian()),
@@ -35,9 +39,29 @@ class SessionProfileDetectorTest {
         }
 
         double[] session(Random r, UserProfile p, long start) {
+            return session(r, p, 1.0);
+        }
+
+        /**
+         * A session whose gaps (into the profile's tally) are log-normal around the user's median gap
+         * divided by {@code faster}, each visit with a pace of its own (a visit effect: the gaps of one
+         * visit go together, which the per-gap model does not assume and its calibration must absorb).
+         */
+        double[] session(Random r, UserProfile p, double faster) {
             double[] f = new double[SessionFeatures.COUNT];
             f[SessionFeatures.EVENTS] = Math.max(1, Math.round(events * Math.exp(spread * r.nextGaussian())));
-            f[SessionFeatures.DURATION_S] = f[SessionFeatures.EVENTS] == 1 ? 0 : Math.round(duration * Math.exp(spread * r.nextGaussian()));
+            double visitPace = Math.exp(0.3 * r.nextGaussian()) / faster;
+            double medianGap = duration / Math.max(1, events - 1);
+            double seconds = 0;
+            Event e = new Event();
+            e.action = "view_item";
+            p.tally.add(e, -1);
+            for (int i = 1; i < f[SessionFeatures.EVENTS]; i++) {
+                long gap = Math.round(1000 * medianGap * visitPace * Math.exp(GAP_SPREAD * r.nextGaussian()));
+                p.tally.add(e, gap);
+                seconds += gap / 1000.0;
+            }
+            f[SessionFeatures.DURATION_S] = Math.round(seconds);
             f[SessionFeatures.MEAN_GAP_S] = f[SessionFeatures.EVENTS] > 1 ? f[SessionFeatures.DURATION_S] / (f[SessionFeatures.EVENTS] - 1) : 0;
             f[SessionFeatures.VISIT_GAP_S] = p.events == 0 ? Double.NaN : Math.round(visitGap * Math.exp(spread * r.nextGaussian()));
             return f;
@@ -104,6 +128,41 @@ class SessionProfileDetectorTest {
         assertThat(a.reasons).filteredOn(r2 -> r2.feature.equals("visit-gap")).singleElement()
                 .satisfies(r2 -> assertThat(r2.expected).endsWith("(a reason only)"));
         assertThat(p.habits.of(SessionMeasure.DURATION).count).as("what alerts teaches nothing").isEqualTo(20);
+    }
+
+    @Test
+    void aVisitAtSeveralTimesTheUsersPaceAlertsWithEvidenceFromEveryGap() {
+        Random r = new Random(11);
+        learnPopulation(r, 2000, 0.4);
+        assertThat(detector.model(SessionMeasure.PACE).ready()).isTrue();
+        UserProfile p = customer();
+        Habit joe = new Habit(16, 600, 8 * 3600, 0.3);
+        for (int s = 0; s < 20; s++) {
+            clock += DAY / 2;
+            assertThat(close(p, joe.session(r, p, clock), "joe")).as("ordinary session %d", s).isNull();
+        }
+        assertThat(p.habits.of(SessionMeasure.PACE).count).as("learned per gap").isGreaterThan(20);
+        clock += DAY;
+        // As many events as usual, each gap a quarter of the usual: the visit is not long, only fast.
+        double[] f = joe.session(r, p, 4.0);
+        f[SessionFeatures.EVENTS] = 16;
+        Alert a = close(p, f, "joe");
+        assertThat(a).isNotNull();
+        assertThat(a.reasons.get(0).feature).isEqualTo("pace");
+        assertThat(a.summary).startsWith("joe's session went at one event every ");
+
+        // The same pace over three gaps is too little evidence.
+        detector.advanceTo(++clock);
+        UserProfile q = customer();
+        for (int s = 0; s < 20; s++) {
+            clock += DAY / 2;
+            close(q, joe.session(r, q, clock), "joe2");
+        }
+        clock += DAY;
+        Habit shortVisits = new Habit(4, 600.0 * 3 / 15, 8 * 3600, 0.0);
+        double[] g = shortVisits.session(r, q, 4.0);
+        Alert b = close(q, g, "joe2");
+        assertThat(b == null || !b.reasons.get(0).feature.equals("pace")).as("three fast gaps do not make a pace alert").isTrue();
     }
 
     @Test
