@@ -14,12 +14,12 @@ import io.surprisal.flink.AlertSuppressionFunction;
 import io.surprisal.flink.Descriptors;
 import io.surprisal.flink.FeedbackParseFunction;
 import io.surprisal.flink.FeedbackSuppressionFunction;
-import io.surprisal.flink.BotVelocityFunction;
 import io.surprisal.flink.BruteForceFunction;
 import io.surprisal.flink.CepRoutingFunction;
 import io.surprisal.flink.CredentialStuffingFunction;
 import io.surprisal.flink.SeparateDeadLettersFunction;
 import io.surprisal.flink.PurchaseNetworkFunction;
+import io.surprisal.flink.VelocityFunction;
 import io.surprisal.flink.AllowlistedLoginNoveltyFunction;
 import io.surprisal.flink.LoginNoveltyFunction;
 import io.surprisal.flink.PatternRouting;
@@ -192,12 +192,15 @@ public final class SurprisalPipeline {
             alerts = alerts.union(stuffing);
             deadLetters = deadLetters.union(stuffing.getSideOutput(Descriptors.DEAD_LETTERS));
         }
-        if (config.cep().botVelocity().enabled()) {
+        if (config.detectors().velocity().enabled()) {
             // The scored stream is still partitioned by user: read it as keyed (chained, no shuffle).
             SingleOutputStreamOperator<Alert> velocity = DataStreamUtils.reinterpretAsKeyedStream(enriched, new UserKey())
-                    .process(new BotVelocityFunction(config))
-                    .name("cep bot-velocity")
-                    .uid("cep-" + CepPatterns.BOT_VELOCITY);
+                    .process(new VelocityFunction(config))
+                    .name("velocity")
+                    .uid("velocity");
+            // Savepoints that hold its state under its former uid restore it (Flink takes the
+            // state of this hash when the savepoint has it, else that of the uid).
+            velocity.setUidHash(Uids.hashOf(VelocityFunction.FORMER_UID));
             alerts = alerts.union(velocity);
             deadLetters = deadLetters.union(velocity.getSideOutput(Descriptors.DEAD_LETTERS));
         }

@@ -34,8 +34,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * window, so partial matches time out and are dropped.
  *
  * <p>The detectors that count rather than follow a sequence ({@code brute-force}, {@code
- * credential-stuffing}, {@code bot-velocity}) are keyed functions ({@code BruteForceFunction},
- * {@code CredentialStuffingFunction}, {@code BotVelocityFunction}): as patterns they keep a partial
+ * credential-stuffing}) are keyed functions ({@code BruteForceFunction},
+ * {@code CredentialStuffingFunction}): as patterns they keep a partial
  * match open per event, which a flood from one user or IP turns into work in proportion to the
  * flood at every event. The sequences here keep one per event that opens them; login novelty lets
  * at most {@code cep.max-openers} of those per user in each eighth of the window open one ({@link
@@ -47,7 +47,6 @@ public final class CepPatterns {
     public static final String FAILED_LOGIN_THEN_BUY = "failed-login-then-buy";
     public static final String BRUTE_FORCE = "brute-force";
     public static final String ACCOUNT_TAKEOVER = "account-takeover";
-    public static final String BOT_VELOCITY = "bot-velocity";
     public static final String CREDENTIAL_STUFFING = "credential-stuffing";
 
     /** Pattern element names, also the keys of a match. */
@@ -143,7 +142,7 @@ public final class CepPatterns {
         }
     }
 
-    /** The enabled CEP patterns (brute-force, credential-stuffing and bot-velocity are keyed functions). */
+    /** The enabled CEP patterns (brute-force and credential-stuffing are keyed functions). */
     public static List<PatternSpec> enabled(CepConfig c) {
         List<PatternSpec> out = new ArrayList<>();
         if (c.failedLoginThenBuy().enabled()) {

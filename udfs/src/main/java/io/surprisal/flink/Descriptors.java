@@ -47,8 +47,9 @@ public final class Descriptors {
     public static final OutputTag<Event> CEP_LATE_EVENTS = new OutputTag<>("cep-late-events", TypeInformation.of(Event.class));
 
     /**
-     * Per user, detector {@code bot-velocity}: the rate and gap statistics. Cleared by a timer once
-     * the user is idle; the TTL only guards against a source that stops sending watermarks.
+     * Per user, detector {@code velocity}: the rate and gap statistics. Cleared by a timer once the
+     * user is idle; the TTL only guards against a source that stops sending watermarks. The state's
+     * name is the one savepoints hold it under.
      */
     public static ValueStateDescriptor<VelocityState> velocity(Duration ttl) {
         ValueStateDescriptor<VelocityState> d = new ValueStateDescriptor<>("bot-velocity", VelocityStateSerializer.INSTANCE);
@@ -56,7 +57,7 @@ public final class Descriptors {
         return d;
     }
 
-    /** Per user, detector {@code bot-velocity}: the last events (a ring by sequence number), listed in alerts. */
+    /** Per user, detector {@code velocity}: the last events (a ring by sequence number), listed in alerts; named as in savepoints. */
     public static MapStateDescriptor<Integer, Event> velocityRecentEvents(Duration ttl) {
         MapStateDescriptor<Integer, Event> d = new MapStateDescriptor<>(
                 "bot-velocity-recent-events", Types.INT, TypeInformation.of(Event.class));
