@@ -26,7 +26,6 @@ import io.surprisal.flink.PatternRouting;
 import io.surprisal.flink.UserBehaviourFunction;
 import io.surprisal.flink.UserBehaviourWithModelUpdatesFunction;
 import io.surprisal.session.ClosedSession;
-import java.util.Set;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -205,19 +204,18 @@ public final class SurprisalPipeline {
             deadLetters = deadLetters.union(velocity.getSideOutput(Descriptors.DEAD_LETTERS));
         }
         if (config.suppression().enabled()) {
-            Set<String> several = CepPatterns.detectorsOfSeveralOperators(config.cep());
             if (config.suppression().maxAlerts() > 0) {
                 // First the budget per (user, detector): a user whose every alert has a new reason
                 // costs this one key, not a window per reason in the operator below.
                 alerts = alerts
                         .keyBy(new AlertSuppressionFunction.DetectorKey())
-                        .process(new AlertSuppressionFunction(config.suppression(), several, AlertSuppressionFunction.Scope.DETECTOR))
+                        .process(new AlertSuppressionFunction(config.suppression(), AlertSuppressionFunction.Scope.DETECTOR))
                         .name("alert budget per user and detector")
                         .uid("alert-budget");
             }
             alerts = alerts
                     .keyBy(new AlertSuppressionFunction.Key())
-                    .process(new AlertSuppressionFunction(config.suppression(), several))
+                    .process(new AlertSuppressionFunction(config.suppression()))
                     .name("suppress repeated alerts")
                     .uid("alert-suppression");
         }

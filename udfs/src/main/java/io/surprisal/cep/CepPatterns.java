@@ -8,10 +8,8 @@ import io.surprisal.event.UserKey;
 import io.surprisal.flink.Descriptors;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -160,23 +158,6 @@ public final class CepPatterns {
                     Gate.AFTER_NOVEL_LOGIN, c.accountTakeover().within()));
         }
         return out;
-    }
-
-    /**
-     * The detectors (as in {@link io.surprisal.alert.Alert#detector}) that more than one enabled
-     * pattern raises, each pattern an operator of its own (none of the built-in ones). Alert
-     * suppression orders their alerts by event time before it handles them.
-     */
-    public static Set<String> detectorsOfSeveralOperators(CepConfig c) {
-        Set<String> seen = new HashSet<>();
-        Set<String> several = new TreeSet<>();
-        for (PatternSpec spec : enabled(c)) {
-            String detector = detector(spec.name());
-            if (!seen.add(detector)) {
-                several.add(detector);
-            }
-        }
-        return several;
     }
 
     /** A failed login, then a successful buy, with no successful login between them. */

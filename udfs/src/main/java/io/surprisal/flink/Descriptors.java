@@ -17,7 +17,6 @@ import io.surprisal.novelty.LoginCount;
 import io.surprisal.novelty.LoginProfile;
 import io.surprisal.novelty.LoginRecency;
 import java.time.Duration;
-import java.util.List;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -238,17 +237,6 @@ public final class Descriptors {
     /** Closed sessions' feature vectors, when {@code model.session.emit-vectors} is on (docs/session-vectors.md). */
     public static final OutputTag<ClosedSession> CLOSED_SESSIONS =
             new OutputTag<>("closed-sessions", TypeInformation.of(ClosedSession.class));
-
-    /**
-     * Alert suppression: alerts waiting for the watermark, by record time, so that alerts of one key
-     * arriving from several operators are handled in (event time, id) order, not arrival order.
-     */
-    public static MapStateDescriptor<Long, List<Alert>> pendingAlerts(Duration ttl) {
-        MapStateDescriptor<Long, List<Alert>> d = new MapStateDescriptor<>(
-                "pending-alerts", Types.LONG, new TypeHint<List<Alert>>() {}.getTypeInfo());
-        d.enableTimeToLive(ttl(ttl));
-        return d;
-    }
 
     /** Per user: login-novelty habits (bounded top-k counts). TTL: users who stop coming are forgotten. */
     public static ValueStateDescriptor<LoginProfile> loginProfile(Duration ttl) {
