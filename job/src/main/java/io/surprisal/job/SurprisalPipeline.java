@@ -14,19 +14,18 @@ import io.surprisal.flink.AlertSuppressionFunction;
 import io.surprisal.flink.Descriptors;
 import io.surprisal.flink.FeedbackParseFunction;
 import io.surprisal.flink.FeedbackSuppressionFunction;
-import io.surprisal.flink.BotVelocityFunction;
 import io.surprisal.flink.BruteForceFunction;
 import io.surprisal.flink.CepRoutingFunction;
 import io.surprisal.flink.CredentialStuffingFunction;
 import io.surprisal.flink.SeparateDeadLettersFunction;
 import io.surprisal.flink.PurchaseNetworkFunction;
+import io.surprisal.flink.VelocityFunction;
 import io.surprisal.flink.AllowlistedLoginNoveltyFunction;
 import io.surprisal.flink.LoginNoveltyFunction;
 import io.surprisal.flink.PatternRouting;
 import io.surprisal.flink.UserBehaviourFunction;
 import io.surprisal.flink.UserBehaviourWithModelUpdatesFunction;
 import io.surprisal.session.ClosedSession;
-import java.util.Set;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -192,29 +191,31 @@ public final class SurprisalPipeline {
             alerts = alerts.union(stuffing);
             deadLetters = deadLetters.union(stuffing.getSideOutput(Descriptors.DEAD_LETTERS));
         }
-        if (config.cep().botVelocity().enabled()) {
+        if (config.detectors().velocity().enabled()) {
             // The scored stream is still partitioned by user: read it as keyed (chained, no shuffle).
             SingleOutputStreamOperator<Alert> velocity = DataStreamUtils.reinterpretAsKeyedStream(enriched, new UserKey())
-                    .process(new BotVelocityFunction(config))
-                    .name("cep bot-velocity")
-                    .uid("cep-" + CepPatterns.BOT_VELOCITY);
+                    .process(new VelocityFunction(config))
+                    .name("velocity")
+                    .uid("velocity");
+            // Savepoints that hold its state under its former uid restore it (Flink takes the
+            // state of this hash when the savepoint has it, else that of the uid).
+            velocity.setUidHash(Uids.hashOf(VelocityFunction.FORMER_UID));
             alerts = alerts.union(velocity);
             deadLetters = deadLetters.union(velocity.getSideOutput(Descriptors.DEAD_LETTERS));
         }
         if (config.suppression().enabled()) {
-            Set<String> several = CepPatterns.detectorsOfSeveralOperators(config.cep());
             if (config.suppression().maxAlerts() > 0) {
                 // First the budget per (user, detector): a user whose every alert has a new reason
                 // costs this one key, not a window per reason in the operator below.
                 alerts = alerts
                         .keyBy(new AlertSuppressionFunction.DetectorKey())
-                        .process(new AlertSuppressionFunction(config.suppression(), several, AlertSuppressionFunction.Scope.DETECTOR))
+                        .process(new AlertSuppressionFunction(config.suppression(), AlertSuppressionFunction.Scope.DETECTOR))
                         .name("alert budget per user and detector")
                         .uid("alert-budget");
             }
             alerts = alerts
                     .keyBy(new AlertSuppressionFunction.Key())
-                    .process(new AlertSuppressionFunction(config.suppression(), several))
+                    .process(new AlertSuppressionFunction(config.suppression()))
                     .name("suppress repeated alerts")
                     .uid("alert-suppression");
         }

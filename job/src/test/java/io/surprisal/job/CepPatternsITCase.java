@@ -44,7 +44,7 @@ class CepPatternsITCase {
                 "cep:failed-login-then-buy mallory",
                 "cep:brute-force victim",
                 "cep:credential-stuffing ip:192.0.2.66",
-                "cep:bot-velocity crawler");
+                "velocity crawler");
         assertThat(found).doesNotContain("cep:failed-login-then-buy jane");
         assertThat(result.alerts()).filteredOn(a -> a.contains("\"detector\":\"cep:brute-force\""))
                 .hasSize(2)
@@ -61,6 +61,42 @@ class CepPatternsITCase {
         assertThat(found).contains("cep:failed-login-then-buy mallory", "cep:brute-force victim");
         assertThat(found).doesNotContain("cep:failed-login-then-buy jane");
         assertThat(result.deadLetters()).isEmpty();
+    }
+
+    /**
+     * The same user id in two tenants is two users in every per-user step: neither tenant's failed
+     * logins nor its pace count towards the other's, while either alone would alert.
+     */
+    @Test
+    void theSameUserIdInTwoTenantsSharesNoPerUserState(@TempDir Path dir) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            // Six failed logins of "shared" within a minute, then a success: three per tenant.
+            lines.add(inTenant("shop-eu", line("shared", i * 10, "login", "fail", "198.51.100.7")));
+            lines.add(inTenant("shop-us", line("shared", i * 10 + 5, "login", "fail", "198.51.100.8")));
+        }
+        lines.add(inTenant("shop-eu", line("shared", 40, "login", "success", "198.51.100.7")));
+        lines.add(inTenant("shop-us", line("shared", 45, "login", "success", "198.51.100.8")));
+        for (int i = 0; i < 60; i++) {
+            // Twenty events a minute for six minutes: ten a minute per tenant.
+            lines.add(inTenant("shop-eu", line("shared", 200 + i * 6 + (i % 3), "view_item", "success", "198.51.100.7")));
+            lines.add(inTenant("shop-us", line("shared", 203 + i * 6 + (i % 3), "view_item", "success", "198.51.100.8")));
+        }
+        for (int i = 0; i < 6; i++) {
+            lines.add(inTenant("shop-eu", line("alone", i * 10, "login", "fail", "198.51.100.9")));
+        }
+        lines.sort((a, b) -> a.substring(7, 27).compareTo(b.substring(7, 27)));
+
+        LocalRunner.Result result = run(dir, lines);
+        assertThat(result.deadLetters()).isEmpty();
+        assertThat(result.alerts()).filteredOn(a -> a.contains("\"user\":\"shared\""))
+                .noneMatch(a -> a.contains("\"detector\":\"cep:brute-force\"") || a.contains("\"detector\":\"velocity\""));
+        assertThat(result.alerts()).filteredOn(a -> a.contains("\"user\":\"alone\""))
+                .anySatisfy(a -> assertThat(a).contains("\"detector\":\"cep:brute-force\"").contains("\"tenant\":\"shop-eu\""));
+    }
+
+    private static String inTenant(String tenant, String line) {
+        return line.substring(0, line.length() - 1) + ",\"tenant\":\"" + tenant + "\"}";
     }
 
     private static LocalRunner.Result run(Path dir, List<String> lines, String... sets) throws Exception {
@@ -108,12 +144,17 @@ class CepPatternsITCase {
         SurprisalPipeline.Streams s = SurprisalPipeline.build(config, Connectors.fileSource(env, input.toString(), config.source()));
         s.alerts().print();
         s.deadLetters().print();
-        Set<String> uids = env.getStreamGraph().getStreamNodes().stream()
+        var graph = env.getStreamGraph();
+        Set<String> uids = graph.getStreamNodes().stream()
                 .map(StreamNode::getTransformationUID).collect(Collectors.toSet());
         assertThat(uids).contains("cep-failed-login-then-buy", "cep-brute-force-runs",
-                "cep-account-takeover", "cep-credential-stuffing-runs", "cep-bot-velocity", "cep-failed-login-then-buy-late",
+                "cep-account-takeover", "cep-credential-stuffing-runs", "velocity", "cep-failed-login-then-buy-late",
                 "alert-budget", "alert-suppression");
         // The CEP patterns that brute-force and credential-stuffing were: their state has no place now.
         assertThat(uids).doesNotContain("cep-brute-force", "cep-brute-force-success", "cep-credential-stuffing");
+        // Velocity restores the state savepoints hold under its former uid.
+        StreamNode velocity = graph.getStreamNodes().stream()
+                .filter(n -> "velocity".equals(n.getTransformationUID())).findFirst().orElseThrow();
+        assertThat(velocity.getUserHash()).isEqualTo(Uids.hashOf("cep-bot-velocity"));
     }
 }

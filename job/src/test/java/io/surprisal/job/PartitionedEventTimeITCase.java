@@ -52,7 +52,7 @@ class PartitionedEventTimeITCase {
     void partitionsHoursApartLoseNothingAndAForgedFutureRecordBlindsNothing(@TempDir Path checkpoints) throws Exception {
         try (KafkaClusterTestKit kafka = KafkaTestBroker.start(new NewTopic(TOPIC, 2, (short) 1))) {
             produce(kafka);
-            SurprisalConfig config = ConfigLoader.load(null, List.of("cep.bot-velocity.enabled=false"));
+            SurprisalConfig config = ConfigLoader.load(null, List.of("detectors.velocity.enabled=false"));
             Configuration flink = LocalClusterConfiguration.load(checkpoints,
                     Configuration.fromMap(Map.of("parallelism.default", "1", "state.backend.type", "hashmap")));
             // No checkpoints: the bounded job ends without waiting for a final one.

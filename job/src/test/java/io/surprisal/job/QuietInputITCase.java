@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A quiet input: the job reads a Kafka topic that stays empty for longer than {@code
  * source.idleness} (a quiet night, or a job started before its producers), so its event time goes
  * idle; then the events come. Every alert of the same events run from a file must come out, CEP
- * patterns and bot velocity included: an idle main input must not let any other input of an
+ * patterns and velocity included: an idle main input must not let any other input of an
  * operator (such as an allowlist-updates side, which has no event time) carry the watermark to the
  * end of time, which would make every later event late.
  */
@@ -73,7 +73,7 @@ class QuietInputITCase {
                 "sinks.kafka.dead-letters-topic=quiet-dead-letters",
                 "sinks.kafka.transactional-id-prefix=quiet",
                 "sinks.kafka.transaction-timeout=30s"));
-        assertThat(expected).as("the file run has CEP and bot-velocity alerts").anyMatch(a -> a.contains("\"detector\":\"cep:"));
+        assertThat(expected).as("the file run has CEP and velocity alerts").anyMatch(a -> a.contains("\"detector\":\"cep:"));
 
         JobClient job = RecoveryITCase.deployed(config, RecoveryITCase.flink(work.resolve("checkpoints"), new Configuration()))
                 .executeAsync("quiet input");

@@ -74,7 +74,7 @@ class SurprisalJobITCase {
         assertThat(spammers).hasSize(6);
         // A crawl is a run of ordinary steps (view after view): its speed gives it away, not its bits.
         for (String u : bots) {
-            assertThat(detectorsByUser.get(u)).as("bot " + u).contains("cep:bot-velocity");
+            assertThat(detectorsByUser.get(u)).as("bot " + u).contains("velocity");
         }
         // A spammer's steps are each a little off: the session or the CUSUM across sessions adds them up.
         for (String u : spammers) {
@@ -152,7 +152,7 @@ class SurprisalJobITCase {
             detectors.add(JSON.readTree(line).get("detector").asText());
         }
         assertThat(invalid).isEmpty();
-        assertThat(detectors).contains("amount", "cusum", "login-novelty", "cep:account-takeover", "cep:brute-force", "cep:bot-velocity");
+        assertThat(detectors).contains("amount", "cusum", "login-novelty", "cep:account-takeover", "cep:brute-force", "velocity");
     }
 
     @Test

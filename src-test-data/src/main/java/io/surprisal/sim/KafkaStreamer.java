@@ -47,7 +47,7 @@ public final class KafkaStreamer implements AutoCloseable {
   /**
    * A streamer with its own producer. With {@code restamp} false the simulated timestamps are kept:
    * event time then runs faster than the wall clock, but the gaps between a user's actions stay
-   * real, which pacing-based detectors (bot velocity) need.
+   * real, which pacing-based detectors (velocity) need.
    */
   public KafkaStreamer(String bootstrapServers, String topic, double eventsPerSecond, boolean restamp) {
     this(new KafkaProducer<>(producerProperties(bootstrapServers)), topic, eventsPerSecond, restamp,

@@ -35,7 +35,7 @@ public enum Scenario {
    * Ordinary actions at a script's pace: from the account's own place and device, a login and a
    * walk of the account's own chain of about its usual length, with gaps between actions 2.5 to
    * 4.5 times shorter than the account's median gap, yet never faster on average than {@link
-   * Visit#FAST_PACE_MIN_MEAN_GAP_SECONDS} (under the {@code bot-velocity} rule's rate) and as
+   * Visit#FAST_PACE_MIN_MEAN_GAP_SECONDS} (under the {@code velocity} rule's rate) and as
    * irregular as a person's. Only the pace gives it away.
    */
   FAST_PACE(0.005, true);

@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
 final class Visit {
   /**
    * A {@code fast_pace} visit's mean gap is never shorter: 13.3 events a minute, under the rate of
-   * the {@code bot-velocity} rule (more than 15 a minute for 5 minutes running, in
+   * the {@code velocity} rule (more than 15 a minute for 5 minutes running, in
    * conf/surprisal.yaml), so that the rule is not what catches it.
    */
   static final double FAST_PACE_MIN_MEAN_GAP_SECONDS = 4.5;

@@ -37,7 +37,7 @@ package io.surprisal.sim;
  *     place and device, one visit of 8 to 30 times their median events at their own pace
  * @param fastPaceShare share of normal users with the {@code fast_pace} attack: from their own place
  *     and device, a visit of about their usual length with gaps 2.5 to 4.5 times shorter than their
- *     median gap, under the {@code bot-velocity} rule's rate
+ *     median gap, under the {@code velocity} rule's rate
  */
 public record WorldKnobs(
     double minVisitsPerDay,

@@ -166,7 +166,7 @@ class SessionShapeScenariosTest {
   }
 
   @Test
-  void aFastPaceVisitIsSeveralTimesTheAccountsPaceYetNotTheBotVelocityRulesPace() {
+  void aFastPaceVisitIsSeveralTimesTheAccountsPaceYetNotTheVelocityRulesPace() {
     List<Account> fast = of("fast_pace");
     assertThat(fast).hasSize((int) Math.round(0.02 * normalUsers())).hasSizeGreaterThan(40);
     List<Double> paceRatios = new ArrayList<>();
@@ -178,18 +178,18 @@ class SessionShapeScenariosTest {
       double ratio = a.medianGap() / s.meanGap();
       assertThat(ratio).as(id).isGreaterThan(2.0);
       paceRatios.add(ratio);
-      assertNotBotVelocity(id, s);
+      assertNotVelocity(id, s);
     }
     assertThat(median(paceRatios)).isBetween(2.5, 5.0);
     assertThat(Collections.max(paceRatios) - Collections.min(paceRatios)).isGreaterThan(1.0);
   }
 
   /**
-   * Neither condition of the {@code bot-velocity} rule at its defaults (conf/surprisal.yaml): more
+   * Neither condition of the {@code velocity} rule at its defaults (conf/surprisal.yaml): more
    * than 15 events in each of 5 consecutive minutes, or 20 consecutive gaps with a coefficient of
    * variation below 0.1.
    */
-  private static void assertNotBotVelocity(String id, Session s) {
+  private static void assertNotVelocity(String id, Session s) {
     Map<Long, Integer> perMinute = s.ts().stream()
         .collect(Collectors.groupingBy(t -> Math.floorDiv(t, 60L), TreeMap::new, Collectors.summingInt(t -> 1)));
     int run = 0;

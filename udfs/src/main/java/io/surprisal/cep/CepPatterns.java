@@ -8,10 +8,8 @@ import io.surprisal.event.UserKey;
 import io.surprisal.flink.Descriptors;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -34,8 +32,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * window, so partial matches time out and are dropped.
  *
  * <p>The detectors that count rather than follow a sequence ({@code brute-force}, {@code
- * credential-stuffing}, {@code bot-velocity}) are keyed functions ({@code BruteForceFunction},
- * {@code CredentialStuffingFunction}, {@code BotVelocityFunction}): as patterns they keep a partial
+ * credential-stuffing}) are keyed functions ({@code BruteForceFunction},
+ * {@code CredentialStuffingFunction}): as patterns they keep a partial
  * match open per event, which a flood from one user or IP turns into work in proportion to the
  * flood at every event. The sequences here keep one per event that opens them; login novelty lets
  * at most {@code cep.max-openers} of those per user in each eighth of the window open one ({@link
@@ -47,7 +45,6 @@ public final class CepPatterns {
     public static final String FAILED_LOGIN_THEN_BUY = "failed-login-then-buy";
     public static final String BRUTE_FORCE = "brute-force";
     public static final String ACCOUNT_TAKEOVER = "account-takeover";
-    public static final String BOT_VELOCITY = "bot-velocity";
     public static final String CREDENTIAL_STUFFING = "credential-stuffing";
 
     /** Pattern element names, also the keys of a match. */
@@ -143,7 +140,7 @@ public final class CepPatterns {
         }
     }
 
-    /** The enabled CEP patterns (brute-force, credential-stuffing and bot-velocity are keyed functions). */
+    /** The enabled CEP patterns (brute-force and credential-stuffing are keyed functions). */
     public static List<PatternSpec> enabled(CepConfig c) {
         List<PatternSpec> out = new ArrayList<>();
         if (c.failedLoginThenBuy().enabled()) {
@@ -161,23 +158,6 @@ public final class CepPatterns {
                     Gate.AFTER_NOVEL_LOGIN, c.accountTakeover().within()));
         }
         return out;
-    }
-
-    /**
-     * The detectors (as in {@link io.surprisal.alert.Alert#detector}) that more than one enabled
-     * pattern raises, each pattern an operator of its own (none of the built-in ones). Alert
-     * suppression orders their alerts by event time before it handles them.
-     */
-    public static Set<String> detectorsOfSeveralOperators(CepConfig c) {
-        Set<String> seen = new HashSet<>();
-        Set<String> several = new TreeSet<>();
-        for (PatternSpec spec : enabled(c)) {
-            String detector = detector(spec.name());
-            if (!seen.add(detector)) {
-                several.add(detector);
-            }
-        }
-        return several;
     }
 
     /** A failed login, then a successful buy, with no successful login between them. */

@@ -53,6 +53,12 @@ public final class ConfigLoader {
             "state.checkpoint-dir", "execution.checkpointing.dir",
             "state.checkpoint-interval", "execution.checkpointing.interval");
 
+    /**
+     * Sections that live elsewhere, each with its place: a key under one is an error that names
+     * the key to write instead.
+     */
+    static final Map<String, String> MOVED = Map.of("cep.bot-velocity", "detectors.velocity");
+
     private ConfigLoader() {}
 
     /** The defaults alone. */
@@ -115,6 +121,12 @@ public final class ConfigLoader {
     }
 
     private static ConfigException unknownKey(String key, Throwable cause) {
+        for (Map.Entry<String, String> moved : MOVED.entrySet()) {
+            if (key.equals(moved.getKey()) || key.startsWith(moved.getKey() + ".")) {
+                String to = moved.getValue() + key.substring(moved.getKey().length());
+                return new ConfigException("unknown configuration key '" + key + "': it is '" + to + "'", cause);
+            }
+        }
         String flinkKey = FLINK_SETTINGS.get(key);
         String message = flinkKey == null ? "unknown configuration key '" + key + "'"
                 : "'" + key + "' is a Flink runtime setting, not the job's: set " + flinkKey

@@ -108,14 +108,14 @@ final class ConfigValidator {
                 "cep.brute-force.min-failures must be in 2..19 (the failures and the success travel with the alert, at most 20 events)");
         require(cep.bruteForce().within().toMillis() > 0, "cep.brute-force.within must be > 0");
         require(cep.accountTakeover().within().toMillis() > 0, "cep.account-takeover.within must be > 0");
-        var bot = cep.botVelocity();
-        require(bot.maxEventsPerMinute() >= 1, "cep.bot-velocity.max-events-per-minute must be >= 1");
-        require(bot.sustainedMinutes() >= 1 && bot.sustainedMinutes() <= 60, "cep.bot-velocity.sustained-minutes must be in 1..60");
-        require(bot.regularGaps() == 0 || (bot.regularGaps() >= 5 && bot.regularGaps() <= 1000),
-                "cep.bot-velocity.regular-gaps must be 0 (off) or in 5..1000");
-        require(bot.maxGapCv() >= 0 && bot.maxGapCv() < 1, "cep.bot-velocity.max-gap-cv must be in [0, 1)");
-        require(bot.maxRegularGap().toMillis() > 0 && bot.maxRegularGap().toMillis() <= 3_600_000L,
-                "cep.bot-velocity.max-regular-gap must be in (0, 1h]");
+        var velocity = c.detectors().velocity();
+        require(velocity.maxEventsPerMinute() >= 1, "detectors.velocity.max-events-per-minute must be >= 1");
+        require(velocity.sustainedMinutes() >= 1 && velocity.sustainedMinutes() <= 60, "detectors.velocity.sustained-minutes must be in 1..60");
+        require(velocity.regularGaps() == 0 || (velocity.regularGaps() >= 5 && velocity.regularGaps() <= 1000),
+                "detectors.velocity.regular-gaps must be 0 (off) or in 5..1000");
+        require(velocity.maxGapCv() >= 0 && velocity.maxGapCv() < 1, "detectors.velocity.max-gap-cv must be in [0, 1)");
+        require(velocity.maxRegularGap().toMillis() > 0 && velocity.maxRegularGap().toMillis() <= 3_600_000L,
+                "detectors.velocity.max-regular-gap must be in (0, 1h]");
         require(cep.credentialStuffing().minUsers() >= 2 && cep.credentialStuffing().minUsers() <= 20,
                 "cep.credential-stuffing.min-users must be in 2..20");
         require(cep.credentialStuffing().within().toMillis() > 0, "cep.credential-stuffing.within must be > 0");

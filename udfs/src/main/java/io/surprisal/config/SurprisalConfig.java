@@ -123,6 +123,7 @@ public record SurprisalConfig(
             SessionProfileDetectorConfig sessionProfile,
             SessionForestDetectorConfig sessionForest,
             PurchaseNetworkDetectorConfig purchaseNetwork,
+            VelocityDetectorConfig velocity,
             GroupChangeDetectorConfig groupChange,
             ModelDetectorConfig model)
             implements Serializable {}
@@ -213,7 +214,6 @@ public record SurprisalConfig(
             FailedLoginThenBuyConfig failedLoginThenBuy,
             BruteForceConfig bruteForce,
             AccountTakeoverConfig accountTakeover,
-            BotVelocityConfig botVelocity,
             CredentialStuffingConfig credentialStuffing,
             int maxOpeners)
             implements Serializable {}
@@ -228,12 +228,12 @@ public record SurprisalConfig(
     public record AccountTakeoverConfig(boolean enabled, Duration within) implements Serializable {}
 
     /**
-     * Detector {@code bot-velocity}: more than {@code maxEventsPerMinute} events in each of
+     * Detector {@code velocity}: more than {@code maxEventsPerMinute} events in each of
      * {@code sustainedMinutes} consecutive minutes, or {@code regularGaps} consecutive gaps between
      * events with a coefficient of variation below {@code maxGapCv} (gaps longer than
      * {@code maxRegularGap} break the run).
      */
-    public record BotVelocityConfig(
+    public record VelocityDetectorConfig(
             boolean enabled,
             int maxEventsPerMinute,
             int sustainedMinutes,
@@ -242,8 +242,8 @@ public record SurprisalConfig(
             Duration maxRegularGap)
             implements Serializable {
         /** This configuration with the regularity test off (rate only). */
-        public BotVelocityConfig withoutRegularity() {
-            return new BotVelocityConfig(enabled, maxEventsPerMinute, sustainedMinutes, 0, maxGapCv, maxRegularGap);
+        public VelocityDetectorConfig withoutRegularity() {
+            return new VelocityDetectorConfig(enabled, maxEventsPerMinute, sustainedMinutes, 0, maxGapCv, maxRegularGap);
         }
     }
 

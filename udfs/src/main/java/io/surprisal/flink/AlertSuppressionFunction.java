@@ -9,11 +9,6 @@ import io.surprisal.event.UserKey;
 import java.time.Duration;
 import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Set;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -39,11 +34,10 @@ import org.apache.flink.util.Collector;
  * would pass the first scope every time; this one lets at most that many through per window.
  * A held-back alert that is itself a roll-up counts for all its {@link Alert#repeats}.
  *
- * <p>Alerts are handled as they arrive: all alerts of a key come from one operator instance, in the
- * order it emitted them, which is the same in every run. The exception is a detector that more than
- * one operator raises (none of the built-in ones; {@code CepPatterns.detectorsOfSeveralOperators}):
- * its alerts wait for the watermark and are handled per instant in (event time, id) order, so that
- * replays give the same output whatever the operators' interleaving.
+ * <p>Alerts are handled as they arrive: every detector's alerts about one user come from one
+ * operator instance, in the order it emitted them, which is the same in every run. A detector
+ * raised by two operators would break this (the order of their alerts would depend on how the
+ * operators interleave): each detector is one operator.
  */
 public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert, Alert> {
     /** What the windows are kept per. */
@@ -59,28 +53,21 @@ public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert
     /** How many alerts a window lets through (escalations aside). */
     private final int limit;
     private final Duration stateTtl;
-    private final Set<String> detectorsOfSeveralOperators;
     private transient ValueState<SuppressedAlerts> state;
-    private transient MapState<Long, List<Alert>> pending;
 
-    /**
-     * @param detectorsOfSeveralOperators the detectors whose alerts come from more than one operator
-     *     (their alerts wait for the watermark; {@code CepPatterns.detectorsOfSeveralOperators})
-     */
-    public AlertSuppressionFunction(SurprisalConfig.SuppressionConfig config, Set<String> detectorsOfSeveralOperators) {
-        this(config, detectorsOfSeveralOperators, Scope.REASON);
+    /** Per main reason: one alert per window. */
+    public AlertSuppressionFunction(SurprisalConfig.SuppressionConfig config) {
+        this(config, Scope.REASON);
     }
 
     /**
-     * @param detectorsOfSeveralOperators as above
      * @param scope per main reason (one alert per window), or per detector (the budget; its
      *     operator runs only when {@code suppression.max-alerts} is above 0)
      */
-    public AlertSuppressionFunction(SurprisalConfig.SuppressionConfig config, Set<String> detectorsOfSeveralOperators, Scope scope) {
+    public AlertSuppressionFunction(SurprisalConfig.SuppressionConfig config, Scope scope) {
         this.config = config;
         this.scope = scope;
         this.limit = scope == Scope.REASON ? 1 : config.maxAlerts();
-        this.detectorsOfSeveralOperators = Set.copyOf(detectorsOfSeveralOperators);
         Duration longest = config.window();
         for (Duration d : config.detectors().values()) {
             if (d.compareTo(longest) > 0) {
@@ -112,36 +99,12 @@ public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(Descriptors.suppressedAlerts(stateTtl));
-        pending = getRuntimeContext().getMapState(Descriptors.pendingAlerts(stateTtl));
     }
-
-    /** Orders alerts of one instant whatever order they arrived in from several operators. */
-    private static final Comparator<Alert> ORDER = Comparator.comparingLong((Alert a) -> a.ts).thenComparing(a -> a.alertId);
 
     @Override
     public void processElement(Alert alert, Context ctx, Collector<Alert> out) throws Exception {
         Duration window = config.windowFor(alert.detector);
-        Long time = ctx.timestamp();
-        if (window.isZero() || time == null || time <= ctx.timerService().currentWatermark()
-                || !detectorsOfSeveralOperators.contains(alert.detector)) {
-            // Nothing to suppress, nothing to wait for, or a key whose alerts all come from one
-            // operator instance in a fixed order: handle it now.
-            handle(alert, window, ctx.timerService(), out);
-            return;
-        }
-        // Alerts of one key come from several operators in any interleaving: wait for the
-        // watermark, then handle the instant's alerts in (event time, id) order, so that replays
-        // give the same output.
-        List<Alert> waiting = pending.get(time);
-        if (waiting == null) {
-            waiting = new ArrayList<>(2);
-        }
-        waiting.add(alert);
-        pending.put(time, waiting);
-        ctx.timerService().registerEventTimeTimer(time);
-    }
-
-    private void handle(Alert alert, Duration window, TimerService timers, Collector<Alert> out) throws Exception {
+        TimerService timers = ctx.timerService();
         if (window.isZero()) {
             out.collect(alert);
             return;
@@ -190,14 +153,6 @@ public class AlertSuppressionFunction extends KeyedProcessFunction<String, Alert
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-        List<Alert> due = pending.get(timestamp);
-        if (due != null) {
-            pending.remove(timestamp);
-            due.sort(ORDER);
-            for (Alert a : due) {
-                handle(a, config.windowFor(a.detector), ctx.timerService(), out);
-            }
-        }
         SuppressedAlerts s = state.value();
         if (s != null && timestamp >= s.windowEnd) {
             emitRollUp(s, out);

@@ -17,7 +17,6 @@ import io.surprisal.novelty.LoginCount;
 import io.surprisal.novelty.LoginProfile;
 import io.surprisal.novelty.LoginRecency;
 import java.time.Duration;
-import java.util.List;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -47,8 +46,9 @@ public final class Descriptors {
     public static final OutputTag<Event> CEP_LATE_EVENTS = new OutputTag<>("cep-late-events", TypeInformation.of(Event.class));
 
     /**
-     * Per user, detector {@code bot-velocity}: the rate and gap statistics. Cleared by a timer once
-     * the user is idle; the TTL only guards against a source that stops sending watermarks.
+     * Per user, detector {@code velocity}: the rate and gap statistics. Cleared by a timer once the
+     * user is idle; the TTL only guards against a source that stops sending watermarks. The state's
+     * name is the one savepoints hold it under.
      */
     public static ValueStateDescriptor<VelocityState> velocity(Duration ttl) {
         ValueStateDescriptor<VelocityState> d = new ValueStateDescriptor<>("bot-velocity", VelocityStateSerializer.INSTANCE);
@@ -56,7 +56,7 @@ public final class Descriptors {
         return d;
     }
 
-    /** Per user, detector {@code bot-velocity}: the last events (a ring by sequence number), listed in alerts. */
+    /** Per user, detector {@code velocity}: the last events (a ring by sequence number), listed in alerts; named as in savepoints. */
     public static MapStateDescriptor<Integer, Event> velocityRecentEvents(Duration ttl) {
         MapStateDescriptor<Integer, Event> d = new MapStateDescriptor<>(
                 "bot-velocity-recent-events", Types.INT, TypeInformation.of(Event.class));
@@ -237,17 +237,6 @@ public final class Descriptors {
     /** Closed sessions' feature vectors, when {@code model.session.emit-vectors} is on (docs/session-vectors.md). */
     public static final OutputTag<ClosedSession> CLOSED_SESSIONS =
             new OutputTag<>("closed-sessions", TypeInformation.of(ClosedSession.class));
-
-    /**
-     * Alert suppression: alerts waiting for the watermark, by record time, so that alerts of one key
-     * arriving from several operators are handled in (event time, id) order, not arrival order.
-     */
-    public static MapStateDescriptor<Long, List<Alert>> pendingAlerts(Duration ttl) {
-        MapStateDescriptor<Long, List<Alert>> d = new MapStateDescriptor<>(
-                "pending-alerts", Types.LONG, new TypeHint<List<Alert>>() {}.getTypeInfo());
-        d.enableTimeToLive(ttl(ttl));
-        return d;
-    }
 
     /** Per user: login-novelty habits (bounded top-k counts). TTL: users who stop coming are forgotten. */
     public static ValueStateDescriptor<LoginProfile> loginProfile(Duration ttl) {

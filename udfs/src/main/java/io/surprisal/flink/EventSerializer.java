@@ -16,7 +16,7 @@ import org.apache.flink.types.StringValue;
 
 /**
  * Flink's serializer of {@link Event}, written out field by field ({@link FieldByFieldSerializer}).
- * Every event crosses several operators and sits in RocksDB state (CEP buffers, the bot-velocity
+ * Every event crosses several operators and sits in RocksDB state (CEP buffers, the velocity
  * ring, sessions' top events), so it is serialized many times per event; the nullable numbers and
  * the booleans go behind one flag byte.
  */

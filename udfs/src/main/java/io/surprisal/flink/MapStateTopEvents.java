@@ -44,7 +44,7 @@ public final class MapStateTopEvents implements TopEventStore {
     }
 
     /**
-     * Removes slots 0 to {@code used} - 1 of a map of events by slot (this store, the bot-velocity
+     * Removes slots 0 to {@code used} - 1 of a map of events by slot (this store, the velocity
      * ring). Point deletes of the known keys: MapState.clear() in RocksDB opens an iterator and
      * seeks, which cost more than the few deletes (a JFR profile of the bench's full job).
      */

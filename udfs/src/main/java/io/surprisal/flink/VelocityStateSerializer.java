@@ -7,7 +7,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Flink's serializer of {@link VelocityState} (state {@code bot-velocity}, read and written per event), field by field. */
+/** Flink's serializer of {@link VelocityState} (state {@code bot-velocity} of detector {@code velocity}, read and written per event), field by field. */
 public final class VelocityStateSerializer extends FieldByFieldSerializer<VelocityState> {
     public static final VelocityStateSerializer INSTANCE = new VelocityStateSerializer();
 

@@ -1,9 +1,9 @@
 package io.surprisal.model;
 
-import io.surprisal.config.SurprisalConfig.BotVelocityConfig;
+import io.surprisal.config.SurprisalConfig.VelocityDetectorConfig;
 
 /**
- * The math of detector {@code bot-velocity}, without Flink: feeds one user's events (in event-time
+ * The math of detector {@code velocity}, without Flink: feeds one user's events (in event-time
  * order) into a {@link VelocityState} and says when the pace is a machine's.
  *
  * <ul>
@@ -29,10 +29,10 @@ public final class VelocityTracker {
 
     private static final long MINUTE_MS = 60_000L;
 
-    private final BotVelocityConfig config;
+    private final VelocityDetectorConfig config;
     private final long maxRegularGapMs;
 
-    public VelocityTracker(BotVelocityConfig config) {
+    public VelocityTracker(VelocityDetectorConfig config) {
         this.config = config;
         this.maxRegularGapMs = config.maxRegularGap().toMillis();
     }

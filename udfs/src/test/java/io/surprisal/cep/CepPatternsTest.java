@@ -204,12 +204,6 @@ class CepPatternsTest {
     }
 
     @Test
-    void noBuiltInDetectorIsRaisedBySeveralOperators() {
-        // brute-force used to be two patterns (failures; a success after them): now one function.
-        assertThat(CepPatterns.detectorsOfSeveralOperators(config().cep())).isEmpty();
-    }
-
-    @Test
     void aSlotLetsAtMostMaxOpenersOpenAPartialMatch() {
         long slot = OpenerSlot.slotMillis(30 * MINUTE);
         assertThat(slot).isEqualTo(225 * SECOND);

@@ -94,15 +94,31 @@ class ConfigLoaderTest {
         assertThat(cep.bruteForce().minFailures()).isEqualTo(5);
         assertThat(cep.bruteForce().within()).isEqualTo(Duration.ofMinutes(10));
         assertThat(cep.accountTakeover().within()).isEqualTo(Duration.ofHours(1));
-        assertThat(cep.botVelocity().maxEventsPerMinute()).isEqualTo(15);
-        assertThat(cep.botVelocity().sustainedMinutes()).isEqualTo(5);
         assertThat(cep.credentialStuffing().minUsers()).isEqualTo(5);
         assertThat(ConfigLoader.load(null, List.of("cep.credential-stuffing.enabled=false")).cep().credentialStuffing().enabled())
                 .isFalse();
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("cep.brute-force.min-failures=40")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("cep.brute-force.min-failures");
-        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("cep.bot-velocity.max-gap-cv=1.5")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("cep.bot-velocity.max-gap-cv");
+    }
+
+    @Test
+    void velocityHasDocumentedDefaultsAndRangeChecks() {
+        SurprisalConfig.VelocityDetectorConfig velocity = ConfigLoader.defaults().detectors().velocity();
+        assertThat(velocity.enabled()).isTrue();
+        assertThat(velocity.maxEventsPerMinute()).isEqualTo(15);
+        assertThat(velocity.sustainedMinutes()).isEqualTo(5);
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("detectors.velocity.max-gap-cv=1.5")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("detectors.velocity.max-gap-cv");
+    }
+
+    @Test
+    void aKeyOfTheFormerVelocitySectionNamesItsPlace(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("cep.bot-velocity.enabled=false")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("unknown configuration key 'cep.bot-velocity.enabled': it is 'detectors.velocity.enabled'");
+        Path file = Files.writeString(dir.resolve("old.yaml"), "cep:\n  bot-velocity:\n    max-events-per-minute: 30\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, List.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("it is 'detectors.velocity");
     }
 
     @Test

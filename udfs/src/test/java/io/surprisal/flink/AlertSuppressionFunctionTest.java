@@ -7,7 +7,6 @@ import io.surprisal.alert.Alert;
 import io.surprisal.alert.Severity;
 import io.surprisal.config.ConfigLoader;
 import java.util.List;
-import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -17,13 +16,10 @@ import org.junit.jupiter.api.Test;
 class AlertSuppressionFunctionTest {
     private static final long HOUR = 3_600_000L;
 
-    /** A detector these tests declare raised by two operators (brute-force was, as two CEP patterns). */
-    private static final String OF_TWO_OPERATORS = "cep:brute-force";
-
     private static KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert> harness(String... sets) throws Exception {
         var config = ConfigLoader.load(null, List.of(sets)).suppression();
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new AlertSuppressionFunction(config, Set.of(OF_TWO_OPERATORS))),
+                new KeyedProcessOperator<>(new AlertSuppressionFunction(config)),
                 new AlertSuppressionFunction.Key(), Types.STRING);
         h.open();
         return h;
@@ -32,7 +28,7 @@ class AlertSuppressionFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert> budgetHarness(String... sets) throws Exception {
         var config = ConfigLoader.load(null, List.of(sets)).suppression();
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new AlertSuppressionFunction(config, Set.of(), AlertSuppressionFunction.Scope.DETECTOR)),
+                new KeyedProcessOperator<>(new AlertSuppressionFunction(config, AlertSuppressionFunction.Scope.DETECTOR)),
                 new AlertSuppressionFunction.DetectorKey(), Types.STRING);
         h.open();
         return h;
@@ -52,8 +48,8 @@ class AlertSuppressionFunctionTest {
             // A different main reason and a different user are different keys.
             h.processElement(new StreamRecord<>(alert("jane", "login-novelty", 5000, Severity.HIGH, "country", "PL", "e5"), 5000));
             h.processElement(new StreamRecord<>(alert("joe", "login-novelty", 5000, Severity.HIGH, "country", "UA", "e6"), 5000));
-            // One operator raises login-novelty: the first alert of each key leaves at once, ahead
-            // of the watermark, and nothing waits in state but the three windows.
+            // The first alert of each key leaves at once, ahead of the watermark, and nothing waits
+            // in state but the three windows.
             assertThat(outputs(h)).extracting(a -> a.events.get(0).eventId).containsExactly("e1", "e5", "e6");
             assertThat(outputs(h)).allSatisfy(a -> assertThat(a.repeats).isEqualTo(1));
             assertThat(h.numKeyedStateEntries()).isEqualTo(3);
@@ -80,30 +76,6 @@ class AlertSuppressionFunctionTest {
             h.processWatermark(5000 + HOUR);
             // Windows without repeats close silently; nothing is left behind.
             assertThat(outputs(h)).hasSize(4);
-            assertThat(h.numKeyedStateEntries()).isZero();
-            assertThat(h.numEventTimeTimers()).isZero();
-        }
-    }
-
-    @Test
-    void alertsOfADetectorThatSeveralOperatorsRaiseWaitForTheWatermarkAndLeaveInEventTimeOrder() throws Exception {
-        try (var h = harness()) {
-            // The success pattern's alert arrives before the failures pattern's earlier one.
-            h.processElement(new StreamRecord<>(alert("jane", OF_TWO_OPERATORS, 2000, Severity.HIGH, "failed_logins", "5 in 1m", "e2"), 2000));
-            h.processElement(new StreamRecord<>(alert("jane", OF_TWO_OPERATORS, 1000, Severity.HIGH, "failed_logins", "5 in 1m", "e1"), 1000));
-            assertThat(outputs(h)).isEmpty();
-            assertThat(h.numEventTimeTimers()).isEqualTo(2);
-
-            h.processWatermark(2000);
-            // e1 is first in event time: it passes; e2 is held for the roll-up.
-            assertThat(outputs(h)).extracting(a -> a.events.get(0).eventId + "x" + a.repeats).containsExactly("e1x1");
-            // Only the window's state and timer are left.
-            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
-            assertThat(h.numEventTimeTimers()).isEqualTo(1);
-
-            h.processWatermark(1000 + HOUR);
-            assertThat(outputs(h)).extracting(a -> a.events.get(0).eventId + "x" + a.repeats).containsExactly("e1x1", "e2x1");
-            assertThat(AlertSuppressionFunction.isRollUp(outputs(h).get(1))).isTrue();
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
@@ -215,7 +187,7 @@ class AlertSuppressionFunctionTest {
         assertThat(config.windowFor("transition")).hasMinutes(5);
         assertThat(config.windowFor("login-novelty")).hasHours(1);
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new AlertSuppressionFunction(config, Set.of())), new AlertSuppressionFunction.Key(), Types.STRING);
+                new KeyedProcessOperator<>(new AlertSuppressionFunction(config)), new AlertSuppressionFunction.Key(), Types.STRING);
         h.open();
         try (h) {
             h.processElement(new StreamRecord<>(alert("jane", "session", 0, Severity.HIGH, "f", "o", "e1"), 0));

@@ -3,7 +3,7 @@ package io.surprisal.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.surprisal.config.SurprisalConfig.BotVelocityConfig;
+import io.surprisal.config.SurprisalConfig.VelocityDetectorConfig;
 import io.surprisal.model.VelocityTracker.Finding;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class VelocityTrackerTest {
     private static final long T0 = 1_800_000_000_000L; // a whole minute
-    private static final BotVelocityConfig DEFAULTS = new BotVelocityConfig(true, 15, 5, 20, 0.1, Duration.ofMinutes(5));
+    private static final VelocityDetectorConfig DEFAULTS = new VelocityDetectorConfig(true, 15, 5, 20, 0.1, Duration.ofMinutes(5));
 
     private static List<Finding> feed(VelocityTracker t, VelocityState s, long... ts) {
         List<Finding> out = new ArrayList<>();

@@ -241,7 +241,7 @@ public final class Bench {
                 parse = cr.events() / (cr.parseNanos() / 1e9);
                 out.printf(Locale.ROOT, "  (c) detector cores, plain Java, 1 thread                   %,10.0f events/s  (%.1f s, peak heap %,d MB; %,d alerts)%n",
                         c, cr.detectorNanos() / 1e9, heap.peak() >> 20, cr.alerts());
-                out.printf(Locale.ROOT, "      covers transition, session, login novelty (incl. user-agent parse), bot velocity, purchase network;%n"
+                out.printf(Locale.ROOT, "      covers transition, session, login novelty (incl. user-agent parse), velocity, purchase network;%n"
                         + "      not CEP patterns, suppression, state backends, serialization, event-time buffering. Parsing alone: %,.0f events/s%n", parse);
             }
             out.printf(Locale.ROOT, "  b/a = %.2f   b/(c x %d cores) = %.2f%n", a == null ? Double.NaN : b.eventsPerSecond() / a.eventsPerSecond(), cores,

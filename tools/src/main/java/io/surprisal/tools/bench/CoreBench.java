@@ -32,7 +32,7 @@ import java.util.Map;
  * Benchmark part (c): the detectors' plain-Java cores, no Flink, in one thread, over the same
  * events in file order (which is event-time order), with per-user state in hash maps. Covers what
  * the job's detectors compute per event: transition and session surprisal ({@link BehaviourScorer}),
- * login novelty (attributes, user-agent parse, score, learning), bot velocity ({@link
+ * login novelty (attributes, user-agent parse, score, learning), velocity ({@link
  * VelocityTracker}) and the purchase network ({@link StoredPurchaseNetwork} over in-memory maps).
  * Not covered: the CEP patterns (Flink CEP operators only), alert suppression, serialization,
  * state backends and the event-time ordering buffers. Parsing is timed apart, not in the figure.
@@ -100,7 +100,7 @@ public final class CoreBench {
             novelty = new NoveltyScorer(config.novelty());
             logins = new PopulationLogins(config.novelty().maxPopulationValues());
             agents = new UserAgentParser(config.novelty().userAgentCache());
-            velocity = new VelocityTracker(config.cep().botVelocity());
+            velocity = new VelocityTracker(config.detectors().velocity());
             var p = config.detectors().purchaseNetwork();
             network = new StoredPurchaseNetwork(p.degrees(), p.trackedPurchases(), new HeapPurchaseNetworkStore());
         }
@@ -133,7 +133,7 @@ public final class CoreBench {
                 }
             }
 
-            // Bot velocity.
+            // Velocity.
             if (velocity.onEvent(paces.computeIfAbsent(e.user, u -> new VelocityState()), e.ts) != VelocityTracker.Finding.NONE) {
                 alerts++;
             }

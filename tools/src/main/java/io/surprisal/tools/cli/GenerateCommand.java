@@ -71,7 +71,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--long-session-share", paramLabel = "S", description = "share of normal users given the long-session attack: one visit of 8 to 30 times their median events (overrides --attack-share for it)")
     Double longSessionShare;
 
-    @Option(names = "--fast-pace-share", paramLabel = "S", description = "share of normal users given the fast-pace attack: a visit at 2.5 to 4.5 times their usual pace, under the bot-velocity rule (overrides --attack-share for it)")
+    @Option(names = "--fast-pace-share", paramLabel = "S", description = "share of normal users given the fast-pace attack: a visit at 2.5 to 4.5 times their usual pace, under the velocity rule (overrides --attack-share for it)")
     Double fastPaceShare;
 
     @Option(names = "--coordinates", negatable = true, fallbackValue = "true",

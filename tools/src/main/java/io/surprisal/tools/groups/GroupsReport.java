@@ -1,6 +1,7 @@
 package io.surprisal.tools.groups;
 
 import io.surprisal.alert.Alert;
+import io.surprisal.event.UserKey;
 import io.surprisal.groups.GroupModel;
 import io.surprisal.groups.UserGroup;
 import io.surprisal.sim.UserLabel;
@@ -106,7 +107,7 @@ public final class GroupsReport {
         }
         Set<String> changed = new HashSet<>();
         for (Alert a : r.changes()) {
-            changed.add(a.tenant == null ? a.user : a.tenant + io.surprisal.event.UserKey.SEPARATOR + a.user);
+            changed.add(UserKey.of(a.tenant, a.user));
         }
         Map<String, int[]> changes = new TreeMap<>();
         for (String user : r.users().keySet()) {

@@ -3,9 +3,8 @@ package io.surprisal.flink;
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertBuilder;
 import io.surprisal.alert.Severity;
-import io.surprisal.cep.CepPatterns;
 import io.surprisal.config.SurprisalConfig;
-import io.surprisal.config.SurprisalConfig.BotVelocityConfig;
+import io.surprisal.config.SurprisalConfig.VelocityDetectorConfig;
 import io.surprisal.event.Event;
 import io.surprisal.model.VelocityState;
 import io.surprisal.model.VelocityTracker;
@@ -19,9 +18,8 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Detector {@code cep:bot-velocity}, keyed by user, on the scored events (already in per-user
- * event-time order): a thin wrapper around {@link VelocityTracker}. A keyed function rather than a
- * CEP pattern, because "more than K a minute for 5 minutes" and "gaps too regular" are counts and
+ * Detector {@code velocity}, keyed by user, on the scored events (already in per-user event-time
+ * order): a thin wrapper around {@link VelocityTracker}. A keyed function, not a CEP pattern, because "more than K a minute for 5 minutes" and "gaps too regular" are counts and
  * moments over a sliding run, which a pattern of single-event conditions cannot express without
  * keeping every event of the run as a partial match.
  *
@@ -29,10 +27,18 @@ import org.apache.flink.util.Collector;
  * an alert can list them; a timer clears all state once the user has been idle long enough that no
  * run can continue.
  */
-public class BotVelocityFunction extends KeyedProcessFunction<String, Event, Alert> {
+public class VelocityFunction extends KeyedProcessFunction<String, Event, Alert> {
+    /** The alerts' {@code detector}. */
+    public static final String DETECTOR = "velocity";
+    /**
+     * The operator's uid until it was named for what it is: its state is restored from savepoints
+     * that still hold it under this uid ({@code SurprisalPipeline}).
+     */
+    public static final String FORMER_UID = "cep-bot-velocity";
+
     private static final long MINUTE_MS = 60_000L;
 
-    private final BotVelocityConfig config;
+    private final VelocityDetectorConfig config;
     private final Duration ttl;
     private final int maxEvents;
 
@@ -42,8 +48,8 @@ public class BotVelocityFunction extends KeyedProcessFunction<String, Event, Ale
     private transient Counter alertsMetric;
     private transient Counter lateMetric;
 
-    public BotVelocityFunction(SurprisalConfig config) {
-        this.config = config.cep().botVelocity();
+    public VelocityFunction(SurprisalConfig config) {
+        this.config = config.detectors().velocity();
         this.ttl = config.state().ttl();
         this.maxEvents = config.alerts().maxEvents();
     }
@@ -54,7 +60,7 @@ public class BotVelocityFunction extends KeyedProcessFunction<String, Event, Ale
         velocityState = getRuntimeContext().getState(Descriptors.velocity(ttl));
         recentState = getRuntimeContext().getMapState(Descriptors.velocityRecentEvents(ttl));
         var metrics = getRuntimeContext().getMetricGroup();
-        alertsMetric = metrics.addGroup("alerts", CepPatterns.BOT_VELOCITY).counter("count");
+        alertsMetric = metrics.addGroup("alerts", DETECTOR).counter("count");
         lateMetric = metrics.addGroup("deadLetters", "late").counter("count");
     }
 
@@ -66,7 +72,7 @@ public class BotVelocityFunction extends KeyedProcessFunction<String, Event, Ale
             // The scoring operator upstream already orders each user's events, so this only
             // happens if the graph changes; the event is reported, never silently dropped.
             lateMetric.inc();
-            ctx.output(Descriptors.DEAD_LETTERS, LateEvents.deadLetter(e, watermark, " of detector " + CepPatterns.BOT_VELOCITY));
+            ctx.output(Descriptors.DEAD_LETTERS, LateEvents.deadLetter(e, watermark, " of detector " + DETECTOR));
             return;
         }
         if (s == null) {
@@ -110,7 +116,7 @@ public class BotVelocityFunction extends KeyedProcessFunction<String, Event, Ale
     }
 
     private Alert alert(VelocityTracker.Finding finding, VelocityState s, Event trigger) throws Exception {
-        AlertBuilder a = AlertBuilder.of(CepPatterns.detector(CepPatterns.BOT_VELOCITY), trigger, maxEvents);
+        AlertBuilder a = AlertBuilder.of(DETECTOR, trigger, maxEvents);
         // The ring, oldest first: the events that made the finding (the last ones of the run).
         long n = Math.min(s.events, maxEvents);
         double bits = 0;

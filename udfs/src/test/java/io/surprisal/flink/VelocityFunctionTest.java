@@ -17,14 +17,14 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-/** Detector {@code cep:bot-velocity} in a keyed harness: alerts, late events, state cleared by its timer. */
-class BotVelocityFunctionTest {
+/** Detector {@code velocity} in a keyed harness: alerts, late events, state cleared by its timer. */
+class VelocityFunctionTest {
     private static final long T0 = 1_800_000_000_000L;
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> harness() throws Exception {
         SurprisalConfig c = ConfigLoader.defaults();
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new BotVelocityFunction(c)), new UserKey(), Types.STRING);
+                new KeyedProcessOperator<>(new VelocityFunction(c)), new UserKey(), Types.STRING);
         h.open();
         return h;
     }
@@ -62,7 +62,7 @@ class BotVelocityFunctionTest {
             List<Alert> alerts = alerts(h);
             assertThat(alerts).hasSize(1);
             Alert a = alerts.get(0);
-            assertThat(a.detector).isEqualTo("cep:bot-velocity");
+            assertThat(a.detector).isEqualTo("velocity");
             assertThat(a.user).isEqualTo("crawler");
             assertThat(a.severity).isEqualTo(Severity.HIGH);
             assertThat(a.unit).isEqualTo("events/min");
