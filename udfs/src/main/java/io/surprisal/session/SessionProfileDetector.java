@@ -95,7 +95,7 @@ public final class SessionProfileDetector {
             // Only an alerting measure's tail that may reach the bar is calibrated now; reasons are calibrated when an alert is made.
             double calibrateFrom = alerting.contains(m) ? bar : Double.POSITIVE_INFINITY;
             judged[i] = m == SessionMeasure.PACE
-                    ? models[i].judgeMean(habits.of(m), logs[i], t.gaps, calibrateFrom)
+                    ? models[i].judgeMean(habits.of(m), logs[i], t.gaps, gapVariance(t), calibrateFrom)
                     : models[i].judge(habits.of(m), logs[i], calibrateFrom);
             Judgement j = judged[i];
             if (alerting.contains(m) && j != null && j.calibrated() != null && j.calibrated().bits() > worstBits
@@ -133,6 +133,15 @@ public final class SessionProfileDetector {
         return alert;
     }
 
+    /** The sample variance of the session's gaps' logs. */
+    private static double gapVariance(SessionTally t) {
+        if (t.gaps < 2) {
+            return 0;
+        }
+        double mean = t.sumLogGap / t.gaps;
+        return Math.max(0, t.sumSquaredLogGap - t.gaps * mean * mean) / (t.gaps - 1);
+    }
+
     private Alert alert(UserProfile p, TopEventStore top, double[] f, String user, String tenant, SessionMeasure worst, double bar, int measures,
             int maxEvents) {
         Judgement w = judged[worst.ordinal()];
@@ -147,7 +156,9 @@ public final class SessionProfileDetector {
         for (SessionMeasure m : SessionMeasure.values()) {
             Judgement j = judged[m.ordinal()];
             if (m != worst && j != null && models[m.ordinal()].ready()) {
-                j = new Judgement(j.prediction(), j.modelBits(), models[m.ordinal()].calibrate(j, p.habits.of(m)));
+                j = new Judgement(j.prediction(), j.modelBits(), m == SessionMeasure.PACE
+                        ? models[m.ordinal()].calibrateMean(j, p.tally.gaps)
+                        : models[m.ordinal()].calibrate(j, p.habits.of(m)));
                 a.reason(m.key, m.text(values[m.ordinal()]), detail(m, values[m.ordinal()], j) + (alerting.contains(m) ? "" : " (a reason only)"),
                         j.calibrated().bits());
             }
@@ -160,7 +171,7 @@ public final class SessionProfileDetector {
         LogPopulation.Calibrated c = j.calibrated();
         return String.format(Locale.ROOT, "%s; %.1fx the median; this far or further: 1 in %s by the user's history, and %d of the population's %d ordinary sessions%s as surprising",
                 usual(m, j.prediction()), m.ratio(value, m.valueOf(j.prediction().location())), AmountDetector.oneIn(j.modelBits()),
-                c.atLeast(), c.of(), c.sameEvidence() ? " by users with as much history" : "");
+                c.atLeast(), c.of(), !c.sameEvidence() ? "" : m == SessionMeasure.PACE ? " with as many gaps" : " by users with as much history");
     }
 
     /** "4 min to 20 min (median 9 min, from 12 sessions, blended with the population's)". */
@@ -168,9 +179,11 @@ public final class SessionProfileDetector {
         // The upper quantile of the log is the far end of the usual; for pace that is the shorter gap.
         double low = m.valueOf(p.logAt(1 - USUAL_QUANTILE));
         double high = m.valueOf(p.logAt(USUAL_QUANTILE));
+        // Pace is learned per gap between events, the other measures per session.
+        String unit = m == SessionMeasure.PACE ? "gap" : "session";
         String from = p.values() == 0
-                ? "as the population's, no session of theirs yet"
-                : String.format(Locale.ROOT, "from %d session%s, blended with the population's", p.values(), p.values() == 1 ? "" : "s");
+                ? "as the population's, no " + unit + " of theirs yet"
+                : String.format(Locale.ROOT, "from %d %s%s, blended with the population's", p.values(), unit, p.values() == 1 ? "" : "s");
         return String.format(Locale.ROOT, "%s to %s (median %s, %s)",
                 m.text(Math.min(low, high)), m.text(Math.max(low, high)), m.text(m.valueOf(p.location())), from);
     }

@@ -49,7 +49,7 @@ public final class BlendedLogModel {
             if (n == 1) {
                 population.learn(sum, user, bits);
             } else {
-                population.learnBatch(n, sum, sumSquares, user, bits);
+                population.learnBatch(n, sum, sumSquares, user, bits, meanEvidence(n));
             }
         }
     }
@@ -103,16 +103,21 @@ public final class BlendedLogModel {
     }
 
     /**
-     * The prediction of the mean of {@code values} next logs of {@code h}: the same posterior, the
-     * spread of a mean of {@code values} draws (sigma^2 / values) plus the uncertainty of the user's
-     * mean (sigma^2 / kappaN). Evidence grows with the values; the calibration on the population's
-     * ordinary means answers for what the model does not see (values of one visit that go together).
+     * The prediction of the mean of {@code values} next logs of {@code h}, which go together (one
+     * visit's): their spread is the user's per value or, when larger, their own ({@code
+     * ownVariance}, their sample variance), the mean's spread that over {@code values} plus the
+     * uncertainty of the user's mean (over kappaN); its degrees of freedom those of its own sample
+     * ({@code values - 1}) when fewer than the user's. A mean of a few values carries little
+     * evidence whatever their spread, a mean of many nearly all of it. The calibration on the
+     * population's ordinary means answers for what the model still does not see.
      */
-    public Prediction predictMean(LogMoments h, int values) {
+    public Prediction predictMean(LogMoments h, int values, double ownVariance) {
         Prediction one = predict(h);
         double kappaN = population.priorPurchases() + h.count;
-        double shrink = Math.sqrt((1.0 / values + 1.0 / kappaN) / (1.0 + 1.0 / kappaN));
-        return new Prediction(one.location(), one.scale() * shrink, one.dof(), one.values());
+        double perValue = one.scale() * one.scale() / (1.0 + 1.0 / kappaN);
+        double spread = Math.max(perValue, ownVariance);
+        double scale = Math.sqrt(spread * (1.0 / values + 1.0 / kappaN));
+        return new Prediction(one.location(), scale, Math.min(one.dof(), Math.max(1, values - 1)), one.values());
     }
 
     /**
@@ -168,21 +173,34 @@ public final class BlendedLogModel {
     }
 
     /**
-     * Judges the mean {@code mean} of {@code values} logs of a user with history {@code h} ({@link
-     * #predictMean}), as {@link #judge(LogMoments, double, double)} judges one.
+     * Judges the mean {@code mean} of {@code values} logs (of sample variance {@code ownVariance}) of
+     * a user with history {@code h} ({@link #predictMean}), as {@link #judge(LogMoments, double, double)} judges one, but calibrated
+     * against the population's means of as many values ({@link #meanEvidence}): how far the model
+     * is off depends most on how many values a mean has (a mean of few keeps the skew of one).
      */
-    public Judgement judgeMean(LogMoments h, double mean, int values, double calibrateFrom) {
+    public Judgement judgeMean(LogMoments h, double mean, int values, double ownVariance, double calibrateFrom) {
         if (!predicts()) {
             warmingUp++;
             return null;
         }
-        Prediction prediction = predictMean(h, values);
+        Prediction prediction = predictMean(h, values, ownVariance);
         double modelBits = -Math.log(prediction.upperTail(mean)) / Math.log(2);
         if (!ready()) {
             warmingUp++;
             return new Judgement(prediction, modelBits, null);
         }
-        return new Judgement(prediction, modelBits, modelBits >= calibrateFrom ? population.calibratedBits(modelBits, h.count) : null);
+        return new Judgement(prediction, modelBits,
+                modelBits >= calibrateFrom ? population.calibratedBits(modelBits, meanEvidence(values)) : null);
+    }
+
+    /** The evidence a mean of {@code values} values is calibrated by (the population's buckets: 2 to 4, 5 to 16, 17 or more values). */
+    public static int meanEvidence(int values) {
+        return values - 1;
+    }
+
+    /** The calibrated tail of a mean judged without one ({@link #judgeMean}). */
+    public LogPopulation.Calibrated calibrateMean(Judgement j, int values) {
+        return j.calibrated() != null ? j.calibrated() : population.calibratedBits(j.modelBits(), meanEvidence(values));
     }
 
     /** The calibrated tail of a judgement made without one ({@link #judge(LogMoments, double, double)}). */
@@ -218,8 +236,8 @@ public final class BlendedLogModel {
             return;
         }
         if (predicts()) {
-            Prediction p = predictMean(h, n);
             double mean = sum / n;
+            Prediction p = predictMean(h, n, n > 1 ? Math.max(0, sumSquares - n * mean * mean) / (n - 1) : 0);
             double limit = LEARN_CLIP_SCALES * p.scale();
             double shift = Math.max(p.location() - limit, Math.min(p.location() + limit, mean)) - mean;
             // Shifting every log by the same amount keeps their spread.

@@ -93,12 +93,13 @@ public final class LogPopulation {
 
     /**
      * Learns {@code n} logs of one user at once (their sum and sum of squares), judged together:
-     * {@code bits} the model's tail bits for their mean (NaN when not judged). The moments are those
-     * of the n logs one by one; the user's spread counts once.
+     * {@code bits} the model's tail bits for their mean (NaN when not judged), counted in the
+     * evidence bucket of {@code evidence}. The moments are those of the n logs one by one; the
+     * user's spread counts once.
      */
-    public void learnBatch(int n, double sum, double sumSquares, LogMoments user, double bits) {
+    public void learnBatch(int n, double sum, double sumSquares, LogMoments user, double bits, int evidence) {
         if (!Double.isNaN(bits)) {
-            modelBits[evidenceBucket(user.count)].add(bits);
+            modelBits[evidenceBucket(evidence)].add(bits);
             if (count(modelBits) >= GENERATION) {
                 previousBits = modelBits;
                 modelBits = newHistograms();

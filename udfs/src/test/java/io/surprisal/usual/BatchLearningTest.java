@@ -73,7 +73,7 @@ class BatchLearningTest {
         for (double x : LOGS) {
             single.learn(x, user);
         }
-        batch.learnBatch(LOGS.length, sum(LOGS), squares(LOGS), user, 7.0);
+        batch.learnBatch(LOGS.length, sum(LOGS), squares(LOGS), user, 7.0, BlendedLogModel.meanEvidence(LOGS.length));
         assertThat(batch.count()).isEqualTo(single.count());
         assertThat(batch.mean()).isCloseTo(single.mean(), within(1e-12));
         assertThat(batch.totalVariance()).isCloseTo(single.totalVariance(), within(1e-12));
@@ -100,15 +100,23 @@ class BatchLearningTest {
             model.learn(h, 2 + r.nextGaussian(), 50);
         }
         BlendedLogModel.Prediction one = model.predict(h);
-        BlendedLogModel.Prediction ten = model.predictMean(h, 10);
+        BlendedLogModel.Prediction ten = model.predictMean(h, 10, 0);
         assertThat(ten.location()).isEqualTo(one.location());
-        // sigma^2 (1/10 + 1/kappaN) against sigma^2 (1 + 1/kappaN), kappaN = kappa0 + 40.
+        // sigma^2 (1/10 + 1/kappaN) against sigma^2 (1 + 1/kappaN), kappaN = kappa0 + 40; 9 degrees of freedom, its own sample's.
         double kappaN = model.population().priorPurchases() + h.count;
         assertThat(ten.scale()).isCloseTo(one.scale() * Math.sqrt((0.1 + 1 / kappaN) / (1 + 1 / kappaN)), within(1e-12));
-        // A mean one unit above the usual: barely unusual for one value, far out for the mean of twenty.
+        assertThat(ten.dof()).isEqualTo(9);
+        // Ten values spread more than the user's own: their spread counts.
+        double perValue = one.scale() * one.scale() / (1 + 1 / kappaN);
+        assertThat(model.predictMean(h, 10, 4 * perValue).scale()).isCloseTo(2 * ten.scale(), within(1e-12));
+        // A mean one unit above the usual: barely unusual for one value, far out for the mean of twenty,
+        // and less so for the mean of three (its own sample's 2 degrees of freedom).
         double x = one.location() + 1;
-        assertThat(model.judgeMean(h, x, 20, Double.POSITIVE_INFINITY).modelBits())
-                .isGreaterThan(4 * model.judge(h, x, Double.POSITIVE_INFINITY).modelBits());
+        double single = model.judge(h, x, Double.POSITIVE_INFINITY).modelBits();
+        double twenty = model.judgeMean(h, x, 20, 0, Double.POSITIVE_INFINITY).modelBits();
+        double three = model.judgeMean(h, x, 3, 0, Double.POSITIVE_INFINITY).modelBits();
+        assertThat(twenty).isGreaterThan(4 * single);
+        assertThat(three).isLessThan(twenty / 2);
     }
 
     @Test
@@ -128,7 +136,7 @@ class BatchLearningTest {
         for (int i = 0; i < 30; i++) {
             model.learn(h, r.nextGaussian(), 50);
         }
-        BlendedLogModel.Prediction p = model.predictMean(h, 5);
+        BlendedLogModel.Prediction p = model.predictMean(h, 5, 1.0);
         LogMoments after = h.snapshot();
         // Five values far above: their mean is moved to the clip, their spread (1 about their mean) kept.
         model.learnBatch(after, 5, 5 * 100.0, 5 * 100.0 * 100.0 + 4.0, 50);

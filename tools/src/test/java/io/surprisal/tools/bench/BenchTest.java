@@ -84,17 +84,17 @@ class BenchTest {
     @Test
     void comparesTheFullJobWithAnotherConfigurationInAlternatingRounds() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        SurprisalConfig compared = ConfigLoader.load(null, List.of("cep.bot-velocity.enabled=false"));
-        Bench.Report r = bench(new Bench.Options(4_000, 300, 3L, 0, Set.of(), 0, 2, "cep.bot-velocity.enabled=false"), compared, printed);
+        SurprisalConfig compared = ConfigLoader.load(null, List.of("detectors.velocity.enabled=false"));
+        Bench.Report r = bench(new Bench.Options(4_000, 300, 3L, 0, Set.of(), 0, 2, "detectors.velocity.enabled=false"), compared, printed);
 
         assertThat(r.bRounds()).hasSize(2);
         assertThat(r.comparedRounds()).hasSize(2);
         assertThat(java.util.stream.DoubleStream.concat(java.util.Arrays.stream(r.bRounds()), java.util.Arrays.stream(r.comparedRounds())))
                 .allSatisfy(rate -> assertThat(rate).isPositive());
-        assertThat(r.bAlertsByDetector()).as("the simulation's bots raise alerts in (b)").containsKey("cep:bot-velocity");
-        assertThat(r.comparedAlerts()).as("(b') runs its own configuration").doesNotContainKey("cep:bot-velocity");
+        assertThat(r.bAlertsByDetector()).as("the simulation's bots raise alerts in (b)").containsKey("velocity");
+        assertThat(r.comparedAlerts()).as("(b') runs its own configuration").doesNotContainKey("velocity");
         String out = printed.toString(StandardCharsets.UTF_8);
-        assertThat(out.split("\\(b'\\) full job with cep.bot-velocity.enabled=false", -1)).hasSize(3);
+        assertThat(out.split("\\(b'\\) full job with detectors.velocity.enabled=false", -1)).hasSize(3);
         assertThat(out).contains("median of 2 rounds:", "b/b' = ", "CPU per event, median: ");
     }
 
