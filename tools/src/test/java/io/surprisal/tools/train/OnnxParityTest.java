@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.surprisal.classifier.ModelCard;
 import io.surprisal.classifier.ModelFiles;
-import io.surprisal.classifier.SessionModel;
+import io.surprisal.classifier.LoadedModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +27,9 @@ class OnnxParityTest {
     @TempDir
     Path dir;
 
-    static List<SessionRow> rows(int n, long seed) {
+    static List<LabelledRow> rows(int n, long seed) {
         Random r = new Random(seed);
-        List<SessionRow> rows = new ArrayList<>();
+        List<LabelledRow> rows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             boolean bad = r.nextDouble() < 0.3;
             double[] f = {
@@ -38,7 +38,7 @@ class OnnxParityTest {
                 r.nextDouble() * 100,
                 r.nextDouble() < 0.1 ? Double.NaN : r.nextDouble() * (bad ? 10 : 3000)
             };
-            rows.add(new SessionRow("u" + (i % 50), i, f, bad));
+            rows.add(new LabelledRow("u" + (i % 50), i, f, bad));
         }
         return rows;
     }
@@ -47,15 +47,15 @@ class OnnxParityTest {
     @ValueSource(strings = {"logistic-regression", "factorization-machine"})
     void onnxRuntimeGivesTribuosProbabilities(String family) throws Exception {
         Candidate c = Grid.candidates(7).stream().filter(x -> x.family().equals(family)).findFirst().orElseThrow();
-        List<SessionRow> train = rows(600, 1);
-        List<SessionRow> test = rows(200, 2);
+        List<LabelledRow> train = rows(600, 1);
+        List<LabelledRow> test = rows(200, 2);
         GridSearch search = new GridSearch(NAMES, 3, 0.5, 7);
         Model<Label> tribuo = search.fit(c, train);
-        ModelCard card = ModelExport.write(dir, tribuo, family, 42L, train, NAMES, 1);
+        ModelCard card = ModelExport.write(dir, tribuo, family, 42L, train, NAMES, ModelFiles.SESSION, 1);
         assertThat(card.features()).containsExactly("alpha", "gap", "mid", "zeta");
 
         double[] expected = search.probabilities(tribuo, test);
-        try (SessionModel onnx = SessionModel.load(ModelFiles.read(dir), NAMES, 1)) {
+        try (LoadedModel onnx = LoadedModel.load(ModelFiles.read(dir), NAMES, 1)) {
             for (int i = 0; i < test.size(); i++) {
                 assertThat(onnx.probability(test.get(i).features())).as("row %d", i).isCloseTo(expected[i], within(1e-5));
             }
@@ -73,13 +73,13 @@ class OnnxParityTest {
     void libLinearsExportDoublesTheLogit() throws Exception {
         Candidate c = Grid.candidates(7).stream().filter(x -> x.family().equals("liblinear-logistic")).findFirst().orElseThrow();
         assertThat(c.onnx()).isFalse();
-        List<SessionRow> train = rows(600, 1);
-        List<SessionRow> test = rows(50, 2);
+        List<LabelledRow> train = rows(600, 1);
+        List<LabelledRow> test = rows(50, 2);
         GridSearch search = new GridSearch(NAMES, 3, 0.5, 7);
         Model<Label> tribuo = search.fit(c, train);
-        ModelExport.write(dir, tribuo, "liblinear", 42L, train, NAMES, 1);
+        ModelExport.write(dir, tribuo, "liblinear", 42L, train, NAMES, ModelFiles.SESSION, 1);
         double[] expected = search.probabilities(tribuo, test);
-        try (SessionModel onnx = SessionModel.load(ModelFiles.read(dir), NAMES, 1)) {
+        try (LoadedModel onnx = LoadedModel.load(ModelFiles.read(dir), NAMES, 1)) {
             for (int i = 0; i < test.size(); i++) {
                 double p = onnx.probability(test.get(i).features());
                 assertThat(logit(p)).as("row %d", i).isCloseTo(2 * logit(expected[i]), within(1e-3 + 1e-4 * Math.abs(logit(p))));
