@@ -67,6 +67,7 @@ public final class LoginNoveltyLogic implements Serializable {
     /** Detector model's login model, or null when it does not score logins. */
     private transient ModelDetector loginModel;
     private transient Counter modelsLoaded;
+    private transient Counter loginsJudged;
 
     private transient ValueState<LoginProfile> profileState;
     private transient ValueState<LoginRecency> recencyState;
@@ -160,6 +161,7 @@ public final class LoginNoveltyLogic implements Serializable {
         if (modelConfig != null && modelConfig.scoresLogins()) {
             loginModel = new ModelDetector(modelConfig, ModelFiles.LOGIN, LoginFeatures.NAMES, LoginFeatures.COUNT);
             modelsLoaded = metrics.addGroup("model").counter("loginModelsLoaded");
+            loginsJudged = metrics.addGroup("model").counter("loginsScored");
             if (!modelConfig.path().isBlank()) {
                 ModelFiles files = ModelFiles.read(java.nio.file.Path.of(modelConfig.path()), ModelFiles.LOGIN);
                 if (files == null) {
@@ -271,9 +273,12 @@ public final class LoginNoveltyLogic implements Serializable {
                 if (config.emitVectors()) {
                     out.output(Descriptors.LOGIN_VECTORS, new LoginVector(e.user, e.tenant, e.session, e.ts, v));
                 }
-                Alert judged = loginModel == null ? null : loginModel.onLogin(v, e, maxEvents);
-                if (judged != null) {
-                    out.output(Descriptors.ALERTS, judged);
+                if (loginModel != null && loginModel.model() != null) {
+                    loginsJudged.inc();
+                    Alert judged = loginModel.onLogin(v, e, maxEvents);
+                    if (judged != null) {
+                        out.output(Descriptors.ALERTS, judged);
+                    }
                 }
             }
             if (e.fail) {
