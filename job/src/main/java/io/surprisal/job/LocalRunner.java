@@ -5,6 +5,7 @@ import io.surprisal.config.SurprisalConfig;
 import io.surprisal.flink.LoginNoveltyLogic;
 import io.surprisal.flink.SeparateDeadLettersFunction;
 import io.surprisal.flink.UserBehaviourFunction;
+import io.surprisal.novelty.LoginVectorJson;
 import io.surprisal.session.SessionVectorJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ public final class LocalRunner {
      * detectors scored before they could alert, by accumulator name ({@link #WARM_UP_ACCUMULATORS}).
      */
     public record Result(List<String> alerts, List<String> deadLetters, long linesRead, long eventsScored, Duration elapsed,
-            Map<String, Long> warmUp, List<String> closedSessions) {}
+            Map<String, Long> warmUp, List<String> closedSessions, List<String> logins) {}
 
     /** The accumulators of work done before a detector could alert, in the order the summary shows them. */
     public static final List<String> WARM_UP_ACCUMULATORS = List.of(
@@ -84,6 +85,13 @@ public final class LocalRunner {
                     .name("closed sessions as JSON").uid("closed-sessions-json")
                     .sinkTo(new LocalLinesSink(workDir.resolve("sessions"))).name("closed sessions: local file").uid("sink-closed-sessions-local");
         }
+        if (config.novelty().emitVectors() && streams.loginVectors() != null) {
+            // By event time, then the line, which begins with the user: the same input gives the same bytes.
+            streams.loginVectors()
+                    .map(l -> String.format(Locale.ROOT, "%020d\t%s", l.ts - Long.MIN_VALUE / 2, LoginVectorJson.toJson(l)))
+                    .name("login vectors as JSON").uid("login-vectors-json")
+                    .sinkTo(new LocalLinesSink(workDir.resolve("logins"))).name("login vectors: local file").uid("sink-login-vectors-local");
+        }
         // Mail, when enabled, sees the same (suppressed) alerts as the files.
         Connectors.attachMail(streams.alerts(), config);
 
@@ -98,7 +106,8 @@ public final class LocalRunner {
             warmUp.put(name, n == null ? 0L : n);
         }
         return new Result(readSorted(workDir, "alerts-"), readSorted(workDir, "dead-letters-"),
-                read == null ? 0 : read, scored == null ? 0 : scored, elapsed, warmUp, readSorted(workDir, "sessions-"));
+                read == null ? 0 : read, scored == null ? 0 : scored, elapsed, warmUp, readSorted(workDir, "sessions-"),
+                readSorted(workDir, "logins-"));
     }
 
     /** {@code file:12} sorts as the file then 12 zero-padded, so line 12 comes before line 100. */

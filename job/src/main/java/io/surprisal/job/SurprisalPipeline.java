@@ -20,11 +20,13 @@ import io.surprisal.flink.CredentialStuffingFunction;
 import io.surprisal.flink.SeparateDeadLettersFunction;
 import io.surprisal.flink.PurchaseNetworkFunction;
 import io.surprisal.flink.VelocityFunction;
-import io.surprisal.flink.AllowlistedLoginNoveltyFunction;
 import io.surprisal.flink.LoginNoveltyFunction;
+import io.surprisal.flink.LoginNoveltyUpdate;
+import io.surprisal.flink.LoginNoveltyWithUpdatesFunction;
 import io.surprisal.flink.PatternRouting;
 import io.surprisal.flink.UserBehaviourFunction;
 import io.surprisal.flink.UserBehaviourWithModelUpdatesFunction;
+import io.surprisal.novelty.LoginVector;
 import io.surprisal.session.ClosedSession;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -41,10 +43,11 @@ public final class SurprisalPipeline {
 
     /**
      * What the graph produces; {@code closedSessions} carries vectors only when {@code
-     * model.session.emit-vectors} is on.
+     * model.session.emit-vectors} is on, {@code loginVectors} only when {@code novelty.emit-vectors}
+     * is (null when login novelty is off).
      */
     public record Streams(DataStream<Event> scoredEvents, DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters,
-            DataStream<ClosedSession> closedSessions) {}
+            DataStream<ClosedSession> closedSessions, DataStream<LoginVector> loginVectors) {}
 
     /**
      * The graph, with allowlist updates ({@link Connectors#allowlistUpdates}), feedback
@@ -113,18 +116,32 @@ public final class SurprisalPipeline {
         // Login novelty: already partitioned by user and in per-user event-time order (no second
         // shuffle); it sets Event.novel / noveltyBits, which the CEP patterns below read.
         DataStream<Event> enriched = scored;
+        DataStream<LoginVector> loginVectors = null;
         SingleOutputStreamOperator<Event> novel = null;
         if (config.novelty().enabled()) {
             // Already partitioned by user and in per-user event-time order: read as keyed, no shuffle.
             KeyedStream<Event, String> byUserInOrder = DataStreamUtils.reinterpretAsKeyedStream(scored, new UserKey());
             // Without an updates source, one input: it chains to the scoring operator (an event is
-            // not serialized between the two). With one, a broadcast input carries the updates.
-            novel = allowlistUpdates == null
-                    ? byUserInOrder.process(new LoginNoveltyFunction(config.novelty(), config.cep(), config.state().ttl(), config.alerts().maxEvents()))
-                    : byUserInOrder.connect(allowlistUpdates.broadcast(Descriptors.ALLOWLIST))
-                            .process(new AllowlistedLoginNoveltyFunction(config.novelty(), config.cep(), config.state().ttl(), config.alerts().maxEvents()));
+            // not serialized between the two). With one, a broadcast input carries the updates:
+            // the allowlist's, and detector model's when it scores logins. The same uid either way.
+            DataStream<LoginNoveltyUpdate> updates = null;
+            if (allowlistUpdates != null) {
+                updates = allowlistUpdates.map(new LoginNoveltyUpdate.OfAllowlist()).name("allowlist updates").uid("login-novelty-allowlist-updates");
+            }
+            if (modelUpdates != null && config.detectors().model().scoresLogins()) {
+                DataStream<LoginNoveltyUpdate> models = modelUpdates.map(new LoginNoveltyUpdate.OfModel())
+                        .name("login model updates").uid("login-novelty-model-updates");
+                updates = updates == null ? models : updates.union(models);
+            }
+            novel = updates == null
+                    ? byUserInOrder.process(new LoginNoveltyFunction(config.novelty(), config.cep(), config.detectors().model(),
+                            config.state().ttl(), config.alerts().maxEvents()))
+                    : byUserInOrder.connect(updates.broadcast(Descriptors.ALLOWLIST, Descriptors.LOGIN_MODEL))
+                            .process(new LoginNoveltyWithUpdatesFunction(config.novelty(), config.cep(), config.detectors().model(),
+                                    config.state().ttl(), config.alerts().maxEvents()));
             novel.name("login novelty").uid("login-novelty");
             alerts = alerts.union(novel.getSideOutput(Descriptors.ALERTS));
+            loginVectors = novel.getSideOutput(Descriptors.LOGIN_VECTORS);
             deadLetters = deadLetters.union(novel.getSideOutput(Descriptors.DEAD_LETTERS));
             enriched = novel;
         }
@@ -231,6 +248,6 @@ public final class SurprisalPipeline {
         }
         // Chained, stateless: what the sinks get, counted by detector and severity for the web UI and Prometheus.
         alerts = alerts.map(new AlertMetrics()).name("alerts by detector and severity").uid("alert-metrics");
-        return new Streams(enriched, alerts, deadLetters, scored.getSideOutput(Descriptors.CLOSED_SESSIONS));
+        return new Streams(enriched, alerts, deadLetters, scored.getSideOutput(Descriptors.CLOSED_SESSIONS), loginVectors);
     }
 }

@@ -37,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Detector model replaced while the job runs (parallelism 2, a watched directory of updates, the
- * real file source): the sessions that close after the replacement are scored by the new model,
- * those before by the old, and nothing else changes. Two runs over the same events: one with the
+ * real file source): the sessions that close, and the logins made, after the replacement are
+ * scored by the new session and login models (one model directory holds both), those before by the
+ * old, and nothing else changes. Two runs over the same events: one with the
  * first model throughout, one that halts after the first visits (their sessions all closed and
  * scored), takes the update on both instances, and reads on. Every session alerts (a tiny
  * min-probability), so every score is visible; suppression is off.
@@ -56,6 +57,8 @@ class ModelUpdatesITCase {
 
     static final Path LOGISTIC = Path.of("../src-test-data/models/quickstart-logistic").toAbsolutePath();
     static final Path FM = Path.of("../src-test-data/models/quickstart-fm").toAbsolutePath();
+    static final Path LOGIN_LOGISTIC = Path.of("../src-test-data/models/quickstart-login-logistic").toAbsolutePath();
+    static final Path LOGIN_FM = Path.of("../src-test-data/models/quickstart-login-fm").toAbsolutePath();
     static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
     static final int USERS = 12;
     static final ObjectMapper JSON = new ObjectMapper();
@@ -84,11 +87,26 @@ class ModelUpdatesITCase {
         return lines;
     }
 
-    SurprisalConfig config(Path updates) {
-        // Every session alerts; suppression would hold back a user's second alert.
+    /** A model directory with the files of {@code session}'s and {@code login}'s. */
+    Path both(String name, Path session, Path login) throws java.io.IOException {
+        Path d = Files.createDirectories(dir.resolve(name));
+        for (Path from : List.of(session, login)) {
+            try (var files = Files.list(from)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.copy(f, d.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        return d;
+    }
+
+    SurprisalConfig config(Path updates) throws java.io.IOException {
+        // Every session and login alerts; suppression would hold back a user's second alert.
         return ConfigLoader.load(null, List.of(
-                "detectors.model.path=" + LOGISTIC,
-                "detectors.model.min-probability=0.000001",
+                "detectors.model.path=" + both("logistic", LOGISTIC, LOGIN_LOGISTIC),
+                "detectors.model.logins=true",
+                "novelty.emit-vectors=true",
+                "detectors.model.min-probability=1e-30",
                 "detectors.model.updates.type=file",
                 "detectors.model.updates.path=" + updates,
                 "detectors.model.updates.poll-interval=100ms",
@@ -96,7 +114,7 @@ class ModelUpdatesITCase {
                 "model.session.emit-vectors=true"));
     }
 
-    record Run(List<String> alerts, List<String> sessions) {}
+    record Run(List<String> alerts, List<String> sessions, List<String> logins) {}
 
     /** Runs the job; with {@code update}, halts after the first day, puts {@code update} in the updates directory, and reads on once both instances took it. */
     Run run(String name, Path update) throws Exception {
@@ -118,6 +136,7 @@ class ModelUpdatesITCase {
         SurprisalPipeline.Streams streams = SurprisalPipeline.build(config, records, null, null, Connectors.modelUpdates(env, config).orElseThrow());
         String alertsKey = name + "/alerts";
         String sessionsKey = name + "/sessions";
+        String loginsKey = name + "/logins";
         streams.alerts()
                 .map(a -> String.format(Locale.ROOT, "%020d\t%s\t%s", a.ts - Long.MIN_VALUE / 2, a.alertId, AlertJson.toJson(a)))
                 .sinkTo(new Collected(alertsKey));
@@ -125,20 +144,25 @@ class ModelUpdatesITCase {
                 .map(c -> String.format(Locale.ROOT, "%020d\t%020d\t%s", c.ts - Long.MIN_VALUE / 2, c.start - Long.MIN_VALUE / 2,
                         SessionVectorJson.toJson(c)))
                 .sinkTo(new Collected(sessionsKey));
+        streams.loginVectors()
+                .map(l -> String.format(Locale.ROOT, "%020d\t%s", l.ts - Long.MIN_VALUE / 2, io.surprisal.novelty.LoginVectorJson.toJson(l)))
+                .sinkTo(new Collected(loginsKey));
         HaltingSource.RELEASE = new java.util.concurrent.CompletableFuture<>();
         JobClient job = env.executeAsync(name);
         java.util.function.Supplier<String> state = () -> String.format(Locale.ROOT,
-                "events scored %d of %d, sessions %d, model alerts %d, models loaded %d, source emitted %d",
+                "events scored %d of %d, sessions %d, model alerts %d, models loaded %d, logins scored %d, login models loaded %d, source emitted %d",
                 counted(job.getJobID(), ".eventsScored"), lines.size(), Collected.lines(sessionsKey).size(),
-                counted(job.getJobID(), ".alerts.model.count"), counted(job.getJobID(), ".model.loaded"), HaltingSource.EMITTED.get());
+                counted(job.getJobID(), ".alerts.model.count"), counted(job.getJobID(), ".model.loaded"),
+                counted(job.getJobID(), ".model.loginsScored"), counted(job.getJobID(), ".model.loginModelsLoaded"), HaltingSource.EMITTED.get());
         try {
             if (update != null) {
                 // The first day's visits all closed and scored, by the configured model on both instances.
-                await(() -> counted(job.getJobID(), ".alerts.model.count") == USERS && counted(job.getJobID(), ".model.loaded") == 2, state);
+                await(() -> counted(job.getJobID(), ".alerts.model.count") == USERS && counted(job.getJobID(), ".model.loaded") == 2
+                        && counted(job.getJobID(), ".model.loginsScored") == USERS && counted(job.getJobID(), ".model.loginModelsLoaded") == 2, state);
                 // Written beside the directory, then moved in whole: the watcher never sees half a file.
                 Path written = Files.writeString(work.resolve("update-1"), update + "\n", StandardCharsets.UTF_8);
                 Files.move(written, updates.resolve("update-1"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                await(() -> counted(job.getJobID(), ".model.loaded") == 4, state);
+                await(() -> counted(job.getJobID(), ".model.loaded") == 4 && counted(job.getJobID(), ".model.loginModelsLoaded") == 4, state);
             }
             HaltingSource.RELEASE.complete(null);
             // The updates source never ends, so the job does not: it is done once every event was scored
@@ -148,13 +172,14 @@ class ModelUpdatesITCase {
             int sessions = 2 * USERS + 2; // and the clock's two
             await(() -> counted(job.getJobID(), ".eventsScored") == eventCount
                     && Collected.lines(sessionsKey).size() == sessions
-                    && counted(job.getJobID(), ".alerts.model.count") == sessions, state);
+                    && counted(job.getJobID(), ".alerts.model.count") == sessions
+                    && counted(job.getJobID(), ".model.loginsScored") == 2 * USERS, state);
             settle(alertsKey);
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
             HaltingSource.RELEASE = new java.util.concurrent.CompletableFuture<>();
         }
-        return new Run(sorted(Collected.lines(alertsKey)), sorted(Collected.lines(sessionsKey)));
+        return new Run(sorted(Collected.lines(alertsKey)), sorted(Collected.lines(sessionsKey)), sorted(Collected.lines(loginsKey)));
     }
 
     /** Lines by their sort key, the key removed (as {@link LocalRunner#readSorted}). */
@@ -208,11 +233,12 @@ class ModelUpdatesITCase {
     @Test
     void sessionsClosedAfterTheReplacementAreScoredByTheNewModelAndNothingIsLost() throws Exception {
         Run before = run("first-model-throughout", null);
-        Run replaced = run("replaced", FM);
+        Run replaced = run("replaced", both("fm", FM, LOGIN_FM));
 
         long dayTwo = T0.plus(Duration.ofDays(1)).toEpochMilli();
         // The users' visits; the clock's sessions close only after the replacement, in both runs.
-        Predicate<String> model = a -> a.contains("\"detector\":\"model\"") && !a.contains("\"user\":\"clock\"");
+        Predicate<String> model = a -> a.contains("\"detector\":\"model\"") && a.contains("\"summary\":\"session ")
+                && !a.contains("\"user\":\"clock\"");
         List<String> firstDayModel = filter(replaced.alerts(), a -> model.test(a) && ts(a) < dayTwo);
         List<String> secondDayModel = filter(replaced.alerts(), a -> model.test(a) && ts(a) >= dayTwo);
         // Every session scored once: no alert lost, none twice.
@@ -234,6 +260,18 @@ class ModelUpdatesITCase {
         // and every other detector's alerts as they were.
         assertThat(replaced.sessions()).isEqualTo(before.sessions()).hasSize(2 * USERS + 2);
         assertThat(replaced.sessions()).filteredOn(s -> s.contains("-1\"")).allSatisfy(s -> assertThat(s).doesNotContain("\"visit_gap_s\":null"));
+        // Each login scored once, by the login model in use when it was made.
+        Predicate<String> login = a -> a.contains("\"detector\":\"model\"") && a.contains("\"summary\":\"successful login of ");
+        List<String> firstDayLogins = filter(replaced.alerts(), a -> login.test(a) && ts(a) < dayTwo);
+        List<String> secondDayLogins = filter(replaced.alerts(), a -> login.test(a) && ts(a) >= dayTwo);
+        assertThat(firstDayLogins).hasSize(USERS).isEqualTo(filter(before.alerts(), a -> login.test(a) && ts(a) < dayTwo));
+        assertThat(secondDayLogins).hasSize(USERS).allSatisfy(a -> assertThat(a).contains("model factorization-machine"));
+        assertThat(filter(before.alerts(), a -> login.test(a) && ts(a) >= dayTwo)).hasSize(USERS)
+                .allSatisfy(a -> assertThat(a).contains("model logistic-regression"));
+        // The users' login profiles went through the replacement: the same login vectors, the second
+        // day's knowing the first's login.
+        assertThat(replaced.logins()).isEqualTo(before.logins()).hasSize(2 * USERS);
+        assertThat(replaced.logins()).filteredOn(l -> l.contains("-1\"")).allSatisfy(l -> assertThat(l).contains("\"user_logins\":1"));
         Predicate<String> other = a -> !a.contains("\"detector\":\"model\"");
         assertThat(filter(replaced.alerts(), other)).isEqualTo(filter(before.alerts(), other));
     }

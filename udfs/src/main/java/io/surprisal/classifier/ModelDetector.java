@@ -8,40 +8,61 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Detector {@code model}: a trained classifier's probability that a closed session is malicious
- * (docs/detectors.md#model). The score in bits is the surprisal of the session being benign,
+ * Detector {@code model}: a trained classifier's probability that a closed session, or a login, is
+ * malicious (docs/detectors.md#model; one detector per vector, {@link ModelFiles#SESSION} or
+ * {@link ModelFiles#LOGIN}, each with its own model). The score in bits is the surprisal of the session being benign,
  * -log2(1 - p); it alerts at {@code min-probability}'s, and names the features that weighed most:
  * each input set alone to its training mean, the bits the probability loses are that feature's
  * weight (leave one feature out, to the mean; any model, linear or not; see {@link #weights}). Plain Java; the per-user
- * operator calls it once per closed session, never per event, and swaps its model when an update
- * arrives ({@link #use}).
+ * operator calls it once per closed session, login novelty's once per login, never per other
+ * event, and each swaps its model when an update arrives ({@link #use}).
  */
 public final class ModelDetector implements AutoCloseable {
     public static final String DETECTOR = "model";
 
     private final ModelDetectorConfig config;
+    private final String vector;
     private final String[] vectorNames;
     private final int vectorVersion;
-    private SessionModel model;
+    private LoadedModel model;
+
+    /** The detector of closed sessions: {@code vectorNames}, {@code vectorVersion} the session vector's. */
+    public ModelDetector(ModelDetectorConfig config, String[] vectorNames, int vectorVersion) {
+        this(config, ModelFiles.SESSION, vectorNames, vectorVersion);
+    }
 
     /**
-     * @param vectorNames the job's session vector's feature names, in its order
+     * @param vector the vector it scores, {@link ModelFiles#SESSION} or {@link ModelFiles#LOGIN}
+     * @param vectorNames the job's vector's feature names, in its order
      * @param vectorVersion that vector's version
      */
-    public ModelDetector(ModelDetectorConfig config, String[] vectorNames, int vectorVersion) {
+    public ModelDetector(ModelDetectorConfig config, String vector, String[] vectorNames, int vectorVersion) {
         this.config = config;
+        this.vector = vector;
         this.vectorNames = vectorNames.clone();
         this.vectorVersion = vectorVersion;
     }
 
-    /** Loads {@code files} for this job's vector; throws {@link ModelException} when it cannot be used. */
-    public SessionModel load(ModelFiles files) {
-        return SessionModel.load(files, vectorNames, vectorVersion);
+    /** The vector this detector scores. */
+    public String vector() {
+        return vector;
+    }
+
+    /**
+     * Loads {@code files} for this job's vector; throws {@link ModelException} when it cannot be
+     * used, a model of the other vector included.
+     */
+    public LoadedModel load(ModelFiles files) {
+        String scores = ModelCard.parse(files.card()).featureVector();
+        if (!vector.equals(scores)) {
+            throw new ModelException("a model of the " + scores + " vector cannot score the " + vector + " vector");
+        }
+        return LoadedModel.load(files, vectorNames, vectorVersion);
     }
 
     /** Scores with {@code next} from now on (null: none, the detector is idle); closes the model it replaces. */
-    public void use(SessionModel next) {
-        SessionModel previous = model;
+    public void use(LoadedModel next) {
+        LoadedModel previous = model;
         model = next;
         if (previous != null && previous != next) {
             previous.close();
@@ -49,7 +70,7 @@ public final class ModelDetector implements AutoCloseable {
     }
 
     /** The model in use, or null. */
-    public SessionModel model() {
+    public LoadedModel model() {
         return model;
     }
 
@@ -68,6 +89,25 @@ public final class ModelDetector implements AutoCloseable {
         if (model == null) {
             return null;
         }
+        return judge(v, AlertBuilder.of(DETECTOR, ts, user, session, maxEvents).tenant(tenant),
+                String.format(Locale.ROOT, "session %s of %s ended (%s)", session == null ? "-" : session, user, why), events);
+    }
+
+    /**
+     * Judges one login: its vector {@code v} (in the job's login vector order); the alert carries
+     * the login event {@code e}.
+     *
+     * @return the alert, or null below the bar or without a model
+     */
+    public Alert onLogin(double[] v, io.surprisal.event.Event e, int maxEvents) {
+        if (model == null) {
+            return null;
+        }
+        return judge(v, AlertBuilder.of(DETECTOR, e, maxEvents),
+                String.format(Locale.ROOT, "%s login of %s", e.fail ? "failed" : "successful", e.user), a -> a.event(e.copy()));
+    }
+
+    private Alert judge(double[] v, AlertBuilder a, String what, java.util.function.Consumer<AlertBuilder> events) {
         float[] row = model.row(v);
         double p = model.probability(v);
         if (!(p >= config.minProbability())) {
@@ -76,14 +116,11 @@ public final class ModelDetector implements AutoCloseable {
         double bits = benignSurprisal(p);
         double bar = benignSurprisal(config.minProbability());
         ModelCard card = model.card();
-        AlertBuilder a = AlertBuilder.of(DETECTOR, ts, user, session, maxEvents)
-                .tenant(tenant)
-                .bits(bits, bar)
+        a.bits(bits, bar)
                 .summary(String.format(Locale.ROOT,
-                        "session %s of %s ended (%s); model %s (version %s) gives it a %.3f probability of being malicious: "
+                        "%s; model %s (version %s) gives it a %.3f probability of being malicious: "
                                 + "%.1f bits, above -log2(1 - %.3f) = %.1f",
-                        session == null ? "-" : session, user, why, card.name(), card.version(), p, bits,
-                        config.minProbability(), bar))
+                        what, card.name(), card.version(), p, bits, config.minProbability(), bar))
                 .reason("model_probability", String.format(Locale.ROOT, "%.4f", p),
                         String.format(Locale.ROOT, "< %.3f", config.minProbability()), bits);
         for (Weight w : weights(row, v, bits)) {

@@ -73,6 +73,8 @@ final class ConfigValidator {
         require(model.minProbability() > 0 && model.minProbability() < 1, "detectors.model.min-probability must be in (0, 1)");
         require(model.reasons() >= 0 && model.reasons() <= 16, "detectors.model.reasons must be in 0..16");
         updatesSource(model.updates(), "detectors.model.updates");
+        require(!model.scoresLogins() || c.novelty().enabled(),
+                "detectors.model.logins scores logins in login novelty's operator: it needs novelty.enabled");
         require(c.alerts().maxEvents() >= 1 && c.alerts().maxEvents() <= 20, "alerts.max-events must be in 1..20");
         require(!c.suppression().window().isNegative(), "suppression.window must be >= 0");
         c.suppression().detectors().forEach((d, w) -> require(!w.isNegative(), "suppression.detectors." + d + " must be >= 0"));

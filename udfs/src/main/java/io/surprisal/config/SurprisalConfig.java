@@ -347,6 +347,7 @@ public record SurprisalConfig(
             ImpossibleTravelConfig impossibleTravel,
             int maxPopulationValues,
             int userAgentCache,
+            boolean emitVectors,
             AllowlistConfig allowlist)
             implements Serializable {}
 
@@ -377,17 +378,23 @@ public record SurprisalConfig(
             implements Serializable {}
 
     /**
-     * Detector {@code model}: a trained classifier scores each closed session; it alerts when the
-     * malicious probability reaches {@code minProbability}, naming the {@code reasons} features that
-     * weighed most. {@code path}: a model directory ({@code model.onnx} and {@code model.json}), or
-     * empty; {@code updates}: where replacement models arrive while the job runs (lines, each a model
+     * Detector {@code model}: a trained classifier scores each closed session, and with {@code
+     * logins} each login too; it alerts when the malicious probability reaches {@code
+     * minProbability}, naming the {@code reasons} features that weighed most. {@code path}: a model
+     * directory (a session model, a login model or both, {@code
+     * io.surprisal.classifier.ModelFiles}), or empty; {@code updates}: where replacement models arrive while the job runs (lines, each a model
      * directory's path or a model itself, {@code io.surprisal.classifier.ModelFiles#parseUpdate}).
      * On when either gives a model.
      */
-    public record ModelDetectorConfig(String path, double minProbability, int reasons, UpdatesSourceConfig updates)
+    public record ModelDetectorConfig(String path, boolean logins, double minProbability, int reasons, UpdatesSourceConfig updates)
             implements Serializable {
         public boolean enabled() {
             return !path.isBlank() || updates.type() != UpdatesSourceType.NONE;
+        }
+
+        /** Whether login novelty's operator scores logins with a login model. */
+        public boolean scoresLogins() {
+            return logins && enabled();
         }
     }
 

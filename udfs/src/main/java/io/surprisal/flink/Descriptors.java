@@ -234,6 +234,10 @@ public final class Descriptors {
     public static final ListStateDescriptor<byte[]> POPULATION_SESSION_FOREST =
             new ListStateDescriptor<>("population-session-forest", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
+    /** Logins' feature vectors, when {@code novelty.emit-vectors} is on (docs/login-vectors.md). */
+    public static final OutputTag<io.surprisal.novelty.LoginVector> LOGIN_VECTORS =
+            new OutputTag<>("login-vectors", TypeInformation.of(io.surprisal.novelty.LoginVector.class));
+
     /** Closed sessions' feature vectors, when {@code model.session.emit-vectors} is on (docs/session-vectors.md). */
     public static final OutputTag<ClosedSession> CLOSED_SESSIONS =
             new OutputTag<>("closed-sessions", TypeInformation.of(ClosedSession.class));
@@ -302,6 +306,10 @@ public final class Descriptors {
      */
     public static final MapStateDescriptor<String, byte[]> MODEL =
             new MapStateDescriptor<>("detector-model", Types.STRING, org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    /** Broadcast: detector model's login model in use, from its updates, as {@link #MODEL} (login novelty's operator). */
+    public static final MapStateDescriptor<String, byte[]> LOGIN_MODEL =
+            new MapStateDescriptor<>("detector-login-model", Types.STRING, org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     public static final MapStateDescriptor<String, AllowlistEntry> ALLOWLIST =
             new MapStateDescriptor<>("novelty-allowlist", Types.STRING, TypeInformation.of(AllowlistEntry.class));

@@ -1,7 +1,7 @@
 package io.surprisal.flink;
 
-import io.surprisal.alert.Alert;
 import io.surprisal.config.SurprisalConfig.CepConfig;
+import io.surprisal.config.SurprisalConfig.ModelDetectorConfig;
 import io.surprisal.config.SurprisalConfig.NoveltyConfig;
 import io.surprisal.event.Event;
 import io.surprisal.novelty.Allowlist;
@@ -16,7 +16,8 @@ import org.apache.flink.util.Collector;
  * Detector {@code login-novelty} ({@link LoginNoveltyLogic}), keyed by user, after {@link
  * UserBehaviourFunction}: its input is already in per-user event-time order, so nothing is buffered
  * here, and with one input it chains to that operator (no shuffle, no copy through the network). The
- * allowlist is the configured one; {@link AllowlistedLoginNoveltyFunction} adds updates at run time.
+ * allowlist and the login model are the configured ones; {@link LoginNoveltyWithUpdatesFunction}
+ * adds updates at run time.
  */
 public class LoginNoveltyFunction extends KeyedProcessFunction<String, Event, Event> implements CheckpointedFunction {
     public static final String DETECTOR = "login-novelty";
@@ -25,7 +26,12 @@ public class LoginNoveltyFunction extends KeyedProcessFunction<String, Event, Ev
     private transient LoginNoveltyLogic.AllowlistSource allowlist;
 
     public LoginNoveltyFunction(NoveltyConfig config, CepConfig cep, java.time.Duration ttl, int maxEvents) {
-        this.logic = new LoginNoveltyLogic(config, cep, ttl, maxEvents);
+        this(config, cep, null, ttl, maxEvents);
+    }
+
+    /** @param model detector model's configuration: with {@code logins} on, logins are scored by its login model */
+    public LoginNoveltyFunction(NoveltyConfig config, CepConfig cep, ModelDetectorConfig model, java.time.Duration ttl, int maxEvents) {
+        this.logic = new LoginNoveltyLogic(config, cep, model, ttl, maxEvents);
     }
 
     @Override
@@ -46,11 +52,13 @@ public class LoginNoveltyFunction extends KeyedProcessFunction<String, Event, Ev
     }
 
     @Override
+    public void close() {
+        logic.close();
+    }
+
+    @Override
     public void processElement(Event e, Context ctx, Collector<Event> out) throws Exception {
-        Alert alert = logic.process(e, allowlist, ctx::output);
-        if (alert != null) {
-            ctx.output(Descriptors.ALERTS, alert);
-        }
+        logic.process(e, allowlist, ctx::output);
         out.collect(e);
     }
 

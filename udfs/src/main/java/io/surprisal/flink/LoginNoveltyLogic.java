@@ -2,7 +2,11 @@ package io.surprisal.flink;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertBuilder;
+import io.surprisal.classifier.LoadedModel;
+import io.surprisal.classifier.ModelDetector;
+import io.surprisal.classifier.ModelFiles;
 import io.surprisal.config.SurprisalConfig.CepConfig;
+import io.surprisal.config.SurprisalConfig.ModelDetectorConfig;
 import io.surprisal.config.SurprisalConfig.NoveltyConfig;
 import io.surprisal.event.Event;
 import io.surprisal.novelty.Allowlist;
@@ -11,9 +15,11 @@ import io.surprisal.novelty.LoginAttributes;
 import io.surprisal.novelty.Feature;
 import io.surprisal.novelty.ImpossibleTravel;
 import io.surprisal.novelty.LoginCount;
+import io.surprisal.novelty.LoginFeatures;
 import io.surprisal.novelty.LoginOutcome;
 import io.surprisal.novelty.LoginProfile;
 import io.surprisal.novelty.LoginRecency;
+import io.surprisal.novelty.LoginVector;
 import io.surprisal.novelty.NoveltyScore;
 import io.surprisal.novelty.NoveltyScorer;
 import io.surprisal.novelty.PopulationLogins;
@@ -29,17 +35,23 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.util.OutputTag;
 
 /**
  * The keyed work of detector {@code login-novelty}, shared by its two Flink functions:
  * {@link LoginNoveltyFunction} (allowlist from the configuration only; chains after the per-user
- * scoring operator) and {@link AllowlistedLoginNoveltyFunction} (plus updates on a broadcast input).
+ * scoring operator) and {@link LoginNoveltyWithUpdatesFunction} (plus allowlist and model updates on a broadcast input).
  *
  * <p>At every login and at the first event of a session it scores the login's attributes with
  * {@link NoveltyScorer}, sets {@link Event#noveltyBits} and {@link Event#novel}, raises at most one
  * alert per session, and learns successful logins into the user's {@link LoginProfile} and the
  * population's counts. Population counts are per parallel instance and checkpointed as union list
  * state tagged with the instance ({@link InstanceShares}).
+ *
+ * <p>Each login also becomes a vector ({@link LoginFeatures}, from the score just computed and the
+ * profile before it learns the login): written out when {@code novelty.emit-vectors} is on ({@link
+ * Descriptors#LOGIN_VECTORS}) and scored by detector {@code model}'s login model when {@code
+ * detectors.model.logins} is on.
  *
  * <p>It also routes each event to the user-keyed CEP patterns it can still matter to ({@link
  * PatternRouting}, on {@link Descriptors#cepEvents}): the per-user read it makes for every event
@@ -49,8 +61,13 @@ public final class LoginNoveltyLogic implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final NoveltyConfig config;
+    private final ModelDetectorConfig modelConfig;
     private final java.time.Duration ttl;
     private final int maxEvents;
+    /** Detector model's login model, or null when it does not score logins. */
+    private transient ModelDetector loginModel;
+    private transient Counter modelsLoaded;
+    private transient Counter loginsJudged;
 
     private transient ValueState<LoginProfile> profileState;
     private transient ValueState<LoginRecency> recencyState;
@@ -78,8 +95,13 @@ public final class LoginNoveltyLogic implements Serializable {
     /** A login waiting to teach the population: what it showed, what it was to its user, and whether it teaches. */
     private record Pending(LoginAttributes attributes, LoginOutcome outcome, boolean teach) {}
 
-    public LoginNoveltyLogic(NoveltyConfig config, CepConfig cep, java.time.Duration ttl, int maxEvents) {
+    /**
+     * @param model detector model's configuration: with {@code logins} on, each login is scored by
+     *     its login model; null: never
+     */
+    public LoginNoveltyLogic(NoveltyConfig config, CepConfig cep, ModelDetectorConfig model, java.time.Duration ttl, int maxEvents) {
         this.config = config;
+        this.modelConfig = model;
         this.ttl = ttl;
         this.maxEvents = maxEvents;
         this.routing = new PatternRouting(cep, ttl);
@@ -136,6 +158,36 @@ public final class LoginNoveltyLogic implements Serializable {
         metrics.addGroup("novelty").gauge("userAgentCacheMisses", () -> agents.misses());
         warmingUp = context.getLongCounter(WARMING_UP_ACCUMULATOR);
         withoutHistory = context.getLongCounter(WITHOUT_HISTORY_ACCUMULATOR);
+        if (modelConfig != null && modelConfig.scoresLogins()) {
+            loginModel = new ModelDetector(modelConfig, ModelFiles.LOGIN, LoginFeatures.NAMES, LoginFeatures.COUNT);
+            modelsLoaded = metrics.addGroup("model").counter("loginModelsLoaded");
+            loginsJudged = metrics.addGroup("model").counter("loginsScored");
+            if (!modelConfig.path().isBlank()) {
+                ModelFiles files = ModelFiles.read(java.nio.file.Path.of(modelConfig.path()), ModelFiles.LOGIN);
+                if (files == null) {
+                    throw new io.surprisal.classifier.ModelException("detectors.model.logins is on but " + modelConfig.path()
+                            + " has no login model (" + ModelFiles.LOGIN_CARD_FILE + ")");
+                }
+                useLoginModel(loginModel.load(files));
+            }
+        }
+    }
+
+    /** Detector model's login detector, or null when it does not score logins. */
+    public ModelDetector loginModel() {
+        return loginModel;
+    }
+
+    /** Scores logins with {@code next} from the next login on. */
+    public void useLoginModel(LoadedModel next) {
+        loginModel.use(next);
+        modelsLoaded.inc();
+    }
+
+    public void close() {
+        if (loginModel != null) {
+            loginModel.close(); // its native session
+        }
     }
 
     /** The allowlist entries of the configuration. */
@@ -148,11 +200,17 @@ public final class LoginNoveltyLogic implements Serializable {
         Allowlist get() throws Exception;
     }
 
+    /** Where the operator's side outputs go: the calling function's context. */
+    public interface Output {
+        <X> void output(OutputTag<X> tag, X value);
+    }
+
     /**
      * Scores the event of the current key (events in per-user event-time order), enriching it, and
-     * routes it to the CEP patterns it can still matter to; returns the alert it raises, or null.
+     * routes it to the CEP patterns it can still matter to; its alerts, and its login vector when
+     * they are on, go to {@code out}.
      */
-    public Alert process(Event e, AllowlistSource allowlist, PatternRouting.Router router) throws Exception {
+    public void process(Event e, AllowlistSource allowlist, Output out) throws Exception {
         // Population learning is deferred until event time moves past an instant: every login is
         // scored against the logins strictly before it, so the order in which users' events of the
         // same instant arrive (timers of different keys) cannot change any score.
@@ -173,19 +231,17 @@ public final class LoginNoveltyLogic implements Serializable {
             recency.session = e.session;
             changed = true;
         }
-        Alert alert = null;
         if ("login".equals(e.action) || sessionStart) {
-            alert = score(e, allowlist);
+            score(e, allowlist, out);
         }
         changed |= PatternRouting.remember(e, recency);
         if (changed) {
             recencyState.update(recency);
         }
-        routing.route(e, recency, router);
-        return alert;
+        routing.route(e, recency, out::output);
     }
 
-    private Alert score(Event e, AllowlistSource allowlist) throws Exception {
+    private void score(Event e, AllowlistSource allowlist, Output out) throws Exception {
         LoginProfile profile = profileState.value();
         if (profile == null) {
             profile = new LoginProfile();
@@ -206,11 +262,28 @@ public final class LoginNoveltyLogic implements Serializable {
             over = false;
         }
         e.novel = over;
-        Alert alert = null;
         if (over && !(e.session != null && e.session.equals(profile.lastAlertSession))) {
             profile.lastAlertSession = e.session;
             alertsMetric.inc();
-            alert = alert(e, attributes, score);
+            out.output(Descriptors.ALERTS, alert(e, attributes, score));
+        }
+        if ("login".equals(e.action)) {
+            if (config.emitVectors() || loginModel != null) {
+                double[] v = LoginFeatures.vector(profile, attributes, score, e.fail);
+                if (config.emitVectors()) {
+                    out.output(Descriptors.LOGIN_VECTORS, new LoginVector(e.user, e.tenant, e.session, e.ts, v));
+                }
+                if (loginModel != null && loginModel.model() != null) {
+                    loginsJudged.inc();
+                    Alert judged = loginModel.onLogin(v, e, maxEvents);
+                    if (judged != null) {
+                        out.output(Descriptors.ALERTS, judged);
+                    }
+                }
+            }
+            if (e.fail) {
+                profile.failedSinceLogin++;
+            }
         }
         if (!e.fail) {
             scorer.learn(profile, attributes, e.ts, score.outcome());
@@ -219,7 +292,6 @@ public final class LoginNoveltyLogic implements Serializable {
             pending.add(new Pending(attributes, score.outcome(), !over));
         }
         profileState.update(profile);
-        return alert;
     }
 
     /**

@@ -5,7 +5,7 @@ import io.surprisal.amount.AmountDetector;
 import io.surprisal.usual.LogPopulation;
 import io.surprisal.classifier.ModelDetector;
 import io.surprisal.classifier.ModelFiles;
-import io.surprisal.classifier.SessionModel;
+import io.surprisal.classifier.LoadedModel;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
@@ -292,8 +292,12 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             modelsLoaded = metrics.addGroup("model").counter("loaded");
             String path = config.detectors().model().path();
             if (!path.isBlank() && model.model() == null) {
-                // Every instance reads the directory: it must be where each task manager sees it.
-                useModel(model.load(ModelFiles.read(Path.of(path))));
+                // Every instance reads the directory: it must be where each task manager sees it. A
+                // directory with a login model only leaves this detector idle.
+                ModelFiles files = ModelFiles.read(Path.of(path), ModelFiles.SESSION);
+                if (files != null) {
+                    useModel(model.load(files));
+                }
             }
         }
     }
@@ -304,7 +308,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     }
 
     /** Detector model scores with {@code next} from the next closed session on. */
-    void useModel(SessionModel next) {
+    void useModel(LoadedModel next) {
         sessions.model().use(next);
         modelsLoaded.inc();
     }

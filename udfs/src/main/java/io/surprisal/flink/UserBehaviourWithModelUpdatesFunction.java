@@ -2,7 +2,7 @@ package io.surprisal.flink;
 
 import io.surprisal.classifier.ModelException;
 import io.surprisal.classifier.ModelFiles;
-import io.surprisal.classifier.SessionModel;
+import io.surprisal.classifier.LoadedModel;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.DeadLetter;
 import io.surprisal.event.DeadLetterReason;
@@ -39,7 +39,7 @@ public class UserBehaviourWithModelUpdatesFunction extends KeyedBroadcastProcess
 
     private final UserBehaviourFunction scoring;
     /** The model restored from broadcast state, applied once the wrapped function is open. */
-    private transient SessionModel restored;
+    private transient LoadedModel restored;
 
     public UserBehaviourWithModelUpdatesFunction(SurprisalConfig config) {
         this.scoring = new UserBehaviourFunction(config);
@@ -92,9 +92,12 @@ public class UserBehaviourWithModelUpdatesFunction extends KeyedBroadcastProcess
             return;
         }
         ModelFiles files;
-        SessionModel next;
+        LoadedModel next;
         try {
-            files = ModelFiles.parseUpdate(line);
+            files = ModelFiles.parseUpdate(line, ModelFiles.SESSION);
+            if (files == null) {
+                return; // a login model only: login novelty's operator takes it
+            }
             next = scoring.modelDetector().load(files);
         } catch (ModelException ex) {
             ctx.output(Descriptors.DEAD_LETTERS, new DeadLetter(DeadLetterReason.UNUSABLE_MODEL,

@@ -35,6 +35,8 @@ public class LoginProfile {
     public String lastSession;
     /** Session of the last alert, so a session raises at most one. */
     public String lastAlertSession;
+    /** Failed logins since the last login learned ({@link LoginFeatures#FAILURES_BEFORE}). */
+    public int failedSinceLogin;
 
     public LoginProfile() {}
 

@@ -276,6 +276,7 @@ public final class NoveltyScorer {
         profile.hours[a.hour()] += 1.0;
         profile.logins += 1.0;
         profile.learned++;
+        profile.failedSinceLogin = 0;
         if (a.located()) {
             profile.lastLat = a.lat();
             profile.lastLon = a.lon();

@@ -103,8 +103,8 @@ class ModelDetectorTest {
     void twoModelsScoreTheSameSessionDifferently() {
         SurprisalConfig c = config(0.9);
         try (ModelDetector d = new ModelDetector(c.detectors().model(), SessionFeatures.NAMES, SessionFeatures.COUNT)) {
-            SessionModel logistic = d.load(ModelFiles.read(LOGISTIC));
-            SessionModel fm = d.load(ModelFiles.read(FM));
+            LoadedModel logistic = d.load(ModelFiles.read(LOGISTIC));
+            LoadedModel fm = d.load(ModelFiles.read(FM));
             double[] middle = buyerSession();
             middle[SessionFeatures.EVENTS] = 60;
             middle[SessionFeatures.MEAN_GAP_S] = 4;
@@ -146,7 +146,7 @@ class ModelDetectorTest {
     @Test
     void aMissingFeatureTakesTheCardsValueBeforeTheTransform() {
         ModelCard card = ModelCard.parse(ModelFiles.read(LOGISTIC).card());
-        SessionModel m = SessionModel.of(card, new SessionClassifier() {
+        LoadedModel m = LoadedModel.of(card, new Classifier() {
             @Override
             public double probability(float[] row) {
                 return 0;

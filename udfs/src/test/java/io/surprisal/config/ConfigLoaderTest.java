@@ -35,6 +35,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theLoginModelNeedsLoginNovelty() {
+        assertThat(ConfigLoader.defaults().detectors().model().scoresLogins()).as("off by default").isFalse();
+        assertThat(ConfigLoader.load(null, List.of("detectors.model.logins=true")).detectors().model().scoresLogins())
+                .as("no model given").isFalse();
+        assertThat(ConfigLoader.load(null, List.of("detectors.model.logins=true", "detectors.model.path=/m")).detectors().model().scoresLogins())
+                .isTrue();
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("detectors.model.logins=true", "detectors.model.path=/m", "novelty.enabled=false")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("needs novelty.enabled");
+    }
+
+    @Test
     void unknownKeysAndBadValuesAreErrorsThatNameTheKey(@TempDir Path dir) throws Exception {
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("detectors.transition.treshold-bits=3")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("detectors.transition.treshold-bits");

@@ -24,7 +24,7 @@ import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * Detector login-novelty in a harness: mostly {@link AllowlistedLoginNoveltyFunction} (the shared
+ * Detector login-novelty in a harness: mostly {@link LoginNoveltyWithUpdatesFunction} (the shared
  * logic plus run-time allowlist updates); the last tests check that the one-input {@link
  * LoginNoveltyFunction} scores alike and honours the configured allowlist.
  */
@@ -41,11 +41,11 @@ class LoginNoveltyFunctionTest {
     private static final SurprisalConfig CONFIG = ConfigLoader.defaults();
 
     /** A harness, not yet opened (so a test can restore state first). */
-    private static KeyedBroadcastOperatorTestHarness<String, Event, String, Event> harness() throws Exception {
+    private static KeyedBroadcastOperatorTestHarness<String, Event, LoginNoveltyUpdate, Event> harness() throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(
-                        new AllowlistedLoginNoveltyFunction(CONFIG.novelty(), CONFIG.cep(), CONFIG.state().ttl(), CONFIG.alerts().maxEvents()),
-                        List.of(Descriptors.ALLOWLIST)),
+                        new LoginNoveltyWithUpdatesFunction(CONFIG.novelty(), CONFIG.cep(), CONFIG.state().ttl(), CONFIG.alerts().maxEvents()),
+                        List.of(Descriptors.ALLOWLIST, Descriptors.LOGIN_MODEL)),
                 new UserKey(), Types.STRING, 1, 1, 0);
     }
 
@@ -70,7 +70,7 @@ class LoginNoveltyFunctionTest {
      * 60 population users (US and GB, Chrome) with two logins each, the first 40 of them then once
      * from a phone at home; and jane with 30 logins from New York.
      */
-    private static void warmUp(KeyedBroadcastOperatorTestHarness<String, Event, String, Event> h) throws Exception {
+    private static void warmUp(KeyedBroadcastOperatorTestHarness<String, Event, LoginNoveltyUpdate, Event> h) throws Exception {
         warmUp((EventSink) h::processElement);
     }
 
@@ -103,7 +103,7 @@ class LoginNoveltyFunctionTest {
         }
     }
 
-    private static List<Event> events(KeyedBroadcastOperatorTestHarness<String, Event, String, Event> h) {
+    private static List<Event> events(KeyedBroadcastOperatorTestHarness<String, Event, LoginNoveltyUpdate, Event> h) {
         List<Event> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
             if (o instanceof StreamRecord<?> r && r.getValue() instanceof Event e) {
@@ -113,7 +113,7 @@ class LoginNoveltyFunctionTest {
         return out;
     }
 
-    private static List<Alert> alerts(KeyedBroadcastOperatorTestHarness<String, Event, String, Event> h) {
+    private static List<Alert> alerts(KeyedBroadcastOperatorTestHarness<String, Event, LoginNoveltyUpdate, Event> h) {
         List<Alert> out = new ArrayList<>();
         var q = h.getSideOutput(Descriptors.ALERTS);
         if (q != null) {
@@ -208,8 +208,8 @@ class LoginNoveltyFunctionTest {
         try (var h = harness()) {
             h.open();
             warmUp(h);
-            h.processBroadcastElement(new StreamRecord<>("{\"op\":\"add\",\"network\":\"46.211.0.0/16\"}"));
-            h.processBroadcastElement(new StreamRecord<>("garbage"));
+            h.processBroadcastElement(new StreamRecord<>(LoginNoveltyUpdate.allowlist("{\"op\":\"add\",\"network\":\"46.211.0.0/16\"}")));
+            h.processBroadcastElement(new StreamRecord<>(LoginNoveltyUpdate.allowlist("garbage")));
             assertThat(h.getSideOutput(Descriptors.DEAD_LETTERS)).extracting(r -> ((DeadLetter) r.getValue()).reason)
                     .containsExactly("malformed_json");
             long ts = T0 + 40 * DAY;
@@ -226,7 +226,7 @@ class LoginNoveltyFunctionTest {
             h.processElement(new StreamRecord<>(login("p50", ts, "UA", 15895, "46.211.7.7", FIREFOX_LINUX), ts));
             assertAllowlisted(events(h)); // still allowlisted after the restore
             assertThat(alerts(h)).isEmpty();
-            h.processBroadcastElement(new StreamRecord<>("{\"op\":\"remove\",\"network\":\"46.211.0.0/16\"}"));
+            h.processBroadcastElement(new StreamRecord<>(LoginNoveltyUpdate.allowlist("{\"op\":\"remove\",\"network\":\"46.211.0.0/16\"}")));
             h.processElement(new StreamRecord<>(login("p51", ts + 1000, "RU", 12389, "95.24.1.1", SAFARI_MAC), ts + 1000));
             assertThat(alerts(h)).extracting(a -> a.user).containsExactly("p51");
         }

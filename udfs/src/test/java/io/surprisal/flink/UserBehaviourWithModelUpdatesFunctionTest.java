@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.classifier.ModelFiles;
-import io.surprisal.classifier.SessionModel;
+import io.surprisal.classifier.LoadedModel;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.DeadLetter;
@@ -91,7 +91,7 @@ class UserBehaviourWithModelUpdatesFunctionTest {
 
     /** The bits the model of {@code dir} gives the operator's last closed session. */
     static double bitsOf(Path dir, ClosedSession s) {
-        try (SessionModel m = SessionModel.load(ModelFiles.read(dir), SessionFeatures.NAMES, SessionFeatures.COUNT)) {
+        try (LoadedModel m = LoadedModel.load(ModelFiles.read(dir), SessionFeatures.NAMES, SessionFeatures.COUNT)) {
             return -Math.log(Math.max(1 - m.probability(s.features), 1e-12)) / Math.log(2);
         }
     }

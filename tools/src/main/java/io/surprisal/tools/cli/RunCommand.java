@@ -31,6 +31,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "closed sessions' feature vectors as JSON lines (docs/session-vectors.md); turns model.session.emit-vectors on")
     Path sessionsOut;
 
+    @Option(names = "--logins-out", paramLabel = "FILE",
+            description = "logins' feature vectors as JSON lines (docs/login-vectors.md); turns novelty.emit-vectors on")
+    Path loginsOut;
+
     @Mixin
     JobOptions job = new JobOptions();
 
@@ -39,9 +43,15 @@ public final class RunCommand implements Callable<Integer> {
         if (sessionsOut != null) {
             job.sets.add("model.session.emit-vectors=true");
         }
+        if (loginsOut != null) {
+            job.sets.add("novelty.emit-vectors=true");
+        }
         LocalRunner.Result r = runAndWrite(input, alertsOut, deadLettersOut, job);
         if (sessionsOut != null) {
             writeLines(sessionsOut, r.closedSessions());
+        }
+        if (loginsOut != null) {
+            writeLines(loginsOut, r.logins());
         }
         RunSummary.print(System.err, input.toString(), r);
         return 0;

@@ -41,7 +41,7 @@ public final class GridSearch {
         return Math.floorMod(Splits.hash(seed, "fold:" + user), folds);
     }
 
-    public List<Result> run(List<Candidate> candidates, List<SessionRow> rows, PrintStream log) {
+    public List<Result> run(List<Candidate> candidates, List<LabelledRow> rows, PrintStream log) {
         List<Result> results = new ArrayList<>();
         int id = 0;
         for (Candidate c : candidates) {
@@ -49,9 +49,9 @@ public final class GridSearch {
             Confusion pooled = new Confusion();
             double[] f1 = new double[folds];
             for (int k = 0; k < folds; k++) {
-                List<SessionRow> train = new ArrayList<>();
-                List<SessionRow> test = new ArrayList<>();
-                for (SessionRow r : rows) {
+                List<LabelledRow> train = new ArrayList<>();
+                List<LabelledRow> test = new ArrayList<>();
+                for (LabelledRow r : rows) {
                     (foldOf(r.user()) == k ? test : train).add(r);
                 }
                 Confusion fold = new Confusion();
@@ -74,7 +74,7 @@ public final class GridSearch {
     }
 
     /** The candidate trained on {@code rows}. */
-    public Model<Label> fit(Candidate c, List<SessionRow> rows) {
+    public Model<Label> fit(Candidate c, List<LabelledRow> rows) {
         float w = c.balanced() ? TrainingData.balancingWeight(rows) : 1f;
         Trainer<Label> t = c.trainer().apply(w);
         float exampleWeight = Grid.weighsExamples(t) ? w : 1f;
@@ -82,9 +82,9 @@ public final class GridSearch {
     }
 
     /** The model's malicious probability of each row (its score for the malicious label). */
-    public double[] probabilities(Model<Label> m, List<SessionRow> rows) {
+    public double[] probabilities(Model<Label> m, List<LabelledRow> rows) {
         List<Example<Label>> examples = new ArrayList<>(rows.size());
-        for (SessionRow r : rows) {
+        for (LabelledRow r : rows) {
             examples.add(TrainingData.example(r, names, 1f));
         }
         List<Prediction<Label>> predictions = m.predict(examples);

@@ -11,9 +11,9 @@ import org.tribuo.impl.ArrayExample;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /**
- * Session rows as Tribuo examples: each feature of the job's vector by its name, a missing value
+ * Session and login rows as Tribuo examples: each feature of the job's vector by its name, a missing value
  * (NaN) as {@link #MISSING}, then transformed as the model card says ({@code signed-log1p}), exactly
- * as the job's detector maps a vector to the model's input ({@link io.surprisal.classifier.SessionModel#row}).
+ * as the job's detector maps a vector to the model's input ({@link io.surprisal.classifier.LoadedModel#row}).
  */
 public final class TrainingData {
     public static final Label MALICIOUS = new Label("malicious");
@@ -32,7 +32,7 @@ public final class TrainingData {
         return Math.signum(v) * Math.log1p(Math.abs(v));
     }
 
-    public static Example<Label> example(SessionRow r, String[] names, float maliciousWeight) {
+    public static Example<Label> example(LabelledRow r, String[] names, float maliciousWeight) {
         double[] v = new double[names.length];
         for (int i = 0; i < v.length; i++) {
             v[i] = input(r.features()[i]);
@@ -44,18 +44,18 @@ public final class TrainingData {
         return e;
     }
 
-    public static MutableDataset<Label> dataset(List<SessionRow> rows, String[] names, float maliciousWeight) {
+    public static MutableDataset<Label> dataset(List<LabelledRow> rows, String[] names, float maliciousWeight) {
         MutableDataset<Label> d = new MutableDataset<>(
-                new SimpleDataSourceProvenance("closed session vectors", OffsetDateTime.now(), LABELS), LABELS);
-        for (SessionRow r : rows) {
+                new SimpleDataSourceProvenance("the job's vectors", OffsetDateTime.now(), LABELS), LABELS);
+        for (LabelledRow r : rows) {
             d.add(example(r, names, maliciousWeight));
         }
         return d;
     }
 
     /** Benign over malicious sessions: the weight that makes both classes weigh the same. */
-    public static float balancingWeight(List<SessionRow> rows) {
-        long malicious = rows.stream().filter(SessionRow::malicious).count();
+    public static float balancingWeight(List<LabelledRow> rows) {
+        long malicious = rows.stream().filter(LabelledRow::malicious).count();
         return malicious == 0 ? 1f : (float) (rows.size() - malicious) / malicious;
     }
 }

@@ -24,7 +24,7 @@ class GridSearchTest {
                 u3,buyer,takeover,2026-11-03T10:00:00Z
                 u4,merchant,travel,2026-11-03T10:00:00Z
                 """, StandardCharsets.UTF_8);
-        SessionLabels l = SessionLabels.read(csv);
+        Labels l = Labels.read(csv);
         long before = java.time.Instant.parse("2026-11-03T09:59:59Z").toEpochMilli();
         long after = java.time.Instant.parse("2026-11-03T10:00:00Z").toEpochMilli();
         assertThat(l.malicious("u1", after)).isFalse();
@@ -37,15 +37,15 @@ class GridSearchTest {
 
     @Test
     void everyCombinationIsScoredWithAUsersSessionsInOneFold() throws Exception {
-        List<SessionRow> rows = OnnxParityTest.rows(300, 3);
+        List<LabelledRow> rows = OnnxParityTest.rows(300, 3);
         GridSearch search = new GridSearch(OnnxParityTest.NAMES, 3, 0.5, 11);
-        for (String user : rows.stream().map(SessionRow::user).collect(Collectors.toSet())) {
+        for (String user : rows.stream().map(LabelledRow::user).collect(Collectors.toSet())) {
             assertThat(search.foldOf(user)).isBetween(0, 2);
         }
         List<Candidate> grid = Grid.candidates(11).stream().filter(c -> c.family().equals("cart") || c.family().equals("logistic-regression")).toList();
         List<GridSearch.Result> results = search.run(grid, rows, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         assertThat(results).hasSize(grid.size());
-        long malicious = rows.stream().filter(SessionRow::malicious).count();
+        long malicious = rows.stream().filter(LabelledRow::malicious).count();
         for (GridSearch.Result r : results) {
             // Each session is tested exactly once, in the fold of its user.
             assertThat(r.pooled().tp + r.pooled().fn).isEqualTo(malicious);
@@ -63,7 +63,7 @@ class GridSearchTest {
 
     @Test
     void aUserIsHeldOutOrNotWhateverTheRun() {
-        long held = OnnxParityTest.rows(1000, 1).stream().map(SessionRow::user).distinct().filter(u -> Splits.heldOut(1, u, 30)).count();
+        long held = OnnxParityTest.rows(1000, 1).stream().map(LabelledRow::user).distinct().filter(u -> Splits.heldOut(1, u, 30)).count();
         assertThat(held).isBetween(5L, 30L); // of 50 users
         assertThat(Splits.heldOut(1, "u7", 30)).isEqualTo(Splits.heldOut(1, "u7", 30));
     }

@@ -7,11 +7,14 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
 
-/** Reads the job's closed-session lines (docs/session-vectors.md) into vectors in the job's order. */
-public final class SessionVectorLines {
+/**
+ * Reads the job's closed-session lines (docs/session-vectors.md) and login lines
+ * (docs/login-vectors.md) into vectors in the job's order.
+ */
+public final class VectorLines {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SessionVectorLines() {}
+    private VectorLines() {}
 
     /** One parsed line. */
     public record Vector(String user, long ts, double[] features) {}

@@ -1,7 +1,7 @@
 package io.surprisal.classifier;
 
 /** A model's probability of the malicious class for one input row (the model's columns, transformed). */
-public interface SessionClassifier extends AutoCloseable {
+public interface Classifier extends AutoCloseable {
     double probability(float[] row);
 
     /** The probabilities of several rows in one call. */

@@ -24,7 +24,7 @@ import java.util.Map;
  * ONNX Runtime need not be on a cluster's class path otherwise. One thread per session: the
  * operator's own thread, as any other detector.
  */
-final class OnnxSessionClassifier implements SessionClassifier {
+final class OnnxClassifier implements Classifier {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final String input;
@@ -32,7 +32,7 @@ final class OnnxSessionClassifier implements SessionClassifier {
     private final boolean zipMap;
     private final int positive;
 
-    OnnxSessionClassifier(byte[] onnx, ModelCard card) {
+    OnnxClassifier(byte[] onnx, ModelCard card) {
         try {
             env = OrtEnvironment.getEnvironment();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {

@@ -11,18 +11,19 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The simulator's labels (user,type,scenario,scenario_start) as session labels: every session of a
- * malicious profile (bot, spammer, fraudster, attacker) is malicious; of a user given an attack
- * scenario, the sessions that end at or after the scenario's start; everything else is benign.
+ * The simulator's labels (user,type,scenario,scenario_start) as session and login labels: every
+ * session and login of a malicious profile (bot, spammer, fraudster, attacker) is malicious; of a
+ * user given an attack scenario, the sessions that end, and the logins made, at or after the
+ * scenario's start; everything else is benign.
  */
-public final class SessionLabels {
+public final class Labels {
     private final Map<String, UserLabel> labels;
 
-    private SessionLabels(Map<String, UserLabel> labels) {
+    private Labels(Map<String, UserLabel> labels) {
         this.labels = labels;
     }
 
-    public static SessionLabels read(Path csv) throws IOException {
+    public static Labels read(Path csv) throws IOException {
         Map<String, UserLabel> m = new HashMap<>();
         try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
             String line = r.readLine();
@@ -40,7 +41,7 @@ public final class SessionLabels {
                 m.put(f[0], new UserLabel(f[0], f[1], f[2], f[3]));
             }
         }
-        return new SessionLabels(m);
+        return new Labels(m);
     }
 
     public boolean knows(String user) {
@@ -56,7 +57,7 @@ public final class SessionLabels {
         return malicious(l) && !profileMalicious(l) ? l.scenario() : l.type();
     }
 
-    /** Whether the user's session ending at {@code ts} is malicious. */
+    /** Whether the user's session ending at {@code ts}, or login at {@code ts}, is malicious. */
     public boolean malicious(String user, long ts) {
         UserLabel l = labels.get(user);
         if (l == null || !l.positive()) {

@@ -9,36 +9,36 @@ import java.util.List;
  * feature named {@code card.features()[i]}, transformed. Refuses a model that takes a feature the
  * vector does not have.
  */
-public final class SessionModel implements AutoCloseable {
+public final class LoadedModel implements AutoCloseable {
     private final ModelCard card;
-    private final SessionClassifier classifier;
+    private final Classifier classifier;
     /** For each model input, its index in the job's vector. */
     private final int[] source;
 
-    SessionModel(ModelCard card, SessionClassifier classifier, String[] vectorNames, int vectorVersion) {
+    LoadedModel(ModelCard card, Classifier classifier, String[] vectorNames, int vectorVersion) {
         this.card = card;
         this.classifier = classifier;
         this.source = mapping(card, vectorNames, vectorVersion);
     }
 
     /** Loads the ONNX model of {@code files} for the job's vector (names, in order, and version). */
-    public static SessionModel load(ModelFiles files, String[] vectorNames, int vectorVersion) {
+    public static LoadedModel load(ModelFiles files, String[] vectorNames, int vectorVersion) {
         ModelCard card = ModelCard.parse(files.card());
         int[] checked = mapping(card, vectorNames, vectorVersion); // before loading anything native
         assert checked.length == card.features().size();
-        SessionClassifier c;
+        Classifier c;
         try {
-            c = new OnnxSessionClassifier(files.onnx(), card);
+            c = new OnnxClassifier(files.onnx(), card);
         } catch (NoClassDefFoundError e) {
             throw new ModelException("detector model needs ONNX Runtime (com.microsoft.onnxruntime:onnxruntime) on the class path: "
                     + "its jar goes in Flink's lib/ (docs/operations.md)", e);
         }
-        return new SessionModel(card, c, vectorNames, vectorVersion);
+        return new LoadedModel(card, c, vectorNames, vectorVersion);
     }
 
     /** A model scored by {@code classifier} (tests, and models not in ONNX). */
-    public static SessionModel of(ModelCard card, SessionClassifier classifier, String[] vectorNames, int vectorVersion) {
-        return new SessionModel(card, classifier, vectorNames, vectorVersion);
+    public static LoadedModel of(ModelCard card, Classifier classifier, String[] vectorNames, int vectorVersion) {
+        return new LoadedModel(card, classifier, vectorNames, vectorVersion);
     }
 
     static int[] mapping(ModelCard card, String[] vectorNames, int vectorVersion) {

@@ -1,0 +1,163 @@
+package io.surprisal.flink;
+
+import io.surprisal.classifier.LoadedModel;
+import io.surprisal.classifier.ModelException;
+import io.surprisal.classifier.ModelFiles;
+import io.surprisal.config.SurprisalConfig.CepConfig;
+import io.surprisal.config.SurprisalConfig.ModelDetectorConfig;
+import io.surprisal.config.SurprisalConfig.NoveltyConfig;
+import io.surprisal.event.DeadLetter;
+import io.surprisal.event.DeadLetterReason;
+import io.surprisal.event.Event;
+import io.surprisal.novelty.Allowlist;
+import io.surprisal.novelty.AllowlistEntry;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Detector {@code login-novelty} ({@link LoginNoveltyLogic}) with updates at run time on a
+ * broadcast input ({@link LoginNoveltyUpdate}): allowlist lines ({@link AllowlistEntry}) add to or
+ * remove from the configured allowlist; model lines ({@link ModelFiles#parseUpdate(String,
+ * String)}) replace detector {@code model}'s login model, kept in broadcast state ({@link
+ * Descriptors#LOGIN_MODEL}) so a restore scores with it again. Bad lines go to the dead letters
+ * (a model update without a login model is not one: it is for the sessions' operator). Used when an
+ * allowlist or model updates source is configured; without one, {@link LoginNoveltyFunction} does
+ * the same work chained to its input.
+ */
+public class LoginNoveltyWithUpdatesFunction extends KeyedBroadcastProcessFunction<String, Event, LoginNoveltyUpdate, Event>
+        implements CheckpointedFunction {
+    static final String CARD = "card";
+    static final String ONNX = "onnx";
+
+    private final LoginNoveltyLogic logic;
+    private transient Allowlist allowlist;
+    /** The login model restored from broadcast state, applied once the logic is open. */
+    private transient ModelFiles restored;
+
+    public LoginNoveltyWithUpdatesFunction(NoveltyConfig config, CepConfig cep, java.time.Duration ttl, int maxEvents) {
+        this(config, cep, null, ttl, maxEvents);
+    }
+
+    public LoginNoveltyWithUpdatesFunction(NoveltyConfig config, CepConfig cep, ModelDetectorConfig model, java.time.Duration ttl,
+            int maxEvents) {
+        this.logic = new LoginNoveltyLogic(config, cep, model, ttl, maxEvents);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        logic.initializeState(context, getRuntimeContext().getTaskInfo());
+        BroadcastState<String, byte[]> state = context.getOperatorStateStore().getBroadcastState(Descriptors.LOGIN_MODEL);
+        byte[] card = state.get(CARD);
+        byte[] onnx = state.get(ONNX);
+        if (card != null && onnx != null) {
+            restored = new ModelFiles(new String(card, StandardCharsets.UTF_8), onnx);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        logic.snapshotState(getRuntimeContext().getTaskInfo());
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        logic.open(getRuntimeContext());
+        if (restored != null && logic.loginModel() != null) {
+            logic.useLoginModel(logic.loginModel().load(restored)); // the last update wins over the configured path
+        }
+        restored = null;
+    }
+
+    @Override
+    public void close() {
+        logic.close();
+    }
+
+    @Override
+    public void processElement(Event e, ReadOnlyContext ctx, Collector<Event> out) throws Exception {
+        logic.process(e, () -> allowlist(ctx), ctx::output);
+        out.collect(e);
+    }
+
+    @Override
+    public void processBroadcastElement(LoginNoveltyUpdate update, Context ctx, Collector<Event> out) throws Exception {
+        if (update == null || update.line == null || update.line.isBlank()) {
+            return;
+        }
+        if (LoginNoveltyUpdate.MODEL.equals(update.kind)) {
+            updateModel(update.line, ctx);
+            return;
+        }
+        String line = update.line;
+        BroadcastState<String, AllowlistEntry> state = ctx.getBroadcastState(Descriptors.ALLOWLIST);
+        AllowlistEntry entry;
+        try {
+            entry = AllowlistEntry.parse(line);
+        } catch (IllegalArgumentException ex) {
+            ctx.output(Descriptors.DEAD_LETTERS, new DeadLetter(DeadLetterReason.MALFORMED_JSON,
+                    "allowlist update: " + ex.getMessage(), line, "allowlist"));
+            return;
+        }
+        if (entry.add) {
+            state.put(entry.id(), entry);
+        } else {
+            state.remove(entry.id());
+        }
+        allowlist = null; // rebuilt on next use, from configuration plus broadcast state
+    }
+
+    private void updateModel(String line, Context ctx) throws Exception {
+        if (logic.loginModel() == null) {
+            return; // detectors.model.logins is off
+        }
+        ModelFiles files;
+        LoadedModel next;
+        try {
+            files = ModelFiles.parseUpdate(line, ModelFiles.LOGIN);
+            if (files == null) {
+                return; // a session model only
+            }
+            next = logic.loginModel().load(files);
+        } catch (ModelException ex) {
+            ctx.output(Descriptors.DEAD_LETTERS, new DeadLetter(DeadLetterReason.UNUSABLE_MODEL,
+                    ex.getMessage() + "; the login model in use goes on scoring", line, "model-updates"));
+            return;
+        }
+        BroadcastState<String, byte[]> state = ctx.getBroadcastState(Descriptors.LOGIN_MODEL);
+        state.put(CARD, files.card().getBytes(StandardCharsets.UTF_8));
+        state.put(ONNX, files.onnx());
+        logic.useLoginModel(next);
+    }
+
+    private Allowlist allowlist(ReadOnlyContext ctx) throws Exception {
+        if (allowlist == null) {
+            List<AllowlistEntry> all = new ArrayList<>(logic.configuredAllowlist());
+            ReadOnlyBroadcastState<String, AllowlistEntry> state = ctx.getBroadcastState(Descriptors.ALLOWLIST);
+            for (Map.Entry<String, AllowlistEntry> en : state.immutableEntries()) {
+                all.add(en.getValue());
+            }
+            allowlist = Allowlist.of(all);
+        }
+        return allowlist;
+    }
+
+    /** For tests and diagnostics: logins the population model has counted on this instance. */
+    public long populationLogins() {
+        return logic.populationLogins();
+    }
+
+    /** For tests: the login model in use, or null. */
+    public LoadedModel loginModel() {
+        return logic.loginModel() == null ? null : logic.loginModel().model();
+    }
+}
