@@ -77,7 +77,13 @@ public final class SessionForestDetector {
         this.forest = newForest(config);
     }
 
-    static RandomCutForest newForest(SessionForestDetectorConfig config) {
+    /** The forest's dimensions (for the JMH benchmark). */
+    public static int dimensions() {
+        return DIMENSIONS.length;
+    }
+
+    /** A new forest of the configuration's size (public for the JMH benchmark). */
+    public static RandomCutForest newForest(SessionForestDetectorConfig config) {
         return RandomCutForest.builder()
                 .dimensions(DIMENSIONS.length)
                 .numberOfTrees(config.trees())
@@ -89,7 +95,7 @@ public final class SessionForestDetector {
     }
 
     /** The session vector {@code f} on the forest's scales, into {@code out}. */
-    static void toPoint(double[] f, double[] out) {
+    public static void toPoint(double[] f, double[] out) {
         out[0] = Math.log1p(f[SessionFeatures.EVENTS]);
         out[1] = Math.log1p(f[SessionFeatures.DURATION_S] / 60);
         out[2] = Math.log1p(f[SessionFeatures.MEAN_GAP_S]);

@@ -238,7 +238,8 @@ class UserBehaviourFunctionTest {
     void closedSessionsLeaveAsVectorsAndTheSessionDetectorsModelsSurviveARestoreWithNoTimerOrStateLeft() throws Exception {
         SurprisalConfig vectors = ConfigLoader.load(null, List.of("model.session.emit-vectors=true",
                 "detectors.session-profile.min-population-sessions=20", "detectors.session-forest.sample-size=16",
-                "detectors.session-forest.trees=5", "detectors.session-forest.min-population-sessions=20"));
+                "detectors.session-forest.trees=5", "detectors.session-forest.min-population-sessions=20",
+                "detectors.session-forest.max-lessons-per-minute=1000"));
         UserBehaviourFunction function = new UserBehaviourFunction(vectors);
         long day = Duration.ofDays(1).toMillis();
         OperatorSubtaskState snapshot;
