@@ -10,7 +10,7 @@ import io.surprisal.event.UserKey;
 import io.surprisal.flink.EventTimestamps;
 import io.surprisal.flink.JsonLinesFormat;
 import io.surprisal.flink.KafkaLineDeserializer;
-import io.surprisal.flink.MailGroupingFunction;
+import io.surprisal.alert.MailGroupingFunction;
 import io.surprisal.job.mail.MailSink;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.java.functions.KeySelector;

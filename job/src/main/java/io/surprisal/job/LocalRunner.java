@@ -2,7 +2,7 @@ package io.surprisal.job;
 
 import io.surprisal.alert.AlertJson;
 import io.surprisal.config.SurprisalConfig;
-import io.surprisal.flink.LoginNoveltyLogic;
+import io.surprisal.novelty.LoginNoveltyLogic;
 import io.surprisal.flink.SeparateDeadLettersFunction;
 import io.surprisal.flink.UserBehaviourFunction;
 import io.surprisal.novelty.LoginVectorJson;

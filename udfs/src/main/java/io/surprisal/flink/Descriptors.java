@@ -11,7 +11,7 @@ import io.surprisal.event.DeadLetter;
 import io.surprisal.event.Event;
 import io.surprisal.model.TransitionCount;
 import io.surprisal.model.UserProfile;
-import io.surprisal.model.VelocityState;
+import io.surprisal.velocity.VelocityState;
 import io.surprisal.novelty.AllowlistEntry;
 import io.surprisal.novelty.LoginCount;
 import io.surprisal.novelty.LoginProfile;

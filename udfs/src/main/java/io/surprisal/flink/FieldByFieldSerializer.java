@@ -16,7 +16,7 @@ import org.apache.flink.types.StringValue;
  * TypeSerializerSingleton} with a versioned snapshot each, so state written with one is checked on
  * restore; never Kryo.
  */
-abstract class FieldByFieldSerializer<T> extends TypeSerializerSingleton<T> {
+public abstract class FieldByFieldSerializer<T> extends TypeSerializerSingleton<T> {
     @Override
     public boolean isImmutableType() {
         return false;
@@ -57,14 +57,14 @@ abstract class FieldByFieldSerializer<T> extends TypeSerializerSingleton<T> {
         serialize(deserialize(in), out);
     }
 
-    static void writeLongs(long[] a, DataOutputView out) throws IOException {
+    protected static void writeLongs(long[] a, DataOutputView out) throws IOException {
         out.writeInt(a.length);
         for (long v : a) {
             out.writeLong(v);
         }
     }
 
-    static long[] readLongs(DataInputView in) throws IOException {
+    protected static long[] readLongs(DataInputView in) throws IOException {
         long[] a = new long[in.readInt()];
         for (int i = 0; i < a.length; i++) {
             a[i] = in.readLong();
@@ -72,14 +72,14 @@ abstract class FieldByFieldSerializer<T> extends TypeSerializerSingleton<T> {
         return a;
     }
 
-    static void writeDoubles(double[] a, DataOutputView out) throws IOException {
+    protected static void writeDoubles(double[] a, DataOutputView out) throws IOException {
         out.writeInt(a.length);
         for (double v : a) {
             out.writeDouble(v);
         }
     }
 
-    static double[] readDoubles(DataInputView in) throws IOException {
+    protected static double[] readDoubles(DataInputView in) throws IOException {
         double[] a = new double[in.readInt()];
         for (int i = 0; i < a.length; i++) {
             a[i] = in.readDouble();
@@ -87,26 +87,26 @@ abstract class FieldByFieldSerializer<T> extends TypeSerializerSingleton<T> {
         return a;
     }
 
-    static void writeBytes(byte[] a, DataOutputView out) throws IOException {
+    protected static void writeBytes(byte[] a, DataOutputView out) throws IOException {
         out.writeInt(a.length);
         out.write(a);
     }
 
-    static byte[] readBytes(DataInputView in) throws IOException {
+    protected static byte[] readBytes(DataInputView in) throws IOException {
         byte[] a = new byte[in.readInt()];
         in.readFully(a);
         return a;
     }
 
     /** Strings, each possibly null ({@link StringValue} marks a null). */
-    static void writeStrings(String[] a, DataOutputView out) throws IOException {
+    protected static void writeStrings(String[] a, DataOutputView out) throws IOException {
         out.writeInt(a.length);
         for (String s : a) {
             StringValue.writeString(s, out);
         }
     }
 
-    static String[] readStrings(DataInputView in) throws IOException {
+    protected static String[] readStrings(DataInputView in) throws IOException {
         String[] a = new String[in.readInt()];
         for (int i = 0; i < a.length; i++) {
             a[i] = StringValue.readString(in);

@@ -7,14 +7,14 @@ import io.surprisal.event.Event;
 import io.surprisal.event.Timestamps;
 
 /** Events a keyed function received at or behind its watermark: reported as dead letters, never dropped. */
-final class LateEvents {
+public final class LateEvents {
     private LateEvents() {}
 
     /**
      * The dead letter (reason {@code late}) of {@code e}, received at watermark {@code watermark};
      * {@code where} ends the reason, e.g. " of detector cep:brute-force".
      */
-    static DeadLetter deadLetter(Event e, long watermark, String where) {
+    public static DeadLetter deadLetter(Event e, long watermark, String where) {
         return new DeadLetter(DeadLetterReason.LATE,
                 "event time " + Timestamps.format(e.ts) + " is behind the watermark " + Timestamps.format(watermark) + where,
                 AlertJson.toJson(e), e.source);

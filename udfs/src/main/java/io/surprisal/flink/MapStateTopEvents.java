@@ -48,7 +48,7 @@ public final class MapStateTopEvents implements TopEventStore {
      * ring). Point deletes of the known keys: MapState.clear() in RocksDB opens an iterator and
      * seeks, which cost more than the few deletes (a JFR profile of the bench's full job).
      */
-    static void removeSlots(MapState<Integer, Event> slots, long used) throws Exception {
+    public static void removeSlots(MapState<Integer, Event> slots, long used) throws Exception {
         for (int slot = 0; slot < used; slot++) {
             slots.remove(slot);
         }

@@ -1,6 +1,6 @@
 package io.surprisal.flink;
 
-import io.surprisal.model.VelocityState;
+import io.surprisal.velocity.VelocityState;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;

@@ -3,7 +3,7 @@ package io.surprisal.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surprisal.model.UserProfile;
-import io.surprisal.model.VelocityState;
+import io.surprisal.velocity.VelocityState;
 import io.surprisal.novelty.LoginRecency;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;

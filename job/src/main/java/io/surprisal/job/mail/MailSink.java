@@ -20,7 +20,7 @@ import org.apache.flink.util.function.SerializableSupplier;
 /**
  * Sends alert groups by e-mail. The design, end to end:
  * <ol>
- *   <li>Upstream, {@link io.surprisal.flink.MailGroupingFunction} (keyed by user, event-time timers)
+ *   <li>Upstream, {@link io.surprisal.alert.MailGroupingFunction} (keyed by user, event-time timers)
  *       turns a user's alerts within the group window into one {@link AlertGroup}.</li>
  *   <li>This sink (run with parallelism 1, so the rate limit is global) routes each group to its
  *       recipients ({@link MailRouter}) and queues one {@link PendingMail} per recipient list; the

@@ -65,7 +65,7 @@ public final class BenchProbe {
      */
     static void alert(Alert a) {
         long now = System.nanoTime();
-        boolean rollUp = io.surprisal.flink.AlertSuppressionFunction.isRollUp(a);
+        boolean rollUp = io.surprisal.alert.AlertSuppressionFunction.isRollUp(a);
         String detector = rollUp ? a.detector + " (roll-up)" : a.detector;
         long[] s = sentAt;
         long latency = -1;

@@ -1,6 +1,6 @@
 package io.surprisal.tools.cli;
 
-import io.surprisal.flink.LoginNoveltyLogic;
+import io.surprisal.novelty.LoginNoveltyLogic;
 import io.surprisal.flink.UserBehaviourFunction;
 import io.surprisal.job.LocalLinesSink;
 import io.surprisal.job.LocalRunner;

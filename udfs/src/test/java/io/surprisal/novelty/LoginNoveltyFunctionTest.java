@@ -1,4 +1,7 @@
-package io.surprisal.flink;
+package io.surprisal.novelty;
+
+import io.surprisal.cep.PatternRouting;
+import io.surprisal.flink.Descriptors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

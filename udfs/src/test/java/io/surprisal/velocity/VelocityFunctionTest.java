@@ -1,4 +1,6 @@
-package io.surprisal.flink;
+package io.surprisal.velocity;
+
+import io.surprisal.flink.Descriptors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

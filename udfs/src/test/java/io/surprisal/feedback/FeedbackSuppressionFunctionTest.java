@@ -1,14 +1,14 @@
-package io.surprisal.flink;
+package io.surprisal.feedback;
 
-import static io.surprisal.flink.TestAlerts.alert;
+import io.surprisal.flink.Descriptors;
+
+import static io.surprisal.alert.TestAlerts.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.Severity;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.event.DeadLetter;
-import io.surprisal.feedback.Feedback;
-import io.surprisal.feedback.FeedbackAction;
 import io.surprisal.novelty.AllowlistEntry;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,10 +1,11 @@
-package io.surprisal.flink;
+package io.surprisal.feedback;
+
+import io.surprisal.flink.Descriptors;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.event.SafeText;
 import io.surprisal.event.Timestamps;
 import io.surprisal.event.UserKey;
-import io.surprisal.feedback.Feedback;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

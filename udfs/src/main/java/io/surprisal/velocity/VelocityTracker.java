@@ -1,4 +1,4 @@
-package io.surprisal.model;
+package io.surprisal.velocity;
 
 import io.surprisal.config.SurprisalConfig.VelocityDetectorConfig;
 

@@ -1,4 +1,4 @@
-package io.surprisal.flink;
+package io.surprisal.novelty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,11 +10,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 /** What the tests of the failed-login functions (brute force, credential stuffing) share. */
-final class LoginHarness {
+public final class LoginHarness {
     private LoginHarness() {}
 
     /** A login of {@code user} from {@code ip}, failed or not, with a fresh event id from {@code ids}. */
-    static Event login(AtomicInteger ids, String user, long ts, boolean fail, String ip) {
+    public static Event login(AtomicInteger ids, String user, long ts, boolean fail, String ip) {
         Event e = new Event();
         e.ts = ts;
         e.eventId = "e-" + ids.incrementAndGet();
@@ -27,13 +27,13 @@ final class LoginHarness {
         return e;
     }
 
-    static void feed(KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> h, List<Event> events) throws Exception {
+    public static void feed(KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> h, List<Event> events) throws Exception {
         for (Event e : events) {
             h.processElement(new StreamRecord<>(e, e.ts));
         }
     }
 
-    static void assertNoStateLeft(KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> h) {
+    public static void assertNoStateLeft(KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> h) {
         assertThat(h.numEventTimeTimers()).as("event-time timers").isZero();
         assertThat(h.numKeyedStateEntries()).as("keyed state entries").isZero();
     }

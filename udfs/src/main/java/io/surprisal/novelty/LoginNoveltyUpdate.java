@@ -1,4 +1,4 @@
-package io.surprisal.flink;
+package io.surprisal.novelty;
 
 import org.apache.flink.api.common.functions.MapFunction;
 

@@ -1,4 +1,4 @@
-package io.surprisal.flink;
+package io.surprisal.alert;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertBuilder;
@@ -6,10 +6,10 @@ import io.surprisal.alert.Severity;
 import io.surprisal.event.Event;
 
 /** Alerts for tests. */
-final class TestAlerts {
+public final class TestAlerts {
     private TestAlerts() {}
 
-    static Alert alert(String user, String detector, long ts, Severity severity, String feature, String observed, String eventId) {
+    public static Alert alert(String user, String detector, long ts, Severity severity, String feature, String observed, String eventId) {
         Event e = new Event();
         e.ts = ts;
         e.eventId = eventId;

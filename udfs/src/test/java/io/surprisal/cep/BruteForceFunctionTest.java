@@ -1,12 +1,13 @@
-package io.surprisal.flink;
+package io.surprisal.cep;
 
-import static io.surprisal.flink.LoginHarness.assertNoStateLeft;
-import static io.surprisal.flink.LoginHarness.feed;
+import io.surprisal.novelty.LoginHarness;
+
+import static io.surprisal.novelty.LoginHarness.assertNoStateLeft;
+import static io.surprisal.novelty.LoginHarness.feed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.Severity;
-import io.surprisal.cep.CepPatterns;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;

@@ -1,4 +1,8 @@
-package io.surprisal.flink;
+package io.surprisal.novelty;
+
+import io.surprisal.cep.PatternRouting;
+import io.surprisal.flink.Descriptors;
+import io.surprisal.flink.InstanceShares;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertBuilder;
@@ -9,21 +13,6 @@ import io.surprisal.config.SurprisalConfig.CepConfig;
 import io.surprisal.config.SurprisalConfig.ModelDetectorConfig;
 import io.surprisal.config.SurprisalConfig.NoveltyConfig;
 import io.surprisal.event.Event;
-import io.surprisal.novelty.Allowlist;
-import io.surprisal.novelty.AllowlistEntry;
-import io.surprisal.novelty.LoginAttributes;
-import io.surprisal.novelty.Feature;
-import io.surprisal.novelty.ImpossibleTravel;
-import io.surprisal.novelty.LoginCount;
-import io.surprisal.novelty.LoginFeatures;
-import io.surprisal.novelty.LoginOutcome;
-import io.surprisal.novelty.LoginProfile;
-import io.surprisal.novelty.LoginRecency;
-import io.surprisal.novelty.LoginVector;
-import io.surprisal.novelty.NoveltyScore;
-import io.surprisal.novelty.NoveltyScorer;
-import io.surprisal.novelty.PopulationLogins;
-import io.surprisal.novelty.UserAgentParser;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

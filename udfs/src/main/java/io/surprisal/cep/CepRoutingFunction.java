@@ -1,6 +1,7 @@
-package io.surprisal.flink;
+package io.surprisal.cep;
 
-import io.surprisal.cep.CepPatterns;
+import io.surprisal.flink.Descriptors;
+
 import io.surprisal.config.SurprisalConfig.CepConfig;
 import io.surprisal.event.Event;
 import io.surprisal.novelty.LoginRecency;

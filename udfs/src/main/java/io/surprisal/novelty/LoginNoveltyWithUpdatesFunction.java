@@ -1,4 +1,6 @@
-package io.surprisal.flink;
+package io.surprisal.novelty;
+
+import io.surprisal.flink.Descriptors;
 
 import io.surprisal.classifier.LoadedModel;
 import io.surprisal.classifier.ModelException;
@@ -9,8 +11,6 @@ import io.surprisal.config.SurprisalConfig.NoveltyConfig;
 import io.surprisal.event.DeadLetter;
 import io.surprisal.event.DeadLetterReason;
 import io.surprisal.event.Event;
-import io.surprisal.novelty.Allowlist;
-import io.surprisal.novelty.AllowlistEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,12 @@
-package io.surprisal.flink;
+package io.surprisal.cep;
+
+import io.surprisal.flink.Descriptors;
+import io.surprisal.flink.LateEvents;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertBuilder;
 import io.surprisal.alert.Reason;
 import io.surprisal.alert.Severity;
-import io.surprisal.cep.CepPatterns;
-import io.surprisal.cep.FailedLoginRun;
-import io.surprisal.cep.PatternAlerts;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.config.SurprisalConfig.BruteForceConfig;
 import io.surprisal.event.Event;

@@ -1,4 +1,7 @@
-package io.surprisal.flink;
+package io.surprisal.purchase;
+
+import io.surprisal.flink.Descriptors;
+import io.surprisal.flink.PendingEvents;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertJson;
@@ -6,11 +9,6 @@ import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.DeadLetter;
 import io.surprisal.event.DeadLetterReason;
 import io.surprisal.event.Event;
-import io.surprisal.purchase.CentsAmount;
-import io.surprisal.purchase.PurchaseJudgement;
-import io.surprisal.purchase.PurchaseNetworkAlerts;
-import io.surprisal.purchase.PurchaseNetworkStore;
-import io.surprisal.purchase.StoredPurchaseNetwork;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;

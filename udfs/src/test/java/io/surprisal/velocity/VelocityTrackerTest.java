@@ -1,10 +1,10 @@
-package io.surprisal.model;
+package io.surprisal.velocity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.surprisal.config.SurprisalConfig.VelocityDetectorConfig;
-import io.surprisal.model.VelocityTracker.Finding;
+import io.surprisal.velocity.VelocityTracker.Finding;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,6 @@
-package io.surprisal.flink;
+package io.surprisal.novelty;
+
+import io.surprisal.flink.Descriptors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -10,8 +12,6 @@ import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
-import io.surprisal.novelty.LoginFeatures;
-import io.surprisal.novelty.LoginVector;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

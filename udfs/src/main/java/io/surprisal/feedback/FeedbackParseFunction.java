@@ -1,12 +1,11 @@
-package io.surprisal.flink;
+package io.surprisal.feedback;
+
+import io.surprisal.flink.Descriptors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.surprisal.config.SurprisalConfig.FeedbackConfig;
 import io.surprisal.event.DeadLetter;
-import io.surprisal.feedback.Feedback;
-import io.surprisal.feedback.FeedbackParser;
-import io.surprisal.feedback.InvalidFeedbackException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;

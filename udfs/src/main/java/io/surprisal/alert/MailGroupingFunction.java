@@ -1,7 +1,7 @@
-package io.surprisal.flink;
+package io.surprisal.alert;
 
-import io.surprisal.alert.Alert;
-import io.surprisal.alert.AlertGroup;
+import io.surprisal.flink.Descriptors;
+
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;

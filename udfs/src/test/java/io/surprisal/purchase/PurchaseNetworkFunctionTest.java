@@ -1,4 +1,6 @@
-package io.surprisal.flink;
+package io.surprisal.purchase;
+
+import io.surprisal.flink.Descriptors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +8,6 @@ import io.surprisal.alert.Alert;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.event.DeadLetter;
 import io.surprisal.event.Event;
-import io.surprisal.purchase.StoredPurchaseNetwork;
 import java.util.List;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.typeinfo.Types;

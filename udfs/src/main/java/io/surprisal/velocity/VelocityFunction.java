@@ -1,4 +1,8 @@
-package io.surprisal.flink;
+package io.surprisal.velocity;
+
+import io.surprisal.flink.Descriptors;
+import io.surprisal.flink.LateEvents;
+import io.surprisal.flink.MapStateTopEvents;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertBuilder;
@@ -6,8 +10,6 @@ import io.surprisal.alert.Severity;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.config.SurprisalConfig.VelocityDetectorConfig;
 import io.surprisal.event.Event;
-import io.surprisal.model.VelocityState;
-import io.surprisal.model.VelocityTracker;
 import java.time.Duration;
 import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;

@@ -1,10 +1,8 @@
-package io.surprisal.flink;
+package io.surprisal.alert;
 
-import static io.surprisal.flink.TestAlerts.alert;
+import static io.surprisal.alert.TestAlerts.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.surprisal.alert.Alert;
-import io.surprisal.alert.Severity;
 import io.surprisal.config.ConfigLoader;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;

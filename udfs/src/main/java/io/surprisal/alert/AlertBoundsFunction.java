@@ -1,7 +1,5 @@
-package io.surprisal.flink;
+package io.surprisal.alert;
 
-import io.surprisal.alert.Alert;
-import io.surprisal.alert.AlertBounds;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Counter;

@@ -1,4 +1,4 @@
-package io.surprisal.model;
+package io.surprisal.velocity;
 
 /**
  * One user's pace, as {@link VelocityTracker} keeps it: the events of the current event-time minute,

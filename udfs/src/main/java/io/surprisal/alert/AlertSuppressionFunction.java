@@ -1,8 +1,7 @@
-package io.surprisal.flink;
+package io.surprisal.alert;
 
-import io.surprisal.alert.Alert;
-import io.surprisal.alert.Reason;
-import io.surprisal.alert.SuppressedAlerts;
+import io.surprisal.flink.Descriptors;
+
 import io.surprisal.cep.PatternAlerts;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.UserKey;
