@@ -71,7 +71,7 @@ public record SurprisalConfig(
      * {@code klLimitBits} of a group's centroid share it; at most {@code maxGroups} per parallel
      * instance. A user is typed by the naive-Bayes posterior of their transitions once they have
      * {@code minTransitions} and the best group's posterior reaches {@code minPosterior}; a user
-     * seeds a new group only with {@code minSeedTransitions}. {@code smoothing}: additive, so that
+     * whose posterior for a chain of their own reaches it founds a group. {@code smoothing}: additive, so that
      * every KL divergence is finite. A session teaches its group at most
      * {@code maxTeachPerSession} transitions. {@code historyPriorSessions}: how many sessions the
      * population's group frequencies weigh in a user's group history.
@@ -82,7 +82,6 @@ public record SurprisalConfig(
             int maxGroups,
             double smoothing,
             int minTransitions,
-            int minSeedTransitions,
             double minPosterior,
             int minSessionTransitions,
             int maxTeachPerSession,

@@ -468,7 +468,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         if (groups != null && !alertBuffer.isEmpty()) {
             UserGroup u = userGroupState.value();
             for (Alert a : alertBuffer) {
-                BehaviourGroups.annotate(a, u);
+                groups.annotate(a, u);
             }
         }
         for (Alert a : alertBuffer) {

@@ -16,12 +16,13 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>The user is typed from all their transition counts (the profile's): the group of highest
- *       naive-Bayes posterior once they have min-transitions steps, it reaches min-posterior and
- *       the user lies within the KL limit of it (less the divergence a sample of their size shows).
- *       Until then they keep the group they had (a new user: none).
+ *       naive-Bayes posterior once they have min-transitions steps and it reaches min-posterior
+ *       against every other group and against a chain of the user's own. Until then they keep the
+ *       group they had (a new user: none).
  *   <li>The session teaches the user's group its steps when the user lies within the KL limit of
- *       it; a user beyond the limit of every group, with min-seed-transitions steps, founds a new
- *       group while there is room.
+ *       it. A user whose steps are decisively like no group (the posterior of a chain of their own)
+ *       and beyond the limit of every group, with steps enough to pin their chain down within the
+ *       limit, founds a group and is typed into it.
  *   <li>The session alone is typed too, with the groups' shares as the prior. Its surprisal under
  *       the user's group history (sessions per group, blended with the groups' shares by
  *       history-prior-sessions), averaged over the session's posterior, is detector
@@ -72,21 +73,29 @@ public final class BehaviourGroups {
         if (all.total() >= config.minTransitions()) {
             GroupModel.Typing typing = model.type(all);
             GroupModel.Fit best = typing.best();
-            // Typed into a group only when it is decisive and the user lies within its limit: with
-            // one group known, everyone's posterior for it is 1.
-            if (best != null && best.posterior() >= config.minPosterior()
-                    && GroupModel.correctedKl(best, typing) <= config.klLimitBits()) {
+            // Typed into a group only when its posterior is decisive against every other group and
+            // against a chain of the user's own, and the user is not decisively beyond its limit
+            // (so that a user like no group is left untyped).
+            if (best != null && best.posterior() >= config.minPosterior()) {
                 u.group = best.group();
+            } else if (typing.fits().size() > 1
+                    && best.posterior() + typing.fits().get(1).posterior() >= config.minPosterior()) {
+                model.splitBetween(best.group(), typing.fits().get(1).group()); // two groups that may be one
             }
             GroupModel.Fit mine = typing.of(u.group);
             u.posterior = mine == null ? 0 : mine.posterior();
-            if (mine != null && GroupModel.correctedKl(mine, typing) <= config.klLimitBits()) {
+            if (mine != null && model.within(mine, typing)) {
                 model.teach(u.group, session);
             }
             GroupModel.Fit nearest = GroupModel.nearest(typing);
-            if ((nearest == null || GroupModel.correctedKl(nearest, typing) > config.klLimitBits())
-                    && all.total() >= config.minSeedTransitions() && !u.proposed && model.hasRoom()) {
-                model.propose(userKey, all);
+            // A founder: decisively like no group, beyond the limit of every one, and with steps that
+            // pin their own chain down to within the limit (the divergence a sample of their size
+            // shows from its own chain is under it).
+            if (!u.proposed && typing.newPosterior() >= config.minPosterior()
+                    && (nearest == null || !model.within(nearest, typing))
+                    && typing.klBiasBits() <= config.klLimitBits()) {
+                u.group = model.propose(userKey, all);
+                u.posterior = typing.newPosterior();
                 u.proposed = true;
             }
             if (u.group != before) {
@@ -165,11 +174,23 @@ public final class BehaviourGroups {
         return alert;
     }
 
-    /** Gives an alert the user's group and its posterior, when the user has one and the alert none. */
-    public static void annotate(Alert a, UserGroup u) {
-        if (a.group == null && u != null && u.group != UserGroup.NONE) {
-            a.group = GroupModel.name(u.group);
-            a.groupPosterior = u.posterior;
+    /**
+     * Gives an alert the user's group (as the model calls it now) and its posterior, when the user
+     * has one and the alert none. A group still waiting to be founded is none yet.
+     */
+    public void annotate(Alert a, UserGroup u) {
+        if (a.group == null && u != null) {
+            long group = model.resolve(u.group);
+            if (group != UserGroup.NONE) {
+                a.group = GroupModel.name(group);
+                a.groupPosterior = u.posterior;
+            }
         }
+    }
+
+    /** The user's group as the model calls it now, once what was taught before {@code now} has joined it. */
+    public void settle(UserGroup u, long now) {
+        model.advanceTo(now);
+        u.resolve(model);
     }
 }

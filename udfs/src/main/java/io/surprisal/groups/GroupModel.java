@@ -33,6 +33,8 @@ import java.util.TreeSet;
  */
 public final class GroupModel {
     private static final int FORMAT = 1;
+    /** The bit that marks a provisional id ({@link #propose}); founded groups' ids never reach it. */
+    static final long PROVISIONAL = 1L << 62;
     /** A founder's steps weigh as much as this many sessions' teaching. */
     static final int SEED_WEIGHT = 4;
 
@@ -81,8 +83,12 @@ public final class GroupModel {
     /** A group's posterior and the user's divergence from it. */
     public record Fit(long group, double posterior, double klBits) {}
 
-    /** What {@link #type} found: every group's fit, best first; empty when there are no groups. */
-    public record Typing(List<Fit> fits, long steps, double klBiasBits) {
+    /**
+     * What {@link #type} found: every group's fit, best first (empty when there are no groups), and
+     * the posterior of the alternative that the steps come from none of them but from a chain of
+     * their own ({@code newPosterior}; 1 when there are no groups). The posteriors sum to 1.
+     */
+    public record Typing(List<Fit> fits, long steps, double klBiasBits, double newPosterior) {
         public Fit best() {
             return fits.isEmpty() ? null : fits.get(0);
         }
@@ -98,7 +104,7 @@ public final class GroupModel {
         }
     }
 
-    private record Seed(String userKey, Steps steps) {}
+    private record Seed(String userKey, long provisional, Steps steps) {}
 
     private record Teaching(long group, Steps steps) {}
 
@@ -115,6 +121,8 @@ public final class GroupModel {
     private final List<Seed> pendingSeeds = new ArrayList<>();
     private final List<Teaching> pendingTeachings = new ArrayList<>();
     private final Map<Long, Long> pendingMembers = new HashMap<>();
+    /** Pairs of groups a user's posterior was split between: merged at the next flush if they are one group. */
+    private final TreeSet<String> pendingMerges = new TreeSet<>();
 
     public GroupModel(GroupsModelConfig config, int instance) {
         this.config = config;
@@ -233,8 +241,8 @@ public final class GroupModel {
      * distinct next states seen after each state, less one, summed, over 2N ln 2).
      */
     public Typing type(Steps steps) {
-        if (groups.isEmpty() || steps.total() == 0) {
-            return new Typing(List.of(), steps.total(), 0);
+        if (steps.total() == 0) {
+            return new Typing(List.of(), 0, 0, groups.isEmpty() ? 1 : 0);
         }
         int v = vocabularySize(steps);
         Map<String, Long> fromTotals = new HashMap<>();
@@ -258,9 +266,16 @@ public final class GroupModel {
             freeParameters += k - 1;
         }
         double bias = freeParameters / (2 * n * Math.log(2));
+        if (groups.isEmpty()) {
+            return new Typing(List.of(), steps.total(), bias, 1);
+        }
         double[] logPosterior = new double[groups.size()];
         double[] kl = new double[groups.size()];
+        // Which group: naive Bayes among the groups, their shares of users the prior.
+        double all = allMembers() + groups.size() + 1;
         double max = Double.NEGATIVE_INFINITY;
+        double[] logBeyond = new double[groups.size()];
+        boolean anyWithin = false;
         for (int gi = 0; gi < groups.size(); gi++) {
             Group g = groups.get(gi);
             double logLikelihood = 0;
@@ -270,24 +285,121 @@ public final class GroupModel {
                 }
             }
             kl[gi] = Math.max(0, -logLikelihood / n - entropyBits);
-            logPosterior[gi] = log2(share(g.id)) + logLikelihood;
+            double logPrior = log2((g.members + 1.0) / all);
+            logPosterior[gi] = logPrior + logLikelihood;
+            // Beyond the limit, a group is judged by its centroid (less the divergence a sample of
+            // this size shows from its own chain, which its own chain gets for free).
+            double beyond = Math.max(0, kl[gi] - bias);
+            anyWithin |= within(beyond, n);
+            logBeyond[gi] = logPrior - n * (entropyBits + beyond);
             max = Math.max(max, logPosterior[gi]);
         }
         double sum = 0;
         for (double lp : logPosterior) {
             sum += Math.pow(2, lp - max);
         }
+        // Whether any group at all. Steps within the limit of a group are of it (a group founded on
+        // them would be that group). Steps beyond every one: against a chain of their own, drawn
+        // from the prior the groups' smoothing assumes around the population's chain (its
+        // probabilities integrated out, Dirichlet-multinomial), with one user's prior weight.
+        double newPosterior = 0;
+        if (!anyWithin) {
+            double logNew = log2(1 / all) + logMarginalOfOwnChain(steps, fromTotals, v);
+            double maxOwn = logNew;
+            for (double lb : logBeyond) {
+                maxOwn = Math.max(maxOwn, lb);
+            }
+            double sumOwn = Math.pow(2, logNew - maxOwn);
+            for (double lb : logBeyond) {
+                sumOwn += Math.pow(2, lb - maxOwn);
+            }
+            newPosterior = Math.pow(2, logNew - maxOwn) / sumOwn;
+        }
         List<Fit> fits = new ArrayList<>(groups.size());
         for (int gi = 0; gi < groups.size(); gi++) {
-            fits.add(new Fit(groups.get(gi).id, Math.pow(2, logPosterior[gi] - max) / sum, kl[gi]));
+            fits.add(new Fit(groups.get(gi).id, (1 - newPosterior) * Math.pow(2, logPosterior[gi] - max) / sum, kl[gi]));
         }
         fits.sort(Comparator.comparingDouble((Fit f) -> -f.posterior));
-        return new Typing(List.copyOf(fits), steps.total(), bias);
+        return new Typing(List.copyOf(fits), steps.total(), bias, newPosterior);
+    }
+
+    /**
+     * log2 of the probability of {@code steps} under a chain of their own whose rows are unknown:
+     * each row drawn from a Dirichlet around the population's row (all groups' counts pooled,
+     * smoothed as a group's are) with the groups' smoothing as its concentration, the row's
+     * probabilities integrated out: per state left, {@code lnG(s) - lnG(s + n_a) + sum_b lnG(s q0(b|a)
+     * + n_ab) - lnG(s q0(b|a))}. A chain of the steps' own pays for every row it learns, so a short
+     * history is explained better by an existing group unless it differs from all of them.
+     */
+    double logMarginalOfOwnChain(Steps steps, Map<String, Long> fromTotals, int v) {
+        double s = config.smoothing();
+        double ln = 0;
+        Map<String, Long> pooledFrom = new HashMap<>();
+        for (String a : fromTotals.keySet()) {
+            long c = 0;
+            for (Group g : groups) {
+                c += g.fromTotal(a);
+            }
+            pooledFrom.put(a, c);
+            ln += lnGamma(s) - lnGamma(s + fromTotals.get(a));
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.count[i] > 0) {
+                long c = 0;
+                for (Group g : groups) {
+                    c += g.count(steps.from[i], steps.to[i]);
+                }
+                double q0 = (c + s / v) / (pooledFrom.get(steps.from[i]) + s);
+                ln += lnGamma(s * q0 + steps.count[i]) - lnGamma(s * q0);
+            }
+        }
+        return ln / Math.log(2);
+    }
+
+    private static final double[] LANCZOS = {0.99999999999980993, 676.5203681218851, -1259.1392167224028,
+        771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+        9.9843695780195716e-6, 1.5056327351493116e-7};
+
+    /** ln Gamma(x) for x > 0 (Lanczos, g = 7; about 15 significant digits). */
+    static double lnGamma(double x) {
+        if (x < 0.5) {
+            return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
+        }
+        double z = x - 1;
+        double sum = LANCZOS[0];
+        for (int i = 1; i < LANCZOS.length; i++) {
+            sum += LANCZOS[i] / (z + i);
+        }
+        double t = z + 7.5;
+        return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+    }
+
+    private long allMembers() {
+        long all = 0;
+        for (Group g : groups) {
+            all += g.members;
+        }
+        return all;
     }
 
     /** The divergence that counts against the KL limit: the measured one less a sample of this size's bias. */
     public static double correctedKl(Fit f, Typing t) {
         return Math.max(0, f.klBits() - t.klBiasBits());
+    }
+
+    /**
+     * Whether the steps lie within the KL limit of the fit's group: unless they are decisively
+     * beyond it, i.e. their own chain explains them better than any chain within the limit of the
+     * centroid by more than min-posterior's odds (n (D - limit) bits above log2(p / (1 - p))). A
+     * short history is judged within unless it says otherwise; a long one must be close.
+     */
+    public boolean within(Fit f, Typing t) {
+        return within(correctedKl(f, t), t.steps());
+    }
+
+    private boolean within(double correctedKlBits, double steps) {
+        double decisive = log2(config.minPosterior() / (1 - config.minPosterior()));
+        return steps * (correctedKlBits - config.klLimitBits()) <= decisive;
     }
 
     /** Teaches group {@code id} these steps (capped at max-teach-per-session), once event time moves on. */
@@ -307,22 +419,54 @@ public final class GroupModel {
         }
     }
 
-    /** Whether a new group could still be founded (counting those waiting to be). */
-    public boolean hasRoom() {
-        return groups.size() + pendingSeeds.size() < config.maxGroups();
+    /** The id a proposal of {@code userKey} goes by until it is founded (then an alias of its group). */
+    static long provisionalId(String userKey) {
+        return PROVISIONAL | (userKey.hashCode() & 0xFFFFFFFFL);
     }
 
     /**
-     * Proposes a group founded on a user's steps, once event time moves on: founded then unless an
-     * earlier proposal of the same instant (by user key) founded one within the limit of them.
+     * Proposes a group founded on a user's steps, once event time moves on, and returns the id the
+     * user's group goes by meanwhile: at the flush it becomes an alias of the group founded, or of
+     * the group an earlier proposal of the same instant (by user key) founded within the limit of
+     * these steps; it resolves to no group if none could be founded.
      */
-    public void propose(String userKey, Steps steps) {
-        if (hasRoom()) {
-            pendingSeeds.add(new Seed(userKey, steps.capped(SEED_WEIGHT * config.maxTeachPerSession())));
+    public long propose(String userKey, Steps steps) {
+        long id = provisionalId(userKey);
+        pendingSeeds.add(new Seed(userKey, id, steps.capped(SEED_WEIGHT * config.maxTeachPerSession())));
+        return id;
+    }
+
+    /**
+     * A user's posterior was split between groups {@code a} and {@code b}: at the next flush they
+     * are merged if each centroid lies within the KL limit of the other (the same group, founded twice).
+     */
+    public void splitBetween(long a, long b) {
+        if (a != b && a != UserGroup.NONE && b != UserGroup.NONE) {
+            pendingMerges.add(Math.min(a, b) + ":" + Math.max(a, b));
         }
     }
 
     private void flush() {
+        pendingSeeds.sort(Comparator.comparing(Seed::userKey));
+        for (Seed s : pendingSeeds) {
+            Typing t = type(s.steps);
+            Fit near = nearest(t);
+            if (near != null && within(near, t)) {
+                alias(s.provisional, near.group()); // an earlier founder of this instant already stands for them
+                continue;
+            }
+            if (groups.size() >= config.maxGroups()) {
+                makeRoom();
+            }
+            if (groups.size() < config.maxGroups()) {
+                Group g = new Group((nextSeq++ << 16) | (instance & 0xFFFF));
+                g.addAll(s.steps);
+                groups.add(g);
+                learnVocabulary(s.steps);
+                alias(s.provisional, g.id);
+            }
+        }
+        pendingSeeds.clear();
         for (Map.Entry<Long, Long> e : new java.util.TreeMap<>(pendingMembers).entrySet()) {
             Group g = group(resolve(e.getKey()));
             if (g != null) {
@@ -338,21 +482,71 @@ public final class GroupModel {
             }
         }
         pendingTeachings.clear();
-        pendingSeeds.sort(Comparator.comparing(Seed::userKey));
-        for (Seed s : pendingSeeds) {
-            Typing t = type(s.steps);
-            Fit best = t.best();
-            if (best != null && correctedKl(nearest(t), t) <= config.klLimitBits()) {
-                continue; // an earlier founder of this instant already stands for them
-            }
-            if (groups.size() < config.maxGroups()) {
-                Group g = new Group((nextSeq++ << 16) | (instance & 0xFFFF));
-                g.addAll(s.steps);
-                groups.add(g);
-                learnVocabulary(s.steps);
+        for (String pair : pendingMerges) {
+            String[] ab = pair.split(":");
+            Group a = group(resolve(Long.parseLong(ab[0])));
+            Group b = group(resolve(Long.parseLong(ab[1])));
+            if (a != null && b != null && a != b && sameGroup(a, b)) {
+                merge(a, b);
             }
         }
-        pendingSeeds.clear();
+        pendingMerges.clear();
+    }
+
+    /** Whether each centroid lies within the KL limit of the other. */
+    private boolean sameGroup(Group a, Group b) {
+        return divergence(a, b) <= config.klLimitBits() && divergence(b, a) <= config.klLimitBits();
+    }
+
+    /**
+     * At the bound, room for a founder: the closest pair of groups that are one group (each within
+     * the limit of the other) merged; else a group no user is typed into retired (of those, the one
+     * with the fewest steps). A group that holds users is never dropped for a newcomer.
+     */
+    private void makeRoom() {
+        Group bestA = null;
+        Group bestB = null;
+        double best = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < groups.size(); i++) {
+            for (int j = i + 1; j < groups.size(); j++) {
+                Group a = groups.get(i);
+                Group b = groups.get(j);
+                double ab = divergence(a, b);
+                double ba = divergence(b, a);
+                if (ab <= config.klLimitBits() && ba <= config.klLimitBits() && ab + ba < best) {
+                    best = ab + ba;
+                    bestA = a;
+                    bestB = b;
+                }
+            }
+        }
+        if (bestA != null) {
+            merge(bestA, bestB);
+            return;
+        }
+        Group idle = null;
+        for (Group g : groups) {
+            if (g.members == 0 && (idle == null || g.steps < idle.steps)) {
+                idle = g;
+            }
+        }
+        if (idle != null) {
+            groups.remove(idle);
+        }
+    }
+
+    /** Merges {@code b} into {@code a}, or {@code a} into {@code b} when {@code b} holds more users. */
+    private void merge(Group a, Group b) {
+        Group keep = b.members > a.members ? b : a;
+        Group gone = keep == a ? b : a;
+        for (Map.Entry<String, Map<String, Long>> from : gone.counts.entrySet()) {
+            for (Map.Entry<String, Long> to : from.getValue().entrySet()) {
+                keep.add(from.getKey(), to.getKey(), to.getValue());
+            }
+        }
+        keep.members += gone.members;
+        groups.remove(gone);
+        alias(gone.id, keep.id);
     }
 
     /** The fit of least divergence. */
@@ -412,15 +606,7 @@ public final class GroupModel {
                     }
                 }
             }
-            Group keep = groups.get(bestA);
-            Group gone = groups.remove(bestB);
-            for (Map.Entry<String, Map<String, Long>> from : gone.counts.entrySet()) {
-                for (Map.Entry<String, Long> to : from.getValue().entrySet()) {
-                    keep.add(from.getKey(), to.getKey(), to.getValue());
-                }
-            }
-            keep.members += gone.members;
-            alias(gone.id, keep.id);
+            merge(groups.get(bestA), groups.get(bestB));
         }
     }
 
@@ -439,6 +625,7 @@ public final class GroupModel {
         copy.pendingMembers.putAll(pendingMembers);
         copy.pendingTeachings.addAll(pendingTeachings);
         copy.pendingSeeds.addAll(pendingSeeds);
+        copy.pendingMerges.addAll(pendingMerges);
         copy.flush();
         byte[] body = copy.toBytes();
         return ByteBuffer.allocate(8 + body.length).putInt(owner).putInt(parallelism).put(body).array();

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class BehaviourGroupsFunctionTest {
     private final SurprisalConfig config = ConfigLoader.load(null, List.of(
-            "state.ttl=1d", "model.groups.min-seed-transitions=10", "detectors.group-change.enabled=true", "detectors.group-change.threshold-bits=2"));
+            "state.ttl=1d", "detectors.group-change.enabled=true", "detectors.group-change.threshold-bits=2"));
 
     private static final String[] BUYER = {"login", "view_item", "view_item", "view_item", "buy_item", "logout"};
     private static final String[] ATTACKER = {"login!", "login!", "login!", "login!", "login!", "login!", "end"};

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** KL divergences, posteriors and change bits against figures computed by hand. */
 class GroupModelTest {
     private static final GroupsModelConfig CONFIG = ConfigLoader.load(null, List.of(
-            "model.groups.smoothing=1", "model.groups.kl-limit-bits=0.01", "model.groups.max-groups=4",
+            "model.groups.smoothing=1", "model.groups.kl-limit-bits=0.1", "model.groups.min-posterior=0.5", "model.groups.max-groups=4",
             "model.groups.max-teach-per-session=100")).model().groups();
 
     private static double log2(double x) {
@@ -93,7 +93,8 @@ class GroupModelTest {
         assertThat(groups.historyProbability(u, a)).isCloseTo(0.975, within(1e-12));
         GroupModel.Typing t = m.type(steps(0, 6));
         double pb = t.of(b).posterior();
-        assertThat(groups.changeBits(u, t)).isCloseTo(-log2(pb * 0.025 + (1 - pb) * 0.975), within(1e-12));
+        double pa = t.of(a).posterior();
+        assertThat(groups.changeBits(u, t)).isCloseTo(-log2(pb * 0.025 + pa * 0.975), within(1e-12));
     }
 
     @Test
@@ -134,5 +135,47 @@ class GroupModelTest {
         // The closest pair (A and the other instance's A) became one; its id resolves to the survivor.
         assertThat(rescaled.resolve(merged)).isEqualTo(m.ids().get(0));
         assertThat(rescaled.resolve(m.ids().get(1))).isEqualTo(m.ids().get(1));
+    }
+
+    @Test
+    void aFounderIsTypedIntoItsGroupAndAtTheBoundAGroupHoldingNoUserMakesRoom() {
+        GroupsModelConfig one = ConfigLoader.load(null, List.of("model.groups.smoothing=1", "model.groups.kl-limit-bits=0.1",
+                "model.groups.max-groups=2", "model.groups.max-teach-per-session=100")).model().groups();
+        GroupModel m = new GroupModel(one, 0);
+        long x = m.propose("x", steps(90, 10));
+        m.move(UserGroup.NONE, x);
+        long idle = m.propose("y", steps(10, 90)); // nobody is typed into it
+        m.advanceTo(1);
+        assertThat(m.size()).isEqualTo(2);
+        assertThat(m.resolve(x)).isEqualTo(m.ids().get(0));
+        assertThat(m.members(x)).isEqualTo(1);
+        // A third behaviour at the bound: the group without users is retired for it, the other kept.
+        long z = m.propose("z", new Steps(new String[] {"a"}, new String[] {"a"}, new long[] {100}));
+        m.move(UserGroup.NONE, z);
+        m.advanceTo(2);
+        assertThat(m.size()).isEqualTo(2);
+        assertThat(m.resolve(idle)).isEqualTo(UserGroup.NONE);
+        assertThat(m.resolve(x)).isNotEqualTo(UserGroup.NONE);
+        assertThat(m.resolve(z)).isNotEqualTo(UserGroup.NONE).isNotEqualTo(m.resolve(x));
+    }
+
+    @Test
+    void twoGroupsWithinTheLimitOfEachOtherThatAUsersPosteriorIsSplitBetweenMerge() {
+        GroupModel m = new GroupModel(CONFIG, 0);
+        long a = m.propose("a", steps(300, 100));
+        m.advanceTo(1);
+        // Founded apart (a's seed was all there was), later taught the same behaviour: 300 and 300 each.
+        long b = m.propose("b", steps(100, 300));
+        m.advanceTo(2);
+        assertThat(m.size()).isEqualTo(2);
+        for (int i = 0; i < 2; i++) {
+            m.teach(m.resolve(b), steps(100, 0));
+            m.teach(m.resolve(a), steps(0, 100));
+        }
+        m.advanceTo(3);
+        m.splitBetween(m.resolve(a), m.resolve(b));
+        m.advanceTo(4);
+        assertThat(m.size()).isEqualTo(1);
+        assertThat(m.resolve(a)).isEqualTo(m.resolve(b)).isNotEqualTo(UserGroup.NONE);
     }
 }

@@ -160,13 +160,15 @@ public final class EvalCommand implements Callable<Integer> {
         }
         var selected = WorldMatrix.select(worlds, scale);
         Path work = keep != null ? Files.createDirectories(keep) : JobOptions.tempDir();
+        List<String> groupLines = new ArrayList<>();
         try {
             MatrixReport rep = WorldMatrix.run(selected, seed, work, keep != null,
                     (events, alerts) -> {
                         RunSummary.print(System.err, events.toString(), RunCommand.runAndWrite(events, alerts, null, job));
                         if (groups) {
-                            System.out.printf("== behaviour groups: %s%n", events.getParent().getFileName());
-                            printGroups(events, events.resolveSibling("labels.csv"), false);
+                            String world = events.getParent().getFileName().toString();
+                            System.out.printf("== behaviour groups: %s%n", world);
+                            groupLines.add(printGroups(events, events.resolveSibling("labels.csv"), false).summaryLine(world));
                         }
                     },
                     System.err);
@@ -176,6 +178,13 @@ public final class EvalCommand implements Callable<Integer> {
                 }
             }
             System.out.print(rep.toTable());
+            if (groups) {
+                System.out.println();
+                System.out.println("behaviour groups per world (per type: purity, untyped users counted as misses, and typed/users;"
+                        + " takeover users and normal users with a group-change alert, all days)");
+                System.out.println(GroupsReport.summaryHeader("world"));
+                groupLines.forEach(System.out::println);
+            }
             if (report != null) {
                 Files.writeString(report, rep.toJson(), StandardCharsets.UTF_8);
             }
@@ -191,7 +200,7 @@ public final class EvalCommand implements Callable<Integer> {
      * Behaviour groups against the labels: the job's per-user operator replayed at the job's
      * parallelism ({@link GroupsReplay}), its tables, and with {@code search} one line per KL limit.
      */
-    private void printGroups(Path events, Path labelsCsv, boolean search) throws IOException {
+    private GroupsReport printGroups(Path events, Path labelsCsv, boolean search) throws IOException {
         var config = job.resolveLocal(events);
         int parallelism = io.surprisal.job.LocalClusterConfiguration.load(Path.of("unused"), job.flinkSettings())
                 .get(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM);
@@ -200,13 +209,14 @@ public final class EvalCommand implements Callable<Integer> {
         var result = GroupsReplay.replay(all, config, parallelism);
         System.out.printf(java.util.Locale.ROOT, "behaviour groups (kl-limit-bits %.2f, parallelism %d)%n",
                 config.model().groups().klLimitBits(), parallelism);
-        System.out.println(GroupsReport.of(result, labelsByUser).toTable());
+        GroupsReport report = GroupsReport.of(result, labelsByUser);
+        System.out.println(report.toTable());
         if (!search) {
-            return;
+            return report;
         }
-        System.out.println("KL limit searched against the labels (purity per type; takeover users and normal users with a group-change alert)");
-        System.out.printf(java.util.Locale.ROOT, "%8s %7s %7s %7s %9s %9s %9s %10s %12s%n",
-                "kl-limit", "groups", "bot", "spammer", "fraudster", "attacker", "untyped", "takeovers", "normal flagd");
+        System.out.println("KL limit searched against the labels (per type: purity, untyped users counted as misses, and typed/users;"
+                + " takeover users and normal users with a group-change alert)");
+        System.out.println(GroupsReport.summaryHeader("kl-limit"));
         for (double limit : klLimits) {
             List<String> sets = new ArrayList<>(job.sets);
             sets.add("model.groups.kl-limit-bits=" + limit);
@@ -214,21 +224,9 @@ public final class EvalCommand implements Callable<Integer> {
             overrides.addAll(sets);
             var c = io.surprisal.config.ConfigLoader.load(job.config, overrides);
             var rep = GroupsReport.of(GroupsReplay.replay(all, c, parallelism), labelsByUser);
-            java.util.Map<String, String> purity = new java.util.HashMap<>();
-            int untyped = 0;
-            int users = 0;
-            for (var row : rep.rows()) {
-                purity.put(row.type(), GroupsReport.ratio(row.purity()));
-                untyped += row.untyped();
-                users += row.users();
-            }
-            int groupsCount = 0;
-            int[] t = rep.takeoverChanges();
-            int[] n = rep.normalChanges();
-            System.out.printf(java.util.Locale.ROOT, "%8.2f %7s %7s %7s %9s %9s %9s %10s %12s%n", limit, rep.groups(),
-                    purity.getOrDefault("bot", "-"), purity.getOrDefault("spammer", "-"), purity.getOrDefault("fraudster", "-"),
-                    purity.getOrDefault("attacker", "-"), untyped + "/" + users, t[1] + "/" + t[0], n[1] + "/" + n[0]);
+            System.out.println(rep.summaryLine(String.format(java.util.Locale.ROOT, "%.2f", limit)));
         }
+        return report;
     }
 
     /** Midnight UTC of the first event's day: day 0 of the evaluation. */

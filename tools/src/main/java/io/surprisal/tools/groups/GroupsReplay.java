@@ -79,6 +79,9 @@ public final class GroupsReplay {
         List<GroupModel> models = new ArrayList<>();
         for (Instance in : instances) {
             in.closeIdleUpTo(Long.MAX_VALUE, gap);
+            for (UserGroup u : in.groupsOfUsers.values()) {
+                in.groups.settle(u, Long.MAX_VALUE); // groups founded at the last closes
+            }
             users.putAll(in.groupsOfUsers);
             changes.addAll(in.changes);
             models.add(in.groups.model());

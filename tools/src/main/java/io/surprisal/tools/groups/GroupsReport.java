@@ -20,10 +20,14 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>A group's type: the type most of its users have (ties: the first in table order).
- *   <li>Purity of a type: of the users in the groups whose type it is, the share of that type
- *       (empty when no group has it: the type was never told apart).
+ *   <li>Purity of a type (the headline): of the users in the groups whose type it is, plus the
+ *       type's untyped users, the share of that type in those groups. An untyped user counts as a
+ *       miss: a type whose users mostly stay untyped has a low purity however clean its groups.
+ *   <li>Purity of the typed: the same without the untyped users, the textbook cluster purity
+ *       (empty when no group has the type: it was never told apart).
+ *   <li>Typed: the share of the type's users the evidence rule has typed (untyped: too few steps,
+ *       no decisive posterior, or no group within the limit).
  *   <li>Coverage of a type: the share of its typed users in groups of that type.
- *   <li>Untyped: users the evidence rule has not typed yet (too few steps, or no decisive posterior).
  *   <li>Group changes: users with a {@code group-change} alert, per type and scenario; takeover
  *       users are the ones it is for, normal users without an attack scenario are its false alarms.
  * </ul>
@@ -33,8 +37,20 @@ public final class GroupsReport {
 
     /** One type's figures. */
     public record TypeRow(String type, int users, int untyped, int inOwnGroups, int ownGroupsMembers) {
+        /** The headline purity: untyped users of the type count as misses. */
         public double purity() {
+            int judged = ownGroupsMembers + untyped;
+            return judged == 0 ? Double.NaN : (double) inOwnGroups / judged;
+        }
+
+        /** Purity among the typed users only (untyped users left out). */
+        public double typedPurity() {
             return ownGroupsMembers == 0 ? Double.NaN : (double) inOwnGroups / ownGroupsMembers;
+        }
+
+        /** The share of the type's users that have a group. */
+        public double typed() {
+            return users == 0 ? Double.NaN : (double) (users - untyped) / users;
         }
 
         public double coverage() {
@@ -190,10 +206,12 @@ public final class GroupsReport {
     /** The tables: purity and coverage per type, the confusion table (type x group), group changes. */
     public String toTable() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-10s %7s %8s %7s %9s%n", "type", "users", "untyped", "purity", "coverage"));
+        sb.append("purity: untyped users count as misses; purity of the typed: without them\n");
+        sb.append(String.format(Locale.ROOT, "%-10s %7s %8s %7s %7s %16s %9s%n", "type", "users", "untyped", "typed", "purity",
+                "purity of typed", "coverage"));
         for (TypeRow r : rows) {
-            sb.append(String.format(Locale.ROOT, "%-10s %7d %8d %7s %9s%n", r.type(), r.users(), r.untyped(),
-                    ratio(r.purity()), ratio(r.coverage())));
+            sb.append(String.format(Locale.ROOT, "%-10s %7d %8d %7s %7s %16s %9s%n", r.type(), r.users(), r.untyped(),
+                    ratio(r.typed()), ratio(r.purity()), ratio(r.typedPurity()), ratio(r.coverage())));
         }
         sb.append(String.format(Locale.ROOT, "%d groups over all parallel instances%n%n", groups));
         List<String> cols = new ArrayList<>(groupType.keySet());
@@ -227,6 +245,36 @@ public final class GroupsReport {
         sb.append(String.format(Locale.ROOT, "%-28s %7d %12d (%s)%n", "normal users, no attack", n[0], n[1],
                 ratio(n[0] == 0 ? Double.NaN : (double) n[1] / n[0])));
         return sb.toString();
+    }
+
+    /** A type's headline purity and its typed users, e.g. {@code 0.947 (36/38 typed)}; "-" without users of it. */
+    public String cell(String type) {
+        for (TypeRow r : rows) {
+            if (r.type().equals(type)) {
+                return String.format(Locale.ROOT, "%s (%d/%d)", ratio(r.purity()), r.users() - r.untyped(), r.users());
+            }
+        }
+        return "-";
+    }
+
+    /** The abnormal types, in the order of the summaries. */
+    public static final List<String> ABNORMAL = List.of("bot", "spammer", "fraudster", "attacker");
+
+    /** The header of {@link #summaryLine}. */
+    public static String summaryHeader(String first) {
+        return String.format(Locale.ROOT, "%-13s %-15s %-15s %-15s %-15s %6s %10s %14s", first, "bots", "spammers", "fraudsters",
+                "attackers", "groups", "takeovers", "normal flagged");
+    }
+
+    /**
+     * One line: per abnormal type its purity (untyped as misses) and typed users, the groups, and
+     * the takeover users and normal users with a group-change alert.
+     */
+    public String summaryLine(String first) {
+        int[] t = takeoverChanges();
+        int[] n = normalChanges();
+        return String.format(Locale.ROOT, "%-13s %-15s %-15s %-15s %-15s %6d %10s %14s", first, cell("bot"), cell("spammer"),
+                cell("fraudster"), cell("attacker"), groups, t[1] + "/" + t[0], n[1] + "/" + n[0]);
     }
 
     public static String ratio(double x) {
