@@ -1,15 +1,10 @@
 package io.surprisal.flink;
 
-import io.surprisal.classifier.ModelException;
 import io.surprisal.classifier.ModelFiles;
 import io.surprisal.classifier.LoadedModel;
 import io.surprisal.config.SurprisalConfig;
-import io.surprisal.event.DeadLetter;
-import io.surprisal.event.DeadLetterReason;
 import io.surprisal.event.Event;
-import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
@@ -34,8 +29,6 @@ import org.apache.flink.util.OutputTag;
  */
 public class UserBehaviourWithModelUpdatesFunction extends KeyedBroadcastProcessFunction<String, Event, String, Event>
         implements CheckpointedFunction {
-    static final String CARD = "card";
-    static final String ONNX = "onnx";
 
     private final UserBehaviourFunction scoring;
     /** The model restored from broadcast state, applied once the wrapped function is open. */
@@ -49,11 +42,9 @@ public class UserBehaviourWithModelUpdatesFunction extends KeyedBroadcastProcess
     public void initializeState(FunctionInitializationContext context) throws Exception {
         scoring.setRuntimeContext(getRuntimeContext());
         scoring.initializeState(context);
-        BroadcastState<String, byte[]> state = context.getOperatorStateStore().getBroadcastState(Descriptors.MODEL);
-        byte[] card = state.get(CARD);
-        byte[] onnx = state.get(ONNX);
-        if (card != null && onnx != null) {
-            restored = scoring.modelDetector().load(new ModelFiles(new String(card, StandardCharsets.UTF_8), onnx));
+        ModelFiles files = BroadcastModel.restore(context.getOperatorStateStore().getBroadcastState(Descriptors.MODEL));
+        if (files != null) {
+            restored = scoring.modelDetector().load(files);
         }
     }
 
@@ -91,22 +82,11 @@ public class UserBehaviourWithModelUpdatesFunction extends KeyedBroadcastProcess
         if (line == null || line.isBlank()) {
             return;
         }
-        ModelFiles files;
-        LoadedModel next;
-        try {
-            files = ModelFiles.parseUpdate(line, ModelFiles.SESSION);
-            if (files == null) {
-                return; // a login model only: login novelty's operator takes it
-            }
-            next = scoring.modelDetector().load(files);
-        } catch (ModelException ex) {
-            ctx.output(Descriptors.DEAD_LETTERS, new DeadLetter(DeadLetterReason.UNUSABLE_MODEL,
-                    ex.getMessage() + "; the model in use goes on scoring", line, "model-updates"));
-            return;
+        LoadedModel next = BroadcastModel.take(line, ModelFiles.SESSION, scoring.modelDetector(), ctx.getBroadcastState(Descriptors.MODEL),
+                d -> ctx.output(Descriptors.DEAD_LETTERS, d), "the model in use");
+        if (next == null) {
+            return; // a login model only (login novelty's operator takes it), or unusable
         }
-        BroadcastState<String, byte[]> state = ctx.getBroadcastState(Descriptors.MODEL);
-        state.put(CARD, files.card().getBytes(StandardCharsets.UTF_8));
-        state.put(ONNX, files.onnx());
         scoring.useModel(next);
     }
 

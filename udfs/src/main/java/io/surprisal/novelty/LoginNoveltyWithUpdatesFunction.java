@@ -1,9 +1,9 @@
 package io.surprisal.novelty;
 
+import io.surprisal.flink.BroadcastModel;
 import io.surprisal.flink.Descriptors;
 
 import io.surprisal.classifier.LoadedModel;
-import io.surprisal.classifier.ModelException;
 import io.surprisal.classifier.ModelFiles;
 import io.surprisal.config.SurprisalConfig.CepConfig;
 import io.surprisal.config.SurprisalConfig.ModelDetectorConfig;
@@ -11,7 +11,6 @@ import io.surprisal.config.SurprisalConfig.NoveltyConfig;
 import io.surprisal.event.DeadLetter;
 import io.surprisal.event.DeadLetterReason;
 import io.surprisal.event.Event;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +35,6 @@ import org.apache.flink.util.Collector;
  */
 public class LoginNoveltyWithUpdatesFunction extends KeyedBroadcastProcessFunction<String, Event, LoginNoveltyUpdate, Event>
         implements CheckpointedFunction {
-    static final String CARD = "card";
-    static final String ONNX = "onnx";
 
     private final LoginNoveltyLogic logic;
     private transient Allowlist allowlist;
@@ -56,12 +53,7 @@ public class LoginNoveltyWithUpdatesFunction extends KeyedBroadcastProcessFuncti
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         logic.initializeState(context, getRuntimeContext().getTaskInfo());
-        BroadcastState<String, byte[]> state = context.getOperatorStateStore().getBroadcastState(Descriptors.LOGIN_MODEL);
-        byte[] card = state.get(CARD);
-        byte[] onnx = state.get(ONNX);
-        if (card != null && onnx != null) {
-            restored = new ModelFiles(new String(card, StandardCharsets.UTF_8), onnx);
-        }
+        restored = BroadcastModel.restore(context.getOperatorStateStore().getBroadcastState(Descriptors.LOGIN_MODEL));
     }
 
     @Override
@@ -120,22 +112,11 @@ public class LoginNoveltyWithUpdatesFunction extends KeyedBroadcastProcessFuncti
         if (logic.loginModel() == null) {
             return; // detectors.model.logins is off
         }
-        ModelFiles files;
-        LoadedModel next;
-        try {
-            files = ModelFiles.parseUpdate(line, ModelFiles.LOGIN);
-            if (files == null) {
-                return; // a session model only
-            }
-            next = logic.loginModel().load(files);
-        } catch (ModelException ex) {
-            ctx.output(Descriptors.DEAD_LETTERS, new DeadLetter(DeadLetterReason.UNUSABLE_MODEL,
-                    ex.getMessage() + "; the login model in use goes on scoring", line, "model-updates"));
-            return;
+        LoadedModel next = BroadcastModel.take(line, ModelFiles.LOGIN, logic.loginModel(), ctx.getBroadcastState(Descriptors.LOGIN_MODEL),
+                d -> ctx.output(Descriptors.DEAD_LETTERS, d), "the login model in use");
+        if (next == null) {
+            return; // a session model only, or unusable
         }
-        BroadcastState<String, byte[]> state = ctx.getBroadcastState(Descriptors.LOGIN_MODEL);
-        state.put(CARD, files.card().getBytes(StandardCharsets.UTF_8));
-        state.put(ONNX, files.onnx());
         logic.useLoginModel(next);
     }
 
