@@ -236,12 +236,23 @@ public class BruteForceFunction extends KeyedProcessFunction<String, Event, Aler
                 .build();
     }
 
+    /** How a run's total ends its summary. */
+    static final String RUN_WENT_ON = "the run of failures went on after its first alert";
+
+    /**
+     * Whether {@code a} is a run's total: it leaves when event time passes the run's end (a timer),
+     * not on an event it lists.
+     */
+    public static boolean isRunTotal(Alert a) {
+        return a.summary != null && a.summary.endsWith(RUN_WENT_ON);
+    }
+
     private Alert totalAlert(List<Event> last, long total, FailedLoginRun run) {
         Event end = last.get(last.size() - 1);
         String span = PatternAlerts.human(Duration.ofMillis(run.lastFailure - run.alertedFrom));
         return alert(end, Severity.HIGH, total, last)
                 .summary(String.format(Locale.ROOT,
-                        "%s failed to log in %d times in %s: the run of failures went on after its first alert", end.user, total, span))
+                        "%s failed to log in %d times in %s: %s", end.user, total, span, RUN_WENT_ON))
                 .reason(failedLogins(total, span, run.alertedBits))
                 .build();
     }

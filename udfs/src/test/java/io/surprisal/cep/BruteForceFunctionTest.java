@@ -214,6 +214,7 @@ class BruteForceFunctionTest {
             List<Alert> alerts = h.extractOutputValues();
             assertThat(alerts).extracting(a -> (long) a.score).containsExactly(5L, 12L, 5L);
             assertThat(alerts.get(1).summary).isEqualTo("jane failed to log in 12 times in 11 s: the run of failures went on after its first alert");
+            assertThat(alerts).extracting(BruteForceFunction::isRunTotal).containsExactly(false, true, false);
             h.processWatermark(T0 + 30 * MINUTE);
             assertThat(h.extractOutputValues()).hasSize(3);
             assertNoStateLeft(h);

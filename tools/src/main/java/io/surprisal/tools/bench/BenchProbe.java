@@ -59,17 +59,24 @@ public final class BenchProbe {
 
     /**
      * One alert left the graph. Its latency runs from the line of the newest event it lists (the
-     * event that completed it) entering the source. Session alerts are counted but not timed: a
-     * session closes on the user's next event or after the inactivity gap, neither of which it
-     * lists. Roll-ups of suppressed alerts are counted, not timed: they leave when their window ends.
+     * event that completed it) entering the source. Alerts on a closed session ({@link
+     * #ON_SESSION_CLOSE}) are counted but not timed: a session closes on the user's next event or
+     * after the inactivity gap, neither of which it lists; so are brute force's run totals, which
+     * leave when event time passes the run's end. Roll-ups of suppressed alerts are counted, not
+     * timed: they leave when their window ends.
      */
+    /** The detectors that judge a session when it closes (detector model's session alerts are timed, as its login alerts). */
+    static final java.util.Set<String> ON_SESSION_CLOSE = java.util.Set.of(io.surprisal.model.BehaviourScorer.SESSION,
+            io.surprisal.session.SessionProfileDetector.DETECTOR, io.surprisal.session.SessionForestDetector.DETECTOR,
+            io.surprisal.groups.BehaviourGroups.DETECTOR);
+
     static void alert(Alert a) {
         long now = System.nanoTime();
         boolean rollUp = io.surprisal.alert.AlertSuppressionFunction.isRollUp(a);
         String detector = rollUp ? a.detector + " (roll-up)" : a.detector;
         long[] s = sentAt;
         long latency = -1;
-        if (s != null && !rollUp && !"session".equals(a.detector)) {
+        if (s != null && !rollUp && !ON_SESSION_CLOSE.contains(a.detector) && !io.surprisal.cep.BruteForceFunction.isRunTotal(a)) {
             long newest = -1;
             for (Event e : a.events) {
                 int line = lineOf(e.source);
