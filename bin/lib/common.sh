@@ -12,7 +12,7 @@ DASHBOARD_LIB="$ROOT/dashboard/target/lib"
 build_if_missing() {
   if [[ ! -f "$JAR" || ! -d "$LIB" || ! -f "$TOOLS_JAR" || ! -d "$TOOLS_LIB" || ! -f "$DASHBOARD_JAR" || ! -d "$DASHBOARD_LIB" ]]; then
     echo "surprisal: building the job, tools and dashboard jars (first use; takes a minute)..." >&2
-    (cd "$ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} -XX:TieredStopAtLevel=1" ./mvnw -q -B -Dmaven.test.skip=true package) >&2
+    (cd "$ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} -XX:TieredStopAtLevel=1" ./mvnw -q -B -DskipTests package) >&2
   fi
 }
 

@@ -14,7 +14,7 @@ demo_build() {
   if [[ ! -f "$JAR" || ! -d "$LIB" || ! -f "$TOOLS_JAR" || ! -d "$TOOLS_LIB" || ! -f "$DASHBOARD_JAR" || ! -d "$DASHBOARD_LIB" \
       || ! -d "$DEMO_LIB/kafka-lib" || ! -f "$KAFKA_TOOLS_JAR" || ! -f "$GREENMAIL_JAR" ]]; then
     echo "demo: building the job, tools and dashboard jars and fetching the Kafka broker and GreenMail jars (first use)..."
-    (cd "$ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} -XX:TieredStopAtLevel=1" ./mvnw -q -B -Dmaven.test.skip=true -Pdemo-servers package)
+    (cd "$ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} -XX:TieredStopAtLevel=1" ./mvnw -q -B -DskipTests -Pdemo-servers package)
   fi
 }
 
