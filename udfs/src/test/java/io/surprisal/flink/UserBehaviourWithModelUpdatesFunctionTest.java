@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.classifier.ModelFiles;
-import io.surprisal.classifier.LoadedModel;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.DeadLetter;
@@ -14,7 +13,6 @@ import io.surprisal.event.UserKey;
 import io.surprisal.session.ClosedSession;
 import io.surprisal.session.SessionFeatures;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -69,31 +67,16 @@ class UserBehaviourWithModelUpdatesFunctionTest {
     }
 
     static List<Alert> modelAlerts(KeyedBroadcastOperatorTestHarness<String, Event, String, Event> h) {
-        List<Alert> out = new ArrayList<>();
-        var q = h.getSideOutput(Descriptors.ALERTS);
-        if (q != null) {
-            q.forEach(r -> {
-                if (r.getValue().detector.equals("model")) {
-                    out.add(r.getValue());
-                }
-            });
-        }
-        return out;
+        return ModelHarness.modelAlerts(h);
     }
 
     static ClosedSession lastClosed(KeyedBroadcastOperatorTestHarness<String, Event, String, Event> h) {
-        ClosedSession last = null;
-        for (var r : h.getSideOutput(Descriptors.CLOSED_SESSIONS)) {
-            last = r.getValue();
-        }
-        return last;
+        return ModelHarness.last(h, Descriptors.CLOSED_SESSIONS);
     }
 
     /** The bits the model of {@code dir} gives the operator's last closed session. */
     static double bitsOf(Path dir, ClosedSession s) {
-        try (LoadedModel m = LoadedModel.load(ModelFiles.read(dir), SessionFeatures.NAMES, SessionFeatures.COUNT)) {
-            return -Math.log(Math.max(1 - m.probability(s.features), 1e-12)) / Math.log(2);
-        }
+        return ModelHarness.bitsOf(dir, ModelFiles.SESSION, SessionFeatures.NAMES, SessionFeatures.COUNT, s.features);
     }
 
     @Test

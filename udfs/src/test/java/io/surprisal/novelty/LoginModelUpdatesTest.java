@@ -1,19 +1,18 @@
 package io.surprisal.novelty;
 
 import io.surprisal.flink.Descriptors;
+import io.surprisal.flink.ModelHarness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.surprisal.alert.Alert;
-import io.surprisal.classifier.LoadedModel;
 import io.surprisal.classifier.ModelFiles;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -68,31 +67,16 @@ class LoginModelUpdatesTest {
     }
 
     static List<Alert> modelAlerts(KeyedBroadcastOperatorTestHarness<String, Event, LoginNoveltyUpdate, Event> h) {
-        List<Alert> out = new ArrayList<>();
-        var q = h.getSideOutput(Descriptors.ALERTS);
-        if (q != null) {
-            q.forEach(r -> {
-                if (r.getValue().detector.equals("model")) {
-                    out.add(r.getValue());
-                }
-            });
-        }
-        return out;
+        return ModelHarness.modelAlerts(h);
     }
 
     static LoginVector lastLogin(KeyedBroadcastOperatorTestHarness<String, Event, LoginNoveltyUpdate, Event> h) {
-        LoginVector last = null;
-        for (var r : h.getSideOutput(Descriptors.LOGIN_VECTORS)) {
-            last = r.getValue();
-        }
-        return last;
+        return ModelHarness.last(h, Descriptors.LOGIN_VECTORS);
     }
 
     /** The bits the login model of {@code dir} gives {@code v}. */
     static double bitsOf(Path dir, LoginVector v) {
-        try (LoadedModel m = LoadedModel.load(ModelFiles.read(dir, ModelFiles.LOGIN), LoginFeatures.NAMES, LoginFeatures.COUNT)) {
-            return -Math.log(Math.max(1 - m.probability(v.features), 1e-12)) / Math.log(2);
-        }
+        return ModelHarness.bitsOf(dir, ModelFiles.LOGIN, LoginFeatures.NAMES, LoginFeatures.COUNT, v.features);
     }
 
     @Test
