@@ -188,6 +188,33 @@ public final class BehaviourGroups {
         }
     }
 
+    /**
+     * Types the user again, from their steps at their last session close, against the groups as
+     * they are at {@code now}: a group founded or taught since may explain those steps decisively
+     * better than the one they were typed into (a user whose few visits came before the group of
+     * their kind was founded). As at a close: a new group only at min-transitions and min-posterior;
+     * else the user keeps theirs. Nothing is taught or proposed. A founder whose group is still
+     * waiting to be founded keeps it.
+     */
+    public void retype(UserProfile p, UserGroup u, long now) {
+        model.advanceTo(now);
+        if (u.group != UserGroup.NONE && model.resolve(u.group) == UserGroup.NONE
+                && (u.group & GroupModel.PROVISIONAL) != 0) {
+            return;
+        }
+        u.resolve(model);
+        Steps all = Steps.at(p, u.seen);
+        if (all.total() < config.minTransitions()) {
+            return;
+        }
+        GroupModel.Fit best = model.type(all).best();
+        if (best != null && best.posterior() >= config.minPosterior() && best.group() != u.group) {
+            model.move(u.group, best.group());
+            u.group = best.group();
+            u.posterior = best.posterior();
+        }
+    }
+
     /** The user's group as the model calls it now, once what was taught before {@code now} has joined it. */
     public void settle(UserGroup u, long now) {
         model.advanceTo(now);
