@@ -27,6 +27,8 @@ import java.util.Locale;
  *       the user's group history (sessions per group, blended with the groups' shares by
  *       history-prior-sessions), averaged over the session's posterior, is detector
  *       {@code group-change}'s score when the session's group is not the user's.
+ *   <li>When alerts of the user leave, the user is typed again from their counts at the last close
+ *       against the groups as they are then ({@link #retype}).
  * </ul>
  * Plain Java: the job's per-user operator and the evaluation's replay run this same code.
  */
