@@ -380,13 +380,13 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             eventsScored.add(1L);
             eventsMetric.inc();
             out.collect(e);
-            emitAlerts(ctx);
+            emitAlerts(ctx, profile);
         }
         if (profile.sessionOpen() && profile.gapTimer == timestamp && due.isEmpty()) {
             scorer.advanceTo(timestamp);
             scorer.closeSession(profile, topEvents, "inactivity", alertBuffer);
             profile.gapTimer = Long.MIN_VALUE;
-            emitAlerts(ctx);
+            emitAlerts(ctx, profile);
         }
         armGapTimer(profile, ctx, later);
         profileState.update(profile);
@@ -464,9 +464,14 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         return groups;
     }
 
-    private void emitAlerts(OnTimerContext ctx) throws java.io.IOException {
+    private void emitAlerts(OnTimerContext ctx, UserProfile profile) throws java.io.IOException {
         if (groups != null && !alertBuffer.isEmpty()) {
             UserGroup u = userGroupState.value();
+            if (u != null) {
+                // The alert carries the group the user's steps say now, against the groups as they are now.
+                groups.retype(profile, u, ctx.timestamp());
+                userGroupState.update(u);
+            }
             for (Alert a : alertBuffer) {
                 groups.annotate(a, u);
             }

@@ -27,6 +27,8 @@ import java.util.Locale;
  *       the user's group history (sessions per group, blended with the groups' shares by
  *       history-prior-sessions), averaged over the session's posterior, is detector
  *       {@code group-change}'s score when the session's group is not the user's.
+ *   <li>When alerts of the user leave, the user is typed again from their counts at the last close
+ *       against the groups as they are then ({@link #retype}).
  * </ul>
  * Plain Java: the job's per-user operator and the evaluation's replay run this same code.
  */
@@ -185,6 +187,33 @@ public final class BehaviourGroups {
                 a.group = GroupModel.name(group);
                 a.groupPosterior = u.posterior;
             }
+        }
+    }
+
+    /**
+     * Types the user again, from their steps at their last session close, against the groups as
+     * they are at {@code now}: a group founded or taught since may explain those steps decisively
+     * better than the one they were typed into (a user whose few visits came before the group of
+     * their kind was founded). As at a close: a new group only at min-transitions and min-posterior;
+     * else the user keeps theirs. Nothing is taught or proposed. A founder whose group is still
+     * waiting to be founded keeps it.
+     */
+    public void retype(UserProfile p, UserGroup u, long now) {
+        model.advanceTo(now);
+        if (u.group != UserGroup.NONE && model.resolve(u.group) == UserGroup.NONE
+                && (u.group & GroupModel.PROVISIONAL) != 0) {
+            return;
+        }
+        u.resolve(model);
+        Steps all = Steps.at(p, u.seen);
+        if (all.total() < config.minTransitions()) {
+            return;
+        }
+        GroupModel.Fit best = model.type(all).best();
+        if (best != null && best.posterior() >= config.minPosterior() && best.group() != u.group) {
+            model.move(u.group, best.group());
+            u.group = best.group();
+            u.posterior = best.posterior();
         }
     }
 

@@ -57,6 +57,27 @@ public final class Steps {
         return new Steps(f.toArray(new String[0]), t.toArray(new String[0]), counts);
     }
 
+    /** The profile's transitions as they were counted at {@code seen} ({@link #countsOf} of the same profile, earlier). */
+    public static Steps at(UserProfile p, int[] seen) {
+        List<String> f = new ArrayList<>();
+        List<String> t = new ArrayList<>();
+        List<Long> c = new ArrayList<>();
+        long[] now = p.transitions;
+        for (int i = 0; i < Math.min(now.length, seen.length); i++) {
+            long n = seen[i] & 0xFFFFFFFFL;
+            if (n > 0) {
+                f.add(p.states[(int) (now[i] >>> 48) & 0xFFFF]);
+                t.add(p.states[(int) (now[i] >>> 32) & 0xFFFF]);
+                c.add(n);
+            }
+        }
+        long[] counts = new long[c.size()];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = c.get(i);
+        }
+        return new Steps(f.toArray(new String[0]), t.toArray(new String[0]), counts);
+    }
+
     /** The profile's transition counts, by position, to diff against later ({@link #since}). */
     public static int[] countsOf(UserProfile p) {
         int[] out = new int[p.transitions.length];

@@ -79,8 +79,9 @@ public final class GroupsReplay {
         List<GroupModel> models = new ArrayList<>();
         for (Instance in : instances) {
             in.closeIdleUpTo(Long.MAX_VALUE, gap);
-            for (UserGroup u : in.groupsOfUsers.values()) {
-                in.groups.settle(u, Long.MAX_VALUE); // groups founded at the last closes
+            // The users' groups as an alert of theirs would carry them now (groups founded at the last closes included).
+            for (Map.Entry<String, UserGroup> u : new java.util.TreeMap<>(in.groupsOfUsers).entrySet()) {
+                in.groups.retype(in.profiles.get(u.getKey()), u.getValue(), Long.MAX_VALUE);
             }
             users.putAll(in.groupsOfUsers);
             changes.addAll(in.changes);
@@ -109,6 +110,7 @@ public final class GroupsReplay {
                 Alert a = groups.onSessionClose(currentKey, p, top, u, now);
                 if (a != null) {
                     changes.add(a);
+                    alerts.add(a); // leaves with the session's other alerts, as in the job
                 }
             });
         }
@@ -117,10 +119,19 @@ public final class GroupsReplay {
             UserProfile p = profiles.computeIfAbsent(key, k -> new UserProfile());
             currentKey = key;
             scorer.onEvent(p, e, scratch);
-            scratch.clear();
+            retypeOnAlert(key, p, e.ts);
             if (p.sessionOpen()) {
                 deadlines.add(new Object[] {p.lastTs + gap, key});
             }
+        }
+
+        /** As the job does when alerts of the user leave: the user is typed again against the groups as they are. */
+        void retypeOnAlert(String key, UserProfile p, long now) {
+            UserGroup u = groupsOfUsers.get(key);
+            if (!scratch.isEmpty() && u != null) {
+                groups.retype(p, u, now);
+            }
+            scratch.clear();
         }
 
         /** Closes the sessions whose inactivity gap ends at or before {@code ts}, as the job's timers do. */
@@ -134,7 +145,7 @@ public final class GroupsReplay {
                     currentKey = key;
                     scorer.advanceTo(at);
                     scorer.closeSession(p, "inactivity", scratch);
-                    scratch.clear();
+                    retypeOnAlert(key, p, at);
                 }
             }
         }
