@@ -1,7 +1,7 @@
 package io.surprisal.cep;
 
 import io.surprisal.flink.Descriptors;
-import io.surprisal.flink.LateEvents;
+import io.surprisal.flink.KeyedDetectorFunction;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertBuilder;
@@ -15,11 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -43,7 +40,7 @@ import org.apache.flink.util.Collector;
  * </ul>
  * A timer ends the run and clears the state once the window has passed without a failure.
  */
-public class BruteForceFunction extends KeyedProcessFunction<String, Event, Alert> {
+public class BruteForceFunction extends KeyedDetectorFunction<String> {
     /**
      * Failures kept per user: more than an alert lists, and enough that a successful login's match
      * starts at its true earliest failure unless more than this many came within the window.
@@ -52,19 +49,14 @@ public class BruteForceFunction extends KeyedProcessFunction<String, Event, Aler
 
     private final BruteForceConfig config;
     private final long withinMs;
-    private final Duration ttl;
-    private final int maxEvents;
 
     private transient ValueState<FailedLoginRun> runState;
     private transient MapState<Integer, Event> ring;
-    private transient Counter alertsMetric;
-    private transient Counter lateMetric;
 
     public BruteForceFunction(SurprisalConfig config) {
+        super(config, CepPatterns.BRUTE_FORCE);
         this.config = config.cep().bruteForce();
         this.withinMs = this.config.within().toMillis();
-        this.ttl = config.state().ttl();
-        this.maxEvents = config.alerts().maxEvents();
     }
 
     /** The events this detector takes: logins, failed or not. */
@@ -73,12 +65,9 @@ public class BruteForceFunction extends KeyedProcessFunction<String, Event, Aler
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    protected void openState() {
         runState = getRuntimeContext().getState(Descriptors.bruteForceRun(ttl));
         ring = getRuntimeContext().getMapState(Descriptors.bruteForceFailures(ttl));
-        var metrics = getRuntimeContext().getMetricGroup();
-        alertsMetric = metrics.addGroup("alerts", CepPatterns.BRUTE_FORCE).counter("count");
-        lateMetric = metrics.addGroup("deadLetters", "late").counter("count");
     }
 
     @Override
@@ -91,8 +80,7 @@ public class BruteForceFunction extends KeyedProcessFunction<String, Event, Aler
         if (e.ts <= watermark || (run != null && e.ts < run.lastFailure)) {
             // The scoring operator upstream already orders each user's events, so this only
             // happens if the graph changes; the event is reported, never silently dropped.
-            lateMetric.inc();
-            ctx.output(Descriptors.DEAD_LETTERS, LateEvents.deadLetter(e, watermark, " of detector " + CepPatterns.BRUTE_FORCE));
+            late(e, watermark, ctx);
             return;
         }
         if (run != null && e.ts - run.lastFailure >= withinMs) {
@@ -193,11 +181,6 @@ public class BruteForceFunction extends KeyedProcessFunction<String, Event, Aler
             ring.remove(slot(seq));
         }
         runState.clear();
-    }
-
-    private void emit(Alert a, Collector<Alert> out) {
-        alertsMetric.inc();
-        out.collect(a);
     }
 
     private static int slot(long seq) {

@@ -1,7 +1,7 @@
 package io.surprisal.cep;
 
 import io.surprisal.flink.Descriptors;
-import io.surprisal.flink.LateEvents;
+import io.surprisal.flink.KeyedDetectorFunction;
 import io.surprisal.flink.PendingEvents;
 
 import io.surprisal.alert.Alert;
@@ -19,11 +19,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -43,27 +40,22 @@ import org.apache.flink.util.Collector;
  * states the totals if at least another {@code min-users} users came. A timer ends the run and
  * clears the state once the window has passed without a failure.
  */
-public class CredentialStuffingFunction extends KeyedProcessFunction<String, Event, Alert> {
+public class CredentialStuffingFunction extends KeyedDetectorFunction<String> {
     /** Distinct users counted per run, at most: the bound of the per-IP set of names. */
     static final int MAX_COUNTED_USERS = 10_000;
 
     private final CredentialStuffingConfig config;
     private final long withinMs;
-    private final Duration ttl;
-    private final int maxEvents;
 
     private transient ValueState<FailedLoginsFromIp> runState;
     private transient MapState<Integer, Event> slots;
     private transient MapState<String, Boolean> counted;
     private transient PendingEvents pending;
-    private transient Counter alertsMetric;
-    private transient Counter lateMetric;
 
     public CredentialStuffingFunction(SurprisalConfig config) {
+        super(config, CepPatterns.CREDENTIAL_STUFFING);
         this.config = config.cep().credentialStuffing();
         this.withinMs = this.config.within().toMillis();
-        this.ttl = config.state().ttl();
-        this.maxEvents = config.alerts().maxEvents();
     }
 
     /** The events this detector takes: failed logins with an IP address. */
@@ -72,14 +64,11 @@ public class CredentialStuffingFunction extends KeyedProcessFunction<String, Eve
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    protected void openState() {
         runState = getRuntimeContext().getState(Descriptors.credentialStuffingRun(ttl));
         slots = getRuntimeContext().getMapState(Descriptors.credentialStuffingFailures(ttl));
         counted = getRuntimeContext().getMapState(Descriptors.credentialStuffingUsers(ttl));
         pending = new PendingEvents(getRuntimeContext(), Descriptors.credentialStuffingPendingEvents(ttl));
-        var metrics = getRuntimeContext().getMetricGroup();
-        alertsMetric = metrics.addGroup("alerts", CepPatterns.CREDENTIAL_STUFFING).counter("count");
-        lateMetric = metrics.addGroup("deadLetters", "late").counter("count");
     }
 
     @Override
@@ -89,8 +78,7 @@ public class CredentialStuffingFunction extends KeyedProcessFunction<String, Eve
         }
         long watermark = ctx.timerService().currentWatermark();
         if (e.ts <= watermark) {
-            lateMetric.inc();
-            ctx.output(Descriptors.DEAD_LETTERS, LateEvents.deadLetter(e, watermark, " of detector " + CepPatterns.CREDENTIAL_STUFFING));
+            late(e, watermark, ctx);
             return;
         }
         // An IP's failures come from many users' operators, each in its own event-time order:
@@ -228,11 +216,6 @@ public class CredentialStuffingFunction extends KeyedProcessFunction<String, Eve
             counted.clear();
         }
         runState.clear();
-    }
-
-    private void emit(Alert a, Collector<Alert> out) {
-        alertsMetric.inc();
-        out.collect(a);
     }
 
     private static int indexOf(String[] users, String user) {

@@ -1,7 +1,7 @@
 package io.surprisal.velocity;
 
 import io.surprisal.flink.Descriptors;
-import io.surprisal.flink.LateEvents;
+import io.surprisal.flink.KeyedDetectorFunction;
 import io.surprisal.flink.MapStateTopEvents;
 
 import io.surprisal.alert.Alert;
@@ -10,13 +10,9 @@ import io.surprisal.alert.Severity;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.config.SurprisalConfig.VelocityDetectorConfig;
 import io.surprisal.event.Event;
-import java.time.Duration;
 import java.util.Locale;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -29,7 +25,7 @@ import org.apache.flink.util.Collector;
  * an alert can list them; a timer clears all state once the user has been idle long enough that no
  * run can continue.
  */
-public class VelocityFunction extends KeyedProcessFunction<String, Event, Alert> {
+public class VelocityFunction extends KeyedDetectorFunction<String> {
     /** The alerts' {@code detector}. */
     public static final String DETECTOR = "velocity";
     /**
@@ -41,29 +37,21 @@ public class VelocityFunction extends KeyedProcessFunction<String, Event, Alert>
     private static final long MINUTE_MS = 60_000L;
 
     private final VelocityDetectorConfig config;
-    private final Duration ttl;
-    private final int maxEvents;
 
     private transient VelocityTracker tracker;
     private transient ValueState<VelocityState> velocityState;
     private transient MapState<Integer, Event> recentState;
-    private transient Counter alertsMetric;
-    private transient Counter lateMetric;
 
     public VelocityFunction(SurprisalConfig config) {
+        super(config, DETECTOR);
         this.config = config.detectors().velocity();
-        this.ttl = config.state().ttl();
-        this.maxEvents = config.alerts().maxEvents();
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    protected void openState() {
         tracker = new VelocityTracker(config);
         velocityState = getRuntimeContext().getState(Descriptors.velocity(ttl));
         recentState = getRuntimeContext().getMapState(Descriptors.velocityRecentEvents(ttl));
-        var metrics = getRuntimeContext().getMetricGroup();
-        alertsMetric = metrics.addGroup("alerts", DETECTOR).counter("count");
-        lateMetric = metrics.addGroup("deadLetters", "late").counter("count");
     }
 
     @Override
@@ -73,8 +61,7 @@ public class VelocityFunction extends KeyedProcessFunction<String, Event, Alert>
         if (e.ts <= watermark || (s != null && e.ts < s.lastTs)) {
             // The scoring operator upstream already orders each user's events, so this only
             // happens if the graph changes; the event is reported, never silently dropped.
-            lateMetric.inc();
-            ctx.output(Descriptors.DEAD_LETTERS, LateEvents.deadLetter(e, watermark, " of detector " + DETECTOR));
+            late(e, watermark, ctx);
             return;
         }
         if (s == null) {
@@ -83,8 +70,7 @@ public class VelocityFunction extends KeyedProcessFunction<String, Event, Alert>
         recentState.put((int) (s.events % maxEvents), e);
         VelocityTracker.Finding finding = tracker.onEvent(s, e.ts);
         if (finding != VelocityTracker.Finding.NONE) {
-            alertsMetric.inc();
-            out.collect(alert(finding, s, e));
+            emit(alert(finding, s, e), out);
         }
         // One coarse timer (a whole minute) at a time: it moves itself in onTimer while the user is
         // active, so a busy user does not register a timer per event.
