@@ -38,44 +38,40 @@ public final class Steps {
      * a profile only ever appends transitions and raises counts, so the difference is what happened since.
      */
     public static Steps since(UserProfile p, int[] seen) {
-        List<String> f = new ArrayList<>();
-        List<String> t = new ArrayList<>();
-        List<Long> c = new ArrayList<>();
         long[] now = p.transitions;
+        long[] counts = new long[now.length];
         for (int i = 0; i < now.length; i++) {
-            long n = (now[i] & 0xFFFFFFFFL) - (i < seen.length ? (seen[i] & 0xFFFFFFFFL) : 0);
-            if (n > 0) {
-                f.add(p.states[(int) (now[i] >>> 48) & 0xFFFF]);
-                t.add(p.states[(int) (now[i] >>> 32) & 0xFFFF]);
-                c.add(n);
-            }
+            counts[i] = (now[i] & 0xFFFFFFFFL) - (i < seen.length ? (seen[i] & 0xFFFFFFFFL) : 0);
         }
-        long[] counts = new long[c.size()];
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = c.get(i);
-        }
-        return new Steps(f.toArray(new String[0]), t.toArray(new String[0]), counts);
+        return of(p, counts);
     }
 
     /** The profile's transitions as they were counted at {@code seen} ({@link #countsOf} of the same profile, earlier). */
     public static Steps at(UserProfile p, int[] seen) {
+        long[] counts = new long[Math.min(p.transitions.length, seen.length)];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = seen[i] & 0xFFFFFFFFL;
+        }
+        return of(p, counts);
+    }
+
+    /** The profile's transitions {@code i} with {@code counts[i] > 0}, counted so. */
+    private static Steps of(UserProfile p, long[] counts) {
         List<String> f = new ArrayList<>();
         List<String> t = new ArrayList<>();
         List<Long> c = new ArrayList<>();
-        long[] now = p.transitions;
-        for (int i = 0; i < Math.min(now.length, seen.length); i++) {
-            long n = seen[i] & 0xFFFFFFFFL;
-            if (n > 0) {
-                f.add(p.states[(int) (now[i] >>> 48) & 0xFFFF]);
-                t.add(p.states[(int) (now[i] >>> 32) & 0xFFFF]);
-                c.add(n);
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                f.add(p.states[(int) (p.transitions[i] >>> 48) & 0xFFFF]);
+                t.add(p.states[(int) (p.transitions[i] >>> 32) & 0xFFFF]);
+                c.add(counts[i]);
             }
         }
-        long[] counts = new long[c.size()];
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = c.get(i);
+        long[] out = new long[c.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = c.get(i);
         }
-        return new Steps(f.toArray(new String[0]), t.toArray(new String[0]), counts);
+        return new Steps(f.toArray(new String[0]), t.toArray(new String[0]), out);
     }
 
     /** The profile's transition counts, by position, to diff against later ({@link #since}). */
