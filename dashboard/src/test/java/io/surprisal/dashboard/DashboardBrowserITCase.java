@@ -10,6 +10,7 @@ import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.job.Connectors;
 import io.surprisal.job.JobSettings;
+import io.surprisal.job.KafkaTestBroker;
 import io.surprisal.job.LocalClusterConfiguration;
 import io.surprisal.job.SurprisalPipeline;
 import java.io.File;
@@ -104,18 +105,7 @@ class DashboardBrowserITCase {
         dashboard = Dashboard.start(new DashboardConfig("127.0.0.1", 0, kafka.bootstrapServers(), ALERTS, FEEDBACK,
                 work.resolve("store").resolve("alerts"), Duration.ofDays(30), null, "browser-test"));
 
-        List<String> sets = new ArrayList<>(List.of(
-                "source.type=kafka",
-                "source.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "source.kafka.topic=" + EVENTS,
-                "source.kafka.starting-offsets=earliest",
-                "source.idleness=1s",
-                "sinks.type=kafka",
-                "sinks.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "sinks.kafka.alerts-topic=" + ALERTS,
-                "sinks.kafka.dead-letters-topic=" + DEAD,
-                "sinks.kafka.transactional-id-prefix=browser",
-                "sinks.kafka.transaction-timeout=30s"));
+        List<String> sets = KafkaTestBroker.jobSettings(kafka, EVENTS, ALERTS, DEAD, "browser");
         List<String> feedback = List.of(
                 "feedback.updates.type=kafka",
                 "feedback.updates.bootstrap-servers=" + kafka.bootstrapServers(),

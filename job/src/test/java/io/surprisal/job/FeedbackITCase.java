@@ -70,21 +70,12 @@ class FeedbackITCase {
 
     @Test
     void aFalsePositiveStopsTheRepeatOfThatAlertWhileAnotherUsersAlertIsStillSent() throws Exception {
-        SurprisalConfig config = ConfigLoader.load(null, List.of(
-                "source.type=kafka",
-                "source.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "source.kafka.topic=" + EVENTS,
-                "source.kafka.starting-offsets=earliest",
-                "source.idleness=1s",
-                "sinks.type=kafka",
-                "sinks.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "sinks.kafka.alerts-topic=" + ALERTS,
-                "sinks.kafka.dead-letters-topic=" + DEAD_LETTERS,
-                "sinks.kafka.transactional-id-prefix=feedback-it",
-                "sinks.kafka.transaction-timeout=30s",
+        List<String> sets = new ArrayList<>(KafkaTestBroker.jobSettings(kafka, EVENTS, ALERTS, DEAD_LETTERS, "feedback-it"));
+        sets.addAll(List.of(
                 "feedback.updates.type=kafka",
                 "feedback.updates.bootstrap-servers=" + kafka.bootstrapServers(),
                 "feedback.updates.topic=" + FEEDBACK));
+        SurprisalConfig config = ConfigLoader.load(null, sets);
         // One instance of each operator and aligned checkpoints: once a checkpoint after the feedback
         // has completed, the suppression step has applied it, and alerts leave in input order.
         Configuration flink = RecoveryITCase.flink(work.resolve("checkpoints"), Configuration.fromMap(java.util.Map.of(

@@ -59,14 +59,41 @@ public final class KafkaTestBroker {
         return kafka;
     }
 
-    /** Sends every line of a gzipped file to {@code topic}, in order; returns how many. */
-    static int produceLines(KafkaClusterTestKit kafka, String topic, Path gzipped) throws Exception {
+    /**
+     * The job's settings for reading {@code events} from this broker and writing alerts and dead
+     * letters to it, exactly once, with transactions of their own ({@code transactionalIdPrefix}).
+     */
+    public static List<String> jobSettings(KafkaClusterTestKit kafka, String events, String alerts, String deadLetters,
+            String transactionalIdPrefix) {
+        return List.of(
+                "source.type=kafka",
+                "source.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "source.kafka.topic=" + events,
+                "source.kafka.starting-offsets=earliest",
+                "source.idleness=1s",
+                "sinks.type=kafka",
+                "sinks.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "sinks.kafka.alerts-topic=" + alerts,
+                "sinks.kafka.dead-letters-topic=" + deadLetters,
+                "sinks.kafka.transactional-id-prefix=" + transactionalIdPrefix,
+                // Shorter than the default, so that a transaction left open holds back read_committed
+                // readers for seconds, not minutes.
+                "sinks.kafka.transaction-timeout=30s");
+    }
+
+    /** A producer's settings: string keys and values. */
+    public static Properties producerProperties(KafkaClusterTestKit kafka) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return p;
+    }
+
+    /** Sends every line of a gzipped file to {@code topic}, in order; returns how many. */
+    static int produceLines(KafkaClusterTestKit kafka, String topic, Path gzipped) throws Exception {
         int lines = 0;
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties(kafka));
                 BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(gzipped)), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
@@ -78,7 +105,7 @@ public final class KafkaTestBroker {
     }
 
     /** A read_committed consumer's settings, in a group of its own, from the start of the topic. */
-    static Properties readCommittedProperties(KafkaClusterTestKit kafka, String topic) {
+    public static Properties readCommittedProperties(KafkaClusterTestKit kafka, String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "all-" + topic + "-" + System.nanoTime());

@@ -61,18 +61,7 @@ class QuietInputITCase {
 
     @Test
     void eventsAfterAQuietStartGiveEveryAlertOfTheFileRun() throws Exception {
-        SurprisalConfig config = ConfigLoader.load(null, List.of(
-                "source.type=kafka",
-                "source.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "source.kafka.topic=" + EVENTS,
-                "source.kafka.starting-offsets=earliest",
-                "source.idleness=1s",
-                "sinks.type=kafka",
-                "sinks.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "sinks.kafka.alerts-topic=" + ALERTS,
-                "sinks.kafka.dead-letters-topic=quiet-dead-letters",
-                "sinks.kafka.transactional-id-prefix=quiet",
-                "sinks.kafka.transaction-timeout=30s"));
+        SurprisalConfig config = ConfigLoader.load(null, KafkaTestBroker.jobSettings(kafka, EVENTS, ALERTS, "quiet-dead-letters", "quiet"));
         assertThat(expected).as("the file run has CEP and velocity alerts").anyMatch(a -> a.contains("\"detector\":\"cep:"));
 
         JobClient job = RecoveryITCase.deployed(config, RecoveryITCase.flink(work.resolve("checkpoints"), new Configuration()))
