@@ -28,7 +28,6 @@ import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
@@ -51,10 +50,7 @@ class BruteForceFunctionTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> harness(SurprisalConfig c) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new BruteForceFunction(c)), new UserKey(), Types.STRING);
-        h.open();
-        return h;
+        return LoginHarness.harness(new BruteForceFunction(c), new UserKey());
     }
 
     private Event login(String user, long ts, boolean fail) {

@@ -6,12 +6,24 @@ import io.surprisal.alert.Alert;
 import io.surprisal.event.Event;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
-/** What the tests of the failed-login functions (brute force, credential stuffing) share. */
+/** What the tests of the keyed detector functions (brute force, credential stuffing, velocity) share. */
 public final class LoginHarness {
     private LoginHarness() {}
+
+    /** An open keyed harness around {@code function}, keyed by {@code key}. */
+    public static KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> harness(KeyedProcessFunction<String, Event, Alert> function,
+            KeySelector<Event, String> key) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function), key, Types.STRING);
+        h.open();
+        return h;
+    }
 
     /** A login of {@code user} from {@code ip}, failed or not, with a fresh event id from {@code ids}. */
     public static Event login(AtomicInteger ids, String user, long ts, boolean fail, String ip) {

@@ -8,13 +8,11 @@ import io.surprisal.alert.Alert;
 import io.surprisal.alert.Severity;
 import io.surprisal.cep.CepPatterns;
 import io.surprisal.config.ConfigLoader;
-import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
+import io.surprisal.novelty.LoginHarness;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -24,11 +22,7 @@ class VelocityFunctionTest {
     private static final long T0 = 1_800_000_000_000L;
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> harness() throws Exception {
-        SurprisalConfig c = ConfigLoader.defaults();
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new VelocityFunction(c)), new UserKey(), Types.STRING);
-        h.open();
-        return h;
+        return LoginHarness.harness(new VelocityFunction(ConfigLoader.defaults()), new UserKey());
     }
 
     private static Event event(String user, long ts, int i) {
