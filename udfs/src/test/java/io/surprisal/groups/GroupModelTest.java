@@ -216,6 +216,9 @@ class GroupModelTest {
 
         GroupsModelConfig two = ConfigLoader.load(null, List.of("model.groups.max-groups=2", "model.groups.smoothing=1",
                 "model.groups.max-teach-per-session=100")).model().groups();
+        for (int i = 0; i < 3; i++) {
+            m.countSession(m.ids().get(0), m.ids().get(0));
+        }
         GroupModel other = new GroupModel(two, 1);
         other.propose("z", steps(30, 10)); // the same behaviour as group A, another instance
         other.advanceTo(1);
@@ -225,6 +228,8 @@ class GroupModelTest {
         // The closest pair (A and the other instance's A) became one; its id resolves to the survivor.
         assertThat(rescaled.resolve(merged)).isEqualTo(m.ids().get(0));
         assertThat(rescaled.resolve(m.ids().get(1))).isEqualTo(m.ids().get(1));
+        // The typed sessions are divided among the two owners as the counts are (3 / 2, rounded up), and follow the merge.
+        assertThat(rescaled.sessionsTyped(merged, m.ids().get(0))).isEqualTo(2);
     }
 
     @Test
