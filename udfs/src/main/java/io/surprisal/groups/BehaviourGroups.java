@@ -24,9 +24,10 @@ import java.util.Locale;
  *       and beyond the limit of every group, with steps enough to pin their chain down within the
  *       limit, founds a group and is typed into it.
  *   <li>The session alone is typed too, with the groups' shares as the prior. Its surprisal under
- *       the user's group history (sessions per group, blended with the groups' shares by
- *       history-prior-sessions), averaged over the session's posterior, is detector
- *       {@code group-change}'s score when the session's group is not the user's.
+ *       the user's group history (sessions per group, blended by history-prior-sessions with the
+ *       population's rate of sessions of each group among the sessions of users of the user's
+ *       group), averaged over the session's posterior, is detector {@code group-change}'s score
+ *       when the session's group is not the user's. Decisively typed sessions count towards those rates.
  *   <li>When alerts of the user leave, the user is typed again from their counts at the last close
  *       against the groups as they are then ({@link #retype}).
  * </ul>
@@ -114,31 +115,34 @@ public final class BehaviourGroups {
             }
             if (best.posterior() >= config.minPosterior()) {
                 u.addSession(best.group());
+                model.countSession(before, best.group());
             }
         }
         return alert;
     }
 
     /**
-     * P(group) for the user's next session: their sessions per group blended with the groups'
-     * shares of users, {@code (n_g + k share_g) / (n + k)}.
+     * P(group) for the next session of a user typed {@code userGroup}: their sessions per group
+     * blended with the population's rate of sessions of that group among the sessions of users
+     * typed {@code userGroup}, {@code (n_g + k P(g | g0)) / (n + k)}. Under the hypothesis that the
+     * user is still what they were, that rate is the prior of their next session's group.
      */
-    double historyProbability(UserGroup u, long group) {
+    double historyProbability(UserGroup u, long userGroup, long group) {
         double k = config.historyPriorSessions();
-        return (u.sessionsIn(group) + k * model.share(group)) / (u.typedSessions() + k);
+        return (u.sessionsIn(group) + k * model.sessionRate(userGroup, group)) / (u.typedSessions() + k);
     }
 
     /** The session's surprisal under the user's group history, averaged over its posterior, in bits. */
-    double changeBits(UserGroup u, GroupModel.Typing typing) {
+    double changeBits(UserGroup u, long userGroup, GroupModel.Typing typing) {
         double p = 0;
         for (GroupModel.Fit f : typing.fits()) {
-            p += f.posterior() * historyProbability(u, f.group());
+            p += f.posterior() * historyProbability(u, userGroup, f.group());
         }
         return -GroupModel.log2(p);
     }
 
     private Alert judgeChange(UserProfile p, TopEventStore top, UserGroup u, long before, GroupModel.Typing typing) {
-        double bits = changeBits(u, typing);
+        double bits = changeBits(u, before, typing);
         double bar = MultipleTests.bar(change.thresholdBits(), p.sessionsInWindow);
         if (bits < bar || p.topSlots.length == 0) {
             return null;
@@ -156,13 +160,14 @@ public final class BehaviourGroups {
                 .tenant(first.tenant)
                 .bits(bits, bar)
                 .summary(String.format(Locale.ROOT,
-                        "session %s of %s behaved like group %s (posterior %.3f, %.1f%% of users), not like the user's group %s "
-                                + "(%d of the user's %d typed sessions): %.1f bits, above %s",
-                        p.sessionId == null ? "-" : p.sessionId, first.user, to, now.posterior(), 100 * model.share(now.group()),
-                        from, u.sessionsIn(before), u.typedSessions(), bits, barText))
+                        "session %s of %s behaved like group %s (posterior %.3f, %.2f%% of the sessions of %s's users), not like "
+                                + "the user's group %s (%d of the user's %d typed sessions): %.1f bits, above %s",
+                        p.sessionId == null ? "-" : p.sessionId, first.user, to, now.posterior(),
+                        100 * model.sessionRate(before, now.group()), from, from, u.sessionsIn(before), u.typedSessions(), bits, barText))
                 .reason("group_change", from + " -> " + to,
-                        String.format(Locale.ROOT, "%d of %d sessions in %s; %s holds %.1f%% of users; session posterior %.3f",
-                                u.sessionsIn(now.group()), u.typedSessions(), to, to, 100 * model.share(now.group()), now.posterior()),
+                        String.format(Locale.ROOT, "%d of %d sessions in %s; %.2f%% of the sessions of %s's users are; session posterior %.3f",
+                                u.sessionsIn(now.group()), u.typedSessions(), to, 100 * model.sessionRate(before, now.group()), from,
+                                now.posterior()),
                         bits);
         for (byte slot : p.topSlots) {
             Event e = top.get(slot);

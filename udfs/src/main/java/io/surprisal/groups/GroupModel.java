@@ -32,7 +32,13 @@ import java.util.TreeSet;
  * one instant are processed changes nothing.
  */
 public final class GroupModel {
-    private static final int FORMAT = 1;
+    /** The checkpoint layout: 2 adds the sessions typed per group of their users; 1 is still read. */
+    private static final int FORMAT = 2;
+    /**
+     * The pseudo-sessions of a group's row of session rates ({@link #sessionRate}), spread over the
+     * groups by their shares of users: the rate a group's users show before any of their sessions is counted.
+     */
+    static final double RATE_PRIOR_SESSIONS = 1.0;
     /** The bit that marks a provisional id ({@link #propose}); founded groups' ids never reach it. */
     static final long PROVISIONAL = 1L << 62;
     /** A founder's steps weigh as much as this many sessions' teaching. */
@@ -108,6 +114,8 @@ public final class GroupModel {
 
     private record Teaching(long group, Steps steps) {}
 
+    private record TypedSession(long userGroup, long sessionGroup) {}
+
     private final GroupsModelConfig config;
     /** This parallel instance's index: part of every id it founds, so ids never collide across instances. */
     private final int instance;
@@ -115,12 +123,20 @@ public final class GroupModel {
     private final TreeSet<String> vocabulary = new TreeSet<>();
     /** Ids of groups merged away, and the group that took them in. */
     private final Map<Long, Long> aliases = new LinkedHashMap<>();
+    /**
+     * Sessions typed into each group, by the group of their user at the time: {@code
+     * sessions.get(g0).get(g)} is {typed, exposed}: of the sessions of users typed g0 counted while
+     * g existed (exposed), typed sessions were typed g. At most max-groups squared entries; rows
+     * and columns follow merges and go with retired groups.
+     */
+    private final Map<Long, Map<Long, long[]>> sessions = new HashMap<>();
     private long nextSeq = 1;
 
     private long pendingTs = Long.MIN_VALUE;
     private final List<Seed> pendingSeeds = new ArrayList<>();
     private final List<Teaching> pendingTeachings = new ArrayList<>();
     private final Map<Long, Long> pendingMembers = new HashMap<>();
+    private final List<TypedSession> pendingSessions = new ArrayList<>();
     /** Pairs of groups a user's posterior was split between: merged at the next flush if they are one group. */
     private final TreeSet<String> pendingMerges = new TreeSet<>();
 
@@ -193,6 +209,52 @@ public final class GroupModel {
         }
         Group g = group(resolve(id));
         return ((g == null ? 0 : g.members) + 1.0) / (all + Math.max(1, groups.size()));
+    }
+
+    /**
+     * How often the sessions of users typed {@code userGroup} are typed {@code sessionGroup}: the
+     * population's rate, {@code (c(g0, g) + a share(g)) / (e(g0, g) + a)}, of the e sessions of
+     * g0's users counted ({@link #countSession}) while g existed, c typed g, with a = {@link
+     * #RATE_PRIOR_SESSIONS} pseudo-session at g's share of users (a beta prior). What a session of
+     * group g costs a user of g0 who is still what they were: measured on the same population, a
+     * typing ordinary users of g0 often get keeps its rate; a group founded lately is judged by
+     * the sessions typed since, not by those that could not be typed into it.
+     */
+    public double sessionRate(long userGroup, long sessionGroup) {
+        long g = resolve(sessionGroup);
+        long[] cell = cell(userGroup, g);
+        return (cell[0] + RATE_PRIOR_SESSIONS * share(g)) / (cell[1] + RATE_PRIOR_SESSIONS);
+    }
+
+    /** Sessions of users typed {@code userGroup} counted as typed {@code sessionGroup} (0 for unknown ids). */
+    public long sessionsTyped(long userGroup, long sessionGroup) {
+        return cell(userGroup, sessionGroup)[0];
+    }
+
+    /** Sessions of users typed {@code userGroup} counted while {@code sessionGroup} existed (0 for unknown ids). */
+    public long sessionsExposed(long userGroup, long sessionGroup) {
+        return cell(userGroup, sessionGroup)[1];
+    }
+
+    private long[] cell(long userGroup, long sessionGroup) {
+        long[] cell = sessions.getOrDefault(resolve(userGroup), Map.of()).get(resolve(sessionGroup));
+        return cell == null ? new long[2] : cell;
+    }
+
+    /**
+     * A session of a user typed {@code userGroup} was typed {@code sessionGroup} (decisively): it
+     * counts towards {@link #sessionRate} once event time moves on.
+     */
+    public void countSession(long userGroup, long sessionGroup) {
+        if (userGroup != UserGroup.NONE && sessionGroup != UserGroup.NONE) {
+            pendingSessions.add(new TypedSession(userGroup, sessionGroup));
+        }
+    }
+
+    private void addSessions(long userGroup, long sessionGroup, long typed, long exposed) {
+        long[] cell = sessions.computeIfAbsent(userGroup, k -> new HashMap<>()).computeIfAbsent(sessionGroup, k -> new long[2]);
+        cell[0] += typed;
+        cell[1] += exposed;
     }
 
     /** The id a group goes by now (a merged group's survivor), or the id itself; {@link UserGroup#NONE} if unknown. */
@@ -482,6 +544,16 @@ public final class GroupModel {
             }
         }
         pendingTeachings.clear();
+        for (TypedSession t : pendingSessions) {
+            long from = resolve(t.userGroup);
+            long to = resolve(t.sessionGroup);
+            if (from != UserGroup.NONE && to != UserGroup.NONE) {
+                for (Group g : groups) {
+                    addSessions(from, g.id, g.id == to ? 1 : 0, 1);
+                }
+            }
+        }
+        pendingSessions.clear();
         for (String pair : pendingMerges) {
             String[] ab = pair.split(":");
             Group a = group(resolve(Long.parseLong(ab[0])));
@@ -532,6 +604,7 @@ public final class GroupModel {
         }
         if (idle != null) {
             groups.remove(idle);
+            forgetSessions(idle.id);
         }
     }
 
@@ -547,6 +620,28 @@ public final class GroupModel {
         keep.members += gone.members;
         groups.remove(gone);
         alias(gone.id, keep.id);
+        // Columns first: sessions typed into either, exposed while either existed (both, mostly: the longer).
+        for (Map<Long, long[]> row : sessions.values()) {
+            long[] c = row.remove(gone.id);
+            if (c != null) {
+                long[] k = row.computeIfAbsent(keep.id, x -> new long[2]);
+                k[0] += c[0];
+                k[1] = Math.max(k[1], c[1]);
+            }
+        }
+        // Then rows: the sessions of either group's users.
+        Map<Long, long[]> goneRow = sessions.remove(gone.id);
+        if (goneRow != null) {
+            goneRow.forEach((to, c) -> addSessions(keep.id, to, c[0], c[1]));
+        }
+    }
+
+    /** A retired group's row and column of typed sessions go with it. */
+    private void forgetSessions(long id) {
+        sessions.remove(id);
+        for (Map<Long, long[]> row : sessions.values()) {
+            row.remove(id);
+        }
     }
 
     /** The fit of least divergence. */
@@ -626,6 +721,7 @@ public final class GroupModel {
         copy.pendingTeachings.addAll(pendingTeachings);
         copy.pendingSeeds.addAll(pendingSeeds);
         copy.pendingMerges.addAll(pendingMerges);
+        copy.pendingSessions.addAll(pendingSessions);
         copy.flush();
         byte[] body = copy.toBytes();
         return ByteBuffer.allocate(8 + body.length).putInt(owner).putInt(parallelism).put(body).array();
@@ -659,6 +755,7 @@ public final class GroupModel {
             out.groups.addAll(m.groups);
             out.vocabulary.addAll(m.vocabulary);
             out.aliases.putAll(m.aliases);
+            m.sessions.forEach((from, row) -> row.forEach((to, c) -> out.addSessions(from, to, c[0], c[1])));
             out.nextSeq = Math.max(out.nextSeq, m.nextSeq);
         }
         out.groups.sort(Comparator.comparingLong(g -> g.id));
@@ -683,6 +780,12 @@ public final class GroupModel {
             g.fromTotals.putAll(shared.fromTotals);
             g.steps = shared.steps;
             g.members = (g.members + owners - 1) / owners;
+        }
+        for (Map<Long, long[]> row : sessions.values()) {
+            for (long[] c : row.values()) {
+                c[0] = (c[0] + owners - 1) / owners;
+                c[1] = (c[1] + owners - 1) / owners;
+            }
         }
     }
 
@@ -717,6 +820,19 @@ public final class GroupModel {
                     }
                 }
             }
+            int cells = 0;
+            for (Map<Long, long[]> row : sessions.values()) {
+                cells += row.size();
+            }
+            out.writeInt(cells);
+            for (Map.Entry<Long, Map<Long, long[]>> from : new java.util.TreeMap<>(sessions).entrySet()) {
+                for (Map.Entry<Long, long[]> to : new java.util.TreeMap<>(from.getValue()).entrySet()) {
+                    out.writeLong(from.getKey());
+                    out.writeLong(to.getKey());
+                    out.writeLong(to.getValue()[0]);
+                    out.writeLong(to.getValue()[1]);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -727,7 +843,7 @@ public final class GroupModel {
         GroupModel m = new GroupModel(config, instance);
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
             int format = in.readInt();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != 1) {
                 throw new IllegalStateException("unknown behaviour-groups format " + format);
             }
             m.nextSeq = in.readLong();
@@ -744,6 +860,10 @@ public final class GroupModel {
                     g.add(in.readUTF(), in.readUTF(), in.readLong());
                 }
                 m.groups.add(g);
+            }
+            // Layout 1 counted no typed sessions: the rates start from their prior.
+            for (int i = format >= 2 ? in.readInt() : 0; i > 0; i--) {
+                m.addSessions(in.readLong(), in.readLong(), in.readLong(), in.readLong());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -72,14 +72,23 @@ class GroupModelTest {
     }
 
     @Test
-    void aSessionInARareGroupCostsItsSurprisalUnderTheUsersHistory() {
+    void aSessionInAGroupRareAmongTheSessionsOfTheUsersGroupCostsItsSurprisalUnderTheUsersHistory() {
         GroupModel m = twoGroups();
         long a = m.ids().get(0);
         long b = m.ids().get(1);
         for (int i = 0; i < 8; i++) {
             m.move(UserGroup.NONE, a);
         }
+        for (int i = 0; i < 39; i++) {
+            m.countSession(a, a); // 39 sessions of a's users typed a, none b
+        }
         m.advanceTo(2);
+        // share(b) = (0 + 1) / (8 + 2) = 0.1; P(b | a) = (0 + 1 x 0.1) / (39 + 1) = 0.0025; P(a | a) = (39 + 0.9) / 40.
+        assertThat(m.sessionRate(a, b)).isCloseTo(0.0025, within(1e-12));
+        assertThat(m.sessionRate(a, a)).isCloseTo(0.9975, within(1e-12));
+        // No session of b's users counted yet: the rate is the prior, b's share of users.
+        assertThat(m.sessionRate(b, b)).isCloseTo(0.1, within(1e-12));
+
         BehaviourGroups groups = new BehaviourGroups(CONFIG, ConfigLoader.defaults().detectors().groupChange(),
                 java.time.Duration.ofDays(1), 20, 0);
         groups.restore(m);
@@ -88,13 +97,94 @@ class GroupModelTest {
         for (int i = 0; i < 3; i++) {
             u.addSession(a);
         }
-        // share(b) = (0 + 1) / (8 + 2) = 0.1; P(b) = (0 + 1 x 0.1) / (3 + 1) = 0.025; P(a) = (3 + 0.9) / 4.
-        assertThat(groups.historyProbability(u, b)).isCloseTo(0.025, within(1e-12));
-        assertThat(groups.historyProbability(u, a)).isCloseTo(0.975, within(1e-12));
+        // k = 1: P(b) = (0 + 0.0025) / (3 + 1) = 0.000625; P(a) = (3 + 0.9975) / 4 = 0.999375.
+        assertThat(groups.historyProbability(u, a, b)).isCloseTo(0.000625, within(1e-12));
+        assertThat(groups.historyProbability(u, a, a)).isCloseTo(0.999375, within(1e-12));
         GroupModel.Typing t = m.type(steps(0, 6));
         double pb = t.of(b).posterior();
         double pa = t.of(a).posterior();
-        assertThat(groups.changeBits(u, t)).isCloseTo(-log2(pb * 0.025 + pa * 0.975), within(1e-12));
+        assertThat(groups.changeBits(u, a, t)).isCloseTo(-log2(pb * 0.000625 + pa * 0.999375), within(1e-12));
+        // A session typed b decisively: -log2(0.000625) = 10.6 bits.
+        GroupModel.Typing sure = new GroupModel.Typing(List.of(new GroupModel.Fit(b, 1, 0)), 6, 0, 0);
+        assertThat(groups.changeBits(u, a, sure)).isCloseTo(10.64, within(0.01));
+
+        // A group founded after those 39 sessions is judged by the sessions counted since: one, typed into it.
+        long c = m.propose("c", new Steps(new String[] {"a"}, new String[] {"d"}, new long[] {10}));
+        m.advanceTo(3);
+        c = m.resolve(c);
+        m.countSession(a, c);
+        m.advanceTo(4);
+        assertThat(m.sessionsExposed(a, a)).isEqualTo(40);
+        assertThat(m.sessionsExposed(a, c)).isEqualTo(1);
+        // share(c) = (0 + 1) / (8 + 3); P(c | a) = (1 + 1/11) / (1 + 1).
+        assertThat(m.sessionRate(a, c)).isCloseTo((1 + 1.0 / 11) / 2, within(1e-12));
+    }
+
+    @Test
+    void typedSessionsCountOnceEventTimeMovesOnAndFollowAMerge() {
+        GroupModel m = new GroupModel(CONFIG, 0);
+        long a = m.propose("a", steps(300, 100));
+        m.advanceTo(1);
+        long b = m.propose("b", steps(100, 300));
+        m.advanceTo(2);
+        a = m.resolve(a);
+        b = m.resolve(b);
+        m.countSession(a, a);
+        m.countSession(a, a);
+        m.countSession(a, b);
+        m.countSession(b, b);
+        m.countSession(b, a);
+        assertThat(m.sessionsTyped(a, a)).isZero(); // the same instant: not yet
+        m.advanceTo(3);
+        assertThat(m.sessionsTyped(a, a)).isEqualTo(2);
+        assertThat(m.sessionsTyped(a, b)).isEqualTo(1);
+        assertThat(m.sessionsExposed(a, b)).isEqualTo(3); // every session of a's users, b existing
+        // Taught the same behaviour, the two are one group: its row and column add up a's and b's.
+        for (int i = 0; i < 2; i++) {
+            m.teach(b, steps(100, 0));
+            m.teach(a, steps(0, 100));
+        }
+        m.advanceTo(4);
+        m.splitBetween(a, b);
+        m.advanceTo(5);
+        assertThat(m.size()).isEqualTo(1);
+        long one = m.resolve(a);
+        assertThat(m.sessionsTyped(one, one)).isEqualTo(5);
+        assertThat(m.sessionsExposed(one, one)).isEqualTo(5);
+        // Every session of the one group's users is of it: (5 + 1 x share 1) / (5 + 1).
+        assertThat(m.sessionRate(one, one)).isCloseTo(1.0, within(1e-12));
+    }
+
+    @Test
+    void aCheckpointKeepsTheTypedSessionsAndTheLayoutBeforeThemIsStillRead() throws Exception {
+        GroupModel m = twoGroups();
+        long a = m.ids().get(0);
+        long b = m.ids().get(1);
+        m.countSession(a, b);
+        m.countSession(b, b);
+        m.countSession(b, b);
+        GroupModel same = GroupModel.restore(CONFIG, 0, List.of(m.toTaggedBytes(0, 1)), 1);
+        assertThat(same.sessionsTyped(a, b)).isEqualTo(1);
+        assertThat(same.sessionsTyped(b, b)).isEqualTo(2);
+        assertThat(same.sessionsTyped(b, a)).isZero();
+        assertThat(same.sessionsExposed(b, a)).isEqualTo(2);
+
+        // Written by layout 1: the two groups of twoGroups(), a with 2 users and b with 1, no typed sessions.
+        byte[] layout1;
+        try (var in = GroupModelTest.class.getResourceAsStream("/state/behaviour-groups-layout1.bin")) {
+            layout1 = in.readAllBytes();
+        }
+        GroupModel old = GroupModel.restore(CONFIG, 0, List.of(layout1), 1);
+        assertThat(old.ids()).isEqualTo(m.ids());
+        assertThat(old.members(a)).isEqualTo(2);
+        assertThat(old.members(b)).isEqualTo(1);
+        assertThat(old.type(steps(3, 1)).best().group()).isEqualTo(a);
+        // The rates start from their prior: b's share of users, (1 + 1) / (3 + 2).
+        assertThat(old.sessionRate(a, b)).isCloseTo(0.4, within(1e-12));
+        // Written again, the current layout.
+        GroupModel again = GroupModel.restore(CONFIG, 0, List.of(old.toTaggedBytes(0, 1)), 1);
+        assertThat(again.ids()).isEqualTo(m.ids());
+        assertThat(again.members(a)).isEqualTo(2);
     }
 
     @Test
@@ -126,6 +216,9 @@ class GroupModelTest {
 
         GroupsModelConfig two = ConfigLoader.load(null, List.of("model.groups.max-groups=2", "model.groups.smoothing=1",
                 "model.groups.max-teach-per-session=100")).model().groups();
+        for (int i = 0; i < 3; i++) {
+            m.countSession(m.ids().get(0), m.ids().get(0));
+        }
         GroupModel other = new GroupModel(two, 1);
         other.propose("z", steps(30, 10)); // the same behaviour as group A, another instance
         other.advanceTo(1);
@@ -135,6 +228,8 @@ class GroupModelTest {
         // The closest pair (A and the other instance's A) became one; its id resolves to the survivor.
         assertThat(rescaled.resolve(merged)).isEqualTo(m.ids().get(0));
         assertThat(rescaled.resolve(m.ids().get(1))).isEqualTo(m.ids().get(1));
+        // The typed sessions are divided among the two owners as the counts are (3 / 2, rounded up), and follow the merge.
+        assertThat(rescaled.sessionsTyped(merged, m.ids().get(0))).isEqualTo(2);
     }
 
     @Test
