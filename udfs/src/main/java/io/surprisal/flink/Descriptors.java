@@ -11,7 +11,6 @@ import io.surprisal.event.DeadLetter;
 import io.surprisal.event.Event;
 import io.surprisal.model.TransitionCount;
 import io.surprisal.model.UserProfile;
-import io.surprisal.velocity.VelocityState;
 import io.surprisal.novelty.AllowlistEntry;
 import io.surprisal.novelty.LoginCount;
 import io.surprisal.novelty.LoginProfile;
@@ -46,20 +45,11 @@ public final class Descriptors {
     public static final OutputTag<Event> CEP_LATE_EVENTS = new OutputTag<>("cep-late-events", TypeInformation.of(Event.class));
 
     /**
-     * Per user, detector {@code velocity}: the rate and gap statistics. Cleared by a timer once the
-     * user is idle; the TTL only guards against a source that stops sending watermarks. The state's
-     * name is the one savepoints hold it under.
+     * Per user, in the per-user operator: the events a detector part ({@code UserDetectorPart}) keeps
+     * by slot for its alerts, one map per part, named for its detector.
      */
-    public static ValueStateDescriptor<VelocityState> velocity(Duration ttl) {
-        ValueStateDescriptor<VelocityState> d = new ValueStateDescriptor<>("bot-velocity", VelocityStateSerializer.INSTANCE);
-        d.enableTimeToLive(ttl(ttl));
-        return d;
-    }
-
-    /** Per user, detector {@code velocity}: the last events (a ring by sequence number), listed in alerts; named as in savepoints. */
-    public static MapStateDescriptor<Integer, Event> velocityRecentEvents(Duration ttl) {
-        MapStateDescriptor<Integer, Event> d = new MapStateDescriptor<>(
-                "bot-velocity-recent-events", Types.INT, TypeInformation.of(Event.class));
+    public static MapStateDescriptor<Integer, Event> partEvents(String detector, Duration ttl) {
+        MapStateDescriptor<Integer, Event> d = new MapStateDescriptor<>(detector + "-events", Types.INT, TypeInformation.of(Event.class));
         d.enableTimeToLive(ttl(ttl));
         return d;
     }

@@ -16,8 +16,8 @@ import org.apache.flink.types.StringValue;
 
 /**
  * Flink's serializer of {@link Event}, written out field by field ({@link FieldByFieldSerializer}).
- * Every event crosses several operators and sits in RocksDB state (CEP buffers, the velocity
- * ring, sessions' top events), so it is serialized many times per event; the nullable numbers and
+ * Every event crosses several operators and sits in RocksDB state (CEP buffers, the events
+ * detector parts keep, sessions' top events), so it is serialized many times per event; the nullable numbers and
  * the booleans go behind one flag byte.
  */
 public final class EventSerializer extends FieldByFieldSerializer<Event> {

@@ -10,8 +10,8 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * What the keyed detectors outside the per-user behaviour operator share (velocity, brute force,
- * credential stuffing): the state's time to live, the events an alert lists at most, the alerts
+ * What the keyed detectors outside the per-user behaviour operator share (brute force, credential
+ * stuffing): the state's time to live, the events an alert lists at most, the alerts
  * counted per detector, and late events reported as dead letters, counted, never dropped silently.
  * Each subclass opens its own state in {@link #openState}.
  */

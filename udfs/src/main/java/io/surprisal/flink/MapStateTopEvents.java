@@ -6,14 +6,17 @@ import org.apache.flink.api.common.state.MapState;
 
 /**
  * A {@link TopEventStore} in keyed map state (slot to event), scoped to the current key like the
- * state itself: an event entering the session's top costs one write of that event alone, and only
- * an alert reads them back.
+ * state itself: the session's top events, a detector part's events. Storing an event costs one
+ * write of that event alone, and only an alert reads them back.
  */
 public final class MapStateTopEvents implements TopEventStore {
     private final MapState<Integer, Event> slots;
+    /** What the slots hold, for errors. */
+    private final String what;
 
-    public MapStateTopEvents(MapState<Integer, Event> slots) {
+    public MapStateTopEvents(MapState<Integer, Event> slots, String what) {
         this.slots = slots;
+        this.what = what;
     }
 
     @Override
@@ -21,7 +24,7 @@ public final class MapStateTopEvents implements TopEventStore {
         try {
             slots.put(slot, e);
         } catch (Exception ex) {
-            throw new IllegalStateException("cannot write the session's top events to state", ex);
+            throw new IllegalStateException("cannot write " + what + " to state", ex);
         }
     }
 
@@ -30,27 +33,22 @@ public final class MapStateTopEvents implements TopEventStore {
         try {
             return slots.get(slot);
         } catch (Exception ex) {
-            throw new IllegalStateException("cannot read the session's top events from state", ex);
-        }
-    }
-
-    @Override
-    public void clear(int used) {
-        try {
-            removeSlots(slots, used);
-        } catch (Exception ex) {
-            throw new IllegalStateException("cannot remove the session's top events from state", ex);
+            throw new IllegalStateException("cannot read " + what + " from state", ex);
         }
     }
 
     /**
-     * Removes slots 0 to {@code used} - 1 of a map of events by slot (this store, the velocity
-     * ring). Point deletes of the known keys: MapState.clear() in RocksDB opens an iterator and
-     * seeks, which cost more than the few deletes (a JFR profile of the bench's full job).
+     * Point deletes of the known keys: MapState.clear() in RocksDB opens an iterator and seeks,
+     * which cost more than the few deletes (a JFR profile of the bench's full job).
      */
-    public static void removeSlots(MapState<Integer, Event> slots, long used) throws Exception {
-        for (int slot = 0; slot < used; slot++) {
-            slots.remove(slot);
+    @Override
+    public void clear(int used) {
+        try {
+            for (int slot = 0; slot < used; slot++) {
+                slots.remove(slot);
+            }
+        } catch (Exception ex) {
+            throw new IllegalStateException("cannot remove " + what + " from state", ex);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.surprisal.classifier.ModelDetector;
 import io.surprisal.classifier.ModelFiles;
 import io.surprisal.classifier.LoadedModel;
 import io.surprisal.config.SurprisalConfig;
+import io.surprisal.detector.UserDetectorPart;
 import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
 import io.surprisal.groups.BehaviourGroups;
@@ -14,12 +15,14 @@ import io.surprisal.groups.GroupModel;
 import io.surprisal.groups.UserGroup;
 import io.surprisal.model.BehaviourScorer;
 import io.surprisal.model.SessionStatistics;
+import io.surprisal.model.TopEventStore;
 import io.surprisal.model.TransitionCount;
 import io.surprisal.model.UserProfile;
 import io.surprisal.session.ClosedSession;
 import io.surprisal.session.SessionCloser;
 import io.surprisal.session.SessionForestDetector;
 import io.surprisal.session.SessionProfileDetector;
+import io.surprisal.velocity.VelocityPart;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +43,8 @@ import org.apache.flink.util.Collector;
 /**
  * Keyed by user: puts each user's events in event-time order (they wait for the watermark), scores
  * them with {@link BehaviourScorer} (detectors {@code transition}, {@code session} and {@code cusum})
- * and {@link AmountDetector} (detector {@code amount}), closes
+ * and {@link AmountDetector} (detector {@code amount}), runs the detector parts ({@link #parts}:
+ * {@code velocity}) over their slices of the same profile, closes
  * sessions after the inactivity gap with an event-time timer, turns each closed session into a
  * vector for detectors {@code session-profile}, {@code session-forest} and {@code model} ({@link SessionCloser};
  * the vectors leave through {@link Descriptors#CLOSED_SESSIONS} when emitted), and emits every event enriched with
@@ -116,9 +120,22 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     /** Models detector model has taken: the configured one and every update. */
     private transient Counter modelsLoaded;
     private transient java.util.Map<String, Counter> alertsMetrics;
+    /** The detector parts, each with its own events by slot (same index), and their alerts of the event at hand. */
+    private transient List<UserDetectorPart> parts;
+    private transient TopEventStore[] partEvents;
+    private transient List<Alert> partAlerts;
 
     public UserBehaviourFunction(SurprisalConfig config) {
         this.config = config;
+    }
+
+    /** The detector parts the configuration turns on, one line each; they run in this order. */
+    static List<UserDetectorPart> parts(SurprisalConfig config) {
+        List<UserDetectorPart> parts = new ArrayList<>();
+        if (config.detectors().velocity().enabled()) {
+            parts.add(new VelocityPart(config));
+        }
+        return parts;
     }
 
     @Override
@@ -258,7 +275,15 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     @Override
     public void open(OpenContext openContext) {
         profileState = getRuntimeContext().getState(Descriptors.userProfile(config.state().ttl()));
-        topEvents = new MapStateTopEvents(getRuntimeContext().getMapState(Descriptors.sessionTopEvents(config.state().ttl())));
+        topEvents = new MapStateTopEvents(getRuntimeContext().getMapState(Descriptors.sessionTopEvents(config.state().ttl())), "the session's top events");
+        parts = parts(config);
+        partEvents = new TopEventStore[parts.size()];
+        for (int i = 0; i < parts.size(); i++) {
+            String detector = parts.get(i).detector();
+            partEvents[i] = new MapStateTopEvents(getRuntimeContext().getMapState(Descriptors.partEvents(detector, config.state().ttl())),
+                    "the events of detector " + detector);
+        }
+        partAlerts = new ArrayList<>(1);
         userGroupState = getRuntimeContext().getState(Descriptors.userGroup(config.state().ttl()));
         if (scorer == null) {
             scorer = newScorer();
@@ -286,6 +311,9 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         for (String detector : new String[] {BehaviourScorer.TRANSITION, BehaviourScorer.SESSION, BehaviourScorer.CUSUM, AmountDetector.DETECTOR,
                 SessionProfileDetector.DETECTOR, SessionForestDetector.DETECTOR, BehaviourGroups.DETECTOR, ModelDetector.DETECTOR}) {
             alertsMetrics.put(detector, metrics.addGroup("alerts", detector).counter("count"));
+        }
+        for (UserDetectorPart part : parts) {
+            alertsMetrics.put(part.detector(), metrics.addGroup("alerts", part.detector()).counter("count"));
         }
         ModelDetector model = sessions.model();
         if (model != null) {
@@ -377,16 +405,28 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                     alertBuffer.add(a);
                 }
             }
+            for (int i = 0; i < parts.size(); i++) {
+                Alert a = parts.get(i).onEvent(profile, e, partEvents[i]);
+                if (a != null) {
+                    partAlerts.add(a);
+                }
+            }
             eventsScored.add(1L);
             eventsMetric.inc();
             out.collect(e);
             emitAlerts(ctx, profile);
         }
-        if (profile.sessionOpen() && profile.gapTimer == timestamp && due.isEmpty()) {
-            scorer.advanceTo(timestamp);
-            scorer.closeSession(profile, topEvents, "inactivity", alertBuffer);
+        if (profile.gapTimer == timestamp && due.isEmpty()) {
+            // The user's one quiet timer: the session's inactivity gap, or a part's state to drop.
             profile.gapTimer = Long.MIN_VALUE;
-            emitAlerts(ctx, profile);
+            if (profile.sessionOpen() && timestamp >= profile.lastTs + config.model().session().inactivityGap().toMillis()) {
+                scorer.advanceTo(timestamp);
+                scorer.closeSession(profile, topEvents, "inactivity", alertBuffer);
+                emitAlerts(ctx, profile);
+            }
+            for (int i = 0; i < parts.size(); i++) {
+                parts.get(i).onQuiet(profile, timestamp, partEvents[i]);
+            }
         }
         armGapTimer(profile, ctx, later);
         profileState.update(profile);
@@ -414,14 +454,24 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     }
 
     /**
-     * Keeps one inactivity timer per open session, at last event + gap. A timer that still has
+     * Keeps one quiet timer per user: the earliest of the open session's inactivity (last event +
+     * gap) and the times the parts' state of the user can be dropped. A timer that still has
      * events waiting at its time is never deleted: it is theirs too (event time can run far ahead of
      * the watermark, so a later event of the same user often sits at exactly last event + gap).
      */
     private void armGapTimer(UserProfile profile, OnTimerContext ctx, List<Event> later) {
         long wanted = profile.sessionOpen()
                 ? profile.lastTs + config.model().session().inactivityGap().toMillis()
-                : Long.MIN_VALUE;
+                : Long.MAX_VALUE;
+        for (UserDetectorPart part : parts) {
+            long quiet = part.quietAt(profile);
+            if (quiet != Long.MIN_VALUE) {
+                wanted = Math.min(wanted, quiet);
+            }
+        }
+        if (wanted == Long.MAX_VALUE) {
+            wanted = Long.MIN_VALUE;
+        }
         if (wanted != profile.gapTimer) {
             if (profile.gapTimer != Long.MIN_VALUE && !waitsAt(later, profile.gapTimer)) {
                 ctx.timerService().deleteEventTimeTimer(profile.gapTimer);
@@ -481,6 +531,13 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             ctx.output(Descriptors.ALERTS, a);
         }
         alertBuffer.clear();
+        // The parts' alerts as they built them: a group is named only in the scorer's, which judge
+        // the user's steps.
+        for (Alert a : partAlerts) {
+            alertsMetrics.get(a.detector).inc();
+            ctx.output(Descriptors.ALERTS, a);
+        }
+        partAlerts.clear();
         for (ClosedSession s : closedBuffer) {
             ctx.output(Descriptors.CLOSED_SESSIONS, s);
         }

@@ -3,6 +3,7 @@ package io.surprisal.flink;
 import io.surprisal.model.UserProfile;
 import io.surprisal.session.SessionTally;
 import io.surprisal.usual.LogMoments;
+import io.surprisal.velocity.VelocityState;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
@@ -24,9 +25,15 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
      * taught, nor the time of the last cusum alert; layout 4 had no purchases (detector amount);
      * layout 5 had no session vector's tally, no usual sessions (session-profile) and no forest
      * teaching count (session-forest); layout 6 had no logs of the session's gaps, and its usual
-     * pace was per session (read as no usual pace: the pace is now learned per gap).
+     * pace was per session (read as no usual pace: the pace is now learned per gap); layout 7 had
+     * no pace (detector velocity, then an operator of its own: read as no pace yet).
      */
-    static final int CURRENT_VERSION = 7;
+    static final int CURRENT_VERSION = 8;
+
+    private static final int VELOCITY_RATE_ALERTED = 1;
+    private static final int VELOCITY_REGULAR_ALERTED = 2;
+    /** A user with a pace; without it, the flags byte is all there is of the slice. */
+    private static final int VELOCITY_PRESENT = 4;
 
     @Override
     public UserProfile createInstance() {
@@ -39,10 +46,67 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
         writeVersion4Fields(p, out);
         writeVersion5Fields(p, out);
         writeVersion6Fields(p, out);
+        writeVersion7Fields(p, out);
+        writeVelocity(p.velocity, out);
+    }
+
+    /** The fields layout 7 added to layout 6 (the open session's gap logs). */
+    static void writeVersion7Fields(UserProfile p, DataOutputView out) throws IOException {
         SessionTally t = p.tally;
         out.writeInt(t.gaps);
         out.writeDouble(t.sumLogGap);
         out.writeDouble(t.sumSquaredLogGap);
+    }
+
+    static void readVersion7Fields(UserProfile p, DataInputView in) throws IOException {
+        SessionTally t = p.tally;
+        t.gaps = in.readInt();
+        t.sumLogGap = in.readDouble();
+        t.sumSquaredLogGap = in.readDouble();
+    }
+
+    /** Detector velocity's slice: one byte while the user has no pace (most idle users). */
+    static void writeVelocity(VelocityState s, DataOutputView out) throws IOException {
+        if (s.isEmpty()) {
+            out.writeByte(0);
+            return;
+        }
+        out.writeByte(VELOCITY_PRESENT | (s.rateAlerted ? VELOCITY_RATE_ALERTED : 0) | (s.regularAlerted ? VELOCITY_REGULAR_ALERTED : 0));
+        out.writeLong(s.lastTs);
+        out.writeLong(s.events);
+        out.writeLong(s.minute);
+        out.writeInt(s.minuteCount);
+        out.writeInt(s.fastRun);
+        out.writeLong(s.lastFastMinute);
+        writeLongs(s.gaps, out);
+        out.writeInt(s.gapCount);
+        out.writeInt(s.gapNext);
+        out.writeLong(s.gapSum);
+        out.writeLong(s.gapSumSquares);
+        out.writeInt(s.ringSlots);
+    }
+
+    static VelocityState readVelocity(DataInputView in) throws IOException {
+        VelocityState s = new VelocityState();
+        int flags = in.readByte();
+        if ((flags & VELOCITY_PRESENT) == 0) {
+            return s;
+        }
+        s.rateAlerted = (flags & VELOCITY_RATE_ALERTED) != 0;
+        s.regularAlerted = (flags & VELOCITY_REGULAR_ALERTED) != 0;
+        s.lastTs = in.readLong();
+        s.events = in.readLong();
+        s.minute = in.readLong();
+        s.minuteCount = in.readInt();
+        s.fastRun = in.readInt();
+        s.lastFastMinute = in.readLong();
+        s.gaps = readLongs(in);
+        s.gapCount = in.readInt();
+        s.gapNext = in.readInt();
+        s.gapSum = in.readLong();
+        s.gapSumSquares = in.readLong();
+        s.ringSlots = in.readInt();
+        return s;
     }
 
     /** The fields layout 6 added to layout 5 (session vectors, detectors session-profile and session-forest). */
@@ -152,10 +216,8 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
         readVersion4Fields(p, in);
         readVersion5Fields(p, in);
         readVersion6Fields(p, in);
-        SessionTally t = p.tally;
-        t.gaps = in.readInt();
-        t.sumLogGap = in.readDouble();
-        t.sumSquaredLogGap = in.readDouble();
+        readVersion7Fields(p, in);
+        p.velocity = readVelocity(in);
         return p;
     }
 
@@ -191,9 +253,9 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
     }
 
     /**
-     * State in an older layout (3 to 6): read with the fields it did not have at their defaults
+     * State in an older layout (3 to 7): read with the fields it did not have at their defaults
      * (no tests counted, no session taught, no cusum alert; no purchases; no session tally, usual
-     * sessions or forest teaching; no gap logs, no usual pace); on restore Flink migrates it to
+     * sessions or forest teaching; no gap logs, no usual pace; no pace); on restore Flink migrates it to
      * {@link UserProfileSerializer}.
      */
     static final class OlderLayout extends FieldByFieldSerializer<UserProfile> {
@@ -220,6 +282,9 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
             if (layout >= 6) {
                 writeVersion6Fields(p, out);
             }
+            if (layout >= 7) {
+                writeVersion7Fields(p, out);
+            }
         }
 
         @Override
@@ -231,10 +296,13 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
             if (layout >= 5) {
                 readVersion5Fields(p, in);
             }
-            if (layout >= 6) {
+            if (layout == 6) {
                 readVersion6Fields(p, in);
                 // Layout 6 learned the usual pace per session; it is now per gap: learned afresh.
                 p.habits.of(io.surprisal.session.SessionMeasure.PACE).forget();
+            } else if (layout >= 7) {
+                readVersion6Fields(p, in);
+                readVersion7Fields(p, in);
             }
             return p;
         }

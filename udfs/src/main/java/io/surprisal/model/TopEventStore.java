@@ -6,7 +6,8 @@ import io.surprisal.event.Event;
  * Where the open session's most surprising events are kept, by slot. {@link UserProfile} holds
  * only their ranking (bits and slot), so the profile written on every event stays small; an event
  * is written once, when it enters the ranking, and read back only for an alert. In plain Java an
- * array ({@link UserProfile#localTopEvents}); in the job, keyed map state.
+ * array ({@link UserProfile#localTopEvents}); in the job, keyed map state. A detector part keeps the
+ * events its alerts list in a store of its own ({@code UserDetectorPart}).
  */
 public interface TopEventStore {
     /** Stores the event in the slot, replacing what was there. */

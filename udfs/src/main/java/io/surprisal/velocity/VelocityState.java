@@ -3,8 +3,8 @@ package io.surprisal.velocity;
 /**
  * One user's pace, as {@link VelocityTracker} keeps it: the events of the current event-time minute,
  * the run of consecutive minutes above the limit, and a ring of the last gaps between events with
- * their running sums. In the job, {@code VelocityStateSerializer} writes it field by field (a new
- * field needs its line there).
+ * their running sums. In the job it is detector velocity's slice of {@code UserProfile}, written
+ * field by field by {@code UserProfileSerializer} (a new field needs its line there).
  */
 public class VelocityState {
     /** Event time of the user's last event; {@link Long#MIN_VALUE} before the first. */
@@ -30,8 +30,13 @@ public class VelocityState {
     /** The current run of short gaps has already raised its alert. */
     public boolean regularAlerted;
 
-    /** The event-time timer that clears the state once the user is idle; {@link Long#MIN_VALUE} if none. */
-    public long cleanupTimer = Long.MIN_VALUE;
+    /** Slots 0 to ringSlots - 1 of the ring of recent events ({@link VelocityPart}) hold an event. */
+    public int ringSlots;
 
     public VelocityState() {}
+
+    /** No event yet (a new user, or one whose pace was dropped after idling). */
+    public boolean isEmpty() {
+        return lastTs == Long.MIN_VALUE;
+    }
 }

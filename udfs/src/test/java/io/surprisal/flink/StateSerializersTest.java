@@ -68,8 +68,9 @@ class StateSerializersTest {
         }
         p.habits.taught = 1;
         p.forestTaught = 2;
-        assertRoundTrips(UserProfileSerializer.INSTANCE, p, UserProfile.class, 29);
-        assertRoundTrips(UserProfileSerializer.INSTANCE, new UserProfile(), UserProfile.class, 29);
+        p.velocity = aPace();
+        assertRoundTrips(UserProfileSerializer.INSTANCE, p, UserProfile.class, 30);
+        assertRoundTrips(UserProfileSerializer.INSTANCE, new UserProfile(), UserProfile.class, 30);
     }
 
     @Test
@@ -164,6 +165,31 @@ class StateSerializersTest {
         assertWrittenInTheCurrentLayout(p);
     }
 
+    @Test
+    void aUserProfileWrittenInTheLayoutBeforeThePaceIsReadWithoutAPace() throws Exception {
+        // Bytes written by the serializer of layout 7 (main with velocity an operator of its own), and its snapshot.
+        UserProfile p = readOlderLayout(7);
+        assertThat(p.states).containsExactly(UserProfile.START, "login:success", "view_item:success");
+        assertThat(p.count(0, 1)).isEqualTo(2);
+        assertThat(p.count(1, 2)).isEqualTo(1);
+        assertThat(p.events).isEqualTo(13);
+        assertThat(p.sessionId).isEqualTo("s-7");
+        assertThat(p.lastTs).isEqualTo(2_500);
+        assertThat(p.cusumAlertTs).isEqualTo(3_700);
+        assertThat(p.spend.count).isEqualTo(2);
+        assertThat(p.tally.failures).isEqualTo(1);
+        assertThat(p.tally.previousEnd).isEqualTo(2_000);
+        assertThat(p.forestTaught).isEqualTo((byte) 1);
+        var pace = p.habits.of(io.surprisal.session.SessionMeasure.PACE);
+        assertThat(pace.count).as("layout 7 learned the pace per gap already: kept").isEqualTo(5 + io.surprisal.session.SessionMeasure.PACE.ordinal());
+        assertThat(p.tally.gaps).isEqualTo(2);
+        assertThat(p.tally.sumLogGap).isEqualTo(6.5);
+        assertThat(p.tally.sumSquaredLogGap).isEqualTo(21.25);
+        assertThat(p.velocity.isEmpty()).as("the pace starts with the next event").isTrue();
+
+        assertWrittenInTheCurrentLayout(p);
+    }
+
     /** The profile written in an older layout (resources), after checking Flink will migrate it. */
     private static UserProfile readOlderLayout(int layout) throws Exception {
         byte[] state = resource("/state/user-profile-layout" + layout + ".bin");
@@ -190,8 +216,8 @@ class StateSerializersTest {
         }
     }
 
-    @Test
-    void everyFieldOfAVelocityStateRoundTrips() throws Exception {
+    /** A pace with every field set (detector velocity's slice of the profile). */
+    private static VelocityState aPace() {
         VelocityState s = new VelocityState();
         s.lastTs = 5_000;
         s.events = 40;
@@ -206,9 +232,24 @@ class StateSerializersTest {
         s.gapSum = 3_000;
         s.gapSumSquares = 3_000_200;
         s.regularAlerted = true;
-        s.cleanupTimer = 360_000;
-        assertRoundTrips(VelocityStateSerializer.INSTANCE, s, VelocityState.class, 14);
-        assertRoundTrips(VelocityStateSerializer.INSTANCE, new VelocityState(), VelocityState.class, 14);
+        s.ringSlots = 17;
+        return s;
+    }
+
+    @Test
+    void everyFieldOfAUsersPaceRoundTripsInTheProfile() throws Exception {
+        long fields = Arrays.stream(VelocityState.class.getDeclaredFields()).filter(f -> !Modifier.isStatic(f.getModifiers())).count();
+        assertThat(fields).as("fields of VelocityState: a new one needs its line in UserProfileSerializer").isEqualTo(14);
+        UserProfile p = new UserProfile();
+        p.velocity = aPace();
+        assertWrittenInTheCurrentLayout(p);
+        // A user without a pace costs one byte of it: idle users are most users.
+        DataOutputSerializer without = new DataOutputSerializer(256);
+        UserProfileSerializer.INSTANCE.serialize(new UserProfile(), without);
+        DataOutputSerializer with = new DataOutputSerializer(256);
+        UserProfileSerializer.INSTANCE.serialize(p, with);
+        // Six longs and five ints, and the gaps: their count and three longs.
+        assertThat(with.length() - without.length()).isEqualTo(6 * 8 + 5 * 4 + 4 + 3 * 8);
     }
 
     @Test

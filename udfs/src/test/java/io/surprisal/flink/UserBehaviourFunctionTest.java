@@ -497,6 +497,37 @@ class UserBehaviourFunctionTest {
         return t;
     }
 
+    @Test
+    void velocityRunsAsAPartItsAlertListsItsEventsFromStateAndAQuietUserLeavesNoneOfItsState() throws Exception {
+        long t0 = 1_800_000_000_000L;
+        long last = t0;
+        for (int i = 0; i < 20 * 8; i++) {
+            last = t0 + i * 3000L + (i % 3) * 700L; // ~20 a minute for 8 minutes
+            send("crawler", "view_item", last);
+        }
+        harness.processWatermark(new Watermark(last));
+        List<Alert> velocity = harness.getSideOutput(Descriptors.ALERTS).stream().map(StreamRecord::getValue)
+                .filter(a -> a.detector.equals("velocity")).collect(Collectors.toList());
+        assertThat(velocity).singleElement().satisfies(a -> {
+            assertThat(a.user).isEqualTo("crawler");
+            assertThat(a.unit).isEqualTo("events/min");
+            assertThat(a.events).hasSize(20).extracting(e -> e.ts).isSorted();
+            assertThat(a.group).as("a part's alert carries no behaviour group").isNull();
+        });
+        assertThat(profile("crawler").velocity.isEmpty()).isFalse();
+        int withRing = harness.numKeyedStateEntries();
+
+        // Quiet for longer than any run lasts (5 minutes), not yet the session's gap (30): the pace and its ring go.
+        harness.processWatermark(new Watermark(last + 6 * 60_000L));
+        assertThat(profile("crawler").velocity.isEmpty()).isTrue();
+        assertThat(profile("crawler").sessionOpen()).isTrue();
+        assertThat(harness.numKeyedStateEntries()).isLessThan(withRing);
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(profile("crawler").sessionOpen()).isFalse();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).as("the profile and the behaviour group").isEqualTo(2);
+    }
+
     private static Event event(String user, String action, long ts, boolean fail) {
         Event e = new Event();
         e.user = user;
