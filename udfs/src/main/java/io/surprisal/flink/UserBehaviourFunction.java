@@ -120,9 +120,9 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     /** Models detector model has taken: the configured one and every update. */
     private transient Counter modelsLoaded;
     private transient java.util.Map<String, Counter> alertsMetrics;
-    /** The detector parts, each with its own events by slot (same index), and their alerts of the event at hand. */
-    private transient List<UserDetectorPart> parts;
-    private transient TopEventStore[] partEvents;
+    /** The detector parts, each with its own events by slot, and their alerts of the event at hand. */
+    private transient List<PartRunner<?>> parts;
+    private transient java.util.Set<String> partNames;
     private transient List<Alert> partAlerts;
 
     public UserBehaviourFunction(SurprisalConfig config) {
@@ -130,8 +130,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     }
 
     /** The detector parts the configuration turns on, one line each; they run in this order. */
-    static List<UserDetectorPart> parts(SurprisalConfig config) {
-        List<UserDetectorPart> parts = new ArrayList<>();
+    protected List<UserDetectorPart<?>> parts(SurprisalConfig config) {
+        List<UserDetectorPart<?>> parts = new ArrayList<>();
         if (config.detectors().velocity().enabled()) {
             parts.add(new VelocityPart(config));
         }
@@ -276,12 +276,13 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     public void open(OpenContext openContext) {
         profileState = getRuntimeContext().getState(Descriptors.userProfile(config.state().ttl()));
         topEvents = new MapStateTopEvents(getRuntimeContext().getMapState(Descriptors.sessionTopEvents(config.state().ttl())), "the session's top events");
-        parts = parts(config);
-        partEvents = new TopEventStore[parts.size()];
-        for (int i = 0; i < parts.size(); i++) {
-            String detector = parts.get(i).detector();
-            partEvents[i] = new MapStateTopEvents(getRuntimeContext().getMapState(Descriptors.partEvents(detector, config.state().ttl())),
-                    "the events of detector " + detector);
+        parts = new ArrayList<>();
+        partNames = new java.util.HashSet<>();
+        for (UserDetectorPart<?> part : parts(config)) {
+            String detector = part.detector();
+            parts.add(new PartRunner<>(part, new MapStateTopEvents(
+                    getRuntimeContext().getMapState(Descriptors.partEvents(detector, config.state().ttl())), "the events of detector " + detector)));
+            partNames.add(detector);
         }
         partAlerts = new ArrayList<>(1);
         userGroupState = getRuntimeContext().getState(Descriptors.userGroup(config.state().ttl()));
@@ -312,7 +313,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                 SessionProfileDetector.DETECTOR, SessionForestDetector.DETECTOR, BehaviourGroups.DETECTOR, ModelDetector.DETECTOR}) {
             alertsMetrics.put(detector, metrics.addGroup("alerts", detector).counter("count"));
         }
-        for (UserDetectorPart part : parts) {
+        for (PartRunner<?> part : parts) {
             alertsMetrics.put(part.detector(), metrics.addGroup("alerts", part.detector()).counter("count"));
         }
         ModelDetector model = sessions.model();
@@ -370,6 +371,11 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             usersNewMetric.inc();
             profile = new UserProfile();
         }
+        // A part switched off leaves nothing behind.
+        profile.partSlices.keySet().retainAll(partNames);
+        for (PartRunner<?> part : parts) {
+            part.load(profile);
+        }
         // Events at this time, in arrival order; those after it wait on (each has its own timer).
         List<Event> due = new ArrayList<>(2);
         List<Event> later = null;
@@ -405,8 +411,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                     alertBuffer.add(a);
                 }
             }
-            for (int i = 0; i < parts.size(); i++) {
-                Alert a = parts.get(i).onEvent(profile, e, partEvents[i]);
+            for (PartRunner<?> part : parts) {
+                Alert a = part.onEvent(e);
                 if (a != null) {
                     partAlerts.add(a);
                 }
@@ -424,11 +430,14 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                 scorer.closeSession(profile, topEvents, "inactivity", alertBuffer);
                 emitAlerts(ctx, profile);
             }
-            for (int i = 0; i < parts.size(); i++) {
-                parts.get(i).onQuiet(profile, timestamp, partEvents[i]);
+            for (PartRunner<?> part : parts) {
+                part.onQuiet(timestamp);
             }
         }
         armGapTimer(profile, ctx, later);
+        for (PartRunner<?> part : parts) {
+            part.store(profile);
+        }
         profileState.update(profile);
         countWarmUp();
     }
@@ -463,8 +472,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         long wanted = profile.sessionOpen()
                 ? profile.lastTs + config.model().session().inactivityGap().toMillis()
                 : Long.MAX_VALUE;
-        for (UserDetectorPart part : parts) {
-            long quiet = part.quietAt(profile);
+        for (PartRunner<?> part : parts) {
+            long quiet = part.quietAt();
             if (quiet != Long.MIN_VALUE) {
                 wanted = Math.min(wanted, quiet);
             }

@@ -3,7 +3,6 @@ package io.surprisal.flink;
 import io.surprisal.model.UserProfile;
 import io.surprisal.session.SessionTally;
 import io.surprisal.usual.LogMoments;
-import io.surprisal.velocity.VelocityState;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
@@ -26,14 +25,9 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
      * layout 5 had no session vector's tally, no usual sessions (session-profile) and no forest
      * teaching count (session-forest); layout 6 had no logs of the session's gaps, and its usual
      * pace was per session (read as no usual pace: the pace is now learned per gap); layout 7 had
-     * no pace (detector velocity, then an operator of its own: read as no pace yet).
+     * no detector parts' slices (detector velocity was an operator of its own: read as no pace yet).
      */
     static final int CURRENT_VERSION = 8;
-
-    private static final int VELOCITY_RATE_ALERTED = 1;
-    private static final int VELOCITY_REGULAR_ALERTED = 2;
-    /** A user with a pace; without it, the flags byte is all there is of the slice. */
-    private static final int VELOCITY_PRESENT = 4;
 
     @Override
     public UserProfile createInstance() {
@@ -47,7 +41,7 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
         writeVersion5Fields(p, out);
         writeVersion6Fields(p, out);
         writeVersion7Fields(p, out);
-        writeVelocity(p.velocity, out);
+        writePartSlices(p, out);
     }
 
     /** The fields layout 7 added to layout 6 (the open session's gap logs). */
@@ -65,48 +59,23 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
         t.sumSquaredLogGap = in.readDouble();
     }
 
-    /** Detector velocity's slice: one byte while the user has no pace (most idle users). */
-    static void writeVelocity(VelocityState s, DataOutputView out) throws IOException {
-        if (s.isEmpty()) {
-            out.writeByte(0);
-            return;
+    /**
+     * The detector parts' slices (layout 8): their number in one byte (0 for most idle users), then
+     * each part's name and bytes, which only the part reads.
+     */
+    static void writePartSlices(UserProfile p, DataOutputView out) throws IOException {
+        out.writeByte(p.partSlices.size());
+        for (var slice : p.partSlices.entrySet()) {
+            out.writeUTF(slice.getKey());
+            writeBytes(slice.getValue(), out);
         }
-        out.writeByte(VELOCITY_PRESENT | (s.rateAlerted ? VELOCITY_RATE_ALERTED : 0) | (s.regularAlerted ? VELOCITY_REGULAR_ALERTED : 0));
-        out.writeLong(s.lastTs);
-        out.writeLong(s.events);
-        out.writeLong(s.minute);
-        out.writeInt(s.minuteCount);
-        out.writeInt(s.fastRun);
-        out.writeLong(s.lastFastMinute);
-        writeLongs(s.gaps, out);
-        out.writeInt(s.gapCount);
-        out.writeInt(s.gapNext);
-        out.writeLong(s.gapSum);
-        out.writeLong(s.gapSumSquares);
-        out.writeInt(s.ringSlots);
     }
 
-    static VelocityState readVelocity(DataInputView in) throws IOException {
-        VelocityState s = new VelocityState();
-        int flags = in.readByte();
-        if ((flags & VELOCITY_PRESENT) == 0) {
-            return s;
+    static void readPartSlices(UserProfile p, DataInputView in) throws IOException {
+        int n = in.readUnsignedByte();
+        for (int i = 0; i < n; i++) {
+            p.partSlices.put(in.readUTF(), readBytes(in));
         }
-        s.rateAlerted = (flags & VELOCITY_RATE_ALERTED) != 0;
-        s.regularAlerted = (flags & VELOCITY_REGULAR_ALERTED) != 0;
-        s.lastTs = in.readLong();
-        s.events = in.readLong();
-        s.minute = in.readLong();
-        s.minuteCount = in.readInt();
-        s.fastRun = in.readInt();
-        s.lastFastMinute = in.readLong();
-        s.gaps = readLongs(in);
-        s.gapCount = in.readInt();
-        s.gapNext = in.readInt();
-        s.gapSum = in.readLong();
-        s.gapSumSquares = in.readLong();
-        s.ringSlots = in.readInt();
-        return s;
     }
 
     /** The fields layout 6 added to layout 5 (session vectors, detectors session-profile and session-forest). */
@@ -217,7 +186,7 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
         readVersion5Fields(p, in);
         readVersion6Fields(p, in);
         readVersion7Fields(p, in);
-        p.velocity = readVelocity(in);
+        readPartSlices(p, in);
         return p;
     }
 

@@ -71,8 +71,11 @@ public class UserProfile {
     public io.surprisal.session.SessionHabits habits = new io.surprisal.session.SessionHabits();
     /** Sessions this user taught the population's session forest in the current teaching window (detector {@code session-forest}). */
     public byte forestTaught;
-    /** The user's pace (detector {@code velocity}). */
-    public io.surprisal.velocity.VelocityState velocity = new io.surprisal.velocity.VelocityState();
+    /**
+     * The detector parts' slices of this user's state ({@code io.surprisal.detector.UserDetectorPart}),
+     * by detector, as each part wrote them; a part with nothing of the user has no entry.
+     */
+    public final java.util.TreeMap<String, byte[]> partSlices = new java.util.TreeMap<>();
 
     /** The store of top events for plain-Java use ({@link TopEventStore.InMemory}); not part of the job's state. */
     private transient TopEventStore localTopEvents;

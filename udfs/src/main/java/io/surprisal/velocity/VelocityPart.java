@@ -8,12 +8,14 @@ import io.surprisal.config.SurprisalConfig.VelocityDetectorConfig;
 import io.surprisal.detector.UserDetectorPart;
 import io.surprisal.event.Event;
 import io.surprisal.model.TopEventStore;
-import io.surprisal.model.UserProfile;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Locale;
 
 /**
  * Detector {@code velocity}, a part of the per-user operator: {@link VelocityTracker} over the
- * user's slice {@link UserProfile#velocity}. Not a CEP pattern, because "more than K a minute for 5
+ * user's slice of state, a {@link VelocityState}. Not a CEP pattern, because "more than K a minute for 5
  * minutes" and "gaps too regular" are counts and moments over a sliding run, which a pattern of
  * single-event conditions cannot express without keeping every event of the run as a partial match.
  *
@@ -24,7 +26,9 @@ import java.util.Locale;
  * VelocityTracker#idleMillis} (no run survives that), and is dropped with the ring when the
  * user has been quiet that long (the operator's timer, {@link #quietAt}).
  */
-public final class VelocityPart implements UserDetectorPart {
+public final class VelocityPart implements UserDetectorPart<VelocityState> {
+    private static final int RATE_ALERTED = 1;
+    private static final int REGULAR_ALERTED = 2;
     /** The alerts' {@code detector}. */
     public static final String DETECTOR = "velocity";
 
@@ -44,12 +48,21 @@ public final class VelocityPart implements UserDetectorPart {
     }
 
     @Override
-    public Alert onEvent(UserProfile user, Event e, TopEventStore ring) {
-        VelocityState s = user.velocity;
+    public VelocityState newSlice() {
+        return new VelocityState();
+    }
+
+    @Override
+    public boolean isEmpty(VelocityState s) {
+        return s.isEmpty();
+    }
+
+    @Override
+    public Alert onEvent(VelocityState s, Event e, TopEventStore ring) {
         if (!s.isEmpty() && e.ts - s.lastTs > tracker.idleMillis()) {
             // Every run ended with the gap: the same findings as going on from s, and the ring
             // lists this new stretch only.
-            s = reset(user, ring);
+            reset(s, ring);
         }
         long seq = s.events;
         VelocityTracker.Finding finding = tracker.onEvent(s, e.ts);
@@ -62,23 +75,66 @@ public final class VelocityPart implements UserDetectorPart {
     }
 
     @Override
-    public long quietAt(UserProfile user) {
-        return user.velocity.isEmpty() ? Long.MIN_VALUE : user.velocity.lastTs + tracker.idleMillis() + 1;
+    public long quietAt(VelocityState s) {
+        return s.isEmpty() ? Long.MIN_VALUE : s.lastTs + tracker.idleMillis() + 1;
     }
 
     @Override
-    public void onQuiet(UserProfile user, long now, TopEventStore ring) {
-        if (!user.velocity.isEmpty() && now >= quietAt(user)) {
-            reset(user, ring);
+    public void onQuiet(VelocityState s, long now, TopEventStore ring) {
+        if (!s.isEmpty() && now >= quietAt(s)) {
+            reset(s, ring);
         }
     }
 
-    private static VelocityState reset(UserProfile user, TopEventStore ring) {
-        if (user.velocity.ringSlots > 0) {
-            ring.clear(user.velocity.ringSlots);
+    private static void reset(VelocityState s, TopEventStore ring) {
+        if (s.ringSlots > 0) {
+            ring.clear(s.ringSlots);
         }
-        user.velocity = new VelocityState();
-        return user.velocity;
+        s.clear();
+    }
+
+    @Override
+    public void writeSlice(VelocityState s, DataOutput out) throws IOException {
+        out.writeByte((s.rateAlerted ? RATE_ALERTED : 0) | (s.regularAlerted ? REGULAR_ALERTED : 0));
+        out.writeLong(s.lastTs);
+        out.writeLong(s.events);
+        out.writeLong(s.minute);
+        out.writeInt(s.minuteCount);
+        out.writeInt(s.fastRun);
+        out.writeLong(s.lastFastMinute);
+        out.writeInt(s.gaps.length);
+        for (long gap : s.gaps) {
+            out.writeLong(gap);
+        }
+        out.writeInt(s.gapCount);
+        out.writeInt(s.gapNext);
+        out.writeLong(s.gapSum);
+        out.writeLong(s.gapSumSquares);
+        out.writeInt(s.ringSlots);
+    }
+
+    @Override
+    public VelocityState readSlice(DataInput in) throws IOException {
+        VelocityState s = new VelocityState();
+        int flags = in.readByte();
+        s.rateAlerted = (flags & RATE_ALERTED) != 0;
+        s.regularAlerted = (flags & REGULAR_ALERTED) != 0;
+        s.lastTs = in.readLong();
+        s.events = in.readLong();
+        s.minute = in.readLong();
+        s.minuteCount = in.readInt();
+        s.fastRun = in.readInt();
+        s.lastFastMinute = in.readLong();
+        s.gaps = new long[in.readInt()];
+        for (int i = 0; i < s.gaps.length; i++) {
+            s.gaps[i] = in.readLong();
+        }
+        s.gapCount = in.readInt();
+        s.gapNext = in.readInt();
+        s.gapSum = in.readLong();
+        s.gapSumSquares = in.readLong();
+        s.ringSlots = in.readInt();
+        return s;
     }
 
     /**

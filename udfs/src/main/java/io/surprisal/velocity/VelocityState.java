@@ -3,8 +3,8 @@ package io.surprisal.velocity;
 /**
  * One user's pace, as {@link VelocityTracker} keeps it: the events of the current event-time minute,
  * the run of consecutive minutes above the limit, and a ring of the last gaps between events with
- * their running sums. In the job it is detector velocity's slice of {@code UserProfile}, written
- * field by field by {@code UserProfileSerializer} (a new field needs its line there).
+ * their running sums. In the job it is detector velocity's slice of the user's state, written
+ * field by field by {@link VelocityPart#writeSlice} (a new field needs its line there and in {@link #clear}).
  */
 public class VelocityState {
     /** Event time of the user's last event; {@link Long#MIN_VALUE} before the first. */
@@ -34,6 +34,24 @@ public class VelocityState {
     public int ringSlots;
 
     public VelocityState() {}
+
+    /** Back to no event yet: the user has been idle longer than any run lasts. */
+    public void clear() {
+        lastTs = Long.MIN_VALUE;
+        events = 0;
+        minute = Long.MIN_VALUE;
+        minuteCount = 0;
+        fastRun = 0;
+        lastFastMinute = Long.MIN_VALUE;
+        rateAlerted = false;
+        gaps = new long[0];
+        gapCount = 0;
+        gapNext = 0;
+        gapSum = 0;
+        gapSumSquares = 0;
+        regularAlerted = false;
+        ringSlots = 0;
+    }
 
     /** No event yet (a new user, or one whose pace was dropped after idling). */
     public boolean isEmpty() {

@@ -3,7 +3,6 @@ package io.surprisal.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surprisal.model.UserProfile;
-import io.surprisal.velocity.VelocityState;
 import io.surprisal.novelty.LoginRecency;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -68,7 +67,8 @@ class StateSerializersTest {
         }
         p.habits.taught = 1;
         p.forestTaught = 2;
-        p.velocity = aPace();
+        p.partSlices.put("velocity", new byte[] {1, 2, 3});
+        p.partSlices.put("example", new byte[0]);
         assertRoundTrips(UserProfileSerializer.INSTANCE, p, UserProfile.class, 30);
         assertRoundTrips(UserProfileSerializer.INSTANCE, new UserProfile(), UserProfile.class, 30);
     }
@@ -185,7 +185,7 @@ class StateSerializersTest {
         assertThat(p.tally.gaps).isEqualTo(2);
         assertThat(p.tally.sumLogGap).isEqualTo(6.5);
         assertThat(p.tally.sumSquaredLogGap).isEqualTo(21.25);
-        assertThat(p.velocity.isEmpty()).as("the pace starts with the next event").isTrue();
+        assertThat(p.partSlices).as("the parts (velocity's pace) start with the next event").isEmpty();
 
         assertWrittenInTheCurrentLayout(p);
     }
@@ -217,39 +217,17 @@ class StateSerializersTest {
     }
 
     /** A pace with every field set (detector velocity's slice of the profile). */
-    private static VelocityState aPace() {
-        VelocityState s = new VelocityState();
-        s.lastTs = 5_000;
-        s.events = 40;
-        s.minute = 83;
-        s.minuteCount = 16;
-        s.fastRun = 4;
-        s.lastFastMinute = 82;
-        s.rateAlerted = true;
-        s.gaps = new long[] {1_000, 1_010, 990};
-        s.gapCount = 3;
-        s.gapNext = 0;
-        s.gapSum = 3_000;
-        s.gapSumSquares = 3_000_200;
-        s.regularAlerted = true;
-        s.ringSlots = 17;
-        return s;
-    }
-
     @Test
-    void everyFieldOfAUsersPaceRoundTripsInTheProfile() throws Exception {
-        long fields = Arrays.stream(VelocityState.class.getDeclaredFields()).filter(f -> !Modifier.isStatic(f.getModifiers())).count();
-        assertThat(fields).as("fields of VelocityState: a new one needs its line in UserProfileSerializer").isEqualTo(14);
-        UserProfile p = new UserProfile();
-        p.velocity = aPace();
-        assertWrittenInTheCurrentLayout(p);
-        // A user without a pace costs one byte of it: idle users are most users.
+    void anIdleUserCostsOneByteOfPartSlicesAndEachSliceItsNameAndBytes() throws Exception {
         DataOutputSerializer without = new DataOutputSerializer(256);
         UserProfileSerializer.INSTANCE.serialize(new UserProfile(), without);
+        UserProfile p = new UserProfile();
+        p.partSlices.put("velocity", new byte[] {1, 2, 3});
         DataOutputSerializer with = new DataOutputSerializer(256);
         UserProfileSerializer.INSTANCE.serialize(p, with);
-        // Six longs and five ints, and the gaps: their count and three longs.
-        assertThat(with.length() - without.length()).isEqualTo(6 * 8 + 5 * 4 + 4 + 3 * 8);
+        // The name in modified UTF-8 (2 + 8 bytes), the length (4) and the 3 bytes.
+        assertThat(with.length() - without.length()).isEqualTo(2 + 8 + 4 + 3);
+        assertWrittenInTheCurrentLayout(p);
     }
 
     @Test

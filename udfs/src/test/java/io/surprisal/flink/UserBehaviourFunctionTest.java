@@ -514,12 +514,12 @@ class UserBehaviourFunctionTest {
             assertThat(a.events).hasSize(20).extracting(e -> e.ts).isSorted();
             assertThat(a.group).as("a part's alert carries no behaviour group").isNull();
         });
-        assertThat(profile("crawler").velocity.isEmpty()).isFalse();
+        assertThat(profile("crawler").partSlices).containsKey("velocity");
         int withRing = harness.numKeyedStateEntries();
 
         // Quiet for longer than any run lasts (5 minutes), not yet the session's gap (30): the pace and its ring go.
         harness.processWatermark(new Watermark(last + 6 * 60_000L));
-        assertThat(profile("crawler").velocity.isEmpty()).isTrue();
+        assertThat(profile("crawler").partSlices).as("the pace goes with the ring").doesNotContainKey("velocity");
         assertThat(profile("crawler").sessionOpen()).isTrue();
         assertThat(harness.numKeyedStateEntries()).isLessThan(withRing);
         harness.processWatermark(new Watermark(Long.MAX_VALUE));

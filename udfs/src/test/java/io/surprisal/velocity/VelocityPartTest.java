@@ -8,7 +8,6 @@ import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
 import io.surprisal.model.TopEventStore;
-import io.surprisal.model.UserProfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -58,8 +57,8 @@ class VelocityPartTest {
     @Test
     void aCrawlerAtTwentyEventsAMinuteAlertsOnceWithItsLastEventsAndAPersonNever() {
         VelocityPart part = new VelocityPart(ConfigLoader.defaults());
-        UserProfile crawler = new UserProfile();
-        UserProfile person = new UserProfile();
+        VelocityState crawler = new VelocityState();
+        VelocityState person = new VelocityState();
         CountingStore crawlerRing = new CountingStore();
         CountingStore personRing = new CountingStore();
         List<Alert> alerts = new ArrayList<>();
@@ -87,8 +86,8 @@ class VelocityPartTest {
     @Test
     void withoutTheRegularityTestOnlyARunsLastMinutesAreWritten() {
         VelocityPart part = new VelocityPart(ConfigLoader.load(null, List.of("detectors.velocity.regular-gaps=0")));
-        UserProfile crawler = new UserProfile();
-        UserProfile person = new UserProfile();
+        VelocityState crawler = new VelocityState();
+        VelocityState person = new VelocityState();
         CountingStore crawlerRing = new CountingStore();
         CountingStore personRing = new CountingStore();
         List<Alert> alerts = new ArrayList<>();
@@ -105,7 +104,7 @@ class VelocityPartTest {
     @Test
     void aScriptOnAFixedSleepIsTooRegular() {
         VelocityPart part = new VelocityPart(ConfigLoader.defaults());
-        UserProfile cron = new UserProfile();
+        VelocityState cron = new VelocityState();
         CountingStore ring = new CountingStore();
         List<Alert> alerts = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
@@ -125,7 +124,7 @@ class VelocityPartTest {
     @Test
     void aUserIdleLongerThanAnyRunStartsAfreshAndAQuietUserLeavesNothing() {
         VelocityPart part = new VelocityPart(ConfigLoader.defaults());
-        UserProfile user = new UserProfile();
+        VelocityState user = new VelocityState();
         CountingStore ring = new CountingStore();
         List<Alert> alerts = new ArrayList<>();
         // Nineteen regular events, an idle hour, then a regular run of twenty gaps: the alert lists
@@ -140,10 +139,10 @@ class VelocityPartTest {
         }
         assertThat(alerts).singleElement().satisfies(a -> assertThat(a.events).allSatisfy(e -> assertThat(e.ts).isGreaterThanOrEqualTo(back)));
 
-        part.onQuiet(user, user.velocity.lastTs + 60_000L, ring);
-        assertThat(user.velocity.isEmpty()).as("two minutes are not idle enough for max-regular-gap 5m").isFalse();
-        part.onQuiet(user, user.velocity.lastTs + 5 * 60_000L + 1, ring);
-        assertThat(user.velocity.isEmpty()).isTrue();
+        part.onQuiet(user, user.lastTs + 60_000L, ring);
+        assertThat(user.isEmpty()).as("two minutes are not idle enough for max-regular-gap 5m").isFalse();
+        part.onQuiet(user, user.lastTs + 5 * 60_000L + 1, ring);
+        assertThat(user.isEmpty()).isTrue();
         assertThat(ring.used).isEmpty();
     }
 
@@ -170,7 +169,7 @@ class VelocityPartTest {
             long idle = new VelocityTracker(config.detectors().velocity()).idleMillis();
             VelocityPart part = new VelocityPart(config);
             for (int u = 0; u < 60; u++) {
-                UserProfile user = new UserProfile();
+                VelocityState user = new VelocityState();
                 CountingStore ring = new CountingStore();
                 List<Event> stretch = new ArrayList<>();
                 long ts = T0 + rng.nextLong(60_000);
@@ -207,5 +206,38 @@ class VelocityPartTest {
         if (a != null) {
             alerts.add(a);
         }
+    }
+
+    @Test
+    void everyFieldOfAUsersPaceRoundTripsThroughItsSliceAndClearEmptiesIt() throws Exception {
+        long fields = java.util.Arrays.stream(VelocityState.class.getDeclaredFields())
+                .filter(f -> !java.lang.reflect.Modifier.isStatic(f.getModifiers())).count();
+        assertThat(fields).as("fields of VelocityState: a new one needs its line in writeSlice, readSlice and clear").isEqualTo(14);
+        VelocityState s = new VelocityState();
+        s.lastTs = 5_000;
+        s.events = 40;
+        s.minute = 83;
+        s.minuteCount = 16;
+        s.fastRun = 4;
+        s.lastFastMinute = 82;
+        s.rateAlerted = true;
+        s.gaps = new long[] {1_000, 1_010, 990};
+        s.gapCount = 3;
+        s.gapNext = 0;
+        s.gapSum = 3_000;
+        s.gapSumSquares = 3_000_200;
+        s.regularAlerted = true;
+        s.ringSlots = 17;
+        VelocityPart part = new VelocityPart(ConfigLoader.defaults());
+        var out = new java.io.ByteArrayOutputStream();
+        part.writeSlice(s, new java.io.DataOutputStream(out));
+        // The flags, six longs and five ints, and the gaps: their count and three longs.
+        assertThat(out.size()).isEqualTo(1 + 6 * 8 + 5 * 4 + 4 + 3 * 8);
+        VelocityState back = part.readSlice(new java.io.DataInputStream(new java.io.ByteArrayInputStream(out.toByteArray())));
+        assertThat(back).usingRecursiveComparison().isEqualTo(s);
+        assertThat(part.isEmpty(s)).isFalse();
+        s.clear();
+        assertThat(s).usingRecursiveComparison().isEqualTo(new VelocityState());
+        assertThat(part.isEmpty(s)).isTrue();
     }
 }
