@@ -33,19 +33,18 @@ class UserBehaviourFunctionTest {
     private final SurprisalConfig config = ConfigLoader.load(null, List.of(
             "state.ttl=1d", "model.transition.min-population-events=300", "model.session.min-sessions=1",
             "detectors.session.threshold-bits=1", "detectors.transition.threshold-bits=5"));
-    private KeyedProcessOperator<String, Event, Event> operator;
+    private UserBehaviourHarness opened;
     private KeyedOneInputStreamOperatorTestHarness<String, Event, Event> harness;
 
     @BeforeEach
     void open() throws Exception {
-        operator = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, new UserKey(), Types.STRING);
-        harness.open();
+        opened = UserBehaviourHarness.open(new UserBehaviourFunction(config), config);
+        harness = opened.harness;
     }
 
     @AfterEach
     void close() throws Exception {
-        harness.close();
+        opened.close();
     }
 
     @Test
@@ -184,7 +183,7 @@ class UserBehaviourFunctionTest {
     void thePopulationSurvivesARestoreFromACheckpoint() throws Exception {
         long t = teach(harness, "user", 2000, 0, true);
         OperatorSubtaskState snapshot = harness.snapshot(1L, t);
-        long learned = ((UserBehaviourFunction) operator.getUserFunction()).populationEvents();
+        long learned = ((UserBehaviourFunction) opened.operator.getUserFunction()).populationEvents();
         assertThat(learned).isEqualTo(6200);
 
         KeyedProcessOperator<String, Event, Event> restoredOp = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
@@ -561,9 +560,6 @@ class UserBehaviourFunctionTest {
     }
 
     private UserProfile profileOrNull(String user) throws Exception {
-        operator.setCurrentKey(user);
-        ValueState<UserProfile> state = operator.getKeyedStateBackend().getPartitionedState(
-                VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, Descriptors.userProfile(config.state().ttl()));
-        return state.value();
+        return opened.profileOrNull(user);
     }
 }

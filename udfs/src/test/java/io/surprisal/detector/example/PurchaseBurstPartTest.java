@@ -7,16 +7,12 @@ import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.detector.UserDetectorPart;
 import io.surprisal.event.Event;
-import io.surprisal.event.UserKey;
 import io.surprisal.flink.Descriptors;
 import io.surprisal.flink.UserBehaviourFunction;
+import io.surprisal.flink.UserBehaviourHarness;
 import io.surprisal.model.UserProfile;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -48,19 +44,18 @@ class PurchaseBurstPartTest {
     }
 
     private final SurprisalConfig config = ConfigLoader.defaults();
-    private KeyedProcessOperator<String, Event, Event> operator;
+    private UserBehaviourHarness opened;
     private KeyedOneInputStreamOperatorTestHarness<String, Event, Event> harness;
 
     @BeforeEach
     void open() throws Exception {
-        operator = new KeyedProcessOperator<>(new WithPurchaseBurst(config));
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, new UserKey(), Types.STRING);
-        harness.open();
+        opened = UserBehaviourHarness.open(new WithPurchaseBurst(config), config);
+        harness = opened.harness;
     }
 
     @AfterEach
     void close() throws Exception {
-        harness.close();
+        opened.close();
     }
 
     @Test
@@ -105,8 +100,6 @@ class PurchaseBurstPartTest {
     }
 
     private UserProfile profile(String user) throws Exception {
-        operator.setCurrentKey(user);
-        return operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                Descriptors.userProfile(config.state().ttl())).value();
+        return opened.profileOrNull(user);
     }
 }
