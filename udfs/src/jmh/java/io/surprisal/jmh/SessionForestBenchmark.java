@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What detector session-forest pays per visit: scoring a visit's point, and learning one (the
- * default forest, 30 trees of 256, over the 17 dimensions), on synthetic ordinary visits; the
+ * default forest, 15 trees of 256, over the 17 dimensions), on synthetic ordinary visits; the
  * forest is full before measuring, as in a job that has run for a while.
  */
 @State(Scope.Thread)

@@ -66,6 +66,10 @@ public final class SessionForestDetector {
     private int lessonsThisMinute;
     private long warmingUp;
     private final double[] point = new double[DIMENSIONS.length];
+    /** {@link #point} as the forest reads it (the library's own float conversion, without an array per call). */
+    private final float[] floats = new float[DIMENSIONS.length];
+    /** Whether the forest scores: once true it stays so until the forest is replaced (the library asks every tree). */
+    private boolean outputReady;
 
     /** A session waiting to be learned: its order key, its point and its score (NaN before the forest scored). */
     private record Lesson(String key, long start, double[] point, double score) {}
@@ -128,7 +132,9 @@ public final class SessionForestDetector {
                     scores.add(l.score);
                 }
                 if (lessonsThisMinute < config.maxLessonsPerMinute()) {
-                    forest.update(l.point);
+                    // update(float[], long) at the forest's own next sequence number is update(point) without
+                    // internal shingling; update(point) formats its checks' messages on every call.
+                    forest.update(toFloats(l.point, new float[DIMENSIONS.length]), forest.getTotalUpdates());
                     lessonsThisMinute++;
                 }
             }
@@ -139,7 +145,22 @@ public final class SessionForestDetector {
 
     /** Whether the forest scores and enough of the population's sessions were scored to count a tail by. */
     public boolean ready() {
-        return forest.isOutputReady() && scores.count() >= config.minPopulationSessions();
+        return outputReady() && scores.count() >= config.minPopulationSessions();
+    }
+
+    private boolean outputReady() {
+        if (!outputReady) {
+            outputReady = forest.isOutputReady();
+        }
+        return outputReady;
+    }
+
+    /** {@code p} as floats into {@code out}, as the library converts points (zero of either sign to 0f). */
+    private static float[] toFloats(double[] p, float[] out) {
+        for (int i = 0; i < p.length; i++) {
+            out[i] = p[i] == 0 ? 0f : (float) p[i];
+        }
+        return out;
     }
 
     /**
@@ -148,7 +169,7 @@ public final class SessionForestDetector {
      */
     public Alert onSessionClosed(UserProfile p, TopEventStore top, double[] f, String key, String user, String tenant, int maxEvents) {
         toPoint(f, point);
-        double score = forest.isOutputReady() ? forest.getAnomalyScore(point) : Double.NaN;
+        double score = outputReady() ? forest.getAnomalyScore(toFloats(point, floats)) : Double.NaN;
         Alert alert = null;
         if (!ready()) {
             warmingUp++;
@@ -306,6 +327,7 @@ public final class SessionForestDetector {
      */
     public void restore(List<byte[]> entries, int owners, int me) {
         scores = new RecentScores();
+        outputReady = false;
         pending.clear();
         pendingTs = Long.MIN_VALUE;
         lessonMinute = Long.MIN_VALUE;
