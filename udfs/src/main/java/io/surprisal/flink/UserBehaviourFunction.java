@@ -422,16 +422,20 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             out.collect(e);
             emitAlerts(ctx, profile);
         }
-        if (profile.gapTimer == timestamp && due.isEmpty()) {
-            // The user's one quiet timer: the session's inactivity gap, or a part's state to drop.
+        if (profile.gapTimer == timestamp) {
+            // The user's one quiet timer has fired, events at its time or not: armGapTimer sets it
+            // again if still wanted (a part's quiet time need not move with an event).
             profile.gapTimer = Long.MIN_VALUE;
-            if (profile.sessionOpen() && timestamp >= profile.lastTs + config.model().session().inactivityGap().toMillis()) {
-                scorer.advanceTo(timestamp);
-                scorer.closeSession(profile, topEvents, "inactivity", alertBuffer);
-                emitAlerts(ctx, profile);
-            }
-            for (PartRunner<?> part : parts) {
-                part.onQuiet(timestamp);
+            if (due.isEmpty()) {
+                // The session's inactivity gap, or a part's state to drop.
+                if (profile.sessionOpen() && timestamp >= profile.lastTs + config.model().session().inactivityGap().toMillis()) {
+                    scorer.advanceTo(timestamp);
+                    scorer.closeSession(profile, topEvents, "inactivity", alertBuffer);
+                    emitAlerts(ctx, profile);
+                }
+                for (PartRunner<?> part : parts) {
+                    part.onQuiet(timestamp);
+                }
             }
         }
         armGapTimer(profile, ctx, later);

@@ -89,6 +89,24 @@ class PurchaseBurstPartTest {
         assertThat(harness.numKeyedStateEntries()).as("per user, the profile and the behaviour group").isEqualTo(4);
     }
 
+    @Test
+    void anEventAtExactlyThePartsQuietTimeLeavesTheQuietTimerArmed() throws Exception {
+        long purchase = T0 + 10_000;
+        long quiet = purchase + PurchaseBurstPart.WINDOW_MS + 1;
+        long gap = config.model().session().inactivityGap().toMillis();
+        send("u", "login", T0);
+        send("u", "buy_item", purchase);
+        // Not a purchase: the part's quiet time stays where it was, at this event's time.
+        send("u", "view_item", quiet);
+        harness.processWatermark(new Watermark(quiet));
+        assertThat(profile("u").sessionOpen()).isTrue();
+
+        harness.processWatermark(new Watermark(quiet + gap));
+        assertThat(profile("u").sessionOpen()).as("closed after the inactivity gap").isFalse();
+        assertThat(profile("u").partSlices).as("the part's quiet time has passed").doesNotContainKey(PurchaseBurstPart.DETECTOR);
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
     private void send(String user, String action, long ts) throws Exception {
         Event e = new Event();
         e.user = user;
