@@ -88,10 +88,14 @@ public final class BlendedLogModel {
 
     /** The prediction for {@code h}'s next value, blended with the population (normal-inverse-gamma posterior predictive). */
     public Prediction predict(LogMoments h) {
-        double mu0 = population.mean();
-        double kappa0 = population.priorPurchases();
+        return predict(h, population.prior());
+    }
+
+    private Prediction predict(LogMoments h, LogPopulation.Prior prior) {
+        double mu0 = prior.centre();
+        double kappa0 = prior.weight();
         double alpha0 = population.varianceShape(PRIOR_SHAPE, MAX_PRIOR_SHAPE);
-        double beta0 = population.withinVariance() * (alpha0 - 1);
+        double beta0 = prior.within() * (alpha0 - 1);
         int n = h.count;
         double kappaN = kappa0 + n;
         double muN = (kappa0 * mu0 + n * h.mean) / kappaN;
@@ -104,20 +108,24 @@ public final class BlendedLogModel {
 
     /**
      * The prediction of the mean of {@code values} next logs of {@code h}, which go together (one
-     * visit's): their spread is the user's per value or, when larger, their own ({@code
-     * ownVariance}, their sample variance), the mean's spread that over {@code values} plus the
-     * uncertainty of the user's mean (over kappaN); its degrees of freedom those of its own sample
-     * ({@code values - 1}) when fewer than the user's. A mean of a few values carries little
-     * evidence whatever their spread, a mean of many nearly all of it. The calibration on the
-     * population's ordinary means answers for what the model still does not see.
+     * visit's): the user's mean, plus the visit's own effect (the population's tau^2, {@link
+     * LogPopulation#prior}), plus the mean of its values' noise. Their spread is the user's per
+     * value or, when larger, their own ({@code ownVariance}, their sample variance); the mean's
+     * variance is that over {@code values}, plus the uncertainty of the user's mean (over kappaN),
+     * plus tau^2. Its Student t has the user's degrees of freedom, those of the spread it uses,
+     * or, when the visit's own spread is the larger, those of its own sample ({@code values - 1})
+     * when fewer. The calibration on the population's ordinary means answers for what the model
+     * still does not see.
      */
     public Prediction predictMean(LogMoments h, int values, double ownVariance) {
-        Prediction one = predict(h);
-        double kappaN = population.priorPurchases() + h.count;
+        LogPopulation.Prior prior = population.prior();
+        Prediction one = predict(h, prior);
+        double kappaN = prior.weight() + h.count;
         double perValue = one.scale() * one.scale() / (1.0 + 1.0 / kappaN);
         double spread = Math.max(perValue, ownVariance);
-        double scale = Math.sqrt(spread * (1.0 / values + 1.0 / kappaN));
-        return new Prediction(one.location(), scale, Math.min(one.dof(), Math.max(1, values - 1)), one.values());
+        double scale = Math.sqrt(spread * (1.0 / values + 1.0 / kappaN) + prior.visitEffect());
+        double dof = ownVariance > perValue ? Math.min(one.dof(), Math.max(1, values - 1)) : one.dof();
+        return new Prediction(one.location(), scale, dof, one.values());
     }
 
     /**
