@@ -219,7 +219,23 @@ public final class LogPopulation {
      * a value around its user's mean, and the variance of a visit's mean around its user's mean
      * beyond its values' own (0 for values learned one by one).
      */
-    public record Prior(double centre, double weight, double within, double visitEffect) {}
+    public record Prior(double centre, double weight, double within, double visitEffect, boolean byVisits) {
+        /**
+         * The weight for a user with history {@code h}. For a prior of visits, the population's users
+         * are not one normal cloud (bots among people, a few power users): a user whose history lies
+         * further from the centre than the between-user spread allows is weighed by the between-user
+         * variance its own history shows, (h - centre)^2 - within / c where larger (a positive-part
+         * estimate), so that the centre does not drag a user it does not describe.
+         */
+        public double weightFor(LogMoments h) {
+            if (!byVisits || h.count == 0) {
+                return weight;
+            }
+            double d = h.mean - centre;
+            double shown = d * d - within / h.count;
+            return shown * weight > within ? Math.max(0.1, within / shown) : weight;
+        }
+    }
 
     /** Visits learned in batches before the population's prior is that of visits ({@link #prior}). */
     static final long MIN_VISITS = 100;
@@ -241,7 +257,7 @@ public final class LogPopulation {
      */
     public Prior prior() {
         if (visits < MIN_VISITS || effectVisits < 2 || spreadVisits < 2) {
-            return new Prior(mean(), priorPurchases(), withinVariance(), 0);
+            return new Prior(mean(), priorPurchases(), withinVariance(), 0, false);
         }
         double spread = spreadSum / spreadVisits;
         double effect = visitEffectVariance();
@@ -249,7 +265,7 @@ public final class LogPopulation {
         double visitVariance = visitM2 / (visits - 1);
         double between = Math.max(visitVariance - effect - spread * visitInverseSize / visits,
                 visitVariance * Math.sqrt(2.0 / (visits - 1)));
-        return new Prior(visitMean, Math.max(0.1, within / between), within, effect);
+        return new Prior(visitMean, Math.max(0.1, within / between), within, effect, true);
     }
 
     /** tau^2 of {@link #prior}: how far a visit's mean lies from its user's beyond its values' noise (0 until known). */
@@ -303,9 +319,21 @@ public final class LogPopulation {
      * amounts, has g below 1, and its far bits count for less.
      */
     public Calibrated calibratedBits(double bits, int purchases) {
-        LogHistogram bucket = bucket(evidenceBucket(purchases));
+        return calibratedBits(bits, purchases, false);
+    }
+
+    /**
+     * {@link #calibratedBits(double, int)}, where the buckets pooled for a bucket too small to be
+     * the yardstick on its own leave out users without history when {@code evidence} is of a user
+     * with history ({@code withHistoryApart}): judged by the population's centre alone, a first
+     * visit of a user unlike the population (a bot among people) is far out, and would make the
+     * tail of values judged against their own users' history look heavier than it is.
+     */
+    public Calibrated calibratedBits(double bits, int evidence, boolean withHistoryApart) {
+        int b = evidenceBucket(evidence);
+        LogHistogram bucket = bucket(b);
         boolean same = bucket.count() >= MIN_BUCKET_PURCHASES;
-        LogHistogram yardstick = same ? bucket : pooled();
+        LogHistogram yardstick = same ? bucket : pooled(withHistoryApart && b > 0 ? 1 : 0);
         long n = yardstick.count();
         long k = yardstick.atLeast(bits);
         double counted = Math.min(bits, io.surprisal.model.MultipleTests.tailBits(k, n));
@@ -335,9 +363,10 @@ public final class LogPopulation {
     /** Purchases beyond the point from which {@link #calibratedBits} extrapolates the tail. */
     static final long TAIL_REFERENCE = 30;
 
-    private LogHistogram pooled() {
+    /** Buckets {@code from} and above, both generations. */
+    private LogHistogram pooled(int from) {
         LogHistogram all = new LogHistogram();
-        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
+        for (int i = from; i < EVIDENCE_BUCKETS; i++) {
             all.merge(modelBits[i]);
             all.merge(previousBits[i]);
         }

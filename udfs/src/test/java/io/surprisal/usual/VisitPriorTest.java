@@ -67,6 +67,53 @@ class VisitPriorTest {
     }
 
     @Test
+    void aUserFurtherFromTheCentreThanTheUsersSpreadIsWeighedByItsOwnDistance() {
+        LogPopulation.Prior prior = twoKinds(-1).prior();
+        // Centre 4, within 4.25, between 0.582071 (above). History mean 3 of 20: (3 - 4)^2 - 4.25 / 20 = 0.7875 > 0.582071.
+        assertThat(prior.weightFor(user(3, 20))).isCloseTo(4.25 / 0.7875, within(1e-12));
+        // On the centre, or 0.5 away ((0.25 - 0.2125) < between): the population's weight.
+        assertThat(prior.weightFor(user(4, 20))).isEqualTo(prior.weight());
+        assertThat(prior.weightFor(user(4.5, 20))).isEqualTo(prior.weight());
+        assertThat(prior.weightFor(user(9, 0))).isEqualTo(prior.weight());
+        // Far away: at least 0.1.
+        assertThat(prior.weightFor(user(100, 20))).isCloseTo(Math.max(0.1, 4.25 / (96 * 96 - 4.25 / 20)), within(1e-12));
+        // Values learned one by one keep one weight for everyone.
+        LogPopulation single = new LogPopulation();
+        for (int i = 0; i < 500; i++) {
+            single.learn(i % 3, user(1, 3));
+        }
+        assertThat(single.prior().weightFor(user(100, 20))).isEqualTo(single.prior().weight());
+    }
+
+    @Test
+    void meansOfUsersWithoutHistoryAreCalibratedApart() {
+        // Bucket 0 of the population's histograms: users without history; 2 to 4 values: evidence 1 to 3, bucket 1.
+        assertThat(BlendedLogModel.meanEvidence(20, 0)).isZero();
+        assertThat(LogPopulation.evidenceBucket(BlendedLogModel.meanEvidence(2, 1))).isEqualTo(1);
+        assertThat(LogPopulation.evidenceBucket(BlendedLogModel.meanEvidence(16, 1))).isEqualTo(2);
+        assertThat(LogPopulation.evidenceBucket(BlendedLogModel.meanEvidence(17, 1))).isEqualTo(3);
+    }
+
+    @Test
+    void aSmallBucketOfUsersWithHistoryIsPooledWithoutTheUsersWithout() {
+        LogPopulation p = new LogPopulation();
+        LogMoments none = new LogMoments();
+        LogMoments some = user(0, 5);
+        for (int i = 0; i < 100; i++) {
+            p.learnBatch(20, 0, 0, some, 1.0, BlendedLogModel.meanEvidence(20, 5)); // 1 bit, bucket 3
+            p.learnBatch(20, 0, 0, none, 20.0, BlendedLogModel.meanEvidence(20, 0)); // 20 bits, bucket 0
+        }
+        // Both buckets under 2,000: pooled. With the new users: 100 of 200 at least 15 bits; without: 0 of 100.
+        assertThat(p.calibratedBits(15, 19, false).bits()).isCloseTo(io.surprisal.model.MultipleTests.tailBits(100, 200), within(1e-12));
+        LogPopulation.Calibrated apart = p.calibratedBits(15, 19, true);
+        assertThat(apart.atLeast()).isZero();
+        assertThat(apart.of()).isEqualTo(100);
+        assertThat(apart.bits()).isCloseTo(io.surprisal.model.MultipleTests.tailBits(0, 100), within(1e-12));
+        // A user without history is judged among all.
+        assertThat(p.calibratedBits(15, 0, true).of()).isEqualTo(200);
+    }
+
+    @Test
     void betweenIsFlooredAtItsStandardError() {
         // Visit means 1.9 and 2.1 alternating, each visit of two values with m2 = 2 (sample variance 2), on its user's mean.
         LogPopulation p = new LogPopulation();
@@ -91,7 +138,7 @@ class VisitPriorTest {
             p.learn(i % 3, u);
         }
         assertThat(p.visits()).isZero();
-        assertThat(p.prior()).isEqualTo(new LogPopulation.Prior(p.mean(), p.priorPurchases(), p.withinVariance(), 0));
+        assertThat(p.prior()).isEqualTo(new LogPopulation.Prior(p.mean(), p.priorPurchases(), p.withinVariance(), 0, false));
     }
 
     @Test
@@ -102,7 +149,7 @@ class VisitPriorTest {
         LogMoments h = user(3, 20);
         h.m2 = 19 * 2.0;
         BlendedLogModel.Prediction one = model.predict(h);
-        double kappaN = p.prior().weight() + 20;
+        double kappaN = p.prior().weightFor(h) + 20;
         double perValue = one.scale() * one.scale() / (1 + 1 / kappaN);
         BlendedLogModel.Prediction ten = model.predictMean(h, 10, 0);
         assertThat(ten.scale()).isCloseTo(Math.sqrt(perValue * (0.1 + 1 / kappaN) + p.prior().visitEffect()), within(1e-12));
