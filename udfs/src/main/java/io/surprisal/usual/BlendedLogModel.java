@@ -112,10 +112,9 @@ public final class BlendedLogModel {
      * LogPopulation#prior}), plus the mean of its values' noise. Their spread is the user's per
      * value or, when larger, their own ({@code ownVariance}, their sample variance); the mean's
      * variance is that over {@code values}, plus the uncertainty of the user's mean (over kappaN),
-     * plus tau^2. Its Student t has the user's degrees of freedom, those of the spread it uses,
-     * or, when the visit's own spread is the larger, those of its own sample ({@code values - 1})
-     * when fewer. The calibration on the population's ordinary means answers for what the model
-     * still does not see.
+     * plus tau^2. Its Student t has the degrees of freedom of its own sample ({@code values - 1})
+     * when fewer than the user's: the mean of a few skewed values keeps their skew. The
+     * calibration on the population's ordinary means answers for what the model still does not see.
      */
     public Prediction predictMean(LogMoments h, int values, double ownVariance) {
         LogPopulation.Prior prior = population.prior();
@@ -124,8 +123,7 @@ public final class BlendedLogModel {
         double perValue = one.scale() * one.scale() / (1.0 + 1.0 / kappaN);
         double spread = Math.max(perValue, ownVariance);
         double scale = Math.sqrt(spread * (1.0 / values + 1.0 / kappaN) + prior.visitEffect());
-        double dof = ownVariance > perValue ? Math.min(one.dof(), Math.max(1, values - 1)) : one.dof();
-        return new Prediction(one.location(), scale, dof, one.values());
+        return new Prediction(one.location(), scale, Math.min(one.dof(), Math.max(1, values - 1)), one.values());
     }
 
     /**

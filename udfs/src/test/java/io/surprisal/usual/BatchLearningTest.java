@@ -102,16 +102,16 @@ class BatchLearningTest {
         BlendedLogModel.Prediction one = model.predict(h);
         BlendedLogModel.Prediction ten = model.predictMean(h, 10, 0);
         assertThat(ten.location()).isEqualTo(one.location());
-        // sigma^2 (1/10 + 1/kappaN) against sigma^2 (1 + 1/kappaN), kappaN = kappa0 + 40; the user's degrees of freedom.
+        // sigma^2 (1/10 + 1/kappaN) against sigma^2 (1 + 1/kappaN), kappaN = kappa0 + 40; 9 degrees of freedom, its own sample's.
         double kappaN = model.population().priorPurchases() + h.count;
         assertThat(ten.scale()).isCloseTo(one.scale() * Math.sqrt((0.1 + 1 / kappaN) / (1 + 1 / kappaN)), within(1e-12));
-        assertThat(ten.dof()).isEqualTo(one.dof());
-        // Ten values spread more than the user's own: their spread counts, with their own sample's 9 degrees of freedom.
+        assertThat(ten.dof()).isEqualTo(9);
+        // Ten values spread more than the user's own: their spread counts.
         double perValue = one.scale() * one.scale() / (1 + 1 / kappaN);
         assertThat(model.predictMean(h, 10, 4 * perValue).scale()).isCloseTo(2 * ten.scale(), within(1e-12));
         assertThat(model.predictMean(h, 10, 4 * perValue).dof()).isEqualTo(9);
         // A mean one unit above the usual: barely unusual for one value, far out for the mean of twenty,
-        // and less so for the mean of three.
+        // and less so for the mean of three (its own sample's 2 degrees of freedom).
         double x = one.location() + 1;
         double single = model.judge(h, x, Double.POSITIVE_INFINITY).modelBits();
         double twenty = model.judgeMean(h, x, 20, 0, Double.POSITIVE_INFINITY).modelBits();

@@ -142,7 +142,7 @@ class VisitPriorTest {
     }
 
     @Test
-    void aVisitsMeanIsPredictedWithTheVisitsEffectAndTheUsersDegreesOfFreedom() {
+    void aVisitsMeanIsPredictedWithTheVisitsEffect() {
         BlendedLogModel model = new BlendedLogModel(100);
         LogPopulation p = twoKinds(-1);
         model.restore(p);
@@ -153,8 +153,8 @@ class VisitPriorTest {
         double perValue = one.scale() * one.scale() / (1 + 1 / kappaN);
         BlendedLogModel.Prediction ten = model.predictMean(h, 10, 0);
         assertThat(ten.scale()).isCloseTo(Math.sqrt(perValue * (0.1 + 1 / kappaN) + p.prior().visitEffect()), within(1e-12));
-        assertThat(ten.dof()).isEqualTo(one.dof());
-        // A visit whose own spread is the larger: its own sample's degrees of freedom.
+        assertThat(ten.dof()).isEqualTo(9);
+        // A visit whose own spread is the larger: its spread.
         BlendedLogModel.Prediction spread = model.predictMean(h, 10, 4 * perValue);
         assertThat(spread.dof()).isEqualTo(9);
         assertThat(spread.scale()).isCloseTo(Math.sqrt(4 * perValue * (0.1 + 1 / kappaN) + p.prior().visitEffect()), within(1e-12));
