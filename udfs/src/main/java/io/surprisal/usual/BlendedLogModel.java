@@ -49,7 +49,7 @@ public final class BlendedLogModel {
             if (n == 1) {
                 population.learn(sum, user, bits);
             } else {
-                population.learnBatch(n, sum, sumSquares, user, bits, meanEvidence(n));
+                population.learnBatch(n, sum, sumSquares, user, bits, meanEvidence(n, user.count));
             }
         }
     }
@@ -88,10 +88,14 @@ public final class BlendedLogModel {
 
     /** The prediction for {@code h}'s next value, blended with the population (normal-inverse-gamma posterior predictive). */
     public Prediction predict(LogMoments h) {
-        double mu0 = population.mean();
-        double kappa0 = population.priorPurchases();
+        return predict(h, population.prior());
+    }
+
+    private Prediction predict(LogMoments h, LogPopulation.Prior prior) {
+        double mu0 = prior.centre();
+        double kappa0 = prior.weightFor(h);
         double alpha0 = population.varianceShape(PRIOR_SHAPE, MAX_PRIOR_SHAPE);
-        double beta0 = population.withinVariance() * (alpha0 - 1);
+        double beta0 = prior.within() * (alpha0 - 1);
         int n = h.count;
         double kappaN = kappa0 + n;
         double muN = (kappa0 * mu0 + n * h.mean) / kappaN;
@@ -104,19 +108,21 @@ public final class BlendedLogModel {
 
     /**
      * The prediction of the mean of {@code values} next logs of {@code h}, which go together (one
-     * visit's): their spread is the user's per value or, when larger, their own ({@code
-     * ownVariance}, their sample variance), the mean's spread that over {@code values} plus the
-     * uncertainty of the user's mean (over kappaN); its degrees of freedom those of its own sample
-     * ({@code values - 1}) when fewer than the user's. A mean of a few values carries little
-     * evidence whatever their spread, a mean of many nearly all of it. The calibration on the
-     * population's ordinary means answers for what the model still does not see.
+     * visit's): the user's mean, plus the visit's own effect (the population's tau^2, {@link
+     * LogPopulation#prior}), plus the mean of its values' noise. Their spread is the user's per
+     * value or, when larger, their own ({@code ownVariance}, their sample variance); the mean's
+     * variance is that over {@code values}, plus the uncertainty of the user's mean (over kappaN),
+     * plus tau^2. Its Student t has the degrees of freedom of its own sample ({@code values - 1})
+     * when fewer than the user's: the mean of a few skewed values keeps their skew. The
+     * calibration on the population's ordinary means answers for what the model still does not see.
      */
     public Prediction predictMean(LogMoments h, int values, double ownVariance) {
-        Prediction one = predict(h);
-        double kappaN = population.priorPurchases() + h.count;
+        LogPopulation.Prior prior = population.prior();
+        Prediction one = predict(h, prior);
+        double kappaN = prior.weightFor(h) + h.count;
         double perValue = one.scale() * one.scale() / (1.0 + 1.0 / kappaN);
         double spread = Math.max(perValue, ownVariance);
-        double scale = Math.sqrt(spread * (1.0 / values + 1.0 / kappaN));
+        double scale = Math.sqrt(spread * (1.0 / values + 1.0 / kappaN) + prior.visitEffect());
         return new Prediction(one.location(), scale, Math.min(one.dof(), Math.max(1, values - 1)), one.values());
     }
 
@@ -176,7 +182,8 @@ public final class BlendedLogModel {
      * Judges the mean {@code mean} of {@code values} logs (of sample variance {@code ownVariance}) of
      * a user with history {@code h} ({@link #predictMean}), as {@link #judge(LogMoments, double, double)} judges one, but calibrated
      * against the population's means of as many values ({@link #meanEvidence}): how far the model
-     * is off depends most on how many values a mean has (a mean of few keeps the skew of one).
+     * is off depends most on how many values a mean has (a mean of few keeps the skew of one), and,
+     * for a user without history, on how far the population's users differ from its centre.
      */
     public Judgement judgeMean(LogMoments h, double mean, int values, double ownVariance, double calibrateFrom) {
         if (!predicts()) {
@@ -190,17 +197,23 @@ public final class BlendedLogModel {
             return new Judgement(prediction, modelBits, null);
         }
         return new Judgement(prediction, modelBits,
-                modelBits >= calibrateFrom ? population.calibratedBits(modelBits, meanEvidence(values)) : null);
+                modelBits >= calibrateFrom ? population.calibratedBits(modelBits, meanEvidence(values, h.count), true) : null);
     }
 
-    /** The evidence a mean of {@code values} values is calibrated by (the population's buckets: 2 to 4, 5 to 16, 17 or more values). */
-    public static int meanEvidence(int values) {
-        return values - 1;
+    /**
+     * The evidence a mean of {@code values} values of a user with {@code history} values is
+     * calibrated by: the population's buckets of means of 2 to 4, 5 to 16, 17 or more values of
+     * users with history, and one of users without, who are judged by the population's centre
+     * alone (a bot's first visit among people's is far from it, and must not make the tail of
+     * means judged against their own users' history look heavy).
+     */
+    public static int meanEvidence(int values, int history) {
+        return history == 0 ? 0 : values - 1;
     }
 
     /** The calibrated tail of a mean judged without one ({@link #judgeMean}). */
     public LogPopulation.Calibrated calibrateMean(Judgement j, int values) {
-        return j.calibrated() != null ? j.calibrated() : population.calibratedBits(j.modelBits(), meanEvidence(values));
+        return j.calibrated() != null ? j.calibrated() : population.calibratedBits(j.modelBits(), meanEvidence(values, j.prediction().values()), true);
     }
 
     /** The calibrated tail of a judgement made without one ({@link #judge(LogMoments, double, double)}). */
@@ -229,7 +242,10 @@ public final class BlendedLogModel {
 
     /**
      * The user learns {@code n} logs ({@link LogMoments#learnBatch}), shifted so that their mean is
-     * within {@link #LEARN_CLIP_SCALES} of the prediction's scales for such a mean (winsorized).
+     * within {@link #LEARN_CLIP_SCALES} of the scales of one value's prediction (winsorized): a
+     * visit far out moves the user's usual only so much, but a mean of many values is not held to
+     * the narrow scale of such a mean, which would let a user whose every visit goes at a pace of
+     * its own (a bot's thousands of clicks) creep towards it over dozens of visits, each one far out.
      */
     public void learnBatch(LogMoments h, int n, double sum, double sumSquares, int maxEvidence) {
         if (n <= 0) {
@@ -237,7 +253,7 @@ public final class BlendedLogModel {
         }
         if (predicts()) {
             double mean = sum / n;
-            Prediction p = predictMean(h, n, n > 1 ? Math.max(0, sumSquares - n * mean * mean) / (n - 1) : 0);
+            Prediction p = predict(h);
             double limit = LEARN_CLIP_SCALES * p.scale();
             double shift = Math.max(p.location() - limit, Math.min(p.location() + limit, mean)) - mean;
             // Shifting every log by the same amount keeps their spread.

@@ -39,6 +39,28 @@ public final class LogPopulation {
     private double varianceSquares;
     private double varianceNoise;
     /**
+     * Visits learned in batches ({@link #learnBatch}: a visit's gaps), each one value whatever its
+     * size, for the three levels of a visit's mean (see {@link #prior}): their number, the mean and
+     * sum of squared deviations of their means, and the sum of 1/n of their sizes.
+     */
+    private long visits;
+    private double visitMean;
+    private double visitM2;
+    private double visitInverseSize;
+    /** Visits of at least two values: how many, and the sum of their own sample variances. */
+    private long spreadVisits;
+    private double spreadSum;
+    /**
+     * Visits of users with history: how many; the sum of each one's squared distance from its
+     * user's mean; of 1/n of its size and 1/c of its user's history; and of its values' mean
+     * squared distance from the user's mean, times c/(c+1).
+     */
+    private long effectVisits;
+    private double effectSquares;
+    private double effectInverseSize;
+    private double effectInverseHistory;
+    private double effectWithinSum;
+    /**
      * Per evidence bucket, the model's tail bits of the population's ordinary purchases: the
      * current generation, and the one before it. The model changes as the population grows, so a
      * generation ends after {@link #GENERATION} purchases and the one before it is forgotten: the
@@ -118,6 +140,28 @@ public final class LogPopulation {
             withinSum += Math.max(0, squares) * user.count / (user.count + 1.0);
             withinCount += n;
         }
+        learnVisit(n, batchMean, batchM2, user);
+    }
+
+    /** A visit of {@code n} values of mean {@code m} and squared deviations {@code m2}, its user's history before it {@code user}. */
+    private void learnVisit(int n, double m, double m2, LogMoments user) {
+        visits++;
+        double delta = m - visitMean;
+        visitMean += delta / visits;
+        visitM2 += delta * (m - visitMean);
+        visitInverseSize += 1.0 / n;
+        if (n >= 2) {
+            spreadVisits++;
+            spreadSum += m2 / (n - 1);
+        }
+        if (user.count >= 1) {
+            double d = m - user.mean;
+            effectVisits++;
+            effectSquares += d * d;
+            effectInverseSize += 1.0 / n;
+            effectInverseHistory += 1.0 / user.count;
+            effectWithinSum += (m2 / n + d * d) * user.count / (user.count + 1.0);
+        }
     }
 
     /** Learns a purchase's log; {@code buyer} is the buyer's history before it. */
@@ -170,6 +214,74 @@ public final class LogPopulation {
         return Math.max(0.1, Math.min(10.0, within / between));
     }
 
+    /**
+     * The prior a user's values are blended with: centre, weight (kappa0, in values), the variance of
+     * a value around its user's mean, and the variance of a visit's mean around its user's mean
+     * beyond its values' own (0 for values learned one by one).
+     */
+    public record Prior(double centre, double weight, double within, double visitEffect, boolean byVisits) {
+        /**
+         * The weight for a user with history {@code h}. For a prior of visits, the population's users
+         * are not one normal cloud (bots among people, a few power users): a user whose history lies
+         * further from the centre than the between-user spread allows is weighed by the between-user
+         * variance its own history shows, (h - centre)^2 - within / c where larger (a positive-part
+         * estimate), so that the centre does not drag a user it does not describe.
+         */
+        public double weightFor(LogMoments h) {
+            if (!byVisits || h.count == 0) {
+                return weight;
+            }
+            double d = h.mean - centre;
+            double shown = d * d - within / h.count;
+            return shown * weight > within ? Math.max(0.1, within / shown) : weight;
+        }
+    }
+
+    /** Visits learned in batches before the population's prior is that of visits ({@link #prior}). */
+    static final long MIN_VISITS = 100;
+
+    /**
+     * The prior. For values learned one by one, the moments of the values ({@link #mean}, {@link
+     * #priorPurchases}, {@link #withinVariance}). For values learned in batches (a visit's gaps),
+     * three levels: a value is its user's mean, plus its visit's effect (variance tau^2), plus its
+     * own noise (variance s^2, the visits' own sample variances); each visit weighs one, however
+     * many values it has, so that a few long visits (a bot's thousands of clicks) do not make the
+     * population's centre and spread theirs. A visit's mean m of n values, of a user with history
+     * mean h of c values: E (m - h)^2 = tau^2 + s^2 (1/n + 1/c) (the history's visits' effects
+     * taken as its values' noise), so tau^2 = mean (m - h)^2 - s^2 mean (1/n + 1/c). The visits'
+     * means vary by the users' (between), their effects and their noise: between = Var(m) - tau^2 -
+     * s^2 mean (1/n), floored at its own standard error, Var(m) sqrt(2 / (visits - 1)). The within
+     * variance, a value around its user's mean, is each visit's mean squared distance of its
+     * values from the user's mean, times c/(c+1) (the history mean's own error), averaged over
+     * visits; the weight is within / between, at least 0.1.
+     */
+    public Prior prior() {
+        if (visits < MIN_VISITS || effectVisits < 2 || spreadVisits < 2) {
+            return new Prior(mean(), priorPurchases(), withinVariance(), 0, false);
+        }
+        double spread = spreadSum / spreadVisits;
+        double effect = visitEffectVariance();
+        double within = effectWithinSum / effectVisits;
+        double visitVariance = visitM2 / (visits - 1);
+        double between = Math.max(visitVariance - effect - spread * visitInverseSize / visits,
+                visitVariance * Math.sqrt(2.0 / (visits - 1)));
+        return new Prior(visitMean, Math.max(0.1, within / between), within, effect, true);
+    }
+
+    /** tau^2 of {@link #prior}: how far a visit's mean lies from its user's beyond its values' noise (0 until known). */
+    double visitEffectVariance() {
+        if (effectVisits < 2 || spreadVisits < 2) {
+            return 0;
+        }
+        double spread = spreadSum / spreadVisits;
+        return Math.max(0, (effectSquares - spread * (effectInverseSize + effectInverseHistory)) / effectVisits);
+    }
+
+    /** Visits learned in batches. */
+    public long visits() {
+        return visits;
+    }
+
     /** Ordinary purchases whose model tail bits are known, in all buckets, in both generations. */
     public long judged() {
         return count(modelBits) + count(previousBits);
@@ -207,9 +319,21 @@ public final class LogPopulation {
      * amounts, has g below 1, and its far bits count for less.
      */
     public Calibrated calibratedBits(double bits, int purchases) {
-        LogHistogram bucket = bucket(evidenceBucket(purchases));
+        return calibratedBits(bits, purchases, false);
+    }
+
+    /**
+     * {@link #calibratedBits(double, int)}, where the buckets pooled for a bucket too small to be
+     * the yardstick on its own leave out users without history when {@code evidence} is of a user
+     * with history ({@code withHistoryApart}): judged by the population's centre alone, a first
+     * visit of a user unlike the population (a bot among people) is far out, and would make the
+     * tail of values judged against their own users' history look heavier than it is.
+     */
+    public Calibrated calibratedBits(double bits, int evidence, boolean withHistoryApart) {
+        int b = evidenceBucket(evidence);
+        LogHistogram bucket = bucket(b);
         boolean same = bucket.count() >= MIN_BUCKET_PURCHASES;
-        LogHistogram yardstick = same ? bucket : pooled();
+        LogHistogram yardstick = same ? bucket : pooled(withHistoryApart && b > 0 ? 1 : 0);
         long n = yardstick.count();
         long k = yardstick.atLeast(bits);
         double counted = Math.min(bits, io.surprisal.model.MultipleTests.tailBits(k, n));
@@ -239,9 +363,10 @@ public final class LogPopulation {
     /** Purchases beyond the point from which {@link #calibratedBits} extrapolates the tail. */
     static final long TAIL_REFERENCE = 30;
 
-    private LogHistogram pooled() {
+    /** Buckets {@code from} and above, both generations. */
+    private LogHistogram pooled(int from) {
         LogHistogram all = new LogHistogram();
-        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
+        for (int i = from; i < EVIDENCE_BUCKETS; i++) {
             all.merge(modelBits[i]);
             all.merge(previousBits[i]);
         }
@@ -289,6 +414,21 @@ public final class LogPopulation {
         varianceSum += o.varianceSum;
         varianceSquares += o.varianceSquares;
         varianceNoise += o.varianceNoise;
+        if (o.visits > 0) {
+            long v = visits + o.visits;
+            double d = o.visitMean - visitMean;
+            visitM2 += o.visitM2 + d * d * visits * o.visits / v;
+            visitMean += d * o.visits / v;
+            visits = v;
+        }
+        visitInverseSize += o.visitInverseSize;
+        spreadVisits += o.spreadVisits;
+        spreadSum += o.spreadSum;
+        effectVisits += o.effectVisits;
+        effectSquares += o.effectSquares;
+        effectInverseSize += o.effectInverseSize;
+        effectInverseHistory += o.effectInverseHistory;
+        effectWithinSum += o.effectWithinSum;
         for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
             modelBits[i].merge(o.modelBits[i]);
             previousBits[i].merge(o.previousBits[i]);
@@ -311,6 +451,21 @@ public final class LogPopulation {
             s.varianceSum = varianceSum * f;
             s.varianceSquares = varianceSquares * f;
             s.varianceNoise = varianceNoise * f;
+            long sharedVisits = (visits + owners - 1) / owners;
+            double fv = visits == 0 ? 0 : (double) sharedVisits / visits;
+            s.visits = sharedVisits;
+            s.visitM2 = visitM2 * fv;
+            s.visitInverseSize = visitInverseSize * fv;
+            long sharedSpread = (spreadVisits + owners - 1) / owners;
+            s.spreadSum = spreadVisits == 0 ? 0 : spreadSum * sharedSpread / spreadVisits;
+            s.spreadVisits = sharedSpread;
+            long sharedEffect = (effectVisits + owners - 1) / owners;
+            double fe = effectVisits == 0 ? 0 : (double) sharedEffect / effectVisits;
+            s.effectVisits = sharedEffect;
+            s.effectSquares = effectSquares * fe;
+            s.effectInverseSize = effectInverseSize * fe;
+            s.effectInverseHistory = effectInverseHistory * fe;
+            s.effectWithinSum = effectWithinSum * fe;
             for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
                 s.modelBits[i] = modelBits[i].sharedBy(owners);
                 s.previousBits[i] = previousBits[i].sharedBy(owners);
@@ -330,6 +485,17 @@ public final class LogPopulation {
         s.varianceSum = varianceSum;
         s.varianceSquares = varianceSquares;
         s.varianceNoise = varianceNoise;
+        s.visits = visits;
+        s.visitMean = visitMean;
+        s.visitM2 = visitM2;
+        s.visitInverseSize = visitInverseSize;
+        s.spreadVisits = spreadVisits;
+        s.spreadSum = spreadSum;
+        s.effectVisits = effectVisits;
+        s.effectSquares = effectSquares;
+        s.effectInverseSize = effectInverseSize;
+        s.effectInverseHistory = effectInverseHistory;
+        s.effectWithinSum = effectWithinSum;
         for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
             s.modelBits[i] = LogHistogram.fromCounts(modelBits[i].toCounts());
             s.previousBits[i] = LogHistogram.fromCounts(previousBits[i].toCounts());
@@ -337,7 +503,13 @@ public final class LogPopulation {
         return s;
     }
 
-    /** The moments and histograms with the writing instance and parallelism in front (see InstanceShares). */
+    /** Bytes of the visits' statistics, written after the histograms (a population written before them has none). */
+    private static final int VISIT_BYTES = 4 * 8 + 2 * 8 + 5 * 8;
+
+    /**
+     * The moments and histograms with the writing instance and parallelism in front (see
+     * InstanceShares), then the visits' statistics ({@link #prior}).
+     */
     public byte[] toTaggedBytes(int owner, int parallelism) {
         long[][] counts = new long[2 * EVIDENCE_BUCKETS][];
         int size = 8 + 40 + 32;
@@ -346,6 +518,7 @@ public final class LogPopulation {
             counts[EVIDENCE_BUCKETS + i] = previousBits[i].toCounts();
             size += 2 * (4 + 8 * counts[i].length);
         }
+        size += VISIT_BYTES;
         ByteBuffer b = ByteBuffer.allocate(size).putInt(owner).putInt(parallelism)
                 .putLong(count).putDouble(mean).putDouble(m2).putLong(withinCount).putDouble(withinSum)
                 .putLong(varianceCount).putDouble(varianceSum).putDouble(varianceSquares).putDouble(varianceNoise);
@@ -355,6 +528,10 @@ public final class LogPopulation {
                 b.putLong(v);
             }
         }
+        b.putLong(visits).putDouble(visitMean).putDouble(visitM2).putDouble(visitInverseSize)
+                .putLong(spreadVisits).putDouble(spreadSum)
+                .putLong(effectVisits).putDouble(effectSquares).putDouble(effectInverseSize).putDouble(effectInverseHistory)
+                .putDouble(effectWithinSum);
         return b.array();
     }
 
@@ -388,6 +565,19 @@ public final class LogPopulation {
             } else {
                 s.previousBits[i - EVIDENCE_BUCKETS] = LogHistogram.fromCounts(c);
             }
+        }
+        if (b.remaining() >= VISIT_BYTES) {
+            s.visits = b.getLong();
+            s.visitMean = b.getDouble();
+            s.visitM2 = b.getDouble();
+            s.visitInverseSize = b.getDouble();
+            s.spreadVisits = b.getLong();
+            s.spreadSum = b.getDouble();
+            s.effectVisits = b.getLong();
+            s.effectSquares = b.getDouble();
+            s.effectInverseSize = b.getDouble();
+            s.effectInverseHistory = b.getDouble();
+            s.effectWithinSum = b.getDouble();
         }
         return s;
     }

@@ -143,9 +143,10 @@ class SessionProfileDetectorTest {
         }
         assertThat(p.habits.of(SessionMeasure.PACE).count).as("learned per gap").isGreaterThan(20);
         clock += DAY;
-        // As many events as usual, each gap a quarter of the usual: the visit is not long, only fast.
-        double[] f = joe.session(r, p, 4.0);
-        f[SessionFeatures.EVENTS] = 16;
+        // Twice as many events as usual, each gap a quarter of the usual: the visit is not long (half the usual
+        // duration), only fast. Visits of this population go at paces of their own (sd 0.3 of the log), which
+        // the model learns (tau^2): a visit's evidence grows with its gaps only up to that.
+        double[] f = new Habit(31, 600.0 * 30 / 15, 8 * 3600, 0.0).session(r, p, 4.0);
         Alert a = close(p, f, "joe");
         assertThat(a).isNotNull();
         assertThat(a.reasons.get(0).feature).isEqualTo("pace");

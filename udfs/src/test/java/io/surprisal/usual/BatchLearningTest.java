@@ -73,7 +73,7 @@ class BatchLearningTest {
         for (double x : LOGS) {
             single.learn(x, user);
         }
-        batch.learnBatch(LOGS.length, sum(LOGS), squares(LOGS), user, 7.0, BlendedLogModel.meanEvidence(LOGS.length));
+        batch.learnBatch(LOGS.length, sum(LOGS), squares(LOGS), user, 7.0, BlendedLogModel.meanEvidence(LOGS.length, user.count));
         assertThat(batch.count()).isEqualTo(single.count());
         assertThat(batch.mean()).isCloseTo(single.mean(), within(1e-12));
         assertThat(batch.totalVariance()).isCloseTo(single.totalVariance(), within(1e-12));
@@ -109,6 +109,7 @@ class BatchLearningTest {
         // Ten values spread more than the user's own: their spread counts.
         double perValue = one.scale() * one.scale() / (1 + 1 / kappaN);
         assertThat(model.predictMean(h, 10, 4 * perValue).scale()).isCloseTo(2 * ten.scale(), within(1e-12));
+        assertThat(model.predictMean(h, 10, 4 * perValue).dof()).isEqualTo(9);
         // A mean one unit above the usual: barely unusual for one value, far out for the mean of twenty,
         // and less so for the mean of three (its own sample's 2 degrees of freedom).
         double x = one.location() + 1;
@@ -136,9 +137,9 @@ class BatchLearningTest {
         for (int i = 0; i < 30; i++) {
             model.learn(h, r.nextGaussian(), 50);
         }
-        BlendedLogModel.Prediction p = model.predictMean(h, 5, 1.0);
+        BlendedLogModel.Prediction p = model.predict(h);
         LogMoments after = h.snapshot();
-        // Five values far above: their mean is moved to the clip, their spread (1 about their mean) kept.
+        // Five values far above: their mean is moved to the clip of one value, their spread (1 about their mean) kept.
         model.learnBatch(after, 5, 5 * 100.0, 5 * 100.0 * 100.0 + 4.0, 50);
         LogMoments expected = h.snapshot();
         double clipped = p.location() + BlendedLogModel.LEARN_CLIP_SCALES * p.scale();
