@@ -752,7 +752,17 @@ public final class GroupModel {
         for (byte[] t : tagged) {
             GroupModel m = fromBytes(config, instance, java.util.Arrays.copyOfRange(t, 8, t.length));
             m.shareCounts(owners);
-            out.groups.addAll(m.groups);
+            for (Group g : m.groups) {
+                // A group several instances hold (all of them restored one model after a rescale
+                // up) comes back once, with their shares added.
+                Group same = out.group(g.id);
+                if (same == null) {
+                    out.groups.add(g);
+                } else {
+                    g.counts.forEach((from, next) -> next.forEach((to, n) -> same.add(from, to, n)));
+                    same.members += g.members;
+                }
+            }
             out.vocabulary.addAll(m.vocabulary);
             out.aliases.putAll(m.aliases);
             m.sessions.forEach((from, row) -> row.forEach((to, c) -> out.addSessions(from, to, c[0], c[1])));

@@ -233,6 +233,23 @@ class GroupModelTest {
     }
 
     @Test
+    void aRescaleUpThenBackDownKeepsEachGroupOnceWithItsCounts() {
+        GroupModel m = twoGroups();
+        for (int i = 0; i < 4; i++) {
+            m.countSession(m.ids().get(0), m.ids().get(1));
+        }
+        m.advanceTo(2);
+        byte[] one = m.toTaggedBytes(0, 1);
+        // One instance to two: each restores the whole model, then both go back into one.
+        GroupModel a = GroupModel.restore(CONFIG, 0, List.of(one), 1);
+        GroupModel b = GroupModel.restore(CONFIG, 1, List.of(one), 1);
+        GroupModel back = GroupModel.restore(CONFIG, 0, List.of(a.toTaggedBytes(0, 2), b.toTaggedBytes(1, 2)), 2);
+        assertThat(back.ids()).as("each group once").isEqualTo(m.ids());
+        assertThat(back.type(steps(3, 1)).best().group()).isEqualTo(m.type(steps(3, 1)).best().group());
+        assertThat(back.sessionsTyped(m.ids().get(0), m.ids().get(1))).isEqualTo(4);
+    }
+
+    @Test
     void aFounderIsTypedIntoItsGroupAndAtTheBoundAGroupHoldingNoUserMakesRoom() {
         GroupsModelConfig one = ConfigLoader.load(null, List.of("model.groups.smoothing=1", "model.groups.kl-limit-bits=0.1",
                 "model.groups.max-groups=2", "model.groups.max-teach-per-session=100")).model().groups();
