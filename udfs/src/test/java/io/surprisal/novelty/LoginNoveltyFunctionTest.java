@@ -52,19 +52,9 @@ class LoginNoveltyFunctionTest {
                 new UserKey(), Types.STRING, 1, 1, 0);
     }
 
+    /** A login of {@link Logins#login} with the country's region and city, always from a desktop. */
     private static Event login(String user, long ts, String country, long asn, String ip, String ua) {
-        Event e = new Event();
-        e.ts = ts;
-        e.eventId = user + "-" + ts;
-        e.user = user;
-        e.action = "login";
-        e.session = "s-" + user + "-" + ts;
-        e.country = country;
-        e.region = country + "-region";
-        e.city = country + "-city";
-        e.asn = asn;
-        e.ip = ip;
-        e.userAgent = ua;
+        Event e = Logins.login(user, ts, country, country + "-region", country + "-city", asn, ip, ua);
         e.device = "desktop";
         return e;
     }

@@ -60,18 +60,23 @@ class PurchaseNetworkFunctionTest {
         }
     }
 
+    /** The challenge's test_1, all at one instant but for the last purchase (of 1601.83 by 2). */
+    private static Event[] challengeTest1() {
+        return new Event[] {
+                purchase(1000, "1", 16.83),
+                purchase(1000, "1", 59.28),
+                friendship(1000, "befriend", "1", "2"),
+                friendship(1000, "befriend", "3", "1"),
+                purchase(1000, "1", 11.20),
+                friendship(1000, "unfriend", "1", "3"),
+                purchase(2000, "2", 1601.83)};
+    }
+
     @Test
     void flagsTheChallengePurchaseOnceTheWatermarkPassesAndEmptiesThePendingBuffer() throws Exception {
         try (var h = harness()) {
             // The challenge's test_1, all at one instant but for the last purchase: arrival order decides.
-            send(h,
-                    purchase(1000, "1", 16.83),
-                    purchase(1000, "1", 59.28),
-                    friendship(1000, "befriend", "1", "2"),
-                    friendship(1000, "befriend", "3", "1"),
-                    purchase(1000, "1", 11.20),
-                    friendship(1000, "unfriend", "1", "3"),
-                    purchase(2000, "2", 1601.83));
+            send(h, challengeTest1());
             assertThat(h.extractOutputValues()).isEmpty();
             assertThat(h.numEventTimeTimers()).isEqualTo(2);
             assertThat(h.numKeyedStateEntries()).isEqualTo(2); // only the pending buffer (events and counts), under the one key
@@ -99,14 +104,8 @@ class PurchaseNetworkFunctionTest {
     @Test
     void unfriendingAndBefriendingChangeTheNetwork() throws Exception {
         try (var h = harness()) {
+            send(h, challengeTest1());
             send(h,
-                    purchase(1000, "1", 16.83),
-                    purchase(1000, "1", 59.28),
-                    friendship(1000, "befriend", "1", "2"),
-                    friendship(1000, "befriend", "3", "1"),
-                    purchase(1000, "1", 11.20),
-                    friendship(1000, "unfriend", "1", "3"),
-                    purchase(2000, "2", 1601.83),
                     // 3 has no friends left: nothing to compare with, not flagged
                     purchase(3000, "3", 1601.83),
                     // friends with 1 again: 3's network is 1 and 2 (1601.83 is now part of it)
