@@ -51,6 +51,10 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 public final class Bench {
     /** The state floor runs with one, two, ... up to this many keyed values per event. */
     static final int FLOOR_VALUES = 3;
+    /** Users per instance the cached state floor keeps on the heap. */
+    static final int FLOOR_CACHED_USERS = 10_000;
+    /** The cached state floor's writes to the state backend in the last run, -1 when it did not run. */
+    private long lastBackendWrites = -1;
     private static final String[] COUNTS = {"no", "one", "two", "three"};
 
     /**
@@ -100,12 +104,17 @@ public final class Bench {
      * The graph of one Flink run: the full job, or the bare pipeline with {@code stateValues} keyed
      * values read and written per event before its discarding sink (0: none, which is (a)).
      */
-    record Graph(boolean full, int stateValues) {
-        static final Graph FULL = new Graph(true, 0);
-        static final Graph BARE = new Graph(false, 0);
+    record Graph(boolean full, int stateValues, int cachedUsers) {
+        static final Graph FULL = new Graph(true, 0, 0);
+        static final Graph BARE = new Graph(false, 0, 0);
 
         static Graph bareWithState(int values) {
-            return new Graph(false, values);
+            return new Graph(false, values, 0);
+        }
+
+        /** One value per user, kept for the {@code users} seen last on each instance ({@link CachedStateFloorOperator}). */
+        static Graph bareWithCachedState(int users) {
+            return new Graph(false, 1, users);
         }
     }
 
@@ -181,6 +190,13 @@ public final class Bench {
                             values, COUNTS[values], values == 1 ? "" : "s", f.eventsPerSecond(), f.seconds(), f.peakHeap() >> 20,
                             a == null ? "" : String.format(Locale.ROOT, "  (a+%d)/a = %.2f", values, f.eventsPerSecond() / a.eventsPerSecond()));
                 }
+                // The same one value behind a write-back cache of the users seen last: a per-user
+                // operator that goes to the state backend once per visit, not once per event.
+                FlinkRun cached = runFlink(file, Graph.bareWithCachedState(FLOOR_CACHED_USERS), new ProbedSource.Settings(0, events, false), null);
+                out.printf(Locale.ROOT, "  (a+1c) (a+1) behind a write-back cache of %,d users per instance  %,10.0f events/s  (%.1f s, peak heap %,d MB, %.2f backend writes per event)%s%n",
+                        FLOOR_CACHED_USERS, cached.eventsPerSecond(), cached.seconds(), cached.peakHeap() >> 20,
+                        (double) lastBackendWrites / Math.max(cached.records(), 1),
+                        a == null ? "" : String.format(Locale.ROOT, "  (a+1c)/a = %.2f", cached.eventsPerSecond() / a.eventsPerSecond()));
                 if (a != null) {
                     // Wall-clock time per event that each further value adds, the job's cores all working.
                     StringBuilder added = new StringBuilder();
@@ -363,7 +379,12 @@ public final class Bench {
         } else {
             SingleOutputStreamOperator<Event> parsed = SurprisalPipeline.parse(lines);
             KeyedStream<Event, String> byUser = parsed.keyBy(new UserKey());
-            DataStream<Event> events = graph.stateValues() == 0 ? byUser : byUser
+            DataStream<Event> events = graph.stateValues() == 0 ? byUser
+                    : graph.cachedUsers() > 0 ? byUser
+                            .transform("state floor: one keyed value per event, " + graph.cachedUsers() + " users cached",
+                                    parsed.getType(), new CachedStateFloorOperator(graph.cachedUsers()))
+                            .uid("state-floor")
+                    : byUser
                     .process(new StateFloorFunction(graph.stateValues()))
                     .name("state floor: " + graph.stateValues() + " keyed values read and written per event")
                     .uid("state-floor");
@@ -390,7 +411,10 @@ public final class Bench {
                     BenchMetrics.byState(BenchMetrics.LIVE_DATA));
             BenchProbe.release.complete(null);
         }
-        Long stateWrites = job.getJobExecutionResult().get().getAccumulatorResult(StateFloorFunction.WRITES_ACCUMULATOR);
+        var result = job.getJobExecutionResult().get();
+        Long stateWrites = result.getAccumulatorResult(StateFloorFunction.WRITES_ACCUMULATOR);
+        Long backendWrites = result.getAccumulatorResult(CachedStateFloorOperator.BACKEND_WRITES_ACCUMULATOR);
+        lastBackendWrites = backendWrites == null ? -1 : backendWrites;
         long records = BenchProbe.EMITTED.get();
         // Emission under backpressure runs at the job's pace; the last records still in flight
         // (a few network buffers) are a fraction of a second.

@@ -78,7 +78,8 @@ class BenchTest {
                 "(a+1) (a) with one keyed state value read and written per event",
                 "(a+2) (a) with two keyed state values read and written per event",
                 "(a+3) (a) with three keyed state values read and written per event",
-                "(a+1)/a = ", "(a+3)/a = ", "each keyed value read and written adds, in turn, ");
+                "(a+1)/a = ", "(a+3)/a = ", "each keyed value read and written adds, in turn, ",
+                "(a+1c) (a+1) behind a write-back cache of 10,000 users per instance", "(a+1c)/a = ");
     }
 
     @Test
