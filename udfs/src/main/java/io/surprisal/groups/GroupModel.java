@@ -266,7 +266,7 @@ public final class GroupModel {
         return group(current) == null ? UserGroup.NONE : current;
     }
 
-    private Group group(long id) {
+    Group group(long id) {
         for (Group g : groups) {
             if (g.id == id) {
                 return g;
@@ -450,6 +450,76 @@ public final class GroupModel {
     }
 
     /**
+     * The KL divergence, in bits in all, that steps drawn from group {@code g}'s chain show from
+     * it on average when they leave each state {@code a} as often as {@code visits} says: per
+     * state, {@code n_a (H(q_a) - E[H^(n_a)])}, the row's entropy less the expected entropy of the
+     * empirical distribution of n_a draws from it. A state left once adds the row's entropy (one
+     * draw is at the row's surprisal of it from the row); a state left often adds about (k - 1) /
+     * (2 ln 2), Miller-Madow's term, k the row's outcomes. Exact for every n_a.
+     */
+    double sampleDivergenceBits(Group g, Map<String, Long> visits, int v) {
+        double s = config.smoothing();
+        double total = 0;
+        for (Map.Entry<String, Long> e : new java.util.TreeMap<>(visits).entrySet()) {
+            long n = e.getValue();
+            Map<String, Long> next = new java.util.TreeMap<>(g.counts.getOrDefault(e.getKey(), Map.of()));
+            double denominator = g.fromTotal(e.getKey()) + s;
+            double entropy = 0;
+            double expected = 0;
+            for (long c : next.values()) {
+                double q = (c + s / v) / denominator;
+                entropy -= q * log2(q);
+                expected += expectedPlugIn(n, q);
+            }
+            int unseen = Math.max(0, v - next.size());
+            if (unseen > 0) {
+                double q = (s / v) / denominator;
+                entropy -= unseen * q * log2(q);
+                expected += unseen * expectedPlugIn(n, q);
+            }
+            total += n * Math.max(0, entropy - expected);
+        }
+        return total;
+    }
+
+    /**
+     * E[(X / n) log2(n / X)] for X ~ Binomial(n, q) (0 where X = 0): one outcome's term of the
+     * expected entropy of n draws' empirical distribution. Summed outwards from the mode until the
+     * probabilities fall below 1e-17 of the mode's, so about sqrt(n q) terms.
+     */
+    static double expectedPlugIn(long n, double q) {
+        if (n <= 0 || q <= 0 || q >= 1) {
+            return 0;
+        }
+        long mode = Math.min(n, (long) Math.floor((n + 1) * q));
+        double atMode = Math.exp(lnGamma(n + 1.0) - lnGamma(mode + 1.0) - lnGamma(n - mode + 1.0)
+                + mode * Math.log(q) + (n - mode) * Math.log1p(-q));
+        double odds = q / (1 - q);
+        double sum = atMode * plugInTerm(mode, n);
+        double p = atMode;
+        for (long k = mode; k < n; k++) {
+            p *= (double) (n - k) / (k + 1) * odds;
+            if (p < 1e-17 * atMode) {
+                break;
+            }
+            sum += p * plugInTerm(k + 1, n);
+        }
+        p = atMode;
+        for (long k = mode; k > 1; k--) {
+            p *= (double) k / (n - k + 1) / odds;
+            if (p < 1e-17 * atMode) {
+                break;
+            }
+            sum += p * plugInTerm(k - 1, n);
+        }
+        return sum;
+    }
+
+    private static double plugInTerm(long k, long n) {
+        return k == 0 ? 0 : (double) k / n * log2((double) n / k);
+    }
+
+    /**
      * Whether the steps lie within the KL limit of the fit's group: unless they are decisively
      * beyond it, i.e. their own chain explains them better than any chain within the limit of the
      * centroid by more than min-posterior's odds (n (D - limit) bits above log2(p / (1 - p))). A
@@ -565,9 +635,58 @@ public final class GroupModel {
         pendingMerges.clear();
     }
 
-    /** Whether each centroid lies within the KL limit of the other. */
-    private boolean sameGroup(Group a, Group b) {
-        return divergence(a, b) <= config.klLimitBits() && divergence(b, a) <= config.klLimitBits();
+    /**
+     * Whether each centroid lies within the KL limit of the other, as a user's steps are judged:
+     * not decisively beyond it ({@link #within}), its divergence from the other less what a sample
+     * of the other's chain with as many visits to each state shows by chance ({@link
+     * #excessDivergence}). A centroid of a few dozen steps is as much a sample as a user's history.
+     */
+    boolean sameGroup(Group a, Group b) {
+        return withinGroup(a, b) && withinGroup(b, a);
+    }
+
+    private boolean withinGroup(Group a, Group b) {
+        if (a.steps == 0) {
+            return true;
+        }
+        int v = Math.max(1, vocabulary.size());
+        double bits = divergenceBits(a, b, v);
+        // A sample's expected divergence is at most its expected chi-square, (outcomes - 1) nats per
+        // state left: steps beyond the limit even after that much are beyond it (no sum needed).
+        double most = 0;
+        for (String from : a.fromTotals.keySet()) {
+            most += (Math.max(v, b.counts.getOrDefault(from, Map.of()).size()) - 1) / Math.log(2);
+        }
+        return within(Math.max(0, (bits - most) / a.steps), a.steps)
+                && within(Math.max(0, (bits - sampleDivergenceBits(b, a.fromTotals, v)) / a.steps), a.steps);
+    }
+
+    /**
+     * How far group {@code a}'s chain lies from group {@code b}'s beyond chance, in bits per step:
+     * the KL divergence of a's counts (a's own transition distribution, as a user's steps are
+     * compared) from b's chain, less the divergence steps drawn from b's chain with a's visits to
+     * each state show from it on average ({@link #sampleDivergenceBits}). A centroid is a sample
+     * too: one founded on a few dozen steps differs from another group of its kind by about that
+     * much by chance.
+     */
+    double excessDivergence(Group a, Group b) {
+        if (a.steps == 0) {
+            return 0;
+        }
+        int v = Math.max(1, vocabulary.size());
+        return Math.max(0, (divergenceBits(a, b, v) - sampleDivergenceBits(b, a.fromTotals, v)) / a.steps);
+    }
+
+    /** The KL divergence of a's counts (its own transition distribution) from b's chain, in bits in all. */
+    private double divergenceBits(Group a, Group b, int v) {
+        double bits = 0;
+        for (Map.Entry<String, Map<String, Long>> from : new java.util.TreeMap<>(a.counts).entrySet()) {
+            double leaving = a.fromTotal(from.getKey());
+            for (Map.Entry<String, Long> to : new java.util.TreeMap<>(from.getValue()).entrySet()) {
+                bits += to.getValue() * log2(to.getValue() / leaving / probability(b, from.getKey(), to.getKey(), v));
+            }
+        }
+        return bits;
     }
 
     /**
@@ -583,10 +702,12 @@ public final class GroupModel {
             for (int j = i + 1; j < groups.size(); j++) {
                 Group a = groups.get(i);
                 Group b = groups.get(j);
-                double ab = divergence(a, b);
-                double ba = divergence(b, a);
-                if (ab <= config.klLimitBits() && ba <= config.klLimitBits() && ab + ba < best) {
-                    best = ab + ba;
+                if (!sameGroup(a, b)) {
+                    continue;
+                }
+                double apart = excessDivergence(a, b) + excessDivergence(b, a);
+                if (apart < best) {
+                    best = apart;
                     bestA = a;
                     bestB = b;
                 }

@@ -290,4 +290,108 @@ class GroupModelTest {
         assertThat(m.size()).isEqualTo(1);
         assertThat(m.resolve(a)).isEqualTo(m.resolve(b)).isNotEqualTo(UserGroup.NONE);
     }
+
+    /** E[H^] of n draws over three outcomes with probabilities q, by enumerating every count vector (multinomial). */
+    private static double expectedEntropyByEnumeration(int n, double[] q) {
+        double expected = 0;
+        for (int x = 0; x <= n; x++) {
+            for (int y = 0; x + y <= n; y++) {
+                int z = n - x - y;
+                double p = factorial(n) / (factorial(x) * factorial(y) * factorial(z))
+                        * Math.pow(q[0], x) * Math.pow(q[1], y) * Math.pow(q[2], z);
+                double h = 0;
+                for (int k : new int[] {x, y, z}) {
+                    h -= k == 0 ? 0 : (double) k / n * log2((double) k / n);
+                }
+                expected += p * h;
+            }
+        }
+        return expected;
+    }
+
+    private static double factorial(int n) {
+        double f = 1;
+        for (int i = 2; i <= n; i++) {
+            f *= i;
+        }
+        return f;
+    }
+
+    @Test
+    void theDivergenceASampleShowsFromItsOwnChainIsTheRowsEntropyLessTheSamplesExpectedEntropy() {
+        // One draw's empirical distribution is a point: entropy 0 whatever the row.
+        assertThat(GroupModel.expectedPlugIn(1, 0.3)).isZero();
+        // Two draws: (1/2) log2 2 when they differ (X = 1, probability 2q(1 - q)).
+        assertThat(GroupModel.expectedPlugIn(2, 0.3)).isCloseTo(0.3 * 0.7, within(1e-12));
+        // Three draws: X = 1 with 3q(1-q)^2 at (1/3) log2 3, X = 2 with 3q^2(1-q) at (2/3) log2 (3/2).
+        double q = 0.3;
+        assertThat(GroupModel.expectedPlugIn(3, q)).isCloseTo(
+                3 * q * (1 - q) * (1 - q) * log2(3) / 3 + 3 * q * q * (1 - q) * 2 * log2(1.5) / 3, within(1e-12));
+        // Many draws of a fair coin: n (H - E[H^]) tends to Miller-Madow's (2 - 1) / (2 ln 2) = 0.721 bits.
+        assertThat(10_000 * (1 - 2 * GroupModel.expectedPlugIn(10_000, 0.5))).isCloseTo(1 / (2 * Math.log(2)), within(1e-3));
+
+        GroupModel m = twoGroups();
+        GroupModel.Group a = m.group(m.ids().get(0));
+        // Group A's row out of a over {a, b, c}: (3 + 1/3) / 5, (1 + 1/3) / 5 and (0 + 1/3) / 5.
+        double[] row = {(3 + 1.0 / 3) / 5, (1 + 1.0 / 3) / 5, (1.0 / 3) / 5};
+        double entropy = 0;
+        for (double p : row) {
+            entropy -= p * log2(p);
+        }
+        // Left once: the row's entropy (1.159 bits), all of it.
+        assertThat(m.sampleDivergenceBits(a, java.util.Map.of("a", 1L), 3)).isCloseTo(entropy, within(1e-12));
+        // Left twice: 2 (H - E[H^2]), E[H^2] = sum of q(1 - q) = 1 - sum of q^2.
+        double squares = row[0] * row[0] + row[1] * row[1] + row[2] * row[2];
+        assertThat(m.sampleDivergenceBits(a, java.util.Map.of("a", 2L), 3)).isCloseTo(2 * (entropy - (1 - squares)), within(1e-12));
+        // Left six times: against every count vector enumerated.
+        assertThat(m.sampleDivergenceBits(a, java.util.Map.of("a", 6L), 3))
+                .isCloseTo(6 * (entropy - expectedEntropyByEnumeration(6, row)), within(1e-12));
+    }
+
+    @Test
+    void twoThinGroupsOfOneKindMergeWhenTheyDifferByNoMoreThanSamplesOfTheirSizeDo() {
+        GroupsModelConfig limit = ConfigLoader.load(null, List.of("model.groups.smoothing=1", "model.groups.kl-limit-bits=0.2",
+                "model.groups.min-posterior=0.5", "model.groups.max-groups=4", "model.groups.max-teach-per-session=100")).model().groups();
+        GroupModel m = new GroupModel(limit, 0);
+        long a = m.propose("a", steps(4, 2));
+        m.advanceTo(1);
+        // (2, 4) against A's chain: 0.369 bits per step, less Miller-Madow's 1 / (12 ln 2) = 0.120: beyond 0.2, founded.
+        long b = m.propose("b", steps(2, 4));
+        m.advanceTo(2);
+        assertThat(m.size()).isEqualTo(2);
+        GroupModel.Group ga = m.group(m.resolve(a));
+        GroupModel.Group gb = m.group(m.resolve(b));
+        // The centroids' smoothed divergence is beyond the limit: (13/21) log2(13/7) - (7/21) log2(13/7) = 0.255 bits.
+        double apart = (13.0 / 21 - 7.0 / 21) * log2(13.0 / 7);
+        assertThat(m.divergence(ga, gb)).isCloseTo(apart, within(1e-12));
+        assertThat(apart).isGreaterThan(0.2);
+        // A's counts against B's chain, (1/6)(4 log2((4/6) / (7/21)) + 2 log2((2/6) / (13/21))), less what six
+        // draws from B's row show by chance, 6 (H(qB) - E[H^6]) with qB = (7/21, 13/21, 1/21) over {b, c, a}.
+        double[] rowB = {7.0 / 21, 13.0 / 21, 1.0 / 21};
+        double entropyB = 0;
+        for (double p : rowB) {
+            entropyB -= p * log2(p);
+        }
+        double bits = 4 * log2((4.0 / 6) / rowB[0]) + 2 * log2((2.0 / 6) / rowB[1]);
+        double excess = (bits - 6 * (entropyB - expectedEntropyByEnumeration(6, rowB))) / 6;
+        assertThat(m.excessDivergence(ga, gb)).isCloseTo(excess, within(1e-12));
+        assertThat(excess).isCloseTo(0.126, within(0.001)).isLessThan(0.2);
+        // Mirror images: the same the other way. A user split between them makes them one.
+        assertThat(m.excessDivergence(gb, ga)).isCloseTo(excess, within(1e-12));
+        m.splitBetween(m.resolve(a), m.resolve(b));
+        m.advanceTo(3);
+        assertThat(m.size()).isEqualTo(1);
+        assertThat(m.resolve(a)).isEqualTo(m.resolve(b)).isNotEqualTo(UserGroup.NONE);
+
+        // Chains as far apart with ten times the steps are two groups: chance explains 0.1 of the difference, not 0.25.
+        GroupModel far = new GroupModel(limit, 0);
+        long c = far.propose("c", steps(40, 20));
+        far.advanceTo(1);
+        long d = far.propose("d", steps(20, 40));
+        far.advanceTo(2);
+        assertThat(far.excessDivergence(far.group(far.resolve(c)), far.group(far.resolve(d)))).isGreaterThan(0.2);
+        far.splitBetween(far.resolve(c), far.resolve(d));
+        far.advanceTo(3);
+        assertThat(far.size()).isEqualTo(2);
+    }
 }
