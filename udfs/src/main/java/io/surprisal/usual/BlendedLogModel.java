@@ -123,8 +123,12 @@ public final class BlendedLogModel {
         return meanParts(h, values, ownVariance).prediction();
     }
 
-    /** A mean's prediction, with its parts: the spread of one value, and the normal part (the user's mean's uncertainty, tau^2). */
-    private record MeanParts(Prediction prediction, double spread, double normalVariance, double skew) {}
+    /**
+     * A mean's prediction, with its parts: the spread of one value (its posterior's scale) and the
+     * degrees of freedom it is known with, the share of it that is the uncertainty of the user's
+     * mean (1 / kappaN), tau^2, and the population's skewness of a value around its visit's mean.
+     */
+    private record MeanParts(Prediction prediction, double spread, double spreadDof, double centreShare, double visitEffect, double skew) {}
 
     private MeanParts meanParts(LogMoments h, int values, double ownVariance) {
         LogPopulation.Prior prior = population.prior();
@@ -132,28 +136,26 @@ public final class BlendedLogModel {
         double kappaN = prior.weightFor(h) + h.count;
         double perValue = one.scale() * one.scale() / (1.0 + 1.0 / kappaN);
         double spread = Math.max(perValue, ownVariance);
-        double normalVariance = spread / kappaN + prior.visitEffect();
-        double scale = Math.sqrt(spread / values + normalVariance);
+        double scale = Math.sqrt(spread * (1.0 / values + 1.0 / kappaN) + prior.visitEffect());
         double skew = population.skewness();
         double dof = Double.isNaN(skew) ? Math.min(one.dof(), Math.max(1, values - 1)) : one.dof();
-        return new MeanParts(new Prediction(one.location(), scale, dof, one.values()), spread, normalVariance, skew);
+        return new MeanParts(new Prediction(one.location(), scale, dof, one.values()), spread, one.dof(), 1.0 / kappaN, prior.visitEffect(), skew);
     }
 
     /**
      * The model's bits for a mean {@code mean} of {@code values} values. With the population's shape
-     * known, the heavier of two tails, each with what the other leaves out: the saddlepoint tail of
-     * a mean of values of that skewness plus the normal parts ({@link SkewedMeanTail}), which takes
-     * the user's spread as known, and the Student t of the user's degrees of freedom, which takes
-     * the values as normal. Without it, the t of {@link #predictMean}.
+     * known, the saddlepoint tail of a mean of values of that skewness plus the normal parts
+     * ({@link SkewedMeanTail}), averaged over the posterior of the user's spread (with the user's
+     * degrees of freedom: a Student t where values are symmetric). Without it, the t of {@link
+     * #predictMean}.
      */
     private static double meanBits(MeanParts parts, double mean, int values) {
         Prediction p = parts.prediction();
-        double studentBits = -Math.log(p.upperTail(mean)) / Math.log(2);
         if (Double.isNaN(parts.skew())) {
-            return studentBits;
+            return -Math.log(p.upperTail(mean)) / Math.log(2);
         }
-        double saddleBits = SkewedMeanTail.bits(mean - p.location(), values, Math.sqrt(parts.spread()), parts.skew(), parts.normalVariance());
-        return Math.min(studentBits, saddleBits);
+        return SkewedMeanTail.bitsWithUncertainSpread(mean - p.location(), values, parts.spread(), parts.spreadDof(), parts.skew(),
+                parts.centreShare(), parts.visitEffect());
     }
 
     /**

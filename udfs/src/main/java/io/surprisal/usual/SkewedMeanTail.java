@@ -54,6 +54,52 @@ final class SkewedMeanTail {
         return Math.max(0, -logP / LN2);
     }
 
+    /** Points of the quadrature over the user's spread ({@link #bitsWithUncertainSpread}). */
+    private static final int SPREAD_POINTS = 40;
+
+    /**
+     * {@link #bits} with the per-value variance not known but drawn from its posterior, a scaled
+     * inverse chi-square of {@code dof} degrees of freedom and scale {@code variance}: sigma^2 =
+     * variance x dof / X, X ~ chi^2(dof); the uncertainty of the centre is sigma^2 x {@code
+     * centreShare} (1 / kappaN), plus the visit's effect {@code visitEffect}. The tail is the
+     * saddlepoint tail averaged over sigma^2 (trapezoid rule on log X, whose density is smooth and
+     * falls off fast on both sides): without skew and visit effect it is the Student t of {@code
+     * dof}, with infinite {@code dof} {@link #bits}.
+     */
+    static double bitsWithUncertainSpread(double d, int n, double variance, double dof, double skew, double centreShare, double visitEffect) {
+        double k = dof / 2;
+        double mode = Math.log(dof);
+        double sdLog = Math.sqrt(org.apache.commons.math3.special.Gamma.trigamma(k));
+        // log X has a tail of e^{k y} towards small X (large sigma, the far tail's side): wider there.
+        double from = mode - 14 * sdLog;
+        double to = mode + 6 * sdLog;
+        double step = (to - from) / (SPREAD_POINTS - 1);
+        double maxLog = Double.NEGATIVE_INFINITY;
+        double[] logTerms = new double[SPREAD_POINTS];
+        double[] logWeights = new double[SPREAD_POINTS];
+        for (int i = 0; i < SPREAD_POINTS; i++) {
+            double y = from + i * step;
+            double x = Math.exp(y);
+            logWeights[i] = k * y - x / 2;
+            double sigma2 = variance * dof / x;
+            double bits = bits(d, n, Math.sqrt(sigma2), skew, sigma2 * centreShare + visitEffect);
+            logTerms[i] = logWeights[i] - bits * LN2;
+            maxLog = Math.max(maxLog, logTerms[i]);
+        }
+        double maxWeight = Double.NEGATIVE_INFINITY;
+        for (double w : logWeights) {
+            maxWeight = Math.max(maxWeight, w);
+        }
+        double sum = 0;
+        double weights = 0;
+        for (int i = 0; i < SPREAD_POINTS; i++) {
+            sum += Math.exp(logTerms[i] - maxLog);
+            weights += Math.exp(logWeights[i] - maxWeight);
+        }
+        double logP = maxLog + Math.log(sum) - maxWeight - Math.log(weights);
+        return Math.max(0, -logP / LN2);
+    }
+
     /** K(t) of the mean. */
     static double cgf(double t, int n, double sigma, double b, double normalVariance) {
         double u = sigma * t / n;

@@ -29,6 +29,31 @@ class SkewedMeanTailTest {
     }
 
     @Test
+    void withoutSkewAndVisitEffectTheUncertainSpreadGivesTheStudentTail() {
+        // sigma^2 ~ 0.5 x dof / chi^2(dof); a mean of 12 with the centre's share 1/30: the t of dof on sqrt(0.5 (1/12 + 1/30)).
+        double scale = Math.sqrt(0.5 * (1.0 / 12 + 1.0 / 30));
+        for (double dof : new double[] {4, 12, 60}) {
+            for (double z : new double[] {1, 3, 6, 10}) {
+                double student = bits(new TDistribution(dof).cumulativeProbability(-z));
+                assertThat(SkewedMeanTail.bitsWithUncertainSpread(z * scale, 12, 0.5, dof, 0, 1.0 / 30, 0))
+                        .as("dof=%.0f z=%.0f", dof, z).isCloseTo(student, within(0.002 * student + 0.002));
+            }
+        }
+    }
+
+    @Test
+    void anUncertainSpreadMakesTheSkewedTailHeavier() {
+        // Skew 1, a mean of 12, 5 scales out: the spread known, and known from 60 or from 12 degrees of freedom.
+        double d = 5 * Math.sqrt(1.0 / 12);
+        double known = SkewedMeanTail.bits(d, 12, 1, 1, 0);
+        double sixty = SkewedMeanTail.bitsWithUncertainSpread(d, 12, 1, 60, 1, 0, 0);
+        double twelve = SkewedMeanTail.bitsWithUncertainSpread(d, 12, 1, 12, 1, 0, 0);
+        assertThat(sixty).isLessThan(known).isGreaterThan(twelve);
+        // With a million degrees of freedom the spread is known.
+        assertThat(SkewedMeanTail.bitsWithUncertainSpread(d, 12, 1, 1e6, 1, 0, 0)).isCloseTo(known, within(0.01));
+    }
+
+    @Test
     void aMeanOfGammaNoiseHasTheGammaSumsTail() {
         // Skew 1: a value is (G - 4) / 2 with G ~ Gamma(4, 1); the mean of n is (S - 4n) / (2n), S ~ Gamma(4n, 1), exactly.
         for (int n : new int[] {3, 12, 30}) {

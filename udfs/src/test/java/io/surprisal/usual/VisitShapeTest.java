@@ -96,7 +96,7 @@ class VisitShapeTest {
     }
 
     @Test
-    void aVisitsMeanIsJudgedByTheHeavierOfTheSkewedAndTheStudentTail() {
+    void aVisitsMeanIsJudgedByTheSkewedTailOverTheUsersSpread() {
         LogPopulation p = skewed(150, 0);
         BlendedLogModel model = new BlendedLogModel(100);
         model.restore(p.copy());
@@ -106,19 +106,19 @@ class VisitShapeTest {
         assertThat(twelve.dof()).as("the user's degrees of freedom, the shape known").isEqualTo(one.dof());
         double kappaN = p.prior().weightFor(h) + 20;
         double spread = one.scale() * one.scale() / (1 + 1 / kappaN);
-        double normalVariance = spread / kappaN + p.prior().visitEffect();
-        assertThat(twelve.scale()).isCloseTo(Math.sqrt(spread / 12 + normalVariance), within(1e-12));
+        double tau2 = p.prior().visitEffect();
+        assertThat(twelve.scale()).isCloseTo(Math.sqrt(spread * (1.0 / 12 + 1 / kappaN) + tau2), within(1e-12));
         for (double z : new double[] {2, 5, 9}) {
             double mean = twelve.location() + z * twelve.scale();
-            double student = -Math.log(new TDistribution(one.dof()).cumulativeProbability(-z)) / Math.log(2);
-            double saddle = SkewedMeanTail.bits(z * twelve.scale(), 12, Math.sqrt(spread), Math.sqrt(3), normalVariance);
+            double expected = SkewedMeanTail.bitsWithUncertainSpread(z * twelve.scale(), 12, spread, one.dof(), Math.sqrt(3), 1 / kappaN, tau2);
             BlendedLogModel.Judgement j = model.judgeMean(h, mean, 12, 0, Double.POSITIVE_INFINITY);
-            assertThat(j.modelBits()).as("z=%.0f", z).isCloseTo(Math.min(student, saddle), within(1e-9));
+            assertThat(j.modelBits()).as("z=%.0f", z).isCloseTo(expected, within(1e-9));
         }
-        // Far out, the skewed tail is the heavier one.
+        // Far out, heavier than the t of the user's degrees of freedom (the skew) and than the skewed tail of a known spread.
         double far = twelve.location() + 9 * twelve.scale();
-        assertThat(model.judgeMean(h, far, 12, 0, Double.POSITIVE_INFINITY).modelBits())
-                .isLessThan(-Math.log(new TDistribution(one.dof()).cumulativeProbability(-9)) / Math.log(2));
+        double bits = model.judgeMean(h, far, 12, 0, Double.POSITIVE_INFINITY).modelBits();
+        assertThat(bits).isLessThan(-Math.log(new TDistribution(one.dof()).cumulativeProbability(-9)) / Math.log(2))
+                .isLessThan(SkewedMeanTail.bits(9 * twelve.scale(), 12, Math.sqrt(spread), Math.sqrt(3), spread / kappaN + tau2));
         // Without the shape, the t of the visit's own degrees of freedom, as before.
         BlendedLogModel shapeless = new BlendedLogModel(100);
         LogPopulation q = new LogPopulation();
