@@ -25,9 +25,11 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
      * layout 5 had no session vector's tally, no usual sessions (session-profile) and no forest
      * teaching count (session-forest); layout 6 had no logs of the session's gaps, and its usual
      * pace was per session (read as no usual pace: the pace is now learned per gap); layout 7 had
-     * no detector parts' slices (detector velocity was an operator of its own: read as no pace yet).
+     * no detector parts' slices (detector velocity was an operator of its own: read as no pace yet);
+     * layout 8 had no cubes of the open session's gap logs (read as unknown: that session teaches
+     * no shape).
      */
-    static final int CURRENT_VERSION = 8;
+    static final int CURRENT_VERSION = 9;
 
     @Override
     public UserProfile createInstance() {
@@ -42,6 +44,16 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
         writeVersion6Fields(p, out);
         writeVersion7Fields(p, out);
         writePartSlices(p, out);
+        writeVersion9Fields(p, out);
+    }
+
+    /** The fields layout 9 added to layout 8 (the cubes of the open session's gap logs). */
+    static void writeVersion9Fields(UserProfile p, DataOutputView out) throws IOException {
+        out.writeDouble(p.tally.sumCubedLogGap);
+    }
+
+    static void readVersion9Fields(UserProfile p, DataInputView in) throws IOException {
+        p.tally.sumCubedLogGap = in.readDouble();
     }
 
     /** The fields layout 7 added to layout 6 (the open session's gap logs). */
@@ -187,6 +199,7 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
         readVersion6Fields(p, in);
         readVersion7Fields(p, in);
         readPartSlices(p, in);
+        readVersion9Fields(p, in);
         return p;
     }
 
@@ -222,9 +235,10 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
     }
 
     /**
-     * State in an older layout (3 to 7): read with the fields it did not have at their defaults
+     * State in an older layout (3 to 8): read with the fields it did not have at their defaults
      * (no tests counted, no session taught, no cusum alert; no purchases; no session tally, usual
-     * sessions or forest teaching; no gap logs, no usual pace; no pace); on restore Flink migrates it to
+     * sessions or forest teaching; no gap logs, no usual pace; no pace; the gap logs' cubes unknown
+     * while the open session has gaps); on restore Flink migrates it to
      * {@link UserProfileSerializer}.
      */
     static final class OlderLayout extends FieldByFieldSerializer<UserProfile> {
@@ -254,6 +268,9 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
             if (layout >= 7) {
                 writeVersion7Fields(p, out);
             }
+            if (layout >= 8) {
+                writePartSlices(p, out);
+            }
         }
 
         @Override
@@ -272,6 +289,12 @@ public final class UserProfileSerializer extends FieldByFieldSerializer<UserProf
             } else if (layout >= 7) {
                 readVersion6Fields(p, in);
                 readVersion7Fields(p, in);
+            }
+            if (layout >= 8) {
+                readPartSlices(p, in);
+            }
+            if (p.tally.gaps > 0) {
+                p.tally.sumCubedLogGap = Double.NaN;
             }
             return p;
         }

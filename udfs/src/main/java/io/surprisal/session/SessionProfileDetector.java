@@ -119,7 +119,7 @@ public final class SessionProfileDetector {
                 if (m == SessionMeasure.PACE) {
                     // Per gap: the pace's logs are the gaps' logs negated.
                     if (teach) {
-                        models[i].teachBatch(t.gaps, -t.sumLogGap, t.sumSquaredLogGap, h, judged[i]);
+                        models[i].teachBatch(t.gaps, -t.sumLogGap, t.sumSquaredLogGap, -t.sumCubedLogGap, h, judged[i]);
                     }
                     models[i].learnBatch(h, t.gaps, -t.sumLogGap, t.sumSquaredLogGap, config.maxEvidence());
                     continue;

@@ -17,10 +17,12 @@ public final class SessionTally {
     public double amount;
     /** Event time of the last event of the user's previous session, or {@link Long#MIN_VALUE}. */
     public long previousEnd = Long.MIN_VALUE;
-    /** Gaps between the session's events, and the sum and sum of squares of their logs ({@link #logGap}). */
+    /** Gaps between the session's events, and the sum, sum of squares and sum of cubes of their logs ({@link #logGap}). */
     public int gaps;
     public double sumLogGap;
     public double sumSquaredLogGap;
+    /** NaN for a session restored from a profile written before it was counted (its shape is then not learned). */
+    public double sumCubedLogGap;
 
     /** A gap's log, judged per gap by detector session-profile's pace: seconds, with a second's offset. */
     public static double logGap(long gapMillis) {
@@ -34,6 +36,7 @@ public final class SessionTally {
             gaps++;
             sumLogGap += l;
             sumSquaredLogGap += l * l;
+            sumCubedLogGap += l * l * l;
         }
         actions[ActionClass.of(e.action)]++;
         if (e.fail) {
@@ -51,6 +54,7 @@ public final class SessionTally {
         gaps = 0;
         sumLogGap = 0;
         sumSquaredLogGap = 0;
+        sumCubedLogGap = 0;
         previousEnd = lastTs;
     }
 }

@@ -41,15 +41,15 @@ public final class BlendedLogModel {
     private long warmingUp;
 
     /**
-     * Values waiting to teach the population: {@code n} logs (their sum and sum of squares), their
-     * user's moments before them, the model's bits for them.
+     * Values waiting to teach the population: {@code n} logs (their sum, sum of squares and of
+     * cubes, NaN when not known), their user's moments before them, the model's bits for them.
      */
-    private record Lesson(int n, double sum, double sumSquares, LogMoments user, double bits) {
+    private record Lesson(int n, double sum, double sumSquares, double sumCubes, LogMoments user, double bits) {
         void teach(LogPopulation population) {
             if (n == 1) {
                 population.learn(sum, user, bits);
             } else {
-                population.learnBatch(n, sum, sumSquares, user, bits, meanEvidence(n, user.count));
+                population.learnBatch(n, sum, sumSquares, sumCubes, user, bits, meanEvidence(n, user.count));
             }
         }
     }
@@ -112,18 +112,50 @@ public final class BlendedLogModel {
      * LogPopulation#prior}), plus the mean of its values' noise. Their spread is the user's per
      * value or, when larger, their own ({@code ownVariance}, their sample variance); the mean's
      * variance is that over {@code values}, plus the uncertainty of the user's mean (over kappaN),
-     * plus tau^2. Its Student t has the degrees of freedom of its own sample ({@code values - 1})
-     * when fewer than the user's: the mean of a few skewed values keeps their skew. The
-     * calibration on the population's ordinary means answers for what the model still does not see.
+     * plus tau^2. Once the population knows the shape of a value around its visit's mean ({@link
+     * LogPopulation#skewness}), its t has the user's degrees of freedom and the tail is judged with
+     * that shape too ({@link #meanBits}); until then, the degrees of freedom of its own sample
+     * ({@code values - 1}) when fewer than the user's: the mean of a few skewed values keeps their
+     * skew. The calibration on the population's ordinary means answers for what the model still
+     * does not see.
      */
     public Prediction predictMean(LogMoments h, int values, double ownVariance) {
+        return meanParts(h, values, ownVariance).prediction();
+    }
+
+    /**
+     * A mean's prediction, with its parts: the spread of one value (its posterior's scale) and the
+     * degrees of freedom it is known with, the share of it that is the uncertainty of the user's
+     * mean (1 / kappaN), tau^2, and the population's skewness of a value around its visit's mean.
+     */
+    private record MeanParts(Prediction prediction, double spread, double spreadDof, double centreShare, double visitEffect, double skew) {}
+
+    private MeanParts meanParts(LogMoments h, int values, double ownVariance) {
         LogPopulation.Prior prior = population.prior();
         Prediction one = predict(h, prior);
         double kappaN = prior.weightFor(h) + h.count;
         double perValue = one.scale() * one.scale() / (1.0 + 1.0 / kappaN);
         double spread = Math.max(perValue, ownVariance);
         double scale = Math.sqrt(spread * (1.0 / values + 1.0 / kappaN) + prior.visitEffect());
-        return new Prediction(one.location(), scale, Math.min(one.dof(), Math.max(1, values - 1)), one.values());
+        double skew = population.skewness();
+        double dof = Double.isNaN(skew) ? Math.min(one.dof(), Math.max(1, values - 1)) : one.dof();
+        return new MeanParts(new Prediction(one.location(), scale, dof, one.values()), spread, one.dof(), 1.0 / kappaN, prior.visitEffect(), skew);
+    }
+
+    /**
+     * The model's bits for a mean {@code mean} of {@code values} values. With the population's shape
+     * known, the saddlepoint tail of a mean of values of that skewness plus the normal parts
+     * ({@link SkewedMeanTail}), averaged over the posterior of the user's spread (with the user's
+     * degrees of freedom: a Student t where values are symmetric). Without it, the t of {@link
+     * #predictMean}.
+     */
+    private static double meanBits(MeanParts parts, double mean, int values) {
+        Prediction p = parts.prediction();
+        if (Double.isNaN(parts.skew())) {
+            return -Math.log(p.upperTail(mean)) / Math.log(2);
+        }
+        return SkewedMeanTail.bitsWithUncertainSpread(mean - p.location(), values, parts.spread(), parts.spreadDof(), parts.skew(),
+                parts.centreShare(), parts.visitEffect());
     }
 
     /**
@@ -190,8 +222,9 @@ public final class BlendedLogModel {
             warmingUp++;
             return null;
         }
-        Prediction prediction = predictMean(h, values, ownVariance);
-        double modelBits = -Math.log(prediction.upperTail(mean)) / Math.log(2);
+        MeanParts parts = meanParts(h, values, ownVariance);
+        Prediction prediction = parts.prediction();
+        double modelBits = meanBits(parts, mean, values);
         if (!ready()) {
             warmingUp++;
             return new Judgement(prediction, modelBits, null);
@@ -223,12 +256,17 @@ public final class BlendedLogModel {
 
     /** The log {@code x} of a user with history {@code h} (before it) teaches the population once event time moves on. */
     public void teach(double x, LogMoments h, Judgement judged) {
-        pending.add(new Lesson(1, x, x * x, h.snapshot(), judged == null ? Double.NaN : judged.modelBits()));
+        pending.add(new Lesson(1, x, x * x, x * x * x, h.snapshot(), judged == null ? Double.NaN : judged.modelBits()));
     }
 
     /** {@code n} logs of a user with history {@code h} (before them), judged together ({@link #judgeMean}), teach the population. */
     public void teachBatch(int n, double sum, double sumSquares, LogMoments h, Judgement judged) {
-        pending.add(new Lesson(n, sum, sumSquares, h.snapshot(), judged == null ? Double.NaN : judged.modelBits()));
+        teachBatch(n, sum, sumSquares, Double.NaN, h, judged);
+    }
+
+    /** {@link #teachBatch(int, double, double, LogMoments, Judgement)} with the logs' sum of cubes (NaN when not known), which teaches their shape. */
+    public void teachBatch(int n, double sum, double sumSquares, double sumCubes, LogMoments h, Judgement judged) {
+        pending.add(new Lesson(n, sum, sumSquares, sumCubes, h.snapshot(), judged == null ? Double.NaN : judged.modelBits()));
     }
 
     /**

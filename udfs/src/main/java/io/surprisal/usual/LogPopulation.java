@@ -61,6 +61,14 @@ public final class LogPopulation {
     private double effectInverseHistory;
     private double effectWithinSum;
     /**
+     * Visits of at least three values whose third powers are known: how many, the sum of their
+     * values' third central moments around the visit's mean (unbiased, k3), and of their sample
+     * variances: the shape of a value's noise around its visit ({@link #skewness}).
+     */
+    private long skewVisits;
+    private double skewSum;
+    private double skewSpreadSum;
+    /**
      * Per evidence bucket, the model's tail bits of the population's ordinary purchases: the
      * current generation, and the one before it. The model changes as the population grows, so a
      * generation ends after {@link #GENERATION} purchases and the one before it is forgotten: the
@@ -120,6 +128,15 @@ public final class LogPopulation {
      * user's spread counts once.
      */
     public void learnBatch(int n, double sum, double sumSquares, LogMoments user, double bits, int evidence) {
+        learnBatch(n, sum, sumSquares, Double.NaN, user, bits, evidence);
+    }
+
+    /**
+     * {@link #learnBatch(int, double, double, LogMoments, double, int)} with the sum of the logs'
+     * third powers ({@code sumCubes}, NaN when not known), which teaches the shape of a value's noise
+     * around its visit's mean ({@link #skewness}).
+     */
+    public void learnBatch(int n, double sum, double sumSquares, double sumCubes, LogMoments user, double bits, int evidence) {
         if (!Double.isNaN(bits)) {
             modelBits[evidenceBucket(evidence)].add(bits);
             if (count(modelBits) >= GENERATION) {
@@ -141,6 +158,27 @@ public final class LogPopulation {
             withinCount += n;
         }
         learnVisit(n, batchMean, batchM2, user);
+        if (n >= 3 && !Double.isNaN(sumCubes)) {
+            // Sum of cubed deviations from the visit's mean, from the power sums; k3 = n / ((n-1)(n-2)) of it.
+            double cubes = sumCubes - 3 * batchMean * sumSquares + 2 * n * batchMean * batchMean * batchMean;
+            skewVisits++;
+            skewSum += cubes * n / ((n - 1.0) * (n - 2.0));
+            skewSpreadSum += batchM2 / (n - 1);
+        }
+    }
+
+    /**
+     * The skewness of a value around its visit's mean: the visits' mean third central moment over
+     * their mean variance to the power 3/2 (each visit weighs one; a ratio of means, so that a bot's
+     * visit of near-equal gaps does not divide by its near-zero spread). NaN until {@link
+     * #MIN_VISITS} visits of at least three values taught it.
+     */
+    public double skewness() {
+        if (skewVisits < MIN_VISITS || !(skewSpreadSum > 0)) {
+            return Double.NaN;
+        }
+        double spread = skewSpreadSum / skewVisits;
+        return skewSum / skewVisits / (spread * Math.sqrt(spread));
     }
 
     /** A visit of {@code n} values of mean {@code m} and squared deviations {@code m2}, its user's history before it {@code user}. */
@@ -429,6 +467,9 @@ public final class LogPopulation {
         effectInverseSize += o.effectInverseSize;
         effectInverseHistory += o.effectInverseHistory;
         effectWithinSum += o.effectWithinSum;
+        skewVisits += o.skewVisits;
+        skewSum += o.skewSum;
+        skewSpreadSum += o.skewSpreadSum;
         for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
             modelBits[i].merge(o.modelBits[i]);
             previousBits[i].merge(o.previousBits[i]);
@@ -466,6 +507,11 @@ public final class LogPopulation {
             s.effectInverseSize = effectInverseSize * fe;
             s.effectInverseHistory = effectInverseHistory * fe;
             s.effectWithinSum = effectWithinSum * fe;
+            long sharedSkew = (skewVisits + owners - 1) / owners;
+            double fs = skewVisits == 0 ? 0 : (double) sharedSkew / skewVisits;
+            s.skewVisits = sharedSkew;
+            s.skewSum = skewSum * fs;
+            s.skewSpreadSum = skewSpreadSum * fs;
             for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
                 s.modelBits[i] = modelBits[i].sharedBy(owners);
                 s.previousBits[i] = previousBits[i].sharedBy(owners);
@@ -496,6 +542,9 @@ public final class LogPopulation {
         s.effectInverseSize = effectInverseSize;
         s.effectInverseHistory = effectInverseHistory;
         s.effectWithinSum = effectWithinSum;
+        s.skewVisits = skewVisits;
+        s.skewSum = skewSum;
+        s.skewSpreadSum = skewSpreadSum;
         for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
             s.modelBits[i] = LogHistogram.fromCounts(modelBits[i].toCounts());
             s.previousBits[i] = LogHistogram.fromCounts(previousBits[i].toCounts());
@@ -505,10 +554,12 @@ public final class LogPopulation {
 
     /** Bytes of the visits' statistics, written after the histograms (a population written before them has none). */
     private static final int VISIT_BYTES = 4 * 8 + 2 * 8 + 5 * 8;
+    /** Bytes of the visits' shape, written after their statistics (a population written before it has none). */
+    private static final int SKEW_BYTES = 3 * 8;
 
     /**
      * The moments and histograms with the writing instance and parallelism in front (see
-     * InstanceShares), then the visits' statistics ({@link #prior}).
+     * InstanceShares), then the visits' statistics ({@link #prior}), then their shape ({@link #skewness}).
      */
     public byte[] toTaggedBytes(int owner, int parallelism) {
         long[][] counts = new long[2 * EVIDENCE_BUCKETS][];
@@ -518,7 +569,7 @@ public final class LogPopulation {
             counts[EVIDENCE_BUCKETS + i] = previousBits[i].toCounts();
             size += 2 * (4 + 8 * counts[i].length);
         }
-        size += VISIT_BYTES;
+        size += VISIT_BYTES + SKEW_BYTES;
         ByteBuffer b = ByteBuffer.allocate(size).putInt(owner).putInt(parallelism)
                 .putLong(count).putDouble(mean).putDouble(m2).putLong(withinCount).putDouble(withinSum)
                 .putLong(varianceCount).putDouble(varianceSum).putDouble(varianceSquares).putDouble(varianceNoise);
@@ -532,6 +583,7 @@ public final class LogPopulation {
                 .putLong(spreadVisits).putDouble(spreadSum)
                 .putLong(effectVisits).putDouble(effectSquares).putDouble(effectInverseSize).putDouble(effectInverseHistory)
                 .putDouble(effectWithinSum);
+        b.putLong(skewVisits).putDouble(skewSum).putDouble(skewSpreadSum);
         return b.array();
     }
 
@@ -578,6 +630,11 @@ public final class LogPopulation {
             s.effectInverseSize = b.getDouble();
             s.effectInverseHistory = b.getDouble();
             s.effectWithinSum = b.getDouble();
+        }
+        if (b.remaining() >= SKEW_BYTES) {
+            s.skewVisits = b.getLong();
+            s.skewSum = b.getDouble();
+            s.skewSpreadSum = b.getDouble();
         }
         return s;
     }
