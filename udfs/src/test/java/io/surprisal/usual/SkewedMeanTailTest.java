@@ -29,6 +29,39 @@ class SkewedMeanTailTest {
     }
 
     @Test
+    void theSaddlepointSolvesTheMeansCgfDerivative() {
+        // K'(t) = sigma (sigma t / n) / (1 - b sigma t / n) + V t must equal d, with t below n / (b sigma).
+        for (double b : new double[] {0, 0.3, 1.0}) {
+            for (double v : new double[] {0, 0.01, 0.3}) {
+                for (double d : new double[] {0.01, 0.5, 3.0}) {
+                    double sigma = 0.77;
+                    int n = 12;
+                    double t = SkewedMeanTail.saddlepoint(d, n, sigma, b, v);
+                    double u = sigma * t / n;
+                    assertThat(t).isPositive();
+                    if (b > 0) {
+                        assertThat(b * u).isLessThan(1);
+                    }
+                    assertThat(sigma * u / (1 - b * u) + v * t).isCloseTo(d, within(1e-12 * Math.max(1, d)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void theSpreadsQuadratureIsWithinAThousandthOfABitOfAFineOne() {
+        for (double dof : new double[] {3, 8, 20, 50, 200}) {
+            for (int n : new int[] {3, 7, 12, 30}) {
+                for (double d = -0.5; d <= 2.0; d += 0.05) {
+                    double fine = SkewedMeanTail.bitsWithUncertainSpread(200, d, n, 0.59, dof, 1.1, 1.0 / 40, 0.0);
+                    assertThat(SkewedMeanTail.bitsWithUncertainSpread(d, n, 0.59, dof, 1.1, 1.0 / 40, 0.0))
+                            .as("dof %s, %d values, %.2f out", dof, n, d).isCloseTo(fine, within(1e-3));
+                }
+            }
+        }
+    }
+
+    @Test
     void withoutSkewAndVisitEffectTheUncertainSpreadGivesTheStudentTail() {
         // sigma^2 ~ 0.5 x dof / chi^2(dof); a mean of 12 with the centre's share 1/30: the t of dof on sqrt(0.5 (1/12 + 1/30)).
         double scale = Math.sqrt(0.5 * (1.0 / 12 + 1.0 / 30));
