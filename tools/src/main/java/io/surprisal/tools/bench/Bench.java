@@ -228,7 +228,8 @@ public final class Bench {
                     out.printf(Locale.ROOT, "      alerts: %s%n", b.alerts());
                 }
                 if (compared != null) {
-                    FlinkRun other = runFlink(file, Graph.FULL, new ProbedSource.Settings(0, events, false), null, compared);
+                    // Run as (b) is, its first round too (held open for the checkpoint that follows the last event).
+                    FlinkRun other = runFlink(file, Graph.FULL, new ProbedSource.Settings(0, events, checkpoints && round == 0), null, compared);
                     comparedRates[round] = other.eventsPerSecond();
                     comparedCpu[round] = other.cpuMicrosPerEvent();
                     out.printf(Locale.ROOT, "  (b') full job with %s  %,10.0f events/s  (%.1f s, peak heap %,d MB, %.1f us CPU per event)%n",
