@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
 /** The prior of values learned a visit at a time ({@link LogPopulation#prior}), against hand-computed values. */
@@ -162,10 +161,7 @@ class VisitPriorTest {
 
     @Test
     void aPopulationWrittenBeforeVisitsWereCountedIsReadWithoutThem() throws IOException {
-        byte[] old;
-        try (InputStream in = new GZIPInputStream(getClass().getResourceAsStream("/state/log-population-without-visits.bin.gz"))) {
-            old = in.readAllBytes();
-        }
+        byte[] old = GoldenPopulations.read("log-population-without-visits.bin.gz");
         // Written by the previous code: six batches of 3 logs and one log (see the figures it printed).
         LogPopulation p = LogPopulation.fromTaggedBytes(old);
         assertThat(LogPopulation.ownerOf(old)).isEqualTo(1);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.zip.GZIPInputStream;
 import org.apache.commons.math3.distribution.TDistribution;
 import org.junit.jupiter.api.Test;
 
@@ -76,10 +75,7 @@ class VisitShapeTest {
 
     @Test
     void aPopulationWrittenBeforeTheShapeWasCountedIsReadWithoutIt() throws IOException {
-        byte[] old;
-        try (InputStream in = new GZIPInputStream(getClass().getResourceAsStream("/state/log-population-without-skew.bin.gz"))) {
-            old = in.readAllBytes();
-        }
+        byte[] old = GoldenPopulations.read("log-population-without-skew.bin.gz");
         // Written by the previous code: 120 visits of 4 logs of users with 10 (the figures it printed).
         LogPopulation p = LogPopulation.fromTaggedBytes(old);
         assertThat(LogPopulation.ownerOf(old)).isEqualTo(1);
