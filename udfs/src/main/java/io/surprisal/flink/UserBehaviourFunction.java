@@ -31,6 +31,7 @@ import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -123,6 +124,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     /** The detector parts, each with its own events by slot, and their alerts of the event at hand. */
     private transient List<PartRunner<?>> parts;
     private transient java.util.Set<String> partNames;
+    /** The events maps of parts switched off since the user's profile was written, by detector, opened when first met. */
+    private transient java.util.Map<String, MapState<Integer, Event>> switchedOffEvents;
     private transient List<Alert> partAlerts;
 
     public UserBehaviourFunction(SurprisalConfig config) {
@@ -285,6 +288,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             partNames.add(detector);
         }
         partAlerts = new ArrayList<>(1);
+        switchedOffEvents = new java.util.HashMap<>();
         userGroupState = getRuntimeContext().getState(Descriptors.userGroup(config.state().ttl()));
         if (scorer == null) {
             scorer = newScorer();
@@ -363,6 +367,25 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         ctx.timerService().registerEventTimeTimer(e.ts);
     }
 
+    /**
+     * A part switched off leaves nothing behind: its slice goes from the profile and its events map
+     * from state, the first time the user is seen after the switch (the map's name is the
+     * detector's, {@link Descriptors#partEvents}).
+     */
+    private void dropSwitchedOffParts(UserProfile profile) throws Exception {
+        if (partNames.containsAll(profile.partSlices.keySet())) {
+            return;
+        }
+        for (java.util.Iterator<String> it = profile.partSlices.keySet().iterator(); it.hasNext(); ) {
+            String detector = it.next();
+            if (!partNames.contains(detector)) {
+                switchedOffEvents.computeIfAbsent(detector,
+                        d -> getRuntimeContext().getMapState(Descriptors.partEvents(d, config.state().ttl()))).clear();
+                it.remove();
+            }
+        }
+    }
+
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
         UserProfile profile = profileState.value();
@@ -371,8 +394,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             usersNewMetric.inc();
             profile = new UserProfile();
         }
-        // A part switched off leaves nothing behind.
-        profile.partSlices.keySet().retainAll(partNames);
+        dropSwitchedOffParts(profile);
         for (PartRunner<?> part : parts) {
             part.load(profile);
         }

@@ -527,6 +527,52 @@ class UserBehaviourFunctionTest {
         assertThat(harness.numKeyedStateEntries()).as("the profile and the behaviour group").isEqualTo(2);
     }
 
+    @Test
+    void aPartSwitchedOffLeavesNeitherItsSliceNorItsEventsOnceTheUserIsSeenAgain() throws Exception {
+        long t0 = 1_800_000_000_000L;
+        long last = t0;
+        for (int i = 0; i < 30; i++) {
+            last = t0 + i * 3000L + (i % 3) * 700L; // a crawl, not yet long enough to alert
+            send("crawler", "view_item", last);
+        }
+        harness.processWatermark(new Watermark(last));
+        assertThat(profile("crawler").partSlices).containsKey("velocity");
+        assertThat(velocityEvents(opened.operator, "crawler")).as("the ring of the events an alert would list").isNotEmpty();
+        OperatorSubtaskState snapshot = harness.snapshot(1L, last);
+
+        SurprisalConfig withoutVelocity = ConfigLoader.load(null, List.of(
+                "state.ttl=1d", "model.transition.min-population-events=300", "model.session.min-sessions=1",
+                "detectors.session.threshold-bits=1", "detectors.transition.threshold-bits=5", "detectors.velocity.enabled=false"));
+        KeyedProcessOperator<String, Event, Event> restoredOp = new KeyedProcessOperator<>(new UserBehaviourFunction(withoutVelocity));
+        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(restoredOp, new UserKey(), Types.STRING)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            Event e = new Event();
+            e.user = "crawler";
+            e.action = "view_item";
+            e.ts = last + 3000;
+            e.eventId = "crawler@" + e.ts;
+            e.session = "crawler-s1";
+            restored.processElement(e, e.ts);
+            restored.processWatermark(new Watermark(e.ts));
+
+            restoredOp.setCurrentKey("crawler");
+            UserProfile p = restoredOp.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    Descriptors.userProfile(withoutVelocity.state().ttl())).value();
+            assertThat(p.partSlices).doesNotContainKey("velocity");
+            assertThat(velocityEvents(restoredOp, "crawler")).isEmpty();
+        }
+    }
+
+    /** The events velocity's ring holds for {@code user} in {@code op}'s state. */
+    private List<Integer> velocityEvents(KeyedProcessOperator<String, Event, Event> op, String user) throws Exception {
+        op.setCurrentKey(user);
+        List<Integer> slots = new java.util.ArrayList<>();
+        op.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                Descriptors.partEvents("velocity", config.state().ttl())).keys().forEach(slots::add);
+        return slots;
+    }
+
     private static Event event(String user, String action, long ts, boolean fail) {
         Event e = new Event();
         e.user = user;
