@@ -31,6 +31,7 @@ final class Visit {
   private final SplittableRandom rng;
   private final MarkovChain chain;
   private final int maxGap;
+  private final GapLaw gapLaw;
   private final int maxEvents;
   /** Until the visit has this many events its chain neither ends nor logs out (scenario visits). */
   private final int minEvents;
@@ -72,6 +73,7 @@ final class Visit {
       gap = (int) Math.round(2 * meanGap - 1); // gaps uniform in 1..gap: as irregular as a person's
     }
     this.maxGap = gap;
+    this.gapLaw = cfg.world().gapLaw();
     this.minEvents = Math.min(least, maxEvents);
     this.state = user.profile.startState();
     this.highAmounts = scenarioVisit && (user.scenario == Scenario.TAKEOVER || user.scenario == Scenario.GIFT_CARDS);
@@ -235,7 +237,7 @@ final class Visit {
       next = "end";
     }
     if (emitted > 0) {
-      ts += 1 + rng.nextInt(maxGap);
+      ts += gapLaw == GapLaw.UNIFORM ? 1 + rng.nextInt(maxGap) : logNormalGap();
     }
     state = next;
     action = MarkovChain.action(next);
@@ -307,5 +309,12 @@ final class Visit {
     }
     sb.append('}');
     return sb.toString();
+  }
+
+  /** A log-normal gap around the median the uniform law of {@code maxGap} has, floored at 1 s and capped. */
+  private long logNormalGap() {
+    double median = (1 + maxGap) / 2.0;
+    long gap = Math.round(median * Math.exp(GapLaw.LOGNORMAL_SIGMA * rng.nextGaussian()));
+    return Math.max(1, Math.min(GapLaw.MAX_GAP_SECONDS, gap));
   }
 }

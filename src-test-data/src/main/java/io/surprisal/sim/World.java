@@ -76,19 +76,34 @@ public record World(
       "25% of users first appear on the scored day, 1-6 visits a day", 5_000, 2,
       WorldKnobs.DEFAULT.withNewUserShare(0.25).withVisitsPerDay(1, 6));
 
+  /**
+   * The default world with log-normal gaps within a visit: long reads now and then, as real sites
+   * have, where the presets' gaps are uniform up to the account's maximum. Not in the matrix;
+   * {@code --worlds lognormal-gaps} runs it.
+   */
+  public static final World LOGNORMAL_GAPS = preset("lognormal-gaps",
+      "the default world with log-normal gaps within a visit (the log's sd 1.0, capped at 10 minutes)", 5_000, 2,
+      WorldKnobs.DEFAULT.withGapLaw(GapLaw.LOGNORMAL));
+
+  /** Worlds outside the matrix, run by name. */
+  public static final List<World> EXTRAS = List.of(LOGNORMAL_GAPS);
+
   /** The worlds of {@code eval --matrix}, in table order. */
   public static final List<World> PRESETS =
       List.of(DEFAULT, SPARSE, HEAVY, SMALL_SITE, MOBILE_HEAVY, MANY_NEW);
 
   /** The preset named {@code name} (case-insensitive). */
   public static World named(String name) {
-    for (World w : PRESETS) {
-      if (w.name.equalsIgnoreCase(name.strip())) {
-        return w;
+    for (List<World> worlds : List.of(PRESETS, EXTRAS)) {
+      for (World w : worlds) {
+        if (w.name.equalsIgnoreCase(name.strip())) {
+          return w;
+        }
       }
     }
     List<String> names = new ArrayList<>();
     PRESETS.forEach(w -> names.add(w.name));
+    EXTRAS.forEach(w -> names.add(w.name));
     throw new IllegalArgumentException("unknown world '" + name + "'; worlds: " + String.join(", ", names));
   }
 

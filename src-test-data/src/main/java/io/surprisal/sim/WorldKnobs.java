@@ -38,6 +38,7 @@ package io.surprisal.sim;
  * @param fastPaceShare share of normal users with the {@code fast_pace} attack: from their own place
  *     and device, a visit of about their usual length with gaps 2.5 to 4.5 times shorter than their
  *     median gap, under the {@code velocity} rule's rate
+ * @param gapLaw how the seconds between a visit's events are drawn ({@link GapLaw})
  */
 public record WorldKnobs(
     double minVisitsPerDay,
@@ -57,7 +58,8 @@ public record WorldKnobs(
     boolean coordinates,
     double giftCardShare,
     double longSessionShare,
-    double fastPaceShare) {
+    double fastPaceShare,
+    GapLaw gapLaw) {
 
   /** The share of abnormal profiles in {@link Profile} (their shares' sum). */
   public static final double PROFILE_ABNORMAL_SHARE = 0.02;
@@ -66,7 +68,7 @@ public record WorldKnobs(
   public static final WorldKnobs LEGACY = new WorldKnobs(1.0, 3.0, 0.0, 0.25, 0.45, 0.35,
       Scenario.TRAVEL.shareOfNormalUsers(), false, 0.0, 1, PROFILE_ABNORMAL_SHARE,
       Scenario.NOVELTY.shareOfNormalUsers(), Scenario.TAKEOVER.shareOfNormalUsers(), 0.0, false,
-      0.0, 0.0, 0.0);
+      0.0, 0.0, 0.0, GapLaw.UNIFORM);
 
   /**
    * The default world of {@code generate}: the legacy one with coordinates, trips, impossible
@@ -79,6 +81,9 @@ public record WorldKnobs(
       .withFastPaceShare(Scenario.FAST_PACE.shareOfNormalUsers());
 
   public WorldKnobs {
+    if (gapLaw == null) {
+      throw new IllegalArgumentException("gapLaw must be given");
+    }
     if (!(minVisitsPerDay > 0) || !(maxVisitsPerDay >= minVisitsPerDay) || maxVisitsPerDay > 500) {
       throw new IllegalArgumentException("visits per day must satisfy 0 < min <= max <= 500: "
           + minVisitsPerDay + ".." + maxVisitsPerDay);
@@ -142,70 +147,70 @@ public record WorldKnobs(
     return new WorldKnobs(min, max, ipChurn, mobileNetworkShare, phoneShare, multiDeviceShare,
         travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare, noveltyShare,
         takeoverShare, impossibleTravelShare, coordinates, giftCardShare, longSessionShare,
-        fastPaceShare);
+        fastPaceShare, gapLaw);
   }
 
   public WorldKnobs withIpChurn(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, v, mobileNetworkShare, phoneShare,
         multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
         noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare);
+        longSessionShare, fastPaceShare, gapLaw);
   }
 
   public WorldKnobs withMobileNetworkShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, v, phoneShare,
         multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
         noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare);
+        longSessionShare, fastPaceShare, gapLaw);
   }
 
   public WorldKnobs withPhoneShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare, v,
         multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
         noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare);
+        longSessionShare, fastPaceShare, gapLaw);
   }
 
   public WorldKnobs withMultiDeviceShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, v, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
         noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare);
+        longSessionShare, fastPaceShare, gapLaw);
   }
 
   public WorldKnobs withTravelShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, v, plausibleTrips, newUserShare, historyDays, abnormalShare,
         noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare);
+        longSessionShare, fastPaceShare, gapLaw);
   }
 
   public WorldKnobs withPlausibleTrips(boolean v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, v, newUserShare, historyDays, abnormalShare,
         noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare);
+        longSessionShare, fastPaceShare, gapLaw);
   }
 
   public WorldKnobs withNewUserShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, v, historyDays, abnormalShare,
         noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare);
+        longSessionShare, fastPaceShare, gapLaw);
   }
 
   public WorldKnobs withHistoryDays(int v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, v, abnormalShare,
         noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare);
+        longSessionShare, fastPaceShare, gapLaw);
   }
 
   public WorldKnobs withAbnormalShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, v,
         noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare);
+        longSessionShare, fastPaceShare, gapLaw);
   }
 
   /**
@@ -215,14 +220,14 @@ public record WorldKnobs(
   public WorldKnobs withAttackShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
-        abnormalShare, v, v, v, coordinates, v, v, v);
+        abnormalShare, v, v, v, coordinates, v, v, v, gapLaw);
   }
 
   public WorldKnobs withGiftCardShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
         abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates, v,
-        longSessionShare, fastPaceShare);
+        longSessionShare, fastPaceShare, gapLaw);
   }
 
   public WorldKnobs withLongSessionShare(double v) {
@@ -230,7 +235,7 @@ public record WorldKnobs(
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
         abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates,
         giftCardShare,
-        v, fastPaceShare);
+        v, fastPaceShare, gapLaw);
   }
 
   public WorldKnobs withFastPaceShare(double v) {
@@ -238,20 +243,27 @@ public record WorldKnobs(
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
         abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates,
         giftCardShare,
-        longSessionShare, v);
+        longSessionShare, v, gapLaw);
   }
 
   public WorldKnobs withImpossibleTravelShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
         abnormalShare, noveltyShare, takeoverShare, v, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare);
+        longSessionShare, fastPaceShare, gapLaw);
   }
 
   public WorldKnobs withCoordinates(boolean v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
         abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, v, giftCardShare,
-        longSessionShare, fastPaceShare);
+        longSessionShare, fastPaceShare, gapLaw);
+  }
+
+  public WorldKnobs withGapLaw(GapLaw v) {
+    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
+        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
+        abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
+        longSessionShare, fastPaceShare, v);
   }
 }

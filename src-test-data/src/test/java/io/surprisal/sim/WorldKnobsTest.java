@@ -362,6 +362,46 @@ class WorldKnobsTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more than 1");
   }
 
+  /** Seconds between consecutive events of a session, of buyers without a scenario. */
+  private static List<Long> plainBuyersGaps(WorldKnobs knobs) throws Exception {
+    Simulator sim = new Simulator(config(300, 2, 33L, knobs));
+    Map<String, UserLabel> labels =
+        sim.labels().stream().collect(Collectors.toMap(UserLabel::user, l -> l));
+    Map<String, Instant> last = new HashMap<>();
+    List<Long> gaps = new ArrayList<>();
+    Iterator<String> lines = sim.eventLines();
+    while (lines.hasNext()) {
+      JsonNode e = JSON.readTree(lines.next());
+      UserLabel l = labels.get(e.path("user").asText());
+      if (!l.type().equals("buyer") || !l.scenario().equals("none")) {
+        continue;
+      }
+      Instant ts = Instant.parse(e.path("ts").asText());
+      Instant before = last.put(e.path("session").asText(), ts);
+      if (before != null) {
+        gaps.add(ts.getEpochSecond() - before.getEpochSecond());
+      }
+    }
+    return gaps;
+  }
+
+  @Test
+  void logNormalGapsHaveTheUniformLawsMedianAndALongTail() throws Exception {
+    List<Long> uniform = plainBuyersGaps(WorldKnobs.DEFAULT);
+    List<Long> logNormal = plainBuyersGaps(WorldKnobs.DEFAULT.withGapLaw(GapLaw.LOGNORMAL));
+    // Buyers' gaps are uniform in 1..40 s: median 20.5, none longer.
+    assertThat(uniform).allSatisfy(g -> assertThat(g).isBetween(1L, 40L));
+    double medianUniform = uniform.stream().sorted().toList().get(uniform.size() / 2);
+    double medianLogNormal = logNormal.stream().sorted().toList().get(logNormal.size() / 2);
+    assertThat(medianLogNormal).isCloseTo(medianUniform, within(2.0));
+    // Log-normal around 20.5 s with the log's sd 1: P(gap > 40 s) = P(z > ln(40 / 20.5)) = 0.25.
+    double longer = logNormal.stream().filter(g -> g > 40).count() / (double) logNormal.size();
+    assertThat(longer).isCloseTo(0.25, within(tolerance(0.25, logNormal.size())));
+    assertThat(logNormal).allSatisfy(g -> assertThat(g).isBetween(1L, (long) GapLaw.MAX_GAP_SECONDS));
+    assertThat(World.named("lognormal-gaps").knobs().gapLaw()).isEqualTo(GapLaw.LOGNORMAL);
+    assertThat(World.PRESETS).as("not in the matrix").doesNotContain(World.LOGNORMAL_GAPS);
+  }
+
   @Test
   void presetsScoreTheLastDayAndScaleWithAFloor() {
     assertThat(World.PRESETS).extracting(World::name)
