@@ -259,12 +259,10 @@ public final class BlendedLogModel {
         pending.add(new Lesson(1, x, x * x, x * x * x, h.snapshot(), judged == null ? Double.NaN : judged.modelBits()));
     }
 
-    /** {@code n} logs of a user with history {@code h} (before them), judged together ({@link #judgeMean}), teach the population. */
-    public void teachBatch(int n, double sum, double sumSquares, LogMoments h, Judgement judged) {
-        teachBatch(n, sum, sumSquares, Double.NaN, h, judged);
-    }
-
-    /** {@link #teachBatch(int, double, double, LogMoments, Judgement)} with the logs' sum of cubes (NaN when not known), which teaches their shape. */
+    /**
+     * {@code n} logs of a user with history {@code h} (before them), judged together ({@link
+     * #judgeMean}), teach the population; their sum of cubes (NaN when not known) teaches their shape.
+     */
     public void teachBatch(int n, double sum, double sumSquares, double sumCubes, LogMoments h, Judgement judged) {
         pending.add(new Lesson(n, sum, sumSquares, sumCubes, h.snapshot(), judged == null ? Double.NaN : judged.modelBits()));
     }

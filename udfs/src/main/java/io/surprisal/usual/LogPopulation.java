@@ -480,36 +480,32 @@ public final class LogPopulation {
     public LogPopulation sharedBy(int owners) {
         LogPopulation s = copy();
         if (owners > 1 && count > 0) {
-            long shared = (count + owners - 1) / owners;
+            long shared = sharedCount(count, owners);
             s.m2 = m2 * shared / count;
             s.count = shared;
-            long sharedWithin = (withinCount + owners - 1) / owners;
+            long sharedWithin = sharedCount(withinCount, owners);
             s.withinSum = withinCount == 0 ? 0 : withinSum * sharedWithin / withinCount;
             s.withinCount = sharedWithin;
-            long sharedVariances = (varianceCount + owners - 1) / owners;
-            double f = varianceCount == 0 ? 0 : (double) sharedVariances / varianceCount;
-            s.varianceCount = sharedVariances;
+            double f = shareOf(varianceCount, owners);
+            s.varianceCount = sharedCount(varianceCount, owners);
             s.varianceSum = varianceSum * f;
             s.varianceSquares = varianceSquares * f;
             s.varianceNoise = varianceNoise * f;
-            long sharedVisits = (visits + owners - 1) / owners;
-            double fv = visits == 0 ? 0 : (double) sharedVisits / visits;
-            s.visits = sharedVisits;
+            double fv = shareOf(visits, owners);
+            s.visits = sharedCount(visits, owners);
             s.visitM2 = visitM2 * fv;
             s.visitInverseSize = visitInverseSize * fv;
-            long sharedSpread = (spreadVisits + owners - 1) / owners;
+            long sharedSpread = sharedCount(spreadVisits, owners);
             s.spreadSum = spreadVisits == 0 ? 0 : spreadSum * sharedSpread / spreadVisits;
             s.spreadVisits = sharedSpread;
-            long sharedEffect = (effectVisits + owners - 1) / owners;
-            double fe = effectVisits == 0 ? 0 : (double) sharedEffect / effectVisits;
-            s.effectVisits = sharedEffect;
+            double fe = shareOf(effectVisits, owners);
+            s.effectVisits = sharedCount(effectVisits, owners);
             s.effectSquares = effectSquares * fe;
             s.effectInverseSize = effectInverseSize * fe;
             s.effectInverseHistory = effectInverseHistory * fe;
             s.effectWithinSum = effectWithinSum * fe;
-            long sharedSkew = (skewVisits + owners - 1) / owners;
-            double fs = skewVisits == 0 ? 0 : (double) sharedSkew / skewVisits;
-            s.skewVisits = sharedSkew;
+            double fs = shareOf(skewVisits, owners);
+            s.skewVisits = sharedCount(skewVisits, owners);
             s.skewSum = skewSum * fs;
             s.skewSpreadSum = skewSpreadSum * fs;
             for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
@@ -518,6 +514,16 @@ public final class LogPopulation {
             }
         }
         return s;
+    }
+
+    /** One owner's share of a count: rounded up, so that no owner is left with none of a count some had. */
+    private static long sharedCount(long count, int owners) {
+        return (count + owners - 1) / owners;
+    }
+
+    /** The factor that takes sums over {@code count} values to one owner's share of them ({@link #sharedCount}). */
+    private static double shareOf(long count, int owners) {
+        return count == 0 ? 0 : (double) sharedCount(count, owners) / count;
     }
 
     public LogPopulation copy() {
