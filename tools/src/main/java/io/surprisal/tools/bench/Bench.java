@@ -53,8 +53,6 @@ public final class Bench {
     static final int FLOOR_VALUES = 3;
     /** Users per instance the cached state floor keeps on the heap. */
     static final int FLOOR_CACHED_USERS = 10_000;
-    /** The cached state floor's writes to the state backend in the last run, -1 when it did not run. */
-    private long lastBackendWrites = -1;
     private static final String[] COUNTS = {"no", "one", "two", "three"};
 
     /**
@@ -118,9 +116,12 @@ public final class Bench {
         }
     }
 
-    /** Figures of one Flink run; {@code stateWrites} counts the state floor's writes (0 in other graphs). */
+    /**
+     * Figures of one Flink run; {@code stateWrites} counts the state floor's writes and {@code
+     * backendWrites} the cached floor's writes that reach the state backend (0 in other graphs).
+     */
     record FlinkRun(long records, double seconds, double eventsPerSecond, long peakHeap, Map<String, Long> alerts,
-            Map<String, long[]> latencies, State state, long stateWrites, double cpuMicrosPerEvent) {}
+            Map<String, long[]> latencies, State state, long stateWrites, long backendWrites, double cpuMicrosPerEvent) {}
 
     /** RocksDB's figures after the checkpoint that follows the last event. */
     record State(long liveData, long sstFiles, long memTables, long checkpointFullSize, Map<String, Long> liveByState) {}
@@ -195,7 +196,7 @@ public final class Bench {
                 FlinkRun cached = runFlink(file, Graph.bareWithCachedState(FLOOR_CACHED_USERS), new ProbedSource.Settings(0, events, false), null);
                 out.printf(Locale.ROOT, "  (a+1c) (a+1) behind a write-back cache of %,d users per instance  %,10.0f events/s  (%.1f s, peak heap %,d MB, %.2f backend writes per event)%s%n",
                         FLOOR_CACHED_USERS, cached.eventsPerSecond(), cached.seconds(), cached.peakHeap() >> 20,
-                        (double) lastBackendWrites / Math.max(cached.records(), 1),
+                        (double) cached.backendWrites() / Math.max(cached.records(), 1),
                         a == null ? "" : String.format(Locale.ROOT, "  (a+1c)/a = %.2f", cached.eventsPerSecond() / a.eventsPerSecond()));
                 if (a != null) {
                     // Wall-clock time per event that each further value adds, the job's cores all working.
@@ -415,14 +416,14 @@ public final class Bench {
         var result = job.getJobExecutionResult().get();
         Long stateWrites = result.getAccumulatorResult(StateFloorFunction.WRITES_ACCUMULATOR);
         Long backendWrites = result.getAccumulatorResult(CachedStateFloorOperator.BACKEND_WRITES_ACCUMULATOR);
-        lastBackendWrites = backendWrites == null ? -1 : backendWrites;
         long records = BenchProbe.EMITTED.get();
         // Emission under backpressure runs at the job's pace; the last records still in flight
         // (a few network buffers) are a fraction of a second.
         double seconds = (BenchProbe.lastEmitNanos - BenchProbe.firstEmitNanos) / 1e9;
         double cpuMicros = (processCpuNanos() - cpu0) / 1e3 / Math.max(records, 1);
         return new FlinkRun(records, seconds, records / Math.max(seconds, 1e-9), heap.peak(), BenchProbe.alertCounts(),
-                BenchProbe.latencies(), state, stateWrites == null ? 0 : stateWrites, cpuMicros);
+                BenchProbe.latencies(), state, stateWrites == null ? 0 : stateWrites,
+                backendWrites == null ? 0 : backendWrites, cpuMicros);
     }
 
     private static String cpuModel() {
