@@ -12,6 +12,7 @@ import io.surprisal.feedback.Feedback;
 import io.surprisal.alert.AlertBoundsFunction;
 import io.surprisal.alert.AlertSuppressionFunction;
 import io.surprisal.flink.Descriptors;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import io.surprisal.feedback.FeedbackParseFunction;
 import io.surprisal.feedback.FeedbackSuppressionFunction;
 import io.surprisal.cep.BruteForceFunction;
@@ -24,6 +25,8 @@ import io.surprisal.novelty.LoginNoveltyUpdate;
 import io.surprisal.novelty.LoginNoveltyWithUpdatesFunction;
 import io.surprisal.cep.PatternRouting;
 import io.surprisal.flink.UserBehaviourFunction;
+import io.surprisal.flink.UserBehaviourOperator;
+import io.surprisal.flink.UserBehaviourWithModelUpdatesOperator;
 import io.surprisal.flink.UserBehaviourWithModelUpdatesFunction;
 import io.surprisal.novelty.LoginVector;
 import io.surprisal.session.ClosedSession;
@@ -109,11 +112,14 @@ public final class SurprisalPipeline {
 
         // Without model updates, one input, chained to the parser's output shuffle as always; with
         // them, a broadcast input carries the models. The same uid: state carries over either way.
+        // Either runs in an operator that keeps the users seen last on the heap (state.cache-users).
+        String name = "transition and session surprisal";
         SingleOutputStreamOperator<Event> scored = modelUpdates == null
-                ? parsed.keyBy(new UserKey()).process(new UserBehaviourFunction(config))
-                : parsed.keyBy(new UserKey()).connect(modelUpdates.broadcast(Descriptors.MODEL))
-                        .process(new UserBehaviourWithModelUpdatesFunction(config));
-        scored.name("transition and session surprisal").uid("user-behaviour");
+                ? parsed.keyBy(new UserKey()).transform(name, TypeInformation.of(Event.class),
+                        new UserBehaviourOperator(new UserBehaviourFunction(config)))
+                : parsed.keyBy(new UserKey()).connect(modelUpdates.broadcast()).transform(name, TypeInformation.of(Event.class),
+                        new UserBehaviourWithModelUpdatesOperator(new UserBehaviourWithModelUpdatesFunction(config)));
+        scored.name(name).uid("user-behaviour");
 
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(Descriptors.DEAD_LETTERS)
                 .union(scored.getSideOutput(Descriptors.DEAD_LETTERS));

@@ -57,10 +57,11 @@ public record SurprisalConfig(
             implements Serializable {}
 
     /**
-     * How long per-user state lives. The state backend and checkpoints are Flink's runtime settings,
-     * in Flink's configuration.
+     * How long per-user state lives, and how many users per parallel instance the per-user
+     * operator keeps on the heap between checkpoints ({@code cacheUsers}, 0: none). The state
+     * backend and checkpoints are Flink's runtime settings, in Flink's configuration.
      */
-    public record StateConfig(Duration ttl) implements Serializable {}
+    public record StateConfig(Duration ttl, int cacheUsers) implements Serializable {}
 
     /** Parameters of the statistical models. */
     public record ModelConfig(TransitionModelConfig transition, SessionModelConfig session, GroupsModelConfig groups)

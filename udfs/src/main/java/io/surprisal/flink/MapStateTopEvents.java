@@ -37,6 +37,15 @@ public final class MapStateTopEvents implements TopEventStore {
         }
     }
 
+    /** Removes one slot. */
+    void remove(int slot) {
+        try {
+            slots.remove(slot);
+        } catch (Exception ex) {
+            throw new IllegalStateException("cannot remove " + what + " from state", ex);
+        }
+    }
+
     /**
      * Point deletes of the known keys: MapState.clear() in RocksDB opens an iterator and seeks,
      * which cost more than the few deletes (a JFR profile of the bench's full job).

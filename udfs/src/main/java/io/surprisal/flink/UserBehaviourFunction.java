@@ -38,6 +38,7 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -57,6 +58,12 @@ import org.apache.flink.util.Collector;
  * all of them ({@link InstanceShares}). So is the model of behaviour groups ({@link BehaviourGroups},
  * detector {@code group-change}), whose per-user part, the user's group, lives in its own small
  * state, touched when a session closes and when an alert of the user leaves.
+ *
+ * <p>Run by {@link UserBehaviourOperator} (or {@link UserBehaviourWithModelUpdatesOperator}), the
+ * users seen last stay on the heap ({@link HotUsers}, {@code state.cache-users}): their profile,
+ * group and events maps are written to state when they leave the cache and before each checkpoint
+ * barrier. Run by a plain keyed operator, which cannot write a user other than the current one,
+ * every visit reads and writes state.
  */
 public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, Event> implements CheckpointedFunction {
     /** Accumulator: events scored (in order, not late). */
@@ -74,6 +81,15 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
 
     private final SurprisalConfig config;
 
+    /** The operator's key, set by the cache to write a user back; null: no cache. */
+    private transient KeyContext keys;
+    /** The users seen last, or null when not cached. */
+    private transient HotUsers hot;
+    /** The state TTL's clock (processing time); settable for tests, whose TTL clock is the harness's. */
+    private transient java.util.function.LongSupplier ttlClock;
+    /** The events maps in state by their index in the cache: the session's top events, then each part's. */
+    private transient List<MapStateTopEvents> eventsMaps;
+
     private transient ValueState<UserProfile> profileState;
     /**
      * Events waiting for the watermark, by user key ({@link UserKey}), in arrival order: on the heap, checkpointed as
@@ -83,7 +99,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private transient Map<String, List<Event>> waiting;
     private transient int waitingCount;
     private transient ListState<Event> waitingState;
-    private transient MapStateTopEvents topEvents;
+    private transient TopEventStore topEvents;
     private transient ListState<TransitionCount> populationState;
     private transient ListState<byte[]> sessionsState;
     private transient BehaviourScorer scorer;
@@ -213,12 +229,12 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         scorer.addSessionListener((p, top, now, why, alerts) -> {
             try {
-                UserGroup u = userGroupState.value();
+                UserGroup u = readGroup();
                 if (u == null) {
                     u = new UserGroup();
                 }
                 Alert a = g.onSessionClose(currentKey, p, top, u, now);
-                userGroupState.update(u);
+                writeGroup(u);
                 if (a != null) {
                     alerts.add(a);
                 }
@@ -275,15 +291,52 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         waitingCount++;
     }
 
+    /**
+     * Lets this function cache users ({@code state.cache-users}): called by the operator that runs it,
+     * before {@link #open}, with the operator's key, which the cache sets to write a user back.
+     */
+    void cacheUsersWith(KeyContext operatorKeys) {
+        this.keys = operatorKeys;
+    }
+
+    /** Sets the state TTL's clock, before {@link #open}; for tests, whose harness has its own. */
+    void useTtlClock(java.util.function.LongSupplier clock) {
+        this.ttlClock = clock;
+    }
+
+    /** Writes every cached user changed since the last call to state: before each checkpoint barrier. */
+    void writeBackCachedUsers() throws Exception {
+        if (hot != null) {
+            Object at = keys.getCurrentKey();
+            hot.writeBack();
+            if (at != null) {
+                keys.setCurrentKey(at);
+            }
+        }
+    }
+
+    /** Users in the cache, or -1 without one; for tests. */
+    int cachedUsers() {
+        return hot == null ? -1 : hot.size();
+    }
+
     @Override
     public void open(OpenContext openContext) {
         profileState = getRuntimeContext().getState(Descriptors.userProfile(config.state().ttl()));
-        topEvents = new MapStateTopEvents(getRuntimeContext().getMapState(Descriptors.sessionTopEvents(config.state().ttl())), "the session's top events");
+        List<UserDetectorPart<?>> partsOn = parts(config);
+        if (ttlClock == null) {
+            ttlClock = System::currentTimeMillis; // as Flink's TtlTimeProvider.DEFAULT
+        }
+        hot = keys != null && config.state().cacheUsers() > 0
+                ? new HotUsers(config.state().cacheUsers(), config.state().ttl().toMillis(), 1 + partsOn.size(), ttlClock, this::writeBack)
+                : null;
+        eventsMaps = new ArrayList<>(1 + partsOn.size());
+        topEvents = eventsMap(getRuntimeContext().getMapState(Descriptors.sessionTopEvents(config.state().ttl())), "the session's top events");
         parts = new ArrayList<>();
         partNames = new java.util.HashSet<>();
-        for (UserDetectorPart<?> part : parts(config)) {
+        for (UserDetectorPart<?> part : partsOn) {
             String detector = part.detector();
-            parts.add(new PartRunner<>(part, new MapStateTopEvents(
+            parts.add(new PartRunner<>(part, eventsMap(
                     getRuntimeContext().getMapState(Descriptors.partEvents(detector, config.state().ttl())), "the events of detector " + detector)));
             partNames.add(detector);
         }
@@ -333,6 +386,80 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                 }
             }
         }
+    }
+
+    /** An events map in state, behind the cache when there is one. */
+    private TopEventStore eventsMap(MapState<Integer, Event> state, String what) {
+        MapStateTopEvents inState = new MapStateTopEvents(state, what);
+        eventsMaps.add(inState);
+        return hot == null ? inState : new WriteBackTopEvents(inState, hot, eventsMaps.size() - 1);
+    }
+
+    /** Writes a user leaving the cache, or changed before a checkpoint barrier, to state under their key. */
+    private void writeBack(String key, HotUsers.User u, long now) throws Exception {
+        keys.setCurrentKey(key);
+        // A value whose TTL has run out is not written: state's older one has run out too.
+        if (u.profileDirty && hot.live(u.profileWritten, now)) {
+            profileState.update(u.profile);
+        }
+        if (u.groupDirty && hot.live(u.groupWritten, now)) {
+            userGroupState.update(u.group);
+        }
+        for (int map = 0; map < u.slots.length; map++) {
+            if (u.slots[map] != null && !u.slots[map].isEmpty()) {
+                WriteBackTopEvents.writeBack(eventsMaps.get(map), u.slots[map], hot, now);
+            }
+        }
+    }
+
+    /** The current user's profile: from the cache while its TTL runs, else from state. */
+    private UserProfile readProfile() throws java.io.IOException {
+        if (hot == null) {
+            return profileState.value();
+        }
+        HotUsers.User u = hot.current();
+        if (!hot.live(u.profileWritten, hot.now())) {
+            u.profile = profileState.value();
+            u.profileWritten = HotUsers.UNKNOWN;
+            u.profileDirty = false;
+        }
+        return u.profile;
+    }
+
+    private void writeProfile(UserProfile profile) throws java.io.IOException {
+        if (hot == null) {
+            profileState.update(profile);
+            return;
+        }
+        HotUsers.User u = hot.current();
+        u.profile = profile;
+        u.profileWritten = hot.now();
+        u.profileDirty = true;
+    }
+
+    /** The current user's behaviour group: from the cache while its TTL runs, else from state. */
+    private UserGroup readGroup() throws java.io.IOException {
+        if (hot == null) {
+            return userGroupState.value();
+        }
+        HotUsers.User u = hot.current();
+        if (!hot.live(u.groupWritten, hot.now())) {
+            u.group = userGroupState.value();
+            u.groupWritten = HotUsers.UNKNOWN;
+            u.groupDirty = false;
+        }
+        return u.group;
+    }
+
+    private void writeGroup(UserGroup group) throws java.io.IOException {
+        if (hot == null) {
+            userGroupState.update(group);
+            return;
+        }
+        HotUsers.User u = hot.current();
+        u.group = group;
+        u.groupWritten = hot.now();
+        u.groupDirty = true;
     }
 
     /** Detector model, or null when it is off. */
@@ -388,7 +515,11 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
-        UserProfile profile = profileState.value();
+        String key = ctx.getCurrentKey();
+        if (hot != null && hot.enter(key)) {
+            keys.setCurrentKey(key); // back from writing out the user the cache let go
+        }
+        UserProfile profile = readProfile();
         if (profile == null) {
             // A user with no state here yet: first seen, or back after state.ttl dropped the profile.
             usersNewMetric.inc();
@@ -401,7 +532,6 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         // Events at this time, in arrival order; those after it wait on (each has its own timer).
         List<Event> due = new ArrayList<>(2);
         List<Event> later = null;
-        String key = ctx.getCurrentKey();
         sessions.setKey(key);
         currentKey = key;
         List<Event> events = waiting.get(key);
@@ -464,7 +594,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         for (PartRunner<?> part : parts) {
             part.store(profile);
         }
-        profileState.update(profile);
+        writeProfile(profile);
         countWarmUp();
     }
 
@@ -551,11 +681,11 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
 
     private void emitAlerts(OnTimerContext ctx, UserProfile profile) throws java.io.IOException {
         if (groups != null && !alertBuffer.isEmpty()) {
-            UserGroup u = userGroupState.value();
+            UserGroup u = readGroup();
             if (u != null) {
                 // The alert carries the group the user's steps say now, against the groups as they are now.
                 groups.retype(profile, u, ctx.timestamp());
-                userGroupState.update(u);
+                writeGroup(u);
             }
             for (Alert a : alertBuffer) {
                 groups.annotate(a, u);

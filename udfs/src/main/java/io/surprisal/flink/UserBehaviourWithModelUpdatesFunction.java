@@ -38,6 +38,16 @@ public class UserBehaviourWithModelUpdatesFunction extends KeyedBroadcastProcess
         this.scoring = new UserBehaviourFunction(config);
     }
 
+    /** See {@link UserBehaviourFunction#cacheUsersWith}. */
+    void cacheUsersWith(org.apache.flink.streaming.api.operators.KeyContext operatorKeys) {
+        scoring.cacheUsersWith(operatorKeys);
+    }
+
+    /** See {@link UserBehaviourFunction#writeBackCachedUsers}. */
+    void writeBackCachedUsers() throws Exception {
+        scoring.writeBackCachedUsers();
+    }
+
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         scoring.setRuntimeContext(getRuntimeContext());

@@ -16,16 +16,32 @@ public final class UserBehaviourHarness implements AutoCloseable {
     public final KeyedOneInputStreamOperatorTestHarness<String, Event, Event> harness;
     private final SurprisalConfig config;
 
-    private UserBehaviourHarness(UserBehaviourFunction function, SurprisalConfig config) throws Exception {
+    private UserBehaviourHarness(KeyedProcessOperator<String, Event, Event> operator,
+            KeyedOneInputStreamOperatorTestHarness<String, Event, Event> harness, SurprisalConfig config) throws Exception {
         this.config = config;
-        operator = new KeyedProcessOperator<>(function);
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, new UserKey(), Types.STRING);
+        this.operator = operator;
+        this.harness = harness;
         harness.open();
+    }
+
+    private UserBehaviourHarness(KeyedProcessOperator<String, Event, Event> operator, SurprisalConfig config) throws Exception {
+        this(operator, new KeyedOneInputStreamOperatorTestHarness<>(operator, new UserKey(), Types.STRING), config);
+    }
+
+    /** {@code harness} of {@code operator} (its state initialized, say from a snapshot), opened. */
+    public static UserBehaviourHarness wrap(KeyedProcessOperator<String, Event, Event> operator,
+            KeyedOneInputStreamOperatorTestHarness<String, Event, Event> harness, SurprisalConfig config) throws Exception {
+        return new UserBehaviourHarness(operator, harness, config);
     }
 
     /** {@code function}, built with {@code config}, on an open harness. */
     public static UserBehaviourHarness open(UserBehaviourFunction function, SurprisalConfig config) throws Exception {
-        return new UserBehaviourHarness(function, config);
+        return new UserBehaviourHarness(new KeyedProcessOperator<>(function), config);
+    }
+
+    /** {@code function} in {@link UserBehaviourOperator}, which caches users as {@code config} says, on an open harness. */
+    public static UserBehaviourHarness openCached(UserBehaviourFunction function, SurprisalConfig config) throws Exception {
+        return new UserBehaviourHarness(new UserBehaviourOperator(function), config);
     }
 
     /** The user's profile in the operator's state, or null. */
@@ -33,6 +49,13 @@ public final class UserBehaviourHarness implements AutoCloseable {
         operator.setCurrentKey(user);
         return operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                 Descriptors.userProfile(config.state().ttl())).value();
+    }
+
+    /** The user's behaviour group in the operator's state, or null. */
+    public io.surprisal.groups.UserGroup groupOrNull(String user) throws Exception {
+        operator.setCurrentKey(user);
+        return operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                Descriptors.userGroup(config.state().ttl())).value();
     }
 
     @Override

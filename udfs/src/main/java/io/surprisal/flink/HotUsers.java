@@ -1,0 +1,165 @@
+package io.surprisal.flink;
+
+import io.surprisal.event.Event;
+import io.surprisal.groups.UserGroup;
+import io.surprisal.model.UserProfile;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The per-user operator's write-back cache: the users seen last (at most {@code capacity}) with
+ * their profile, their behaviour group and the changes to their events maps, kept on the heap so
+ * that an ordinary event reads and writes no state. A user leaving the cache is written back under
+ * their key, and so is every changed user before each checkpoint barrier ({@link #writeBack}), so
+ * a checkpoint holds what it would without the cache.
+ *
+ * <p>State TTL (processing time, refreshed on create and write): a value counts as written when it
+ * was put here. One whose TTL has run out since is absent, as the state backend would have it, and
+ * is never written back; a value read from state, of unknown age, is read again next time unless
+ * written in between. A value written back counts its TTL from then: later than its write here by
+ * at most its time in the cache (a checkpoint interval when checkpointing).
+ */
+final class HotUsers {
+    /** A write time not known: the value was read from state. */
+    static final long UNKNOWN = Long.MIN_VALUE;
+
+    /** Writes a user's changed values to state under their key. */
+    interface WriteBack {
+        void write(String key, User user, long now) throws Exception;
+    }
+
+    /** One cached user. */
+    static final class User {
+        UserProfile profile;
+        long profileWritten = UNKNOWN;
+        boolean profileDirty;
+        UserGroup group;
+        long groupWritten = UNKNOWN;
+        boolean groupDirty;
+        /** Per events map (by index), the slots changed since the last write-back; a null event: removed. */
+        final Map<Integer, Slot>[] slots;
+
+        @SuppressWarnings("unchecked")
+        User(int eventsMaps) {
+            slots = new Map[eventsMaps];
+        }
+
+        boolean dirty() {
+            if (profileDirty || groupDirty) {
+                return true;
+            }
+            for (Map<Integer, Slot> s : slots) {
+                if (s != null && !s.isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        Map<Integer, Slot> slots(int map) {
+            Map<Integer, Slot> s = slots[map];
+            if (s == null) {
+                s = new HashMap<>(8);
+                slots[map] = s;
+            }
+            return s;
+        }
+
+        /** After a write-back: nothing changed, write times kept. */
+        void written() {
+            profileDirty = false;
+            groupDirty = false;
+            for (Map<Integer, Slot> s : slots) {
+                if (s != null) {
+                    s.clear();
+                }
+            }
+        }
+    }
+
+    /** An events-map slot changed in the cache: the event put (a copy; null when removed) and when. */
+    record Slot(Event event, long written) {}
+
+    private final int capacity;
+    private final long ttlMillis;
+    private final int eventsMaps;
+    private final LongSupplier clock;
+    private final WriteBack writeBack;
+    /** Access order: the eldest entry is the user seen longest ago. */
+    private final LinkedHashMap<String, User> users;
+    private User current;
+    private long now;
+
+    HotUsers(int capacity, long ttlMillis, int eventsMaps, LongSupplier clock, WriteBack writeBack) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be 1 or more: " + capacity);
+        }
+        this.capacity = capacity;
+        this.ttlMillis = ttlMillis;
+        this.eventsMaps = eventsMaps;
+        this.clock = clock;
+        this.writeBack = writeBack;
+        this.users = new LinkedHashMap<>(Math.min(capacity, 1 << 16) * 2, 0.75f, true);
+    }
+
+    /**
+     * Makes {@code key} the current user, taking them into the cache (and writing back the user
+     * seen longest ago when it is full); the TTL's clock is read once here, for the whole visit.
+     * Returns whether a user was written back (the operator's key is then theirs).
+     */
+    boolean enter(String key) throws Exception {
+        now = clock.getAsLong();
+        User u = users.get(key);
+        boolean wrote = false;
+        if (u == null) {
+            u = new User(eventsMaps);
+            users.put(key, u);
+            if (users.size() > capacity) {
+                Iterator<Map.Entry<String, User>> it = users.entrySet().iterator();
+                Map.Entry<String, User> eldest = it.next();
+                it.remove();
+                if (eldest.getValue().dirty()) {
+                    writeBack.write(eldest.getKey(), eldest.getValue(), now);
+                    wrote = true;
+                }
+            }
+        }
+        current = u;
+        return wrote;
+    }
+
+    /** The user of the visit at hand ({@link #enter}). */
+    User current() {
+        return current;
+    }
+
+    /** The TTL's clock as read on entering the current user. */
+    long now() {
+        return now;
+    }
+
+    /** Whether a value written at {@code written} is known and its TTL has not run out at {@code now}. */
+    boolean live(long written, long now) {
+        return written != UNKNOWN && now - written < ttlMillis;
+    }
+
+    /** Writes every changed user back to state (before a checkpoint barrier); they stay cached. */
+    void writeBack() throws Exception {
+        long at = clock.getAsLong();
+        for (Map.Entry<String, User> e : users.entrySet()) {
+            User u = e.getValue();
+            if (u.dirty()) {
+                writeBack.write(e.getKey(), u, at);
+                u.written();
+            }
+        }
+    }
+
+    /** Users in the cache; for tests. */
+    int size() {
+        return users.size();
+    }
+}

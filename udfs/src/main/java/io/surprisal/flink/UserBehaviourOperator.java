@@ -1,0 +1,29 @@
+package io.surprisal.flink;
+
+import io.surprisal.event.Event;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+
+/**
+ * Runs {@link UserBehaviourFunction} with its write-back cache of users: the function writes a
+ * user leaving the cache under that user's key, set through this operator, and every changed user
+ * before each checkpoint barrier, so a checkpoint holds what it would without the cache.
+ */
+public final class UserBehaviourOperator extends KeyedProcessOperator<String, Event, Event> {
+    private static final long serialVersionUID = 1L;
+
+    public UserBehaviourOperator(UserBehaviourFunction function) {
+        super(function);
+    }
+
+    @Override
+    public void open() throws Exception {
+        ((UserBehaviourFunction) userFunction).cacheUsersWith(this);
+        super.open();
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        ((UserBehaviourFunction) userFunction).writeBackCachedUsers();
+    }
+}

@@ -1,0 +1,62 @@
+package io.surprisal.flink;
+
+import io.surprisal.event.Event;
+import io.surprisal.model.TopEventStore;
+import java.util.Map;
+
+/**
+ * An events map of the per-user operator behind its write-back cache ({@link HotUsers}): puts and
+ * removals of the current user's slots wait in the cache until the user is written back; a slot
+ * not changed since is read from state. An event is copied when put, as the state backend would
+ * serialize it then, and when read, as the state backend would give a new one.
+ */
+final class WriteBackTopEvents implements TopEventStore {
+    private static final HotUsers.Slot REMOVED = new HotUsers.Slot(null, HotUsers.UNKNOWN);
+
+    private final MapStateTopEvents state;
+    private final HotUsers hot;
+    /** This map's index among the user's events maps in the cache. */
+    private final int map;
+
+    WriteBackTopEvents(MapStateTopEvents state, HotUsers hot, int map) {
+        this.state = state;
+        this.hot = hot;
+        this.map = map;
+    }
+
+    @Override
+    public void put(int slot, Event e) {
+        hot.current().slots(map).put(slot, new HotUsers.Slot(e.copy(), hot.now()));
+    }
+
+    @Override
+    public Event get(int slot) {
+        Map<Integer, HotUsers.Slot> changed = hot.current().slots[map];
+        HotUsers.Slot s = changed == null ? null : changed.get(slot);
+        if (s == null) {
+            return state.get(slot);
+        }
+        return s.event() != null && hot.live(s.written(), hot.now()) ? s.event().copy() : null;
+    }
+
+    @Override
+    public void clear(int used) {
+        Map<Integer, HotUsers.Slot> changed = hot.current().slots(map);
+        for (int slot = 0; slot < used; slot++) {
+            changed.put(slot, REMOVED);
+        }
+    }
+
+    /** Writes {@code changed} (a user's changes to this map) to state; the user's key is current. */
+    static void writeBack(MapStateTopEvents state, Map<Integer, HotUsers.Slot> changed, HotUsers hot, long now) {
+        for (Map.Entry<Integer, HotUsers.Slot> e : changed.entrySet()) {
+            HotUsers.Slot s = e.getValue();
+            if (s.event() != null && hot.live(s.written(), now)) {
+                state.put(e.getKey(), s.event());
+            } else {
+                // Removed, or its TTL has run out: state must not give it back either.
+                state.remove(e.getKey());
+            }
+        }
+    }
+}
