@@ -38,10 +38,26 @@ class UserBehaviourWithModelUpdatesFunctionTest {
     static final SurprisalConfig CONFIG = ConfigLoader.load(null, List.of(
             "detectors.model.min-probability=0.000001", "detectors.model.updates.type=kafka", "model.session.emit-vectors=true"));
 
+    /** The same with the job's operator and its cache of users, room for all three of the test. */
+    static final SurprisalConfig CACHED = ConfigLoader.load(null, List.of(
+            "detectors.model.min-probability=0.000001", "detectors.model.updates.type=kafka", "model.session.emit-vectors=true",
+            "state.cache-users=3"));
+
     static KeyedBroadcastOperatorTestHarness<String, Event, String, Event> harness() throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(new UserBehaviourWithModelUpdatesFunction(CONFIG), List.of(Descriptors.MODEL)),
                 new UserKey(), Types.STRING, 1, 1, 0);
+    }
+
+    static KeyedBroadcastOperatorTestHarness<String, Event, String, Event> cachedHarness() throws Exception {
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new UserBehaviourWithModelUpdatesOperator(new UserBehaviourWithModelUpdatesFunction(CACHED)),
+                new UserKey(), Types.STRING, 1, 1, 0);
+    }
+
+    /** Opens a harness. */
+    private interface Harnesses {
+        KeyedBroadcastOperatorTestHarness<String, Event, String, Event> open() throws Exception;
     }
 
     static Event event(String user, String action, long ts) {
@@ -81,8 +97,18 @@ class UserBehaviourWithModelUpdatesFunctionTest {
 
     @Test
     void eachSessionIsScoredByTheLastUsableUpdateAndARestoreKeepsIt() throws Exception {
+        scoredByTheLastUsableUpdateAndKeptByARestore(UserBehaviourWithModelUpdatesFunctionTest::harness);
+    }
+
+    /** The same in the job's operator, whose users wait in its cache until the checkpoint barrier. */
+    @Test
+    void theCachedOperatorWritesItsUsersBeforeTheBarrierAndARestoreKeepsThemAndTheModel() throws Exception {
+        scoredByTheLastUsableUpdateAndKeptByARestore(UserBehaviourWithModelUpdatesFunctionTest::cachedHarness);
+    }
+
+    private static void scoredByTheLastUsableUpdateAndKeptByARestore(Harnesses harnesses) throws Exception {
         OperatorSubtaskState snapshot;
-        try (var h = harness()) {
+        try (var h = harnesses.open()) {
             h.open();
             visit(h, "u1", T0);
             assertThat(lastClosed(h).user).isEqualTo("u1");
@@ -107,9 +133,10 @@ class UserBehaviourWithModelUpdatesFunctionTest {
             assertThat(bitsOf(FM, again)).isNotCloseTo(bitsOf(LOGISTIC, again), within(1e-3));
             // u1's state went through the replacement: the job knows when its previous visit ended.
             assertThat(again.features[SessionFeatures.VISIT_GAP_S]).isEqualTo((3 * HOUR - 100_000L) / 1000.0);
+            h.prepareSnapshotPreBarrier(1); // as the task does before it snapshots
             snapshot = h.snapshot(1, T0 + 3 * HOUR);
         }
-        try (var h = harness()) {
+        try (var h = harnesses.open()) {
             h.initializeState(snapshot);
             h.open();
             visit(h, "u2", T0 + 4 * HOUR);
