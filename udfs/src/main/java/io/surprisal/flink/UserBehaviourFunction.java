@@ -83,6 +83,12 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
 
     /** The operator's key, set by the cache to write a user back; null: no cache. */
     private transient KeyContext keys;
+    /**
+     * Whether state keeps the objects it is given (heap state) rather than their bytes: the cache
+     * then writes copies, as a cached user goes on changing while a checkpoint writes their state.
+     */
+    private transient boolean stateKeepsObjects;
+    private transient org.apache.flink.api.common.typeutils.TypeSerializer<UserGroup> groupSerializer;
     /** The users seen last, or null when not cached. */
     private transient HotUsers hot;
     /** The state TTL's clock (processing time); settable for tests, whose TTL clock is the harness's. */
@@ -295,8 +301,9 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
      * Lets this function cache users ({@code state.cache-users}): called by the operator that runs it,
      * before {@link #open}, with the operator's key, which the cache sets to write a user back.
      */
-    void cacheUsersWith(KeyContext operatorKeys) {
+    void cacheUsersWith(KeyContext operatorKeys, boolean stateKeepsObjects) {
         this.keys = operatorKeys;
+        this.stateKeepsObjects = stateKeepsObjects;
     }
 
     /** Sets the state TTL's clock, before {@link #open}; for tests, whose harness has its own. */
@@ -330,6 +337,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         hot = keys != null && config.state().cacheUsers() > 0
                 ? new HotUsers(config.state().cacheUsers(), config.state().ttl().toMillis(), 1 + partsOn.size(), ttlClock, this::writeBack)
                 : null;
+        groupSerializer = getRuntimeContext().createSerializer(org.apache.flink.api.common.typeinfo.TypeInformation.of(UserGroup.class));
         eventsMaps = new ArrayList<>(1 + partsOn.size());
         topEvents = eventsMap(getRuntimeContext().getMapState(Descriptors.sessionTopEvents(config.state().ttl())), "the session's top events");
         parts = new ArrayList<>();
@@ -400,10 +408,10 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         keys.setCurrentKey(key);
         // A value whose TTL has run out is not written: state's older one has run out too.
         if (u.profileDirty && hot.live(u.profileWritten, now)) {
-            profileState.update(u.profile);
+            profileState.update(stateKeepsObjects ? UserProfileSerializer.INSTANCE.copy(u.profile) : u.profile);
         }
         if (u.groupDirty && hot.live(u.groupWritten, now)) {
-            userGroupState.update(u.group);
+            userGroupState.update(stateKeepsObjects ? groupSerializer.copy(u.group) : u.group);
         }
         for (int map = 0; map < u.slots.length; map++) {
             if (u.slots[map] != null && !u.slots[map].isEmpty()) {

@@ -17,7 +17,8 @@ public final class UserBehaviourOperator extends KeyedProcessOperator<String, Ev
 
     @Override
     public void open() throws Exception {
-        ((UserBehaviourFunction) userFunction).cacheUsersWith(this);
+        // Heap state keeps the objects it is given; RocksDB their bytes.
+        ((UserBehaviourFunction) userFunction).cacheUsersWith(this, !getKeyedStateBackend().isSafeToReuseKVState());
         super.open();
     }
 

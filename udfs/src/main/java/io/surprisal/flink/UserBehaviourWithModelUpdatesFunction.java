@@ -39,8 +39,8 @@ public class UserBehaviourWithModelUpdatesFunction extends KeyedBroadcastProcess
     }
 
     /** See {@link UserBehaviourFunction#cacheUsersWith}. */
-    void cacheUsersWith(org.apache.flink.streaming.api.operators.KeyContext operatorKeys) {
-        scoring.cacheUsersWith(operatorKeys);
+    void cacheUsersWith(org.apache.flink.streaming.api.operators.KeyContext operatorKeys, boolean stateKeepsObjects) {
+        scoring.cacheUsersWith(operatorKeys, stateKeepsObjects);
     }
 
     /** See {@link UserBehaviourFunction#writeBackCachedUsers}. */

@@ -18,7 +18,8 @@ public final class UserBehaviourWithModelUpdatesOperator extends CoBroadcastWith
 
     @Override
     public void open() throws Exception {
-        ((UserBehaviourWithModelUpdatesFunction) userFunction).cacheUsersWith(this);
+        // Heap state keeps the objects it is given; RocksDB their bytes.
+        ((UserBehaviourWithModelUpdatesFunction) userFunction).cacheUsersWith(this, !getKeyedStateBackend().isSafeToReuseKVState());
         super.open();
     }
 

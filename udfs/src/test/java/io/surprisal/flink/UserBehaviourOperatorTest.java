@@ -256,6 +256,25 @@ class UserBehaviourOperatorTest {
         }
     }
 
+    @Test
+    void stateHoldsWhatTheBarrierWroteWhileTheCachedUserGoesOn() throws Exception {
+        // The harness's state is on the heap, which keeps the objects it is given: a checkpoint
+        // must not see the cached user change after the barrier.
+        try (var h = UserBehaviourHarness.openCached(new UserBehaviourFunction(config(10)), config(10))) {
+            send(h, "u", "login", 1000);
+            send(h, "u", "view_item", 2000);
+            h.harness.processWatermark(new Watermark(3000));
+            assertThat(h.profileOrNull("u")).as("cached only").isNull();
+            h.harness.prepareSnapshotPreBarrier(1);
+            assertThat(h.profileOrNull("u").events).isEqualTo(2);
+            send(h, "u", "view_item", 4000);
+            h.harness.processWatermark(new Watermark(5000));
+            assertThat(h.profileOrNull("u").events).as("as the barrier wrote it").isEqualTo(2);
+            h.harness.prepareSnapshotPreBarrier(2);
+            assertThat(h.profileOrNull("u").events).isEqualTo(3);
+        }
+    }
+
     private static void send(UserBehaviourHarness h, String user, String action, long ts) throws Exception {
         Event e = event(user, action, false, 0);
         e.ts = ts;
