@@ -85,7 +85,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private transient KeyContext keys;
     /**
      * Whether state keeps the objects it is given (heap state) rather than their bytes: the cache
-     * then writes copies, as a cached user goes on changing while a checkpoint writes their state.
+     * then reads and writes copies, as a cached user goes on changing while a checkpoint writes
+     * their state.
      */
     private transient boolean stateKeepsObjects;
     private transient org.apache.flink.api.common.typeutils.TypeSerializer<UserGroup> groupSerializer;
@@ -427,7 +428,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         }
         HotUsers.User u = hot.current();
         if (!hot.live(u.profileWritten, hot.now())) {
-            u.profile = profileState.value();
+            UserProfile inState = profileState.value();
+            u.profile = stateKeepsObjects && inState != null ? UserProfileSerializer.INSTANCE.copy(inState) : inState;
             u.profileWritten = HotUsers.UNKNOWN;
             u.profileDirty = false;
         }
@@ -452,7 +454,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         }
         HotUsers.User u = hot.current();
         if (!hot.live(u.groupWritten, hot.now())) {
-            u.group = userGroupState.value();
+            UserGroup inState = userGroupState.value();
+            u.group = stateKeepsObjects && inState != null ? groupSerializer.copy(inState) : inState;
             u.groupWritten = HotUsers.UNKNOWN;
             u.groupDirty = false;
         }

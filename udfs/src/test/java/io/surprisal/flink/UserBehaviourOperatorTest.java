@@ -273,6 +273,18 @@ class UserBehaviourOperatorTest {
             h.harness.prepareSnapshotPreBarrier(2);
             assertThat(h.profileOrNull("u").events).isEqualTo(3);
         }
+        // Nor a user the cache took back from state.
+        try (var h = UserBehaviourHarness.openCached(new UserBehaviourFunction(config(1)), config(1))) {
+            send(h, "u", "login", 1000);
+            h.harness.processWatermark(new Watermark(1000));
+            h.harness.prepareSnapshotPreBarrier(1);
+            send(h, "v", "login", 2000);
+            send(h, "u", "view_item", 3000);
+            h.harness.processWatermark(new Watermark(3000));
+            assertThat(h.profileOrNull("u").events).as("u left the cache for v, came back from state, and is cached only").isEqualTo(1);
+            h.harness.prepareSnapshotPreBarrier(2);
+            assertThat(h.profileOrNull("u").events).isEqualTo(2);
+        }
     }
 
     private static void send(UserBehaviourHarness h, String user, String action, long ts) throws Exception {
