@@ -11,6 +11,7 @@ import io.surprisal.model.UserProfile;
 import io.surprisal.usual.BlendedLogModel;
 import io.surprisal.usual.BlendedLogModel.Judgement;
 import io.surprisal.usual.BlendedLogModel.Prediction;
+import io.surprisal.usual.JointYardstick;
 import io.surprisal.usual.LogMoments;
 import io.surprisal.usual.LogPopulation;
 import java.nio.ByteBuffer;
@@ -45,6 +46,12 @@ public final class SessionProfileDetector {
     private final double[] logs = new double[SessionMeasure.COUNT];
     private final double[] values = new double[SessionMeasure.COUNT];
     private final Judgement[] judged = new Judgement[SessionMeasure.COUNT];
+    /**
+     * The visit's length, asked by events and duration together: the yardstick of the more
+     * surprising of the two on ordinary visits, which says how many tests they are (null unless both
+     * alert). A long visit is long in both; counted as two tests, one departure would pay twice.
+     */
+    private final JointYardstick length;
 
     public SessionProfileDetector(SessionProfileDetectorConfig config, Duration falseAlarmWindow, Duration teachingWindow) {
         this.config = config;
@@ -56,11 +63,16 @@ public final class SessionProfileDetector {
         for (String key : config.alertOn()) {
             alerting.add(SessionMeasure.byKey(key));
         }
+        boolean lengthTogether = alerting.contains(SessionMeasure.EVENTS) && alerting.contains(SessionMeasure.DURATION);
+        this.length = lengthTogether ? new JointYardstick(config.minPopulationSessions()) : null;
     }
 
     public void advanceTo(long ts) {
         for (BlendedLogModel m : models) {
             m.advanceTo(ts);
+        }
+        if (length != null) {
+            length.advanceTo(ts);
         }
     }
 
@@ -82,8 +94,10 @@ public final class SessionProfileDetector {
                 alertingJudged += alerting.contains(m) ? 1 : 0;
             }
         }
-        double tests = alertingJudged * p.sessionsInWindow;
-        double bar = MultipleTests.bar(config.thresholdBits(), tests);
+        // Events and duration together are between one test and two (JointYardstick.effectiveTests): the bar is at least that of one.
+        boolean lengthTogether = length != null;
+        double fewestTests = alertingJudged - (lengthTogether ? 1 : 0);
+        double lowestBar = MultipleTests.bar(config.thresholdBits(), fewestTests * p.sessionsInWindow);
         SessionMeasure worst = null;
         double worstBits = 0;
         for (SessionMeasure m : SessionMeasure.values()) {
@@ -93,23 +107,35 @@ public final class SessionProfileDetector {
                 continue;
             }
             // Only an alerting measure's tail that may reach the bar is calibrated now; reasons are calibrated when an alert is made.
-            double calibrateFrom = alerting.contains(m) ? bar : Double.POSITIVE_INFINITY;
+            double calibrateFrom = alerting.contains(m) ? lowestBar : Double.POSITIVE_INFINITY;
             judged[i] = m == SessionMeasure.PACE
                     ? models[i].judgeMean(habits.of(m), logs[i], t.gaps, gapVariance(t), calibrateFrom)
                     : models[i].judge(habits.of(m), logs[i], calibrateFrom);
             Judgement j = judged[i];
-            if (alerting.contains(m) && j != null && j.calibrated() != null && j.calibrated().bits() > worstBits
-                    && m.ratio(values[i], m.valueOf(j.prediction().location())) >= config.minRatio()) {
+            if (alerting.contains(m) && j != null && j.calibrated() != null && j.calibrated().bits() > worstBits && farEnough(m, j)) {
                 worst = m;
                 worstBits = j.calibrated().bits();
             }
         }
+        double tests = alertingJudged;
+        if (worst != null && worstBits >= lowestBar && lengthTogether) {
+            // Only a visit that may alert needs the length's tests counted (a pass over the yardsticks).
+            tests = alertingJudged - 2 + length.effectiveTests(models[SessionMeasure.EVENTS.ordinal()].population(),
+                    models[SessionMeasure.DURATION.ordinal()].population());
+        }
+        double bar = MultipleTests.bar(config.thresholdBits(), tests * p.sessionsInWindow);
         Alert alert = null;
         if (config.enabled() && worst != null && worstBits >= bar) {
-            alert = alert(p, top, f, user, tenant, worst, bar, alertingJudged, maxEvents);
+            alert = alert(p, top, f, user, tenant, worst, bar, tests, maxEvents);
         }
         if (alert == null) {
-            boolean teach = p.teachesAt(p.lastTs, teachingWindowMs) && p.mayTeachSessionMeasures(p.lastTs, teachingWindowMs, config.maxPopulationSessionsPerUser());
+            boolean ordinary = p.teachesAt(p.lastTs, teachingWindowMs);
+            boolean teach = ordinary && p.mayTeachSessionMeasures(p.lastTs, teachingWindowMs, config.maxPopulationSessionsPerUser());
+            Judgement events = judged[SessionMeasure.EVENTS.ordinal()];
+            Judgement duration = judged[SessionMeasure.DURATION.ordinal()];
+            if (ordinary && length != null && events != null && duration != null) {
+                length.count(Math.max(events.modelBits(), duration.modelBits()), habits.of(SessionMeasure.EVENTS).count);
+            }
             for (SessionMeasure m : SessionMeasure.values()) {
                 int i = m.ordinal();
                 if (Double.isNaN(logs[i])) {
@@ -120,17 +146,27 @@ public final class SessionProfileDetector {
                     // Per gap: the pace's logs are the gaps' logs negated.
                     if (teach) {
                         models[i].teachBatch(t.gaps, -t.sumLogGap, t.sumSquaredLogGap, -t.sumCubedLogGap, h, judged[i]);
+                    } else if (ordinary) {
+                        models[i].countJudgedMean(t.gaps, h, judged[i]);
                     }
                     models[i].learnBatch(h, t.gaps, -t.sumLogGap, t.sumSquaredLogGap, config.maxEvidence());
                     continue;
                 }
                 if (teach) {
                     models[i].teach(logs[i], h, judged[i]);
+                } else if (ordinary) {
+                    models[i].countJudged(h, judged[i]);
                 }
                 models[i].learn(h, logs[i], config.maxEvidence());
             }
         }
         return alert;
+    }
+
+    /** Whether the session's value of {@code m} is at least min-ratio times the usual. */
+    private boolean farEnough(SessionMeasure m, Judgement j) {
+        int i = m.ordinal();
+        return m.ratio(values[i], m.valueOf(j.prediction().location())) >= config.minRatio();
     }
 
     /** The sample variance of the session's gaps' logs. */
@@ -142,16 +178,17 @@ public final class SessionProfileDetector {
         return Math.max(0, t.sumSquaredLogGap - t.gaps * mean * mean) / (t.gaps - 1);
     }
 
-    private Alert alert(UserProfile p, TopEventStore top, double[] f, String user, String tenant, SessionMeasure worst, double bar, int measures,
+    private Alert alert(UserProfile p, TopEventStore top, double[] f, String user, String tenant, SessionMeasure worst, double bar, double tests,
             int maxEvents) {
         Judgement w = judged[worst.ordinal()];
         double value = values[worst.ordinal()];
         AlertBuilder a = AlertBuilder.of(DETECTOR, p.lastTs, user, p.sessionId, maxEvents)
                 .tenant(tenant)
                 .bits(w.calibrated().bits(), bar)
-                .summary(String.format(Locale.ROOT, "%s's %s; their usual is %s: %.1f bits, above %.1f + log2(%d measures x %.1f sessions in the past %s) = %.1f",
+                .summary(String.format(Locale.ROOT, "%s's %s; their usual is %s: %.1f bits, above %.1f + log2(%s x %.1f sessions in the past %s) = %.1f",
                         user, worst.observed(value), usual(worst, w.prediction()), w.calibrated().bits(), config.thresholdBits(),
-                        measures, Math.max(1.0, p.sessionsInWindow), MultipleTests.windowText(Duration.ofMillis(falseAlarmWindowMs)), bar));
+                        testsText(tests), Math.max(1.0, p.sessionsInWindow), MultipleTests.windowText(Duration.ofMillis(falseAlarmWindowMs)),
+                        bar));
         a.reason(worst.key, worst.text(value), detail(worst, value, w), w.calibrated().bits());
         for (SessionMeasure m : SessionMeasure.values()) {
             Judgement j = judged[m.ordinal()];
@@ -172,6 +209,12 @@ public final class SessionProfileDetector {
         return String.format(Locale.ROOT, "%s; %.1fx the median; this far or further: 1 in %s by the user's history, and %d of the population's %d ordinary sessions%s as surprising",
                 usual(m, j.prediction()), m.ratio(value, m.valueOf(j.prediction().location())), AmountDetector.oneIn(j.modelBits()),
                 c.atLeast(), c.of(), !c.sameEvidence() ? "" : m == SessionMeasure.PACE ? " with as many gaps" : " by users with as much history");
+    }
+
+    /** "3 tests", "2.4 tests". */
+    static String testsText(double tests) {
+        return tests == Math.rint(tests) ? String.format(Locale.ROOT, "%.0f %s", tests, tests == 1 ? "test" : "tests")
+                : String.format(Locale.ROOT, "%.1f tests", tests);
     }
 
     /** "4 min to 20 min (median 9 min, from 12 sessions, blended with the population's)". */
@@ -206,12 +249,21 @@ public final class SessionProfileDetector {
      * per measure, its ordinal in front of the population tagged with the instance (see InstanceShares).
      */
     public List<byte[]> toTaggedEntries(int owner, int parallelism) {
-        List<byte[]> entries = new ArrayList<>(models.length);
+        List<byte[]> entries = new ArrayList<>(models.length + 1);
         for (int i = 0; i < models.length; i++) {
-            byte[] tagged = models[i].populationForCheckpoint().toTaggedBytes(owner, parallelism);
-            entries.add(ByteBuffer.allocate(4 + tagged.length).putInt(i).put(tagged).array());
+            entries.add(entry(i, models[i].populationForCheckpoint().toTaggedBytes(owner, parallelism)));
+        }
+        if (length != null) {
+            entries.add(entry(LENGTH_ENTRY, length.forCheckpoint().toTaggedBytes(owner, parallelism)));
         }
         return entries;
+    }
+
+    /** The entry of the length's yardstick, after the measures' (a state written without it has none). */
+    static final int LENGTH_ENTRY = SessionMeasure.COUNT;
+
+    private static byte[] entry(int index, byte[] tagged) {
+        return ByteBuffer.allocate(4 + tagged.length).putInt(index).put(tagged).array();
     }
 
     public static int ownerOf(byte[] entry) {
@@ -222,9 +274,13 @@ public final class SessionProfileDetector {
         return ByteBuffer.wrap(entry).getInt(8);
     }
 
-    /** Restores the entries InstanceShares selected, each measure's populations merged and shared among {@code owners}. */
+    /**
+     * Restores the entries InstanceShares selected, each measure's populations merged and shared
+     * among {@code owners}; a state written without the length's yardstick restores it empty (events
+     * and duration are two tests until it has counted min-population-sessions visits again).
+     */
     public void restore(List<byte[]> entries, int owners) {
-        LogPopulation[] restored = new LogPopulation[models.length];
+        LogPopulation[] restored = new LogPopulation[models.length + 1];
         for (int i = 0; i < restored.length; i++) {
             restored[i] = new LogPopulation();
         }
@@ -237,5 +293,13 @@ public final class SessionProfileDetector {
         for (int i = 0; i < models.length; i++) {
             models[i].restore(restored[i]);
         }
+        if (length != null) {
+            length.restore(restored[LENGTH_ENTRY]);
+        }
+    }
+
+    /** The yardstick of the visit's length (events and duration together), or null when they do not both alert. */
+    public JointYardstick length() {
+        return length;
     }
 }

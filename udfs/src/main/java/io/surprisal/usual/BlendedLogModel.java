@@ -42,14 +42,18 @@ public final class BlendedLogModel {
 
     /**
      * Values waiting to teach the population: {@code n} logs (their sum, sum of squares and of
-     * cubes, NaN when not known), their user's moments before them, the model's bits for them.
+     * cubes, NaN when not known), their user's moments before them, the model's bits for them; or,
+     * with no user, only the bits of an ordinary value judged with {@code evidence}, for the
+     * yardstick ({@link #countJudged}).
      */
-    private record Lesson(int n, double sum, double sumSquares, double sumCubes, LogMoments user, double bits) {
+    private record Lesson(int n, double sum, double sumSquares, double sumCubes, LogMoments user, double bits, int evidence) {
         void teach(LogPopulation population) {
-            if (n == 1) {
+            if (user == null) {
+                population.countJudged(bits, evidence);
+            } else if (n == 1) {
                 population.learn(sum, user, bits);
             } else {
-                population.learnBatch(n, sum, sumSquares, sumCubes, user, bits, meanEvidence(n, user.count));
+                population.learnBatch(n, sum, sumSquares, sumCubes, user, bits, evidence);
             }
         }
     }
@@ -256,7 +260,32 @@ public final class BlendedLogModel {
 
     /** The log {@code x} of a user with history {@code h} (before it) teaches the population once event time moves on. */
     public void teach(double x, LogMoments h, Judgement judged) {
-        pending.add(new Lesson(1, x, x * x, x * x * x, h.snapshot(), judged == null ? Double.NaN : judged.modelBits()));
+        pending.add(new Lesson(1, x, x * x, x * x * x, h.snapshot(), bitsOf(judged), h.count));
+    }
+
+    /**
+     * An ordinary value judged ({@code judged}, of a user with history {@code h} before it) that
+     * does not teach the population's moments joins the yardstick its tails are calibrated by
+     * ({@link LogPopulation#calibratedBits}) once event time moves on. The moments weigh each user
+     * alike, so that users with dozens of visits a day do not make the population's usual theirs;
+     * the yardstick is the chance of an ordinary value's bits, which the bar spends per value, so
+     * every ordinary value counts once.
+     */
+    public void countJudged(LogMoments h, Judgement judged) {
+        if (judged != null) {
+            pending.add(new Lesson(0, 0, 0, 0, null, judged.modelBits(), h.count));
+        }
+    }
+
+    /** {@link #countJudged(LogMoments, Judgement)} for a mean of {@code values} values ({@link #judgeMean}). */
+    public void countJudgedMean(int values, LogMoments h, Judgement judged) {
+        if (judged != null) {
+            pending.add(new Lesson(0, 0, 0, 0, null, judged.modelBits(), meanEvidence(values, h.count)));
+        }
+    }
+
+    private static double bitsOf(Judgement judged) {
+        return judged == null ? Double.NaN : judged.modelBits();
     }
 
     /**
@@ -264,7 +293,7 @@ public final class BlendedLogModel {
      * #judgeMean}), teach the population; their sum of cubes (NaN when not known) teaches their shape.
      */
     public void teachBatch(int n, double sum, double sumSquares, double sumCubes, LogMoments h, Judgement judged) {
-        pending.add(new Lesson(n, sum, sumSquares, sumCubes, h.snapshot(), judged == null ? Double.NaN : judged.modelBits()));
+        pending.add(new Lesson(n, sum, sumSquares, sumCubes, h.snapshot(), bitsOf(judged), meanEvidence(n, h.count)));
     }
 
     /**

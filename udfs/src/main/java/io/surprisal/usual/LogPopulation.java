@@ -111,14 +111,22 @@ public final class LogPopulation {
      * model's tail bits for it (NaN when it was not judged).
      */
     public void learn(double logAmount, LogMoments buyer, double bits) {
+        countJudged(bits, buyer.count);
+        learn(logAmount, buyer);
+    }
+
+    /**
+     * Counts the model's tail bits ({@code bits}, NaN when not judged) of an ordinary value judged
+     * with {@code evidence} in the yardstick ({@link #calibratedBits}), without teaching its value.
+     */
+    public void countJudged(double bits, int evidence) {
         if (!Double.isNaN(bits)) {
-            modelBits[evidenceBucket(buyer.count)].add(bits);
+            modelBits[evidenceBucket(evidence)].add(bits);
             if (count(modelBits) >= GENERATION) {
                 previousBits = modelBits;
                 modelBits = newHistograms();
             }
         }
-        learn(logAmount, buyer);
     }
 
     /**
@@ -137,13 +145,7 @@ public final class LogPopulation {
      * around its visit's mean ({@link #skewness}).
      */
     public void learnBatch(int n, double sum, double sumSquares, double sumCubes, LogMoments user, double bits, int evidence) {
-        if (!Double.isNaN(bits)) {
-            modelBits[evidenceBucket(evidence)].add(bits);
-            if (count(modelBits) >= GENERATION) {
-                previousBits = modelBits;
-                modelBits = newHistograms();
-            }
-        }
+        countJudged(bits, evidence);
         double batchMean = sum / n;
         double batchM2 = Math.max(0, sumSquares - n * batchMean * batchMean);
         long total = count + n;
@@ -399,7 +401,22 @@ public final class LogPopulation {
     }
 
     /** Purchases beyond the point from which {@link #calibratedBits} extrapolates the tail. */
-    static final long TAIL_REFERENCE = 30;
+    public static final long TAIL_REFERENCE = 30;
+
+    /** Ordinary values judged whose model bits were at least {@code bits}, in all buckets, in both generations. */
+    public long judgedAtLeast(double bits) {
+        long k = 0;
+        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
+            k += modelBits[i].atLeast(bits) + previousBits[i].atLeast(bits);
+        }
+        return k;
+    }
+
+    /** The model bits that {@code count} of the ordinary values judged reached (all buckets, both generations). */
+    public double judgedBitsReachedBy(long count) {
+        long n = judged();
+        return n == 0 ? Double.NaN : pooled(0).quantile(1 - (double) count / n);
+    }
 
     /** Buckets {@code from} and above, both generations. */
     private LogHistogram pooled(int from) {

@@ -7,6 +7,7 @@ import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
 import io.surprisal.model.UserProfile;
+import io.surprisal.usual.LogPopulation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -128,6 +129,78 @@ class SessionProfileDetectorTest {
         assertThat(a.reasons).filteredOn(r2 -> r2.feature.equals("visit-gap")).singleElement()
                 .satisfies(r2 -> assertThat(r2.expected).endsWith("(a reason only)"));
         assertThat(p.habits.of(SessionMeasure.DURATION).count).as("what alerts teaches nothing").isEqualTo(20);
+    }
+
+    /**
+     * Events and duration both measure the visit's length: once the length's yardstick (the more
+     * surprising of the two on the population's ordinary visits) has counted enough visits, they
+     * count as the tests they are together, between one and two (with pace, between two and
+     * three); a detector restored from a state written without that yardstick counts them as two
+     * until it has counted min-population-sessions visits again.
+     */
+    @Test
+    void eventsAndDurationCountAsTheTestsTheyAreTogether() {
+        Random r = new Random(7);
+        learnPopulation(r, 2000, 0.4);
+        assertThat(detector.length().ready()).isTrue();
+        double tests = detector.length().effectiveTests(detector.model(SessionMeasure.EVENTS).population(),
+                detector.model(SessionMeasure.DURATION).population());
+        assertThat(tests).isBetween(1.0, 2.0);
+        List<byte[]> withoutLength = detector.toTaggedEntries(0, 1).stream()
+                .filter(e -> java.nio.ByteBuffer.wrap(e).getInt(0) != SessionProfileDetector.LENGTH_ENTRY).toList();
+        assertThat(withoutLength).hasSize(SessionMeasure.COUNT);
+
+        Alert together = longVisit(r, "u1");
+        assertThat(together.summary).contains("log2(" + SessionProfileDetector.testsText(1 + tests) + " x ");
+
+        detector = newDetector();
+        detector.restore(withoutLength, 1);
+        assertThat(detector.model(SessionMeasure.DURATION).ready()).isTrue();
+        assertThat(detector.length().ready()).isFalse();
+        assertThat(longVisit(r, "u2").summary).contains("log2(3 tests x ");
+    }
+
+    /** Twenty ordinary visits, then one of the same events lasting 3 h 10 min. */
+    private Alert longVisit(Random r, String user) {
+        UserProfile p = customer();
+        Habit jane = new Habit(10, 540, 8 * 3600, 0.3);
+        for (int s = 0; s < 20; s++) {
+            clock += DAY / 2;
+            assertThat(close(p, jane.session(r, p, clock), user)).as("ordinary session %d", s).isNull();
+        }
+        clock += DAY;
+        double[] f = jane.session(r, p, clock);
+        f[SessionFeatures.DURATION_S] = 3 * 3600 + 600;
+        Alert a = close(p, f, user);
+        assertThat(a).isNotNull();
+        assertThat(a.reasons.get(0).feature).isEqualTo("duration");
+        return a;
+    }
+
+    /**
+     * A user teaches the population's moments at most max-population-sessions-per-user visits a
+     * teaching window, but every ordinary visit judged joins the yardsticks the tails are
+     * calibrated by: the bar is spent per visit.
+     */
+    @Test
+    void everyOrdinaryVisitJoinsTheYardsticksThoughFewTeach() {
+        Random r = new Random(9);
+        learnPopulation(r, 1000, 0.4);
+        clock = (clock / DAY + 1) * DAY + 3_600_000;
+        detector.advanceTo(clock);
+        LogPopulation events = detector.model(SessionMeasure.EVENTS).population();
+        long taught = events.count();
+        long judged = events.judged();
+        long lengths = detector.length().judged();
+        UserProfile p = customer();
+        Habit h = new Habit(10, 540, 3600, 0.3);
+        for (int s = 0; s < 10; s++) {
+            close(p, h.session(r, p, clock), "busy");
+        }
+        detector.advanceTo(++clock);
+        assertThat(events.count() - taught).as("values taught").isEqualTo(2);
+        assertThat(events.judged() - judged).as("ordinary visits counted").isEqualTo(10);
+        assertThat(detector.length().judged() - lengths).isEqualTo(10);
     }
 
     @Test
