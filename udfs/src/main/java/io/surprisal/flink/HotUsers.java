@@ -31,14 +31,17 @@ final class HotUsers {
         void write(String key, User user, long now) throws Exception;
     }
 
+    /** One value of a cached user: the value, when it was put here ({@link #UNKNOWN}: read from state), whether state lacks it. */
+    static final class Cached<T> {
+        T value;
+        long written = UNKNOWN;
+        boolean dirty;
+    }
+
     /** One cached user. */
     static final class User {
-        UserProfile profile;
-        long profileWritten = UNKNOWN;
-        boolean profileDirty;
-        UserGroup group;
-        long groupWritten = UNKNOWN;
-        boolean groupDirty;
+        final Cached<UserProfile> profile = new Cached<>();
+        final Cached<UserGroup> group = new Cached<>();
         /** Per events map (by index), the slots changed since the last write-back; a null event: removed. */
         final Map<Integer, Slot>[] slots;
 
@@ -48,7 +51,7 @@ final class HotUsers {
         }
 
         boolean dirty() {
-            if (profileDirty || groupDirty) {
+            if (profile.dirty || group.dirty) {
                 return true;
             }
             for (Map<Integer, Slot> s : slots) {
@@ -70,8 +73,8 @@ final class HotUsers {
 
         /** After a write-back: nothing changed, write times kept. */
         void written() {
-            profileDirty = false;
-            groupDirty = false;
+            profile.dirty = false;
+            group.dirty = false;
             for (Map<Integer, Slot> s : slots) {
                 if (s != null) {
                     s.clear();

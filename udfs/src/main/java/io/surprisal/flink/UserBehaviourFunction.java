@@ -32,7 +32,6 @@ import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -89,7 +88,6 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
      * their state.
      */
     private transient boolean stateKeepsObjects;
-    private transient org.apache.flink.api.common.typeutils.TypeSerializer<UserGroup> groupSerializer;
     /** The users seen last, or null when not cached. */
     private transient HotUsers hot;
     /** The state TTL's clock (processing time); settable for tests, whose TTL clock is the harness's. */
@@ -97,7 +95,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     /** The events maps in state by their index in the cache: the session's top events, then each part's. */
     private transient List<MapStateTopEvents> eventsMaps;
 
-    private transient ValueState<UserProfile> profileState;
+    private transient CachedValue<UserProfile> profileState;
     /**
      * Events waiting for the watermark, by user key ({@link UserKey}), in arrival order: on the heap, checkpointed as
      * {@link Descriptors#WAITING_EVENTS}. Holds what arrives within the out-of-orderness bound (and
@@ -116,7 +114,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     /** Behaviour groups, or null when model.groups is off. */
     private transient BehaviourGroups groups;
     private transient ListState<byte[]> groupsState;
-    private transient ValueState<UserGroup> userGroupState;
+    private transient CachedValue<UserGroup> userGroupState;
     /** The key of the timer being handled: whose session a close listener hears of. */
     private transient String currentKey;
     private transient LongCounter purchasesWarmingUp;
@@ -236,12 +234,12 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         scorer.addSessionListener((p, top, now, why, alerts) -> {
             try {
-                UserGroup u = readGroup();
+                UserGroup u = userGroupState.value();
                 if (u == null) {
                     u = new UserGroup();
                 }
                 Alert a = g.onSessionClose(currentKey, p, top, u, now);
-                writeGroup(u);
+                userGroupState.update(u);
                 if (a != null) {
                     alerts.add(a);
                 }
@@ -330,7 +328,6 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
 
     @Override
     public void open(OpenContext openContext) {
-        profileState = getRuntimeContext().getState(Descriptors.userProfile(config.state().ttl()));
         List<UserDetectorPart<?>> partsOn = parts(config);
         if (ttlClock == null) {
             ttlClock = System::currentTimeMillis; // as Flink's TtlTimeProvider.DEFAULT
@@ -338,7 +335,13 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         hot = keys != null && config.state().cacheUsers() > 0
                 ? new HotUsers(config.state().cacheUsers(), config.state().ttl().toMillis(), 1 + partsOn.size(), ttlClock, this::writeBack)
                 : null;
-        groupSerializer = getRuntimeContext().createSerializer(org.apache.flink.api.common.typeinfo.TypeInformation.of(UserGroup.class));
+        var groupSerializer = getRuntimeContext().createSerializer(org.apache.flink.api.common.typeinfo.TypeInformation.of(UserGroup.class));
+        // Heap state keeps the objects it is given: the cache gives and takes copies, as a cached
+        // user goes on changing while a checkpoint writes the state it was given.
+        profileState = new CachedValue<>(getRuntimeContext().getState(Descriptors.userProfile(config.state().ttl())), hot, u -> u.profile,
+                stateKeepsObjects ? UserProfileSerializer.INSTANCE::copy : p -> p);
+        userGroupState = new CachedValue<>(getRuntimeContext().getState(Descriptors.userGroup(config.state().ttl())), hot, u -> u.group,
+                stateKeepsObjects ? groupSerializer::copy : g -> g);
         eventsMaps = new ArrayList<>(1 + partsOn.size());
         topEvents = eventsMap(getRuntimeContext().getMapState(Descriptors.sessionTopEvents(config.state().ttl())), "the session's top events");
         parts = new ArrayList<>();
@@ -351,7 +354,6 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         }
         partAlerts = new ArrayList<>(1);
         switchedOffEvents = new java.util.HashMap<>();
-        userGroupState = getRuntimeContext().getState(Descriptors.userGroup(config.state().ttl()));
         if (scorer == null) {
             scorer = newScorer();
             amount = newAmountDetector();
@@ -408,69 +410,13 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private void writeBack(String key, HotUsers.User u, long now) throws Exception {
         keys.setCurrentKey(key);
         // A value whose TTL has run out is not written: state's older one has run out too.
-        if (u.profileDirty && hot.live(u.profileWritten, now)) {
-            profileState.update(stateKeepsObjects ? UserProfileSerializer.INSTANCE.copy(u.profile) : u.profile);
-        }
-        if (u.groupDirty && hot.live(u.groupWritten, now)) {
-            userGroupState.update(stateKeepsObjects ? groupSerializer.copy(u.group) : u.group);
-        }
+        profileState.writeBack(u, now);
+        userGroupState.writeBack(u, now);
         for (int map = 0; map < u.slots.length; map++) {
             if (u.slots[map] != null && !u.slots[map].isEmpty()) {
                 WriteBackTopEvents.writeBack(eventsMaps.get(map), u.slots[map], hot, now);
             }
         }
-    }
-
-    /** The current user's profile: from the cache while its TTL runs, else from state. */
-    private UserProfile readProfile() throws java.io.IOException {
-        if (hot == null) {
-            return profileState.value();
-        }
-        HotUsers.User u = hot.current();
-        if (!hot.live(u.profileWritten, hot.now())) {
-            UserProfile inState = profileState.value();
-            u.profile = stateKeepsObjects && inState != null ? UserProfileSerializer.INSTANCE.copy(inState) : inState;
-            u.profileWritten = HotUsers.UNKNOWN;
-            u.profileDirty = false;
-        }
-        return u.profile;
-    }
-
-    private void writeProfile(UserProfile profile) throws java.io.IOException {
-        if (hot == null) {
-            profileState.update(profile);
-            return;
-        }
-        HotUsers.User u = hot.current();
-        u.profile = profile;
-        u.profileWritten = hot.now();
-        u.profileDirty = true;
-    }
-
-    /** The current user's behaviour group: from the cache while its TTL runs, else from state. */
-    private UserGroup readGroup() throws java.io.IOException {
-        if (hot == null) {
-            return userGroupState.value();
-        }
-        HotUsers.User u = hot.current();
-        if (!hot.live(u.groupWritten, hot.now())) {
-            UserGroup inState = userGroupState.value();
-            u.group = stateKeepsObjects && inState != null ? groupSerializer.copy(inState) : inState;
-            u.groupWritten = HotUsers.UNKNOWN;
-            u.groupDirty = false;
-        }
-        return u.group;
-    }
-
-    private void writeGroup(UserGroup group) throws java.io.IOException {
-        if (hot == null) {
-            userGroupState.update(group);
-            return;
-        }
-        HotUsers.User u = hot.current();
-        u.group = group;
-        u.groupWritten = hot.now();
-        u.groupDirty = true;
     }
 
     /** Detector model, or null when it is off. */
@@ -530,7 +476,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         if (hot != null && hot.enter(key)) {
             keys.setCurrentKey(key); // back from writing out the user the cache let go
         }
-        UserProfile profile = readProfile();
+        UserProfile profile = profileState.value();
         if (profile == null) {
             // A user with no state here yet: first seen, or back after state.ttl dropped the profile.
             usersNewMetric.inc();
@@ -605,7 +551,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         for (PartRunner<?> part : parts) {
             part.store(profile);
         }
-        writeProfile(profile);
+        profileState.update(profile);
         countWarmUp();
     }
 
@@ -692,11 +638,11 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
 
     private void emitAlerts(OnTimerContext ctx, UserProfile profile) throws java.io.IOException {
         if (groups != null && !alertBuffer.isEmpty()) {
-            UserGroup u = readGroup();
+            UserGroup u = userGroupState.value();
             if (u != null) {
                 // The alert carries the group the user's steps say now, against the groups as they are now.
                 groups.retype(profile, u, ctx.timestamp());
-                writeGroup(u);
+                userGroupState.update(u);
             }
             for (Alert a : alertBuffer) {
                 groups.annotate(a, u);
