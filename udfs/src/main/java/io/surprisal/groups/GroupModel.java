@@ -110,7 +110,8 @@ public final class GroupModel {
         }
     }
 
-    private record Seed(String userKey, long provisional, Steps steps) {}
+    /** A proposal: the proposer's steps (their evidence) and the capped share of them a group is founded on. */
+    private record Seed(String userKey, long provisional, Steps evidence, Steps steps) {}
 
     private record Teaching(long group, Steps steps) {}
 
@@ -564,7 +565,7 @@ public final class GroupModel {
      */
     public long propose(String userKey, Steps steps) {
         long id = provisionalId(userKey);
-        pendingSeeds.add(new Seed(userKey, id, steps.capped(SEED_WEIGHT * config.maxTeachPerSession())));
+        pendingSeeds.add(new Seed(userKey, id, steps, steps.capped(SEED_WEIGHT * config.maxTeachPerSession())));
         return id;
     }
 
@@ -581,7 +582,9 @@ public final class GroupModel {
     private void flush() {
         pendingSeeds.sort(Comparator.comparing(Seed::userKey));
         for (Seed s : pendingSeeds) {
-            Typing t = type(s.steps);
+            // Judged on all the proposer's steps, as at their close: a bot's thousands of steps
+            // capped to a founder's weight would lie within the limit of groups they are far from.
+            Typing t = type(s.evidence);
             Fit near = nearest(t);
             if (near != null && within(near, t)) {
                 alias(s.provisional, near.group()); // an earlier founder of this instant already stands for them
