@@ -530,6 +530,18 @@ public final class GroupModel {
         return within(correctedKl(f, t), t.steps());
     }
 
+    /**
+     * Whether the steps more likely lie within the KL limit of the fit's group than beyond it: the
+     * statistic of {@link #within} at even odds, not at min-posterior's (their corrected divergence
+     * at most the limit). What a session must show to teach its user's group: a short history not
+     * decisively beyond a group is typed into it, but it moves the centroid only once its steps say
+     * it belongs, so that a thin group is not taught another kind's steps by a few users too short
+     * to be told apart from it.
+     */
+    public boolean likelyWithin(Fit f, Typing t) {
+        return correctedKl(f, t) <= config.klLimitBits();
+    }
+
     private boolean within(double correctedKlBits, double steps) {
         double decisive = log2(config.minPosterior() / (1 - config.minPosterior()));
         return steps * (correctedKlBits - config.klLimitBits()) <= decisive;
