@@ -19,10 +19,11 @@ import java.util.Locale;
  *       naive-Bayes posterior once they have min-transitions steps and it reaches min-posterior
  *       against every other group and against a chain of the user's own. Until then they keep the
  *       group they had (a new user: none).
- *   <li>The session teaches the user's group its steps when the user lies within the KL limit of
- *       it. A user whose steps are decisively like no group (the posterior of a chain of their own)
- *       and beyond the limit of every group, with steps enough to pin their chain down within the
- *       limit, founds a group and is typed into it.
+ *   <li>The session teaches the user's group its steps when the user's steps more likely lie within
+ *       its KL limit than beyond it ({@link GroupModel#likelyWithin}). A user whose steps are
+ *       decisively like no group (the posterior of a chain of their own) and beyond the limit of
+ *       every group, with steps enough to pin their chain down within the limit, founds a group
+ *       and is typed into it.
  *   <li>The session alone is typed too, with the groups' shares as the prior. Its surprisal under
  *       the user's group history (sessions per group, blended by history-prior-sessions with the
  *       population's rate of sessions of each group among the sessions of users of the user's
@@ -87,7 +88,7 @@ public final class BehaviourGroups {
             }
             GroupModel.Fit mine = typing.of(u.group);
             u.posterior = mine == null ? 0 : mine.posterior();
-            if (mine != null && model.within(mine, typing)) {
+            if (mine != null && model.likelyWithin(mine, typing)) {
                 model.teach(u.group, session);
             }
             GroupModel.Fit nearest = GroupModel.nearest(typing);

@@ -110,7 +110,8 @@ public final class GroupModel {
         }
     }
 
-    private record Seed(String userKey, long provisional, Steps steps) {}
+    /** A proposal: the proposer's steps (their evidence) and the capped share of them a group is founded on. */
+    private record Seed(String userKey, long provisional, Steps evidence, Steps steps) {}
 
     private record Teaching(long group, Steps steps) {}
 
@@ -529,6 +530,18 @@ public final class GroupModel {
         return within(correctedKl(f, t), t.steps());
     }
 
+    /**
+     * Whether the steps more likely lie within the KL limit of the fit's group than beyond it: the
+     * statistic of {@link #within} at even odds, not at min-posterior's (their corrected divergence
+     * at most the limit). What a session must show to teach its user's group: a short history not
+     * decisively beyond a group is typed into it, but it moves the centroid only once its steps say
+     * it belongs, so that a thin group is not taught another kind's steps by a few users too short
+     * to be told apart from it.
+     */
+    public boolean likelyWithin(Fit f, Typing t) {
+        return correctedKl(f, t) <= config.klLimitBits();
+    }
+
     private boolean within(double correctedKlBits, double steps) {
         double decisive = log2(config.minPosterior() / (1 - config.minPosterior()));
         return steps * (correctedKlBits - config.klLimitBits()) <= decisive;
@@ -564,7 +577,7 @@ public final class GroupModel {
      */
     public long propose(String userKey, Steps steps) {
         long id = provisionalId(userKey);
-        pendingSeeds.add(new Seed(userKey, id, steps.capped(SEED_WEIGHT * config.maxTeachPerSession())));
+        pendingSeeds.add(new Seed(userKey, id, steps, steps.capped(SEED_WEIGHT * config.maxTeachPerSession())));
         return id;
     }
 
@@ -581,7 +594,9 @@ public final class GroupModel {
     private void flush() {
         pendingSeeds.sort(Comparator.comparing(Seed::userKey));
         for (Seed s : pendingSeeds) {
-            Typing t = type(s.steps);
+            // Judged on all the proposer's steps, as at their close: a bot's thousands of steps
+            // capped to a founder's weight would lie within the limit of groups they are far from.
+            Typing t = type(s.evidence);
             Fit near = nearest(t);
             if (near != null && within(near, t)) {
                 alias(s.provisional, near.group()); // an earlier founder of this instant already stands for them

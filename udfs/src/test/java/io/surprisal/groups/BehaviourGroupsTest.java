@@ -1,6 +1,7 @@
 package io.surprisal.groups;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
@@ -9,7 +10,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Re-typing a user against the groups as they are now, from their steps at their last close. */
+/**
+ * Typing and teaching at a session close, and re-typing a user against the groups as they are now,
+ * from their steps at their last close.
+ */
 class BehaviourGroupsTest {
     private static final SurprisalConfig CONFIG = ConfigLoader.load(null, List.of(
             "model.groups.smoothing=1", "model.groups.kl-limit-bits=0.1", "model.groups.min-posterior=0.5", "model.groups.max-groups=4",
@@ -93,5 +97,44 @@ class BehaviourGroupsTest {
         g.retype(p, u, 1); // the same instant: the proposal waits for event time to move on
 
         assertThat(u.group).isEqualTo(GroupModel.provisionalId("z"));
+    }
+    @Test
+    void aShortHistoryNotDecisivelyBeyondItsGroupIsTypedIntoItButTeachesItOnlyWhenMoreLikelyWithin() {
+        // min-posterior 0.99: decisively beyond is N (D - bias - limit) > log2(99) = 6.63 bits.
+        SurprisalConfig sure = ConfigLoader.load(null, List.of("model.groups.smoothing=1", "model.groups.kl-limit-bits=0.1",
+                "model.groups.min-posterior=0.99", "model.groups.max-teach-per-session=100", "model.groups.min-transitions=4",
+                "model.groups.min-session-transitions=100"));
+        BehaviourGroups g = new BehaviourGroups(sure.model().groups(), sure.detectors().groupChange(), Duration.ofDays(1), 10, 0);
+        GroupModel m = g.model();
+        m.propose("x", steps(30, 10));
+        m.advanceTo(1);
+        long a = m.ids().get(0);
+        assertThat(m.group(a).steps).isEqualTo(40);
+        // Vocabulary {a, b, c}: q(b|a) = (30 + 1/3) / 41 = 0.7398, q(c|a) = (10 + 1/3) / 41 = 0.2520.
+        // a->b x1, a->c x3: D = 0.25 log2(0.25 / 0.7398) + 0.75 log2(0.75 / 0.2520) = 0.789 bits, less
+        // Miller-Madow's 1 / (2 x 4 ln 2) = 0.180: 0.609, beyond the limit 0.1 by 4 x 0.509 = 2.04
+        // bits, not decisively (6.63). The only group, and within: typed into it (posterior 1), but
+        // its steps more likely lie beyond the limit than within: they teach it nothing.
+        double d = 0.25 * log2(0.25 / ((30 + 1.0 / 3) / 41)) + 0.75 * log2(0.75 / ((10 + 1.0 / 3) / 41));
+        assertThat(d).isCloseTo(0.789, within(0.001));
+        UserGroup far = new UserGroup();
+        assertThat(g.onSessionClose("far", profile(1, 3), null, far, 2)).isNull();
+        assertThat(far.group).isEqualTo(a);
+        assertThat(far.posterior).isEqualTo(1.0);
+        m.advanceTo(3);
+        assertThat(m.group(a).steps).isEqualTo(40);
+        assertThat(m.members(a)).isEqualTo(1);
+
+        // a->b x3, a->c x1: D = 0.75 log2(0.75 / 0.7398) + 0.25 log2(0.25 / 0.2520) = 0.012 bits,
+        // under the bias (0.180): within the limit, and taught.
+        UserGroup near = new UserGroup();
+        g.onSessionClose("near", profile(3, 1), null, near, 4);
+        assertThat(near.group).isEqualTo(a);
+        m.advanceTo(5);
+        assertThat(m.group(a).steps).isEqualTo(44);
+    }
+
+    private static double log2(double x) {
+        return Math.log(x) / Math.log(2);
     }
 }

@@ -272,6 +272,33 @@ class GroupModelTest {
     }
 
     @Test
+    void aProposalIsJudgedOnAllItsStepsNotOnTheCappedShareItWouldFoundAGroupOn() {
+        // min-posterior 0.99: decisively beyond is N (D - bias - limit) > log2(99) = 6.63 bits; a
+        // founder's steps are capped at 4 x max-teach-per-session = 16.
+        GroupsModelConfig sure = ConfigLoader.load(null, List.of("model.groups.smoothing=1", "model.groups.kl-limit-bits=0.1",
+                "model.groups.min-posterior=0.99", "model.groups.max-groups=4", "model.groups.max-teach-per-session=4")).model().groups();
+        GroupModel m = new GroupModel(sure, 0);
+        long a = m.propose("x", steps(30, 10)); // founded on a->b x12, a->c x4
+        m.advanceTo(1);
+        a = m.resolve(a);
+        assertThat(m.group(a).steps).isEqualTo(16);
+        // a->b x200: q(b|a) = (12 + 1/3) / 17 = 0.7255, D = log2(1 / 0.7255) = 0.463 bits, one next
+        // state (no bias). All 200 steps: 200 x (0.463 - 0.1) = 72.6 bits beyond, decisively; the 16
+        // capped: 5.8 bits, not. The proposal founds a group of its own.
+        Steps only = new Steps(new String[] {"a"}, new String[] {"b"}, new long[] {200});
+        GroupModel.Typing all = m.type(only);
+        assertThat(all.of(a).klBits()).isCloseTo(log2(17 / (12 + 1.0 / 3)), within(1e-12));
+        assertThat(m.within(all.of(a), all)).isFalse();
+        GroupModel.Typing capped = m.type(only.capped(16));
+        assertThat(m.within(capped.of(a), capped)).isTrue();
+        long b = m.propose("y", only);
+        m.advanceTo(2);
+        assertThat(m.size()).isEqualTo(2);
+        assertThat(m.resolve(b)).isNotEqualTo(UserGroup.NONE).isNotEqualTo(a);
+        assertThat(m.group(m.resolve(b)).steps).isEqualTo(16);
+    }
+
+    @Test
     void twoGroupsWithinTheLimitOfEachOtherThatAUsersPosteriorIsSplitBetweenMerge() {
         GroupModel m = new GroupModel(CONFIG, 0);
         long a = m.propose("a", steps(300, 100));
