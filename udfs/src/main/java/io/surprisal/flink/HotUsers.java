@@ -1,18 +1,17 @@
 package io.surprisal.flink;
 
 import io.surprisal.event.Event;
-import io.surprisal.groups.UserGroup;
-import io.surprisal.model.UserProfile;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.apache.flink.streaming.api.operators.KeyContext;
 
 /**
- * The per-user operator's write-back cache: the users seen last (at most {@code capacity}) with
- * their profile, their behaviour group and the changes to their events maps, kept on the heap so
- * that an ordinary event reads and writes no state. A user leaving the cache is written back under
+ * A keyed operator's write-back cache of per-user state: the users seen last (at most {@code
+ * capacity}) with their values ({@link CachedValue}) and the changes to their events maps, kept on
+ * the heap so that an ordinary event reads and writes no state. A user leaving the cache is written back under
  * their key, and so is every changed user before each checkpoint barrier ({@link #writeBack}), so
  * a checkpoint holds what it would without the cache.
  *
@@ -22,13 +21,13 @@ import java.util.function.LongSupplier;
  * written in between. A value written back counts its TTL from then: later than its write here by
  * at most its time in the cache (a checkpoint interval when checkpointing).
  */
-final class HotUsers {
+public final class HotUsers {
     /** A write time not known: the value was read from state. */
     static final long UNKNOWN = Long.MIN_VALUE;
 
-    /** Writes a user's changed values to state under their key. */
-    interface WriteBack {
-        void write(String key, User user, long now) throws Exception;
+    /** Writes a user's changed values to state; the operator's key is theirs. */
+    public interface WriteBack {
+        void write(User user, long now) throws Exception;
     }
 
     /** One value of a cached user: the value, when it was put here ({@link #UNKNOWN}: read from state), whether state lacks it. */
@@ -39,20 +38,26 @@ final class HotUsers {
     }
 
     /** One cached user. */
-    static final class User {
-        final Cached<UserProfile> profile = new Cached<>();
-        final Cached<UserGroup> group = new Cached<>();
+    public static final class User {
+        /** Their values, by the index of their {@link CachedValue}. */
+        final Cached<?>[] values;
         /** Per events map (by index), the slots changed since the last write-back; a null event: removed. */
         final Map<Integer, Slot>[] slots;
 
         @SuppressWarnings("unchecked")
-        User(int eventsMaps) {
+        User(int values, int eventsMaps) {
+            this.values = new Cached<?>[values];
+            for (int i = 0; i < values; i++) {
+                this.values[i] = new Cached<>();
+            }
             slots = new Map[eventsMaps];
         }
 
         boolean dirty() {
-            if (profile.dirty || group.dirty) {
-                return true;
+            for (Cached<?> v : values) {
+                if (v.dirty) {
+                    return true;
+                }
             }
             for (Map<Integer, Slot> s : slots) {
                 if (s != null && !s.isEmpty()) {
@@ -73,8 +78,9 @@ final class HotUsers {
 
         /** After a write-back: nothing changed, write times kept. */
         void written() {
-            profile.dirty = false;
-            group.dirty = false;
+            for (Cached<?> v : values) {
+                v.dirty = false;
+            }
             for (Map<Integer, Slot> s : slots) {
                 if (s != null) {
                     s.clear();
@@ -88,50 +94,59 @@ final class HotUsers {
 
     private final int capacity;
     private final long ttlMillis;
+    private final int values;
     private final int eventsMaps;
     private final LongSupplier clock;
+    /** The operator's key: set to a user's to write them back. */
+    private final KeyContext keys;
     private final WriteBack writeBack;
     /** Access order: the eldest entry is the user seen longest ago. */
     private final LinkedHashMap<String, User> users;
     private User current;
     private long now;
 
-    HotUsers(int capacity, long ttlMillis, int eventsMaps, LongSupplier clock, WriteBack writeBack) {
+    /**
+     * @param values per-user values ({@link CachedValue}s, indexed from 0)
+     * @param eventsMaps per-user events maps ({@link WriteBackTopEvents}, indexed from 0)
+     * @param keys the operator's key, which the cache sets to write a user back
+     */
+    public HotUsers(int capacity, long ttlMillis, int values, int eventsMaps, LongSupplier clock, KeyContext keys, WriteBack writeBack) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be 1 or more: " + capacity);
         }
         this.capacity = capacity;
         this.ttlMillis = ttlMillis;
+        this.values = values;
         this.eventsMaps = eventsMaps;
         this.clock = clock;
+        this.keys = keys;
         this.writeBack = writeBack;
         this.users = new LinkedHashMap<>(Math.min(capacity, 1 << 16) * 2, 0.75f, true);
     }
 
     /**
-     * Makes {@code key} the current user, taking them into the cache (and writing back the user
-     * seen longest ago when it is full); the TTL's clock is read once here, for the whole visit.
-     * Returns whether a user was written back (the operator's key is then theirs).
+     * Makes {@code key}, the operator's current key, the current user, taking them into the cache
+     * (and writing back the user seen longest ago when it is full); the TTL's clock is read once
+     * here, for the whole visit.
      */
-    boolean enter(String key) throws Exception {
+    public void enter(String key) throws Exception {
         now = clock.getAsLong();
         User u = users.get(key);
-        boolean wrote = false;
         if (u == null) {
-            u = new User(eventsMaps);
+            u = new User(values, eventsMaps);
             users.put(key, u);
             if (users.size() > capacity) {
                 Iterator<Map.Entry<String, User>> it = users.entrySet().iterator();
                 Map.Entry<String, User> eldest = it.next();
                 it.remove();
                 if (eldest.getValue().dirty()) {
-                    writeBack.write(eldest.getKey(), eldest.getValue(), now);
-                    wrote = true;
+                    keys.setCurrentKey(eldest.getKey());
+                    writeBack.write(eldest.getValue(), now);
+                    keys.setCurrentKey(key);
                 }
             }
         }
         current = u;
-        return wrote;
     }
 
     /** The user of the visit at hand ({@link #enter}). */
@@ -149,20 +164,28 @@ final class HotUsers {
         return written != UNKNOWN && now - written < ttlMillis;
     }
 
-    /** Writes every changed user back to state (before a checkpoint barrier); they stay cached. */
-    void writeBack() throws Exception {
+    /**
+     * Writes every changed user back to state (before a checkpoint barrier); they stay cached, and
+     * the operator's key is as it was.
+     */
+    public void writeBack() throws Exception {
+        Object current = keys.getCurrentKey();
         long at = clock.getAsLong();
         for (Map.Entry<String, User> e : users.entrySet()) {
             User u = e.getValue();
             if (u.dirty()) {
-                writeBack.write(e.getKey(), u, at);
+                keys.setCurrentKey(e.getKey());
+                writeBack.write(u, at);
                 u.written();
             }
+        }
+        if (current != null) {
+            keys.setCurrentKey(current);
         }
     }
 
     /** Users in the cache; for tests. */
-    int size() {
+    public int size() {
         return users.size();
     }
 }

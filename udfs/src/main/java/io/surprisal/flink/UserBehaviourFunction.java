@@ -313,11 +313,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     /** Writes every cached user changed since the last call to state: before each checkpoint barrier. */
     void writeBackCachedUsers() throws Exception {
         if (hot != null) {
-            Object at = keys.getCurrentKey();
             hot.writeBack();
-            if (at != null) {
-                keys.setCurrentKey(at);
-            }
         }
     }
 
@@ -333,14 +329,14 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             ttlClock = System::currentTimeMillis; // as Flink's TtlTimeProvider.DEFAULT
         }
         hot = keys != null && config.state().cacheUsers() > 0
-                ? new HotUsers(config.state().cacheUsers(), config.state().ttl().toMillis(), 1 + partsOn.size(), ttlClock, this::writeBack)
+                ? new HotUsers(config.state().cacheUsers(), config.state().ttl().toMillis(), 2, 1 + partsOn.size(), ttlClock, keys, this::writeBack)
                 : null;
         var groupSerializer = getRuntimeContext().createSerializer(org.apache.flink.api.common.typeinfo.TypeInformation.of(UserGroup.class));
         // Heap state keeps the objects it is given: the cache gives and takes copies, as a cached
         // user goes on changing while a checkpoint writes the state it was given.
-        profileState = new CachedValue<>(getRuntimeContext().getState(Descriptors.userProfile(config.state().ttl())), hot, u -> u.profile,
+        profileState = new CachedValue<>(getRuntimeContext().getState(Descriptors.userProfile(config.state().ttl())), hot, 0,
                 stateKeepsObjects ? UserProfileSerializer.INSTANCE::copy : p -> p);
-        userGroupState = new CachedValue<>(getRuntimeContext().getState(Descriptors.userGroup(config.state().ttl())), hot, u -> u.group,
+        userGroupState = new CachedValue<>(getRuntimeContext().getState(Descriptors.userGroup(config.state().ttl())), hot, 1,
                 stateKeepsObjects ? groupSerializer::copy : g -> g);
         eventsMaps = new ArrayList<>(1 + partsOn.size());
         topEvents = eventsMap(getRuntimeContext().getMapState(Descriptors.sessionTopEvents(config.state().ttl())), "the session's top events");
@@ -406,10 +402,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         return hot == null ? inState : new WriteBackTopEvents(inState, hot, eventsMaps.size() - 1);
     }
 
-    /** Writes a user leaving the cache, or changed before a checkpoint barrier, to state under their key. */
-    private void writeBack(String key, HotUsers.User u, long now) throws Exception {
-        keys.setCurrentKey(key);
-        // A value whose TTL has run out is not written: state's older one has run out too.
+    /** Writes a user leaving the cache, or changed before a checkpoint barrier, to state; their key is current. */
+    private void writeBack(HotUsers.User u, long now) throws Exception {
         profileState.writeBack(u, now);
         userGroupState.writeBack(u, now);
         for (int map = 0; map < u.slots.length; map++) {
@@ -473,8 +467,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
         String key = ctx.getCurrentKey();
-        if (hot != null && hot.enter(key)) {
-            keys.setCurrentKey(key); // back from writing out the user the cache let go
+        if (hot != null) {
+            hot.enter(key);
         }
         UserProfile profile = profileState.value();
         if (profile == null) {
