@@ -21,6 +21,8 @@ import io.surprisal.cep.CredentialStuffingFunction;
 import io.surprisal.flink.SeparateDeadLettersFunction;
 import io.surprisal.purchase.PurchaseNetworkFunction;
 import io.surprisal.novelty.LoginNoveltyFunction;
+import io.surprisal.novelty.LoginNoveltyOperator;
+import io.surprisal.novelty.LoginNoveltyWithUpdatesOperator;
 import io.surprisal.novelty.LoginNoveltyUpdate;
 import io.surprisal.novelty.LoginNoveltyWithUpdatesFunction;
 import io.surprisal.cep.PatternRouting;
@@ -147,13 +149,17 @@ public final class SurprisalPipeline {
                         .name("login model updates").uid("login-novelty-model-updates");
                 updates = updates == null ? models : updates.union(models);
             }
+            // Either runs in an operator that keeps the users seen last on the heap (state.cache-users).
+            String noveltyName = "login novelty";
+            int cacheUsers = config.state().cacheUsers();
             novel = updates == null
-                    ? byUserInOrder.process(new LoginNoveltyFunction(config.novelty(), config.cep(), config.detectors().model(),
-                            config.state().ttl(), config.alerts().maxEvents()))
-                    : byUserInOrder.connect(updates.broadcast(Descriptors.ALLOWLIST, Descriptors.LOGIN_MODEL))
-                            .process(new LoginNoveltyWithUpdatesFunction(config.novelty(), config.cep(), config.detectors().model(),
-                                    config.state().ttl(), config.alerts().maxEvents()));
-            novel.name("login novelty").uid("login-novelty");
+                    ? byUserInOrder.transform(noveltyName, TypeInformation.of(Event.class), new LoginNoveltyOperator(
+                            new LoginNoveltyFunction(config.novelty(), config.cep(), config.detectors().model(), config.state().ttl(),
+                                    config.alerts().maxEvents()), cacheUsers))
+                    : byUserInOrder.connect(updates.broadcast()).transform(noveltyName, TypeInformation.of(Event.class),
+                            new LoginNoveltyWithUpdatesOperator(new LoginNoveltyWithUpdatesFunction(config.novelty(), config.cep(),
+                                    config.detectors().model(), config.state().ttl(), config.alerts().maxEvents()), cacheUsers));
+            novel.name(noveltyName).uid("login-novelty");
             alerts = alerts.union(novel.getSideOutput(Descriptors.ALERTS));
             loginVectors = novel.getSideOutput(Descriptors.LOGIN_VECTORS);
             deadLetters = deadLetters.union(novel.getSideOutput(Descriptors.DEAD_LETTERS));

@@ -9,6 +9,7 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
 
 /**
@@ -55,9 +56,19 @@ public class LoginNoveltyFunction extends KeyedProcessFunction<String, Event, Ev
         logic.close();
     }
 
+    /** Called by the operator that runs this function, before open: the detector may cache users. */
+    void cacheUsersWith(KeyContext operatorKeys, boolean stateKeepsObjects, int users) {
+        logic.cacheUsersWith(operatorKeys, stateKeepsObjects, users);
+    }
+
+    /** Called by the operator that runs this function before each checkpoint barrier. */
+    void writeBackCachedUsers() throws Exception {
+        logic.writeBackCachedUsers();
+    }
+
     @Override
     public void processElement(Event e, Context ctx, Collector<Event> out) throws Exception {
-        logic.process(e, allowlist, ctx::output);
+        logic.process(ctx.getCurrentKey(), e, allowlist, ctx::output);
         out.collect(e);
     }
 

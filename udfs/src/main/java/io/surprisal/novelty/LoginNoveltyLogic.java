@@ -21,7 +21,10 @@ import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ValueState;
+import io.surprisal.flink.CachedValue;
+import io.surprisal.flink.HotUsers;
+import io.surprisal.flink.LoginRecencySerializer;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.util.OutputTag;
@@ -58,8 +61,14 @@ public final class LoginNoveltyLogic implements Serializable {
     private transient Counter modelsLoaded;
     private transient Counter loginsJudged;
 
-    private transient ValueState<LoginProfile> profileState;
-    private transient ValueState<LoginRecency> recencyState;
+    private transient CachedValue<LoginProfile> profileState;
+    private transient CachedValue<LoginRecency> recencyState;
+    /** The operator's key, which the cache sets to write a user back; null: no cache. */
+    private transient KeyContext keys;
+    private transient boolean stateKeepsObjects;
+    private transient int cacheUsers;
+    /** The users seen last ({@code state.cache-users}), or null when not cached. */
+    private transient HotUsers hot;
     /** Routes events to the user-keyed CEP patterns. */
     private final PatternRouting routing;
     private transient ListState<LoginCount> populationState;
@@ -133,9 +142,33 @@ public final class LoginNoveltyLogic implements Serializable {
         populationState.update(entries);
     }
 
+    /**
+     * Lets this detector cache {@code users} users ({@code state.cache-users}): called by the
+     * operator that runs it, before {@link #open}, with the operator's key.
+     */
+    public void cacheUsersWith(KeyContext operatorKeys, boolean stateKeepsObjects, int users) {
+        this.keys = operatorKeys;
+        this.stateKeepsObjects = stateKeepsObjects;
+        this.cacheUsers = users;
+    }
+
+    /** Writes every cached user changed since the last call to state: before each checkpoint barrier. */
+    public void writeBackCachedUsers() throws Exception {
+        if (hot != null) {
+            hot.writeBack();
+        }
+    }
+
     public void open(RuntimeContext context) {
-        profileState = context.getState(Descriptors.loginProfile(ttl));
-        recencyState = context.getState(Descriptors.loginRecency(ttl));
+        hot = keys != null && cacheUsers > 0
+                ? new HotUsers(cacheUsers, ttl.toMillis(), 2, 0, System::currentTimeMillis, keys, this::writeBack)
+                : null;
+        // Heap state keeps the objects it is given: the cache gives and takes copies.
+        var profileSerializer = context.createSerializer(org.apache.flink.api.common.typeinfo.TypeInformation.of(LoginProfile.class));
+        profileState = new CachedValue<>(context.getState(Descriptors.loginProfile(ttl)), hot, 0,
+                stateKeepsObjects ? profileSerializer::copy : p -> p);
+        recencyState = new CachedValue<>(context.getState(Descriptors.loginRecency(ttl)), hot, 1,
+                stateKeepsObjects ? LoginRecencySerializer.INSTANCE::copy : r -> r);
         routing.open(context);
         scorer = new NoveltyScorer(config);
         agents = new UserAgentParser(config.userAgentCache());
@@ -160,6 +193,12 @@ public final class LoginNoveltyLogic implements Serializable {
                 useLoginModel(loginModel.load(files));
             }
         }
+    }
+
+    /** Writes a user leaving the cache, or changed before a checkpoint barrier, to state; their key is current. */
+    private void writeBack(HotUsers.User u, long now) throws java.io.IOException {
+        profileState.writeBack(u, now);
+        recencyState.writeBack(u, now);
     }
 
     /** Detector model's login detector, or null when it does not score logins. */
@@ -199,7 +238,10 @@ public final class LoginNoveltyLogic implements Serializable {
      * routes it to the CEP patterns it can still matter to; its alerts, and its login vector when
      * they are on, go to {@code out}.
      */
-    public void process(Event e, AllowlistSource allowlist, Output out) throws Exception {
+    public void process(String key, Event e, AllowlistSource allowlist, Output out) throws Exception {
+        if (hot != null) {
+            hot.enter(key);
+        }
         // Population learning is deferred until event time moves past an instant: every login is
         // scored against the logins strictly before it, so the order in which users' events of the
         // same instant arrive (timers of different keys) cannot change any score.
