@@ -151,14 +151,13 @@ public final class SurprisalPipeline {
             }
             // Either runs in an operator that keeps the users seen last on the heap (state.cache-users).
             String noveltyName = "login novelty";
-            int cacheUsers = config.state().cacheUsers();
             novel = updates == null
                     ? byUserInOrder.transform(noveltyName, TypeInformation.of(Event.class), new LoginNoveltyOperator(
                             new LoginNoveltyFunction(config.novelty(), config.cep(), config.detectors().model(), config.state().ttl(),
-                                    config.alerts().maxEvents()), cacheUsers))
+                                    config.alerts().maxEvents()), config.state()))
                     : byUserInOrder.connect(updates.broadcast()).transform(noveltyName, TypeInformation.of(Event.class),
                             new LoginNoveltyWithUpdatesOperator(new LoginNoveltyWithUpdatesFunction(config.novelty(), config.cep(),
-                                    config.detectors().model(), config.state().ttl(), config.alerts().maxEvents()), cacheUsers));
+                                    config.detectors().model(), config.state().ttl(), config.alerts().maxEvents()), config.state()));
             novel.name(noveltyName).uid("login-novelty");
             alerts = alerts.union(novel.getSideOutput(Descriptors.ALERTS));
             loginVectors = novel.getSideOutput(Descriptors.LOGIN_VECTORS);

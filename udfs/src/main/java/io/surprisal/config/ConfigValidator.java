@@ -15,6 +15,7 @@ final class ConfigValidator {
         require(c.source().file().maxEventsPerSecond() >= 0, "source.file.max-events-per-second must be >= 0 (0: not paced)");
         require(c.state().ttl().toMillis() > 0, "state.ttl must be > 0");
         require(c.state().cacheUsers() >= 0, "state.cache-users must be >= 0 (0: no cache)");
+        require(c.state().cacheDirtyUsers() >= 0, "state.cache-dirty-users must be >= 0 (0: a user is written when the next one comes)");
         var t = c.model().transition();
         require(t.priorStrength() > 0, "model.transition.prior-strength must be > 0");
         require(t.smoothing() > 0, "model.transition.smoothing must be > 0");

@@ -57,11 +57,12 @@ public record SurprisalConfig(
             implements Serializable {}
 
     /**
-     * How long per-user state lives, and how many users per parallel instance the per-user
-     * operator keeps on the heap between checkpoints ({@code cacheUsers}, 0: none). The state
-     * backend and checkpoints are Flink's runtime settings, in Flink's configuration.
+     * How long per-user state lives; how many users per parallel instance the per-user operators
+     * keep on the heap ({@code cacheUsers}, 0: none), and how many of those may have changed since
+     * they were last written ({@code cacheDirtyUsers}: what a checkpoint barrier waits for). The
+     * state backend and checkpoints are Flink's runtime settings, in Flink's configuration.
      */
-    public record StateConfig(Duration ttl, int cacheUsers) implements Serializable {}
+    public record StateConfig(Duration ttl, int cacheUsers, int cacheDirtyUsers) implements Serializable {}
 
     /** Parameters of the statistical models. */
     public record ModelConfig(TransitionModelConfig transition, SessionModelConfig session, GroupsModelConfig groups)

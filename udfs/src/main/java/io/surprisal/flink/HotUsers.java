@@ -93,6 +93,7 @@ public final class HotUsers {
     record Slot(Event event, long written) {}
 
     private final int capacity;
+    private final int maxDirty;
     private final long ttlMillis;
     private final int values;
     private final int eventsMaps;
@@ -102,19 +103,30 @@ public final class HotUsers {
     private final WriteBack writeBack;
     /** Access order: the eldest entry is the user seen longest ago. */
     private final LinkedHashMap<String, User> users;
+    /**
+     * Users changed since their last write, but for the current one, in the order they were left:
+     * past {@code maxDirty} of them, the eldest is written, so that a checkpoint barrier waits for
+     * at most that many.
+     */
+    private final LinkedHashMap<String, User> dirty = new LinkedHashMap<>();
     private User current;
+    private String currentKey;
     private long now;
 
     /**
+     * @param maxDirty users changed since their last write that may wait for the next checkpoint
+     *     barrier, but for the current one
      * @param values per-user values ({@link CachedValue}s, indexed from 0)
      * @param eventsMaps per-user events maps ({@link WriteBackTopEvents}, indexed from 0)
      * @param keys the operator's key, which the cache sets to write a user back
      */
-    public HotUsers(int capacity, long ttlMillis, int values, int eventsMaps, LongSupplier clock, KeyContext keys, WriteBack writeBack) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be 1 or more: " + capacity);
+    public HotUsers(int capacity, int maxDirty, long ttlMillis, int values, int eventsMaps, LongSupplier clock, KeyContext keys,
+            WriteBack writeBack) {
+        if (capacity < 1 || maxDirty < 0) {
+            throw new IllegalArgumentException("capacity must be 1 or more and maxDirty 0 or more: " + capacity + ", " + maxDirty);
         }
         this.capacity = capacity;
+        this.maxDirty = maxDirty;
         this.ttlMillis = ttlMillis;
         this.values = values;
         this.eventsMaps = eventsMaps;
@@ -125,12 +137,17 @@ public final class HotUsers {
     }
 
     /**
-     * Makes {@code key}, the operator's current key, the current user, taking them into the cache
-     * (and writing back the user seen longest ago when it is full); the TTL's clock is read once
-     * here, for the whole visit.
+     * Makes {@code key}, the operator's current key, the current user, taking them into the cache;
+     * writes back the user seen longest ago when the cache is full, and the user left longest ago
+     * when more than {@code maxDirty} wait changed. The TTL's clock is read once here, for the
+     * whole visit.
      */
     public void enter(String key) throws Exception {
         now = clock.getAsLong();
+        if (current != null && !key.equals(currentKey) && current.dirty()) {
+            dirty.put(currentKey, current);
+        }
+        boolean wrote = false;
         User u = users.get(key);
         if (u == null) {
             u = new User(values, eventsMaps);
@@ -139,14 +156,32 @@ public final class HotUsers {
                 Iterator<Map.Entry<String, User>> it = users.entrySet().iterator();
                 Map.Entry<String, User> eldest = it.next();
                 it.remove();
-                if (eldest.getValue().dirty()) {
-                    keys.setCurrentKey(eldest.getKey());
-                    writeBack.write(eldest.getValue(), now);
-                    keys.setCurrentKey(key);
+                if (dirty.remove(eldest.getKey()) != null) {
+                    write(eldest.getKey(), eldest.getValue(), now);
+                    wrote = true;
                 }
             }
+        } else {
+            dirty.remove(key);
+        }
+        while (dirty.size() > maxDirty) {
+            Iterator<Map.Entry<String, User>> it = dirty.entrySet().iterator();
+            Map.Entry<String, User> left = it.next();
+            it.remove();
+            write(left.getKey(), left.getValue(), now);
+            wrote = true;
+        }
+        if (wrote) {
+            keys.setCurrentKey(key);
         }
         current = u;
+        currentKey = key;
+    }
+
+    private void write(String key, User u, long at) throws Exception {
+        keys.setCurrentKey(key);
+        writeBack.write(u, at);
+        u.written();
     }
 
     /** The user of the visit at hand ({@link #enter}). */
@@ -169,19 +204,23 @@ public final class HotUsers {
      * the operator's key is as it was.
      */
     public void writeBack() throws Exception {
-        Object current = keys.getCurrentKey();
-        long at = clock.getAsLong();
-        for (Map.Entry<String, User> e : users.entrySet()) {
-            User u = e.getValue();
-            if (u.dirty()) {
-                keys.setCurrentKey(e.getKey());
-                writeBack.write(u, at);
-                u.written();
-            }
+        Object at = keys.getCurrentKey();
+        long time = clock.getAsLong();
+        for (Map.Entry<String, User> e : dirty.entrySet()) {
+            write(e.getKey(), e.getValue(), time);
         }
-        if (current != null) {
-            keys.setCurrentKey(current);
+        dirty.clear();
+        if (current != null && current.dirty()) {
+            write(currentKey, current, time);
         }
+        if (at != null) {
+            keys.setCurrentKey(at);
+        }
+    }
+
+    /** Users changed since their last write, the current one included; for tests. */
+    int dirtyUsers() {
+        return dirty.size() + (current != null && current.dirty() ? 1 : 0);
     }
 
     /** Users in the cache; for tests. */

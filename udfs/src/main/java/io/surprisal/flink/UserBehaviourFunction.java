@@ -329,7 +329,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             ttlClock = System::currentTimeMillis; // as Flink's TtlTimeProvider.DEFAULT
         }
         hot = keys != null && config.state().cacheUsers() > 0
-                ? new HotUsers(config.state().cacheUsers(), config.state().ttl().toMillis(), 2, 1 + partsOn.size(), ttlClock, keys, this::writeBack)
+                ? new HotUsers(config.state().cacheUsers(), config.state().cacheDirtyUsers(), config.state().ttl().toMillis(), 2, 1 + partsOn.size(), ttlClock, keys, this::writeBack)
                 : null;
         var groupSerializer = getRuntimeContext().createSerializer(org.apache.flink.api.common.typeinfo.TypeInformation.of(UserGroup.class));
         // Heap state keeps the objects it is given: the cache gives and takes copies, as a cached

@@ -21,6 +21,7 @@ import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ListState;
+import io.surprisal.config.SurprisalConfig.StateConfig;
 import io.surprisal.flink.CachedValue;
 import io.surprisal.flink.HotUsers;
 import io.surprisal.flink.LoginRecencySerializer;
@@ -66,7 +67,7 @@ public final class LoginNoveltyLogic implements Serializable {
     /** The operator's key, which the cache sets to write a user back; null: no cache. */
     private transient KeyContext keys;
     private transient boolean stateKeepsObjects;
-    private transient int cacheUsers;
+    private transient StateConfig cache;
     /** The users seen last ({@code state.cache-users}), or null when not cached. */
     private transient HotUsers hot;
     /** Routes events to the user-keyed CEP patterns. */
@@ -143,13 +144,13 @@ public final class LoginNoveltyLogic implements Serializable {
     }
 
     /**
-     * Lets this detector cache {@code users} users ({@code state.cache-users}): called by the
-     * operator that runs it, before {@link #open}, with the operator's key.
+     * Lets this detector cache users ({@code state.cache-users}, {@code state.cache-dirty-users}):
+     * called by the operator that runs it, before {@link #open}, with the operator's key.
      */
-    public void cacheUsersWith(KeyContext operatorKeys, boolean stateKeepsObjects, int users) {
+    public void cacheUsersWith(KeyContext operatorKeys, boolean stateKeepsObjects, StateConfig cache) {
         this.keys = operatorKeys;
         this.stateKeepsObjects = stateKeepsObjects;
-        this.cacheUsers = users;
+        this.cache = cache;
     }
 
     /** Writes every cached user changed since the last call to state: before each checkpoint barrier. */
@@ -160,8 +161,8 @@ public final class LoginNoveltyLogic implements Serializable {
     }
 
     public void open(RuntimeContext context) {
-        hot = keys != null && cacheUsers > 0
-                ? new HotUsers(cacheUsers, ttl.toMillis(), 2, 0, System::currentTimeMillis, keys, this::writeBack)
+        hot = keys != null && cache.cacheUsers() > 0
+                ? new HotUsers(cache.cacheUsers(), cache.cacheDirtyUsers(), ttl.toMillis(), 2, 0, System::currentTimeMillis, keys, this::writeBack)
                 : null;
         // Heap state keeps the objects it is given: the cache gives and takes copies.
         var profileSerializer = context.createSerializer(org.apache.flink.api.common.typeinfo.TypeInformation.of(LoginProfile.class));

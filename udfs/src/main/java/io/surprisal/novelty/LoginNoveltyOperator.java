@@ -1,5 +1,6 @@
 package io.surprisal.novelty;
 
+import io.surprisal.config.SurprisalConfig.StateConfig;
 import io.surprisal.event.Event;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
@@ -11,18 +12,18 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 public final class LoginNoveltyOperator extends KeyedProcessOperator<String, Event, Event> {
     private static final long serialVersionUID = 1L;
 
-    private final int cacheUsers;
+    private final StateConfig cache;
 
-    /** @param cacheUsers users per instance kept on the heap; 0: none */
-    public LoginNoveltyOperator(LoginNoveltyFunction function, int cacheUsers) {
+    /** @param cache how many users per instance are kept on the heap ({@code state.cache-users}; 0: none) */
+    public LoginNoveltyOperator(LoginNoveltyFunction function, StateConfig cache) {
         super(function);
-        this.cacheUsers = cacheUsers;
+        this.cache = cache;
     }
 
     @Override
     public void open() throws Exception {
         // Heap state keeps the objects it is given; RocksDB their bytes.
-        ((LoginNoveltyFunction) userFunction).cacheUsersWith(this, !getKeyedStateBackend().isSafeToReuseKVState(), cacheUsers);
+        ((LoginNoveltyFunction) userFunction).cacheUsersWith(this, !getKeyedStateBackend().isSafeToReuseKVState(), cache);
         super.open();
     }
 

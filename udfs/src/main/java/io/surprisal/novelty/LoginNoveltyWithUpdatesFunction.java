@@ -21,6 +21,7 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import io.surprisal.config.SurprisalConfig.StateConfig;
 import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
 
@@ -77,8 +78,8 @@ public class LoginNoveltyWithUpdatesFunction extends KeyedBroadcastProcessFuncti
     }
 
     /** Called by the operator that runs this function, before open: the detector may cache users. */
-    void cacheUsersWith(KeyContext operatorKeys, boolean stateKeepsObjects, int users) {
-        logic.cacheUsersWith(operatorKeys, stateKeepsObjects, users);
+    void cacheUsersWith(KeyContext operatorKeys, boolean stateKeepsObjects, StateConfig cache) {
+        logic.cacheUsersWith(operatorKeys, stateKeepsObjects, cache);
     }
 
     /** Called by the operator that runs this function before each checkpoint barrier. */

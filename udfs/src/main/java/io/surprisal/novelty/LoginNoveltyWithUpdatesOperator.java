@@ -1,5 +1,6 @@
 package io.surprisal.novelty;
 
+import io.surprisal.config.SurprisalConfig.StateConfig;
 import io.surprisal.event.Event;
 import io.surprisal.flink.Descriptors;
 import java.util.List;
@@ -13,18 +14,18 @@ import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 public final class LoginNoveltyWithUpdatesOperator extends CoBroadcastWithKeyedOperator<String, Event, LoginNoveltyUpdate, Event> {
     private static final long serialVersionUID = 1L;
 
-    private final int cacheUsers;
+    private final StateConfig cache;
 
-    /** @param cacheUsers users per instance kept on the heap; 0: none */
-    public LoginNoveltyWithUpdatesOperator(LoginNoveltyWithUpdatesFunction function, int cacheUsers) {
+    /** @param cache how many users per instance are kept on the heap ({@code state.cache-users}; 0: none) */
+    public LoginNoveltyWithUpdatesOperator(LoginNoveltyWithUpdatesFunction function, StateConfig cache) {
         super(function, List.of(Descriptors.ALLOWLIST, Descriptors.LOGIN_MODEL));
-        this.cacheUsers = cacheUsers;
+        this.cache = cache;
     }
 
     @Override
     public void open() throws Exception {
         // Heap state keeps the objects it is given; RocksDB their bytes.
-        ((LoginNoveltyWithUpdatesFunction) userFunction).cacheUsersWith(this, !getKeyedStateBackend().isSafeToReuseKVState(), cacheUsers);
+        ((LoginNoveltyWithUpdatesFunction) userFunction).cacheUsersWith(this, !getKeyedStateBackend().isSafeToReuseKVState(), cache);
         super.open();
     }
 

@@ -32,8 +32,13 @@ class UserBehaviourOperatorTest {
             "detectors.group-change.enabled=true", "detectors.group-change.threshold-bits=2");
 
     private static SurprisalConfig config(int cacheUsers) {
+        return config(cacheUsers, 1000);
+    }
+
+    private static SurprisalConfig config(int cacheUsers, int dirtyUsers) {
         List<String> settings = new ArrayList<>(SETTINGS);
         settings.add("state.cache-users=" + cacheUsers);
+        settings.add("state.cache-dirty-users=" + dirtyUsers);
         return ConfigLoader.load(null, settings);
     }
 
@@ -152,6 +157,7 @@ class UserBehaviourOperatorTest {
 
     @Test
     void usersLeavingACacheOfOneOrFiveAndComingBackScoreAlertAndLeaveStateExactlyAsWithoutACache() throws Exception {
+        // {users cached, of them changed at most}: written when pushed out, or when too many wait changed.
         Run expected;
         try (var plain = UserBehaviourHarness.open(new UserBehaviourFunction(config(0)), config(0))) {
             TreeSet<String> users = wholeWorkload(plain);
@@ -159,12 +165,13 @@ class UserBehaviourOperatorTest {
             assertThat(expected.alerts()).as("the workload makes alerts of several detectors")
                     .anySatisfy(a -> assertThat(a).contains("\"detector\":\"session\"", "\"group\":"))
                     .anySatisfy(a -> assertThat(a).contains("\"detector\":\"velocity\"", "\"events\":[{"));
-            for (int size : new int[] {1, 5}) {
-                UserBehaviourFunction function = new UserBehaviourFunction(config(size));
-                try (var cached = UserBehaviourHarness.openCached(function, config(size))) {
+            for (int[] cache : new int[][] {{1, 1000}, {5, 1000}, {5, 2}, {5, 0}}) {
+                int size = cache[0];
+                UserBehaviourFunction function = new UserBehaviourFunction(config(size, cache[1]));
+                try (var cached = UserBehaviourHarness.openCached(function, config(size, cache[1]))) {
                     wholeWorkload(cached);
                     assertThat(function.cachedUsers()).isEqualTo(size);
-                    assertThat(outputOf(cached.harness)).as("cache of " + size).isEqualTo(expected);
+                    assertThat(outputOf(cached.harness)).as("cache of %d, %d changed", size, cache[1]).isEqualTo(expected);
                     cached.harness.prepareSnapshotPreBarrier(1);
                     sameState(plain, cached, users);
                 }

@@ -6,6 +6,7 @@ import io.surprisal.alert.AlertJson;
 import io.surprisal.cep.PatternRouting;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
+import io.surprisal.config.SurprisalConfig.StateConfig;
 import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
 import io.surprisal.flink.Descriptors;
@@ -49,10 +50,18 @@ class LoginNoveltyOperatorTest {
         return new LoginNoveltyFunction(CONFIG.novelty(), CONFIG.cep(), CONFIG.state().ttl(), CONFIG.alerts().maxEvents());
     }
 
+    private static StateConfig cache(int users, int dirtyUsers) {
+        return new StateConfig(CONFIG.state().ttl(), users, dirtyUsers);
+    }
+
     /** The plain function (cacheUsers < 0) or the cached operator, not yet opened. */
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, Event> harness(int cacheUsers) throws Exception {
+        return harness(cacheUsers, 1000);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event, Event> harness(int cacheUsers, int dirtyUsers) throws Exception {
         KeyedProcessOperator<String, Event, Event> op = cacheUsers < 0 ? new KeyedProcessOperator<>(function())
-                : new LoginNoveltyOperator(function(), cacheUsers);
+                : new LoginNoveltyOperator(function(), cache(cacheUsers, dirtyUsers));
         return new KeyedOneInputStreamOperatorTestHarness<>(op, new UserKey(), Types.STRING);
     }
 
@@ -161,13 +170,14 @@ class LoginNoveltyOperatorTest {
         }
         assertThat(plain.alerts()).as("the workload's novel logins alert").isNotEmpty();
         assertThat(plain.routed()).as("the workload's failed logins reach the CEP patterns").isNotEmpty();
-        for (int cacheUsers : new int[] {0, 1, 7, 1000}) {
-            try (var h = harness(cacheUsers)) {
+        // {users cached, of them changed at most}
+        for (int[] cache : new int[][] {{0, 0}, {1, 1000}, {7, 1000}, {1000, 1000}, {1000, 3}, {1000, 0}}) {
+            try (var h = harness(cache[0], cache[1])) {
                 h.open();
                 TreeSet<String> users = send(h, 0, ROUNDS);
-                assertThat(outputOf(h)).as("cache of %d users", cacheUsers).isEqualTo(plain);
+                assertThat(outputOf(h)).as("cache of %d users, %d changed", cache[0], cache[1]).isEqualTo(plain);
                 ((LoginNoveltyOperator) h.getOneInputOperator()).prepareSnapshotPreBarrier(1);
-                assertThat(stateOf(h, users)).as("state after the barrier, cache of %d users", cacheUsers).isEqualTo(plainState);
+                assertThat(stateOf(h, users)).as("state after the barrier, cache of %d users, %d changed", cache[0], cache[1]).isEqualTo(plainState);
             }
         }
     }
@@ -211,7 +221,7 @@ class LoginNoveltyOperatorTest {
             plain = outputOf(h);
         }
         var op = new LoginNoveltyWithUpdatesOperator(
-                new LoginNoveltyWithUpdatesFunction(CONFIG.novelty(), CONFIG.cep(), CONFIG.state().ttl(), CONFIG.alerts().maxEvents()), 1);
+                new LoginNoveltyWithUpdatesFunction(CONFIG.novelty(), CONFIG.cep(), CONFIG.state().ttl(), CONFIG.alerts().maxEvents()), cache(1, 1000));
         try (var h = new KeyedBroadcastOperatorTestHarness<>(op, new UserKey(), Types.STRING, 1, 1, 0)) {
             h.open();
             send((EventSink) h::processElement, 0, ROUNDS);
