@@ -78,8 +78,8 @@ public final class BehaviourGroups {
             GroupModel.Typing typing = model.type(all);
             GroupModel.Fit best = typing.best();
             // Typed into a group only when its posterior is decisive against every other group and
-            // against a chain of the user's own, and the user is not decisively beyond its limit
-            // (so that a user like no group is left untyped).
+            // against a chain of the user's own (so that a user whom their own chain explains better
+            // than any group is left untyped).
             if (best != null && best.posterior() >= config.minPosterior()) {
                 u.group = best.group();
             } else if (typing.fits().size() > 1
