@@ -65,9 +65,8 @@ public class CepRoutingFunction extends KeyedProcessFunction<String, Event, Even
         if (recency == null) {
             recency = new LoginRecency();
         }
-        if (PatternRouting.remember(e, recency)) {
+        if (routing.route(e, recency, ctx::output)) {
             recencyState.update(recency);
         }
-        routing.route(e, recency, ctx::output);
     }
 }

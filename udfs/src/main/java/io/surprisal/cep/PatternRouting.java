@@ -66,21 +66,13 @@ public final class PatternRouting implements Serializable {
         }
     }
 
-    /** Notes {@code e} in the user's recency if it is a failed or a novel login; true when that changed it. */
-    public static boolean remember(Event e, LoginRecency recency) {
-        if (CepPatterns.isFailedLogin(e)) {
-            recency.lastFailedLogin = e.ts;
-            return true;
-        }
-        if (e.novel && CepPatterns.isSuccessfulLogin(e)) {
-            recency.lastNovelLogin = e.ts;
-            return true;
-        }
-        return false;
-    }
-
-    /** Routes {@code e} (already {@link #remember remembered}) of the current user. */
-    public void route(Event e, LoginRecency recency, Router router) throws Exception {
+    /**
+     * Routes {@code e} of the current user to the patterns it can still take part in, keeping the
+     * user's {@code recency} (their last failed and novel logins) up to date; true when {@code
+     * recency} changed and must be written.
+     */
+    public boolean route(Event e, LoginRecency recency, Router router) throws Exception {
+        boolean changed = remember(e, recency);
         for (int i = 0; i < routed.size(); i++) {
             CepPatterns.PatternSpec spec = routed.get(i);
             if (!spec.admits(e, recency.lastFailedLogin, recency.lastNovelLogin)) {
@@ -92,6 +84,33 @@ public final class PatternRouting implements Serializable {
             }
             router.route(tags.get(i), e);
         }
+        return closeAfterSuccess(e, recency) || changed;
+    }
+
+    /** Notes {@code e} in the user's recency if it is a failed or a novel login; true when that changed it. */
+    private static boolean remember(Event e, LoginRecency recency) {
+        if (CepPatterns.isFailedLogin(e)) {
+            recency.lastFailedLogin = e.ts;
+            return true;
+        }
+        if (e.novel && CepPatterns.isSuccessfulLogin(e)) {
+            recency.lastNovelLogin = e.ts;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * After {@code e} was routed: a successful login ends every partial match of
+     * failed-login-then-buy (its notFollowedBy), so until the next failed login no event of the user
+     * can complete one, and the pattern's gate closes. True when that changed {@code recency}.
+     */
+    private static boolean closeAfterSuccess(Event e, LoginRecency recency) {
+        if (recency.lastFailedLogin != Long.MIN_VALUE && CepPatterns.isSuccessfulLogin(e)) {
+            recency.lastFailedLogin = Long.MIN_VALUE;
+            return true;
+        }
+        return false;
     }
 
     /** Whether an event at {@code ts} may open a partial match of {@code spec}: the user's slot has room. */

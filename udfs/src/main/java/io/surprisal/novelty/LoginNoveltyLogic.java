@@ -266,11 +266,10 @@ public final class LoginNoveltyLogic implements Serializable {
         if ("login".equals(e.action) || sessionStart) {
             score(e, allowlist, out);
         }
-        changed |= PatternRouting.remember(e, recency);
+        changed |= routing.route(e, recency, out::output);
         if (changed) {
             recencyState.update(recency);
         }
-        routing.route(e, recency, out::output);
     }
 
     private void score(Event e, AllowlistSource allowlist, Output out) throws Exception {

@@ -9,7 +9,7 @@ package io.surprisal.novelty;
  */
 public class LoginRecency {
     public String session;
-    /** Event time of the user's last failed login, or {@link Long#MIN_VALUE}. */
+    /** Event time of the user's last failed login not yet followed by a successful one, or {@link Long#MIN_VALUE}. */
     public long lastFailedLogin = Long.MIN_VALUE;
     /** Event time of the user's last novel successful login, or {@link Long#MIN_VALUE}. */
     public long lastNovelLogin = Long.MIN_VALUE;

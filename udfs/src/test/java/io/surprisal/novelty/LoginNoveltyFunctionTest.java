@@ -374,6 +374,60 @@ class LoginNoveltyFunctionTest {
         }
     }
 
+    /**
+     * A successful login ends every failed-login-then-buy partial match, so once it has reached the
+     * pattern, nothing of the user does until the next failed login; and the pattern alerts on what
+     * is routed exactly as on every login and buy.
+     */
+    @Test
+    void aSuccessfulLoginClosesTheFailedLoginGateUntilTheNextFailure() throws Exception {
+        CepPatterns.PatternSpec thenBuy = PatternRouting.routedPatterns(CONFIG.cep()).get(0);
+        try (var h = oneInputHarness(CONFIG)) {
+            h.open();
+            warmUp((EventSink) h::processElement);
+            long ts = T0 + 40 * DAY;
+            Event failed = login("jane", ts, "US", 7922, "73.12.200.4", CHROME);
+            failed.fail = true;
+            Event success = login("jane", ts + 1000, "US", 7922, "73.12.200.4", CHROME);
+            Event buy = login("jane", ts + 2000, "US", 7922, "73.12.200.4", CHROME);
+            buy.action = "buy_item";
+            Event again = login("jane", ts + 3000, "US", 7922, "73.12.200.4", CHROME);
+            Event failedAgain = login("jane", ts + 4000, "US", 7922, "73.12.200.4", CHROME);
+            failedAgain.fail = true;
+            Event buyAfter = login("jane", ts + 5000, "US", 7922, "73.12.200.4", CHROME);
+            buyAfter.action = "buy_item";
+            List<Event> all = List.of(failed, success, buy, again, failedAgain, buyAfter);
+            for (Event e : all) {
+                h.processElement(new StreamRecord<>(e, e.ts));
+            }
+            List<String> routedThenBuy = routed(h, "cep-failed-login-then-buy");
+            assertThat(routedThenBuy.subList(routedThenBuy.size() - 4, routedThenBuy.size()))
+                    .containsExactly(failed.eventId, success.eventId, failedAgain.eventId, buyAfter.eventId);
+
+            List<Event> routedEvents = new ArrayList<>();
+            h.getSideOutput(Descriptors.cepEvents(thenBuy.uid())).forEach(r -> routedEvents.add(r.getValue()));
+            List<Alert> fromRouted = matches(thenBuy, routedEvents, buyAfter.ts);
+            List<Alert> fromAll = matches(thenBuy, all, buyAfter.ts);
+            assertThat(fromRouted).hasSize(1);
+            assertThat(fromRouted.get(0).events).extracting(e -> e.eventId).containsExactly(failedAgain.eventId, buyAfter.eventId);
+            assertThat(fromRouted).extracting(a -> a.alertId).isEqualTo(fromAll.stream().map(a -> a.alertId).toList());
+        }
+    }
+
+    /** The alerts of {@code spec}'s CEP operator fed {@code events} in order, up to watermark {@code until}. */
+    private static List<Alert> matches(CepPatterns.PatternSpec spec, List<Event> events, long until) throws Exception {
+        try (var cep = new KeyedOneInputStreamOperatorTestHarness<>(
+                CepPatterns.operator(spec, CONFIG, TypeInformation.of(Event.class).createSerializer(new ExecutionConfig().getSerializerConfig())),
+                new UserKey(), Types.STRING)) {
+            cep.open();
+            for (Event e : events) {
+                cep.processElement(new StreamRecord<>(e.copy(), e.ts));
+            }
+            cep.processWatermark(until);
+            return cep.extractOutputValues();
+        }
+    }
+
     @Test
     void aFloodOfOpeningLoginsReachesEachSequencePatternInBoundedNumbers() throws Exception {
         SurprisalConfig config = CONFIG;
