@@ -21,14 +21,12 @@ import io.surprisal.cep.CredentialStuffingFunction;
 import io.surprisal.flink.SeparateDeadLettersFunction;
 import io.surprisal.purchase.PurchaseNetworkFunction;
 import io.surprisal.novelty.LoginNoveltyFunction;
-import io.surprisal.novelty.LoginNoveltyOperator;
-import io.surprisal.novelty.LoginNoveltyWithUpdatesOperator;
 import io.surprisal.novelty.LoginNoveltyUpdate;
 import io.surprisal.novelty.LoginNoveltyWithUpdatesFunction;
 import io.surprisal.cep.PatternRouting;
 import io.surprisal.flink.UserBehaviourFunction;
-import io.surprisal.flink.UserBehaviourOperator;
-import io.surprisal.flink.UserBehaviourWithModelUpdatesOperator;
+import io.surprisal.flink.UserCachingBroadcastOperator;
+import io.surprisal.flink.UserCachingOperator;
 import io.surprisal.flink.UserBehaviourWithModelUpdatesFunction;
 import io.surprisal.novelty.LoginVector;
 import io.surprisal.session.ClosedSession;
@@ -118,9 +116,9 @@ public final class SurprisalPipeline {
         String name = "transition and session surprisal";
         SingleOutputStreamOperator<Event> scored = modelUpdates == null
                 ? parsed.keyBy(new UserKey()).transform(name, TypeInformation.of(Event.class),
-                        new UserBehaviourOperator(new UserBehaviourFunction(config)))
+                        new UserCachingOperator<>(new UserBehaviourFunction(config)))
                 : parsed.keyBy(new UserKey()).connect(modelUpdates.broadcast()).transform(name, TypeInformation.of(Event.class),
-                        new UserBehaviourWithModelUpdatesOperator(new UserBehaviourWithModelUpdatesFunction(config)));
+                        new UserCachingBroadcastOperator<>(new UserBehaviourWithModelUpdatesFunction(config), List.of(Descriptors.MODEL)));
         scored.name(name).uid("user-behaviour");
 
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(Descriptors.DEAD_LETTERS)
@@ -152,12 +150,13 @@ public final class SurprisalPipeline {
             // Either runs in an operator that keeps the users seen last on the heap (state.cache-users).
             String noveltyName = "login novelty";
             novel = updates == null
-                    ? byUserInOrder.transform(noveltyName, TypeInformation.of(Event.class), new LoginNoveltyOperator(
-                            new LoginNoveltyFunction(config.novelty(), config.cep(), config.detectors().model(), config.state().ttl(),
-                                    config.alerts().maxEvents()), config.state()))
+                    ? byUserInOrder.transform(noveltyName, TypeInformation.of(Event.class), new UserCachingOperator<>(
+                            new LoginNoveltyFunction(config.novelty(), config.cep(), config.detectors().model(), config.state(),
+                                    config.alerts().maxEvents())))
                     : byUserInOrder.connect(updates.broadcast()).transform(noveltyName, TypeInformation.of(Event.class),
-                            new LoginNoveltyWithUpdatesOperator(new LoginNoveltyWithUpdatesFunction(config.novelty(), config.cep(),
-                                    config.detectors().model(), config.state().ttl(), config.alerts().maxEvents()), config.state()));
+                            new UserCachingBroadcastOperator<>(new LoginNoveltyWithUpdatesFunction(config.novelty(), config.cep(),
+                                    config.detectors().model(), config.state(), config.alerts().maxEvents()),
+                                    List.of(Descriptors.ALLOWLIST, Descriptors.LOGIN_MODEL)));
             novel.name(noveltyName).uid("login-novelty");
             alerts = alerts.union(novel.getSideOutput(Descriptors.ALERTS));
             loginVectors = novel.getSideOutput(Descriptors.LOGIN_VECTORS);

@@ -58,13 +58,13 @@ import org.apache.flink.util.Collector;
  * detector {@code group-change}), whose per-user part, the user's group, lives in its own small
  * state, touched when a session closes and when an alert of the user leaves.
  *
- * <p>Run by {@link UserBehaviourOperator} (or {@link UserBehaviourWithModelUpdatesOperator}), the
+ * <p>Run by {@link UserCachingOperator} (or {@link UserCachingBroadcastOperator}), the
  * users seen last stay on the heap ({@link HotUsers}, {@code state.cache-users}): their profile,
  * group and events maps are written to state when they leave the cache and before each checkpoint
  * barrier. Run by a plain keyed operator, which cannot write a user other than the current one,
  * every visit reads and writes state.
  */
-public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, Event> implements CheckpointedFunction {
+public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, Event> implements CheckpointedFunction, CachesUsers {
     /** Accumulator: events scored (in order, not late). */
     public static final String EVENTS_ACCUMULATOR = "events-scored";
     /** Accumulator: events scored while detectors transition and cusum were warming up (could not alert). */
@@ -300,7 +300,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
      * Lets this function cache users ({@code state.cache-users}): called by the operator that runs it,
      * before {@link #open}, with the operator's key, which the cache sets to write a user back.
      */
-    void cacheUsersWith(KeyContext operatorKeys, boolean stateKeepsObjects) {
+    @Override
+    public void cacheUsersWith(KeyContext operatorKeys, boolean stateKeepsObjects) {
         this.keys = operatorKeys;
         this.stateKeepsObjects = stateKeepsObjects;
     }
@@ -310,8 +311,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         this.ttlClock = clock;
     }
 
-    /** Writes every cached user changed since the last call to state: before each checkpoint barrier. */
-    void writeBackCachedUsers() throws Exception {
+    @Override
+    public void writeBackCachedUsers() throws Exception {
         if (hot != null) {
             hot.writeBack();
         }

@@ -28,7 +28,7 @@ import org.apache.flink.util.OutputTag;
  * implementation of the per-user scoring, whichever input shape the graph has.
  */
 public class UserBehaviourWithModelUpdatesFunction extends KeyedBroadcastProcessFunction<String, Event, String, Event>
-        implements CheckpointedFunction {
+        implements CheckpointedFunction, CachesUsers {
 
     private final UserBehaviourFunction scoring;
     /** The model restored from broadcast state, applied once the wrapped function is open. */
@@ -38,13 +38,13 @@ public class UserBehaviourWithModelUpdatesFunction extends KeyedBroadcastProcess
         this.scoring = new UserBehaviourFunction(config);
     }
 
-    /** See {@link UserBehaviourFunction#cacheUsersWith}. */
-    void cacheUsersWith(org.apache.flink.streaming.api.operators.KeyContext operatorKeys, boolean stateKeepsObjects) {
+    @Override
+    public void cacheUsersWith(org.apache.flink.streaming.api.operators.KeyContext operatorKeys, boolean stateKeepsObjects) {
         scoring.cacheUsersWith(operatorKeys, stateKeepsObjects);
     }
 
-    /** See {@link UserBehaviourFunction#writeBackCachedUsers}. */
-    void writeBackCachedUsers() throws Exception {
+    @Override
+    public void writeBackCachedUsers() throws Exception {
         scoring.writeBackCachedUsers();
     }
 

@@ -10,6 +10,7 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import io.surprisal.config.SurprisalConfig.StateConfig;
+import io.surprisal.flink.CachesUsers;
 import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
 
@@ -20,19 +21,19 @@ import org.apache.flink.util.Collector;
  * allowlist and the login model are the configured ones; {@link LoginNoveltyWithUpdatesFunction}
  * adds updates at run time.
  */
-public class LoginNoveltyFunction extends KeyedProcessFunction<String, Event, Event> implements CheckpointedFunction {
+public class LoginNoveltyFunction extends KeyedProcessFunction<String, Event, Event> implements CheckpointedFunction, CachesUsers {
     public static final String DETECTOR = "login-novelty";
 
     private final LoginNoveltyLogic logic;
     private transient LoginNoveltyLogic.AllowlistSource allowlist;
 
-    public LoginNoveltyFunction(NoveltyConfig config, CepConfig cep, java.time.Duration ttl, int maxEvents) {
-        this(config, cep, null, ttl, maxEvents);
+    public LoginNoveltyFunction(NoveltyConfig config, CepConfig cep, StateConfig state, int maxEvents) {
+        this(config, cep, null, state, maxEvents);
     }
 
     /** @param model detector model's configuration: with {@code logins} on, logins are scored by its login model */
-    public LoginNoveltyFunction(NoveltyConfig config, CepConfig cep, ModelDetectorConfig model, java.time.Duration ttl, int maxEvents) {
-        this.logic = new LoginNoveltyLogic(config, cep, model, ttl, maxEvents);
+    public LoginNoveltyFunction(NoveltyConfig config, CepConfig cep, ModelDetectorConfig model, StateConfig state, int maxEvents) {
+        this.logic = new LoginNoveltyLogic(config, cep, model, state, maxEvents);
     }
 
     @Override
@@ -57,13 +58,13 @@ public class LoginNoveltyFunction extends KeyedProcessFunction<String, Event, Ev
         logic.close();
     }
 
-    /** Called by the operator that runs this function, before open: the detector may cache users. */
-    void cacheUsersWith(KeyContext operatorKeys, boolean stateKeepsObjects, StateConfig cache) {
-        logic.cacheUsersWith(operatorKeys, stateKeepsObjects, cache);
+    @Override
+    public void cacheUsersWith(KeyContext operatorKeys, boolean stateKeepsObjects) {
+        logic.cacheUsersWith(operatorKeys, stateKeepsObjects);
     }
 
-    /** Called by the operator that runs this function before each checkpoint barrier. */
-    void writeBackCachedUsers() throws Exception {
+    @Override
+    public void writeBackCachedUsers() throws Exception {
         logic.writeBackCachedUsers();
     }
 

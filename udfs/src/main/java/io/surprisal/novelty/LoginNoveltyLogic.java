@@ -56,6 +56,8 @@ public final class LoginNoveltyLogic implements Serializable {
     private final NoveltyConfig config;
     private final ModelDetectorConfig modelConfig;
     private final java.time.Duration ttl;
+    /** The cache's sizes ({@code state.cache-users}, {@code state.cache-dirty-users}). */
+    private final StateConfig cache;
     private final int maxEvents;
     /** Detector model's login model, or null when it does not score logins. */
     private transient ModelDetector loginModel;
@@ -67,7 +69,6 @@ public final class LoginNoveltyLogic implements Serializable {
     /** The operator's key, which the cache sets to write a user back; null: no cache. */
     private transient KeyContext keys;
     private transient boolean stateKeepsObjects;
-    private transient StateConfig cache;
     /** The users seen last ({@code state.cache-users}), or null when not cached. */
     private transient HotUsers hot;
     /** Routes events to the user-keyed CEP patterns. */
@@ -98,10 +99,11 @@ public final class LoginNoveltyLogic implements Serializable {
      * @param model detector model's configuration: with {@code logins} on, each login is scored by
      *     its login model; null: never
      */
-    public LoginNoveltyLogic(NoveltyConfig config, CepConfig cep, ModelDetectorConfig model, java.time.Duration ttl, int maxEvents) {
+    public LoginNoveltyLogic(NoveltyConfig config, CepConfig cep, ModelDetectorConfig model, StateConfig state, int maxEvents) {
         this.config = config;
         this.modelConfig = model;
-        this.ttl = ttl;
+        this.ttl = state.ttl();
+        this.cache = state;
         this.maxEvents = maxEvents;
         this.routing = new PatternRouting(cep, ttl);
     }
@@ -147,10 +149,9 @@ public final class LoginNoveltyLogic implements Serializable {
      * Lets this detector cache users ({@code state.cache-users}, {@code state.cache-dirty-users}):
      * called by the operator that runs it, before {@link #open}, with the operator's key.
      */
-    public void cacheUsersWith(KeyContext operatorKeys, boolean stateKeepsObjects, StateConfig cache) {
+    public void cacheUsersWith(KeyContext operatorKeys, boolean stateKeepsObjects) {
         this.keys = operatorKeys;
         this.stateKeepsObjects = stateKeepsObjects;
-        this.cache = cache;
     }
 
     /** Writes every cached user changed since the last call to state: before each checkpoint barrier. */

@@ -22,6 +22,7 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import io.surprisal.config.SurprisalConfig.StateConfig;
+import io.surprisal.flink.CachesUsers;
 import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
 
@@ -36,20 +37,20 @@ import org.apache.flink.util.Collector;
  * the same work chained to its input.
  */
 public class LoginNoveltyWithUpdatesFunction extends KeyedBroadcastProcessFunction<String, Event, LoginNoveltyUpdate, Event>
-        implements CheckpointedFunction {
+        implements CheckpointedFunction, CachesUsers {
 
     private final LoginNoveltyLogic logic;
     private transient Allowlist allowlist;
     /** The login model restored from broadcast state, applied once the logic is open. */
     private transient ModelFiles restored;
 
-    public LoginNoveltyWithUpdatesFunction(NoveltyConfig config, CepConfig cep, java.time.Duration ttl, int maxEvents) {
-        this(config, cep, null, ttl, maxEvents);
+    public LoginNoveltyWithUpdatesFunction(NoveltyConfig config, CepConfig cep, StateConfig state, int maxEvents) {
+        this(config, cep, null, state, maxEvents);
     }
 
-    public LoginNoveltyWithUpdatesFunction(NoveltyConfig config, CepConfig cep, ModelDetectorConfig model, java.time.Duration ttl,
+    public LoginNoveltyWithUpdatesFunction(NoveltyConfig config, CepConfig cep, ModelDetectorConfig model, StateConfig state,
             int maxEvents) {
-        this.logic = new LoginNoveltyLogic(config, cep, model, ttl, maxEvents);
+        this.logic = new LoginNoveltyLogic(config, cep, model, state, maxEvents);
     }
 
     @Override
@@ -77,13 +78,13 @@ public class LoginNoveltyWithUpdatesFunction extends KeyedBroadcastProcessFuncti
         logic.close();
     }
 
-    /** Called by the operator that runs this function, before open: the detector may cache users. */
-    void cacheUsersWith(KeyContext operatorKeys, boolean stateKeepsObjects, StateConfig cache) {
-        logic.cacheUsersWith(operatorKeys, stateKeepsObjects, cache);
+    @Override
+    public void cacheUsersWith(KeyContext operatorKeys, boolean stateKeepsObjects) {
+        logic.cacheUsersWith(operatorKeys, stateKeepsObjects);
     }
 
-    /** Called by the operator that runs this function before each checkpoint barrier. */
-    void writeBackCachedUsers() throws Exception {
+    @Override
+    public void writeBackCachedUsers() throws Exception {
         logic.writeBackCachedUsers();
     }
 

@@ -39,9 +39,9 @@ public final class UserBehaviourHarness implements AutoCloseable {
         return new UserBehaviourHarness(new KeyedProcessOperator<>(function), config);
     }
 
-    /** {@code function} in {@link UserBehaviourOperator}, which caches users as {@code config} says, on an open harness. */
+    /** {@code function} in {@link UserCachingOperator}, which caches users as {@code config} says, on an open harness. */
     public static UserBehaviourHarness openCached(UserBehaviourFunction function, SurprisalConfig config) throws Exception {
-        return new UserBehaviourHarness(new UserBehaviourOperator(function), config);
+        return new UserBehaviourHarness(new UserCachingOperator<>(function), config);
     }
 
     /** The user's profile in the operator's state, or null. */

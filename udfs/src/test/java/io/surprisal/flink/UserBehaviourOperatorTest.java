@@ -20,7 +20,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-user operator with its write-back cache of users ({@link UserBehaviourOperator},
+ * The per-user operator with its write-back cache of users ({@link UserCachingOperator},
  * {@link HotUsers}): it scores, alerts and leaves state exactly as the function does without a
  * cache, whatever the cache's size; a checkpoint holds the users only the cache had; the state
  * TTL forgets a user the cache still holds.

@@ -51,7 +51,7 @@ class UserBehaviourWithModelUpdatesFunctionTest {
 
     static KeyedBroadcastOperatorTestHarness<String, Event, String, Event> cachedHarness() throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
-                new UserBehaviourWithModelUpdatesOperator(new UserBehaviourWithModelUpdatesFunction(CACHED)),
+                new UserCachingBroadcastOperator<>(new UserBehaviourWithModelUpdatesFunction(CACHED), List.of(Descriptors.MODEL)),
                 new UserKey(), Types.STRING, 1, 1, 0);
     }
 

@@ -42,7 +42,7 @@ class LoginModelUpdatesTest {
     static KeyedBroadcastOperatorTestHarness<String, Event, LoginNoveltyUpdate, Event> harness() throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(new LoginNoveltyWithUpdatesFunction(CONFIG.novelty(), CONFIG.cep(), CONFIG.detectors().model(),
-                        CONFIG.state().ttl(), CONFIG.alerts().maxEvents()), List.of(Descriptors.ALLOWLIST, Descriptors.LOGIN_MODEL)),
+                        CONFIG.state(), CONFIG.alerts().maxEvents()), List.of(Descriptors.ALLOWLIST, Descriptors.LOGIN_MODEL)),
                 new UserKey(), Types.STRING, 1, 1, 0);
     }
 
@@ -128,7 +128,7 @@ class LoginModelUpdatesTest {
         SurprisalConfig off = ConfigLoader.load(null, List.of("detectors.model.path=" + LOGIN_LOGISTIC, "detectors.model.min-probability=0.000001"));
         try (var h = new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(new LoginNoveltyWithUpdatesFunction(off.novelty(), off.cep(), off.detectors().model(),
-                        off.state().ttl(), off.alerts().maxEvents()), List.of(Descriptors.ALLOWLIST, Descriptors.LOGIN_MODEL)),
+                        off.state(), off.alerts().maxEvents()), List.of(Descriptors.ALLOWLIST, Descriptors.LOGIN_MODEL)),
                 new UserKey(), Types.STRING, 1, 1, 0)) {
             h.open();
             update(h, LOGIN_LOGISTIC.toString());

@@ -47,7 +47,7 @@ class LoginNoveltyFunctionTest {
     private static KeyedBroadcastOperatorTestHarness<String, Event, LoginNoveltyUpdate, Event> harness() throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(
-                        new LoginNoveltyWithUpdatesFunction(CONFIG.novelty(), CONFIG.cep(), CONFIG.state().ttl(), CONFIG.alerts().maxEvents()),
+                        new LoginNoveltyWithUpdatesFunction(CONFIG.novelty(), CONFIG.cep(), CONFIG.state(), CONFIG.alerts().maxEvents()),
                         List.of(Descriptors.ALLOWLIST, Descriptors.LOGIN_MODEL)),
                 new UserKey(), Types.STRING, 1, 1, 0);
     }
@@ -299,7 +299,7 @@ class LoginNoveltyFunctionTest {
     /** The one-input function, not yet opened. */
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, Event> oneInputHarness(SurprisalConfig config) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new LoginNoveltyFunction(config.novelty(), config.cep(), config.state().ttl(), config.alerts().maxEvents())),
+                new KeyedProcessOperator<>(new LoginNoveltyFunction(config.novelty(), config.cep(), config.state(), config.alerts().maxEvents())),
                 new UserKey(), Types.STRING);
     }
 

@@ -11,6 +11,8 @@ import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
 import io.surprisal.flink.Descriptors;
 import io.surprisal.flink.LoginRecencySerializer;
+import io.surprisal.flink.UserCachingBroadcastOperator;
+import io.surprisal.flink.UserCachingOperator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -30,7 +32,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * Detector login-novelty behind its write-back cache of users ({@link LoginNoveltyOperator}): it
+ * Detector login-novelty behind its write-back cache of users ({@link UserCachingOperator}): it
  * scores, alerts and routes exactly as the plain function does, and what a checkpoint holds is the
  * same, whatever the cache's size.
  */
@@ -46,8 +48,8 @@ class LoginNoveltyOperatorTest {
     /** What the operator gave: each event's bits and flag, the alerts, the events routed to CEP patterns. */
     private record Run(List<String> events, List<String> alerts, List<String> routed) {}
 
-    private static LoginNoveltyFunction function() {
-        return new LoginNoveltyFunction(CONFIG.novelty(), CONFIG.cep(), CONFIG.state().ttl(), CONFIG.alerts().maxEvents());
+    private static LoginNoveltyFunction function(StateConfig state) {
+        return new LoginNoveltyFunction(CONFIG.novelty(), CONFIG.cep(), state, CONFIG.alerts().maxEvents());
     }
 
     private static StateConfig cache(int users, int dirtyUsers) {
@@ -60,8 +62,8 @@ class LoginNoveltyOperatorTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, Event> harness(int cacheUsers, int dirtyUsers) throws Exception {
-        KeyedProcessOperator<String, Event, Event> op = cacheUsers < 0 ? new KeyedProcessOperator<>(function())
-                : new LoginNoveltyOperator(function(), cache(cacheUsers, dirtyUsers));
+        KeyedProcessOperator<String, Event, Event> op = cacheUsers < 0 ? new KeyedProcessOperator<>(function(CONFIG.state()))
+                : new UserCachingOperator<>(function(cache(cacheUsers, dirtyUsers)));
         return new KeyedOneInputStreamOperatorTestHarness<>(op, new UserKey(), Types.STRING);
     }
 
@@ -176,7 +178,7 @@ class LoginNoveltyOperatorTest {
                 h.open();
                 TreeSet<String> users = send(h, 0, ROUNDS);
                 assertThat(outputOf(h)).as("cache of %d users, %d changed", cache[0], cache[1]).isEqualTo(plain);
-                ((LoginNoveltyOperator) h.getOneInputOperator()).prepareSnapshotPreBarrier(1);
+                ((UserCachingOperator<?>) h.getOneInputOperator()).prepareSnapshotPreBarrier(1);
                 assertThat(stateOf(h, users)).as("state after the barrier, cache of %d users, %d changed", cache[0], cache[1]).isEqualTo(plainState);
             }
         }
@@ -201,7 +203,7 @@ class LoginNoveltyOperatorTest {
             h.open();
             send(h, 0, 5);
             // As the task does: the operator's write-back before the barrier, then the snapshot.
-            ((LoginNoveltyOperator) h.getOneInputOperator()).prepareSnapshotPreBarrier(1);
+            ((UserCachingOperator<?>) h.getOneInputOperator()).prepareSnapshotPreBarrier(1);
             OperatorSubtaskState snapshot = h.snapshot(1, T0 + 5 * DAY);
             try (var resumed = harness(1000)) {
                 resumed.initializeState(snapshot);
@@ -220,8 +222,9 @@ class LoginNoveltyOperatorTest {
             send(h, 0, ROUNDS);
             plain = outputOf(h);
         }
-        var op = new LoginNoveltyWithUpdatesOperator(
-                new LoginNoveltyWithUpdatesFunction(CONFIG.novelty(), CONFIG.cep(), CONFIG.state().ttl(), CONFIG.alerts().maxEvents()), cache(1, 1000));
+        var op = new UserCachingBroadcastOperator<>(
+                new LoginNoveltyWithUpdatesFunction(CONFIG.novelty(), CONFIG.cep(), cache(1, 1000), CONFIG.alerts().maxEvents()),
+                List.of(Descriptors.ALLOWLIST, Descriptors.LOGIN_MODEL));
         try (var h = new KeyedBroadcastOperatorTestHarness<>(op, new UserKey(), Types.STRING, 1, 1, 0)) {
             h.open();
             send((EventSink) h::processElement, 0, ROUNDS);
