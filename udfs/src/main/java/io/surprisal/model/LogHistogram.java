@@ -66,6 +66,25 @@ public final class LogHistogram {
         return k;
     }
 
+    /**
+     * The lower edge of the lowest positive bucket at and above which {@code histograms} together
+     * hold at most {@code k} observations: every value below it has more than {@code k} at least as
+     * high ({@link #atLeast}). Infinity when the top bucket alone holds more; minus infinity when
+     * every positive bucket is within {@code k}.
+     */
+    public static double lowestValueWithAtMost(long k, LogHistogram... histograms) {
+        long above = 0;
+        for (int i = 2 * SIDE; i > SIDE; i--) {
+            for (LogHistogram h : histograms) {
+                above += h.counts[i];
+            }
+            if (above > k) {
+                return i == 2 * SIDE ? Double.POSITIVE_INFINITY : Math.expm1((i + 1 - SIDE) * GROWTH);
+            }
+        }
+        return Double.NEGATIVE_INFINITY;
+    }
+
     public void merge(LogHistogram other) {
         for (int i = 0; i < counts.length; i++) {
             counts[i] += other.counts[i];

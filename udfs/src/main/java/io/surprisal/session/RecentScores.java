@@ -30,6 +30,16 @@ final class RecentScores {
         return current.atLeast(score) + previous.atLeast(score);
     }
 
+    /**
+     * The lowest score whose tail ({@code MultipleTests.tailBits} of the scores at least as high)
+     * may reach {@code bits}: every score below it has too many at least as high. Infinity when no
+     * score can reach it yet.
+     */
+    double lowestScoreReaching(double bits) {
+        double most = Math.floor((count() + 1.0) / Math.pow(2, bits) - 0.5);
+        return most < 0 ? Double.POSITIVE_INFINITY : LogHistogram.lowestValueWithAtMost((long) most, current, previous);
+    }
+
     void merge(RecentScores o) {
         current.merge(o.current);
         previous.merge(o.previous);

@@ -1,6 +1,8 @@
 package io.surprisal.session;
 
+import com.amazon.randomcutforest.IVisitorFactory;
 import com.amazon.randomcutforest.RandomCutForest;
+import com.amazon.randomcutforest.anomalydetection.AnomalyScoreVisitor;
 import com.amazon.randomcutforest.config.Precision;
 import com.amazon.randomcutforest.returntypes.DiVector;
 import com.amazon.randomcutforest.state.RandomCutForestMapper;
@@ -68,6 +70,11 @@ public final class SessionForestDetector {
     private final double[] point = new double[DIMENSIONS.length];
     /** {@link #point} as the forest reads it (the library's own float conversion, without an array per call). */
     private final float[] floats = new float[DIMENSIONS.length];
+    /** The lowest score that may alert, by {@link #scores} when they held {@link #cutoffCount} (-1: not yet known). */
+    private double cutoff;
+    private long cutoffCount = -1;
+    /** The trees' scores of a point, as {@code RandomCutForest.getAnomalyScore} asks them. */
+    private static final IVisitorFactory<Double> TREE_SCORES = (tree, x) -> new AnomalyScoreVisitor(tree.projectToTree(x), tree.getMass());
     /** Whether the forest scores: once true it stays so until the forest is replaced (the library asks every tree). */
     private boolean outputReady;
 
@@ -155,6 +162,26 @@ public final class SessionForestDetector {
         return outputReady;
     }
 
+    /**
+     * The forest's score of {@code x}: every tree's, or, once the tail can alert, fewer when the
+     * trees so far put it clearly below the lowest score that could ({@link ScoreUnlessBelowCutoff}).
+     */
+    private double score(float[] x) {
+        if (!config.enabled() || !ready()) {
+            return forest.getAnomalyScore(x);
+        }
+        if (scores.count() != cutoffCount) {
+            cutoff = scores.lowestScoreReaching(config.thresholdBits());
+            cutoffCount = scores.count();
+        }
+        if (cutoff == Double.POSITIVE_INFINITY) {
+            // No tail can reach the bar yet: full scores, so the tail is counted among exact ones once one can.
+            return forest.getAnomalyScore(x);
+        }
+        ScoreUnlessBelowCutoff trees = new ScoreUnlessBelowCutoff(cutoff, forest.getNumberOfTrees());
+        return forest.traverseForest(x, TREE_SCORES, trees, sum -> sum / trees.getValuesAccepted());
+    }
+
     /** {@code p} as floats into {@code out}, as the library converts points (zero of either sign to 0f). */
     private static float[] toFloats(double[] p, float[] out) {
         for (int i = 0; i < p.length; i++) {
@@ -169,7 +196,7 @@ public final class SessionForestDetector {
      */
     public Alert onSessionClosed(UserProfile p, TopEventStore top, double[] f, String key, String user, String tenant, int maxEvents) {
         toPoint(f, point);
-        double score = outputReady() ? forest.getAnomalyScore(toFloats(point, floats)) : Double.NaN;
+        double score = outputReady() ? score(toFloats(point, floats)) : Double.NaN;
         Alert alert = null;
         if (!ready()) {
             warmingUp++;
@@ -263,7 +290,7 @@ public final class SessionForestDetector {
      */
     public byte[] toTaggedBytes(int owner, int parallelism) {
         byte[] forestBytes = forestBytes(forest);
-        int size = 8 + scores.bytes() + 4 + forestBytes.length + 4 + 12;
+        int size = 8 + scores.bytes() + 4 + forestBytes.length + 4 + 12 + 8;
         for (Lesson l : pending) {
             size += 4 + 2 * l.key.length() + 8 + 8 + 8 * l.point.length;
         }
@@ -281,8 +308,9 @@ public final class SessionForestDetector {
                 b.putDouble(v);
             }
         }
-        // Last, so that state written before the cap existed still reads.
-        b.putLong(lessonMinute).putInt(lessonsThisMinute);
+        // Last, so that state written before the cap existed still reads; then the pending sessions'
+        // instant, so that they are learned in their own minute, and with their instant's later sessions.
+        b.putLong(lessonMinute).putInt(lessonsThisMinute).putLong(pendingTs);
         return b.array();
     }
 
@@ -327,6 +355,7 @@ public final class SessionForestDetector {
      */
     public void restore(List<byte[]> entries, int owners, int me) {
         scores = new RecentScores();
+        cutoffCount = -1;
         outputReady = false;
         pending.clear();
         pendingTs = Long.MIN_VALUE;
@@ -367,6 +396,9 @@ public final class SessionForestDetector {
         if (b.remaining() >= 12) {
             lessonMinute = b.getLong();
             lessonsThisMinute = b.getInt();
+        }
+        if (b.remaining() >= 8) {
+            pendingTs = b.getLong();
         }
     }
 }

@@ -86,4 +86,29 @@ class LogHistogramTest {
         assertThat(s.excessAtLeast(0)).isEqualTo(2);
         assertThat(s.excessAtLeast(41)).isZero();
     }
+
+    @Test
+    void theLowestValueWithAtMostKAtLeastAsHighSpansHistograms() {
+        LogHistogram a = new LogHistogram();
+        LogHistogram b = new LogHistogram();
+        for (int i = 0; i < 100; i++) {
+            a.add(1.0);
+        }
+        b.add(5.0);
+        b.add(9.0);
+        // Two values above 1.0's bucket: with k = 2 the cut is the edge just above that bucket.
+        double cut = LogHistogram.lowestValueWithAtMost(2, a, b);
+        assertThat(cut).isGreaterThan(1.0).isLessThanOrEqualTo(1.02 * 2 - 1 + 1e-12);
+        assertThat(a.atLeast(cut) + b.atLeast(cut)).isEqualTo(2);
+        assertThat(a.atLeast(Math.nextDown(cut)) + b.atLeast(Math.nextDown(cut))).isEqualTo(102);
+        // k = 1: only 9.0's bucket; k = 0: nothing reaches; k = 102: every positive value does.
+        double one = LogHistogram.lowestValueWithAtMost(1, a, b);
+        assertThat(one).isGreaterThan(5.0).isLessThanOrEqualTo(9.0);
+        assertThat(b.atLeast(Math.nextDown(one))).isEqualTo(2);
+        assertThat(LogHistogram.lowestValueWithAtMost(0, a, b)).isGreaterThan(9.0);
+        assertThat(LogHistogram.lowestValueWithAtMost(102, a, b)).isEqualTo(Double.NEGATIVE_INFINITY);
+        LogHistogram huge = new LogHistogram();
+        huge.add(1e12);
+        assertThat(LogHistogram.lowestValueWithAtMost(0, huge)).isEqualTo(Double.POSITIVE_INFINITY);
+    }
 }

@@ -71,7 +71,7 @@ class SessionForestDetectorTest {
     void aSessionUnlikeThePopulationsAlertsWithEachFeaturesShareOfTheBits() {
         SessionForestDetector d = detector();
         Random r = new Random(3);
-        learn(d, r, 2500, "u");
+        learn(d, r, 3000, "u");
         assertThat(d.ready()).isTrue();
         // A bot: 400 page views a second apart at 4 in the morning, nothing else.
         double[] bot = new double[SessionFeatures.COUNT];
@@ -99,7 +99,7 @@ class SessionForestDetectorTest {
     void ordinarySessionsRarelyAlert() {
         SessionForestDetector d = detector();
         Random r = new Random(4);
-        learn(d, r, 2500, "learner");
+        learn(d, r, 3000, "learner");
         int alerts = learn(d, r, 8_000, "u");
         System.out.printf("session-forest: %d alerts in 8000 ordinary sessions%n", alerts);
         assertThat(alerts).isLessThanOrEqualTo(8_000 / 2048 * 2);
@@ -109,7 +109,7 @@ class SessionForestDetectorTest {
     void theForestItsScoresAndItsPendingSessionsSurviveARestore() {
         SessionForestDetector d = detector();
         Random r = new Random(5);
-        learn(d, r, 1000, "u");
+        learn(d, r, 3000, "u");
         byte[] bytes = d.toTaggedBytes(1, 2);
         System.out.printf("session-forest state: %,d bytes after %d sessions (%d trees x %d samples)%n", bytes.length, d.learned(),
                 config.detectors().sessionForest().trees(), config.detectors().sessionForest().sampleSize());
