@@ -5,8 +5,9 @@ import com.amazon.randomcutforest.returntypes.ConvergingAccumulator;
 /**
  * Sums a forest's trees' scores of one point, and stops early once the trees so far put the
  * forest's score (the mean over all trees) clearly below {@code cutoff}, the lowest score whose tail
- * could reach the detector's bar: such a session cannot alert, and its estimate, below the cutoff
- * too, is counted where no alert's tail looks. Every score that could alert is the full mean, as
+ * could reach the detector's bar (with room: {@code SessionForestDetector.STOP_MARGIN_BITS}): such a
+ * session cannot alert, and its estimate, below the cutoff too, is counted where no alert's tail
+ * looks. Every score that could alert is the full mean, as
  * {@code RandomCutForest.getAnomalyScore} gives it. The library's own early stopping
  * ({@code getApproximateAnomalyScore}) needs ten trees above the running mean to stop, more than a
  * small forest has.

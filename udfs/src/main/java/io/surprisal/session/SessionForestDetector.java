@@ -73,6 +73,12 @@ public final class SessionForestDetector {
     /** The lowest score that may alert, by {@link #scores} when they held {@link #cutoffCount} (-1: not yet known). */
     private double cutoff;
     private long cutoffCount = -1;
+    /**
+     * Scores stop early only below the lowest score whose tail reaches 2 bits less than the lowest
+     * bar (a tail 4 times as common): the cutoff moves as the recent scores grow, drift and change
+     * generation, and a visit stopped under one cutoff must stay below every later one.
+     */
+    static final double STOP_MARGIN_BITS = 2;
     /** The trees' scores of a point, as {@code RandomCutForest.getAnomalyScore} asks them. */
     private static final IVisitorFactory<Double> TREE_SCORES = (tree, x) -> new AnomalyScoreVisitor(tree.projectToTree(x), tree.getMass());
     /** Whether the forest scores: once true it stays so until the forest is replaced (the library asks every tree). */
@@ -171,7 +177,7 @@ public final class SessionForestDetector {
             return forest.getAnomalyScore(x);
         }
         if (scores.count() != cutoffCount) {
-            cutoff = scores.lowestScoreReaching(config.thresholdBits());
+            cutoff = scores.lowestScoreReaching(config.thresholdBits() - STOP_MARGIN_BITS);
             cutoffCount = scores.count();
         }
         if (cutoff == Double.POSITIVE_INFINITY) {

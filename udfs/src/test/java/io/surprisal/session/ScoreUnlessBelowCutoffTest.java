@@ -81,7 +81,7 @@ class ScoreUnlessBelowCutoffTest {
                 if (trees.getValuesAccepted() < forest.getNumberOfTrees()) {
                     stopped++;
                     assertThat(full[i]).as("a score that stopped early").isLessThan(cutoff);
-                    assertThat(score).isLessThan(cutoff);
+                    assertThat(score).as("what a score that stopped early counts as").isLessThan(cutoff);
                 } else {
                     assertThat(score).isEqualTo(full[i]);
                 }
