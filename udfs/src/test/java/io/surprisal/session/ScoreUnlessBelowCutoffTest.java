@@ -91,24 +91,9 @@ class ScoreUnlessBelowCutoffTest {
         }
     }
 
-    /** An ordinary session's point, with {@code offFeatures} of its dimensions pushed far out. */
+    /** An ordinary session's point ({@link SessionForestDetectorTest#ordinary}), with {@code offFeatures} of its dimensions pushed far out. */
     private static double[] point(Random r, int offFeatures, double[] out) {
-        double[] f = new double[SessionFeatures.COUNT];
-        int browse = 2 + r.nextInt(10);
-        int buy = r.nextInt(3);
-        f[SessionFeatures.ACTIONS + ActionClass.LOGIN] = 1;
-        f[SessionFeatures.ACTIONS + ActionClass.BROWSE] = browse;
-        f[SessionFeatures.ACTIONS + ActionClass.BUY] = buy;
-        f[SessionFeatures.ACTIONS + ActionClass.END] = 1;
-        f[SessionFeatures.EVENTS] = 2 + browse + buy;
-        f[SessionFeatures.DURATION_S] = Math.round(f[SessionFeatures.EVENTS] * 30 * Math.exp(0.4 * r.nextGaussian()));
-        f[SessionFeatures.MEAN_GAP_S] = f[SessionFeatures.DURATION_S] / (f[SessionFeatures.EVENTS] - 1);
-        f[SessionFeatures.FAILURES] = r.nextDouble() < 0.05 ? 1 : 0;
-        f[SessionFeatures.BITS] = 2.5 * f[SessionFeatures.EVENTS];
-        f[SessionFeatures.EXCESS_BITS] = r.nextGaussian() * 2;
-        f[SessionFeatures.AMOUNT] = buy * 40 * Math.exp(0.5 * r.nextGaussian());
-        f[SessionFeatures.HOUR] = (14 + 3 * r.nextGaussian() + 24) % 24;
-        SessionForestDetector.toPoint(f, out);
+        SessionForestDetector.toPoint(SessionForestDetectorTest.ordinary(r), out);
         for (int k = 0; k < offFeatures; k++) {
             int d = r.nextInt(out.length);
             out[d] += (r.nextBoolean() ? 1 : -1) * (1 + 4 * r.nextDouble());

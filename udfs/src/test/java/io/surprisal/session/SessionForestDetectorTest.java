@@ -22,7 +22,7 @@ class SessionForestDetectorTest {
     }
 
     /** An ordinary session: a login, some browsing and buying, a logout, a few minutes in the afternoon. */
-    private static double[] ordinary(Random r) {
+    static double[] ordinary(Random r) {
         double[] f = new double[SessionFeatures.COUNT];
         int browse = 2 + r.nextInt(10);
         int buy = r.nextInt(3);
