@@ -70,7 +70,7 @@ public final class SessionForestDetector {
     private final double[] point = new double[DIMENSIONS.length];
     /** {@link #point} as the forest reads it (the library's own float conversion, without an array per call). */
     private final float[] floats = new float[DIMENSIONS.length];
-    /** The lowest score that may alert, by {@link #scores} when they held {@link #cutoffCount} (-1: not yet known). */
+    /** The score below which scoring may stop early, by {@link #scores} when they held {@link #cutoffCount} (-1: not yet known). */
     private double cutoff;
     private long cutoffCount = -1;
     /**
@@ -170,7 +170,8 @@ public final class SessionForestDetector {
 
     /**
      * The forest's score of {@code x}: every tree's, or, once the tail can alert, fewer when the
-     * trees so far put it clearly below the lowest score that could ({@link ScoreUnlessBelowCutoff}).
+     * trees so far put it clearly below the cutoff, under the lowest score that could alert
+     * ({@link ScoreUnlessBelowCutoff}, {@link #STOP_MARGIN_BITS}).
      */
     private double score(float[] x) {
         if (!config.enabled() || !ready()) {
@@ -181,7 +182,7 @@ public final class SessionForestDetector {
             cutoffCount = scores.count();
         }
         if (cutoff == Double.POSITIVE_INFINITY) {
-            // No tail can reach the bar yet: full scores, so the tail is counted among exact ones once one can.
+            // No tail can reach the cutoff's bits yet: full scores, so tails are counted among exact ones once one can.
             return forest.getAnomalyScore(x);
         }
         ScoreUnlessBelowCutoff trees = new ScoreUnlessBelowCutoff(cutoff, forest.getNumberOfTrees());
