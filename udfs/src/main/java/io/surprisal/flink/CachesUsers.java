@@ -1,5 +1,6 @@
 package io.surprisal.flink;
 
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.KeyContext;
 
 /**
@@ -16,4 +17,18 @@ public interface CachesUsers {
 
     /** Writes every cached user changed since the last call to state: before each checkpoint barrier. */
     void writeBackCachedUsers() throws Exception;
+
+    /**
+     * What an operator running {@code function} does in {@code open()}, before the function opens:
+     * hands it the operator's key and whether state keeps the objects it is given (heap state keeps
+     * them; RocksDB their bytes).
+     */
+    static void openIn(AbstractStreamOperator<?> operator, Object function) {
+        ((CachesUsers) function).cacheUsersWith(operator, !operator.getKeyedStateBackend().isSafeToReuseKVState());
+    }
+
+    /** What an operator running {@code function} does before each checkpoint barrier. */
+    static void beforeBarrier(Object function) throws Exception {
+        ((CachesUsers) function).writeBackCachedUsers();
+    }
 }

@@ -21,14 +21,13 @@ public final class UserCachingBroadcastOperator<B, F extends KeyedBroadcastProce
 
     @Override
     public void open() throws Exception {
-        // Heap state keeps the objects it is given; RocksDB their bytes.
-        ((CachesUsers) userFunction).cacheUsersWith(this, !getKeyedStateBackend().isSafeToReuseKVState());
+        CachesUsers.openIn(this, userFunction);
         super.open();
     }
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        ((CachesUsers) userFunction).writeBackCachedUsers();
+        CachesUsers.beforeBarrier(userFunction);
     }
 }

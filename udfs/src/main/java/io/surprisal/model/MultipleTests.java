@@ -42,6 +42,14 @@ public final class MultipleTests {
         return Math.log((of + 1.0) / (atLeast + 0.5)) / LN2;
     }
 
+    /**
+     * The most observations at least as high that a tail of {@code bits} allows among {@code of}
+     * ({@link #tailBits} at least {@code bits}); negative when even a tail with none falls short.
+     */
+    public static long mostAtLeast(double bits, long of) {
+        return (long) Math.floor((of + 1.0) / Math.pow(2, bits) - 0.5);
+    }
+
     /** The false-alarm window as the bars' text says it: "day", or e.g. "12h". */
     public static String windowText(java.time.Duration window) {
         if (window.equals(java.time.Duration.ofDays(1))) {

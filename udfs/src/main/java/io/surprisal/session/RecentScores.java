@@ -1,6 +1,7 @@
 package io.surprisal.session;
 
 import io.surprisal.model.LogHistogram;
+import io.surprisal.model.MultipleTests;
 import java.nio.ByteBuffer;
 
 /**
@@ -36,8 +37,8 @@ final class RecentScores {
      * score can reach it yet.
      */
     double lowestScoreReaching(double bits) {
-        double most = Math.floor((count() + 1.0) / Math.pow(2, bits) - 0.5);
-        return most < 0 ? Double.POSITIVE_INFINITY : LogHistogram.lowestValueWithAtMost((long) most, current, previous);
+        long most = MultipleTests.mostAtLeast(bits, count());
+        return most < 0 ? Double.POSITIVE_INFINITY : LogHistogram.lowestValueWithAtMost(most, current, previous);
     }
 
     void merge(RecentScores o) {

@@ -80,7 +80,7 @@ public final class SessionForestDetector {
      */
     static final double STOP_MARGIN_BITS = 2;
     /** The trees' scores of a point, as {@code RandomCutForest.getAnomalyScore} asks them. */
-    private static final IVisitorFactory<Double> TREE_SCORES = (tree, x) -> new AnomalyScoreVisitor(tree.projectToTree(x), tree.getMass());
+    static final IVisitorFactory<Double> TREE_SCORES = (tree, x) -> new AnomalyScoreVisitor(tree.projectToTree(x), tree.getMass());
     /** Whether the forest scores: once true it stays so until the forest is replaced (the library asks every tree). */
     private boolean outputReady;
 

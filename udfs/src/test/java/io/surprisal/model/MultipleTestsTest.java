@@ -54,4 +54,15 @@ class MultipleTestsTest {
         // Everything at least as far: not surprising at all (log2(1024 / 1023.5), nearly 0).
         assertThat(MultipleTests.tailBits(1023, 1023)).isCloseTo(0.000704, within(1e-6));
     }
+
+    @Test
+    void theMostAtLeastAsHighIsTheInverseOfTheTailsBits() {
+        // 4,096 / 2,048 - 0.5 = 1.5: one at least as high gives 11.4 bits, two 10.7.
+        assertThat(MultipleTests.mostAtLeast(11, 4095)).isEqualTo(1);
+        assertThat(MultipleTests.tailBits(1, 4095)).isGreaterThanOrEqualTo(11);
+        assertThat(MultipleTests.tailBits(2, 4095)).isLessThan(11);
+        // 1,001 / 2,048 - 0.5 < 0: not even none at least as high reaches 11 bits among 1,000.
+        assertThat(MultipleTests.mostAtLeast(11, 1000)).isNegative();
+        assertThat(MultipleTests.tailBits(0, 1000)).isLessThan(11);
+    }
 }

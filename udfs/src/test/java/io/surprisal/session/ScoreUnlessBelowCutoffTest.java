@@ -3,9 +3,7 @@ package io.surprisal.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.amazon.randomcutforest.IVisitorFactory;
 import com.amazon.randomcutforest.RandomCutForest;
-import com.amazon.randomcutforest.anomalydetection.AnomalyScoreVisitor;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig.SessionForestDetectorConfig;
 import java.util.Arrays;
@@ -14,8 +12,6 @@ import org.junit.jupiter.api.Test;
 
 /** The forest's early stop: a score that may reach the cutoff is every tree's; one that stops is below it. */
 class ScoreUnlessBelowCutoffTest {
-    private static final IVisitorFactory<Double> TREE_SCORES = (tree, x) -> new AnomalyScoreVisitor(tree.projectToTree(x), tree.getMass());
-
     @Test
     void theBoundIsTheMeanPlusFourStandardErrorsWithTheFinitePopulationCorrectionFivePercentBelowTheCutoff() {
         // The bound must stay 5% below the cutoff: 5.390 against 5.68 x 0.95 = 5.396.
@@ -77,7 +73,7 @@ class ScoreUnlessBelowCutoffTest {
             int stopped = 0;
             for (int i = 0; i < n; i++) {
                 ScoreUnlessBelowCutoff trees = new ScoreUnlessBelowCutoff(cutoff, forest.getNumberOfTrees());
-                double score = forest.traverseForest(points[i], TREE_SCORES, trees, sum -> sum / trees.getValuesAccepted());
+                double score = forest.traverseForest(points[i], SessionForestDetector.TREE_SCORES, trees, sum -> sum / trees.getValuesAccepted());
                 if (trees.getValuesAccepted() < forest.getNumberOfTrees()) {
                     stopped++;
                     assertThat(full[i]).as("a score that stopped early").isLessThan(cutoff);
