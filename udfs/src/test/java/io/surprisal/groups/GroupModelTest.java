@@ -356,6 +356,15 @@ class GroupModelTest {
                 3 * q * (1 - q) * (1 - q) * log2(3) / 3 + 3 * q * q * (1 - q) * 2 * log2(1.5) / 3, within(1e-12));
         // Many draws of a fair coin: n (H - E[H^]) tends to Miller-Madow's (2 - 1) / (2 ln 2) = 0.721 bits.
         assertThat(10_000 * (1 - 2 * GroupModel.expectedPlugIn(10_000, 0.5))).isCloseTo(1 / (2 * Math.log(2)), within(1e-3));
+        // Past its variance bound it is the expansion in 1/n: the same as the sum, to the sum's rounding.
+        for (double p : new double[] {0.5, 0.1, 0.01, 0.001, 0.9}) {
+            long atBound = (long) Math.ceil(GroupModel.PLUG_IN_EXPANSION_MIN_VARIANCE / (p * (1 - p)));
+            for (long n : new long[] {atBound, 3 * atBound, 10 * atBound}) {
+                assertThat(GroupModel.expectedPlugIn(n, p))
+                        .as("n %d, q %s", n, p)
+                        .isCloseTo(GroupModel.expectedPlugInBySum(n, p), within(3e-10));
+            }
+        }
 
         GroupModel m = twoGroups();
         GroupModel.Group a = m.group(m.ids().get(0));
