@@ -3,8 +3,12 @@ package io.surprisal.tools.cli;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,11 +53,40 @@ final class JobOptions {
         return Files.createTempDirectory("surprisal-run");
     }
 
+    /**
+     * Deletes a run's working directory. Flink's checkpoint cleaner may still be removing old
+     * checkpoints in it: an entry that vanishes is skipped rather than ending the walk, which would
+     * leave the rest behind (a bench's copy of its events is hundreds of MB), and a directory that
+     * is not yet empty is walked again.
+     */
     static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | java.io.UncheckedIOException e) {
-            // a leftover temporary directory is harmless (Flink may still be deleting in it)
+        for (int attempt = 0; attempt < 3 && Files.exists(dir, LinkOption.NOFOLLOW_LINKS); attempt++) {
+            try {
+                Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                        Files.deleteIfExists(file);
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) {
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path d, IOException e) {
+                        try {
+                            Files.deleteIfExists(d);
+                        } catch (IOException notYetEmpty) {
+                            // walked again by the next attempt
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+            } catch (IOException e) {
+                // the next attempt, or a leftover the next run does not read
+            }
         }
     }
 }
