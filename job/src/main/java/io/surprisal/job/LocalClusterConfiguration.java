@@ -1,5 +1,6 @@
 package io.surprisal.job;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigConstants;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -41,6 +43,21 @@ public final class LocalClusterConfiguration {
         // manager has).
         c.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
         c.addAll(overrides);
+        return c;
+    }
+
+    /**
+     * {@link #load} for a run that keeps everything it writes in {@code workDir}: checkpoints in
+     * {@code checkpoints/}, and Flink's temporary files in {@code tmp/} ({@code io.tmp.dirs}: the
+     * MiniCluster's working directory, its RPC system's jar of about 20 MB, RocksDB's files), which
+     * would otherwise stay in the system's temporary directory after each run. Deleting {@code
+     * workDir} removes them all.
+     */
+    public static Configuration forRunIn(Path workDir, Configuration overrides) throws IOException {
+        Configuration c = load(workDir.resolve("checkpoints"), overrides);
+        if (!overrides.contains(CoreOptions.TMP_DIRS)) {
+            c.set(CoreOptions.TMP_DIRS, Files.createDirectories(workDir.resolve("tmp")).toString());
+        }
         return c;
     }
 

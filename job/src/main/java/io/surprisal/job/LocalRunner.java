@@ -51,14 +51,15 @@ public final class LocalRunner {
 
     /**
      * The job over {@code input}; {@code flinkSettings} override the runtime settings of {@link
-     * LocalClusterConfiguration}. Checkpoints go to {@code workDir}, beside the sinks' files.
+     * LocalClusterConfiguration}. Checkpoints and Flink's temporary files go to {@code workDir}, beside
+     * the sinks' files.
      */
     public static Result run(SurprisalConfig config, Configuration flinkSettings, Path input, Path workDir) throws Exception {
         Configuration local = new Configuration();
         // The local sinks are not transactional: finished tasks need not wait for a final checkpoint.
         local.set(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, false);
         local.addAll(flinkSettings);
-        Configuration flinkConf = LocalClusterConfiguration.load(workDir.resolve("checkpoints"), local);
+        Configuration flinkConf = LocalClusterConfiguration.forRunIn(workDir, local);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flinkConf);
         JobSettings.apply(env, config);
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -40,6 +41,18 @@ class LocalClusterConfigurationTest {
         assertThat(c.contains(RestOptions.BIND_PORT)).as("an embedded run must not bind the cluster's web port").isFalse();
         assertThat(m.keySet()).noneMatch(k -> k.startsWith("metrics.reporter") || k.startsWith("jobmanager.")
                 || k.startsWith("rest.") || k.startsWith("io.tmp.dirs"));
+    }
+
+    @Test
+    void aRunInADirectoryKeepsItsCheckpointsAndFlinksTemporaryFilesThere() throws Exception {
+        Configuration c = LocalClusterConfiguration.forRunIn(work.resolve("run"), new Configuration());
+        assertThat(c.get(CoreOptions.TMP_DIRS)).isEqualTo(work.resolve("run").resolve("tmp").toString());
+        assertThat(work.resolve("run").resolve("tmp")).isDirectory();
+        assertThat(c.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEqualTo(work.resolve("run").resolve("checkpoints").toUri().toString());
+
+        Configuration own = LocalClusterConfiguration.forRunIn(work.resolve("other"),
+                Configuration.fromMap(Map.of("io.tmp.dirs", work.resolve("mine").toString())));
+        assertThat(own.get(CoreOptions.TMP_DIRS)).as("-Dio.tmp.dirs wins").isEqualTo(work.resolve("mine").toString());
     }
 
     @Test

@@ -66,6 +66,14 @@ class SurprisalJobITCase {
     }
 
     @Test
+    void flinksTemporaryFilesStayInTheRunsDirectory() throws Exception {
+        // The MiniCluster's working directory and its RPC system's jar: deleted with the run's directory.
+        try (var entries = Files.list(work.resolve("first").resolve("tmp"))) {
+            assertThat(entries).isNotEmpty();
+        }
+    }
+
+    @Test
     void botsAndSpammersAreFlaggedByTheDetectorsMeantForThem() throws Exception {
         Map<String, Set<String>> detectorsByUser = detectorsByUser(sampleRun.alerts());
         List<String> bots = usersOf("bot");

@@ -73,7 +73,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             SurprisalConfig config = job.resolveLocal(work.resolve("bench-events.jsonl"));
             SurprisalConfig compared = compareSets.isEmpty() ? null : job.resolveLocal(work.resolve("bench-events.jsonl"), compareSets);
-            Configuration flink = LocalClusterConfiguration.load(work.resolve("checkpoints"), job.flinkSettings());
+            Configuration flink = LocalClusterConfiguration.forRunIn(work, job.flinkSettings());
             new Bench(config, compared, flink,
                     new Bench.Options(events, users, seed, latencySeconds, parts, warmupEvents, rounds, String.join(", ", compareSets)),
                     work, System.out).run();
