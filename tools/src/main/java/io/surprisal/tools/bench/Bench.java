@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -131,7 +132,7 @@ public final class Bench {
      * {@code floor} holds the state floor's events per second with one, two and three values per event,
      * and {@code floorWrites} the values it wrote (both empty unless part {@code floor} ran).
      */
-    public record Report(long events, long usersWithEvents, int cores, double a, double[] floor, long[] floorWrites,
+    public record Report(long events, long usersWithEvents, Duration eventTime, int cores, double a, double[] floor, long[] floorWrites,
             double b, double c, double parse,
             long bRecords, long bAlerts, long liveBytes, long sstBytes, long checkpointBytes,
             double latencyRate, long latencyEvents, long p50, long p99, long max, long timedAlerts, long bytesPerUser,
@@ -143,11 +144,14 @@ public final class Bench {
         long[] generated = generate(file);
         long events = generated[0];
         long users = generated[1];
+        // What the events span matters as much as how many users: the same count of events of ten
+        // times the users is a tenth of the time, in which fewer visits end.
+        Duration eventTime = Duration.ofSeconds(generated[3] - generated[2]);
         int cores = Math.min(Runtime.getRuntime().availableProcessors(),
                 flink.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(Runtime.getRuntime().availableProcessors()));
         long checkpointMillis = flink.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).map(Duration::toMillis).orElse(0L);
-        out.printf(Locale.ROOT, "surprisal bench: %,d events of %,d simulated users (%,d of them with events), seed %d, generated in %.1f s%n",
-                events, options.users(), users, options.seed(), (System.nanoTime() - t0) / 1e9);
+        out.printf(Locale.ROOT, "surprisal bench: %,d events of %,d simulated users (%,d of them with events) over %d h %02d min of event time, seed %d, generated in %.1f s%n",
+                events, options.users(), users, eventTime.toHours(), eventTime.toMinutesPart(), options.seed(), (System.nanoTime() - t0) / 1e9);
         out.printf(Locale.ROOT, "  machine: %d cores (%s), Java %s, max heap %,d MB; job parallelism %d; checkpoints every %s, %s state%n",
                 Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20, cores, Duration.ofMillis(checkpointMillis), flink.get(StateBackendOptions.STATE_BACKEND));
@@ -304,7 +308,7 @@ public final class Bench {
                         l.alerts());
             }
             long bAlerts = b.alerts().values().stream().mapToLong(Long::longValue).sum();
-            return new Report(events, users, cores, a == null ? Double.NaN : a.eventsPerSecond(), floor, floorWrites, b.eventsPerSecond(), c, parse,
+            return new Report(events, users, eventTime, cores, a == null ? Double.NaN : a.eventsPerSecond(), floor, floorWrites, b.eventsPerSecond(), c, parse,
                     b.records(), bAlerts, s == null ? -1 : s.liveData(), s == null ? -1 : s.sstFiles(), s == null ? -1 : s.checkpointFullSize(),
                     rate, latencyEvents,
                     p50, p99, max, timed, perUser, b.alerts(), bRates, comparedRates, comparedAlerts);
@@ -333,6 +337,8 @@ public final class Bench {
         Simulator sim = new Simulator(SimulatorConfig.forEventBudget(options.users(), options.events(), options.seed()));
         Set<String> users = new HashSet<>();
         long n = 0;
+        String first = null;
+        String last = null;
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             Iterator<String> lines = sim.eventLines();
             while (n < options.events() && lines.hasNext()) {
@@ -340,10 +346,21 @@ public final class Bench {
                 w.write(line);
                 w.write('\n');
                 users.add(userOf(line));
+                // The simulator's times are all "yyyy-MM-ddTHH:mm:ssZ": as strings they sort as instants.
+                String ts = timeOf(line);
+                first = first == null || ts.compareTo(first) < 0 ? ts : first;
+                last = last == null || ts.compareTo(last) > 0 ? ts : last;
                 n++;
             }
         }
-        return new long[] {n, users.size()};
+        return n == 0 ? new long[] {0, 0, 0, 0}
+                : new long[] {n, users.size(), Instant.parse(first).getEpochSecond(), Instant.parse(last).getEpochSecond()};
+    }
+
+    /** The {@code ts} of a simulator line, as written. */
+    static String timeOf(String line) {
+        int start = line.indexOf("\"ts\":\"") + 6;
+        return line.substring(start, line.indexOf('"', start));
     }
 
     /** The user of a simulator line (its fields are plain, unescaped ids). */

@@ -45,6 +45,7 @@ class BenchTest {
         assertThat(r.events()).isEqualTo(4_000);
         assertThat(r.bRecords()).as("every line passed the source of (b), the warm-up's not counted").isEqualTo(4_000);
         assertThat(r.usersWithEvents()).isBetween(1L, 300L);
+        assertThat(r.eventTime()).as("the span of the events' times").isPositive();
         assertThat(r.bAlerts()).as("bots in the simulation raise alerts").isPositive();
         // Read after the checkpoint that follows the last line: every user's profile is in RocksDB.
         assertThat(r.liveBytes()).isPositive();
@@ -56,7 +57,8 @@ class BenchTest {
             assertThat(r.p50()).isPositive().isLessThanOrEqualTo(r.p99());
             assertThat(r.p99()).isLessThanOrEqualTo(r.max());
         }
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("warm-up: the first 1,000 events through (b) once",
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains(String.format(java.util.Locale.ROOT, "over %d h %02d min of event time",
+                        r.eventTime().toHours(), r.eventTime().toMinutesPart()), "warm-up: the first 1,000 events through (b) once",
                 "(b) full job", "(c) detector cores", "b/(c x 2 cores)");
         assertThat(r.floor()).as("the state floor runs only when asked").isEmpty();
     }
