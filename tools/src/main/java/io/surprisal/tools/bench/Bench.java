@@ -141,12 +141,12 @@ public final class Bench {
     public Report run() throws Exception {
         Path file = work.resolve("bench-events.jsonl");
         long t0 = System.nanoTime();
-        long[] generated = generate(file);
-        long events = generated[0];
-        long users = generated[1];
+        Generated generated = generate(file);
+        long events = generated.events();
+        long users = generated.users();
         // What the events span matters as much as how many users: the same count of events of ten
         // times the users is a tenth of the time, in which fewer visits end.
-        Duration eventTime = Duration.ofSeconds(generated[3] - generated[2]);
+        Duration eventTime = generated.eventTime();
         int cores = Math.min(Runtime.getRuntime().availableProcessors(),
                 flink.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(Runtime.getRuntime().availableProcessors()));
         long checkpointMillis = flink.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).map(Duration::toMillis).orElse(0L);
@@ -333,7 +333,10 @@ public final class Bench {
     }
 
     /** Writes the first {@code events} simulated lines; returns {lines, distinct users}. */
-    private long[] generate(Path file) throws IOException {
+    /** The bench's events: how many, of how many users, over how much event time. */
+    private record Generated(long events, long users, Duration eventTime) {}
+
+    private Generated generate(Path file) throws IOException {
         Simulator sim = new Simulator(SimulatorConfig.forEventBudget(options.users(), options.events(), options.seed()));
         Set<String> users = new HashSet<>();
         long n = 0;
@@ -353,8 +356,7 @@ public final class Bench {
                 n++;
             }
         }
-        return n == 0 ? new long[] {0, 0, 0, 0}
-                : new long[] {n, users.size(), Instant.parse(first).getEpochSecond(), Instant.parse(last).getEpochSecond()};
+        return new Generated(n, users.size(), n == 0 ? Duration.ZERO : Duration.between(Instant.parse(first), Instant.parse(last)));
     }
 
     /** The {@code ts} of a simulator line, as written. */
