@@ -57,7 +57,7 @@ final class JobOptions {
      * Deletes a run's working directory. Flink's checkpoint cleaner may still be removing old
      * checkpoints in it: an entry that vanishes is skipped rather than ending the walk, which would
      * leave the rest behind (a bench's copy of its events is hundreds of MB), and a directory that
-     * is not yet empty is walked again.
+     * is not yet empty is walked again. What still stands after three walks is named on stderr.
      */
     static void deleteTree(Path dir) {
         for (int attempt = 0; attempt < 3 && Files.exists(dir, LinkOption.NOFOLLOW_LINKS); attempt++) {
@@ -85,8 +85,11 @@ final class JobOptions {
                     }
                 });
             } catch (IOException e) {
-                // the next attempt, or a leftover the next run does not read
+                // the next attempt
             }
+        }
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            System.err.println("surprisal: could not delete the run's working directory " + dir + "; it may be removed by hand");
         }
     }
 }
