@@ -3,17 +3,15 @@ package io.surprisal.tools.cli;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.FileUtils;
 import picocli.CommandLine.Option;
 
 /** The options every command that runs the job shares: a config file and overrides, and Flink settings. */
@@ -55,37 +53,17 @@ final class JobOptions {
 
     /**
      * Deletes a run's working directory. Flink's checkpoint cleaner may still be removing old
-     * checkpoints in it: an entry that vanishes is skipped rather than ending the walk, which would
-     * leave the rest behind (a bench's copy of its events is hundreds of MB), and a directory that
-     * is not yet empty is walked again. What still stands after three walks is named on stderr.
+     * checkpoints in it: Flink's own {@link FileUtils#deleteDirectory} skips an entry that vanishes
+     * rather than stopping, which would leave the rest behind (a bench's copy of its events is
+     * hundreds of MB), and a directory refilled meanwhile is tried again. What still stands after
+     * three tries is named on stderr.
      */
     static void deleteTree(Path dir) {
         for (int attempt = 0; attempt < 3 && Files.exists(dir, LinkOption.NOFOLLOW_LINKS); attempt++) {
             try {
-                Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                        Files.deleteIfExists(file);
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult visitFileFailed(Path file, IOException e) {
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult postVisitDirectory(Path d, IOException e) {
-                        try {
-                            Files.deleteIfExists(d);
-                        } catch (IOException notYetEmpty) {
-                            // walked again by the next attempt
-                        }
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
-            } catch (IOException e) {
-                // the next attempt
+                FileUtils.deleteDirectory(dir.toFile());
+            } catch (IOException notYetEmpty) {
+                // the next try
             }
         }
         if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
