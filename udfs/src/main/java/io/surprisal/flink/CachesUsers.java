@@ -1,5 +1,7 @@
 package io.surprisal.flink;
 
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.KeyContext;
 
@@ -24,7 +26,16 @@ public interface CachesUsers {
      * them; RocksDB their bytes).
      */
     static void openIn(AbstractStreamOperator<?> operator, Object function) {
-        ((CachesUsers) function).cacheUsersWith(operator, !operator.getKeyedStateBackend().isSafeToReuseKVState());
+        ((CachesUsers) function).cacheUsersWith(operator, keepsObjects(operator.getKeyedStateBackend()));
+    }
+
+    /**
+     * Whether {@code backend} keeps the value objects it is given. RocksDB serializes them, even
+     * with heap timers (for which its {@code isSafeToReuseKVState()} says false, as the timers keep
+     * their keys); any other backend may keep them, so the cache trades copies with it.
+     */
+    static boolean keepsObjects(KeyedStateBackend<?> backend) {
+        return !(backend instanceof RocksDBKeyedStateBackend) && !backend.isSafeToReuseKVState();
     }
 
     /** What an operator running {@code function} does before each checkpoint barrier. */

@@ -43,6 +43,12 @@ public final class HotUsers {
         final Cached<?>[] values;
         /** Per events map (by index), the slots changed since the last write-back; a null event: removed. */
         final Map<Integer, Slot>[] slots;
+        /**
+         * Per events map, the slots (below 64) that state may hold: all, unknown, until the user is
+         * known to have nothing there; then those written back since. A slot removed in the cache
+         * that state cannot hold costs no delete.
+         */
+        final long[] mayBeInState;
 
         @SuppressWarnings("unchecked")
         User(int values, int eventsMaps) {
@@ -51,6 +57,13 @@ public final class HotUsers {
                 this.values[i] = new Cached<>();
             }
             slots = new Map[eventsMaps];
+            mayBeInState = new long[eventsMaps];
+            java.util.Arrays.fill(mayBeInState, -1L);
+        }
+
+        /** The user has nothing in state: no value, so no events map's slot (each was written with a value). */
+        public void noneInState() {
+            java.util.Arrays.fill(mayBeInState, 0L);
         }
 
         boolean dirty() {

@@ -409,7 +409,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         userGroupState.writeBack(u, now);
         for (int map = 0; map < u.slots.length; map++) {
             if (u.slots[map] != null && !u.slots[map].isEmpty()) {
-                WriteBackTopEvents.writeBack(eventsMaps.get(map), u.slots[map], hot, now);
+                WriteBackTopEvents.writeBack(eventsMaps.get(map), u, map, hot, now);
             }
         }
     }
@@ -476,6 +476,9 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             // A user with no state here yet: first seen, or back after state.ttl dropped the profile.
             usersNewMetric.inc();
             profile = new UserProfile();
+            if (hot != null) {
+                hot.current().noneInState();
+            }
         }
         dropSwitchedOffParts(profile);
         for (PartRunner<?> part : parts) {

@@ -41,21 +41,36 @@ final class WriteBackTopEvents implements TopEventStore {
 
     @Override
     public void clear(int used) {
-        Map<Integer, HotUsers.Slot> changed = hot.current().slots(map);
+        HotUsers.User user = hot.current();
+        Map<Integer, HotUsers.Slot> changed = user.slots(map);
         for (int slot = 0; slot < used; slot++) {
-            changed.put(slot, REMOVED);
+            if (slot < 64 && (user.mayBeInState[map] & 1L << slot) == 0) {
+                // State cannot hold it: a put waiting here is simply dropped.
+                changed.remove(slot);
+            } else {
+                changed.put(slot, REMOVED);
+            }
         }
     }
 
-    /** Writes {@code changed} (a user's changes to this map) to state; the user's key is current. */
-    static void writeBack(MapStateTopEvents state, Map<Integer, HotUsers.Slot> changed, HotUsers hot, long now) {
-        for (Map.Entry<Integer, HotUsers.Slot> e : changed.entrySet()) {
+    /**
+     * Writes {@code user}'s changes to events map {@code map} to state; the user's key is current.
+     * A removal of a slot state cannot hold is skipped.
+     */
+    static void writeBack(MapStateTopEvents state, HotUsers.User user, int map, HotUsers hot, long now) {
+        for (Map.Entry<Integer, HotUsers.Slot> e : user.slots[map].entrySet()) {
+            int slot = e.getKey();
+            long bit = slot < 64 ? 1L << slot : 0;
             HotUsers.Slot s = e.getValue();
             if (s.event() != null && hot.live(s.written(), now)) {
-                state.put(e.getKey(), s.event());
+                state.put(slot, s.event());
+                user.mayBeInState[map] |= bit;
             } else {
                 // Removed, or its TTL has run out: state must not give it back either.
-                state.remove(e.getKey());
+                if (bit == 0 || (user.mayBeInState[map] & bit) != 0) {
+                    state.remove(slot);
+                }
+                user.mayBeInState[map] &= ~bit;
             }
         }
     }

@@ -51,6 +51,15 @@ public final class UserBehaviourHarness implements AutoCloseable {
                 Descriptors.userProfile(config.state().ttl())).value();
     }
 
+    /** The slots of the session's top events the user has in the operator's state. */
+    public java.util.List<Integer> topEventSlots(String user) throws Exception {
+        operator.setCurrentKey(user);
+        java.util.List<Integer> slots = new java.util.ArrayList<>();
+        operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                Descriptors.sessionTopEvents(config.state().ttl())).keys().forEach(slots::add);
+        return slots;
+    }
+
     /** The user's behaviour group in the operator's state, or null. */
     public io.surprisal.groups.UserGroup groupOrNull(String user) throws Exception {
         operator.setCurrentKey(user);

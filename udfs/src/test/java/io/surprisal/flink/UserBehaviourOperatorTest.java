@@ -294,6 +294,36 @@ class UserBehaviourOperatorTest {
         }
     }
 
+    @Test
+    void aSessionsTopEventsWrittenAtABarrierOrOnLeavingTheCacheAreDeletedWhenTheSessionCloses() throws Exception {
+        // Top events only the cache saw need no delete; those state got must be deleted all the same.
+        for (int size : new int[] {10, 1}) {
+            try (var h = UserBehaviourHarness.openCached(new UserBehaviourFunction(config(size)), config(size))) {
+                send(h, "u", "login", 1000);
+                send(h, "u", "view_item", 2000);
+                h.harness.processWatermark(new Watermark(3000));
+                h.harness.prepareSnapshotPreBarrier(1);
+                assertThat(h.topEventSlots("u")).as("cache of %d: written at the barrier", size).containsExactlyInAnyOrder(0, 1);
+                send(h, "v", "login", 4000);
+                send(h, "u", "view_item", 5000);
+                send(h, "u", "logout", 6000);
+                h.harness.processWatermark(new Watermark(7000));
+                h.harness.prepareSnapshotPreBarrier(2);
+                assertThat(h.topEventSlots("u")).as("cache of %d: the closed session's", size).isEmpty();
+                // A session that opens and closes between two barriers never reaches state.
+                send(h, "v", "view_item", 8000);
+                send(h, "v", "logout", 9000);
+                send(h, "w", "login", 10000);
+                send(h, "w", "logout", 11000);
+                h.harness.processWatermark(new Watermark(12000));
+                h.harness.prepareSnapshotPreBarrier(3);
+                assertThat(h.topEventSlots("v")).as("cache of %d", size).isEmpty();
+                assertThat(h.topEventSlots("w")).as("cache of %d", size).isEmpty();
+                assertThat(h.profileOrNull("w").events).isEqualTo(2);
+            }
+        }
+    }
+
     private static void send(UserBehaviourHarness h, String user, String action, long ts) throws Exception {
         Event e = event(user, action, false, 0);
         e.ts = ts;
