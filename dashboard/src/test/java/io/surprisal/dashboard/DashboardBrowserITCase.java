@@ -113,7 +113,7 @@ class DashboardBrowserITCase {
         List<String> withFeedback = new ArrayList<>(sets);
         withFeedback.addAll(feedback);
         SurprisalConfig config = ConfigLoader.load(null, withFeedback);
-        Configuration flink = LocalClusterConfiguration.load(work.resolve("checkpoints"), Configuration.fromMap(Map.of(
+        Configuration flink = LocalClusterConfiguration.forRunIn(work, Configuration.fromMap(Map.of(
                 "parallelism.default", "1", "execution.checkpointing.interval", "500ms")));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         JobSettings.apply(env, config);

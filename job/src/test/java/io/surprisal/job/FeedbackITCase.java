@@ -78,7 +78,7 @@ class FeedbackITCase {
         SurprisalConfig config = ConfigLoader.load(null, sets);
         // One instance of each operator and aligned checkpoints: once a checkpoint after the feedback
         // has completed, the suppression step has applied it, and alerts leave in input order.
-        Configuration flink = RecoveryITCase.flink(work.resolve("checkpoints"), Configuration.fromMap(java.util.Map.of(
+        Configuration flink = RecoveryITCase.flink(work, Configuration.fromMap(java.util.Map.of(
                 "parallelism.default", "1", "execution.checkpointing.unaligned.enabled", "false")));
         JobClient job = RecoveryITCase.deployed(config, flink).executeAsync("feedback");
         try (KafkaProducer<String, String> producer = producer()) {

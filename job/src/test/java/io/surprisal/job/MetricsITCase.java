@@ -99,7 +99,7 @@ class MetricsITCase {
                 "mail.enabled=true", "mail.host=127.0.0.1", "mail.port=" + port, "mail.security=none",
                 "mail.from=surprisal@example.org", "mail.min-severity=high",
                 "mail.routes=[{detectors: [], min-severity: high, to: [security@example.org]}]"));
-        Configuration flink = LocalClusterConfiguration.load(work.resolve("checkpoints"), Configuration.fromMap(Map.of(
+        Configuration flink = LocalClusterConfiguration.forRunIn(work, Configuration.fromMap(Map.of(
                 "parallelism.default", "2", "state.backend.type", "rocksdb", "execution.checkpointing.interval", "1s")));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         JobSettings.apply(env, config);

@@ -49,11 +49,11 @@ class PartitionedEventTimeITCase {
     private static final int PER_PARTITION = 300;
 
     @Test
-    void partitionsHoursApartLoseNothingAndAForgedFutureRecordBlindsNothing(@TempDir Path checkpoints) throws Exception {
+    void partitionsHoursApartLoseNothingAndAForgedFutureRecordBlindsNothing(@TempDir Path work) throws Exception {
         try (KafkaClusterTestKit kafka = KafkaTestBroker.start(new NewTopic(TOPIC, 2, (short) 1))) {
             produce(kafka);
             SurprisalConfig config = ConfigLoader.load(null, List.of("detectors.velocity.enabled=false"));
-            Configuration flink = LocalClusterConfiguration.load(checkpoints,
+            Configuration flink = LocalClusterConfiguration.forRunIn(work,
                     Configuration.fromMap(Map.of("parallelism.default", "1", "state.backend.type", "hashmap")));
             // No checkpoints: the bounded job ends without waiting for a final one.
             flink.removeConfig(CheckpointingOptions.CHECKPOINTING_INTERVAL);

@@ -32,8 +32,8 @@ class PurchaseNetworkITCase {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     @Test
-    void flagsTheChallengePurchase(@TempDir Path checkpoints) throws Exception {
-        SurprisalPipeline.Streams streams = graph("/purchase-network/challenge-test-1.jsonl", checkpoints,
+    void flagsTheChallengePurchase(@TempDir Path work) throws Exception {
+        SurprisalPipeline.Streams streams = graph("/purchase-network/challenge-test-1.jsonl", work,
                 "detectors.purchase-network.degrees=3", "detectors.purchase-network.tracked-purchases=50");
         List<Alert> alerts = new ArrayList<>();
         try (CloseableIterator<Alert> it = streams.alerts().executeAndCollect("purchase-network-itcase")) {
@@ -57,8 +57,8 @@ class PurchaseNetworkITCase {
      * letters with their reason.
      */
     @Test
-    void flagsAnAmountOf50100000000000_83AndDeadLettersUnusableAmounts(@TempDir Path checkpoints) throws Exception {
-        SurprisalPipeline.Streams streams = graph("/purchase-network/amounts-and-hub.jsonl", checkpoints,
+    void flagsAnAmountOf50100000000000_83AndDeadLettersUnusableAmounts(@TempDir Path work) throws Exception {
+        SurprisalPipeline.Streams streams = graph("/purchase-network/amounts-and-hub.jsonl", work,
                 "detectors.purchase-network.degrees=2");
         DataStream<String> outcomes = streams.alerts()
                 .filter(a -> a.detector.equals("purchase-network"))
@@ -79,12 +79,12 @@ class PurchaseNetworkITCase {
                         + " amounts-and-hub.jsonl:206");
     }
 
-    /** The job's graph over a test resource, on RocksDB with parallelism 2, and the given settings. */
-    private static SurprisalPipeline.Streams graph(String resource, Path checkpoints, String... settings) throws Exception {
+    /** The job's graph over a test resource, on RocksDB with parallelism 2, run in {@code work}, and the given settings. */
+    private static SurprisalPipeline.Streams graph(String resource, Path work, String... settings) throws Exception {
         Path input = Path.of(PurchaseNetworkITCase.class.getResource(resource).toURI());
         SurprisalConfig config = ConfigLoader.load(null, List.of(settings));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LocalClusterConfiguration.load(
-                checkpoints, Configuration.fromMap(Map.of("parallelism.default", "2", "state.backend.type", "rocksdb"))));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LocalClusterConfiguration.forRunIn(
+                work, Configuration.fromMap(Map.of("parallelism.default", "2", "state.backend.type", "rocksdb"))));
         JobSettings.apply(env, config);
         return SurprisalPipeline.build(config, Connectors.fileSource(env, input.toString(), config.source()));
     }

@@ -64,7 +64,7 @@ class QuietInputITCase {
         SurprisalConfig config = ConfigLoader.load(null, KafkaTestBroker.jobSettings(kafka, EVENTS, ALERTS, "quiet-dead-letters", "quiet"));
         assertThat(expected).as("the file run has CEP and velocity alerts").anyMatch(a -> a.contains("\"detector\":\"cep:"));
 
-        JobClient job = RecoveryITCase.deployed(config, RecoveryITCase.flink(work.resolve("checkpoints"), new Configuration()))
+        JobClient job = RecoveryITCase.deployed(config, RecoveryITCase.flink(work, new Configuration()))
                 .executeAsync("quiet input");
         try {
             // Longer than source.idleness: the job's event time goes idle before the first event.

@@ -6,6 +6,7 @@ import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.SourceRecord;
 import io.surprisal.flink.KafkaLineDeserializer;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,13 +104,14 @@ class RecoveryITCase {
             "parallelism.default", "2", "state.backend.type", "rocksdb", "execution.checkpointing.interval", "500ms"));
 
     /**
-     * Flink's configuration of these tests: conf/flink's runtime settings, {@link #SETTINGS}, checkpoints
-     * into {@code checkpoints}; then {@code extra}.
+     * Flink's configuration of these tests: conf/flink's runtime settings, {@link #SETTINGS}, a run
+     * in {@code work} (checkpoints in {@code checkpoints/}, Flink's temporary files in {@code tmp/});
+     * then {@code extra}.
      */
-    static Configuration flink(Path checkpoints, Configuration extra) {
+    static Configuration flink(Path work, Configuration extra) throws IOException {
         Configuration c = new Configuration(SETTINGS);
         c.addAll(extra);
-        return LocalClusterConfiguration.load(checkpoints, c);
+        return LocalClusterConfiguration.forRunIn(work, c);
     }
 
     /** The job exactly as {@link SurprisalJob} builds it (configured source, Kafka sinks), on Flink's configuration {@code flink}. */
@@ -122,8 +124,8 @@ class RecoveryITCase {
     }
 
     /** The job as deployed, reading the events topic to its current end. */
-    static StreamExecutionEnvironment job(SurprisalConfig config, Configuration extra, MapFunction<SourceRecord, SourceRecord> chaos) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink(work.resolve("checkpoints"), extra));
+    static StreamExecutionEnvironment job(SurprisalConfig config, Configuration extra, MapFunction<SourceRecord, SourceRecord> chaos) throws IOException {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink(work, extra));
         JobSettings.apply(env, config);
         KafkaSource<SourceRecord> source = KafkaSource.<SourceRecord>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
@@ -167,7 +169,7 @@ class RecoveryITCase {
         // 21,452 events at 2,000 a second: about 11 s for the whole file, while the first alerts
         // (after min-population-events) are committed within the first few seconds.
         SurprisalConfig paced = config("alerts-savepoint", "dead-savepoint", "source.file.max-events-per-second=2000");
-        JobClient first = deployed(paced, flink(work.resolve("checkpoints"), new Configuration())).executeAsync("savepoint: before");
+        JobClient first = deployed(paced, flink(work, new Configuration())).executeAsync("savepoint: before");
         int seenBeforeStop = awaitCommitted("alerts-savepoint", 1);
         awaitIdleReaderFinished(cluster, first.getJobID());
         String savepoint = first.stopWithSavepoint(false, work.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
@@ -180,7 +182,7 @@ class RecoveryITCase {
 
         Configuration fromSavepoint = new Configuration();
         fromSavepoint.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-        deployed(config("alerts-savepoint", "dead-savepoint"), flink(work.resolve("checkpoints"), fromSavepoint)).execute("savepoint: resumed");
+        deployed(config("alerts-savepoint", "dead-savepoint"), flink(work, fromSavepoint)).execute("savepoint: resumed");
 
         List<String> got = readAll("alerts-savepoint", uninterrupted.size());
         assertThat(new HashSet<>(got)).as("no alert twice").hasSize(got.size());

@@ -258,7 +258,7 @@ class ReleaseSavepointITCase {
         Files.createDirectories(dir);
         Configuration c = new Configuration(SETTINGS);
         c.addAll(extra);
-        return StreamExecutionEnvironment.getExecutionEnvironment(LocalClusterConfiguration.load(dir.resolve("checkpoints"), c));
+        return StreamExecutionEnvironment.getExecutionEnvironment(LocalClusterConfiguration.forRunIn(dir, c));
     }
 
     /**

@@ -32,7 +32,7 @@ class BenchTest {
     }
 
     private Bench.Report bench(Bench.Options options, SurprisalConfig compared, ByteArrayOutputStream printed) throws Exception {
-        Configuration flink = LocalClusterConfiguration.load(work.resolve("checkpoints"), Configuration.fromMap(Map.of(
+        Configuration flink = LocalClusterConfiguration.forRunIn(work, Configuration.fromMap(Map.of(
                 "parallelism.default", "2", "execution.checkpointing.interval", "1s")));
         return new Bench(ConfigLoader.defaults(), compared, flink, options, work, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
     }
