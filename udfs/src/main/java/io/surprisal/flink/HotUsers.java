@@ -1,6 +1,7 @@
 package io.surprisal.flink;
 
 import io.surprisal.event.Event;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -58,12 +59,12 @@ public final class HotUsers {
             }
             slots = new Map[eventsMaps];
             mayBeInState = new long[eventsMaps];
-            java.util.Arrays.fill(mayBeInState, -1L);
+            Arrays.fill(mayBeInState, -1L);
         }
 
         /** The user has nothing in state: no value, so no events map's slot (each was written with a value). */
         public void noneInState() {
-            java.util.Arrays.fill(mayBeInState, 0L);
+            Arrays.fill(mayBeInState, 0L);
         }
 
         boolean dirty() {

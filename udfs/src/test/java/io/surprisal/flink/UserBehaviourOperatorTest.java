@@ -310,7 +310,7 @@ class UserBehaviourOperatorTest {
                 h.harness.processWatermark(new Watermark(7000));
                 h.harness.prepareSnapshotPreBarrier(2);
                 assertThat(h.topEventSlots("u")).as("cache of %d: the closed session's", size).isEmpty();
-                // A session that opens and closes between two barriers never reaches state.
+                // A session that opens and closes between two barriers leaves nothing in state (in a cache of 10 it never reaches it).
                 send(h, "v", "view_item", 8000);
                 send(h, "v", "logout", 9000);
                 send(h, "w", "login", 10000);
