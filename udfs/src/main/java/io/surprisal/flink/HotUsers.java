@@ -49,7 +49,7 @@ public final class HotUsers {
          * known to have nothing there; then those written back since. A slot removed in the cache
          * that state cannot hold costs no delete.
          */
-        final long[] mayBeInState;
+        private final long[] mayBeInState;
 
         @SuppressWarnings("unchecked")
         User(int values, int eventsMaps) {
@@ -65,6 +65,18 @@ public final class HotUsers {
         /** The user has nothing in state: no value, so no events map's slot (each was written with a value). */
         public void noneInState() {
             Arrays.fill(mayBeInState, 0L);
+        }
+
+        /** Whether state may hold {@code slot} of events map {@code map}. */
+        boolean mayBeInState(int map, int slot) {
+            return slot >= 64 || (mayBeInState[map] & 1L << slot) != 0;
+        }
+
+        /** Records that {@code slot} of events map {@code map} was written to state, or deleted from it. */
+        void inState(int map, int slot, boolean held) {
+            if (slot < 64) {
+                mayBeInState[map] = held ? mayBeInState[map] | 1L << slot : mayBeInState[map] & ~(1L << slot);
+            }
         }
 
         boolean dirty() {

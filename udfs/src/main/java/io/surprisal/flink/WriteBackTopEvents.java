@@ -44,7 +44,7 @@ final class WriteBackTopEvents implements TopEventStore {
         HotUsers.User user = hot.current();
         Map<Integer, HotUsers.Slot> changed = user.slots(map);
         for (int slot = 0; slot < used; slot++) {
-            if (slot < 64 && (user.mayBeInState[map] & 1L << slot) == 0) {
+            if (!user.mayBeInState(map, slot)) {
                 // State cannot hold it: a put waiting here is simply dropped.
                 changed.remove(slot);
             } else {
@@ -60,17 +60,16 @@ final class WriteBackTopEvents implements TopEventStore {
     static void writeBack(MapStateTopEvents state, HotUsers.User user, int map, HotUsers hot, long now) {
         for (Map.Entry<Integer, HotUsers.Slot> e : user.slots[map].entrySet()) {
             int slot = e.getKey();
-            long bit = slot < 64 ? 1L << slot : 0;
             HotUsers.Slot s = e.getValue();
             if (s.event() != null && hot.live(s.written(), now)) {
                 state.put(slot, s.event());
-                user.mayBeInState[map] |= bit;
+                user.inState(map, slot, true);
             } else {
                 // Removed, or its TTL has run out: state must not give it back either.
-                if (bit == 0 || (user.mayBeInState[map] & bit) != 0) {
+                if (user.mayBeInState(map, slot)) {
                     state.remove(slot);
                 }
-                user.mayBeInState[map] &= ~bit;
+                user.inState(map, slot, false);
             }
         }
     }

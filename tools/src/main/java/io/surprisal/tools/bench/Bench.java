@@ -332,10 +332,10 @@ public final class Bench {
         return nanos < 0 ? "-" : String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
     }
 
-    /** Writes the first {@code events} simulated lines; returns {lines, distinct users}. */
     /** The bench's events: how many, of how many users, over how much event time. */
     private record Generated(long events, long users, Duration eventTime) {}
 
+    /** Writes the first {@code events} simulated lines to {@code file}. */
     private Generated generate(Path file) throws IOException {
         Simulator sim = new Simulator(SimulatorConfig.forEventBudget(options.users(), options.events(), options.seed()));
         Set<String> users = new HashSet<>();
