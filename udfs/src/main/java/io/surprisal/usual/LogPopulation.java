@@ -262,19 +262,29 @@ public final class LogPopulation {
     public record Prior(double centre, double weight, double within, double visitEffect, boolean byVisits) {
         /**
          * The weight for a user with history {@code h}. For a prior of visits, the population's users
-         * are not one normal cloud (bots among people, a few power users): a user whose history lies
-         * further from the centre than the between-user spread allows is weighed by the between-user
-         * variance its own history shows, (h - centre)^2 - within / c where larger (a positive-part
-         * estimate), so that the centre does not drag a user it does not describe.
+         * are not one normal cloud (bots among people, a few power users): their means are taken as a
+         * Student t around the centre with {@link #USERS_DOF} degrees of freedom, a normal whose
+         * variance, between / lambda, is the user's own. A user's weight is the population's times
+         * E[lambda | history] = (nu + 1) / (nu + z^2), z^2 = (h - centre)^2 / (between + within / c),
+         * the history's mean's distance in its own spread (the EM weight of a normal scale mixture;
+         * approximate, as the history's own noise is counted in the scale). One spread away the weight is the population's; a
+         * chance deviation of a short history keeps most of it, and a user far out (a bot) keeps next
+         * to nothing, so that the centre does not drag a user it does not describe.
          */
         public double weightFor(LogMoments h) {
             if (!byVisits || h.count == 0) {
                 return weight;
             }
             double d = h.mean - centre;
-            double shown = d * d - within / h.count;
-            return shown * weight > within ? Math.max(0.1, within / shown) : weight;
+            double spread = within / weight + within / h.count;
+            return Math.max(0.1, weight * (USERS_DOF + 1) / (USERS_DOF + d * d / spread));
         }
+
+        /**
+         * The degrees of freedom of the users' means' t: 4, the value Lange, Little and Taylor (1989,
+         * robust modelling with the t) found to serve across data sets; fixed, not fitted to one site.
+         */
+        static final double USERS_DOF = 4;
     }
 
     /** Visits learned in batches before the population's prior is that of visits ({@link #prior}). */

@@ -66,16 +66,30 @@ class VisitPriorTest {
     }
 
     @Test
-    void aUserFurtherFromTheCentreThanTheUsersSpreadIsWeighedByItsOwnDistance() {
+    void theUsersMeansAreAStudentTAroundTheCentreSoAUsersWeightFallsWithItsDistance() {
         LogPopulation.Prior prior = twoKinds(-1).prior();
-        // Centre 4, within 4.25, between 0.582071 (above). History mean 3 of 20: (3 - 4)^2 - 4.25 / 20 = 0.7875 > 0.582071.
-        assertThat(prior.weightFor(user(3, 20))).isCloseTo(4.25 / 0.7875, within(1e-12));
-        // On the centre, or 0.5 away ((0.25 - 0.2125) < between): the population's weight.
-        assertThat(prior.weightFor(user(4, 20))).isEqualTo(prior.weight());
-        assertThat(prior.weightFor(user(4.5, 20))).isEqualTo(prior.weight());
+        // Centre 4, within 4.25, between 0.582071 (above). A history of 20 gaps: its mean's variance
+        // around the centre is between + within / 20 = 0.794571.
+        double between = 4.25 / prior.weight();
+        double spread = between + 4.25 / 20;
+        assertThat(spread).isCloseTo(0.794571, within(1e-6));
+        // One such spread away (z^2 = 1): the population's weight; E[lambda | z] = (4 + 1) / (4 + z^2).
+        assertThat(prior.weightFor(user(4 - Math.sqrt(spread), 20))).isCloseTo(prior.weight(), within(1e-12));
+        // On the centre: 5/4 of it. At 3 (z^2 = 1.258541): 5 / 5.258537 of it.
+        assertThat(prior.weightFor(user(4, 20))).isCloseTo(1.25 * prior.weight(), within(1e-12));
+        assertThat(prior.weightFor(user(3, 20))).isCloseTo(prior.weight() * 5 / (4 + 1 / spread), within(1e-12));
+        assertThat(1 / spread).isCloseTo(1.258541, within(1e-6));
+        // A chance deviation of 2.3 such spreads keeps more than half of the weight; the positive-part
+        // estimate it replaces, (d^2 - within / 20), kept a fifth.
+        double d = 2.3 * Math.sqrt(spread);
+        double weight = prior.weightFor(user(4 + d, 20));
+        assertThat(weight).isCloseTo(prior.weight() * 5 / (4 + 2.3 * 2.3), within(1e-12)).isGreaterThan(0.5 * prior.weight());
+        assertThat(4.25 / (d * d - 4.25 / 20)).isLessThan(0.2 * prior.weight());
+        // Far away (a bot among people): next to nothing, at least 0.1.
+        assertThat(prior.weightFor(user(100, 20))).isEqualTo(0.1);
+        assertThat(prior.weightFor(user(14, 20))).isCloseTo(prior.weight() * 5 / (4 + 100 / spread), within(1e-12)).isLessThan(0.05 * prior.weight());
+        // No history: the population's weight.
         assertThat(prior.weightFor(user(9, 0))).isEqualTo(prior.weight());
-        // Far away: at least 0.1.
-        assertThat(prior.weightFor(user(100, 20))).isCloseTo(Math.max(0.1, 4.25 / (96 * 96 - 4.25 / 20)), within(1e-12));
         // Values learned one by one keep one weight for everyone.
         LogPopulation single = new LogPopulation();
         for (int i = 0; i < 500; i++) {
