@@ -61,6 +61,13 @@ public final class LocalClusterConfiguration {
         return c;
     }
 
+    /** The parallelism a local run with {@code overrides} has: the Flink configuration's, unless overridden. */
+    public static int parallelism(Configuration overrides) {
+        Configuration c = runtimeSettings(flinkConfDir());
+        c.addAll(overrides);
+        return c.get(CoreOptions.DEFAULT_PARALLELISM);
+    }
+
     /** The runtime settings ({@link #RUNTIME_PREFIXES}) of the Flink configuration in {@code confDir}. */
     public static Configuration runtimeSettings(Path confDir) {
         Map<String, String> all = GlobalConfiguration.loadConfiguration(confDir.toString()).toMap();

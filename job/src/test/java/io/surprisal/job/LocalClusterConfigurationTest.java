@@ -56,6 +56,12 @@ class LocalClusterConfigurationTest {
     }
 
     @Test
+    void aLocalRunsParallelismIsTheFilesUnlessOverridden() {
+        assertThat(LocalClusterConfiguration.parallelism(new Configuration())).isEqualTo(2);
+        assertThat(LocalClusterConfiguration.parallelism(Configuration.fromMap(Map.of("parallelism.default", "3")))).isEqualTo(3);
+    }
+
+    @Test
     void theJobsEnvironmentHasTheFilesSettingsAndItsOwnGraphProperties() {
         SurprisalConfig config = ConfigLoader.defaults();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(

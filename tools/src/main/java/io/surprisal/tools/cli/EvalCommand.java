@@ -202,8 +202,7 @@ public final class EvalCommand implements Callable<Integer> {
      */
     private GroupsReport printGroups(Path events, Path labelsCsv, boolean search) throws IOException {
         var config = job.resolveLocal(events);
-        int parallelism = io.surprisal.job.LocalClusterConfiguration.load(Path.of("unused"), job.flinkSettings())
-                .get(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM);
+        int parallelism = io.surprisal.job.LocalClusterConfiguration.parallelism(job.flinkSettings());
         var labelsByUser = io.surprisal.sim.eval.Evaluation.readLabels(labelsCsv);
         var all = GroupsReplay.read(events);
         var result = GroupsReplay.replay(all, config, parallelism);
