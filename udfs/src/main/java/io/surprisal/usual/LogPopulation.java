@@ -267,9 +267,10 @@ public final class LogPopulation {
          * variance, between / lambda, is the user's own. A user's weight is the population's times
          * E[lambda | history] = (nu + 1) / (nu + z^2), z^2 = (h - centre)^2 / (between + within / c),
          * the history's mean's distance in its own spread (the EM weight of a normal scale mixture;
-         * approximate, as the history's own noise is counted in the scale). One spread away the weight is the population's; a
-         * chance deviation of a short history keeps most of it, and a user far out (a bot) keeps next
-         * to nothing, so that the centre does not drag a user it does not describe.
+         * approximate, as the history's own noise is counted in the scale). One spread away the
+         * weight is the population's; a chance deviation of a short history keeps most of it, and a
+         * user far out (a bot) keeps next to nothing, so that the centre does not drag a user it does
+         * not describe.
          */
         public double weightFor(LogMoments h) {
             if (!byVisits || h.count == 0) {
