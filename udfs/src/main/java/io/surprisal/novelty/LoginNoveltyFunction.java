@@ -5,13 +5,8 @@ import io.surprisal.config.SurprisalConfig.ModelDetectorConfig;
 import io.surprisal.config.SurprisalConfig.NoveltyConfig;
 import io.surprisal.event.Event;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import io.surprisal.config.SurprisalConfig.StateConfig;
-import io.surprisal.flink.CachesUsers;
-import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
 
 /**
@@ -21,7 +16,7 @@ import org.apache.flink.util.Collector;
  * allowlist and the login model are the configured ones; {@link LoginNoveltyWithUpdatesFunction}
  * adds updates at run time.
  */
-public class LoginNoveltyFunction extends KeyedProcessFunction<String, Event, Event> implements CheckpointedFunction, CachesUsers {
+public class LoginNoveltyFunction extends KeyedProcessFunction<String, Event, Event> implements RunsLoginNovelty {
     public static final String DETECTOR = "login-novelty";
 
     private final LoginNoveltyLogic logic;
@@ -37,16 +32,6 @@ public class LoginNoveltyFunction extends KeyedProcessFunction<String, Event, Ev
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        logic.initializeState(context, getRuntimeContext().getTaskInfo());
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        logic.snapshotState(getRuntimeContext().getTaskInfo());
-    }
-
-    @Override
     public void open(OpenContext openContext) {
         logic.open(getRuntimeContext());
         Allowlist configured = Allowlist.of(logic.configuredAllowlist());
@@ -59,16 +44,6 @@ public class LoginNoveltyFunction extends KeyedProcessFunction<String, Event, Ev
     }
 
     @Override
-    public void cacheUsersWith(KeyContext operatorKeys, boolean stateKeepsObjects) {
-        logic.cacheUsersWith(operatorKeys, stateKeepsObjects);
-    }
-
-    @Override
-    public void writeBackCachedUsers() throws Exception {
-        logic.writeBackCachedUsers();
-    }
-
-    @Override
     public void processElement(Event e, Context ctx, Collector<Event> out) throws Exception {
         logic.process(ctx.getCurrentKey(), e, allowlist, ctx::output);
         out.collect(e);
@@ -77,5 +52,10 @@ public class LoginNoveltyFunction extends KeyedProcessFunction<String, Event, Ev
     /** For tests and diagnostics: logins the population model has counted on this instance. */
     public long populationLogins() {
         return logic.populationLogins();
+    }
+
+    @Override
+    public LoginNoveltyLogic logic() {
+        return logic;
     }
 }

@@ -18,12 +18,8 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import io.surprisal.config.SurprisalConfig.StateConfig;
-import io.surprisal.flink.CachesUsers;
-import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
 
 /**
@@ -37,7 +33,7 @@ import org.apache.flink.util.Collector;
  * the same work chained to its input.
  */
 public class LoginNoveltyWithUpdatesFunction extends KeyedBroadcastProcessFunction<String, Event, LoginNoveltyUpdate, Event>
-        implements CheckpointedFunction, CachesUsers {
+        implements RunsLoginNovelty {
 
     private final LoginNoveltyLogic logic;
     private transient Allowlist allowlist;
@@ -55,13 +51,8 @@ public class LoginNoveltyWithUpdatesFunction extends KeyedBroadcastProcessFuncti
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        logic.initializeState(context, getRuntimeContext().getTaskInfo());
+        RunsLoginNovelty.super.initializeState(context);
         restored = BroadcastModel.restore(context.getOperatorStateStore().getBroadcastState(Descriptors.LOGIN_MODEL));
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        logic.snapshotState(getRuntimeContext().getTaskInfo());
     }
 
     @Override
@@ -76,16 +67,6 @@ public class LoginNoveltyWithUpdatesFunction extends KeyedBroadcastProcessFuncti
     @Override
     public void close() {
         logic.close();
-    }
-
-    @Override
-    public void cacheUsersWith(KeyContext operatorKeys, boolean stateKeepsObjects) {
-        logic.cacheUsersWith(operatorKeys, stateKeepsObjects);
-    }
-
-    @Override
-    public void writeBackCachedUsers() throws Exception {
-        logic.writeBackCachedUsers();
     }
 
     @Override
@@ -153,5 +134,10 @@ public class LoginNoveltyWithUpdatesFunction extends KeyedBroadcastProcessFuncti
     /** For tests: the login model in use, or null. */
     public LoadedModel loginModel() {
         return logic.loginModel() == null ? null : logic.loginModel().model();
+    }
+
+    @Override
+    public LoginNoveltyLogic logic() {
+        return logic;
     }
 }
