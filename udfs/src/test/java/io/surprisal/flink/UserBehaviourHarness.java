@@ -45,6 +45,12 @@ public final class UserBehaviourHarness implements AutoCloseable {
     }
 
     /** The user's profile in the operator's state, or null. */
+    /** Event time reaches {@code watermark}, then checkpoint {@code checkpointId}'s barrier comes (the cache writes back). */
+    public void barrierAfter(long watermark, long checkpointId) throws Exception {
+        harness.processWatermark(new org.apache.flink.streaming.api.watermark.Watermark(watermark));
+        harness.prepareSnapshotPreBarrier(checkpointId);
+    }
+
     public UserProfile profileOrNull(String user) throws Exception {
         operator.setCurrentKey(user);
         return operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,

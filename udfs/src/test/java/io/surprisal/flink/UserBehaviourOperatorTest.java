@@ -248,16 +248,14 @@ class UserBehaviourOperatorTest {
                 h.harness.setStateTtlProcessingTime(0);
                 send(h, "u", "login", 1000);
                 send(h, "u", "logout", 2000);
-                h.harness.processWatermark(new Watermark(3000));
-                h.harness.prepareSnapshotPreBarrier(1);
+                h.barrierAfter(3000, 1);
                 send(h, "u", "login", 4000);
                 h.harness.processWatermark(new Watermark(5000));
                 // A day and a millisecond later: state would have forgotten u.
                 now[0] = Duration.ofDays(1).toMillis() + 1;
                 h.harness.setStateTtlProcessingTime(now[0]);
                 send(h, "u", "login", 6000);
-                h.harness.processWatermark(new Watermark(7000));
-                h.harness.prepareSnapshotPreBarrier(2);
+                h.barrierAfter(7000, 2);
                 assertThat(h.profileOrNull("u").events).as("cache of " + size + ": only the event after the TTL").isEqualTo(1);
             }
         }
@@ -283,8 +281,7 @@ class UserBehaviourOperatorTest {
         // Nor a user the cache took back from state.
         try (var h = UserBehaviourHarness.openCached(new UserBehaviourFunction(config(1)), config(1))) {
             send(h, "u", "login", 1000);
-            h.harness.processWatermark(new Watermark(1000));
-            h.harness.prepareSnapshotPreBarrier(1);
+            h.barrierAfter(1000, 1);
             send(h, "v", "login", 2000);
             send(h, "u", "view_item", 3000);
             h.harness.processWatermark(new Watermark(3000));
@@ -301,22 +298,19 @@ class UserBehaviourOperatorTest {
             try (var h = UserBehaviourHarness.openCached(new UserBehaviourFunction(config(size)), config(size))) {
                 send(h, "u", "login", 1000);
                 send(h, "u", "view_item", 2000);
-                h.harness.processWatermark(new Watermark(3000));
-                h.harness.prepareSnapshotPreBarrier(1);
+                h.barrierAfter(3000, 1);
                 assertThat(h.topEventSlots("u")).as("cache of %d: written at the barrier", size).containsExactlyInAnyOrder(0, 1);
                 send(h, "v", "login", 4000);
                 send(h, "u", "view_item", 5000);
                 send(h, "u", "logout", 6000);
-                h.harness.processWatermark(new Watermark(7000));
-                h.harness.prepareSnapshotPreBarrier(2);
+                h.barrierAfter(7000, 2);
                 assertThat(h.topEventSlots("u")).as("cache of %d: the closed session's", size).isEmpty();
                 // A session that opens and closes between two barriers leaves nothing in state (in a cache of 10 it never reaches it).
                 send(h, "v", "view_item", 8000);
                 send(h, "v", "logout", 9000);
                 send(h, "w", "login", 10000);
                 send(h, "w", "logout", 11000);
-                h.harness.processWatermark(new Watermark(12000));
-                h.harness.prepareSnapshotPreBarrier(3);
+                h.barrierAfter(12000, 3);
                 assertThat(h.topEventSlots("v")).as("cache of %d", size).isEmpty();
                 assertThat(h.topEventSlots("w")).as("cache of %d", size).isEmpty();
                 assertThat(h.profileOrNull("w").events).isEqualTo(2);
