@@ -2,6 +2,7 @@ package io.surprisal.usual;
 
 import io.surprisal.model.LogHistogram;
 import java.nio.ByteBuffer;
+import org.apache.commons.math3.special.Gamma;
 
 /**
  * The population's values of one quantity (purchase amounts, events per session, ...), on the log
@@ -69,6 +70,17 @@ public final class LogPopulation {
     private double skewSum;
     private double skewSpreadSum;
     /**
+     * Visits of at least three values of users with a history of at least three: how many; the sum
+     * and sum of squares of each one's log sample variance less its user's, each less the bias
+     * normal values would give that difference; and the sum of the variance normal values would
+     * give it. Within a user the spread is one, so what the differences scatter by is the sampling
+     * noise alone ({@link #noiseInflation}).
+     */
+    private long noiseVisits;
+    private double noiseSum;
+    private double noiseSquares;
+    private double noiseNormal;
+    /**
      * Per evidence bucket, the model's tail bits of the population's ordinary purchases: the
      * current generation, and the one before it. The model changes as the population grows, so a
      * generation ends after {@link #GENERATION} purchases and the one before it is forgotten: the
@@ -96,7 +108,7 @@ public final class LogPopulation {
                 varianceCount++;
                 varianceSum += logV;
                 varianceSquares += logV * logV;
-                varianceNoise += org.apache.commons.math3.special.Gamma.trigamma((user.count - 1) / 2.0);
+                varianceNoise += Gamma.trigamma((user.count - 1) / 2.0);
             }
         }
     }
@@ -160,6 +172,7 @@ public final class LogPopulation {
             withinCount += n;
         }
         learnVisit(n, batchMean, batchM2, user);
+        learnNoise(n, batchM2, user);
         if (n >= 3 && !Double.isNaN(sumCubes)) {
             // Sum of cubed deviations from the visit's mean, from the power sums; k3 = n / ((n-1)(n-2)) of it.
             double cubes = sumCubes - 3 * batchMean * sumSquares + 2 * n * batchMean * batchMean * batchMean;
@@ -445,8 +458,9 @@ public final class LogPopulation {
     /**
      * The shape alpha0 of the inverse-gamma prior of a user's variance, from the spread of buyers'
      * own sample variances on the log scale: for an inverse-gamma variance, Var(ln sigma^2) =
-     * trigamma(alpha0), and a sample variance of n purchases adds trigamma((n - 1) / 2) to it, which
-     * is taken out first. With trigamma(a) ~ 1/a + 1/(2a^2), alpha0 = (1 + sqrt(1 + 2v)) / (2v).
+     * trigamma(alpha0), and a sample variance of n purchases adds trigamma((n - 1) / 2) to it for
+     * normal values, times {@link #noiseInflation} as measured within users, which is taken out
+     * first. With trigamma(a) ~ 1/a + 1/(2a^2), alpha0 = (1 + sqrt(1 + 2v)) / (2v).
      * Where users spend about as variably as each other the prior weighs many purchases; where they
      * differ, or spending has heavy tails, few. Between {@code min} (without enough buyers) and
      * {@code max}.
@@ -457,11 +471,47 @@ public final class LogPopulation {
         }
         double mean = varianceSum / varianceCount;
         double observed = varianceSquares / varianceCount - mean * mean;
-        double v = observed - varianceNoise / varianceCount;
+        double v = observed - noiseInflation() * varianceNoise / varianceCount;
         if (!(v > 0)) {
             return max;
         }
         return Math.max(min, Math.min(max, (1 + Math.sqrt(1 + 2 * v)) / (2 * v)));
+    }
+
+    /** A visit of {@code n} values with {@code batchM2} about their mean, of {@code user} (before it), for {@link #noiseInflation}. */
+    private void learnNoise(int n, double batchM2, LogMoments user) {
+        double userVariance = user.variance();
+        if (n < 3 || user.count < 3 || !(batchM2 > 0) || !(userVariance > 0)) {
+            return;
+        }
+        double d = Math.log(batchM2 / (n - 1)) - Math.log(userVariance) - (logVarianceBias(n) - logVarianceBias(user.count));
+        noiseVisits++;
+        noiseSum += d;
+        noiseSquares += d * d;
+        noiseNormal += Gamma.trigamma((n - 1) / 2.0) + Gamma.trigamma((user.count - 1) / 2.0);
+    }
+
+    /** E[ln s^2] - ln sigma^2 for the sample variance s^2 of {@code k} normal values: digamma(a) - ln(a), a = (k - 1) / 2. */
+    static double logVarianceBias(int k) {
+        double a = (k - 1) / 2.0;
+        return Gamma.digamma(a) - Math.log(a);
+    }
+
+    /**
+     * How many times the sampling noise of a log sample variance exceeds trigamma((n - 1) / 2), what
+     * normal values give it: the variance of the visits' log variances less their users' over what
+     * normal values would give, at least 1 (1 until {@link #MIN_VISITS} visits). Values that are not
+     * normal scatter their sample variances more, by their kurtosis (uniform gaps' logs have a long
+     * fast tail); taken as normal, that scatter would pass for users spreading their values unlike
+     * each other, and a user's spread would be held uncertain with no cause ({@link #varianceShape}).
+     */
+    public double noiseInflation() {
+        if (noiseVisits < MIN_VISITS || !(noiseNormal > 0)) {
+            return 1;
+        }
+        double m = noiseSum / noiseVisits;
+        double observed = noiseSquares / noiseVisits - m * m;
+        return Math.max(1, observed / (noiseNormal / noiseVisits));
     }
 
     /** Adds another instance's population (the counts and moments of both, as if one). */
@@ -498,6 +548,10 @@ public final class LogPopulation {
         skewVisits += o.skewVisits;
         skewSum += o.skewSum;
         skewSpreadSum += o.skewSpreadSum;
+        noiseVisits += o.noiseVisits;
+        noiseSum += o.noiseSum;
+        noiseSquares += o.noiseSquares;
+        noiseNormal += o.noiseNormal;
         for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
             modelBits[i].merge(o.modelBits[i]);
             previousBits[i].merge(o.previousBits[i]);
@@ -536,6 +590,11 @@ public final class LogPopulation {
             s.skewVisits = sharedCount(skewVisits, owners);
             s.skewSum = skewSum * fs;
             s.skewSpreadSum = skewSpreadSum * fs;
+            double fn = shareOf(noiseVisits, owners);
+            s.noiseVisits = sharedCount(noiseVisits, owners);
+            s.noiseSum = noiseSum * fn;
+            s.noiseSquares = noiseSquares * fn;
+            s.noiseNormal = noiseNormal * fn;
             for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
                 s.modelBits[i] = modelBits[i].sharedBy(owners);
                 s.previousBits[i] = previousBits[i].sharedBy(owners);
@@ -579,6 +638,10 @@ public final class LogPopulation {
         s.skewVisits = skewVisits;
         s.skewSum = skewSum;
         s.skewSpreadSum = skewSpreadSum;
+        s.noiseVisits = noiseVisits;
+        s.noiseSum = noiseSum;
+        s.noiseSquares = noiseSquares;
+        s.noiseNormal = noiseNormal;
         for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
             s.modelBits[i] = LogHistogram.fromCounts(modelBits[i].toCounts());
             s.previousBits[i] = LogHistogram.fromCounts(previousBits[i].toCounts());
@@ -590,10 +653,12 @@ public final class LogPopulation {
     private static final int VISIT_BYTES = 4 * 8 + 2 * 8 + 5 * 8;
     /** Bytes of the visits' shape, written after their statistics (a population written before it has none). */
     private static final int SKEW_BYTES = 3 * 8;
+    /** Bytes of the sampling noise of variances, written after the shape (a population written before it has none). */
+    static final int NOISE_BYTES = 4 * 8;
 
     /**
      * The moments and histograms with the writing instance and parallelism in front (see
-     * InstanceShares), then the visits' statistics ({@link #prior}), then their shape ({@link #skewness}).
+     * InstanceShares), then the visits' statistics ({@link #prior}), then their shape ({@link #skewness}), then the noise of variances ({@link #noiseInflation}).
      */
     public byte[] toTaggedBytes(int owner, int parallelism) {
         long[][] counts = new long[2 * EVIDENCE_BUCKETS][];
@@ -603,7 +668,7 @@ public final class LogPopulation {
             counts[EVIDENCE_BUCKETS + i] = previousBits[i].toCounts();
             size += 2 * (4 + 8 * counts[i].length);
         }
-        size += VISIT_BYTES + SKEW_BYTES;
+        size += VISIT_BYTES + SKEW_BYTES + NOISE_BYTES;
         ByteBuffer b = ByteBuffer.allocate(size).putInt(owner).putInt(parallelism)
                 .putLong(count).putDouble(mean).putDouble(m2).putLong(withinCount).putDouble(withinSum)
                 .putLong(varianceCount).putDouble(varianceSum).putDouble(varianceSquares).putDouble(varianceNoise);
@@ -618,6 +683,7 @@ public final class LogPopulation {
                 .putLong(effectVisits).putDouble(effectSquares).putDouble(effectInverseSize).putDouble(effectInverseHistory)
                 .putDouble(effectWithinSum);
         b.putLong(skewVisits).putDouble(skewSum).putDouble(skewSpreadSum);
+        b.putLong(noiseVisits).putDouble(noiseSum).putDouble(noiseSquares).putDouble(noiseNormal);
         return b.array();
     }
 
@@ -669,6 +735,12 @@ public final class LogPopulation {
             s.skewVisits = b.getLong();
             s.skewSum = b.getDouble();
             s.skewSpreadSum = b.getDouble();
+        }
+        if (b.remaining() >= NOISE_BYTES) {
+            s.noiseVisits = b.getLong();
+            s.noiseSum = b.getDouble();
+            s.noiseSquares = b.getDouble();
+            s.noiseNormal = b.getDouble();
         }
         return s;
     }
