@@ -2,7 +2,6 @@ package io.surprisal.usual;
 
 import io.surprisal.model.LogHistogram;
 import java.nio.ByteBuffer;
-import org.apache.commons.math3.special.Gamma;
 
 /**
  * The population's values of one quantity (purchase amounts, events per session, ...), on the log
@@ -108,7 +107,7 @@ public final class LogPopulation {
                 varianceCount++;
                 varianceSum += logV;
                 varianceSquares += logV * logV;
-                varianceNoise += Gamma.trigamma((user.count - 1) / 2.0);
+                varianceNoise += SampleVarianceNoise.variance(user.count);
             }
         }
     }
@@ -484,17 +483,11 @@ public final class LogPopulation {
         if (n < 3 || user.count < 3 || !(batchM2 > 0) || !(userVariance > 0)) {
             return;
         }
-        double d = Math.log(batchM2 / (n - 1)) - Math.log(userVariance) - (logVarianceBias(n) - logVarianceBias(user.count));
+        double d = Math.log(batchM2 / (n - 1)) - Math.log(userVariance) - (SampleVarianceNoise.bias(n) - SampleVarianceNoise.bias(user.count));
         noiseVisits++;
         noiseSum += d;
         noiseSquares += d * d;
-        noiseNormal += Gamma.trigamma((n - 1) / 2.0) + Gamma.trigamma((user.count - 1) / 2.0);
-    }
-
-    /** E[ln s^2] - ln sigma^2 for the sample variance s^2 of {@code k} normal values: digamma(a) - ln(a), a = (k - 1) / 2. */
-    static double logVarianceBias(int k) {
-        double a = (k - 1) / 2.0;
-        return Gamma.digamma(a) - Math.log(a);
+        noiseNormal += SampleVarianceNoise.variance(n) + SampleVarianceNoise.variance(user.count);
     }
 
     /**
