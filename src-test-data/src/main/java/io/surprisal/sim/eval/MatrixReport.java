@@ -15,7 +15,8 @@ import java.util.TreeSet;
 
 /**
  * The result of {@link WorldMatrix}: per world, overall precision, recall and false-positive rate
- * on normal users, recall per abnormal group, and which detectors flagged the normal users.
+ * on normal users, recall per abnormal group, and which detectors flagged the normal users; then
+ * the same for every world's users together.
  *
  * @param seed the simulator seed every world used
  * @param worlds one result per world, in run order
@@ -77,6 +78,45 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
     return new Recall(users, flagged);
   }
 
+  /** The worlds' confusion counts added up: the matrix as one population. */
+  public EvalReport.Metrics pooled() {
+    int tp = 0;
+    int fp = 0;
+    int fn = 0;
+    int tn = 0;
+    for (WorldResult w : worlds) {
+      EvalReport.Metrics m = w.report().ours();
+      tp += m.truePositives();
+      fp += m.falsePositives();
+      fn += m.falseNegatives();
+      tn += m.trueNegatives();
+    }
+    return new EvalReport.Metrics(tp, fp, fn, tn);
+  }
+
+  /** The recall of {@code group} over every world together. */
+  public Recall pooledRecall(Group group) {
+    int users = 0;
+    int flagged = 0;
+    for (WorldResult w : worlds) {
+      Recall r = recall(w, group);
+      users += r.users();
+      flagged += r.flagged();
+    }
+    return new Recall(users, flagged);
+  }
+
+  /** New normal users, and how many were flagged, over every world together. */
+  public EvalReport.NewUsers pooledNewUsers() {
+    int users = 0;
+    int flagged = 0;
+    for (WorldResult w : worlds) {
+      users += w.report().newNormalUsers().users();
+      flagged += w.report().newNormalUsers().flagged();
+    }
+    return new EvalReport.NewUsers(users, flagged);
+  }
+
   /** The targets {@code result} misses, one phrase each; empty when it meets them all. */
   public static List<String> missedTargets(WorldResult result) {
     List<String> out = new ArrayList<>();
@@ -113,7 +153,8 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
   /**
    * The table: one row per world (users, scored users, precision, recall, false-positive rate on
    * normal users with its counts, new normal users flagged, recall per group as {@code rate
-   * (users)}); then the normal users each detector flagged, per world; then the targets missed.
+   * (users)}), and a row of every world's counts added up; then the normal users each detector
+   * flagged, per world; then the targets missed.
    */
   public String toTable() {
     StringBuilder sb = new StringBuilder();
@@ -125,20 +166,12 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
     }
     sb.append(header).append('\n');
     for (WorldResult w : worlds) {
-      EvalReport.Metrics m = w.report().ours();
-      EvalReport.NewUsers fresh = w.report().newNormalUsers();
-      sb.append(String.format(Locale.ROOT, "%-13s %,7d %,7d %9s %7s %7s %13s %11s",
-          w.world().name(), w.world().users(), m.truePositives() + m.falsePositives()
-              + m.falseNegatives() + m.trueNegatives(),
-          percent(m.precision()), percent(m.recall()), percent(m.falsePositiveRate()),
-          m.falsePositives() + "/" + (m.falsePositives() + m.trueNegatives()),
-          fresh.flagged() + "/" + fresh.users()));
-      for (Group g : GROUPS) {
-        Recall r = recall(w, g);
-        String cell = r.users() == 0 ? "n/a" : fraction(r.rate()) + " (" + r.users() + ")";
-        sb.append(String.format(Locale.ROOT, " %" + groupWidth(g) + "s", cell));
-      }
-      sb.append('\n');
+      appendRow(sb, w.world().name(), w.world().users(), w.report().ours(),
+          w.report().newNormalUsers(), g -> recall(w, g));
+    }
+    if (worlds.size() > 1) {
+      appendRow(sb, "all worlds", worlds.stream().mapToInt(w -> w.world().users()).sum(), pooled(),
+          pooledNewUsers(), this::pooledRecall);
     }
     sb.append('\n');
     sb.append("normal users flagged, per detector (a user flagged by two detectors counts under both)\n");
@@ -174,6 +207,21 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
     sb.append(String.format(Locale.ROOT, "%nseed %d; %d worlds in %.0f s (generate, job, score)%n",
         seed, worlds.size(), total));
     return sb.toString();
+  }
+
+  private static void appendRow(StringBuilder sb, String name, int users, EvalReport.Metrics m,
+      EvalReport.NewUsers fresh, java.util.function.Function<Group, Recall> recall) {
+    sb.append(String.format(Locale.ROOT, "%-13s %,7d %,7d %9s %7s %7s %13s %11s",
+        name, users, m.truePositives() + m.falsePositives() + m.falseNegatives() + m.trueNegatives(),
+        percent(m.precision()), percent(m.recall()), percent(m.falsePositiveRate()),
+        m.falsePositives() + "/" + (m.falsePositives() + m.trueNegatives()),
+        fresh.flagged() + "/" + fresh.users()));
+    for (Group g : GROUPS) {
+      Recall r = recall.apply(g);
+      String cell = r.users() == 0 ? "n/a" : fraction(r.rate()) + " (" + r.users() + ")";
+      sb.append(String.format(Locale.ROOT, " %" + groupWidth(g) + "s", cell));
+    }
+    sb.append('\n');
   }
 
   private static int groupWidth(Group g) {
@@ -221,6 +269,18 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
       w.report().falsePositivesPerDetector().forEach(fp::put);
       ArrayNode missed = n.putArray("missed_targets");
       missedTargets(w).forEach(missed::add);
+    }
+    ObjectNode all = root.putObject("all_worlds");
+    EvalReport.putMetrics(all, pooled());
+    all.put("new_normal_users", pooledNewUsers().users());
+    all.put("new_normal_users_flagged", pooledNewUsers().flagged());
+    ObjectNode allGroups = all.putObject("groups");
+    for (Group g : GROUPS) {
+      Recall r = pooledRecall(g);
+      ObjectNode gn = allGroups.putObject(g.name());
+      gn.put("users", r.users());
+      gn.put("flagged", r.flagged());
+      EvalReport.putRatio(gn, "recall", r.rate());
     }
     try {
       return JSON.writeValueAsString(root);

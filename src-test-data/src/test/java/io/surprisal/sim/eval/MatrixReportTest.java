@@ -51,6 +51,10 @@ class MatrixReportTest {
     String table = matrix.toTable();
     assertThat(table.lines().filter(l -> l.startsWith("default ")).findFirst().orElseThrow())
         .contains("97.14%", "85.00%", "0.10%", "1/990", "1/10", "1.00 (20)", "0.70 (10)", "n/a");
+    // every world's counts added up: 68 of 80 positives, 31 of 1,980 normal users, 2 of 20 new ones
+    assertThat(table.lines().filter(l -> l.startsWith("all worlds ")).findFirst().orElseThrow())
+        .contains("10,000", "2,060", "68.69%", "85.00%", "1.57%", "31/1980", "2/20", "1.00 (40)", "0.70 (20)");
+    assertThat(matrix.pooledRecall(travel)).isEqualTo(new MatrixReport.Recall(20, 14));
     assertThat(table).containsPattern("login-novelty +1 +29")
         .containsPattern("session +0 +2");
     JsonNode json = new ObjectMapper().readTree(matrix.toJson());
@@ -60,5 +64,8 @@ class MatrixReportTest {
         .isEqualTo(2);
     assertThat(json.path("worlds").get(0).path("groups").path("spammers").path("recall").isNull()).isTrue();
     assertThat(json.path("worlds").get(1).path("missed_targets")).hasSize(5);
+    assertThat(json.path("all_worlds").path("groups").path("fraudsters").path("flagged").asInt())
+        .isEqualTo(14);
+    assertThat(json.path("all_worlds").path("new_normal_users").asInt()).isEqualTo(20);
   }
 }
