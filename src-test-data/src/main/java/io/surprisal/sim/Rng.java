@@ -17,6 +17,7 @@ final class Rng {
   static final long SESSION = 0x53455353L;
   static final long WORLD = 0x574f524cL;
   static final long CHURN = 0x43485552L;
+  static final long STRETCH = 0x53545245L;
 
   private Rng() {}
 

@@ -35,6 +35,8 @@ final class Visit {
   private final int maxEvents;
   /** Until the visit has this many events its chain neither ends nor logs out (scenario visits). */
   private final int minEvents;
+  /** The chance that an end or logout the chain draws is drawn again ({@link WorldKnobs#visitStretchSigma}). */
+  private final double stayOn;
   private final String sessionHex;
   /** The constant part of every line of this visit, from {@code "ip"} to {@code "user_agent"}. */
   private final String attributesJson;
@@ -87,8 +89,19 @@ final class Visit {
         script.add("buy_item:success");
       }
     }
+    this.stayOn = stayOn(cfg, user, day, ordinal, scenarioVisit);
     this.ts = startEpochSecond;
     step();
+  }
+
+  /** 1 - 1/m for the visit's stretch m = max(1, e^(sigma z)); its own stream, so the rest is as it was. */
+  private static double stayOn(SimulatorConfig cfg, SimUser user, int day, int ordinal, boolean scenarioVisit) {
+    double sigma = cfg.world().visitStretchSigma();
+    if (sigma == 0 || scenarioVisit || user.profile.abnormal()) {
+      return 0;
+    }
+    double z = Rng.gaussian(Rng.of(cfg.seed(), Rng.STRETCH, user.index, day, ordinal));
+    return Math.max(0, 1 - Math.exp(-sigma * z));
   }
 
   /** Whether this visit is on a plausible trip: from its first visit abroad to the end. */
@@ -229,6 +242,10 @@ final class Visit {
       for (int tries = 0; tries < 32 && next != null && emitted + 1 < minEvents && held(next); tries++) {
         next = chain.next(state, rng);
       }
+      // A stretched visit goes on where its chain would leave.
+      for (int tries = 0; tries < 32 && next != null && stayOn > 0 && ended(next) && rng.nextDouble() < stayOn; tries++) {
+        next = chain.next(state, rng);
+      }
       if (next == null) {
         next = "end"; // a state with no row ends the visit
       }
@@ -252,8 +269,14 @@ final class Visit {
    */
   private boolean held(String next) {
     String a = MarkovChain.action(next);
-    return a.equals("end") || a.equals("logout")
+    return ended(next)
         || (user.scenario == Scenario.LONG_SESSION && (a.equals("buy_item") || a.equals("sell_item")));
+  }
+
+  /** Whether {@code next} ends the visit: an end or a logout. */
+  private static boolean ended(String next) {
+    String a = MarkovChain.action(next);
+    return a.equals("end") || a.equals("logout");
   }
 
   private long drawAmountCents() {

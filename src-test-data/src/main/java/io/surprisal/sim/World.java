@@ -85,8 +85,19 @@ public record World(
       "the default world with log-normal gaps within a visit (the log's sd 1.0, capped at 10 minutes)", 5_000, 2,
       WorldKnobs.DEFAULT.withGapLaw(GapLaw.LOGNORMAL));
 
+  /**
+   * The default world with visits of heavy-tailed length: each ordinary visit stretched by a
+   * log-normal factor (sigma 1, never below 1), so that now and then an ordinary visit is ten or
+   * thirty times its user's usual, as binges and forgotten tabs give on real sites. What the session
+   * detectors' false alarms do where long visits are not rare. Not in the matrix; {@code --worlds
+   * lognormal-visits} runs it.
+   */
+  public static final World LOGNORMAL_VISITS = preset("lognormal-visits",
+      "the default world with ordinary visits stretched by a log-normal factor (sigma 1, at least 1)", 5_000, 2,
+      WorldKnobs.DEFAULT.withVisitStretchSigma(1.0));
+
   /** Worlds outside the matrix, run by name. */
-  public static final List<World> EXTRAS = List.of(LOGNORMAL_GAPS);
+  public static final List<World> EXTRAS = List.of(LOGNORMAL_GAPS, LOGNORMAL_VISITS);
 
   /** The worlds of {@code eval --matrix}, in table order. */
   public static final List<World> PRESETS =

@@ -39,6 +39,11 @@ package io.surprisal.sim;
  *     and device, a visit of about their usual length with gaps 2.5 to 4.5 times shorter than their
  *     median gap, under the {@code velocity} rule's rate
  * @param gapLaw how the seconds between a visit's events are drawn ({@link GapLaw})
+ * @param visitStretchSigma 0: a normal user's visit ends as its chain does. Above 0, each visit of a
+ *     normal user (not a scenario's) is stretched by a factor m = max(1, e^(sigma z)), z standard
+ *     normal per visit: the chain's end and logout are drawn again with probability 1 - 1/m, so the
+ *     visit has about m times its usual events. Half the visits as usual, now and then one many
+ *     times longer (e^(2 sigma) or more once in 44), as real sites' binges and forgotten tabs give
  */
 public record WorldKnobs(
     double minVisitsPerDay,
@@ -59,7 +64,8 @@ public record WorldKnobs(
     double giftCardShare,
     double longSessionShare,
     double fastPaceShare,
-    GapLaw gapLaw) {
+    GapLaw gapLaw,
+    double visitStretchSigma) {
 
   /** The share of abnormal profiles in {@link Profile} (their shares' sum). */
   public static final double PROFILE_ABNORMAL_SHARE = 0.02;
@@ -68,7 +74,7 @@ public record WorldKnobs(
   public static final WorldKnobs LEGACY = new WorldKnobs(1.0, 3.0, 0.0, 0.25, 0.45, 0.35,
       Scenario.TRAVEL.shareOfNormalUsers(), false, 0.0, 1, PROFILE_ABNORMAL_SHARE,
       Scenario.NOVELTY.shareOfNormalUsers(), Scenario.TAKEOVER.shareOfNormalUsers(), 0.0, false,
-      0.0, 0.0, 0.0, GapLaw.UNIFORM);
+      0.0, 0.0, 0.0, GapLaw.UNIFORM, 0.0);
 
   /**
    * The default world of {@code generate}: the legacy one with coordinates, trips, impossible
@@ -101,6 +107,9 @@ public record WorldKnobs(
     share("giftCardShare", giftCardShare);
     share("longSessionShare", longSessionShare);
     share("fastPaceShare", fastPaceShare);
+    if (!(visitStretchSigma >= 0 && visitStretchSigma <= 3)) {
+      throw new IllegalArgumentException("visitStretchSigma must be in [0, 3]: " + visitStretchSigma);
+    }
     if (historyDays < 1) {
       throw new IllegalArgumentException("historyDays must be >= 1: " + historyDays);
     }
@@ -147,70 +156,70 @@ public record WorldKnobs(
     return new WorldKnobs(min, max, ipChurn, mobileNetworkShare, phoneShare, multiDeviceShare,
         travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare, noveltyShare,
         takeoverShare, impossibleTravelShare, coordinates, giftCardShare, longSessionShare,
-        fastPaceShare, gapLaw);
+        fastPaceShare, gapLaw, visitStretchSigma);
   }
 
   public WorldKnobs withIpChurn(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, v, mobileNetworkShare, phoneShare,
         multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
         noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw);
+        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
   }
 
   public WorldKnobs withMobileNetworkShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, v, phoneShare,
         multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
         noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw);
+        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
   }
 
   public WorldKnobs withPhoneShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare, v,
         multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
         noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw);
+        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
   }
 
   public WorldKnobs withMultiDeviceShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, v, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
         noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw);
+        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
   }
 
   public WorldKnobs withTravelShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, v, plausibleTrips, newUserShare, historyDays, abnormalShare,
         noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw);
+        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
   }
 
   public WorldKnobs withPlausibleTrips(boolean v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, v, newUserShare, historyDays, abnormalShare,
         noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw);
+        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
   }
 
   public WorldKnobs withNewUserShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, v, historyDays, abnormalShare,
         noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw);
+        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
   }
 
   public WorldKnobs withHistoryDays(int v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, v, abnormalShare,
         noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw);
+        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
   }
 
   public WorldKnobs withAbnormalShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, v,
         noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw);
+        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
   }
 
   /**
@@ -220,14 +229,14 @@ public record WorldKnobs(
   public WorldKnobs withAttackShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
-        abnormalShare, v, v, v, coordinates, v, v, v, gapLaw);
+        abnormalShare, v, v, v, coordinates, v, v, v, gapLaw, visitStretchSigma);
   }
 
   public WorldKnobs withGiftCardShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
         abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates, v,
-        longSessionShare, fastPaceShare, gapLaw);
+        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
   }
 
   public WorldKnobs withLongSessionShare(double v) {
@@ -235,7 +244,7 @@ public record WorldKnobs(
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
         abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates,
         giftCardShare,
-        v, fastPaceShare, gapLaw);
+        v, fastPaceShare, gapLaw, visitStretchSigma);
   }
 
   public WorldKnobs withFastPaceShare(double v) {
@@ -243,27 +252,34 @@ public record WorldKnobs(
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
         abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates,
         giftCardShare,
-        longSessionShare, v, gapLaw);
+        longSessionShare, v, gapLaw, visitStretchSigma);
   }
 
   public WorldKnobs withImpossibleTravelShare(double v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
         abnormalShare, noveltyShare, takeoverShare, v, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw);
+        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
   }
 
   public WorldKnobs withCoordinates(boolean v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
         abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, v, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw);
+        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
   }
 
   public WorldKnobs withGapLaw(GapLaw v) {
     return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
         phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
         abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, v);
+        longSessionShare, fastPaceShare, v, visitStretchSigma);
+  }
+
+  public WorldKnobs withVisitStretchSigma(double v) {
+    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
+        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
+        abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
+        longSessionShare, fastPaceShare, gapLaw, v);
   }
 }

@@ -402,6 +402,52 @@ class WorldKnobsTest {
     assertThat(World.PRESETS).as("not in the matrix").doesNotContain(World.LOGNORMAL_GAPS);
   }
 
+  /** Events per visit of buyers and merchants without a scenario (true), and of abnormal profiles (false). */
+  private static Map<Boolean, List<Integer>> visitLengths(WorldKnobs knobs) throws Exception {
+    Simulator sim = new Simulator(config(300, 2, 33L, knobs));
+    Map<String, UserLabel> labels =
+        sim.labels().stream().collect(Collectors.toMap(UserLabel::user, l -> l));
+    Map<String, Integer> events = new HashMap<>();
+    Map<String, Boolean> plain = new HashMap<>();
+    Iterator<String> lines = sim.eventLines();
+    while (lines.hasNext()) {
+      JsonNode e = JSON.readTree(lines.next());
+      UserLabel l = labels.get(e.path("user").asText());
+      boolean normal = l.type().equals("buyer") || l.type().equals("merchant");
+      if (normal && !l.scenario().equals("none")) {
+        continue;
+      }
+      String session = e.path("session").asText();
+      events.merge(session, 1, Integer::sum);
+      plain.put(session, normal);
+    }
+    return events.keySet().stream().collect(Collectors.partitioningBy(plain::get,
+        Collectors.mapping(events::get, Collectors.toList())));
+  }
+
+  @Test
+  void stretchedVisitsKeepMostVisitsAsTheyWereAndMakeSomeManyTimesLonger() throws Exception {
+    Map<Boolean, List<Integer>> usual = visitLengths(WorldKnobs.DEFAULT);
+    Map<Boolean, List<Integer>> stretched = visitLengths(WorldKnobs.DEFAULT.withVisitStretchSigma(1.0));
+    List<Integer> before = usual.get(true).stream().sorted().toList();
+    List<Integer> after = stretched.get(true).stream().sorted().toList();
+    assertThat(after).hasSameSizeAs(before);
+    // Half the visits have m = 1: the lower half of the lengths stays about where it was.
+    assertThat(after.get(after.size() / 4)).isCloseTo(before.get(before.size() / 4), within(2));
+    // The mean grows, by less than E[m] = E[max(1, e^z)] = 0.5 + e^0.5 Phi(1) = 1.89 (steps the
+    // chain takes whatever the stretch, and at most 32 draws again), and the longest visits are many
+    // times the longest before.
+    double meanBefore = before.stream().mapToInt(Integer::intValue).average().orElseThrow();
+    double meanAfter = after.stream().mapToInt(Integer::intValue).average().orElseThrow();
+    assertThat(meanAfter / meanBefore).isBetween(1.2, 1.89);
+    assertThat(after.get(after.size() - 1)).isGreaterThan(3 * before.get(before.size() - 1));
+    // Abnormal users' visits are not stretched.
+    assertThat(stretched.get(false)).hasSameElementsAs(usual.get(false));
+    assertThat(World.named("lognormal-visits").knobs().visitStretchSigma()).isEqualTo(1.0);
+    assertThat(World.PRESETS).as("not in the matrix").doesNotContain(World.LOGNORMAL_VISITS);
+    assertThatThrownBy(() -> WorldKnobs.DEFAULT.withVisitStretchSigma(-1)).hasMessageContaining("visitStretchSigma");
+  }
+
   @Test
   void presetsScoreTheLastDayAndScaleWithAFloor() {
     assertThat(World.PRESETS).extracting(World::name)
