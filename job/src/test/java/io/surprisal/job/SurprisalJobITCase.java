@@ -90,7 +90,7 @@ class SurprisalJobITCase {
         }
         // Specific users of the sample, by their labels: a takeover whose steps the CUSUM adds up. (Its
         // session is beyond all the population's, but a 1,000-user sample gives each instance too few
-        // sessions for that to pass the session detector's bar: log2(2 (n + 1)) < 11 + log2(2).)
+        // sessions for that to pass the session detector's bar: log2(n + 1) < 11 + log2(2).)
         assertThat(detectorsByUser.get("u0000221")).contains("cusum");
         assertThat(labels.get("u0000221")[2]).isEqualTo("takeover");
     }

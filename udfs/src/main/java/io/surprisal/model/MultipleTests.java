@@ -34,12 +34,14 @@ public final class MultipleTests {
 
     /**
      * The surprisal of a tail seen {@code atLeast} times among {@code of} observations, in bits:
-     * -log2 of (atLeast + 1/2) / (of + 1), the probability that the next observation is at least as
-     * extreme (Krichevsky-Trofimov's estimate). A value beyond everything seen costs log2(2(of + 1))
-     * bits: rare by the evidence, never infinitely so.
+     * -log2 of (atLeast + 1) / (of + 1). An observation exchangeable with the {@code of} (an ordinary
+     * one, from the same population) is at least as extreme as that many of them, itself included,
+     * with probability at most this (a conformal p-value), so a bar on these bits keeps its
+     * false-alarm rate whatever the law of the observations. A value beyond everything seen costs
+     * log2(of + 1) bits: rare by the evidence, never infinitely so.
      */
     public static double tailBits(long atLeast, long of) {
-        return Math.log((of + 1.0) / (atLeast + 0.5)) / LN2;
+        return Math.log((of + 1.0) / (atLeast + 1.0)) / LN2;
     }
 
     /**
@@ -47,7 +49,7 @@ public final class MultipleTests {
      * ({@link #tailBits} at least {@code bits}); negative when even a tail with none falls short.
      */
     public static long mostAtLeast(double bits, long of) {
-        return (long) Math.floor((of + 1.0) / Math.pow(2, bits) - 0.5);
+        return (long) Math.floor((of + 1.0) / Math.pow(2, bits) - 1.0);
     }
 
     /** The false-alarm window as the bars' text says it: "day", or e.g. "12h". */

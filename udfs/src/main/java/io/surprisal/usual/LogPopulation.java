@@ -374,9 +374,10 @@ public final class LogPopulation {
      * <p>It is never more than the model's own bits: a population that never reached them shows the
      * model is cautious there, not that the purchase is rarer still. Where at least {@link
      * #TAIL_REFERENCE} purchases (a tenth of them, in a small population) are as surprising, the
-     * share is counted (Krichevsky-Trofimov). Beyond, a count of a few says little, and the tail is
-     * extrapolated as a power of the model's bits from that reference point: calibrated = c_ref x
-     * (bits / b_ref)^g, with g from the population's own tail between the reference and the point
+     * share is counted ({@link io.surprisal.model.MultipleTests#tailBits}). Beyond, a count of a few
+     * says little, and the tail is extrapolated as a power of the model's bits from that reference
+     * point: calibrated = c_ref x (bits / b_ref)^g, with g from the population's own tail between
+     * the reference and the point
      * with ten times as many beyond it (1 while the population is too small to show it; at most 1).
      * A model whose tails are too light for the site's spending, as a normal model of heavy-tailed
      * amounts, has g below 1, and its far bits count for less.

@@ -213,9 +213,10 @@ class UserBehaviourFunctionTest {
         }
         harness.processWatermark(new Watermark(2 * day));
         OperatorSubtaskState snapshot = harness.snapshot(1L, 2 * day);
-        // (This harness's session bar of 1 bit flags sessions; no amount is far from its buyer's usual.)
-        assertThat(harness.getSideOutput(Descriptors.ALERTS)).extracting(r -> r.getValue().detector).as("ordinary buyers")
-                .isNotEmpty().doesNotContain("amount");
+        // No amount is far from its buyer's usual (the side output is null while nothing alerted).
+        var before = harness.getSideOutput(Descriptors.ALERTS);
+        assertThat(before == null ? List.<String>of() : before.stream().map(r -> r.getValue().detector).toList())
+                .as("ordinary buyers").doesNotContain("amount");
 
         KeyedProcessOperator<String, Event, Event> restoredOp = new KeyedProcessOperator<>(new UserBehaviourFunction(config));
         try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(restoredOp, new UserKey(), Types.STRING)) {

@@ -131,10 +131,10 @@ class BehaviourScorerTest {
         scorer.onEvent(p, event("attacker", "end", false), alerts);
         assertThat(alerts).extracting(a -> a.detector).contains(BehaviourScorer.SESSION);
         Alert s = alerts.stream().filter(a -> a.detector.equals(BehaviourScorer.SESSION)).findFirst().orElseThrow();
-        // Beyond every one of the population's sessions: log2(2 (n + 1)) bits, above 10 + log2(2 tests).
+        // Beyond every one of the population's sessions: log2(n + 1) bits, above 10 + log2(2 tests).
         long n = scorer.sessions().sessions();
         assertThat(n).isEqualTo(4000);
-        assertThat(s.score).isCloseTo(Math.log(2.0 * (n + 1)) / Math.log(2), within(1e-9)).isGreaterThan(s.threshold);
+        assertThat(s.score).isCloseTo(Math.log(n + 1.0) / Math.log(2), within(1e-9)).isGreaterThan(s.threshold);
         assertThat(s.threshold).isCloseTo(11.0, within(0.001));
         assertThat(s.summary).contains("0 of the population's 4000 sessions went as far").contains("above 10.0 + log2(2 measures x 1.0 sessions in the past day) = 11.0");
         assertThat(s.reasons).extracting(r -> r.feature).contains("session_total_bits", "session_excess_bits");

@@ -46,22 +46,59 @@ class MultipleTestsTest {
     }
 
     @Test
-    void aTailBeyondEverythingSeenCostsLog2OfTwiceTheEvidence() {
-        // 0 of 1023 sessions as far: (1023 + 1) / 0.5 = 2048, 11 bits.
-        assertThat(MultipleTests.tailBits(0, 1023)).isCloseTo(11.0, within(1e-12));
-        // 3 of 1023: 1024 / 3.5 = 292.57, 8.1926 bits.
-        assertThat(MultipleTests.tailBits(3, 1023)).isCloseTo(8.192645077942396, within(1e-12));
-        // Everything at least as far: not surprising at all (log2(1024 / 1023.5), nearly 0).
-        assertThat(MultipleTests.tailBits(1023, 1023)).isCloseTo(0.000704, within(1e-6));
+    void aTailBeyondEverythingSeenCostsLog2OfTheEvidencePlusOne() {
+        // 0 of 2047 sessions as far: (2047 + 1) / 1 = 2048, 11 bits.
+        assertThat(MultipleTests.tailBits(0, 2047)).isCloseTo(11.0, within(1e-12));
+        // 3 of 1023: 1024 / 4 = 256, 8 bits.
+        assertThat(MultipleTests.tailBits(3, 1023)).isCloseTo(8.0, within(1e-12));
+        // Everything at least as far: not surprising at all.
+        assertThat(MultipleTests.tailBits(1023, 1023)).isZero();
+    }
+
+    @Test
+    void aTailsBitsAreAValidPValueForAnExchangeableObservation() {
+        // 63 ordinary values and one more from the same law: whatever the law, the new one has k of
+        // them at least as high with probability 1/64 for each k, so it passes a bar of b bits, (k +
+        // 1) / 64 <= 2^-b, with probability at most 2^-b. Counted over 100,000 trials of uniform draws.
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+        int trials = 100_000;
+        int n = 63;
+        double[] bars = {1, 2, 3, 4, 5, 6, 6.5};
+        int[] passed = new int[bars.length];
+        double[] seen = new double[n];
+        for (int t = 0; t < trials; t++) {
+            for (int i = 0; i < n; i++) {
+                seen[i] = rng.nextDouble();
+            }
+            double x = rng.nextDouble();
+            long atLeast = 0;
+            for (double s : seen) {
+                atLeast += s >= x ? 1 : 0;
+            }
+            double bits = MultipleTests.tailBits(atLeast, n);
+            for (int b = 0; b < bars.length; b++) {
+                passed[b] += bits >= bars[b] ? 1 : 0;
+            }
+        }
+        for (int b = 0; b < bars.length; b++) {
+            // within four standard deviations of the trials' noise
+            double limit = Math.pow(2, -bars[b]);
+            assertThat((double) passed[b] / trials).as("bar " + bars[b])
+                    .isLessThanOrEqualTo(limit + 4 * Math.sqrt(limit / trials));
+        }
+        // The bars that are whole bits are met exactly: 6 bits is beyond all 63, 1 time in 64.
+        assertThat((double) passed[5] / trials).isCloseTo(1.0 / 64, within(0.002));
+        // Nothing among 63 is rarer than 6 bits.
+        assertThat(passed[6]).isZero();
     }
 
     @Test
     void theMostAtLeastAsHighIsTheInverseOfTheTailsBits() {
-        // 4,096 / 2,048 - 0.5 = 1.5: one at least as high gives 11.4 bits, two 10.7.
+        // 4,096 / 2,048 - 1 = 1: one at least as high gives 11 bits, two 10.4.
         assertThat(MultipleTests.mostAtLeast(11, 4095)).isEqualTo(1);
         assertThat(MultipleTests.tailBits(1, 4095)).isGreaterThanOrEqualTo(11);
         assertThat(MultipleTests.tailBits(2, 4095)).isLessThan(11);
-        // 1,001 / 2,048 - 0.5 < 0: not even none at least as high reaches 11 bits among 1,000.
+        // 1,001 / 2,048 - 1 < 0: not even none at least as high reaches 11 bits among 1,000.
         assertThat(MultipleTests.mostAtLeast(11, 1000)).isNegative();
         assertThat(MultipleTests.tailBits(0, 1000)).isLessThan(11);
     }
