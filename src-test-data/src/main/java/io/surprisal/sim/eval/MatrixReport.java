@@ -60,22 +60,21 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
 
   /** Scored users of a group and how many of them were flagged. */
   public record Recall(int users, int flagged) {
+    static final Recall NONE = new Recall(0, 0);
+
     public double rate() {
       return EvalReport.ratio(flagged, users);
+    }
+
+    Recall plus(Recall other) {
+      return new Recall(users + other.users, flagged + other.flagged);
     }
   }
 
   /** The recall of {@code group} in {@code result}. */
   public static Recall recall(WorldResult result, Group group) {
-    int users = 0;
-    int flagged = 0;
-    for (EvalReport.Row row : result.report().rows()) {
-      if (group.contains(row)) {
-        users += row.users();
-        flagged += row.flagged();
-      }
-    }
-    return new Recall(users, flagged);
+    return result.report().rows().stream().filter(group::contains)
+        .map(row -> new Recall(row.users(), row.flagged())).reduce(Recall.NONE, Recall::plus);
   }
 
   /** The worlds' confusion counts added up: the matrix as one population. */
@@ -96,25 +95,14 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
 
   /** The recall of {@code group} over every world together. */
   public Recall pooledRecall(Group group) {
-    int users = 0;
-    int flagged = 0;
-    for (WorldResult w : worlds) {
-      Recall r = recall(w, group);
-      users += r.users();
-      flagged += r.flagged();
-    }
-    return new Recall(users, flagged);
+    return worlds.stream().map(w -> recall(w, group)).reduce(Recall.NONE, Recall::plus);
   }
 
   /** New normal users, and how many were flagged, over every world together. */
   public EvalReport.NewUsers pooledNewUsers() {
-    int users = 0;
-    int flagged = 0;
-    for (WorldResult w : worlds) {
-      users += w.report().newNormalUsers().users();
-      flagged += w.report().newNormalUsers().flagged();
-    }
-    return new EvalReport.NewUsers(users, flagged);
+    Recall all = worlds.stream().map(w -> w.report().newNormalUsers())
+        .map(fresh -> new Recall(fresh.users(), fresh.flagged())).reduce(Recall.NONE, Recall::plus);
+    return new EvalReport.NewUsers(all.users(), all.flagged());
   }
 
   /** The targets {@code result} misses, one phrase each; empty when it meets them all. */
