@@ -210,9 +210,10 @@ public final class BlendedLogModel {
 
     /**
      * {@link #judge(LogMoments, double)}, calibrating only a tail of at least {@code
-     * calibrateFrom} model bits: a calibrated tail is never more than the model's bits, so one
-     * below a bar cannot reach it calibrated, and the calibration (a pass over the population's
-     * histograms) is spared. Below it, the judgement's calibrated tail is null.
+     * calibrateFrom} model bits: a calibrated tail is at most {@link LogPopulation#MAX_RAISE} times
+     * the model's bits, so one below a bar over that cannot reach the bar calibrated, and the
+     * calibration (a pass over the population's histograms) is spared. Below it, the judgement's
+     * calibrated tail is null.
      */
     public Judgement judge(LogMoments h, double x, double calibrateFrom) {
         if (!predicts()) {

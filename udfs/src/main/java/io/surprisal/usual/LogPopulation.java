@@ -371,16 +371,17 @@ public final class LogPopulation {
      * at least as surprising, among buyers with as much history when their bucket has {@link
      * #MIN_BUCKET_PURCHASES}, else among all.
      *
-     * <p>It is never more than the model's own bits: a population that never reached them shows the
-     * model is cautious there, not that the purchase is rarer still. Where at least {@link
-     * #TAIL_REFERENCE} purchases (a tenth of them, in a small population) are as surprising, the
-     * share is counted ({@link io.surprisal.model.MultipleTests#tailBits}). Beyond, a count of a few
-     * says little, and the tail is extrapolated as a power of the model's bits from that reference
-     * point: calibrated = c_ref x (bits / b_ref)^g, with g from the population's own tail between
-     * the reference and the point
+     * <p>Where at least {@link #TAIL_REFERENCE} purchases (a tenth of them, in a small population)
+     * are as surprising, the share is counted ({@link io.surprisal.model.MultipleTests#tailBits}),
+     * and never more than the model's bits. Beyond, a count of a few says little, and the tail is
+     * extrapolated as a power of the model's bits from that reference point: calibrated = c_ref x
+     * (bits / b_ref)^g, with g from the population's own tail between the reference and the point
      * with ten times as many beyond it (1 while the population is too small to show it; at most 1).
      * A model whose tails are too light for the site's spending, as a normal model of heavy-tailed
-     * amounts, has g below 1, and its far bits count for less.
+     * amounts, has g below 1, and its far bits count for less. A model whose tail is cautious at
+     * the reference (c_ref above b_ref: fewer ordinary values reach its bits than it says) keeps
+     * that caution's ratio further out, never a growing one (g at most 1), and at most {@link
+     * #MAX_RAISE} times its own bits.
      */
     public Calibrated calibratedBits(double bits, int purchases) {
         return calibratedBits(bits, purchases, false);
@@ -420,9 +421,12 @@ public final class LogPopulation {
                 power = Math.min(1.0, Math.max(0.05, Math.log(referenceBits / widerBits) / Math.log(reference / wider)));
             }
         }
-        double extrapolated = referenceBits * Math.pow(bits / reference, power);
-        return new Calibrated(Math.min(bits, Math.max(counted, extrapolated)), k, n, same);
+        double extrapolated = Math.min(MAX_RAISE * bits, referenceBits * Math.pow(bits / reference, power));
+        return new Calibrated(Math.max(counted, extrapolated), k, n, same);
     }
+
+    /** A calibrated tail is at most this many times the model's bits ({@link #calibratedBits}). */
+    public static final double MAX_RAISE = 2.0;
 
     /** Purchases beyond the point from which {@link #calibratedBits} extrapolates the tail. */
     public static final long TAIL_REFERENCE = 30;
