@@ -243,7 +243,8 @@ final class Visit {
         next = chain.next(state, rng);
       }
       // A stretched visit goes on where its chain would leave.
-      for (int tries = 0; tries < 32 && next != null && stayOn > 0 && ended(next) && rng.nextDouble() < stayOn; tries++) {
+      for (int tries = 0; tries < 32 && next != null && stayOn > 0 && endsVisit(MarkovChain.action(next))
+          && rng.nextDouble() < stayOn; tries++) {
         next = chain.next(state, rng);
       }
       if (next == null) {
@@ -269,14 +270,13 @@ final class Visit {
    */
   private boolean held(String next) {
     String a = MarkovChain.action(next);
-    return ended(next)
+    return endsVisit(a)
         || (user.scenario == Scenario.LONG_SESSION && (a.equals("buy_item") || a.equals("sell_item")));
   }
 
-  /** Whether {@code next} ends the visit: an end or a logout. */
-  private static boolean ended(String next) {
-    String a = MarkovChain.action(next);
-    return a.equals("end") || a.equals("logout");
+  /** Whether {@code action} ends the visit: an end or a logout. */
+  private static boolean endsVisit(String action) {
+    return action.equals("end") || action.equals("logout");
   }
 
   private long drawAmountCents() {

@@ -106,8 +106,8 @@ public final class SessionProfileDetector {
             if (Double.isNaN(logs[i])) {
                 continue;
             }
-            // Only an alerting measure's tail that may reach the bar calibrated (at most MAX_RAISE times the model's) is
-            // calibrated now; reasons are calibrated when an alert is made.
+            // A calibrated tail is at most MAX_RAISE times the model's bits: only an alerting measure's tail that may reach
+            // the bar so is calibrated now; reasons are calibrated when an alert is made.
             double calibrateFrom = alerting.contains(m) ? lowestBar / LogPopulation.MAX_RAISE : Double.POSITIVE_INFINITY;
             judged[i] = m == SessionMeasure.PACE
                     ? models[i].judgeMean(habits.of(m), logs[i], t.gaps, gapVariance(t), calibrateFrom)

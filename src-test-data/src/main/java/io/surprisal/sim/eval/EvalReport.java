@@ -71,6 +71,11 @@ public record EvalReport(
     public int flagged() {
       return truePositives + falsePositives;
     }
+
+    Metrics plus(Metrics o) {
+      return new Metrics(truePositives + o.truePositives, falsePositives + o.falsePositives,
+          falseNegatives + o.falseNegatives, trueNegatives + o.trueNegatives);
+    }
   }
 
   /** Normal users first seen in the scored days, and how many of them were flagged. */

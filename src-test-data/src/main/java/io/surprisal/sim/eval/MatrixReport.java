@@ -79,18 +79,8 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
 
   /** The worlds' confusion counts added up: the matrix as one population. */
   public EvalReport.Metrics pooled() {
-    int tp = 0;
-    int fp = 0;
-    int fn = 0;
-    int tn = 0;
-    for (WorldResult w : worlds) {
-      EvalReport.Metrics m = w.report().ours();
-      tp += m.truePositives();
-      fp += m.falsePositives();
-      fn += m.falseNegatives();
-      tn += m.trueNegatives();
-    }
-    return new EvalReport.Metrics(tp, fp, fn, tn);
+    return worlds.stream().map(w -> w.report().ours())
+        .reduce(new EvalReport.Metrics(0, 0, 0, 0), EvalReport.Metrics::plus);
   }
 
   /** The recall of {@code group} over every world together. */
