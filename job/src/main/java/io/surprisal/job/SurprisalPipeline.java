@@ -30,6 +30,7 @@ import io.surprisal.flink.UserCachingOperator;
 import io.surprisal.flink.UserBehaviourWithModelUpdatesFunction;
 import io.surprisal.novelty.LoginVector;
 import io.surprisal.session.ClosedSession;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -178,53 +179,12 @@ public final class SurprisalPipeline {
             alerts = alerts.union(purchaseAlerts);
             deadLetters = deadLetters.union(purchaseAlerts.getSideOutput(Descriptors.DEAD_LETTERS)); // unusable amounts
         }
-        // CEP patterns read the enriched stream: per-user event-time order, each event with its bits
-        // and its novelty. Login novelty routes the user-keyed patterns' events (only those that can
-        // still matter, a flood's openers bounded: PatternRouting); without it, a routing operator
-        // of its own does.
-        SingleOutputStreamOperator<Event> routed = novel;
-        if (routed == null && !PatternRouting.routedPatterns(config.cep()).isEmpty()) {
-            DataStream<Event> relevant = enriched.filter(new CepRoutingFunction.Relevant(config.cep()))
-                    .name("events for cep patterns")
-                    .uid("cep-routing-events");
-            routed = DataStreamUtils.reinterpretAsKeyedStream(relevant, new UserKey())
-                    .process(new CepRoutingFunction(config.cep(), config.state().ttl()))
-                    .name("cep routing")
-                    .uid("cep-routing");
+        Detected sequences = sequenceDetectors(config, enriched, novel);
+        for (DataStream<Alert> a : sequences.alerts()) {
+            alerts = alerts.union(a);
         }
-        for (CepPatterns.PatternSpec spec : CepPatterns.enabled(config.cep())) {
-            SingleOutputStreamOperator<Alert> matches = spec.routedByLoginNovelty()
-                    ? CepPatterns.applyToRouted(routed.getSideOutput(Descriptors.cepEvents(spec.uid())), spec, config)
-                    : CepPatterns.apply(enriched, spec, config);
-            alerts = alerts.union(matches);
-            deadLetters = deadLetters.union(matches.getSideOutput(Descriptors.CEP_LATE_EVENTS)
-                    .map(new LateEventDeadLetter(spec.name()))
-                    .name("late events of " + spec.uid())
-                    .uid(spec.uid() + "-late"));
-        }
-        if (config.cep().bruteForce().enabled()) {
-            // Logins only; the stream is still partitioned by user: read as keyed (chained, no shuffle).
-            DataStream<Event> logins = enriched.filter(BruteForceFunction::isRouted)
-                    .name("logins for cep-" + CepPatterns.BRUTE_FORCE)
-                    .uid("cep-" + CepPatterns.BRUTE_FORCE + "-events");
-            SingleOutputStreamOperator<Alert> bruteForce = DataStreamUtils.reinterpretAsKeyedStream(logins, new UserKey())
-                    .process(new BruteForceFunction(config))
-                    .name("cep brute-force")
-                    // Not the uid of the CEP patterns it replaced: their state has no meaning here.
-                    .uid("cep-" + CepPatterns.BRUTE_FORCE + "-runs");
-            alerts = alerts.union(bruteForce);
-            deadLetters = deadLetters.union(bruteForce.getSideOutput(Descriptors.DEAD_LETTERS));
-        }
-        if (config.cep().credentialStuffing().enabled()) {
-            SingleOutputStreamOperator<Alert> stuffing = enriched.filter(CredentialStuffingFunction::isRouted)
-                    .name("failed logins for cep-" + CepPatterns.CREDENTIAL_STUFFING)
-                    .uid("cep-" + CepPatterns.CREDENTIAL_STUFFING + "-events")
-                    .keyBy(new CepPatterns.IpKey())
-                    .process(new CredentialStuffingFunction(config))
-                    .name("cep credential-stuffing")
-                    .uid("cep-" + CepPatterns.CREDENTIAL_STUFFING + "-runs");
-            alerts = alerts.union(stuffing);
-            deadLetters = deadLetters.union(stuffing.getSideOutput(Descriptors.DEAD_LETTERS));
+        for (DataStream<DeadLetter> d : sequences.deadLetters()) {
+            deadLetters = deadLetters.union(d);
         }
         if (config.suppression().enabled()) {
             if (config.suppression().maxAlerts() > 0) {
@@ -255,5 +215,68 @@ public final class SurprisalPipeline {
         // Chained, stateless: what the sinks get, counted by detector and severity for the web UI and Prometheus.
         alerts = alerts.map(new AlertMetrics()).name("alerts by detector and severity").uid("alert-metrics");
         return new Streams(enriched, alerts, deadLetters, scored.getSideOutput(Descriptors.CLOSED_SESSIONS), loginVectors);
+    }
+
+    /** The alert and dead-letter streams of a part of the graph, one per operator (none when it has none). */
+    public record Detected(List<DataStream<Alert>> alerts, List<DataStream<DeadLetter>> deadLetters) {}
+
+    /**
+     * The sequence detectors: the Flink CEP patterns, brute force and credential stuffing, on {@code
+     * enriched} (partitioned by user, in per-user event-time order). The user-keyed patterns get
+     * their events from {@code router}'s side outputs ({@link PatternRouting}), or, when it is null,
+     * from a routing operator of their own. No streams when none is enabled.
+     */
+    public static Detected sequenceDetectors(SurprisalConfig config, DataStream<Event> enriched, SingleOutputStreamOperator<Event> router) {
+        List<DataStream<Alert>> alerts = new ArrayList<>();
+        List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
+        // CEP patterns read the enriched stream: per-user event-time order, each event with its bits
+        // and its novelty. Login novelty routes the user-keyed patterns' events (only those that can
+        // still matter, a flood's openers bounded: PatternRouting); without it, a routing operator
+        // of its own does.
+        SingleOutputStreamOperator<Event> routed = router;
+        if (routed == null && !PatternRouting.routedPatterns(config.cep()).isEmpty()) {
+            DataStream<Event> relevant = enriched.filter(new CepRoutingFunction.Relevant(config.cep()))
+                    .name("events for cep patterns")
+                    .uid("cep-routing-events");
+            routed = DataStreamUtils.reinterpretAsKeyedStream(relevant, new UserKey())
+                    .process(new CepRoutingFunction(config.cep(), config.state().ttl()))
+                    .name("cep routing")
+                    .uid("cep-routing");
+        }
+        for (CepPatterns.PatternSpec spec : CepPatterns.enabled(config.cep())) {
+            SingleOutputStreamOperator<Alert> matches = spec.routedByLoginNovelty()
+                    ? CepPatterns.applyToRouted(routed.getSideOutput(Descriptors.cepEvents(spec.uid())), spec, config)
+                    : CepPatterns.apply(enriched, spec, config);
+            alerts.add(matches);
+            deadLetters.add(matches.getSideOutput(Descriptors.CEP_LATE_EVENTS)
+                    .map(new LateEventDeadLetter(spec.name()))
+                    .name("late events of " + spec.uid())
+                    .uid(spec.uid() + "-late"));
+        }
+        if (config.cep().bruteForce().enabled()) {
+            // Logins only; the stream is still partitioned by user: read as keyed (chained, no shuffle).
+            DataStream<Event> logins = enriched.filter(BruteForceFunction::isRouted)
+                    .name("logins for cep-" + CepPatterns.BRUTE_FORCE)
+                    .uid("cep-" + CepPatterns.BRUTE_FORCE + "-events");
+            SingleOutputStreamOperator<Alert> bruteForce = DataStreamUtils.reinterpretAsKeyedStream(logins, new UserKey())
+                    .process(new BruteForceFunction(config))
+                    .name("cep brute-force")
+                    // Not the uid of the CEP patterns it replaced: their state has no meaning here.
+                    .uid("cep-" + CepPatterns.BRUTE_FORCE + "-runs");
+            alerts.add(bruteForce);
+            deadLetters.add(bruteForce.getSideOutput(Descriptors.DEAD_LETTERS));
+        }
+        if (config.cep().credentialStuffing().enabled()) {
+            SingleOutputStreamOperator<Alert> stuffing = enriched.filter(CredentialStuffingFunction::isRouted)
+                    .name("failed logins for cep-" + CepPatterns.CREDENTIAL_STUFFING)
+                    .uid("cep-" + CepPatterns.CREDENTIAL_STUFFING + "-events")
+                    .keyBy(new CepPatterns.IpKey())
+                    .process(new CredentialStuffingFunction(config))
+                    .name("cep credential-stuffing")
+                    .uid("cep-" + CepPatterns.CREDENTIAL_STUFFING + "-runs");
+            alerts.add(stuffing);
+            deadLetters.add(stuffing.getSideOutput(Descriptors.DEAD_LETTERS));
+        }
+        return new Detected(alerts, deadLetters);
     }
 }
