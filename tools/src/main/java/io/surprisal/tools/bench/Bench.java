@@ -103,17 +103,25 @@ public final class Bench {
      * The graph of one Flink run: the full job, or the bare pipeline with {@code stateValues} keyed
      * values read and written per event before its discarding sink (0: none, which is (a)).
      */
-    record Graph(boolean full, int stateValues, int cachedUsers) {
-        static final Graph FULL = new Graph(true, 0, 0);
-        static final Graph BARE = new Graph(false, 0, 0);
+    record Graph(boolean full, int stateValues, int cachedUsers, boolean sequences) {
+        static final Graph FULL = new Graph(true, 0, 0, false);
+        static final Graph BARE = new Graph(false, 0, 0, false);
 
         static Graph bareWithState(int values) {
-            return new Graph(false, values, 0);
+            return new Graph(false, values, 0, false);
         }
 
         /** One value per user, kept for the {@code users} seen last on each instance ({@link CachedStateFloorOperator}). */
         static Graph bareWithCachedState(int users) {
-            return new Graph(false, 1, users);
+            return new Graph(false, 1, users, false);
+        }
+
+        /**
+         * The sequence detectors as the job runs them, fed by the job's routing behind a cache of the
+         * {@code users} seen last ({@link CepFloorOperator}), and no other detector.
+         */
+        static Graph bareWithSequences(int users) {
+            return new Graph(false, 1, users, true);
         }
     }
 
@@ -122,7 +130,8 @@ public final class Bench {
      * backendWrites} the cached floor's writes that reach the state backend (0 in other graphs).
      */
     record FlinkRun(long records, double seconds, double eventsPerSecond, long peakHeap, Map<String, Long> alerts,
-            Map<String, long[]> latencies, State state, long stateWrites, long backendWrites, double cpuMicrosPerEvent) {}
+            Map<String, long[]> latencies, State state, long stateWrites, long backendWrites, double cpuMicrosPerEvent,
+            double emittingCpuMicrosPerEvent) {}
 
     /** RocksDB's figures after the checkpoint that follows the last event. */
     record State(long liveData, long sstFiles, long memTables, long checkpointFullSize, Map<String, Long> liveByState) {}
@@ -130,10 +139,11 @@ public final class Bench {
     /**
      * All figures, as printed; the state figures are -1 when checkpointing is off (not measured).
      * {@code floor} holds the state floor's events per second with one, two and three values per event,
-     * and {@code floorWrites} the values it wrote (both empty unless part {@code floor} ran).
+     * {@code floorWrites} the values it wrote (both empty unless part {@code floor} ran), and {@code
+     * floorSequences} the sequence detectors' floor's events per second (NaN unless it ran).
      */
     public record Report(long events, long usersWithEvents, Duration eventTime, int cores, double a, double[] floor, long[] floorWrites,
-            double b, double c, double parse,
+            double floorSequences, double b, double c, double parse,
             long bRecords, long bAlerts, long liveBytes, long sstBytes, long checkpointBytes,
             double latencyRate, long latencyEvents, long p50, long p99, long max, long timedAlerts, long bytesPerUser,
             Map<String, Long> bAlertsByDetector, double[] bRounds, double[] comparedRounds, Map<String, Long> comparedAlerts) {}
@@ -169,20 +179,26 @@ public final class Bench {
                     runFlink(file, Graph.BARE, prefix, null);
                 }
                 runFlink(file, Graph.FULL, prefix, null);
+                if (options.runs("floor")) {
+                    runFlink(file, Graph.bareWithSequences(FLOOR_CACHED_USERS), prefix, null);
+                }
                 if (compared != null) {
                     runFlink(file, Graph.FULL, prefix, null, compared);
                 }
                 out.printf(Locale.ROOT, "  warm-up: the first %,d events through %s once, not measured (%.1f s)%n",
-                        warmup, withA ? "(a) and (b)" : "(b)", (System.nanoTime() - w0) / 1e9);
+                        warmup, withA && options.runs("floor") ? "(a), (b) and (a+1c+cep)" : withA ? "(a) and (b)" : "(b)",
+                        (System.nanoTime() - w0) / 1e9);
             }
             FlinkRun a = null;
             if (options.runs("a")) {
                 a = runFlink(file, Graph.BARE, new ProbedSource.Settings(0, events, false), null);
-                out.printf(Locale.ROOT, "  (a) bare pipeline: source, parse, watermarks, keyBy(user), discard  %,10.0f events/s  (%.1f s, peak heap %,d MB)%n",
-                        a.eventsPerSecond(), a.seconds(), a.peakHeap() >> 20);
+                out.printf(Locale.ROOT, "  (a) bare pipeline: source, parse, watermarks, keyBy(user), discard  %,10.0f events/s  (%.1f s, peak heap %,d MB, %.1f us CPU per event while the source emitted)%n",
+                        a.eventsPerSecond(), a.seconds(), a.peakHeap() >> 20, a.emittingCpuMicrosPerEvent());
             }
             double[] floor = new double[0];
             long[] floorWrites = new long[0];
+            double floorSequences = Double.NaN;
+            double floorSequencesCpu = Double.NaN;
             if (options.runs("floor")) {
                 // What keyed state alone costs: no detector can keep per-user state for less.
                 floor = new double[FLOOR_VALUES];
@@ -202,6 +218,13 @@ public final class Bench {
                         FLOOR_CACHED_USERS, cached.eventsPerSecond(), cached.seconds(), cached.peakHeap() >> 20,
                         (double) cached.backendWrites() / Math.max(cached.records(), 1),
                         a == null ? "" : String.format(Locale.ROOT, "  (a+1c)/a = %.2f", cached.eventsPerSecond() / a.eventsPerSecond()));
+                // No design that keeps the sequences in Flink CEP can cost less than this.
+                FlinkRun sequences = runFlink(file, Graph.bareWithSequences(FLOOR_CACHED_USERS), new ProbedSource.Settings(0, events, false), null);
+                floorSequences = sequences.eventsPerSecond();
+                floorSequencesCpu = sequences.emittingCpuMicrosPerEvent();
+                out.printf(Locale.ROOT, "  (a+1c+cep) (a+1c) routing to the job's sequence detectors, no other detector  %,10.0f events/s  (%.1f s, peak heap %,d MB, %.1f us CPU per event while the source emitted)%s%n",
+                        sequences.eventsPerSecond(), sequences.seconds(), sequences.peakHeap() >> 20, floorSequencesCpu,
+                        a == null ? "" : String.format(Locale.ROOT, "  (a+1c+cep)/a = %.2f", sequences.eventsPerSecond() / a.eventsPerSecond()));
                 if (a != null) {
                     // Wall-clock time per event that each further value adds, the job's cores all working.
                     StringBuilder added = new StringBuilder();
@@ -266,6 +289,12 @@ public final class Bench {
                 out.printf(Locale.ROOT, "      covers transition, session, login novelty (incl. user-agent parse), velocity, purchase network;%n"
                         + "      not CEP patterns, suppression, state backends, serialization, event-time buffering. Parsing alone: %,.0f events/s%n", parse);
             }
+            if (!Double.isNaN(floorSequencesCpu) && c > 0 && a != null) {
+                // CPU time is additive where wall time is not: whatever the design, its cores must do both.
+                double bound = cores * 1e6 / (floorSequencesCpu + 1e6 / c);
+                out.printf(Locale.ROOT, "  bound: (a+1c+cep)'s %.1f us of CPU per event and (c)'s %.1f leave at most %,.0f events/s on %d cores: bound/a = %.2f%n",
+                        floorSequencesCpu, 1e6 / c, bound, cores, bound / a.eventsPerSecond());
+            }
             out.printf(Locale.ROOT, "  b/a = %.2f   b/(c x %d cores) = %.2f%n", a == null ? Double.NaN : b.eventsPerSecond() / a.eventsPerSecond(), cores,
                     b.eventsPerSecond() / (c * cores));
 
@@ -308,7 +337,7 @@ public final class Bench {
                         l.alerts());
             }
             long bAlerts = b.alerts().values().stream().mapToLong(Long::longValue).sum();
-            return new Report(events, users, eventTime, cores, a == null ? Double.NaN : a.eventsPerSecond(), floor, floorWrites, b.eventsPerSecond(), c, parse,
+            return new Report(events, users, eventTime, cores, a == null ? Double.NaN : a.eventsPerSecond(), floor, floorWrites, floorSequences, b.eventsPerSecond(), c, parse,
                     b.records(), bAlerts, s == null ? -1 : s.liveData(), s == null ? -1 : s.sstFiles(), s == null ? -1 : s.checkpointFullSize(),
                     rate, latencyEvents,
                     p50, p99, max, timed, perUser, b.alerts(), bRates, comparedRates, comparedAlerts);
@@ -319,7 +348,7 @@ public final class Bench {
 
     /** CPU time of this JVM, all threads: unlike throughput, it hardly moves when other processes share the cores. */
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return BenchProbe.processCpuNanos();
     }
 
     static double median(double[] values) {
@@ -401,6 +430,7 @@ public final class Bench {
             SingleOutputStreamOperator<Event> parsed = SurprisalPipeline.parse(lines);
             KeyedStream<Event, String> byUser = parsed.keyBy(new UserKey());
             DataStream<Event> events = graph.stateValues() == 0 ? byUser
+                    : graph.sequences() ? sequenceFloor(config, byUser, graph.cachedUsers())
                     : graph.cachedUsers() > 0 ? byUser
                             .transform("state floor: one keyed value per event, " + graph.cachedUsers() + " users cached",
                                     parsed.getType(), new CachedStateFloorOperator(graph.cachedUsers()))
@@ -442,7 +472,27 @@ public final class Bench {
         double cpuMicros = (processCpuNanos() - cpu0) / 1e3 / Math.max(records, 1);
         return new FlinkRun(records, seconds, records / Math.max(seconds, 1e-9), heap.peak(), BenchProbe.alertCounts(),
                 BenchProbe.latencies(), state, stateWrites == null ? 0 : stateWrites,
-                backendWrites == null ? 0 : backendWrites, cpuMicros);
+                backendWrites == null ? 0 : backendWrites, cpuMicros, BenchProbe.emittingCpuMicrosPerLine());
+    }
+
+    /**
+     * The floor of the sequence detectors: {@link CepFloorOperator} routes each user's events as the
+     * job does, into {@link SurprisalPipeline#sequenceDetectors}, whose alerts and dead letters are
+     * discarded; returns the events.
+     */
+    private static DataStream<Event> sequenceFloor(SurprisalConfig config, KeyedStream<Event, String> byUser, int cachedUsers) {
+        SingleOutputStreamOperator<Event> routed = byUser
+                .transform("sequence floor: routing to the CEP patterns, " + cachedUsers + " users cached",
+                        TypeInformation.of(Event.class), new CepFloorOperator(cachedUsers, config.cep(), config.state().ttl()))
+                .uid("sequence-floor");
+        SurprisalPipeline.Detected sequences = SurprisalPipeline.sequenceDetectors(config, routed, routed);
+        for (int i = 0; i < sequences.alerts().size(); i++) {
+            sequences.alerts().get(i).sinkTo(new DiscardingSink<>()).name("sequence alerts: discard").uid("sink-sequence-alerts-" + i);
+        }
+        for (int i = 0; i < sequences.deadLetters().size(); i++) {
+            sequences.deadLetters().get(i).sinkTo(new DiscardingSink<>()).name("sequence dead letters: discard").uid("sink-sequence-dead-letters-" + i);
+        }
+        return routed;
     }
 
     private static String cpuModel() {

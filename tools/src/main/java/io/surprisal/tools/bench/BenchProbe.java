@@ -23,6 +23,11 @@ public final class BenchProbe {
     static final AtomicLong EMITTED = new AtomicLong();
     static volatile long firstEmitNanos;
     static volatile long lastEmitNanos;
+    /** The process's CPU time at the first line's emission, and at every {@link #CPU_SAMPLE}th line's since: with {@link #cpuSampledAt}, the CPU the graph took while the source emitted. */
+    static volatile long firstEmitCpuNanos;
+    static volatile long lastSampledCpuNanos;
+    static volatile long cpuSampledAt;
+    static final int CPU_SAMPLE = 4096;
 
     /** Counted down when the checkpoint following the last line has completed (the source then waits). */
     static volatile CountDownLatch endCheckpointed = new CountDownLatch(1);
@@ -37,10 +42,26 @@ public final class BenchProbe {
         EMITTED.set(0);
         firstEmitNanos = 0;
         lastEmitNanos = 0;
+        firstEmitCpuNanos = 0;
+        lastSampledCpuNanos = 0;
+        cpuSampledAt = 0;
         endCheckpointed = new CountDownLatch(1);
         release = new CompletableFuture<>();
         ALERTS.clear();
         LATENCIES.clear();
+    }
+
+    /**
+     * CPU time per line, in microseconds, of the whole process while the source emitted (from the
+     * first line to the last sampled one): without the job's start and end. NaN before a second sample.
+     */
+    static double emittingCpuMicrosPerLine() {
+        long at = cpuSampledAt;
+        return at == 0 ? Double.NaN : (lastSampledCpuNanos - firstEmitCpuNanos) / 1e3 / at;
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** One line left the source. */
@@ -49,6 +70,10 @@ public final class BenchProbe {
         long i = EMITTED.getAndIncrement();
         if (i == 0) {
             firstEmitNanos = now;
+            firstEmitCpuNanos = processCpuNanos();
+        } else if (i % CPU_SAMPLE == 0) {
+            lastSampledCpuNanos = processCpuNanos();
+            cpuSampledAt = i;
         }
         lastEmitNanos = now;
         long[] s = sentAt;

@@ -33,7 +33,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--parts", split = ",", defaultValue = "a,b,c,latency",
             description = "parts to run, of a, b, c, latency, floor; (b) always runs, the others compare with it; floor runs (a) "
-                    + "with one, two and three keyed state values read and written per event (default ${DEFAULT-VALUE})")
+                    + "with one, two and three keyed state values read and written per event, one behind a cache of users, and "
+                    + "that one routing to the job's sequence detectors (default ${DEFAULT-VALUE})")
     Set<String> parts;
 
     private static final List<String> KNOWN_PARTS = List.of("a", "b", "c", "latency", "floor");

@@ -61,6 +61,7 @@ class BenchTest {
                         r.eventTime().toHours(), r.eventTime().toMinutesPart()), "warm-up: the first 1,000 events through (b) once",
                 "(b) full job", "(c) detector cores", "b/(c x 2 cores)");
         assertThat(r.floor()).as("the state floor runs only when asked").isEmpty();
+        assertThat(r.floorSequences()).isNaN();
     }
 
     @Test
@@ -81,7 +82,9 @@ class BenchTest {
                 "(a+2) (a) with two keyed state values read and written per event",
                 "(a+3) (a) with three keyed state values read and written per event",
                 "(a+1)/a = ", "(a+3)/a = ", "each keyed value read and written adds, in turn, ",
-                "(a+1c) (a+1) behind a write-back cache of 10,000 users per instance", "(a+1c)/a = ");
+                "(a+1c) (a+1) behind a write-back cache of 10,000 users per instance", "(a+1c)/a = ",
+                "(a+1c+cep) (a+1c) routing to the job's sequence detectors", "(a+1c+cep)/a = ");
+        assertThat(r.floorSequences()).isPositive();
     }
 
     @Test

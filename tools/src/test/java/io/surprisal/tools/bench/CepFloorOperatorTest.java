@@ -1,0 +1,84 @@
+package io.surprisal.tools.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surprisal.config.ConfigLoader;
+import io.surprisal.config.SurprisalConfig;
+import io.surprisal.event.Event;
+import io.surprisal.event.UserKey;
+import io.surprisal.flink.Descriptors;
+import io.surprisal.novelty.LoginRecency;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The sequence floor routes as the job does, and keeps each user's last failed login through its cache. */
+class CepFloorOperatorTest {
+    private static final long T0 = 1_800_000_000_000L;
+    private static final String THEN_BUY = "cep-failed-login-then-buy";
+
+    private static StreamRecord<Event> event(String user, long ts, String action, boolean fail) {
+        Event e = new Event();
+        e.ts = ts;
+        e.eventId = user + "-" + ts + "-" + action;
+        e.user = user;
+        e.action = action;
+        e.fail = fail;
+        return new StreamRecord<>(e, ts);
+    }
+
+    private static List<String> routed(KeyedOneInputStreamOperatorTestHarness<String, Event, Event> h, String uid) {
+        List<String> ids = new ArrayList<>();
+        var q = h.getSideOutput(Descriptors.cepEvents(uid));
+        if (q != null) {
+            q.forEach(r -> ids.add(r.getValue().eventId));
+        }
+        return ids;
+    }
+
+    /** The last failed login the state backend holds for {@code user}, or null when it holds none. */
+    private static Long storedFailedLogin(KeyedOneInputStreamOperatorTestHarness<String, Event, Event> h, String user, SurprisalConfig c)
+            throws Exception {
+        KeyedStateBackend<String> backend = h.getOperator().getKeyedStateBackend();
+        String current = backend.getCurrentKey();
+        backend.setCurrentKey(user);
+        ValueState<LoginRecency> state = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                Descriptors.loginRecency(c.state().ttl()));
+        LoginRecency r = state.value();
+        backend.setCurrentKey(current);
+        return r == null ? null : r.lastFailedLogin;
+    }
+
+    @Test
+    void aBuyAfterAFailedLoginReachesThePatternThroughTheCacheAndASuccessfulLoginClosesTheGate() throws Exception {
+        SurprisalConfig c = ConfigLoader.load(null, List.of());
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new CepFloorOperator(2, c.cep(), c.state().ttl()), new UserKey(), Types.STRING)) {
+            h.open();
+            h.processElement(event("jane", T0, "login", true));
+            h.processElement(event("joe", T0 + 1_000, "buy_item", false));
+            // A third user: jane, seen longest ago, leaves the cache with her failed login written.
+            h.processElement(event("ann", T0 + 2_000, "view_item", false));
+            assertThat(storedFailedLogin(h, "jane", c)).isEqualTo(T0);
+            // Read back from the backend: her buy can still complete a match.
+            h.processElement(event("jane", T0 + 3_000, "buy_item", false));
+            h.processElement(event("jane", T0 + 4_000, "login", false));
+            h.processElement(event("jane", T0 + 5_000, "buy_item", false));
+
+            assertThat(routed(h, THEN_BUY)).containsExactly("jane-" + T0 + "-login", "jane-" + (T0 + 3_000) + "-buy_item",
+                    "jane-" + (T0 + 4_000) + "-login");
+            assertThat(routed(h, "cep-account-takeover")).as("nothing is novel without login novelty").isEmpty();
+            assertThat(h.extractOutputValues()).as("every event goes on").hasSize(6);
+
+            h.prepareSnapshotPreBarrier(1);
+            assertThat(storedFailedLogin(h, "jane", c)).as("the successful login closed the gate").isEqualTo(Long.MIN_VALUE);
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+}
