@@ -153,73 +153,46 @@ public record WorldKnobs(
   }
 
   public WorldKnobs withVisitsPerDay(double min, double max) {
-    return new WorldKnobs(min, max, ipChurn, mobileNetworkShare, phoneShare, multiDeviceShare,
-        travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare, noveltyShare,
-        takeoverShare, impossibleTravelShare, coordinates, giftCardShare, longSessionShare,
-        fastPaceShare, gapLaw, visitStretchSigma);
+    return with(k -> {
+      k.minVisitsPerDay = min;
+      k.maxVisitsPerDay = max;
+    });
   }
 
   public WorldKnobs withIpChurn(double v) {
-    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, v, mobileNetworkShare, phoneShare,
-        multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
+    return with(k -> k.ipChurn = v);
   }
 
   public WorldKnobs withMobileNetworkShare(double v) {
-    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, v, phoneShare,
-        multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
+    return with(k -> k.mobileNetworkShare = v);
   }
 
   public WorldKnobs withPhoneShare(double v) {
-    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare, v,
-        multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
+    return with(k -> k.phoneShare = v);
   }
 
   public WorldKnobs withMultiDeviceShare(double v) {
-    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
-        phoneShare, v, travelShare, plausibleTrips, newUserShare, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
+    return with(k -> k.multiDeviceShare = v);
   }
 
   public WorldKnobs withTravelShare(double v) {
-    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
-        phoneShare, multiDeviceShare, v, plausibleTrips, newUserShare, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
+    return with(k -> k.travelShare = v);
   }
 
   public WorldKnobs withPlausibleTrips(boolean v) {
-    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
-        phoneShare, multiDeviceShare, travelShare, v, newUserShare, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
+    return with(k -> k.plausibleTrips = v);
   }
 
   public WorldKnobs withNewUserShare(double v) {
-    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
-        phoneShare, multiDeviceShare, travelShare, plausibleTrips, v, historyDays, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
+    return with(k -> k.newUserShare = v);
   }
 
   public WorldKnobs withHistoryDays(int v) {
-    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
-        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, v, abnormalShare,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
+    return with(k -> k.historyDays = v);
   }
 
   public WorldKnobs withAbnormalShare(double v) {
-    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
-        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays, v,
-        noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
+    return with(k -> k.abnormalShare = v);
   }
 
   /**
@@ -227,59 +200,102 @@ public record WorldKnobs(
    * long session, fast pace).
    */
   public WorldKnobs withAttackShare(double v) {
-    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
-        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
-        abnormalShare, v, v, v, coordinates, v, v, v, gapLaw, visitStretchSigma);
+    return with(k -> {
+      k.noveltyShare = v;
+      k.takeoverShare = v;
+      k.impossibleTravelShare = v;
+      k.giftCardShare = v;
+      k.longSessionShare = v;
+      k.fastPaceShare = v;
+    });
   }
 
   public WorldKnobs withGiftCardShare(double v) {
-    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
-        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
-        abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates, v,
-        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
+    return with(k -> k.giftCardShare = v);
   }
 
   public WorldKnobs withLongSessionShare(double v) {
-    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
-        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
-        abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates,
-        giftCardShare,
-        v, fastPaceShare, gapLaw, visitStretchSigma);
+    return with(k -> k.longSessionShare = v);
   }
 
   public WorldKnobs withFastPaceShare(double v) {
-    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
-        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
-        abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates,
-        giftCardShare,
-        longSessionShare, v, gapLaw, visitStretchSigma);
+    return with(k -> k.fastPaceShare = v);
   }
 
   public WorldKnobs withImpossibleTravelShare(double v) {
-    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
-        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
-        abnormalShare, noveltyShare, takeoverShare, v, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
+    return with(k -> k.impossibleTravelShare = v);
   }
 
   public WorldKnobs withCoordinates(boolean v) {
-    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
-        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
-        abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, v, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
+    return with(k -> k.coordinates = v);
   }
 
   public WorldKnobs withGapLaw(GapLaw v) {
-    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
-        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
-        abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, v, visitStretchSigma);
+    return with(k -> k.gapLaw = v);
   }
 
   public WorldKnobs withVisitStretchSigma(double v) {
-    return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
-        phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
-        abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates, giftCardShare,
-        longSessionShare, fastPaceShare, gapLaw, v);
+    return with(k -> k.visitStretchSigma = v);
+  }
+
+  /** These knobs with {@code change} made to a copy of them (the record's checks run on the result). */
+  private WorldKnobs with(java.util.function.Consumer<Knobs> change) {
+    Knobs k = new Knobs(this);
+    change.accept(k);
+    return k.build();
+  }
+
+  /** The knobs as fields, for {@link #with}: one place that lists them all. */
+  private static final class Knobs {
+    double minVisitsPerDay;
+    double maxVisitsPerDay;
+    double ipChurn;
+    double mobileNetworkShare;
+    double phoneShare;
+    double multiDeviceShare;
+    double travelShare;
+    boolean plausibleTrips;
+    double newUserShare;
+    int historyDays;
+    double abnormalShare;
+    double noveltyShare;
+    double takeoverShare;
+    double impossibleTravelShare;
+    boolean coordinates;
+    double giftCardShare;
+    double longSessionShare;
+    double fastPaceShare;
+    GapLaw gapLaw;
+    double visitStretchSigma;
+
+    Knobs(WorldKnobs w) {
+      minVisitsPerDay = w.minVisitsPerDay;
+      maxVisitsPerDay = w.maxVisitsPerDay;
+      ipChurn = w.ipChurn;
+      mobileNetworkShare = w.mobileNetworkShare;
+      phoneShare = w.phoneShare;
+      multiDeviceShare = w.multiDeviceShare;
+      travelShare = w.travelShare;
+      plausibleTrips = w.plausibleTrips;
+      newUserShare = w.newUserShare;
+      historyDays = w.historyDays;
+      abnormalShare = w.abnormalShare;
+      noveltyShare = w.noveltyShare;
+      takeoverShare = w.takeoverShare;
+      impossibleTravelShare = w.impossibleTravelShare;
+      coordinates = w.coordinates;
+      giftCardShare = w.giftCardShare;
+      longSessionShare = w.longSessionShare;
+      fastPaceShare = w.fastPaceShare;
+      gapLaw = w.gapLaw;
+      visitStretchSigma = w.visitStretchSigma;
+    }
+
+    WorldKnobs build() {
+      return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
+          phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
+          abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates,
+          giftCardShare, longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
+    }
   }
 }
