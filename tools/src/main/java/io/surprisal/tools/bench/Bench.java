@@ -19,9 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -101,7 +103,9 @@ public final class Bench {
 
     /**
      * The graph of one Flink run: the full job, or the bare pipeline with {@code stateValues} keyed
-     * values read and written per event before its discarding sink (0: none, which is (a)).
+     * values read and written per event before its discarding sink (0: none, which is (a)); with
+     * {@code cachedUsers} above 0, one value behind a cache of that many users per instance, which
+     * with {@code sequences} is the user's recent logins routed to the job's sequence detectors.
      */
     record Graph(boolean full, int stateValues, int cachedUsers, boolean sequences) {
         static final Graph FULL = new Graph(true, 0, 0, false);
@@ -127,7 +131,9 @@ public final class Bench {
 
     /**
      * Figures of one Flink run; {@code stateWrites} counts the state floor's writes and {@code
-     * backendWrites} the cached floor's writes that reach the state backend (0 in other graphs).
+     * backendWrites} the cached floor's writes that reach the state backend (0 in other graphs);
+     * {@code cpuMicrosPerEvent} is the process's CPU over the whole run (the job's start and end
+     * included), {@code emittingCpuMicrosPerEvent} only while the source emitted (NaN in runs too short to sample).
      */
     record FlinkRun(long records, double seconds, double eventsPerSecond, long peakHeap, Map<String, Long> alerts,
             Map<String, long[]> latencies, State state, long stateWrites, long backendWrites, double cpuMicrosPerEvent,
@@ -186,8 +192,7 @@ public final class Bench {
                     runFlink(file, Graph.FULL, prefix, null, compared);
                 }
                 out.printf(Locale.ROOT, "  warm-up: the first %,d events through %s once, not measured (%.1f s)%n",
-                        warmup, withA && options.runs("floor") ? "(a), (b) and (a+1c+cep)" : withA ? "(a) and (b)" : "(b)",
-                        (System.nanoTime() - w0) / 1e9);
+                        warmup, warmedUp(withA, compared != null, options.runs("floor")), (System.nanoTime() - w0) / 1e9);
             }
             FlinkRun a = null;
             if (options.runs("a")) {
@@ -249,8 +254,8 @@ public final class Bench {
                 FlinkRun run = runFlink(file, Graph.FULL, new ProbedSource.Settings(0, events, checkpoints && round == 0), null);
                 bRates[round] = run.eventsPerSecond();
                 bCpu[round] = run.cpuMicrosPerEvent();
-                out.printf(Locale.ROOT, "  (b) full job: all detectors, RocksDB, checkpoints          %,10.0f events/s  (%.1f s, peak heap %,d MB, %.1f us CPU per event)%n",
-                        run.eventsPerSecond(), run.seconds(), run.peakHeap() >> 20, run.cpuMicrosPerEvent());
+                out.printf(Locale.ROOT, "  (b) full job: all detectors, RocksDB, checkpoints          %,10.0f events/s  (%.1f s, peak heap %,d MB, %.1f us CPU per event, %.1f while the source emitted)%n",
+                        run.eventsPerSecond(), run.seconds(), run.peakHeap() >> 20, run.cpuMicrosPerEvent(), run.emittingCpuMicrosPerEvent());
                 if (b == null) {
                     b = run;
                     out.printf(Locale.ROOT, "      alerts: %s%n", b.alerts());
@@ -289,11 +294,12 @@ public final class Bench {
                 out.printf(Locale.ROOT, "      covers transition, session, login novelty (incl. user-agent parse), velocity, purchase network;%n"
                         + "      not CEP patterns, suppression, state backends, serialization, event-time buffering. Parsing alone: %,.0f events/s%n", parse);
             }
-            if (!Double.isNaN(floorSequencesCpu) && c > 0 && a != null) {
-                // CPU time is additive where wall time is not: whatever the design, its cores must do both.
-                double bound = cores * 1e6 / (floorSequencesCpu + 1e6 / c);
-                out.printf(Locale.ROOT, "  bound: (a+1c+cep)'s %.1f us of CPU per event and (c)'s %.1f leave at most %,.0f events/s on %d cores: bound/a = %.2f%n",
-                        floorSequencesCpu, 1e6 / c, bound, cores, bound / a.eventsPerSecond());
+            if (!Double.isNaN(floorSequencesCpu) && c > 0) {
+                int machineCores = Runtime.getRuntime().availableProcessors();
+                double bound = sequencesBound(floorSequencesCpu, c, machineCores);
+                out.printf(Locale.ROOT, "  bound: (a+1c+cep)'s %.1f us of CPU per event and (c)'s %.1f leave at most %,.0f events/s on %d cores%s%n",
+                        floorSequencesCpu, 1e6 / c, bound, machineCores,
+                        a == null ? "" : String.format(Locale.ROOT, ": bound/a = %.2f", bound / a.eventsPerSecond()));
             }
             out.printf(Locale.ROOT, "  b/a = %.2f   b/(c x %d cores) = %.2f%n", a == null ? Double.NaN : b.eventsPerSecond() / a.eventsPerSecond(), cores,
                     b.eventsPerSecond() / (c * cores));
@@ -449,6 +455,7 @@ public final class Bench {
         BenchMetrics.clear();
         heap.reset();
         JobClient job = env.executeAsync(graph.full() ? "surprisal bench: full job"
+                : graph.sequences() ? "surprisal bench: sequence floor"
                 : graph.stateValues() > 0 ? "surprisal bench: state floor" : "surprisal bench: bare pipeline");
         State state = null;
         if (settings.waitForCheckpoint()) {
@@ -493,6 +500,33 @@ public final class Bench {
             sequences.deadLetters().get(i).sinkTo(new DiscardingSink<>()).name("sequence dead letters: discard").uid("sink-sequence-dead-letters-" + i);
         }
         return routed;
+    }
+
+    /**
+     * The most events per second that {@code cores} can run when each event takes the sequence
+     * floor's {@code floorCpuMicros} of CPU (the whole process's, while the source emitted) and the
+     * detectors' plain-Java math at {@code coreRate} events per second on one thread: CPU time adds
+     * up where wall time need not.
+     */
+    static double sequencesBound(double floorCpuMicros, double coreRate, int cores) {
+        return cores * 1e6 / (floorCpuMicros + 1e6 / coreRate);
+    }
+
+    /** What the warm-up ran, as printed. */
+    static String warmedUp(boolean a, boolean compared, boolean floor) {
+        List<String> parts = new ArrayList<>();
+        if (a) {
+            parts.add("(a)");
+        }
+        parts.add("(b)");
+        if (compared) {
+            parts.add("(b')");
+        }
+        if (floor) {
+            parts.add("(a+1c+cep)");
+        }
+        return parts.size() == 1 ? parts.get(0)
+                : String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
     }
 
     private static String cpuModel() {

@@ -23,10 +23,11 @@ public final class BenchProbe {
     static final AtomicLong EMITTED = new AtomicLong();
     static volatile long firstEmitNanos;
     static volatile long lastEmitNanos;
-    /** The process's CPU time at the first line's emission, and at every {@link #CPU_SAMPLE}th line's since: with {@link #cpuSampledAt}, the CPU the graph took while the source emitted. */
+    /** The process's CPU time when the first line was emitted. */
     static volatile long firstEmitCpuNanos;
-    static volatile long lastSampledCpuNanos;
-    static volatile long cpuSampledAt;
+    /** The process's CPU time when line {@link #cpuSampledAt} was emitted: the latest sample, one every {@link #CPU_SAMPLE} lines. */
+    private static long lastSampledCpuNanos;
+    private static long cpuSampledAt;
     static final int CPU_SAMPLE = 4096;
 
     /** Counted down when the checkpoint following the last line has completed (the source then waits). */
@@ -55,9 +56,17 @@ public final class BenchProbe {
      * CPU time per line, in microseconds, of the whole process while the source emitted (from the
      * first line to the last sampled one): without the job's start and end. NaN before a second sample.
      */
-    static double emittingCpuMicrosPerLine() {
-        long at = cpuSampledAt;
-        return at == 0 ? Double.NaN : (lastSampledCpuNanos - firstEmitCpuNanos) / 1e3 / at;
+    static synchronized double emittingCpuMicrosPerLine() {
+        return cpuSampledAt == 0 ? Double.NaN : (lastSampledCpuNanos - firstEmitCpuNanos) / 1e3 / cpuSampledAt;
+    }
+
+    /** Sources emit from several threads: the sample and its line are kept together, the latest line's. */
+    private static synchronized void sampleCpu(long line) {
+        long cpu = processCpuNanos();
+        if (line > cpuSampledAt) {
+            lastSampledCpuNanos = cpu;
+            cpuSampledAt = line;
+        }
     }
 
     static long processCpuNanos() {
@@ -72,8 +81,7 @@ public final class BenchProbe {
             firstEmitNanos = now;
             firstEmitCpuNanos = processCpuNanos();
         } else if (i % CPU_SAMPLE == 0) {
-            lastSampledCpuNanos = processCpuNanos();
-            cpuSampledAt = i;
+            sampleCpu(i);
         }
         lastEmitNanos = now;
         long[] s = sentAt;

@@ -105,6 +105,34 @@ class BenchTest {
     }
 
     @Test
+    void theSequenceBoundAddsTheFloorsCpuAndTheDetectorCoresAndSharesTheCores() {
+        // 8 us of the floor and 2 us of detector math (500,000 events/s on one thread): 10 us an event, 2 cores.
+        assertThat(Bench.sequencesBound(8.0, 500_000, 2)).isCloseTo(200_000, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(Bench.sequencesBound(8.0, 500_000, 4)).isCloseTo(400_000, org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    @Test
+    void theWarmUpSaysWhatItRan() {
+        assertThat(Bench.warmedUp(false, false, false)).isEqualTo("(b)");
+        assertThat(Bench.warmedUp(true, false, false)).isEqualTo("(a) and (b)");
+        assertThat(Bench.warmedUp(false, false, true)).isEqualTo("(b) and (a+1c+cep)");
+        assertThat(Bench.warmedUp(true, true, true)).isEqualTo("(a), (b), (b') and (a+1c+cep)");
+    }
+
+    @Test
+    void theCpuWhileTheSourceEmitsIsSampledFromTheFirstLineToTheLatestSample() {
+        BenchProbe.reset(null);
+        assertThat(BenchProbe.emittingCpuMicrosPerLine()).as("no sample yet").isNaN();
+        for (int i = 0; i < 2 * BenchProbe.CPU_SAMPLE + 1; i++) {
+            BenchProbe.emitted();
+        }
+        double perLine = BenchProbe.emittingCpuMicrosPerLine();
+        assertThat(perLine).isFinite().isNotNegative();
+        BenchProbe.reset(null);
+        assertThat(BenchProbe.emittingCpuMicrosPerLine()).as("a new run starts without samples").isNaN();
+    }
+
+    @Test
     void theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
         assertThat(Bench.median(new double[] {3, 1, 2})).isEqualTo(2);
         assertThat(Bench.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);

@@ -69,6 +69,7 @@ class CepFloorOperatorTest {
             // Read back from the backend: her buy can still complete a match.
             h.processElement(event("jane", T0 + 3_000, "buy_item", false));
             h.processElement(event("jane", T0 + 4_000, "login", false));
+            assertThat(storedFailedLogin(h, "jane", c)).as("the change waits on the heap for the barrier").isEqualTo(T0);
             h.processElement(event("jane", T0 + 5_000, "buy_item", false));
 
             assertThat(routed(h, THEN_BUY)).containsExactly("jane-" + T0 + "-login", "jane-" + (T0 + 3_000) + "-buy_item",
