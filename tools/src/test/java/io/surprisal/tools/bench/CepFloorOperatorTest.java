@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
+import io.surprisal.event.EventParser;
 import io.surprisal.event.UserKey;
 import io.surprisal.flink.Descriptors;
 import io.surprisal.novelty.LoginRecency;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -24,23 +25,17 @@ class CepFloorOperatorTest {
     private static final long T0 = 1_800_000_000_000L;
     private static final String THEN_BUY = "cep-failed-login-then-buy";
 
-    private static StreamRecord<Event> event(String user, long ts, String action, boolean fail) {
-        Event e = new Event();
-        e.ts = ts;
-        e.eventId = user + "-" + ts + "-" + action;
-        e.user = user;
-        e.action = action;
-        e.fail = fail;
+    /** An event as the job reads it: a line of JSON, parsed. */
+    private static StreamRecord<Event> event(String user, long ts, String action, boolean fail) throws Exception {
+        Event e = EventParser.parse(String.format("{\"ts\":\"%s\",\"event_id\":\"%s-%d-%s\",\"user\":\"%s\",\"action\":\"%s\",\"status\":\"%s\"}",
+                Instant.ofEpochMilli(ts), user, ts, action, user, action, fail ? "fail" : "success"));
         return new StreamRecord<>(e, ts);
     }
 
+    /** The ids of the events routed to pattern {@code uid}. */
     private static List<String> routed(KeyedOneInputStreamOperatorTestHarness<String, Event, Event> h, String uid) {
-        List<String> ids = new ArrayList<>();
-        var q = h.getSideOutput(Descriptors.cepEvents(uid));
-        if (q != null) {
-            q.forEach(r -> ids.add(r.getValue().eventId));
-        }
-        return ids;
+        var routed = h.getSideOutput(Descriptors.cepEvents(uid));
+        return routed == null ? List.of() : routed.stream().map(r -> r.getValue().eventId).toList();
     }
 
     /** The last failed login the state backend holds for {@code user}, or null when it holds none. */
