@@ -223,7 +223,7 @@ public final class Bench {
                         FLOOR_CACHED_USERS, cached.eventsPerSecond(), cached.seconds(), cached.peakHeap() >> 20,
                         (double) cached.backendWrites() / Math.max(cached.records(), 1),
                         a == null ? "" : String.format(Locale.ROOT, "  (a+1c)/a = %.2f", cached.eventsPerSecond() / a.eventsPerSecond()));
-                // No design that keeps the sequences in Flink CEP can cost less than this.
+                // The job's sequence detectors as it runs them, with no other detector around them.
                 FlinkRun sequences = runFlink(file, Graph.bareWithSequences(FLOOR_CACHED_USERS), new ProbedSource.Settings(0, events, false), null);
                 floorSequences = sequences.eventsPerSecond();
                 floorSequencesCpu = sequences.emittingCpuMicrosPerEvent();
