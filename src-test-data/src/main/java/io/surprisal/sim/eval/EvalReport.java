@@ -83,6 +83,10 @@ public record EvalReport(
     public double rate() {
       return ratio(flagged, users);
     }
+
+    NewUsers plus(NewUsers o) {
+      return new NewUsers(users + o.users, flagged + o.flagged);
+    }
   }
 
   /** The baseline's total surprisal (bits) of a user over the scored days, and its z-score. */

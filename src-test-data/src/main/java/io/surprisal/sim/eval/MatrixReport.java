@@ -90,9 +90,8 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
 
   /** New normal users, and how many were flagged, over every world together. */
   public EvalReport.NewUsers pooledNewUsers() {
-    Recall all = worlds.stream().map(w -> w.report().newNormalUsers())
-        .map(fresh -> new Recall(fresh.users(), fresh.flagged())).reduce(Recall.NONE, Recall::plus);
-    return new EvalReport.NewUsers(all.users(), all.flagged());
+    return worlds.stream().map(w -> w.report().newNormalUsers())
+        .reduce(new EvalReport.NewUsers(0, 0), EvalReport.NewUsers::plus);
   }
 
   /** The targets {@code result} misses, one phrase each; empty when it meets them all. */

@@ -104,8 +104,9 @@ public final class Bench {
     /**
      * The graph of one Flink run: the full job, or the bare pipeline with {@code stateValues} keyed
      * values read and written per event before its discarding sink (0: none, which is (a)); with
-     * {@code cachedUsers} above 0, one value behind a cache of that many users per instance, which
-     * with {@code sequences} is the user's recent logins routed to the job's sequence detectors.
+     * {@code cachedUsers} above 0, one value behind a cache of that many users per instance; with
+     * {@code sequences}, instead, the user's recent logins behind such a cache, routing to the job's
+     * sequence detectors.
      */
     record Graph(boolean full, int stateValues, int cachedUsers, boolean sequences) {
         static final Graph FULL = new Graph(true, 0, 0, false);
@@ -125,7 +126,7 @@ public final class Bench {
          * {@code users} seen last ({@link CepFloorOperator}), and no other detector.
          */
         static Graph bareWithSequences(int users) {
-            return new Graph(false, 1, users, true);
+            return new Graph(false, 0, users, true);
         }
     }
 
@@ -352,11 +353,6 @@ public final class Bench {
         }
     }
 
-    /** CPU time of this JVM, all threads: unlike throughput, it hardly moves when other processes share the cores. */
-    private static long processCpuNanos() {
-        return BenchProbe.processCpuNanos();
-    }
-
     static double median(double[] values) {
         double[] v = values.clone();
         Arrays.sort(v);
@@ -435,8 +431,8 @@ public final class Bench {
         } else {
             SingleOutputStreamOperator<Event> parsed = SurprisalPipeline.parse(lines);
             KeyedStream<Event, String> byUser = parsed.keyBy(new UserKey());
-            DataStream<Event> events = graph.stateValues() == 0 ? byUser
-                    : graph.sequences() ? sequenceFloor(config, byUser, graph.cachedUsers())
+            DataStream<Event> events = graph.sequences() ? sequenceFloor(config, byUser, graph.cachedUsers())
+                    : graph.stateValues() == 0 ? byUser
                     : graph.cachedUsers() > 0 ? byUser
                             .transform("state floor: one keyed value per event, " + graph.cachedUsers() + " users cached",
                                     parsed.getType(), new CachedStateFloorOperator(graph.cachedUsers()))
@@ -450,7 +446,7 @@ public final class Bench {
                     .sinkTo(new DiscardingSink<>()).name("dead letters: discard").uid("sink-dead-letters-bench");
         }
 
-        long cpu0 = processCpuNanos();
+        long cpu0 = BenchProbe.processCpuNanos();
         BenchProbe.reset(sentAt);
         BenchMetrics.clear();
         heap.reset();
@@ -476,7 +472,7 @@ public final class Bench {
         // Emission under backpressure runs at the job's pace; the last records still in flight
         // (a few network buffers) are a fraction of a second.
         double seconds = (BenchProbe.lastEmitNanos - BenchProbe.firstEmitNanos) / 1e9;
-        double cpuMicros = (processCpuNanos() - cpu0) / 1e3 / Math.max(records, 1);
+        double cpuMicros = (BenchProbe.processCpuNanos() - cpu0) / 1e3 / Math.max(records, 1);
         return new FlinkRun(records, seconds, records / Math.max(seconds, 1e-9), heap.peak(), BenchProbe.alertCounts(),
                 BenchProbe.latencies(), state, stateWrites == null ? 0 : stateWrites,
                 backendWrites == null ? 0 : backendWrites, cpuMicros, BenchProbe.emittingCpuMicrosPerLine());

@@ -69,6 +69,7 @@ public final class BenchProbe {
         }
     }
 
+    /** CPU time of this JVM, all threads: unlike throughput, it hardly moves when other processes share the cores. */
     static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
