@@ -37,7 +37,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * match open per event, which a flood from one user or IP turns into work in proportion to the
  * flood at every event. The sequences here keep one per event that opens them; login novelty lets
  * at most {@code cep.max-openers} of those per user in each eighth of the window open one ({@link
- * OpenerSlot}).
+ * OpenerSlot}), and holds failed-login-then-buy's until a buy completes a match ({@link
+ * PatternSpec#holdsOpeners}).
  */
 public final class CepPatterns {
     private CepPatterns() {}
@@ -84,9 +85,14 @@ public final class CepPatterns {
      * @param gate what else a relevant event needs to matter, given the user's recent logins ({@link
      *     #admits}); also what opens a partial match
      * @param within the pattern's window
+     * @param completes for a pattern of an opener and one more step: that step's condition. Its
+     *     openers then wait in the router ({@code PatternRouting}) and reach the operator only with an
+     *     event that completes a match; null: every admitted event reaches it as it comes
+     * @param breaks with {@code completes}: what ends every partial match (the pattern's
+     *     notFollowedBy), or null
      */
     public record PatternSpec(String name, String uid, Key key, Pattern<Event, ?> pattern, FilterFunction<Event> relevant,
-            Gate gate, Duration within) {
+            Gate gate, Duration within, FilterFunction<Event> completes, FilterFunction<Event> breaks) {
         /**
          * True when the event can still take part in a match, given the user's last failed login
          * and last novel login (event times, {@link Long#MIN_VALUE} for none). A match of a gated
@@ -109,6 +115,18 @@ public final class CepPatterns {
         /** The length of the slots that bound how many events of one user open a partial match ({@link OpenerSlot}). */
         public long openerSlotMillis() {
             return OpenerSlot.slotMillis(within.toMillis());
+        }
+
+        public PatternSpec {
+            // The router closes the failed-login gate after a match: only that gate's patterns may hold openers.
+            if (completes != null && (gate != Gate.AFTER_FAILED_LOGIN || breaks == null)) {
+                throw new IllegalArgumentException(name + ": only a pattern gated by a failed login, with what breaks it, may hold its openers");
+            }
+        }
+
+        /** Whether the pattern's openers wait in the router for an event that completes a match ({@code completes}). */
+        public boolean holdsOpeners() {
+            return completes != null;
         }
 
         /** True for the patterns login novelty feeds (the user-keyed ones); the others filter the enriched stream. */
@@ -147,7 +165,7 @@ public final class CepPatterns {
             out.add(new PatternSpec(FAILED_LOGIN_THEN_BUY, "cep-" + FAILED_LOGIN_THEN_BUY, Key.USER,
                     failedLoginThenBuy(c.failedLoginThenBuy().within()),
                     e -> "login".equals(e.action) || "buy_item".equals(e.action),
-                    Gate.AFTER_FAILED_LOGIN, c.failedLoginThenBuy().within()));
+                    Gate.AFTER_FAILED_LOGIN, c.failedLoginThenBuy().within(), CepPatterns::isSuccessfulBuy, CepPatterns::isSuccessfulLogin));
         }
         if (c.accountTakeover().enabled()) {
             out.add(new PatternSpec(ACCOUNT_TAKEOVER, "cep-" + ACCOUNT_TAKEOVER, Key.USER,
@@ -155,7 +173,7 @@ public final class CepPatterns {
                     // Only a novel login can take a step (the first): the others never reach the operator.
                     e -> !e.fail && (("login".equals(e.action) && e.novel) || PROFILE_ACTIONS.contains(e.action)
                             || PAYMENT_ACTIONS.contains(e.action) || TRADE_ACTIONS.contains(e.action)),
-                    Gate.AFTER_NOVEL_LOGIN, c.accountTakeover().within()));
+                    Gate.AFTER_NOVEL_LOGIN, c.accountTakeover().within(), null, null));
         }
         return out;
     }
@@ -167,7 +185,7 @@ public final class CepPatterns {
                 .notFollowedBy(SUCCESS)
                 .where(SimpleCondition.of(CepPatterns::isSuccessfulLogin))
                 .followedBy(BUY)
-                .where(SimpleCondition.of(e -> !e.fail && "buy_item".equals(e.action)))
+                .where(SimpleCondition.of(CepPatterns::isSuccessfulBuy))
                 .within(within);
     }
 
@@ -194,6 +212,10 @@ public final class CepPatterns {
 
     public static boolean isSuccessfulLogin(Event e) {
         return !e.fail && "login".equals(e.action);
+    }
+
+    public static boolean isSuccessfulBuy(Event e) {
+        return !e.fail && "buy_item".equals(e.action);
     }
 
     /** Key: the event's IP address (events without one never reach an IP-keyed pattern). */

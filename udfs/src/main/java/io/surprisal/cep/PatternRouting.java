@@ -19,7 +19,12 @@ import org.apache.flink.util.OutputTag;
  * CepPatterns.PatternSpec#admits}), given the user's last failed and novel logins, which the caller
  * keeps in a {@link LoginRecency}. Of the events that would open a partial match, at most {@code
  * cep.max-openers} per slot ({@link OpenerSlot}) reach a pattern: a user's flood of them keeps a
- * bounded number of partial matches open. Login novelty routes this way the events it reads anyway
+ * bounded number of partial matches open. The openers of a pattern of two steps
+ * (failed-login-then-buy) wait here instead, and reach its operator only with an event that completes a
+ * match ({@link #routeHeld}): in Flink 2.2 every event a CEP operator takes costs it several RocksDB
+ * seeks, each of which walks the deleted entries that the operator's earlier events left behind, so
+ * its cost per event grows with the events it has seen; most failed logins are followed by a
+ * successful login or by nothing. Login novelty routes this way the events it reads anyway
  * ({@link LoginNoveltyLogic}); with login novelty off, {@link CepRoutingFunction} does.
  */
 public final class PatternRouting implements Serializable {
@@ -32,6 +37,8 @@ public final class PatternRouting implements Serializable {
     private transient List<OutputTag<Event>> tags;
     /** Per routed pattern (by uid), the slot of events that opened a partial match. */
     private transient MapState<String, OpenerSlot> openers;
+    /** Per routed pattern that holds its openers (by uid), the openers waiting for an event that completes a match. */
+    private transient MapState<String, List<Event>> held;
     private transient List<Counter> openersSkipped;
 
     public PatternRouting(CepConfig cep, Duration ttl) {
@@ -57,6 +64,7 @@ public final class PatternRouting implements Serializable {
 
     public void open(RuntimeContext context) {
         openers = context.getMapState(Descriptors.cepOpeners(ttl));
+        held = context.getMapState(Descriptors.cepHeldOpeners(ttl));
         routed = routedPatterns(cep);
         tags = new ArrayList<>(routed.size());
         openersSkipped = new ArrayList<>(routed.size());
@@ -72,19 +80,96 @@ public final class PatternRouting implements Serializable {
      * recency} changed and must be written.
      */
     public boolean route(Event e, LoginRecency recency, Router router) throws Exception {
+        long failedBefore = recency.lastFailedLogin;
         boolean changed = remember(e, recency);
         for (int i = 0; i < routed.size(); i++) {
             CepPatterns.PatternSpec spec = routed.get(i);
             if (!spec.admits(e, recency.lastFailedLogin, recency.lastNovelLogin)) {
                 continue;
             }
-            if (spec.gate().opens(e) && !mayOpen(spec, e.ts)) {
+            boolean opens = spec.gate().opens(e);
+            if (opens && !mayOpen(spec, e.ts)) {
                 openersSkipped.get(i).inc();
+                continue;
+            }
+            if (spec.holdsOpeners()) {
+                changed |= routeHeld(spec, tags.get(i), e, opens, failedBefore, recency, router);
                 continue;
             }
             router.route(tags.get(i), e);
         }
         return closeAfterSuccess(e, recency) || changed;
+    }
+
+    /**
+     * An event of a pattern whose openers wait here ({@link CepPatterns.PatternSpec#holdsOpeners}),
+     * admitted by its gate: an opener joins the user's waiting openers; an event that completes a
+     * match sends the earliest opener still within the window and then itself, and closes the gate
+     * (the match ends every partial match: skip past the last event); an event that breaks partial
+     * matches drops the openers. The opener reaches the operator with the completing event's
+     * timestamp, behind its watermark otherwise; the window was checked here, as the operator checks
+     * it (a partial match times out when the time since its start reaches the window). So the
+     * operator keeps no partial match open and sees a fraction of the events, and matches as if it
+     * had seen them all.
+     *
+     * <p>A user with no openers waiting whose gate a failed login had opened before {@code e}
+     * ({@code failedBefore}, the last failed login before it) may have partial matches open in the
+     * operator from before openers waited here (a savepoint of an earlier version): until the gate
+     * closes, every admitted event of the user goes on as it comes, as it did then.
+     *
+     * @return true when {@code recency} changed
+     */
+    private boolean routeHeld(CepPatterns.PatternSpec spec, OutputTag<Event> tag, Event e, boolean opens, long failedBefore,
+            LoginRecency recency, Router router) throws Exception {
+        long window = spec.within().toMillis();
+        List<Event> waiting = held.get(spec.uid());
+        boolean gateWasOpen = failedBefore != Long.MIN_VALUE && e.ts - failedBefore <= window;
+        if (waiting == null && (!opens || gateWasOpen)) {
+            router.route(tag, e);
+            return false;
+        }
+        if (opens) {
+            held.put(spec.uid(), withOpener(waiting, e, window));
+            return false;
+        }
+        if (spec.completes().filter(e)) {
+            held.remove(spec.uid());
+            Event opener = earliestWithin(waiting, e.ts, window);
+            if (opener != null) {
+                router.route(tag, opener);
+                router.route(tag, e);
+            }
+            recency.lastFailedLogin = Long.MIN_VALUE;
+            return true;
+        }
+        if (spec.breaks().filter(e)) {
+            held.remove(spec.uid());
+        }
+        return false;
+    }
+
+    /** {@code waiting} (oldest first, or null) without the openers a partial match of which would have timed out by {@code opener}, then {@code opener}. */
+    static List<Event> withOpener(List<Event> waiting, Event opener, long windowMillis) {
+        List<Event> out = new ArrayList<>(waiting == null ? 1 : waiting.size() + 1);
+        if (waiting != null) {
+            for (Event w : waiting) {
+                if (opener.ts - w.ts < windowMillis) {
+                    out.add(w);
+                }
+            }
+        }
+        out.add(opener);
+        return out;
+    }
+
+    /** The earliest of {@code waiting} (oldest first) whose partial match has not timed out at {@code ts}, or null. */
+    static Event earliestWithin(List<Event> waiting, long ts, long windowMillis) {
+        for (Event w : waiting) {
+            if (ts - w.ts < windowMillis) {
+                return w;
+            }
+        }
+        return null;
     }
 
     /** Notes {@code e} in the user's recency if it is a failed or a novel login; true when that changed it. */

@@ -16,6 +16,7 @@ import io.surprisal.novelty.LoginCount;
 import io.surprisal.novelty.LoginProfile;
 import io.surprisal.novelty.LoginRecency;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -115,6 +116,19 @@ public final class Descriptors {
     public static MapStateDescriptor<String, OpenerSlot> cepOpeners(Duration ttl) {
         MapStateDescriptor<String, OpenerSlot> d = new MapStateDescriptor<>(
                 "cep-openers", Types.STRING, TypeInformation.of(OpenerSlot.class));
+        d.enableTimeToLive(ttl(ttl));
+        return d;
+    }
+
+    /**
+     * Per user, login novelty: for each routed CEP pattern whose openers wait for the event that
+     * completes a match (by uid), the openers waiting, oldest first ({@code PatternRouting}). Written
+     * only for the events that would open a partial match; removed when a match completes or breaks.
+     * TTL as the login profile's.
+     */
+    public static MapStateDescriptor<String, List<Event>> cepHeldOpeners(Duration ttl) {
+        MapStateDescriptor<String, List<Event>> d = new MapStateDescriptor<>(
+                "cep-held-openers", Types.STRING, Types.LIST(TypeInformation.of(Event.class)));
         d.enableTimeToLive(ttl(ttl));
         return d;
     }

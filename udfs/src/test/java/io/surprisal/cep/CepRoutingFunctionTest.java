@@ -10,6 +10,10 @@ import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import io.surprisal.alert.Alert;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -58,14 +62,103 @@ class CepRoutingFunctionTest {
                     h.processElement(new StreamRecord<>(e, e.ts));
                 }
             }
-            List<String> thenBuy = routed(h, "cep-failed-login-then-buy");
-            assertThat(thenBuy).hasSize(4 + 1).endsWith("jane-" + (T0 + 200_500) + "-buy_item");
-            assertThat(thenBuy.get(0)).isEqualTo("jane-" + T0 + "-login");
+            // At most four failures per eighth of the window wait for a buy; the buy sends the earliest.
+            assertThat(routed(h, "cep-failed-login-then-buy")).containsExactly("jane-" + T0 + "-login", "jane-" + (T0 + 200_500) + "-buy_item");
             assertThat(routed(h, "cep-account-takeover")).isEmpty(); // nothing is novel without login novelty
             assertThat(h.extractOutputValues()).isEmpty();
-            // The user's last failed login and the slot of failed-login-then-buy's openers.
+            // The user's recency (the match closed the gate) and the slot of failed-login-then-buy's
+            // openers; none waits any more.
             assertThat(h.numKeyedStateEntries()).isEqualTo(2);
             assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    /**
+     * Random histories of failed and successful logins and buys, some failures in floods, 300 users:
+     * failed-login-then-buy's operator fed what the routing sends, at the times it sends it, alerts
+     * exactly as when fed every login and buy at its own time, less the failed logins beyond the
+     * opener bound (which open nothing either way).
+     */
+    @Test
+    void theRoutedEventsMatchAsEveryEventAtItsOwnTimeWould() throws Exception {
+        SurprisalConfig c = ConfigLoader.load(null, List.of("novelty.enabled=false", "cep.max-openers=2"));
+        CepPatterns.PatternSpec thenBuy = PatternRouting.routedPatterns(c.cep()).get(0);
+        assertThat(thenBuy.holdsOpeners()).isTrue();
+        long window = thenBuy.within().toMillis();
+        Random random = new Random(11);
+        List<Event> all = new ArrayList<>();
+        for (int u = 0; u < 300; u++) {
+            long ts = T0 + random.nextInt(3_600_000);
+            for (int i = 0; i < 40; i++) {
+                double gap = random.nextDouble();
+                ts += gap < 0.3 ? 1 + random.nextInt(30_000) : gap < 0.6 ? random.nextInt(20 * 60_000)
+                        : gap < 0.75 ? window - 60_000 + random.nextInt(120_000)
+                        : gap < 0.85 ? window - 1 + random.nextInt(3) : random.nextInt(3 * 3_600_000);
+                double kind = random.nextDouble();
+                if (kind < 0.08) {
+                    for (int f = 0; f < 12; f++) {
+                        all.add(event("u" + u, ts + f * 100L, "login", true));
+                    }
+                    ts += 12 * 100L;
+                } else {
+                    all.add(kind < 0.4 ? event("u" + u, ts, "login", true)
+                            : kind < 0.55 ? event("u" + u, ts, "login", false)
+                            : kind < 0.9 ? event("u" + u, ts, "buy_item", false)
+                            : kind < 0.95 ? event("u" + u, ts, "buy_item", true)
+                            : event("u" + u, ts, "view_item", false));
+                }
+            }
+        }
+        all.sort(java.util.Comparator.comparingLong(e -> e.ts));
+
+        List<StreamRecord<Event>> routed = new ArrayList<>();
+        var relevant = new CepRoutingFunction.Relevant(c.cep());
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new CepRoutingFunction(c.cep(), c.state().ttl())), new UserKey(), Types.STRING)) {
+            h.open();
+            for (Event e : all) {
+                if (relevant.filter(e)) {
+                    h.processElement(new StreamRecord<>(e, e.ts));
+                }
+            }
+            routed.addAll(h.getSideOutput(Descriptors.cepEvents(thenBuy.uid())));
+        }
+        // Every login and buy at its own time, less the failures beyond the opener bound.
+        List<StreamRecord<Event>> everyEvent = new ArrayList<>();
+        java.util.Map<String, OpenerSlot> slots = new java.util.HashMap<>();
+        for (Event e : all) {
+            if (!thenBuy.relevant().filter(e)) {
+                continue;
+            }
+            if (CepPatterns.isFailedLogin(e)
+                    && !slots.computeIfAbsent(e.user, k -> new OpenerSlot()).admit(e.ts, thenBuy.openerSlotMillis(), c.cep().maxOpeners())) {
+                continue;
+            }
+            everyEvent.add(new StreamRecord<>(e, e.ts));
+        }
+
+        List<String> fromRouted = alertIds(c, thenBuy, routed);
+        List<String> fromEvery = alertIds(c, thenBuy, everyEvent);
+        assertThat(fromRouted).hasSizeGreaterThan(100).isEqualTo(fromEvery);
+        assertThat(routed.size()).isLessThan(everyEvent.size() / 3);
+    }
+
+    /** The alert ids (sorted) of {@code spec}'s operator fed {@code records}, the watermark 5 s behind them. */
+    private static List<String> alertIds(SurprisalConfig c, CepPatterns.PatternSpec spec, List<StreamRecord<Event>> records) throws Exception {
+        try (var cep = new KeyedOneInputStreamOperatorTestHarness<>(
+                CepPatterns.operator(spec, c, TypeInformation.of(Event.class).createSerializer(new ExecutionConfig().getSerializerConfig())),
+                new UserKey(), Types.STRING)) {
+            cep.open();
+            long watermark = Long.MIN_VALUE;
+            for (StreamRecord<Event> r : records) {
+                if (r.getTimestamp() - 5_000 > watermark + 60_000) {
+                    watermark = r.getTimestamp() - 5_000;
+                    cep.processWatermark(watermark);
+                }
+                cep.processElement(new StreamRecord<>(r.getValue().copy(), r.getTimestamp()));
+            }
+            cep.processWatermark(Long.MAX_VALUE);
+            return cep.extractOutputValues().stream().map(a -> a.alertId).sorted().toList();
         }
     }
 }
