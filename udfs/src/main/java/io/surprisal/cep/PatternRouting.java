@@ -23,8 +23,8 @@ import org.apache.flink.util.OutputTag;
  * (failed-login-then-buy) wait here instead, and reach its operator only with an event that completes a
  * match ({@link #routeHeld}): in Flink 2.2 every event a CEP operator takes costs it several RocksDB
  * seeks, each of which walks the deleted entries that the operator's earlier events left behind, so
- * its cost per event grows with the events it has seen; most failed logins are followed by a
- * successful login or by nothing. Login novelty routes this way the events it reads anyway
+ * its cost per event grows with the events it has seen, while a failed login that a buy completes
+ * is rare. Login novelty routes this way the events it reads anyway
  * ({@link LoginNoveltyLogic}); with login novelty off, {@link CepRoutingFunction} does.
  */
 public final class PatternRouting implements Serializable {
@@ -37,6 +37,8 @@ public final class PatternRouting implements Serializable {
     private transient List<OutputTag<Event>> tags;
     /** Per routed pattern (by uid), the slot of events that opened a partial match. */
     private transient MapState<String, OpenerSlot> openers;
+    /** The routed pattern that holds its openers ({@link CepPatterns.PatternSpec#holdsOpeners}), or null. */
+    private transient CepPatterns.PatternSpec holding;
     /** Per routed pattern that holds its openers (by uid), the openers waiting for an event that completes a match. */
     private transient MapState<String, List<Event>> held;
     private transient List<Counter> openersSkipped;
@@ -59,13 +61,30 @@ public final class PatternRouting implements Serializable {
                 out.add(spec);
             }
         }
+        // A match closes the failed-login gate, which only the pattern that holds its openers may use.
+        if (out.stream().filter(CepPatterns.PatternSpec::holdsOpeners).count() > 1) {
+            throw new IllegalStateException("at most one routed pattern may hold its openers: " + out);
+        }
         return out;
+    }
+
+    /**
+     * How long waiting openers stay in state for a user who never comes back: a day, or four windows
+     * when longer, at most the state's TTL. A user who does come back drops them with their first
+     * event after the window ({@link #route}). The TTL runs on processing time: a day is far more
+     * than the window takes unless the job lags a day behind its events.
+     */
+    static Duration heldOpenersTtl(Duration stateTtl, Duration window) {
+        Duration day = Duration.ofDays(1);
+        Duration wanted = window.multipliedBy(4).compareTo(day) > 0 ? window.multipliedBy(4) : day;
+        return wanted.compareTo(stateTtl) < 0 ? wanted : stateTtl;
     }
 
     public void open(RuntimeContext context) {
         openers = context.getMapState(Descriptors.cepOpeners(ttl));
-        held = context.getMapState(Descriptors.cepHeldOpeners(ttl));
         routed = routedPatterns(cep);
+        holding = routed.stream().filter(CepPatterns.PatternSpec::holdsOpeners).findFirst().orElse(null);
+        held = context.getMapState(Descriptors.cepHeldOpeners(heldOpenersTtl(ttl, cep.failedLoginThenBuy().within())));
         tags = new ArrayList<>(routed.size());
         openersSkipped = new ArrayList<>(routed.size());
         for (CepPatterns.PatternSpec spec : routed) {
@@ -80,8 +99,15 @@ public final class PatternRouting implements Serializable {
      * recency} changed and must be written.
      */
     public boolean route(Event e, LoginRecency recency, Router router) throws Exception {
+        boolean changed = false;
+        if (holding != null && recency.lastFailedLogin != Long.MIN_VALUE && e.ts - recency.lastFailedLogin > holding.within().toMillis()) {
+            // The gate's window has passed: no opener still waiting can complete a match.
+            held.remove(holding.uid());
+            recency.lastFailedLogin = Long.MIN_VALUE;
+            changed = true;
+        }
         long failedBefore = recency.lastFailedLogin;
-        boolean changed = remember(e, recency);
+        changed |= remember(e, recency);
         for (int i = 0; i < routed.size(); i++) {
             CepPatterns.PatternSpec spec = routed.get(i);
             if (!spec.admits(e, recency.lastFailedLogin, recency.lastNovelLogin)) {
@@ -90,6 +116,10 @@ public final class PatternRouting implements Serializable {
             boolean opens = spec.gate().opens(e);
             if (opens && !mayOpen(spec, e.ts)) {
                 openersSkipped.get(i).inc();
+                if (spec.holdsOpeners()) {
+                    // Waiting nowhere, a turned-away opener can complete nothing: the gate stays as it was.
+                    recency.lastFailedLogin = failedBefore;
+                }
                 continue;
             }
             if (spec.holdsOpeners()) {

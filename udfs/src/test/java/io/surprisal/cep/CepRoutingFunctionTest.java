@@ -11,6 +11,10 @@ import io.surprisal.event.UserKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import io.surprisal.novelty.LoginRecency;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import io.surprisal.alert.Alert;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -71,6 +75,92 @@ class CepRoutingFunctionTest {
             assertThat(h.numKeyedStateEntries()).isEqualTo(2);
             assertThat(h.numEventTimeTimers()).isZero();
         }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event, Event> routing(SurprisalConfig c) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new CepRoutingFunction(c.cep(), c.state().ttl())), new UserKey(), Types.STRING);
+        h.open();
+        return h;
+    }
+
+    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, Event, Event> h, Event... events) throws Exception {
+        for (Event e : events) {
+            h.processElement(new StreamRecord<>(e, e.ts));
+        }
+    }
+
+    /** What reached failed-login-then-buy: "event id @ the record's timestamp". */
+    private static List<String> routedAt(KeyedOneInputStreamOperatorTestHarness<String, Event, Event> h) {
+        List<String> out = new ArrayList<>();
+        var q = h.getSideOutput(Descriptors.cepEvents("cep-failed-login-then-buy"));
+        if (q != null) {
+            q.forEach(r -> out.add(r.getValue().eventId + " @" + (r.getTimestamp() - T0)));
+        }
+        return out;
+    }
+
+    @Test
+    void aFailedLoginNothingFollowsLeavesNoOpenerWaitingOnceTheWindowHasPassed() throws Exception {
+        SurprisalConfig c = ConfigLoader.load(null, List.of("novelty.enabled=false"));
+        try (var h = routing(c)) {
+            feed(h, event("jane", T0, "login", true));
+            // Her recency, her opener slot and the failed login waiting.
+            assertThat(h.numKeyedStateEntries()).isEqualTo(3);
+            feed(h, event("jane", T0 + 31 * 60_000L, "login", false));
+            assertThat(routedAt(h)).isEmpty();
+            assertThat(h.numKeyedStateEntries()).as("the opener waits no more").isEqualTo(2);
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void aFailedLoginTurnedAwayAfterAMatchLeavesTheGateShutAndTheNextOpenerWaits() throws Exception {
+        SurprisalConfig c = ConfigLoader.load(null, List.of("novelty.enabled=false", "cep.max-openers=1"));
+        try (var h = routing(c)) {
+            Event f1 = event("jane", T0, "login", true);
+            Event buy = event("jane", T0 + 1_000, "buy_item", false);
+            Event f2 = event("jane", T0 + 2_000, "login", true); // the slot (225 s) is full: turned away
+            Event f3 = event("jane", T0 + 240_000, "login", true); // a new slot
+            Event buy2 = event("jane", T0 + 300_000, "buy_item", false);
+            feed(h, f1, buy, f2, f3, buy2);
+            assertThat(routedAt(h)).containsExactly(f1.eventId + " @1000", buy.eventId + " @1000",
+                    f3.eventId + " @300000", buy2.eventId + " @300000");
+        }
+    }
+
+    /**
+     * A user whose gate a failed login had opened before openers waited in the router (state of an
+     * earlier version, with partial matches open in the operator) is routed event by event, as then,
+     * until the gate closes; then openers wait.
+     */
+    @Test
+    void aGateOpenedBeforeOpenersWaitedRoutesAsItComesUntilItCloses() throws Exception {
+        SurprisalConfig c = ConfigLoader.load(null, List.of("novelty.enabled=false"));
+        try (var h = routing(c)) {
+            KeyedStateBackend<String> backend = h.getOperator().getKeyedStateBackend();
+            backend.setCurrentKey("jane");
+            LoginRecency restored = new LoginRecency();
+            restored.lastFailedLogin = T0;
+            backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    Descriptors.cepRoutingRecency(c.state().ttl())).update(restored);
+
+            Event f2 = event("jane", T0 + 60_000, "login", true);
+            Event success = event("jane", T0 + 90_000, "login", false);
+            Event f3 = event("jane", T0 + 120_000, "login", true);
+            Event buy = event("jane", T0 + 150_000, "buy_item", false);
+            feed(h, f2, success, f3, buy);
+            assertThat(routedAt(h)).containsExactly(f2.eventId + " @60000", success.eventId + " @90000",
+                    f3.eventId + " @150000", buy.eventId + " @150000");
+        }
+    }
+
+    @Test
+    void openersWaitingForAUserWhoNeverComesBackLiveADayOrFourWindowsAtMostTheStateTtl() {
+        java.time.Duration days90 = java.time.Duration.ofDays(90);
+        assertThat(PatternRouting.heldOpenersTtl(days90, java.time.Duration.ofMinutes(30))).isEqualTo(java.time.Duration.ofDays(1));
+        assertThat(PatternRouting.heldOpenersTtl(days90, java.time.Duration.ofHours(12))).isEqualTo(java.time.Duration.ofHours(48));
+        assertThat(PatternRouting.heldOpenersTtl(java.time.Duration.ofHours(2), java.time.Duration.ofMinutes(30))).isEqualTo(java.time.Duration.ofHours(2));
     }
 
     /**
