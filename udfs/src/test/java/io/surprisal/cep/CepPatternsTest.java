@@ -9,7 +9,6 @@ import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
 import io.surprisal.flink.Descriptors;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.ExecutionConfig;
@@ -64,20 +63,8 @@ class CepPatternsTest {
         return e;
     }
 
-    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> h, Event... events) throws Exception {
-        for (Event e : events) {
-            h.processElement(new StreamRecord<>(e, e.ts));
-        }
-    }
-
     private static List<Alert> alerts(KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> h) {
-        List<Alert> out = new ArrayList<>();
-        for (Object o : h.getOutput()) {
-            if (o instanceof StreamRecord<?> r && r.getValue() instanceof Alert a) {
-                out.add(a);
-            }
-        }
-        return out;
+        return CepHarnesses.alertRecords(h).stream().map(StreamRecord::getValue).toList();
     }
 
     private static void assertNoStateLeft(KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> h) {
@@ -93,7 +80,7 @@ class CepPatternsTest {
             Event f2 = event("mallory", T0 + 5 * SECOND, "login", true);
             Event view = event("mallory", T0 + 10 * SECOND, "view_item", false);
             Event buy = event("mallory", T0 + 20 * SECOND, "buy_item", false);
-            feed(h, f1, f2, view, buy);
+            CepHarnesses.feed(h, f1, f2, view, buy);
             h.processWatermark(T0 + 30 * SECOND);
             List<Alert> alerts = alerts(h);
             assertThat(alerts).hasSize(1);
@@ -118,7 +105,7 @@ class CepPatternsTest {
     @Test
     void aSuccessfulLoginBetweenMeansNoAlert() throws Exception {
         try (var h = harness(config(), "cep-failed-login-then-buy")) {
-            feed(h, event("jane", T0, "login", true),
+            CepHarnesses.feed(h, event("jane", T0, "login", true),
                     event("jane", T0 + 5 * SECOND, "login", false),
                     event("jane", T0 + 60 * SECOND, "buy_item", false));
             h.processWatermark(T0 + 40 * MINUTE);
@@ -130,8 +117,8 @@ class CepPatternsTest {
     @Test
     void aBuyAfterTheWindowOrAFailedBuyIsNoMatch() throws Exception {
         try (var h = harness(config(), "cep-failed-login-then-buy")) {
-            feed(h, event("late", T0, "login", true), event("late", T0 + 31 * MINUTE, "buy_item", false));
-            feed(h, event("failedbuy", T0, "login", true), event("failedbuy", T0 + MINUTE, "buy_item", true));
+            CepHarnesses.feed(h, event("late", T0, "login", true), event("late", T0 + 31 * MINUTE, "buy_item", false));
+            CepHarnesses.feed(h, event("failedbuy", T0, "login", true), event("failedbuy", T0 + MINUTE, "buy_item", true));
             h.processWatermark(T0 + 2 * 3600 * SECOND);
             assertThat(alerts(h)).isEmpty();
             assertNoStateLeft(h);
@@ -147,14 +134,14 @@ class CepPatternsTest {
             Event email = event("victim", T0 + MINUTE, "update_email", false);
             Event pay = event("victim", T0 + 2 * MINUTE, "payment_modify", false);
             Event buy = event("victim", T0 + 3 * MINUTE, "buy_item", false);
-            feed(h, login, email, pay, buy);
+            CepHarnesses.feed(h, login, email, pay, buy);
             // The same steps without novelty (a known device) and in the wrong order: nothing.
             Event known = event("regular", T0, "login", false);
-            feed(h, known, event("regular", T0 + MINUTE, "update_email", false),
+            CepHarnesses.feed(h, known, event("regular", T0 + MINUTE, "update_email", false),
                     event("regular", T0 + 2 * MINUTE, "payment_modify", false), event("regular", T0 + 3 * MINUTE, "buy_item", false));
             Event novel2 = event("shuffled", T0, "login", false);
             novel2.novel = true;
-            feed(h, novel2, event("shuffled", T0 + MINUTE, "payment_modify", false),
+            CepHarnesses.feed(h, novel2, event("shuffled", T0 + MINUTE, "payment_modify", false),
                     event("shuffled", T0 + 2 * MINUTE, "update_email", false), event("shuffled", T0 + 3 * MINUTE, "buy_item", false));
             h.processWatermark(T0 + 10 * MINUTE);
 
@@ -175,14 +162,14 @@ class CepPatternsTest {
     @Test
     void lateEventsGoToTheSideOutputAndTimedOutPartialMatchesLeaveNothing() throws Exception {
         try (var h = harness(config(), "cep-failed-login-then-buy")) {
-            feed(h, event("gone", T0, "login", true));
+            CepHarnesses.feed(h, event("gone", T0, "login", true));
             h.processWatermark(T0 + MINUTE);
             // A partial match is waiting for a buy: state and its window timer exist.
             assertThat(h.numKeyedStateEntries()).isPositive();
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
 
             Event late = event("gone", T0 + 30 * SECOND, "buy_item", false);
-            feed(h, late);
+            CepHarnesses.feed(h, late);
             assertThat(h.getSideOutput(Descriptors.CEP_LATE_EVENTS)).extracting(r -> r.getValue().eventId).containsExactly(late.eventId);
 
             // The user never comes back: once the window has passed, the partial match is dropped

@@ -15,7 +15,6 @@ import io.surprisal.novelty.LoginRecency;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import io.surprisal.alert.Alert;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -84,12 +83,6 @@ class CepRoutingFunctionTest {
         return h;
     }
 
-    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, Event, Event> h, Event... events) throws Exception {
-        for (Event e : events) {
-            h.processElement(new StreamRecord<>(e, e.ts));
-        }
-    }
-
     /** What reached failed-login-then-buy: "event id @ the record's timestamp". */
     private static List<String> routedAt(KeyedOneInputStreamOperatorTestHarness<String, Event, Event> h) {
         List<String> out = new ArrayList<>();
@@ -104,10 +97,10 @@ class CepRoutingFunctionTest {
     void aFailedLoginNothingFollowsLeavesNoOpenerWaitingOnceTheWindowHasPassed() throws Exception {
         SurprisalConfig c = ConfigLoader.load(null, List.of("novelty.enabled=false"));
         try (var h = routing(c)) {
-            feed(h, event("jane", T0, "login", true));
+            CepHarnesses.feed(h, event("jane", T0, "login", true));
             // Her recency, her opener slot and the failed login waiting.
             assertThat(h.numKeyedStateEntries()).isEqualTo(3);
-            feed(h, event("jane", T0 + 31 * 60_000L, "login", false));
+            CepHarnesses.feed(h, event("jane", T0 + 31 * 60_000L, "login", false));
             assertThat(routedAt(h)).isEmpty();
             assertThat(h.numKeyedStateEntries()).as("the opener waits no more").isEqualTo(2);
             assertThat(h.numEventTimeTimers()).isZero();
@@ -123,7 +116,7 @@ class CepRoutingFunctionTest {
             Event f2 = event("jane", T0 + 2_000, "login", true); // the slot (225 s) is full: turned away
             Event f3 = event("jane", T0 + 240_000, "login", true); // a new slot
             Event buy2 = event("jane", T0 + 300_000, "buy_item", false);
-            feed(h, f1, buy, f2, f3, buy2);
+            CepHarnesses.feed(h, f1, buy, f2, f3, buy2);
             assertThat(routedAt(h)).containsExactly(f1.eventId + " @1000", buy.eventId + " @1000",
                     f3.eventId + " @300000", buy2.eventId + " @300000");
         }
@@ -149,7 +142,7 @@ class CepRoutingFunctionTest {
             Event success = event("jane", T0 + 90_000, "login", false);
             Event f3 = event("jane", T0 + 120_000, "login", true);
             Event buy = event("jane", T0 + 150_000, "buy_item", false);
-            feed(h, f2, success, f3, buy);
+            CepHarnesses.feed(h, f2, success, f3, buy);
             assertThat(routedAt(h)).containsExactly(f2.eventId + " @60000", success.eventId + " @90000",
                     f3.eventId + " @150000", buy.eventId + " @150000");
         }
@@ -248,13 +241,8 @@ class CepRoutingFunctionTest {
                 cep.processElement(new StreamRecord<>(r.getValue().copy(), r.getTimestamp()));
             }
             cep.processWatermark(Long.MAX_VALUE);
-            List<String> out = new ArrayList<>();
-            for (Object o : cep.getOutput()) {
-                if (o instanceof StreamRecord<?> r && r.getValue() instanceof Alert a) {
-                    out.add(r.getTimestamp() + " " + io.surprisal.alert.AlertJson.toJson(a));
-                }
-            }
-            return out.stream().sorted().toList();
+            return CepHarnesses.alertRecords(cep).stream()
+                    .map(r -> r.getTimestamp() + " " + io.surprisal.alert.AlertJson.toJson(r.getValue())).sorted().toList();
         }
     }
 }
