@@ -61,30 +61,21 @@ public final class PatternRouting implements Serializable {
                 out.add(spec);
             }
         }
-        // A match closes the failed-login gate, which only the pattern that holds its openers may use.
-        if (out.stream().filter(CepPatterns.PatternSpec::holdsOpeners).count() > 1) {
-            throw new IllegalStateException("at most one routed pattern may hold its openers: " + out);
+        // A match, a turned-away opener and the window's end all move the failed-login gate, which
+        // only the pattern that holds its openers may then use.
+        long holding = out.stream().filter(CepPatterns.PatternSpec::holdsOpeners).count();
+        long failedGated = out.stream().filter(p -> p.gate() == CepPatterns.Gate.AFTER_FAILED_LOGIN).count();
+        if (holding > 1 || (holding == 1 && failedGated > 1)) {
+            throw new IllegalStateException("a pattern that holds its openers must be the only one gated by a failed login: " + out);
         }
         return out;
-    }
-
-    /**
-     * How long waiting openers stay in state for a user who never comes back: a day, or four windows
-     * when longer, at most the state's TTL. A user who does come back drops them with their first
-     * event after the window ({@link #route}). The TTL runs on processing time: a day is far more
-     * than the window takes unless the job lags a day behind its events.
-     */
-    static Duration heldOpenersTtl(Duration stateTtl, Duration window) {
-        Duration day = Duration.ofDays(1);
-        Duration wanted = window.multipliedBy(4).compareTo(day) > 0 ? window.multipliedBy(4) : day;
-        return wanted.compareTo(stateTtl) < 0 ? wanted : stateTtl;
     }
 
     public void open(RuntimeContext context) {
         openers = context.getMapState(Descriptors.cepOpeners(ttl));
         routed = routedPatterns(cep);
         holding = routed.stream().filter(CepPatterns.PatternSpec::holdsOpeners).findFirst().orElse(null);
-        held = context.getMapState(Descriptors.cepHeldOpeners(heldOpenersTtl(ttl, cep.failedLoginThenBuy().within())));
+        held = context.getMapState(Descriptors.cepHeldOpeners(ttl));
         tags = new ArrayList<>(routed.size());
         openersSkipped = new ArrayList<>(routed.size());
         for (CepPatterns.PatternSpec spec : routed) {
@@ -96,7 +87,8 @@ public final class PatternRouting implements Serializable {
     /**
      * Routes {@code e} of the current user to the patterns it can still take part in, keeping the
      * user's {@code recency} (their last failed and novel logins) up to date; true when {@code
-     * recency} changed and must be written.
+     * recency} changed and must be written. A user's events must come in event-time order (the
+     * per-user operator's ordering step): the gates and the waiting openers assume it.
      */
     public boolean route(Event e, LoginRecency recency, Router router) throws Exception {
         boolean changed = false;

@@ -124,8 +124,9 @@ public final class Descriptors {
      * Per user, login novelty: for each routed CEP pattern whose openers wait for the event that
      * completes a match (by uid), the openers waiting, oldest first ({@code PatternRouting}). Written
      * only for the events that would open a partial match; removed when a match completes or breaks,
-     * or with the user's first event after the window. TTL {@code ttl}: {@code PatternRouting}'s
-     * heldOpenersTtl, for users who never come back.
+     * or with the user's first event after the window. TTL as the login profile's (a shorter one
+     * would lose a match across a restore from an older savepoint, which the operator's partial
+     * matches, without TTL, would not).
      */
     public static MapStateDescriptor<String, List<Event>> cepHeldOpeners(Duration ttl) {
         MapStateDescriptor<String, List<Event>> d = new MapStateDescriptor<>(

@@ -47,7 +47,7 @@ class CepRoutingFunctionTest {
     }
 
     @Test
-    void aFloodOfFailedLoginsOpensABoundedNumberOfPartialMatchesAndLaterEventsStillPass() throws Exception {
+    void aFloodOfFailedLoginsKeepsABoundedNumberWaitingAndTheBuyStillCompletesAMatch() throws Exception {
         SurprisalConfig c = ConfigLoader.load(null, List.of("novelty.enabled=false"));
         var relevant = new CepRoutingFunction.Relevant(c.cep());
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
@@ -146,14 +146,6 @@ class CepRoutingFunctionTest {
             assertThat(routedAt(h)).containsExactly(f2.eventId + " @60000", success.eventId + " @90000",
                     f3.eventId + " @150000", buy.eventId + " @150000");
         }
-    }
-
-    @Test
-    void openersWaitingForAUserWhoNeverComesBackLiveADayOrFourWindowsAtMostTheStateTtl() {
-        java.time.Duration days90 = java.time.Duration.ofDays(90);
-        assertThat(PatternRouting.heldOpenersTtl(days90, java.time.Duration.ofMinutes(30))).isEqualTo(java.time.Duration.ofDays(1));
-        assertThat(PatternRouting.heldOpenersTtl(days90, java.time.Duration.ofHours(12))).isEqualTo(java.time.Duration.ofHours(48));
-        assertThat(PatternRouting.heldOpenersTtl(java.time.Duration.ofHours(2), java.time.Duration.ofMinutes(30))).isEqualTo(java.time.Duration.ofHours(2));
     }
 
     /**

@@ -20,7 +20,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * the job's write-back cache of the users seen last ({@link HotUsers}, no bound on changed users:
  * they are written when they leave the cache and before each checkpoint barrier); each event goes
  * on, and to the patterns it can still matter to ({@link PatternRouting}, as login novelty routes
- * them in the job). No detector scores anything, so no login is novel here: account takeover, which
+ * them in the job, with the routing's own state: the opener slots and the failed logins waiting
+ * for a buy, in the state backend). No detector scores anything, so no login is novel here: account takeover, which
  * opens on a novel login, gets fewer events than in the job, and the floor costs at most what the
  * job's routing does.
  */
