@@ -17,8 +17,8 @@ import org.apache.flink.util.Collector;
  * With login novelty off, the routing it would do ({@link PatternRouting}): keyed by user, on the
  * events some user-keyed CEP pattern takes ({@link Relevant}), already in per-user event-time
  * order; each goes to the side outputs ({@link Descriptors#cepEvents}) of the patterns it can still
- * matter to. Keeps the user's last failed login (no login is novel without login novelty) and the
- * opener slots; nothing on its main output.
+ * matter to. Keeps the user's last failed login (no login is novel without login novelty), the
+ * opener slots and failed-login-then-buy's waiting failed logins; nothing on its main output.
  */
 public class CepRoutingFunction extends KeyedProcessFunction<String, Event, Event> {
     private final PatternRouting routing;
