@@ -107,8 +107,8 @@ public final class CepPatterns {
             }
             return switch (gate) {
                 case NONE -> true;
-                case AFTER_FAILED_LOGIN -> gate.opens(e) || within(e, lastFailedLogin);
-                case AFTER_NOVEL_LOGIN -> gate.opens(e) || within(e, lastNovelLogin);
+                case AFTER_FAILED_LOGIN -> gate.opens(e) || follows(e, lastFailedLogin);
+                case AFTER_NOVEL_LOGIN -> gate.opens(e) || follows(e, lastNovelLogin);
             };
         }
 
@@ -134,7 +134,8 @@ public final class CepPatterns {
             return key == Key.USER;
         }
 
-        private boolean within(Event e, long since) {
+        /** Whether {@code e} comes at most the window after {@code since} (an event time, {@link Long#MIN_VALUE} for none): the gate is open for it. */
+        public boolean follows(Event e, long since) {
             return since != Long.MIN_VALUE && e.ts - since <= within.toMillis();
         }
     }

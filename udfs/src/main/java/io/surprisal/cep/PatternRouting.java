@@ -92,7 +92,7 @@ public final class PatternRouting implements Serializable {
      */
     public boolean route(Event e, LoginRecency recency, Router router) throws Exception {
         boolean changed = false;
-        if (holding != null && recency.lastFailedLogin != Long.MIN_VALUE && e.ts - recency.lastFailedLogin > holding.within().toMillis()) {
+        if (holding != null && recency.lastFailedLogin != Long.MIN_VALUE && !holding.follows(e, recency.lastFailedLogin)) {
             // The gate's window has passed: no opener still waiting can complete a match.
             held.remove(holding.uid());
             recency.lastFailedLogin = Long.MIN_VALUE;
@@ -145,8 +145,7 @@ public final class PatternRouting implements Serializable {
             LoginRecency recency, Router router) throws Exception {
         long window = spec.within().toMillis();
         List<Event> waiting = held.get(spec.uid());
-        boolean gateWasOpen = failedBefore != Long.MIN_VALUE && e.ts - failedBefore <= window;
-        if (waiting == null && (!opens || gateWasOpen)) {
+        if (waiting == null && (!opens || spec.follows(e, failedBefore))) {
             router.route(tag, e);
             return false;
         }
@@ -175,7 +174,7 @@ public final class PatternRouting implements Serializable {
         List<Event> out = new ArrayList<>(waiting == null ? 1 : waiting.size() + 1);
         if (waiting != null) {
             for (Event w : waiting) {
-                if (opener.ts - w.ts < windowMillis) {
+                if (stillOpen(w, opener.ts, windowMillis)) {
                     out.add(w);
                 }
             }
@@ -187,11 +186,16 @@ public final class PatternRouting implements Serializable {
     /** The earliest of {@code waiting} (oldest first) whose partial match has not timed out at {@code ts}, or null. */
     static Event earliestWithin(List<Event> waiting, long ts, long windowMillis) {
         for (Event w : waiting) {
-            if (ts - w.ts < windowMillis) {
+            if (stillOpen(w, ts, windowMillis)) {
                 return w;
             }
         }
         return null;
+    }
+
+    /** Whether the partial match {@code opener} began is still open at {@code ts}: the CEP operator drops it once the time since reaches the window. */
+    private static boolean stillOpen(Event opener, long ts, long windowMillis) {
+        return ts - opener.ts < windowMillis;
     }
 
     /** Notes {@code e} in the user's recency if it is a failed or a novel login; true when that changed it. */

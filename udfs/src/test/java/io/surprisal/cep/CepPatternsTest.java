@@ -7,14 +7,9 @@ import io.surprisal.alert.Severity;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
-import io.surprisal.event.UserKey;
 import io.surprisal.flink.Descriptors;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.flink.api.common.ExecutionConfig;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -41,13 +36,7 @@ class CepPatternsTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> harness(SurprisalConfig c, String uid) throws Exception {
-        CepPatterns.PatternSpec spec = spec(c, uid);
-        CepOperator<Event, String, Alert> op = CepPatterns.operator(spec, c,
-                TypeInformation.of(Event.class).createSerializer(new ExecutionConfig().getSerializerConfig()));
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(op,
-                spec.key() == CepPatterns.Key.IP ? new CepPatterns.IpKey() : new UserKey(), Types.STRING);
-        h.open();
-        return h;
+        return CepHarnesses.operator(spec(c, uid), c);
     }
 
     private Event event(String user, long ts, String action, boolean fail) {

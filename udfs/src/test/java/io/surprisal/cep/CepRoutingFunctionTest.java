@@ -15,8 +15,6 @@ import io.surprisal.novelty.LoginRecency;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.api.common.ExecutionConfig;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -220,10 +218,7 @@ class CepRoutingFunctionTest {
 
     /** The alerts (sorted), as JSON after their record's timestamp, of {@code spec}'s operator fed {@code records}, the watermark 5 s behind them. */
     private static List<String> alerts(SurprisalConfig c, CepPatterns.PatternSpec spec, List<StreamRecord<Event>> records) throws Exception {
-        try (var cep = new KeyedOneInputStreamOperatorTestHarness<>(
-                CepPatterns.operator(spec, c, TypeInformation.of(Event.class).createSerializer(new ExecutionConfig().getSerializerConfig())),
-                new UserKey(), Types.STRING)) {
-            cep.open();
+        try (var cep = CepHarnesses.operator(spec, c)) {
             long watermark = Long.MIN_VALUE;
             for (StreamRecord<Event> r : records) {
                 if (r.getTimestamp() - 5_000 > watermark + 60_000) {

@@ -12,10 +12,9 @@ import io.surprisal.event.DeadLetter;
 import io.surprisal.event.Event;
 import java.util.ArrayList;
 import java.util.List;
+import io.surprisal.cep.CepHarnesses;
 import io.surprisal.cep.CepPatterns;
 import io.surprisal.event.UserKey;
-import org.apache.flink.api.common.ExecutionConfig;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
@@ -416,10 +415,7 @@ class LoginNoveltyFunctionTest {
 
     /** The alerts of {@code spec}'s CEP operator fed {@code records} in order, up to watermark {@code until}. */
     private static List<Alert> matches(CepPatterns.PatternSpec spec, List<StreamRecord<Event>> records, long until) throws Exception {
-        try (var cep = new KeyedOneInputStreamOperatorTestHarness<>(
-                CepPatterns.operator(spec, CONFIG, TypeInformation.of(Event.class).createSerializer(new ExecutionConfig().getSerializerConfig())),
-                new UserKey(), Types.STRING)) {
-            cep.open();
+        try (var cep = CepHarnesses.operator(spec, CONFIG)) {
             for (StreamRecord<Event> r : records) {
                 cep.processElement(new StreamRecord<>(r.getValue().copy(), r.getTimestamp()));
             }
@@ -459,20 +455,8 @@ class LoginNoveltyFunctionTest {
             // Every failure leaves on the main output; no more than four per eighth of the window (200 s
             // of failures fit in one) wait for a buy, and the buy sends the earliest: one match.
             assertThat(routed(h, "cep-failed-login-then-buy")).containsExactly(jane0, buy.eventId);
-            try (var cep = new KeyedOneInputStreamOperatorTestHarness<>(
-                    CepPatterns.operator(thenBuy, config, TypeInformation.of(Event.class).createSerializer(new ExecutionConfig().getSerializerConfig())),
-                    new UserKey(), Types.STRING)) {
-                cep.open();
-                h.getSideOutput(Descriptors.cepEvents(thenBuy.uid())).forEach(r -> {
-                    try {
-                        cep.processElement(new StreamRecord<>(r.getValue(), r.getTimestamp()));
-                    } catch (Exception ex) {
-                        throw new IllegalStateException(ex);
-                    }
-                });
-                cep.processWatermark(buy.ts);
-                assertThat(cep.extractOutputValues()).extracting(a -> a.user).containsExactly("jane");
-            }
+            assertThat(matches(thenBuy, new ArrayList<>(h.getSideOutput(Descriptors.cepEvents(thenBuy.uid()))), buy.ts))
+                    .extracting(a -> a.user).containsExactly("jane");
             // Joe's logins: a user who changes everything at every login soon finds a new value
             // unsurprising (login novelty's own rate of new values), so few are novel; whatever they
             // are, at most four per eighth of account-takeover's hour reach it (CepPatternsTest holds
