@@ -9,8 +9,11 @@ package io.surprisal.model;
  * alarm near 2^-base per user and window whether the user makes one step a day or thousands.
  *
  * <p>n is counted without remembering every test: each test adds 1 and the count decays by a
- * factor e every window, {@code n <- n * e^(-elapsed / window) + 1}; at a steady r tests per
- * window it settles near r, and a user's first test counts 1.
+ * factor e every window, {@code n <- n * e^(-elapsed / window) + 1}, and a user's first test
+ * counts 1. Read at a test, it counts that test on top of the window before it: about r + 1 for r
+ * tests a window at random times, r + 1/2 evenly spaced. So the bar is up to log2((r + 1) / r)
+ * bits above the budget's, a bit for a user tested once a window: a cautious count, kept
+ * (docs/evaluation.md, "What the count of tests costs").
  */
 public final class MultipleTests {
     private static final double LN2 = Math.log(2);

@@ -46,6 +46,26 @@ class MultipleTestsTest {
     }
 
     @Test
+    void readAtATestTheCountIsThatTestOnTopOfTheWindowBeforeIt() {
+        // A user tested at random times (Poisson), 4 times a window on average, for 2,000 windows:
+        // read at a test, the count is about 5, the bar log2(5 / 4) = 0.32 bits above the budget's.
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+        UserProfile p = new UserProfile();
+        long ts = 0;
+        double read = 0;
+        int tests = 0;
+        while (ts < 2_000 * DAY) {
+            ts += (long) (-Math.log(1 - rng.nextDouble()) * DAY / 4);
+            p.decayTestsTo(ts, DAY);
+            p.sessionsInWindow += 1;
+            read += p.sessionsInWindow;
+            tests++;
+        }
+        assertThat(tests).isBetween(7_800, 8_200);
+        assertThat(read / tests).isCloseTo(5.0, within(0.15));
+    }
+
+    @Test
     void aTailBeyondEverythingSeenCostsLog2OfTheEvidencePlusOne() {
         // 0 of 2047 sessions as far: (2047 + 1) / 1 = 2048, 11 bits.
         assertThat(MultipleTests.tailBits(0, 2047)).isCloseTo(11.0, within(1e-12));
