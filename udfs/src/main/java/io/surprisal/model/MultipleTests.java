@@ -4,15 +4,15 @@ package io.surprisal.model;
  * The false-alarm budget of a detector is per user and per window (a day), not per test. A test
  * that passes with probability 2^-b by chance, made n times, passes about n times as often, so the
  * most surprising of n steps or sessions is expected to cost about log2(n) bits more than one: the
- * bar a test must reach is {@code base + log2(n)} (Bonferroni's correction, in bits), where n is the
- * number of such tests the user made in about the last window. That keeps the chance of a false
- * alarm near 2^-base per user and window whether the user makes one step a day or thousands.
+ * bar a test must reach is {@code base + log2(n)} (Bonferroni's correction, in bits), where n is
+ * this test and the user's tests in about the window before it. That keeps the chance of a false
+ * alarm at most about 2^-base per user and window whether the user makes one step a day or thousands.
  *
  * <p>n is counted without remembering every test: each test adds 1 and the count decays by a
  * factor e every window, {@code n <- n * e^(-elapsed / window) + 1}, and a user's first test
  * counts 1. Read at a test, it counts that test on top of the window before it: about r + 1 for r
- * tests a window at random times, r + 1/2 evenly spaced. So the bar is up to log2((r + 1) / r)
- * bits above the budget's, a bit for a user tested once a window: a cautious count, kept
+ * tests a window at random times, r + 1/2 evenly spaced. So the bar is log2(max(r + 1, 1) / max(r,
+ * 1)) bits above the budget's, at most a bit (a user tested once a window): a cautious count, kept
  * (docs/evaluation.md, "What the count of tests costs").
  */
 public final class MultipleTests {
