@@ -85,6 +85,12 @@ final class MarkovChain {
     return List.copyOf(rows.keySet());
   }
 
+  /** The next states of {@code from}'s row, in declaration order, once each (empty without a row). */
+  List<String> targets(String from) {
+    Row row = rows.get(from);
+    return row == null ? List.of() : List.copyOf(new java.util.LinkedHashSet<>(List.of(row.next)));
+  }
+
   /** The normalised probability of {@code from -> to} (0 when absent). */
   double probability(String from, String to) {
     Row row = rows.get(from);

@@ -58,10 +58,10 @@ public final class Evaluation {
   private Evaluation() {}
 
   /** Fields of an events or alerts line that the evaluation reads. */
-  private record Fields(String user, Instant ts, String action, String status, String detector) {}
+  record Fields(String user, Instant ts, String action, String status, String detector, String session) {}
 
   @FunctionalInterface
-  private interface FieldsConsumer {
+  interface FieldsConsumer {
     void accept(Fields fields);
   }
 
@@ -325,10 +325,10 @@ public final class Evaluation {
 
   /**
    * Streams a JSON-lines file, handing each object's {@code user}, {@code ts}, {@code action},
-   * {@code status} and {@code detector} to {@code consumer}. {@code ts} may be an ISO-8601 string
-   * or epoch milliseconds. Other fields are skipped without being materialised.
+   * {@code status}, {@code detector} and {@code session} to {@code consumer}. {@code ts} may be an
+   * ISO-8601 string or epoch milliseconds. Other fields are skipped without being materialised.
    */
-  private static void readJsonLines(Path file, FieldsConsumer consumer) throws IOException {
+  static void readJsonLines(Path file, FieldsConsumer consumer) throws IOException {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         JsonParser p = JSON.createParser(in)) {
       JsonToken token;
@@ -342,6 +342,7 @@ public final class Evaluation {
         String action = null;
         String status = null;
         String detector = null;
+        String session = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String name = p.currentName();
           JsonToken value = p.nextToken();
@@ -350,13 +351,14 @@ public final class Evaluation {
             case "action" -> action = p.getValueAsString();
             case "status" -> status = p.getValueAsString();
             case "detector" -> detector = p.getValueAsString();
+            case "session" -> session = p.getValueAsString();
             case "ts" -> ts = value == JsonToken.VALUE_NUMBER_INT
                 ? Instant.ofEpochMilli(p.getLongValue())
                 : value == JsonToken.VALUE_STRING ? parseInstant(p.getText()) : null;
             default -> p.skipChildren();
           }
         }
-        consumer.accept(new Fields(user, ts, action == null ? "" : action, status, detector));
+        consumer.accept(new Fields(user, ts, action == null ? "" : action, status, detector, session));
       }
     }
   }

@@ -32,8 +32,17 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** One world's evaluation, its event count and the wall-clock seconds it took end to end. */
-  public record WorldResult(World world, long events, EvalReport report, double seconds) {}
+  /**
+   * One world's evaluation, its event count, the wall-clock seconds it took end to end, and what a
+   * detector that knew the law of a visit's length would catch ({@link LengthLawOracle}; null
+   * where visits are stretched).
+   */
+  public record WorldResult(World world, long events, EvalReport report, double seconds,
+      LengthLawOracle.Result lengthLaw) {
+    public WorldResult(World world, long events, EvalReport report, double seconds) {
+      this(world, events, report, seconds, null);
+    }
+  }
 
   /**
    * An abnormal group: the users of an abnormal {@code profile}, or the normal users given an
@@ -170,6 +179,7 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
       sb.append('\n');
     }
     sb.append('\n');
+    appendLengthLaw(sb);
     sb.append(String.format(Locale.ROOT,
         "targets (every world): precision >= %s, recall >= %s, FPR on normal users <= %s, every group >= %s%n",
         fraction(TARGET_PRECISION), fraction(TARGET_RECALL), percent(TARGET_FALSE_POSITIVE_RATE),
@@ -184,6 +194,31 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
     sb.append(String.format(Locale.ROOT, "%nseed %d; %d worlds in %.0f s (generate, job, score)%n",
         seed, worlds.size(), total));
     return sb.toString();
+  }
+
+  /** The long visits a detector that knew the law of a visit's length would catch, beside the job's. */
+  private void appendLengthLaw(StringBuilder sb) {
+    if (worlds.stream().noneMatch(w -> w.lengthLaw() != null)) {
+      return;
+    }
+    sb.append(String.format(Locale.ROOT,
+        "long visits, by the simulator's law of a visit's length at 2^-%.0f a user-day (LengthLawOracle; docs/evaluation.md)%n",
+        LengthLawOracle.BUDGET_BITS));
+    sb.append(String.format(Locale.ROOT, "%-13s %9s %15s %15s %13s %13s%n", "world", "bar bits", "normal flagged",
+        "(by the law)", "law catches", "job catches"));
+    Group longSession = GROUPS.stream().filter(g -> "long_session".equals(g.scenario())).findFirst().orElseThrow();
+    for (WorldResult w : worlds) {
+      LengthLawOracle.Result r = w.lengthLaw();
+      if (r == null) {
+        sb.append(String.format(Locale.ROOT, "%-13s (visits stretched: no exact law)%n", w.world().name()));
+        continue;
+      }
+      Recall job = recall(w, longSession);
+      sb.append(String.format(Locale.ROOT, "%-13s %9.1f %15s %14.3f%% %13s %13s%n", w.world().name(), r.barBits(),
+          r.normalFlagged() + "/" + r.normalUsers(), 100 * r.flaggedShare(), r.caught() + "/" + r.longVisits(),
+          job.flagged() + "/" + job.users()));
+    }
+    sb.append('\n');
   }
 
   private static void appendRow(StringBuilder sb, String name, int users, EvalReport.Metrics m,

@@ -67,5 +67,24 @@ class MatrixReportTest {
     assertThat(json.path("all_worlds").path("groups").path("fraudsters").path("flagged").asInt())
         .isEqualTo(14);
     assertThat(json.path("all_worlds").path("new_normal_users").asInt()).isEqualTo(20);
+    assertThat(table).doesNotContain("by the simulator's law");
+  }
+
+  @Test
+  void theLengthLawsCatchesStandBesideTheJobsPerWorld() {
+    List<EvalReport.Row> rows = List.of(
+        new EvalReport.Row("buyer", "none", false, 990, 1, 0),
+        new EvalReport.Row("buyer", "long_session", true, 14, 9, 0),
+        new EvalReport.Row("merchant", "long_session", true, 10, 8, 0));
+    EvalReport report = report(rows, new EvalReport.Metrics(17, 1, 7, 989), Map.of());
+    MatrixReport matrix = new MatrixReport(5, List.of(
+        new MatrixReport.WorldResult(World.DEFAULT, 1234, report, 2.0,
+            new LengthLawOracle.Result(12.04, 0.00047, 990, 1, 23, 24)),
+        new MatrixReport.WorldResult(World.LOGNORMAL_VISITS, 1234, report, 2.0)));
+    String table = matrix.toTable();
+    assertThat(table).contains("long visits, by the simulator's law of a visit's length at 2^-11 a user-day");
+    assertThat(table.lines().filter(l -> l.startsWith("default ") && l.contains("23/24")).findFirst().orElseThrow())
+        .contains("12.0", "1/990", "0.047%", "17/24");
+    assertThat(table).contains("lognormal-visits (visits stretched: no exact law)");
   }
 }
