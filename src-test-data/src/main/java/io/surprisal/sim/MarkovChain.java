@@ -3,6 +3,7 @@ package io.surprisal.sim;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -88,7 +89,7 @@ final class MarkovChain {
   /** The next states of {@code from}'s row, in declaration order, once each (empty without a row). */
   List<String> targets(String from) {
     Row row = rows.get(from);
-    return row == null ? List.of() : List.copyOf(new java.util.LinkedHashSet<>(List.of(row.next)));
+    return row == null ? List.of() : List.copyOf(new LinkedHashSet<>(List.of(row.next)));
   }
 
   /** The normalised probability of {@code from -> to} (0 when absent). */

@@ -25,6 +25,9 @@ public final class VisitLengthLaw {
 
   /** The law of {@code profile}'s ordinary visits, capped at {@code maxEvents} events. */
   public static VisitLengthLaw of(Profile profile, int maxEvents) {
+    if (maxEvents < 1) {
+      throw new IllegalArgumentException("maxEvents must be at least 1: " + maxEvents);
+    }
     MarkovChain chain = profile.chain();
     List<String> states = new ArrayList<>();
     Map<String, Integer> index = new HashMap<>();
@@ -39,45 +42,39 @@ public final class VisitLengthLaw {
       pending.addAll(chain.targets(s));
     }
     int n = states.size();
+    // Between two states a visit goes on; what a row does not move on (its end, or all of it for a
+    // state without a row, whose next event is the end) leaves the visit.
     double[][] move = new double[n][n];
-    double[] ends = new double[n];
     for (int i = 0; i < n; i++) {
-      List<String> targets = chain.targets(states.get(i));
-      if (targets.isEmpty()) {
-        ends[i] = 1; // no row: the visit's next event is its end
-      }
-      for (String t : targets) {
-        double p = chain.probability(states.get(i), t);
-        if (t.equals("end")) {
-          ends[i] += p;
-        } else {
-          move[i][index.get(t)] += p;
+      for (String t : chain.targets(states.get(i))) {
+        if (!t.equals("end")) {
+          move[i][index.get(t)] += chain.probability(states.get(i), t);
         }
       }
     }
-    // Where the visit is after e events, not yet ended; every visit has at least one event.
+    // at: where a visit still open after e - 1 events is; every visit has at least one event. The
+    // share still open is summed from it, not taken as 1 less the share ended, which rounding
+    // would leave at nothing tens of bits out.
     double[] at = new double[n];
     at[index.get(profile.startState())] = 1;
     double[] atLeast = new double[maxEvents + 2];
-    double open = 1;
     atLeast[0] = 1;
-    for (int e = 1; e <= maxEvents; e++) {
-      atLeast[e] = open;
-      if (e == maxEvents) {
-        break; // the cap: the last event is an end
-      }
+    atLeast[1] = 1;
+    for (int e = 1; e < maxEvents; e++) {
       double[] next = new double[n];
-      double ended = 0;
+      double open = 0;
       for (int i = 0; i < n; i++) {
         if (at[i] == 0) {
           continue;
         }
-        ended += at[i] * ends[i];
         for (int j = 0; j < n; j++) {
           next[j] += at[i] * move[i][j];
         }
       }
-      open -= ended;
+      for (double p : next) {
+        open += p;
+      }
+      atLeast[e + 1] = open; // the cap: a visit open after maxEvents - 1 events ends with the next
       at = next;
     }
     return new VisitLengthLaw(atLeast);

@@ -20,6 +20,20 @@ class VisitLengthLawTest {
   }
 
   @Test
+  void theTailGrowsWithLengthFarOut() {
+    // Hundreds of events are hundreds of bits out: the tail stays finite and rising, where 1 less
+    // the share ended would round to nothing near 50 bits.
+    VisitLengthLaw buyer = VisitLengthLaw.of(Profile.BUYER, 5_000);
+    double previous = 0;
+    for (int e = 2; e <= 1_000; e++) {
+      assertThat(buyer.tailBits(e)).as("%d events", e).isFinite().isGreaterThan(previous);
+      previous = buyer.tailBits(e);
+    }
+    assertThat(previous).isGreaterThan(100);
+    assertThat(buyer.eventsReaching(60)).isBetween(300, 400);
+  }
+
+  @Test
   void aVisitEndsAtTheCap() {
     VisitLengthLaw capped = VisitLengthLaw.of(Profile.MERCHANT, 4);
     VisitLengthLaw free = VisitLengthLaw.of(Profile.MERCHANT, 5_000);

@@ -1,6 +1,7 @@
 package io.surprisal.sim.eval;
 
 import io.surprisal.sim.Profile;
+import io.surprisal.sim.Scenario;
 import io.surprisal.sim.UserLabel;
 import io.surprisal.sim.VisitLengthLaw;
 import java.io.IOException;
@@ -28,6 +29,7 @@ public final class LengthLawOracle {
   /**
    * @param barBits the bar a visit's tail must reach
    * @param flaggedShare the share of normal users with a scored visit the bar flags, by the law
+   *     (a user is flagged when their longest scored visit is: the tail never falls with length)
    * @param normalUsers those users
    * @param normalFlagged those of them the bar flags in this sample
    * @param caught long visits whose tail reaches the bar
@@ -36,26 +38,35 @@ public final class LengthLawOracle {
   public record Result(double barBits, double flaggedShare, int normalUsers, int normalFlagged, int caught,
       int longVisits) {}
 
-  /** The budget the matrix holds it to: the detectors' default {@code threshold-bits}, 2^-11 a user-day. */
+  /**
+   * The budget the matrix holds it to: the detectors' default {@code threshold-bits}, 2^-11 per
+   * normal user over the scored days (one day in every preset world).
+   */
   public static final double BUDGET_BITS = 11;
+
+  /** The bars searched: a budget the law cannot meet below this is refused. */
+  private static final double MOST_BITS = 64;
 
   private LengthLawOracle() {}
 
   /**
    * The oracle on {@code events} (JSON lines, as {@code generate} writes them) and their {@code
    * labels}, scoring visits that start at or after {@code scoredStart}, with visits capped at
-   * {@code maxEvents}.
+   * {@code maxEvents}; null when no normal user has a scored visit. Normal users are those the
+   * evaluation counts as normal (no attack, no abnormal profile: hard negatives included, whose
+   * visits' lengths follow the same law).
    *
    * @throws UncheckedIOException when a file cannot be read
+   * @throws IllegalArgumentException when no bar under 64 bits keeps within the budget
    */
   public static Result evaluate(Path events, Path labelsCsv, Instant scoredStart, double budgetBits, int maxEvents) {
     Map<String, UserLabel> labels;
-    Map<String, Visit> visits = new LinkedHashMap<>();
+    Map<String, ScoredVisit> visits = new LinkedHashMap<>();
     try {
       labels = Evaluation.readLabels(labelsCsv);
       Evaluation.readJsonLines(events, f -> {
         if (f.session() != null && f.user() != null && f.ts() != null) {
-          visits.computeIfAbsent(f.session(), s -> new Visit(f.user(), f.ts())).events++;
+          visits.computeIfAbsent(f.user() + " " + f.session(), k -> new ScoredVisit(f.user(), f.ts())).events++;
         }
       });
     } catch (IOException e) {
@@ -64,26 +75,34 @@ public final class LengthLawOracle {
     Map<Profile, VisitLengthLaw> laws = new EnumMap<>(Profile.class);
     Map<String, Integer> scoredVisits = new HashMap<>();
     Map<String, Integer> longestScored = new HashMap<>();
-    Map<String, Visit> longVisit = new HashMap<>();
-    for (Visit v : visits.values()) {
+    Map<String, ScoredVisit> longVisit = new HashMap<>();
+    for (ScoredVisit v : visits.values()) {
       UserLabel label = labels.get(v.user);
       Profile profile = label == null ? null : profileOf(label);
       if (profile == null || profile.abnormal()) {
         continue;
       }
       laws.computeIfAbsent(profile, p -> VisitLengthLaw.of(p, maxEvents));
-      if (label.scenario().equals("none") && !v.start.isBefore(scoredStart)) {
+      boolean scored = !v.start.isBefore(scoredStart);
+      if (!label.positive() && scored) {
         scoredVisits.merge(v.user, 1, Integer::sum);
         longestScored.merge(v.user, v.events, Math::max);
       }
-      if (label.scenario().equals("long_session") && !label.scenarioStart().isEmpty()
-          && !v.start.isBefore(Instant.parse(label.scenarioStart())) && !v.start.isBefore(scoredStart)) {
-        longVisit.putIfAbsent(v.user, v);
+      if (label.scenario().equals(Scenario.LONG_SESSION.label()) && !label.scenarioStart().isEmpty()
+          && !v.start.isBefore(Instant.parse(label.scenarioStart()))) {
+        longVisit.putIfAbsent(v.user, v); // the scenario's visit, scored or not
       }
     }
+    longVisit.values().removeIf(v -> v.start.isBefore(scoredStart));
+    if (scoredVisits.isEmpty()) {
+      return null;
+    }
     double target = Math.pow(2, -budgetBits);
+    if (flaggedShare(MOST_BITS, scoredVisits, labels, laws) > target) {
+      throw new IllegalArgumentException("no bar under " + MOST_BITS + " bits keeps within 2^-" + budgetBits);
+    }
     double low = 0;
-    double high = 64;
+    double high = MOST_BITS;
     for (int i = 0; i < 50; i++) {
       double mid = (low + high) / 2;
       if (flaggedShare(mid, scoredVisits, labels, laws) > target) {
@@ -100,7 +119,7 @@ public final class LengthLawOracle {
       }
     }
     int caught = 0;
-    for (Visit v : longVisit.values()) {
+    for (ScoredVisit v : longVisit.values()) {
       if (laws.get(profileOf(labels.get(v.user))).tailBits(v.events) >= bar) {
         caught++;
       }
@@ -137,12 +156,12 @@ public final class LengthLawOracle {
   }
 
   /** One visit: its user, its first event's time and its events. */
-  private static final class Visit {
+  private static final class ScoredVisit {
     final String user;
     final Instant start;
     int events;
 
-    Visit(String user, Instant start) {
+    ScoredVisit(String user, Instant start) {
       this.user = user;
       this.start = start;
     }

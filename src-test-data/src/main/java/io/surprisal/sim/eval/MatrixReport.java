@@ -140,7 +140,8 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
    * The table: one row per world (users, scored users, precision, recall, false-positive rate on
    * normal users with its counts, new normal users flagged, recall per group as {@code rate
    * (users)}), and a row of every world's counts added up; then the normal users each detector
-   * flagged, per world; then the targets missed.
+   * flagged, per world; then the long visits that the simulator's law of a visit's length would
+   * catch beside the job's ({@link LengthLawOracle}); then the targets missed.
    */
   public String toTable() {
     StringBuilder sb = new StringBuilder();
@@ -196,9 +197,12 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
     return sb.toString();
   }
 
-  /** The long visits a detector that knew the law of a visit's length would catch, beside the job's. */
+  /**
+   * The long visits a detector that knew the law of a visit's length would catch, beside the job's,
+   * per world and added up; nothing when no world has normal users' visits to hold the law to.
+   */
   private void appendLengthLaw(StringBuilder sb) {
-    if (worlds.stream().noneMatch(w -> w.lengthLaw() != null)) {
+    if (worlds.stream().noneMatch(w -> w.lengthLaw() != null || stretched(w))) {
       return;
     }
     sb.append(String.format(Locale.ROOT,
@@ -207,18 +211,35 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
     sb.append(String.format(Locale.ROOT, "%-13s %9s %15s %15s %13s %13s%n", "world", "bar bits", "normal flagged",
         "(by the law)", "law catches", "job catches"));
     Group longSession = GROUPS.stream().filter(g -> "long_session".equals(g.scenario())).findFirst().orElseThrow();
+    int lawCaught = 0;
+    int lawVisits = 0;
+    Recall job = Recall.NONE;
+    int withLaw = 0;
     for (WorldResult w : worlds) {
       LengthLawOracle.Result r = w.lengthLaw();
       if (r == null) {
-        sb.append(String.format(Locale.ROOT, "%-13s (visits stretched: no exact law)%n", w.world().name()));
+        sb.append(String.format(Locale.ROOT, "%-13s %s%n", w.world().name(),
+            stretched(w) ? "(visits stretched: no exact law)" : "(no normal user's visit scored)"));
         continue;
       }
-      Recall job = recall(w, longSession);
+      Recall jobHere = recall(w, longSession);
       sb.append(String.format(Locale.ROOT, "%-13s %9.1f %15s %14.3f%% %13s %13s%n", w.world().name(), r.barBits(),
           r.normalFlagged() + "/" + r.normalUsers(), 100 * r.flaggedShare(), r.caught() + "/" + r.longVisits(),
-          job.flagged() + "/" + job.users()));
+          jobHere.flagged() + "/" + jobHere.users()));
+      lawCaught += r.caught();
+      lawVisits += r.longVisits();
+      job = job.plus(jobHere);
+      withLaw++;
+    }
+    if (withLaw > 1) {
+      sb.append(String.format(Locale.ROOT, "%-13s %9s %15s %15s %13s %13s%n", "all worlds", "", "", "",
+          lawCaught + "/" + lawVisits, job.flagged() + "/" + job.users()));
     }
     sb.append('\n');
+  }
+
+  private static boolean stretched(WorldResult w) {
+    return w.world().knobs().visitStretchSigma() > 0;
   }
 
   private static void appendRow(StringBuilder sb, String name, int users, EvalReport.Metrics m,

@@ -65,13 +65,13 @@ public final class WorldMatrix {
       job.run(events, alerts);
       EvalConfig scoring = new EvalConfig(world.learnDays(), world.config(seed).start());
       EvalReport report = Evaluation.evaluate(events, labels, alerts, scoring);
+      double seconds = (System.nanoTime() - begin) / 1e9;
+      log.printf(Locale.ROOT, "matrix: %s done in %.1f s%n", world.name(), seconds);
       // The law holds only for unstretched visits.
       LengthLawOracle.Result lengthLaw = world.knobs().visitStretchSigma() == 0
           ? LengthLawOracle.evaluate(events, labels, scoring.scoredStart(),
               LengthLawOracle.BUDGET_BITS, world.config(seed).maxEventsPerVisit())
           : null;
-      double seconds = (System.nanoTime() - begin) / 1e9;
-      log.printf(Locale.ROOT, "matrix: %s done in %.1f s%n", world.name(), seconds);
       results.add(new MatrixReport.WorldResult(world, count, report, seconds, lengthLaw));
       if (!keepFiles) {
         deleteFilesAndDir(dir);

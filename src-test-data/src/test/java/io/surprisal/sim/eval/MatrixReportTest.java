@@ -80,11 +80,20 @@ class MatrixReportTest {
     MatrixReport matrix = new MatrixReport(5, List.of(
         new MatrixReport.WorldResult(World.DEFAULT, 1234, report, 2.0,
             new LengthLawOracle.Result(12.04, 0.00047, 990, 1, 23, 24)),
+        new MatrixReport.WorldResult(World.SPARSE, 1234, report, 2.0,
+            new LengthLawOracle.Result(10.97, 0.00048, 900, 0, 20, 24)),
         new MatrixReport.WorldResult(World.LOGNORMAL_VISITS, 1234, report, 2.0)));
     String table = matrix.toTable();
     assertThat(table).contains("long visits, by the simulator's law of a visit's length at 2^-11 a user-day");
     assertThat(table.lines().filter(l -> l.startsWith("default ") && l.contains("23/24")).findFirst().orElseThrow())
         .contains("12.0", "1/990", "0.047%", "17/24");
     assertThat(table).contains("lognormal-visits (visits stretched: no exact law)");
+    // The law's catches and the job's, every world with a law added up.
+    assertThat(table.lines().filter(l -> l.startsWith("all worlds ") && l.contains("43/48")).findFirst().orElseThrow())
+        .contains("34/48");
+    // A stretched world run alone says why there is no law.
+    String alone = new MatrixReport(5, List.of(new MatrixReport.WorldResult(World.LOGNORMAL_VISITS, 1234, report, 2.0)))
+        .toTable();
+    assertThat(alone).contains("lognormal-visits (visits stretched: no exact law)");
   }
 }
