@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.surprisal.sim.GapLaw;
 import io.surprisal.sim.World;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The result of {@link WorldMatrix}: per world, overall precision, recall and false-positive rate
@@ -34,13 +37,13 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
 
   /**
    * One world's evaluation, its event count, the wall-clock seconds it took end to end, and what a
-   * detector that knew the law of a visit's length would catch ({@link LengthLawOracle}; null
-   * where visits are stretched).
+   * detector that knew the law of a visit's length or of its gaps would catch ({@link
+   * LengthLawOracle}, {@link PaceLawOracle}; null where the world has no such law).
    */
   public record WorldResult(World world, long events, EvalReport report, double seconds,
-      LengthLawOracle.Result lengthLaw) {
+      LawBound lengthLaw, LawBound paceLaw) {
     public WorldResult(World world, long events, EvalReport report, double seconds) {
-      this(world, events, report, seconds, null);
+      this(world, events, report, seconds, null, null);
     }
   }
 
@@ -140,8 +143,9 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
    * The table: one row per world (users, scored users, precision, recall, false-positive rate on
    * normal users with its counts, new normal users flagged, recall per group as {@code rate
    * (users)}), and a row of every world's counts added up; then the normal users each detector
-   * flagged, per world; then the long visits that the simulator's law of a visit's length would
-   * catch beside the job's ({@link LengthLawOracle}); then the targets missed.
+   * flagged, per world; then the long and the fast visits that the simulator's laws of a visit's
+   * length and gaps would catch beside the job's ({@link LengthLawOracle}, {@link PaceLawOracle});
+   * then the targets missed.
    */
   public String toTable() {
     StringBuilder sb = new StringBuilder();
@@ -180,7 +184,10 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
       sb.append('\n');
     }
     sb.append('\n');
-    appendLengthLaw(sb);
+    appendLaw(sb, "long visits, by the simulator's law of a visit's length (LengthLawOracle)", "long_session",
+        WorldResult::lengthLaw, MatrixReport::stretched, "visits stretched");
+    appendLaw(sb, "fast visits, by the simulator's law of a visit's gaps (PaceLawOracle)", "fast_pace",
+        WorldResult::paceLaw, MatrixReport::gapsNotUniform, "gaps not uniform");
     sb.append(String.format(Locale.ROOT,
         "targets (every world): precision >= %s, recall >= %s, FPR on normal users <= %s, every group >= %s%n",
         fraction(TARGET_PRECISION), fraction(TARGET_RECALL), percent(TARGET_FALSE_POSITIVE_RATE),
@@ -198,36 +205,36 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
   }
 
   /**
-   * The long visits a detector that knew the law of a visit's length would catch, beside the job's,
-   * per world and added up; nothing when no world has normal users' visits to hold the law to.
+   * The attack visits a detector that knew one of the simulator's laws would catch, beside the
+   * job's, per world and added up; nothing when no world has that law or could have had it.
    */
-  private void appendLengthLaw(StringBuilder sb) {
-    if (worlds.stream().noneMatch(w -> w.lengthLaw() != null || stretched(w))) {
+  private void appendLaw(StringBuilder sb, String title, String scenario, Function<WorldResult, LawBound> bound,
+      Predicate<WorldResult> lawless, String why) {
+    if (worlds.stream().noneMatch(w -> bound.apply(w) != null || lawless.test(w))) {
       return;
     }
-    sb.append(String.format(Locale.ROOT,
-        "long visits, by the simulator's law of a visit's length at 2^-%.0f a user-day (LengthLawOracle; docs/evaluation.md)%n",
+    sb.append(String.format(Locale.ROOT, "%s at 2^-%.0f a user-day (docs/evaluation.md)%n", title,
         LengthLawOracle.BUDGET_BITS));
     sb.append(String.format(Locale.ROOT, "%-13s %9s %15s %15s %13s %13s%n", "world", "bar bits", "normal flagged",
         "(by the law)", "law catches", "job catches"));
-    Group longSession = GROUPS.stream().filter(g -> "long_session".equals(g.scenario())).findFirst().orElseThrow();
+    Group group = GROUPS.stream().filter(g -> scenario.equals(g.scenario())).findFirst().orElseThrow();
     int lawCaught = 0;
     int lawVisits = 0;
     Recall job = Recall.NONE;
     int withLaw = 0;
     for (WorldResult w : worlds) {
-      LengthLawOracle.Result r = w.lengthLaw();
+      LawBound r = bound.apply(w);
       if (r == null) {
         sb.append(String.format(Locale.ROOT, "%-13s %s%n", w.world().name(),
-            stretched(w) ? "(visits stretched: no exact law)" : "(no normal user's visit scored)"));
+            lawless.test(w) ? "(" + why + ": no exact law)" : "(no normal user's visit scored)"));
         continue;
       }
-      Recall jobHere = recall(w, longSession);
+      Recall jobHere = recall(w, group);
       sb.append(String.format(Locale.ROOT, "%-13s %9.1f %15s %14.3f%% %13s %13s%n", w.world().name(), r.barBits(),
-          r.normalFlagged() + "/" + r.normalUsers(), 100 * r.flaggedShare(), r.caught() + "/" + r.longVisits(),
+          r.normalFlagged() + "/" + r.normalUsers(), 100 * r.flaggedShare(), r.caught() + "/" + r.attackVisits(),
           jobHere.flagged() + "/" + jobHere.users()));
       lawCaught += r.caught();
-      lawVisits += r.longVisits();
+      lawVisits += r.attackVisits();
       job = job.plus(jobHere);
       withLaw++;
     }
@@ -240,6 +247,10 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
 
   private static boolean stretched(WorldResult w) {
     return w.world().knobs().visitStretchSigma() > 0;
+  }
+
+  private static boolean gapsNotUniform(WorldResult w) {
+    return w.world().knobs().gapLaw() != GapLaw.UNIFORM;
   }
 
   private static void appendRow(StringBuilder sb, String name, int users, EvalReport.Metrics m,

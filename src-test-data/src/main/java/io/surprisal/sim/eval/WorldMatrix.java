@@ -1,5 +1,6 @@
 package io.surprisal.sim.eval;
 
+import io.surprisal.sim.GapLaw;
 import io.surprisal.sim.Simulator;
 import io.surprisal.sim.World;
 import java.io.BufferedWriter;
@@ -67,12 +68,15 @@ public final class WorldMatrix {
       EvalReport report = Evaluation.evaluate(events, labels, alerts, scoring);
       double seconds = (System.nanoTime() - begin) / 1e9;
       log.printf(Locale.ROOT, "matrix: %s done in %.1f s%n", world.name(), seconds);
-      // The law holds only for unstretched visits.
-      LengthLawOracle.Result lengthLaw = world.knobs().visitStretchSigma() == 0
+      // Each law holds only in the worlds that draw by it.
+      LawBound lengthLaw = world.knobs().visitStretchSigma() == 0
           ? LengthLawOracle.evaluate(events, labels, scoring.scoredStart(),
               LengthLawOracle.BUDGET_BITS, world.config(seed).maxEventsPerVisit())
           : null;
-      results.add(new MatrixReport.WorldResult(world, count, report, seconds, lengthLaw));
+      LawBound paceLaw = world.knobs().gapLaw() == GapLaw.UNIFORM
+          ? PaceLawOracle.evaluate(events, labels, scoring.scoredStart(), LengthLawOracle.BUDGET_BITS)
+          : null;
+      results.add(new MatrixReport.WorldResult(world, count, report, seconds, lengthLaw, paceLaw));
       if (!keepFiles) {
         deleteFilesAndDir(dir);
       }

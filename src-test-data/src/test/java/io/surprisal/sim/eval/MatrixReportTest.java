@@ -79,12 +79,13 @@ class MatrixReportTest {
     EvalReport report = report(rows, new EvalReport.Metrics(17, 1, 7, 989), Map.of());
     MatrixReport matrix = new MatrixReport(5, List.of(
         new MatrixReport.WorldResult(World.DEFAULT, 1234, report, 2.0,
-            new LengthLawOracle.Result(12.04, 0.00047, 990, 1, 23, 24)),
+            new LawBound(12.04, 0.00047, 990, 1, 23, 24), null),
         new MatrixReport.WorldResult(World.SPARSE, 1234, report, 2.0,
-            new LengthLawOracle.Result(10.97, 0.00048, 900, 0, 20, 24)),
+            new LawBound(10.97, 0.00048, 900, 0, 20, 24), null),
         new MatrixReport.WorldResult(World.LOGNORMAL_VISITS, 1234, report, 2.0)));
     String table = matrix.toTable();
-    assertThat(table).contains("long visits, by the simulator's law of a visit's length at 2^-11 a user-day");
+    assertThat(table).contains("long visits, by the simulator's law of a visit's length (LengthLawOracle) at 2^-11 a user-day");
+    assertThat(table).doesNotContain("fast visits, by");
     assertThat(table.lines().filter(l -> l.startsWith("default ") && l.contains("23/24")).findFirst().orElseThrow())
         .contains("12.0", "1/990", "0.047%", "17/24");
     assertThat(table).contains("lognormal-visits (visits stretched: no exact law)");
@@ -95,5 +96,22 @@ class MatrixReportTest {
     String alone = new MatrixReport(5, List.of(new MatrixReport.WorldResult(World.LOGNORMAL_VISITS, 1234, report, 2.0)))
         .toTable();
     assertThat(alone).contains("lognormal-visits (visits stretched: no exact law)");
+  }
+
+  @Test
+  void theGapLawsCatchesStandBesideTheJobsFastVisits() {
+    List<EvalReport.Row> rows = List.of(
+        new EvalReport.Row("buyer", "none", false, 990, 1, 0),
+        new EvalReport.Row("buyer", "fast_pace", true, 24, 21, 0));
+    EvalReport report = report(rows, new EvalReport.Metrics(21, 1, 3, 989), Map.of());
+    String table = new MatrixReport(5, List.of(
+        new MatrixReport.WorldResult(World.DEFAULT, 1234, report, 2.0, null,
+            new LawBound(12.3, 0.00046, 990, 0, 24, 24)),
+        new MatrixReport.WorldResult(World.LOGNORMAL_GAPS, 1234, report, 2.0))).toTable();
+    assertThat(table).contains("fast visits, by the simulator's law of a visit's gaps (PaceLawOracle) at 2^-11 a user-day");
+    assertThat(table.lines().filter(l -> l.startsWith("default ") && l.contains("24/24")).findFirst().orElseThrow())
+        .contains("12.3", "0/990", "0.046%", "21/24");
+    assertThat(table).contains("lognormal-gaps (gaps not uniform: no exact law)");
+    assertThat(table).doesNotContain("long visits, by");
   }
 }

@@ -1,0 +1,88 @@
+package io.surprisal.sim.eval;
+
+import io.surprisal.sim.Profile;
+import io.surprisal.sim.Scenario;
+import io.surprisal.sim.eval.LawVisits.LawVisit;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a detector of fast visits could catch if it knew the simulator's law of the gaps between a
+ * visit's events, where that law is uniform (1 s to the profile's longest gap, {@link
+ * Profile#maxGapSeconds}, each gap on its own): a visit of n gaps none longer than m seconds has,
+ * under it, a tail of (m / longest)^n, n log2(longest / m) bits, the most a fast visit can say of
+ * itself there. As {@link LengthLawOracle} does for length, it takes the lowest bar at which the
+ * normal users with a visit in the scored days are flagged at most 2^-budget of the time on
+ * average (by the law), and counts the {@code fast_pace} visits whose tail reaches it. A bound on
+ * what gaps can tell, for comparison with the job's {@code session-profile} pace; it holds only
+ * for the uniform gap law (docs/evaluation.md).
+ */
+public final class PaceLawOracle {
+
+  private PaceLawOracle() {}
+
+  /**
+   * The oracle on {@code events} and their {@code labels}, scoring visits that start at or after
+   * {@code scoredStart}; null when no normal user has a scored visit.
+   *
+   * @throws UncheckedIOException when a file cannot be read
+   * @throws IllegalArgumentException when no bar under 64 bits keeps within the budget
+   */
+  public static LawBound evaluate(Path events, Path labelsCsv, Instant scoredStart, double budgetBits) {
+    LawVisits.Sample sample = LawVisits.Sample.of(events, labelsCsv, scoredStart, Scenario.FAST_PACE);
+    if (sample.normalScored().isEmpty()) {
+      return null;
+    }
+    double bar = LawVisits.lowestBar(bits -> flaggedShare(bits, sample), budgetBits);
+    int normalFlagged = 0;
+    for (Map.Entry<String, List<LawVisit>> e : sample.normalScored().entrySet()) {
+      int longest = sample.profile(e.getKey()).maxGapSeconds();
+      if (e.getValue().stream().anyMatch(v -> tailBits(v, longest) >= bar)) {
+        normalFlagged++;
+      }
+    }
+    int caught = 0;
+    for (LawVisit v : sample.attack().values()) {
+      if (tailBits(v, sample.profile(v.user).maxGapSeconds()) >= bar) {
+        caught++;
+      }
+    }
+    return new LawBound(bar, flaggedShare(bar, sample), sample.normalScored().size(), normalFlagged, caught,
+        sample.attack().size());
+  }
+
+  /** n log2(longest / m) for a visit of n gaps, none longer than m seconds; 0 without gaps. */
+  static double tailBits(LawVisit v, int longest) {
+    int gaps = v.events - 1;
+    return gaps == 0 ? 0 : gaps * Math.log((double) longest / Math.max(1, v.longestGapSeconds)) / Math.log(2);
+  }
+
+  /**
+   * P(n gaps uniform on 1..longest are none longer than longest x 2^(-bits / n)): the chance an
+   * ordinary visit of n gaps reaches {@code bits}.
+   */
+  static double reachedBy(int gaps, int longest, double bits) {
+    if (gaps == 0) {
+      return bits <= 0 ? 1 : 0;
+    }
+    double most = Math.floor(longest * Math.pow(2, -bits / gaps) + 1e-9);
+    return Math.pow(most / longest, gaps);
+  }
+
+  /** The expected share of the users with scored visits that a bar of {@code bits} flags at least once. */
+  private static double flaggedShare(double bits, LawVisits.Sample sample) {
+    double flagged = 0;
+    for (Map.Entry<String, List<LawVisit>> e : sample.normalScored().entrySet()) {
+      int longest = sample.profile(e.getKey()).maxGapSeconds();
+      double none = 1;
+      for (LawVisit v : e.getValue()) {
+        none *= 1 - reachedBy(v.events - 1, longest, bits);
+      }
+      flagged += 1 - none;
+    }
+    return flagged / sample.normalScored().size();
+  }
+}
