@@ -13,4 +13,11 @@ package io.surprisal.sim.eval;
  * @param attackVisits attack visits in the scored days
  */
 public record LawBound(double barBits, double flaggedShare, int normalUsers, int normalFlagged, int caught,
-    int attackVisits) {}
+    int attackVisits) {
+
+  /**
+   * The budget the matrix holds the oracles to: the detectors' default {@code threshold-bits},
+   * 2^-11 per normal user over the scored days (one day in every preset world).
+   */
+  public static final double BUDGET_BITS = 11;
+}

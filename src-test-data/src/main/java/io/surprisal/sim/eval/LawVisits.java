@@ -75,7 +75,7 @@ final class LawVisits {
    * account's {@code attack} visit (its first from the scenario's start) when it is scored.
    */
   record Sample(Map<String, UserLabel> labels, Map<String, List<LawVisit>> normalScored,
-      Map<String, LawVisit> attack) {
+      Map<String, LawVisit> attackVisits) {
 
     /** The profile of {@code user}, who is in the sample. */
     Profile profile(String user) {

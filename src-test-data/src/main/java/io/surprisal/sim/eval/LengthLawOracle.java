@@ -23,12 +23,6 @@ import java.util.Map;
  */
 public final class LengthLawOracle {
 
-  /**
-   * The budget the matrix holds it to: the detectors' default {@code threshold-bits}, 2^-11 per
-   * normal user over the scored days (one day in every preset world).
-   */
-  public static final double BUDGET_BITS = 11;
-
   private LengthLawOracle() {}
 
   /**
@@ -61,13 +55,13 @@ public final class LengthLawOracle {
       }
     }
     int caught = 0;
-    for (LawVisit v : sample.attack().values()) {
+    for (LawVisit v : sample.attackVisits().values()) {
       if (laws.get(sample.profile(v.user)).tailBits(v.events) >= bar) {
         caught++;
       }
     }
     return new LawBound(bar, flaggedShare(bar, sample, laws), sample.normalScored().size(), normalFlagged, caught,
-        sample.attack().size());
+        sample.attackVisits().size());
   }
 
   /** The expected share of the users with scored visits that a bar of {@code bits} flags at least once. */

@@ -214,7 +214,7 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
       return;
     }
     sb.append(String.format(Locale.ROOT, "%s at 2^-%.0f a user-day (docs/evaluation.md)%n", title,
-        LengthLawOracle.BUDGET_BITS));
+        LawBound.BUDGET_BITS));
     sb.append(String.format(Locale.ROOT, "%-13s %9s %15s %15s %13s %13s%n", "world", "bar bits", "normal flagged",
         "(by the law)", "law catches", "job catches"));
     Group group = GROUPS.stream().filter(g -> scenario.equals(g.scenario())).findFirst().orElseThrow();
@@ -285,7 +285,7 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
     return Double.isNaN(x) ? "n/a" : String.format(Locale.ROOT, "%.2f", x);
   }
 
-  /** The same content as {@link #toTable()} as JSON; undefined ratios are null. */
+  /** The content of {@link #toTable()} but the simulator's laws' tables, as JSON; undefined ratios are null. */
   public String toJson() {
     ObjectNode root = JSON.createObjectNode();
     root.put("seed", seed);

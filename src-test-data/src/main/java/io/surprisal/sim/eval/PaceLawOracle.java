@@ -45,31 +45,49 @@ public final class PaceLawOracle {
       }
     }
     int caught = 0;
-    for (LawVisit v : sample.attack().values()) {
+    for (LawVisit v : sample.attackVisits().values()) {
       if (tailBits(v, sample.profile(v.user).maxGapSeconds()) >= bar) {
         caught++;
       }
     }
     return new LawBound(bar, flaggedShare(bar, sample), sample.normalScored().size(), normalFlagged, caught,
-        sample.attack().size());
+        sample.attackVisits().size());
   }
 
   /** n log2(longest / m) for a visit of n gaps, none longer than m seconds; 0 without gaps. */
   static double tailBits(LawVisit v, int longest) {
-    int gaps = v.events - 1;
-    return gaps == 0 ? 0 : gaps * Math.log((double) longest / Math.max(1, v.longestGapSeconds)) / Math.log(2);
+    return tailBits(v.events - 1, (int) Math.max(1, v.longestGapSeconds), longest);
+  }
+
+  static double tailBits(int gaps, int most, int longest) {
+    return gaps == 0 ? 0 : gaps * Math.log((double) longest / most) / Math.log(2);
   }
 
   /**
-   * P(n gaps uniform on 1..longest are none longer than longest x 2^(-bits / n)): the chance an
-   * ordinary visit of n gaps reaches {@code bits}.
+   * The longest gap m (0 to longest) of a visit of n gaps whose tail, none of them longer than m,
+   * reaches {@code bits}, computed as {@link #tailBits} computes it: a visit reaches the bar exactly
+   * when its longest gap is at most this.
    */
+  static int mostGap(int gaps, int longest, double bits) {
+    if (gaps == 0) {
+      return bits <= 0 ? longest : 0;
+    }
+    int m = (int) Math.max(0, Math.min(longest, Math.floor(longest * Math.pow(2, -bits / gaps))));
+    while (m >= 1 && tailBits(gaps, m, longest) < bits) {
+      m--;
+    }
+    while (m < longest && tailBits(gaps, m + 1, longest) >= bits) {
+      m++;
+    }
+    return m;
+  }
+
+  /** The chance that an ordinary visit of n gaps, each uniform on 1 to longest seconds, reaches {@code bits}. */
   static double reachedBy(int gaps, int longest, double bits) {
     if (gaps == 0) {
-      return bits <= 0 ? 1 : 0;
+      return bits <= 0 ? 1 : 0; // a visit without gaps says nothing of its pace
     }
-    double most = Math.floor(longest * Math.pow(2, -bits / gaps) + 1e-9);
-    return Math.pow(most / longest, gaps);
+    return Math.pow((double) mostGap(gaps, longest, bits) / longest, gaps);
   }
 
   /** The expected share of the users with scored visits that a bar of {@code bits} flags at least once. */

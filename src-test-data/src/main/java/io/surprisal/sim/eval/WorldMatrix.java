@@ -71,10 +71,10 @@ public final class WorldMatrix {
       // Each law holds only in the worlds that draw by it.
       LawBound lengthLaw = world.knobs().visitStretchSigma() == 0
           ? LengthLawOracle.evaluate(events, labels, scoring.scoredStart(),
-              LengthLawOracle.BUDGET_BITS, world.config(seed).maxEventsPerVisit())
+              LawBound.BUDGET_BITS, world.config(seed).maxEventsPerVisit())
           : null;
       LawBound paceLaw = world.knobs().gapLaw() == GapLaw.UNIFORM
-          ? PaceLawOracle.evaluate(events, labels, scoring.scoredStart(), LengthLawOracle.BUDGET_BITS)
+          ? PaceLawOracle.evaluate(events, labels, scoring.scoredStart(), LawBound.BUDGET_BITS)
           : null;
       results.add(new MatrixReport.WorldResult(world, count, report, seconds, lengthLaw, paceLaw));
       if (!keepFiles) {

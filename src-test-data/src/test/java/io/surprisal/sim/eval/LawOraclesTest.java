@@ -73,6 +73,18 @@ class LawOraclesTest {
     assertThat(PaceLawOracle.reachedBy(2, 40, 2)).isCloseTo(0.25, within(1e-12));
     assertThat(PaceLawOracle.reachedBy(3, 40, 3)).isCloseTo(0.125, within(1e-12));
     assertThat(PaceLawOracle.reachedBy(0, 40, 1)).isZero();
+    // Where the bar falls between two gaps: three bits of two gaps need none over 40 x 2^-1.5 = 14.1 s.
+    assertThat(PaceLawOracle.reachedBy(2, 40, 3)).isCloseTo(0.1225, within(1e-12));
+    // A visit reaches the tail it has, and its chance is exactly (m / longest)^n.
+    for (int longest : new int[] {40, 50}) {
+      for (int n = 1; n <= 50; n++) {
+        for (int m = 1; m <= longest; m++) {
+          double bits = PaceLawOracle.tailBits(n, m, longest);
+          assertThat(PaceLawOracle.mostGap(n, longest, bits)).as("n %d, m %d", n, m).isEqualTo(m);
+          assertThat(PaceLawOracle.reachedBy(n, longest, bits)).isCloseTo(Math.pow((double) m / longest, n), within(1e-12));
+        }
+      }
+    }
     LawVisits.LawVisit v = new LawVisits.LawVisit("u1", Instant.EPOCH);
     v.add(Instant.EPOCH);
     for (int i = 1; i <= 10; i++) {
@@ -87,6 +99,7 @@ class LawOraclesTest {
   void atTheDetectorsBudgetTheGapsBarFlagsNoMoreAndCatchesMostFastVisits() {
     LawBound r = PaceLawOracle.evaluate(events, labels, scoredStart, 11);
     assertThat(r.normalUsers()).isGreaterThan(1_500);
+    assertThat(r.barBits()).isBetween(11.0, 13.0);
     assertThat(r.flaggedShare()).isLessThanOrEqualTo(Math.pow(2, -11)).isGreaterThan(Math.pow(2, -12));
     assertThat(r.attackVisits()).isEqualTo(fastPaceUsers).isGreaterThanOrEqualTo(5);
     assertThat(r.caught()).isBetween((int) Math.ceil(0.8 * r.attackVisits()), r.attackVisits());
@@ -94,10 +107,14 @@ class LawOraclesTest {
 
   @Test
   void theGapLawsShareOfNormalUsersFlaggedIsWhatTheSampleShows() {
-    LawBound r = PaceLawOracle.evaluate(events, labels, scoredStart, 4);
-    double p = r.flaggedShare();
-    assertThat(p).isBetween(0.04, 0.0625);
-    assertThat((double) r.normalFlagged() / r.normalUsers())
-        .isCloseTo(p, within(4 * Math.sqrt(p * (1 - p) / r.normalUsers())));
+    // At budgets of 2^-4 and 2^-2 (about 6% and 25% of normal users flagged) the count in the
+    // sample agrees with the law's expectation within four binomial standard deviations.
+    for (double budget : new double[] {4, 2}) {
+      LawBound r = PaceLawOracle.evaluate(events, labels, scoredStart, budget);
+      double p = r.flaggedShare();
+      assertThat(p).isBetween(0.6 * Math.pow(2, -budget), Math.pow(2, -budget));
+      assertThat((double) r.normalFlagged() / r.normalUsers()).as("2^-%.0f", budget)
+          .isCloseTo(p, within(4 * Math.sqrt(p * (1 - p) / r.normalUsers())));
+    }
   }
 }

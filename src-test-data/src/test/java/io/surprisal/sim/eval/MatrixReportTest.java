@@ -71,7 +71,7 @@ class MatrixReportTest {
   }
 
   @Test
-  void theLengthLawsCatchesStandBesideTheJobsPerWorld() {
+  void theCatchesOfTheLengthLawStandBesideTheJobsPerWorld() {
     List<EvalReport.Row> rows = List.of(
         new EvalReport.Row("buyer", "none", false, 990, 1, 0),
         new EvalReport.Row("buyer", "long_session", true, 14, 9, 0),
@@ -99,7 +99,7 @@ class MatrixReportTest {
   }
 
   @Test
-  void theGapLawsCatchesStandBesideTheJobsFastVisits() {
+  void theCatchesOfTheGapLawStandBesideTheJobsFastVisits() {
     List<EvalReport.Row> rows = List.of(
         new EvalReport.Row("buyer", "none", false, 990, 1, 0),
         new EvalReport.Row("buyer", "fast_pace", true, 24, 21, 0));
