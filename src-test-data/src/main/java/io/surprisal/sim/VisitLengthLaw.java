@@ -92,11 +92,20 @@ public final class VisitLengthLaw {
 
   /** The fewest events a visit can have whose tail reaches {@code bits}, or Integer.MAX_VALUE when none does. */
   public int eventsReaching(double bits) {
-    for (int e = 1; e < atLeast.length - 1; e++) {
-      if (tailBits(e) >= bits) {
-        return e;
+    int last = atLeast.length - 2; // the cap: no visit is longer
+    if (tailBits(last) < bits) {
+      return Integer.MAX_VALUE;
+    }
+    int low = 1;
+    int high = last;
+    while (low < high) { // the tail never falls as a visit grows
+      int mid = (low + high) >>> 1;
+      if (tailBits(mid) >= bits) {
+        high = mid;
+      } else {
+        low = mid + 1;
       }
     }
-    return Integer.MAX_VALUE;
+    return low;
   }
 }

@@ -72,14 +72,20 @@ final class LawVisits {
   /**
    * What an oracle holds a law to: the labels, the scored visits of each normal user (no attack, a
    * profile that is not abnormal: hard negatives included, as the evaluation counts them), and each
-   * account's {@code attack} visit (its first from the scenario's start) when it is scored.
+   * scenario account's scenario visit (its first from the scenario's start) when it is scored.
    */
   record Sample(Map<String, UserLabel> labels, Map<String, List<LawVisit>> normalScored,
-      Map<String, LawVisit> attackVisits) {
+      Map<String, LawVisit> scenarioVisits) {
 
     /** The profile of {@code user}, who is in the sample. */
     Profile profile(String user) {
       return profileOf(labels.get(user));
+    }
+
+    /** The scored visits of the accounts given {@code scenario}. */
+    List<LawVisit> visitsOf(Scenario scenario) {
+      return scenarioVisits.values().stream()
+          .filter(v -> labels.get(v.user).scenario().equals(scenario.label())).toList();
     }
 
     /**
@@ -88,7 +94,7 @@ final class LawVisits {
      *
      * @throws UncheckedIOException when a file cannot be read
      */
-    static Sample of(Path events, Path labelsCsv, Instant scoredStart, Scenario attack) {
+    static Sample of(Path events, Path labelsCsv, Instant scoredStart) {
       Map<String, UserLabel> labels;
       try {
         labels = Evaluation.readLabels(labelsCsv);
@@ -96,7 +102,7 @@ final class LawVisits {
         throw new UncheckedIOException(e);
       }
       Map<String, List<LawVisit>> normalScored = new HashMap<>();
-      Map<String, LawVisit> attackVisits = new HashMap<>();
+      Map<String, LawVisit> scenarioVisits = new HashMap<>();
       for (LawVisit v : read(events).values()) {
         UserLabel label = labels.get(v.user);
         Profile profile = label == null ? null : profileOf(label);
@@ -106,14 +112,62 @@ final class LawVisits {
         if (!label.positive() && !v.start.isBefore(scoredStart)) {
           normalScored.computeIfAbsent(v.user, u -> new ArrayList<>()).add(v);
         }
-        if (label.scenario().equals(attack.label()) && !label.scenarioStart().isEmpty()
-            && !v.start.isBefore(Instant.parse(label.scenarioStart()))) {
-          attackVisits.putIfAbsent(v.user, v); // the scenario's visit, scored or not
+        if (!label.scenarioStart().isEmpty() && !v.start.isBefore(Instant.parse(label.scenarioStart()))) {
+          scenarioVisits.putIfAbsent(v.user, v); // the scenario's visit, scored or not
         }
       }
-      attackVisits.values().removeIf(v -> v.start.isBefore(scoredStart));
-      return new Sample(labels, normalScored, attackVisits);
+      scenarioVisits.values().removeIf(v -> v.start.isBefore(scoredStart));
+      return new Sample(labels, normalScored, scenarioVisits);
     }
+  }
+
+  /** A law of ordinary visits, as an oracle uses it. */
+  interface VisitLaw {
+    /** The tail of visit {@code v} of a user of {@code profile} under the law, in bits. */
+    double tailBits(LawVisit v, Profile profile);
+
+    /** The chance that an ordinary visit like {@code v} (as long, for a law of gaps) reaches {@code bits}. */
+    double reachedBy(LawVisit v, Profile profile, double bits);
+  }
+
+  /**
+   * What a detector that knew {@code law} would catch of {@code attack} in {@code sample}: the lowest
+   * bar whose expected share of normal users flagged is at most 2^-{@code budgetBits}, that share by
+   * the law and as counted, and the scenario visits whose tail reaches the bar; null when no normal
+   * user has a scored visit.
+   *
+   * @throws IllegalArgumentException when no bar under {@link #MOST_BITS} keeps within the budget
+   */
+  static LawBound bound(Sample sample, Scenario attack, VisitLaw law, double budgetBits) {
+    if (sample.normalScored().isEmpty()) {
+      return null;
+    }
+    double bar = lowestBar(bits -> flaggedShare(sample, law, bits), budgetBits);
+    int normalFlagged = 0;
+    for (Map.Entry<String, List<LawVisit>> e : sample.normalScored().entrySet()) {
+      Profile profile = sample.profile(e.getKey());
+      if (e.getValue().stream().anyMatch(v -> law.tailBits(v, profile) >= bar)) {
+        normalFlagged++;
+      }
+    }
+    List<LawVisit> attacks = sample.visitsOf(attack);
+    long caught = attacks.stream().filter(v -> law.tailBits(v, sample.profile(v.user)) >= bar).count();
+    return new LawBound(bar, flaggedShare(sample, law, bar), sample.normalScored().size(), normalFlagged,
+        (int) caught, attacks.size());
+  }
+
+  /** The expected share of the users with scored visits that a bar of {@code bits} flags at least once. */
+  private static double flaggedShare(Sample sample, VisitLaw law, double bits) {
+    double flagged = 0;
+    for (Map.Entry<String, List<LawVisit>> e : sample.normalScored().entrySet()) {
+      Profile profile = sample.profile(e.getKey());
+      double none = 1;
+      for (LawVisit v : e.getValue()) {
+        none *= 1 - law.reachedBy(v, profile, bits);
+      }
+      flagged += 1 - none;
+    }
+    return flagged / sample.normalScored().size();
   }
 
   /** The profile of a label, or null for a type the simulator does not have. */
@@ -131,7 +185,7 @@ final class LawVisits {
    *
    * @throws IllegalArgumentException when no bar under {@link #MOST_BITS} keeps within it
    */
-  static double lowestBar(DoubleUnaryOperator flaggedShare, double budgetBits) {
+  private static double lowestBar(DoubleUnaryOperator flaggedShare, double budgetBits) {
     double target = Math.pow(2, -budgetBits);
     if (flaggedShare.applyAsDouble(MOST_BITS) > target) {
       throw new IllegalArgumentException("no bar under " + MOST_BITS + " bits keeps within 2^-" + budgetBits);

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,46 +35,29 @@ public final class LengthLawOracle {
    * @throws IllegalArgumentException when no bar under 64 bits keeps within the budget
    */
   public static LawBound evaluate(Path events, Path labelsCsv, Instant scoredStart, double budgetBits, int maxEvents) {
-    LawVisits.Sample sample = LawVisits.Sample.of(events, labelsCsv, scoredStart, Scenario.LONG_SESSION);
-    if (sample.normalScored().isEmpty()) {
-      return null;
-    }
+    return evaluate(LawVisits.Sample.of(events, labelsCsv, scoredStart), budgetBits, maxEvents);
+  }
+
+  /** {@link #evaluate(Path, Path, Instant, double, int)} on a sample already read. */
+  static LawBound evaluate(LawVisits.Sample sample, double budgetBits, int maxEvents) {
     Map<Profile, VisitLengthLaw> laws = new EnumMap<>(Profile.class);
     for (Profile p : Profile.values()) {
       if (!p.abnormal()) {
         laws.put(p, VisitLengthLaw.of(p, maxEvents));
       }
     }
-    double bar = LawVisits.lowestBar(bits -> flaggedShare(bits, sample, laws), budgetBits);
-    int normalFlagged = 0;
-    for (Map.Entry<String, List<LawVisit>> e : sample.normalScored().entrySet()) {
-      VisitLengthLaw law = laws.get(sample.profile(e.getKey()));
-      if (e.getValue().stream().anyMatch(v -> law.tailBits(v.events) >= bar)) {
-        normalFlagged++;
+    return LawVisits.bound(sample, Scenario.LONG_SESSION, new LawVisits.VisitLaw() {
+      @Override
+      public double tailBits(LawVisit v, Profile profile) {
+        return laws.get(profile).tailBits(v.events);
       }
-    }
-    int caught = 0;
-    for (LawVisit v : sample.attackVisits().values()) {
-      if (laws.get(sample.profile(v.user)).tailBits(v.events) >= bar) {
-        caught++;
-      }
-    }
-    return new LawBound(bar, flaggedShare(bar, sample, laws), sample.normalScored().size(), normalFlagged, caught,
-        sample.attackVisits().size());
-  }
 
-  /** The expected share of the users with scored visits that a bar of {@code bits} flags at least once. */
-  private static double flaggedShare(double bits, LawVisits.Sample sample, Map<Profile, VisitLengthLaw> laws) {
-    Map<Profile, Double> perVisit = new EnumMap<>(Profile.class);
-    laws.forEach((p, law) -> {
-      int least = law.eventsReaching(bits);
-      perVisit.put(p, least == Integer.MAX_VALUE ? 0.0 : law.atLeast(least));
-    });
-    double flagged = 0;
-    for (Map.Entry<String, List<LawVisit>> e : sample.normalScored().entrySet()) {
-      double p = perVisit.get(sample.profile(e.getKey()));
-      flagged += 1 - Math.pow(1 - p, e.getValue().size());
-    }
-    return flagged / sample.normalScored().size();
+      @Override
+      public double reachedBy(LawVisit v, Profile profile, double bits) {
+        VisitLengthLaw law = laws.get(profile);
+        int least = law.eventsReaching(bits);
+        return least == Integer.MAX_VALUE ? 0.0 : law.atLeast(least);
+      }
+    }, budgetBits);
   }
 }

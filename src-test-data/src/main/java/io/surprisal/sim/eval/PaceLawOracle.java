@@ -6,8 +6,6 @@ import io.surprisal.sim.eval.LawVisits.LawVisit;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 
 /**
  * What a detector of fast visits could catch if it knew the simulator's law of the gaps between a
@@ -32,26 +30,22 @@ public final class PaceLawOracle {
    * @throws IllegalArgumentException when no bar under 64 bits keeps within the budget
    */
   public static LawBound evaluate(Path events, Path labelsCsv, Instant scoredStart, double budgetBits) {
-    LawVisits.Sample sample = LawVisits.Sample.of(events, labelsCsv, scoredStart, Scenario.FAST_PACE);
-    if (sample.normalScored().isEmpty()) {
-      return null;
-    }
-    double bar = LawVisits.lowestBar(bits -> flaggedShare(bits, sample), budgetBits);
-    int normalFlagged = 0;
-    for (Map.Entry<String, List<LawVisit>> e : sample.normalScored().entrySet()) {
-      int longest = sample.profile(e.getKey()).maxGapSeconds();
-      if (e.getValue().stream().anyMatch(v -> tailBits(v, longest) >= bar)) {
-        normalFlagged++;
+    return evaluate(LawVisits.Sample.of(events, labelsCsv, scoredStart), budgetBits);
+  }
+
+  /** {@link #evaluate(Path, Path, Instant, double)} on a sample already read. */
+  static LawBound evaluate(LawVisits.Sample sample, double budgetBits) {
+    return LawVisits.bound(sample, Scenario.FAST_PACE, new LawVisits.VisitLaw() {
+      @Override
+      public double tailBits(LawVisit v, Profile profile) {
+        return PaceLawOracle.tailBits(v, profile.maxGapSeconds());
       }
-    }
-    int caught = 0;
-    for (LawVisit v : sample.attackVisits().values()) {
-      if (tailBits(v, sample.profile(v.user).maxGapSeconds()) >= bar) {
-        caught++;
+
+      @Override
+      public double reachedBy(LawVisit v, Profile profile, double bits) {
+        return PaceLawOracle.reachedBy(v.events - 1, profile.maxGapSeconds(), bits);
       }
-    }
-    return new LawBound(bar, flaggedShare(bar, sample), sample.normalScored().size(), normalFlagged, caught,
-        sample.attackVisits().size());
+    }, budgetBits);
   }
 
   /** n log2(longest / m) for a visit of n gaps, none longer than m seconds; 0 without gaps. */
@@ -88,19 +82,5 @@ public final class PaceLawOracle {
       return bits <= 0 ? 1 : 0; // a visit without gaps says nothing of its pace
     }
     return Math.pow((double) mostGap(gaps, longest, bits) / longest, gaps);
-  }
-
-  /** The expected share of the users with scored visits that a bar of {@code bits} flags at least once. */
-  private static double flaggedShare(double bits, LawVisits.Sample sample) {
-    double flagged = 0;
-    for (Map.Entry<String, List<LawVisit>> e : sample.normalScored().entrySet()) {
-      int longest = sample.profile(e.getKey()).maxGapSeconds();
-      double none = 1;
-      for (LawVisit v : e.getValue()) {
-        none *= 1 - reachedBy(v.events - 1, longest, bits);
-      }
-      flagged += 1 - none;
-    }
-    return flagged / sample.normalScored().size();
   }
 }

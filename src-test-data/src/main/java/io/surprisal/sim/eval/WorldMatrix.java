@@ -69,12 +69,12 @@ public final class WorldMatrix {
       double seconds = (System.nanoTime() - begin) / 1e9;
       log.printf(Locale.ROOT, "matrix: %s done in %.1f s%n", world.name(), seconds);
       // Each law holds only in the worlds that draw by it.
+      LawVisits.Sample sample = LawVisits.Sample.of(events, labels, scoring.scoredStart());
       LawBound lengthLaw = world.knobs().visitStretchSigma() == 0
-          ? LengthLawOracle.evaluate(events, labels, scoring.scoredStart(),
-              LawBound.BUDGET_BITS, world.config(seed).maxEventsPerVisit())
+          ? LengthLawOracle.evaluate(sample, LawBound.BUDGET_BITS, world.config(seed).maxEventsPerVisit())
           : null;
       LawBound paceLaw = world.knobs().gapLaw() == GapLaw.UNIFORM
-          ? PaceLawOracle.evaluate(events, labels, scoring.scoredStart(), LawBound.BUDGET_BITS)
+          ? PaceLawOracle.evaluate(sample, LawBound.BUDGET_BITS)
           : null;
       results.add(new MatrixReport.WorldResult(world, count, report, seconds, lengthLaw, paceLaw));
       if (!keepFiles) {
