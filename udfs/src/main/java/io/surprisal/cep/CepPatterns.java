@@ -87,12 +87,11 @@ public final class CepPatterns {
      * @param within the pattern's window
      * @param completes for a pattern of an opener and one more step: that step's condition. Its
      *     openers then wait in the router ({@code PatternRouting}) and reach the operator only with an
-     *     event that completes a match; null: every admitted event reaches it as it comes
-     * @param breaks with {@code completes}: what ends every partial match (the pattern's
-     *     notFollowedBy), or null
+     *     event that completes a match; null: every admitted event reaches it as it comes. A successful
+     *     login (the notFollowedBy of the one pattern gated by a failed login) drops them
      */
     public record PatternSpec(String name, String uid, Key key, Pattern<Event, ?> pattern, FilterFunction<Event> relevant,
-            Gate gate, Duration within, FilterFunction<Event> completes, FilterFunction<Event> breaks) {
+            Gate gate, Duration within, FilterFunction<Event> completes) {
         /**
          * True when the event can still take part in a match, given the user's last failed login
          * and last novel login (event times, {@link Long#MIN_VALUE} for none). A match of a gated
@@ -119,8 +118,8 @@ public final class CepPatterns {
 
         public PatternSpec {
             // The router closes the failed-login gate after a match: only that gate's patterns may hold openers.
-            if (completes != null && (gate != Gate.AFTER_FAILED_LOGIN || breaks == null)) {
-                throw new IllegalArgumentException(name + ": only a pattern gated by a failed login, with what breaks it, may hold its openers");
+            if (completes != null && gate != Gate.AFTER_FAILED_LOGIN) {
+                throw new IllegalArgumentException(name + ": only a pattern gated by a failed login may hold its openers");
             }
         }
 
@@ -166,7 +165,7 @@ public final class CepPatterns {
             out.add(new PatternSpec(FAILED_LOGIN_THEN_BUY, "cep-" + FAILED_LOGIN_THEN_BUY, Key.USER,
                     failedLoginThenBuy(c.failedLoginThenBuy().within()),
                     e -> "login".equals(e.action) || "buy_item".equals(e.action),
-                    Gate.AFTER_FAILED_LOGIN, c.failedLoginThenBuy().within(), CepPatterns::isSuccessfulBuy, CepPatterns::isSuccessfulLogin));
+                    Gate.AFTER_FAILED_LOGIN, c.failedLoginThenBuy().within(), CepPatterns::isSuccessfulBuy));
         }
         if (c.accountTakeover().enabled()) {
             out.add(new PatternSpec(ACCOUNT_TAKEOVER, "cep-" + ACCOUNT_TAKEOVER, Key.USER,
@@ -174,7 +173,7 @@ public final class CepPatterns {
                     // Only a novel login can take a step (the first): the others never reach the operator.
                     e -> !e.fail && (("login".equals(e.action) && e.novel) || PROFILE_ACTIONS.contains(e.action)
                             || PAYMENT_ACTIONS.contains(e.action) || TRADE_ACTIONS.contains(e.action)),
-                    Gate.AFTER_NOVEL_LOGIN, c.accountTakeover().within(), null, null));
+                    Gate.AFTER_NOVEL_LOGIN, c.accountTakeover().within(), null));
         }
         return out;
     }

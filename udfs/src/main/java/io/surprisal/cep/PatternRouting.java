@@ -65,7 +65,7 @@ public final class PatternRouting implements Serializable {
         // only the pattern that holds its openers may then use.
         long holding = out.stream().filter(CepPatterns.PatternSpec::holdsOpeners).count();
         long failedGated = out.stream().filter(p -> p.gate() == CepPatterns.Gate.AFTER_FAILED_LOGIN).count();
-        if (holding > 1 || (holding == 1 && failedGated > 1)) {
+        if (holding > 0 && failedGated > 1) { // a holding pattern is gated by a failed login (PatternSpec)
             throw new IllegalStateException("a pattern that holds its openers must be the only one gated by a failed login: " + out);
         }
         return out;
@@ -94,32 +94,30 @@ public final class PatternRouting implements Serializable {
         boolean changed = false;
         if (holding != null && recency.lastFailedLogin != Long.MIN_VALUE && !holding.follows(e, recency.lastFailedLogin)) {
             // The gate's window has passed: no opener still waiting can complete a match.
-            held.remove(holding.uid());
-            recency.lastFailedLogin = Long.MIN_VALUE;
+            closeGate(recency);
             changed = true;
         }
-        long failedBefore = recency.lastFailedLogin;
-        changed |= remember(e, recency);
+        boolean turnedAway = false;
         for (int i = 0; i < routed.size(); i++) {
             CepPatterns.PatternSpec spec = routed.get(i);
+            // e's own login opens its gate (Gate.opens): the recency from before e decides the rest.
             if (!spec.admits(e, recency.lastFailedLogin, recency.lastNovelLogin)) {
                 continue;
             }
             boolean opens = spec.gate().opens(e);
             if (opens && !mayOpen(spec, e.ts)) {
                 openersSkipped.get(i).inc();
-                if (spec.holdsOpeners()) {
-                    // Waiting nowhere, a turned-away opener can complete nothing: the gate stays as it was.
-                    recency.lastFailedLogin = failedBefore;
-                }
+                // Waiting nowhere, a turned-away opener can complete nothing: the gate stays as it was.
+                turnedAway |= spec == holding;
                 continue;
             }
-            if (spec.holdsOpeners()) {
-                changed |= routeHeld(spec, tags.get(i), e, opens, failedBefore, recency, router);
+            if (spec == holding) {
+                changed |= routeHeld(spec, tags.get(i), e, opens, recency, router);
                 continue;
             }
             router.route(tags.get(i), e);
         }
+        changed |= !turnedAway && remember(e, recency);
         return closeAfterSuccess(e, recency) || changed;
     }
 
@@ -127,25 +125,25 @@ public final class PatternRouting implements Serializable {
      * An event of a pattern whose openers wait here ({@link CepPatterns.PatternSpec#holdsOpeners}),
      * admitted by its gate: an opener joins the user's waiting openers; an event that completes a
      * match sends the earliest opener still within the window and then itself, and closes the gate
-     * (the match ends every partial match: skip past the last event); an event that breaks partial
-     * matches drops the openers. The opener reaches the operator with the completing event's
+     * (the match ends every partial match: skip past the last event); a successful login drops them
+     * ({@link #closeAfterSuccess}). The opener reaches the operator with the completing event's
      * timestamp, behind its watermark otherwise; the window was checked here, as the operator checks
      * it (a partial match times out when the time since its start reaches the window). So the
      * operator keeps no partial match open and sees a fraction of the events, and matches as if it
      * had seen them all.
      *
      * <p>A user with no openers waiting whose gate a failed login had opened before {@code e}
-     * ({@code failedBefore}, the last failed login before it) may have partial matches open in the
+     * ({@code recency}'s last failed login, not yet updated for {@code e}) may have partial matches open in the
      * operator from before openers waited here (a savepoint of an earlier version): until the gate
      * closes, every admitted event of the user goes on as it comes, as it did then.
      *
      * @return true when {@code recency} changed
      */
-    private boolean routeHeld(CepPatterns.PatternSpec spec, OutputTag<Event> tag, Event e, boolean opens, long failedBefore,
+    private boolean routeHeld(CepPatterns.PatternSpec spec, OutputTag<Event> tag, Event e, boolean opens,
             LoginRecency recency, Router router) throws Exception {
         long window = spec.within().toMillis();
         List<Event> waiting = held.get(spec.uid());
-        if (waiting == null && (!opens || spec.follows(e, failedBefore))) {
+        if (waiting == null && (!opens || spec.follows(e, recency.lastFailedLogin))) {
             router.route(tag, e);
             return false;
         }
@@ -154,23 +152,19 @@ public final class PatternRouting implements Serializable {
             return false;
         }
         if (spec.completes().filter(e)) {
-            held.remove(spec.uid());
             Event opener = earliestWithin(waiting, e.ts, window);
             if (opener != null) {
                 router.route(tag, opener);
                 router.route(tag, e);
             }
-            recency.lastFailedLogin = Long.MIN_VALUE;
+            closeGate(recency);
             return true;
-        }
-        if (spec.breaks().filter(e)) {
-            held.remove(spec.uid());
         }
         return false;
     }
 
     /** {@code waiting} (oldest first, or null) without the openers a partial match of which would have timed out by {@code opener}, then {@code opener}. */
-    static List<Event> withOpener(List<Event> waiting, Event opener, long windowMillis) {
+    private static List<Event> withOpener(List<Event> waiting, Event opener, long windowMillis) {
         List<Event> out = new ArrayList<>(waiting == null ? 1 : waiting.size() + 1);
         if (waiting != null) {
             for (Event w : waiting) {
@@ -184,7 +178,7 @@ public final class PatternRouting implements Serializable {
     }
 
     /** The earliest of {@code waiting} (oldest first) whose partial match has not timed out at {@code ts}, or null. */
-    static Event earliestWithin(List<Event> waiting, long ts, long windowMillis) {
+    private static Event earliestWithin(List<Event> waiting, long ts, long windowMillis) {
         for (Event w : waiting) {
             if (stillOpen(w, ts, windowMillis)) {
                 return w;
@@ -216,12 +210,23 @@ public final class PatternRouting implements Serializable {
      * failed-login-then-buy (its notFollowedBy), so until the next failed login no event of the user
      * can complete one, and the pattern's gate closes. True when that changed {@code recency}.
      */
-    private static boolean closeAfterSuccess(Event e, LoginRecency recency) {
+    private boolean closeAfterSuccess(Event e, LoginRecency recency) throws Exception {
         if (recency.lastFailedLogin != Long.MIN_VALUE && CepPatterns.isSuccessfulLogin(e)) {
-            recency.lastFailedLogin = Long.MIN_VALUE;
+            closeGate(recency);
             return true;
         }
         return false;
+    }
+
+    /**
+     * Closes failed-login-then-buy's gate: until the user's next failed login no event of theirs
+     * can complete a match, and none of their failed logins waits.
+     */
+    private void closeGate(LoginRecency recency) throws Exception {
+        recency.lastFailedLogin = Long.MIN_VALUE;
+        if (holding != null) {
+            held.remove(holding.uid());
+        }
     }
 
     /** Whether an event at {@code ts} may open a partial match of {@code spec}: the user's slot has room. */

@@ -48,9 +48,7 @@ class CepRoutingFunctionTest {
     void aFloodOfFailedLoginsKeepsABoundedNumberWaitingAndTheBuyStillCompletesAMatch() throws Exception {
         SurprisalConfig c = ConfigLoader.load(null, List.of("novelty.enabled=false"));
         var relevant = new CepRoutingFunction.Relevant(c.cep());
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new CepRoutingFunction(c.cep(), c.state().ttl())), new UserKey(), Types.STRING)) {
-            h.open();
+        try (var h = routing(c)) {
             List<Event> events = new ArrayList<>();
             events.add(event("jane", T0 - 1000, "buy_item", false));  // no failed login before it
             events.add(event("jane", T0 - 500, "view_item", false));  // no pattern takes it
@@ -186,9 +184,7 @@ class CepRoutingFunctionTest {
 
         List<StreamRecord<Event>> routed = new ArrayList<>();
         var relevant = new CepRoutingFunction.Relevant(c.cep());
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new CepRoutingFunction(c.cep(), c.state().ttl())), new UserKey(), Types.STRING)) {
-            h.open();
+        try (var h = routing(c)) {
             for (Event e : all) {
                 if (relevant.filter(e)) {
                     h.processElement(new StreamRecord<>(e, e.ts));
