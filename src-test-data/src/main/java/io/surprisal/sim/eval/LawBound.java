@@ -4,6 +4,7 @@ package io.surprisal.sim.eval;
  * What a detector that knew one of the simulator's laws would catch of an attack at a per-user
  * budget ({@link LengthLawOracle}, {@link PaceLawOracle}).
  *
+ * @param budgetBits the budget: 2^-budgetBits of normal users flagged, by the law
  * @param barBits the bar a visit's tail must reach
  * @param flaggedShare the share of normal users with a scored visit the bar flags, by the law (a
  *     user is flagged when one of their scored visits is)
@@ -12,12 +13,13 @@ package io.surprisal.sim.eval;
  * @param caught attack visits whose tail reaches the bar
  * @param attackVisits attack visits in the scored days
  */
-public record LawBound(double barBits, double flaggedShare, int normalUsers, int normalFlagged, int caught,
+public record LawBound(double budgetBits, double barBits, double flaggedShare, int normalUsers, int normalFlagged, int caught,
     int attackVisits) {
 
   /**
-   * The budget the matrix holds the oracles to: the detectors' default {@code threshold-bits},
-   * 2^-11 per normal user over the scored days (one day in every preset world).
+   * The budget the matrix holds the oracles to unless told otherwise ({@code eval --matrix
+   * --law-budget}): the detectors' default {@code threshold-bits}, 2^-11 per normal user over the
+   * scored days (one day in every preset world).
    */
-  public static final double BUDGET_BITS = 11;
+  public static final double DEFAULT_BUDGET_BITS = 11;
 }

@@ -213,8 +213,10 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
     if (worlds.stream().noneMatch(w -> bound.apply(w) != null || lawless.test(w))) {
       return;
     }
-    sb.append(String.format(Locale.ROOT, "%s at 2^-%.0f a user-day (docs/evaluation.md)%n", title,
-        LawBound.BUDGET_BITS));
+    double budget = worlds.stream().map(bound).filter(java.util.Objects::nonNull).mapToDouble(LawBound::budgetBits)
+        .findFirst().orElse(LawBound.DEFAULT_BUDGET_BITS);
+    sb.append(String.format(Locale.ROOT, "%s at 2^-%s a user-day (docs/evaluation.md)%n", title,
+        budget == Math.rint(budget) ? String.format(Locale.ROOT, "%.0f", budget) : String.format(Locale.ROOT, "%.1f", budget)));
     sb.append(String.format(Locale.ROOT, "%-13s %9s %15s %15s %13s %13s%n", "world", "bar bits", "normal flagged",
         "(by the law)", "law catches", "job catches"));
     Group group = GROUPS.stream().filter(g -> scenario.equals(g.scenario())).findFirst().orElseThrow();
@@ -286,6 +288,21 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
   }
 
   /** The content of {@link #toTable()} but the simulator's laws' tables, as JSON; undefined ratios are null. */
+  /** A simulator-law oracle's bound under {@code name} (nothing when the world has no such law). */
+  private static void putLaw(ObjectNode n, String name, LawBound law) {
+    if (law == null) {
+      return;
+    }
+    ObjectNode l = n.putObject(name);
+    l.put("budget_bits", law.budgetBits());
+    l.put("bar_bits", law.barBits());
+    l.put("normal_users", law.normalUsers());
+    l.put("normal_flagged", law.normalFlagged());
+    l.put("normal_flagged_share_by_law", law.flaggedShare());
+    l.put("attack_visits", law.attackVisits());
+    l.put("caught", law.caught());
+  }
+
   public String toJson() {
     ObjectNode root = JSON.createObjectNode();
     root.put("seed", seed);
@@ -313,6 +330,8 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
       w.report().falsePositivesPerDetector().forEach(fp::put);
       ArrayNode missed = n.putArray("missed_targets");
       missedTargets(w).forEach(missed::add);
+      putLaw(n, "long_session_by_length_law", w.lengthLaw());
+      putLaw(n, "fast_pace_by_gap_law", w.paceLaw());
     }
     ObjectNode all = root.putObject("all_worlds");
     EvalReport.putMetrics(all, pooled());

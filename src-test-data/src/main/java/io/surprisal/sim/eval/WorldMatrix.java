@@ -46,6 +46,15 @@ public final class WorldMatrix {
    */
   public static MatrixReport run(List<World> worlds, long seed, Path workDir, boolean keepFiles,
       JobRun job, PrintStream log) throws Exception {
+    return run(worlds, seed, workDir, keepFiles, LawBound.DEFAULT_BUDGET_BITS, job, log);
+  }
+
+  /**
+   * {@link #run(List, long, Path, boolean, JobRun, PrintStream)}, holding the simulator-law oracles
+   * to a budget of 2^-{@code lawBudgetBits} per normal user instead of the default.
+   */
+  public static MatrixReport run(List<World> worlds, long seed, Path workDir, boolean keepFiles,
+      double lawBudgetBits, JobRun job, PrintStream log) throws Exception {
     List<MatrixReport.WorldResult> results = new ArrayList<>();
     for (World world : worlds) {
       Path dir = Files.createDirectories(workDir.resolve(world.name()));
@@ -71,10 +80,10 @@ public final class WorldMatrix {
       // Each law holds only in the worlds that draw by it.
       LawVisits.Sample sample = LawVisits.Sample.of(events, labels, scoring.scoredStart());
       LawBound lengthLaw = world.knobs().visitStretchSigma() == 0
-          ? LengthLawOracle.evaluate(sample, LawBound.BUDGET_BITS, world.config(seed).maxEventsPerVisit())
+          ? LengthLawOracle.evaluate(sample, lawBudgetBits, world.config(seed).maxEventsPerVisit())
           : null;
       LawBound paceLaw = world.knobs().gapLaw() == GapLaw.UNIFORM
-          ? PaceLawOracle.evaluate(sample, LawBound.BUDGET_BITS)
+          ? PaceLawOracle.evaluate(sample, lawBudgetBits)
           : null;
       results.add(new MatrixReport.WorldResult(world, count, report, seconds, lengthLaw, paceLaw));
       if (!keepFiles) {

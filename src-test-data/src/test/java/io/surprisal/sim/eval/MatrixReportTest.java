@@ -71,7 +71,7 @@ class MatrixReportTest {
   }
 
   @Test
-  void theCatchesOfTheLengthLawStandBesideTheJobsPerWorld() {
+  void theCatchesOfTheLengthLawStandBesideTheJobsPerWorld() throws Exception {
     List<EvalReport.Row> rows = List.of(
         new EvalReport.Row("buyer", "none", false, 990, 1, 0),
         new EvalReport.Row("buyer", "long_session", true, 14, 9, 0),
@@ -79,9 +79,9 @@ class MatrixReportTest {
     EvalReport report = report(rows, new EvalReport.Metrics(17, 1, 7, 989), Map.of());
     MatrixReport matrix = new MatrixReport(5, List.of(
         new MatrixReport.WorldResult(World.DEFAULT, 1234, report, 2.0,
-            new LawBound(12.04, 0.00047, 990, 1, 23, 24), null),
+            new LawBound(11, 12.04, 0.00047, 990, 1, 23, 24), null),
         new MatrixReport.WorldResult(World.SPARSE, 1234, report, 2.0,
-            new LawBound(10.97, 0.00048, 900, 0, 20, 24), null),
+            new LawBound(11, 10.97, 0.00048, 900, 0, 20, 24), null),
         new MatrixReport.WorldResult(World.LOGNORMAL_VISITS, 1234, report, 2.0)));
     String table = matrix.toTable();
     assertThat(table).contains("long visits, by the simulator's law of a visit's length (LengthLawOracle) at 2^-11 a user-day");
@@ -92,6 +92,16 @@ class MatrixReportTest {
     // The law's catches and the job's, every world with a law added up.
     assertThat(table.lines().filter(l -> l.startsWith("all worlds ") && l.contains("43/48")).findFirst().orElseThrow())
         .contains("34/48");
+    // The report's JSON carries the law's bound where the world has one.
+    JsonNode json = new ObjectMapper().readTree(matrix.toJson());
+    JsonNode law = json.path("worlds").get(0).path("long_session_by_length_law");
+    assertThat(law.path("budget_bits").asDouble()).isEqualTo(11.0);
+    assertThat(law.path("bar_bits").asDouble()).isEqualTo(12.04);
+    assertThat(law.path("caught").asInt()).isEqualTo(23);
+    assertThat(law.path("attack_visits").asInt()).isEqualTo(24);
+    assertThat(law.path("normal_flagged").asInt()).isEqualTo(1);
+    assertThat(json.path("worlds").get(2).has("long_session_by_length_law")).as("no law in a stretched world").isFalse();
+    assertThat(json.path("worlds").get(0).has("fast_pace_by_gap_law")).isFalse();
     // A stretched world run alone says why there is no law.
     String alone = new MatrixReport(5, List.of(new MatrixReport.WorldResult(World.LOGNORMAL_VISITS, 1234, report, 2.0)))
         .toTable();
@@ -106,11 +116,12 @@ class MatrixReportTest {
     EvalReport report = report(rows, new EvalReport.Metrics(21, 1, 3, 989), Map.of());
     String table = new MatrixReport(5, List.of(
         new MatrixReport.WorldResult(World.DEFAULT, 1234, report, 2.0, null,
-            new LawBound(12.3, 0.00046, 990, 0, 24, 24)),
+            new LawBound(12.5, 14.3, 0.00017, 990, 0, 24, 24)),
         new MatrixReport.WorldResult(World.LOGNORMAL_GAPS, 1234, report, 2.0))).toTable();
-    assertThat(table).contains("fast visits, by the simulator's law of a visit's gaps (PaceLawOracle) at 2^-11 a user-day");
+    assertThat(table).as("the budget the oracle was held to").contains(
+        "fast visits, by the simulator's law of a visit's gaps (PaceLawOracle) at 2^-12.5 a user-day");
     assertThat(table.lines().filter(l -> l.startsWith("default ") && l.contains("24/24")).findFirst().orElseThrow())
-        .contains("12.3", "0/990", "0.046%", "21/24");
+        .contains("14.3", "0/990", "0.017%", "21/24");
     assertThat(table).contains("lognormal-gaps (gaps not uniform: no exact law)");
     assertThat(table).doesNotContain("long visits, by");
   }

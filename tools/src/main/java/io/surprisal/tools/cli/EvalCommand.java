@@ -56,6 +56,11 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--keep", paramLabel = "DIR", description = "with --matrix: keep each world's events, labels and alerts under DIR/<world>/")
     Path keep;
 
+    @Option(names = "--law-budget", paramLabel = "BITS", defaultValue = "11",
+            description = "with --matrix: hold the simulator-law oracles to 2^-BITS of normal users flagged a user-day (default ${DEFAULT-VALUE},"
+                    + " the detectors' threshold-bits; docs/evaluation.md)")
+    double lawBudget;
+
     @Option(names = "--details", description = "with --matrix: before the table, print each world's full `eval` table (per profile and scenario)")
     boolean details;
 
@@ -158,11 +163,14 @@ public final class EvalCommand implements Callable<Integer> {
         if (methods) {
             throw new IllegalArgumentException("--methods scores one world: generate it (`generate --world NAME`) and give --input and --labels");
         }
+        if (!(lawBudget > 0)) {
+            throw new IllegalArgumentException("--law-budget must be a positive number of bits, not " + lawBudget);
+        }
         var selected = WorldMatrix.select(worlds, scale);
         Path work = keep != null ? Files.createDirectories(keep) : JobOptions.tempDir();
         List<String> groupLines = new ArrayList<>();
         try {
-            MatrixReport rep = WorldMatrix.run(selected, seed, work, keep != null,
+            MatrixReport rep = WorldMatrix.run(selected, seed, work, keep != null, lawBudget,
                     (events, alerts) -> {
                         RunSummary.print(System.err, events.toString(), RunCommand.runAndWrite(events, alerts, null, job));
                         if (groups) {
