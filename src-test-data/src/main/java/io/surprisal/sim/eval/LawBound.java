@@ -4,7 +4,6 @@ package io.surprisal.sim.eval;
  * What a detector that knew one of the simulator's laws would catch of an attack at a per-user
  * budget ({@link LengthLawOracle}, {@link PaceLawOracle}).
  *
- * @param budgetBits the budget: 2^-budgetBits of normal users flagged, by the law
  * @param barBits the bar a visit's tail must reach
  * @param flaggedShare the share of normal users with a scored visit the bar flags, by the law (a
  *     user is flagged when one of their scored visits is)
@@ -13,7 +12,7 @@ package io.surprisal.sim.eval;
  * @param caught attack visits whose tail reaches the bar
  * @param attackVisits attack visits in the scored days
  */
-public record LawBound(double budgetBits, double barBits, double flaggedShare, int normalUsers, int normalFlagged, int caught,
+public record LawBound(double barBits, double flaggedShare, int normalUsers, int normalFlagged, int caught,
     int attackVisits) {
 
   /**
@@ -22,4 +21,10 @@ public record LawBound(double budgetBits, double barBits, double flaggedShare, i
    * scored days (one day in every preset world).
    */
   public static final double DEFAULT_BUDGET_BITS = 11;
+
+  /**
+   * The largest budget the matrix accepts: the oracles search bars up to {@link
+   * LawVisits#MOST_BITS}, and a world's bar is its budget plus log2 of a user's visits.
+   */
+  public static final double MOST_BUDGET_BITS = 40;
 }

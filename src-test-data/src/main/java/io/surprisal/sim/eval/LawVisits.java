@@ -152,7 +152,7 @@ final class LawVisits {
     }
     List<LawVisit> attacks = sample.visitsOf(attack);
     long caught = attacks.stream().filter(v -> law.tailBits(v, sample.profile(v.user)) >= bar).count();
-    return new LawBound(budgetBits, bar, flaggedShare(sample, law, bar), sample.normalScored().size(), normalFlagged,
+    return new LawBound(bar, flaggedShare(sample, law, bar), sample.normalScored().size(), normalFlagged,
         (int) caught, attacks.size());
   }
 

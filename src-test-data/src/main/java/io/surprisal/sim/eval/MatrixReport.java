@@ -23,8 +23,15 @@ import java.util.function.Predicate;
  *
  * @param seed the simulator seed every world used
  * @param worlds one result per world, in run order
+ * @param lawBudgetBits the budget the simulator-law oracles were held to: 2^-lawBudgetBits of normal
+ *     users flagged a user-day
  */
-public record MatrixReport(long seed, List<WorldResult> worlds) {
+public record MatrixReport(long seed, List<WorldResult> worlds, double lawBudgetBits) {
+
+  /** A report whose law bounds (if any) were held to the default budget, {@link LawBound#DEFAULT_BUDGET_BITS}. */
+  public MatrixReport(long seed, List<WorldResult> worlds) {
+    this(seed, worlds, LawBound.DEFAULT_BUDGET_BITS);
+  }
 
   /** The targets: every world must meet each. */
   public static final double TARGET_PRECISION = 0.90;
@@ -213,10 +220,8 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
     if (worlds.stream().noneMatch(w -> bound.apply(w) != null || lawless.test(w))) {
       return;
     }
-    double budget = worlds.stream().map(bound).filter(java.util.Objects::nonNull).mapToDouble(LawBound::budgetBits)
-        .findFirst().orElse(LawBound.DEFAULT_BUDGET_BITS);
     sb.append(String.format(Locale.ROOT, "%s at 2^-%s a user-day (docs/evaluation.md)%n", title,
-        budget == Math.rint(budget) ? String.format(Locale.ROOT, "%.0f", budget) : String.format(Locale.ROOT, "%.1f", budget)));
+        java.math.BigDecimal.valueOf(lawBudgetBits).stripTrailingZeros().toPlainString()));
     sb.append(String.format(Locale.ROOT, "%-13s %9s %15s %15s %13s %13s%n", "world", "bar bits", "normal flagged",
         "(by the law)", "law catches", "job catches"));
     Group group = GROUPS.stream().filter(g -> scenario.equals(g.scenario())).findFirst().orElseThrow();
@@ -287,25 +292,11 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
     return Double.isNaN(x) ? "n/a" : String.format(Locale.ROOT, "%.2f", x);
   }
 
-  /** The content of {@link #toTable()} but the simulator's laws' tables, as JSON; undefined ratios are null. */
-  /** A simulator-law oracle's bound under {@code name} (nothing when the world has no such law). */
-  private static void putLaw(ObjectNode n, String name, LawBound law) {
-    if (law == null) {
-      return;
-    }
-    ObjectNode l = n.putObject(name);
-    l.put("budget_bits", law.budgetBits());
-    l.put("bar_bits", law.barBits());
-    l.put("normal_users", law.normalUsers());
-    l.put("normal_flagged", law.normalFlagged());
-    l.put("normal_flagged_share_by_law", law.flaggedShare());
-    l.put("attack_visits", law.attackVisits());
-    l.put("caught", law.caught());
-  }
-
+  /** The content of {@link #toTable()} as JSON, with each world's law bounds; undefined ratios are null. */
   public String toJson() {
     ObjectNode root = JSON.createObjectNode();
     root.put("seed", seed);
+    root.put("law_budget_bits", lawBudgetBits);
     ArrayNode list = root.putArray("worlds");
     for (WorldResult w : worlds) {
       ObjectNode n = list.addObject();
@@ -330,8 +321,9 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
       w.report().falsePositivesPerDetector().forEach(fp::put);
       ArrayNode missed = n.putArray("missed_targets");
       missedTargets(w).forEach(missed::add);
-      putLaw(n, "long_session_by_length_law", w.lengthLaw());
-      putLaw(n, "fast_pace_by_gap_law", w.paceLaw());
+      ObjectNode laws = n.putObject("laws");
+      putLaw(laws, "long_session", w.lengthLaw());
+      putLaw(laws, "fast_pace", w.paceLaw());
     }
     ObjectNode all = root.putObject("all_worlds");
     EvalReport.putMetrics(all, pooled());
@@ -350,5 +342,19 @@ public record MatrixReport(long seed, List<WorldResult> worlds) {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A simulator-law oracle's bound under {@code name} in {@code laws} (nothing when the world has no such law). */
+  private static void putLaw(ObjectNode laws, String name, LawBound law) {
+    if (law == null) {
+      return;
+    }
+    ObjectNode l = laws.putObject(name);
+    l.put("bar_bits", law.barBits());
+    l.put("normal_users", law.normalUsers());
+    l.put("normal_flagged", law.normalFlagged());
+    l.put("normal_flagged_share_by_law", law.flaggedShare());
+    l.put("attack_visits", law.attackVisits());
+    l.put("caught", law.caught());
   }
 }

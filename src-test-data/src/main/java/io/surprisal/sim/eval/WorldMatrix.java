@@ -90,7 +90,7 @@ public final class WorldMatrix {
         deleteFilesAndDir(dir);
       }
     }
-    return new MatrixReport(seed, List.copyOf(results));
+    return new MatrixReport(seed, List.copyOf(results), lawBudgetBits);
   }
 
   /** Deletes the files of one world's directory (the job writes dead letters beside the alerts). */

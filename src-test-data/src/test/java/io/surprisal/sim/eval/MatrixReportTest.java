@@ -71,7 +71,7 @@ class MatrixReportTest {
   }
 
   @Test
-  void theCatchesOfTheLengthLawStandBesideTheJobsPerWorld() throws Exception {
+  void theCatchesOfTheLengthLawStandBesideTheJobsPerWorld() {
     List<EvalReport.Row> rows = List.of(
         new EvalReport.Row("buyer", "none", false, 990, 1, 0),
         new EvalReport.Row("buyer", "long_session", true, 14, 9, 0),
@@ -79,9 +79,9 @@ class MatrixReportTest {
     EvalReport report = report(rows, new EvalReport.Metrics(17, 1, 7, 989), Map.of());
     MatrixReport matrix = new MatrixReport(5, List.of(
         new MatrixReport.WorldResult(World.DEFAULT, 1234, report, 2.0,
-            new LawBound(11, 12.04, 0.00047, 990, 1, 23, 24), null),
+            new LawBound(12.04, 0.00047, 990, 1, 23, 24), null),
         new MatrixReport.WorldResult(World.SPARSE, 1234, report, 2.0,
-            new LawBound(11, 10.97, 0.00048, 900, 0, 20, 24), null),
+            new LawBound(10.97, 0.00048, 900, 0, 20, 24), null),
         new MatrixReport.WorldResult(World.LOGNORMAL_VISITS, 1234, report, 2.0)));
     String table = matrix.toTable();
     assertThat(table).contains("long visits, by the simulator's law of a visit's length (LengthLawOracle) at 2^-11 a user-day");
@@ -92,20 +92,36 @@ class MatrixReportTest {
     // The law's catches and the job's, every world with a law added up.
     assertThat(table.lines().filter(l -> l.startsWith("all worlds ") && l.contains("43/48")).findFirst().orElseThrow())
         .contains("34/48");
-    // The report's JSON carries the law's bound where the world has one.
-    JsonNode json = new ObjectMapper().readTree(matrix.toJson());
-    JsonNode law = json.path("worlds").get(0).path("long_session_by_length_law");
-    assertThat(law.path("budget_bits").asDouble()).isEqualTo(11.0);
-    assertThat(law.path("bar_bits").asDouble()).isEqualTo(12.04);
-    assertThat(law.path("caught").asInt()).isEqualTo(23);
-    assertThat(law.path("attack_visits").asInt()).isEqualTo(24);
-    assertThat(law.path("normal_flagged").asInt()).isEqualTo(1);
-    assertThat(json.path("worlds").get(2).has("long_session_by_length_law")).as("no law in a stretched world").isFalse();
-    assertThat(json.path("worlds").get(0).has("fast_pace_by_gap_law")).isFalse();
     // A stretched world run alone says why there is no law.
-    String alone = new MatrixReport(5, List.of(new MatrixReport.WorldResult(World.LOGNORMAL_VISITS, 1234, report, 2.0)))
+    String alone = new MatrixReport(5, List.of(new MatrixReport.WorldResult(World.LOGNORMAL_VISITS, 1234, report, 2.0)), 13)
         .toTable();
-    assertThat(alone).contains("lognormal-visits (visits stretched: no exact law)");
+    assertThat(alone).contains("lognormal-visits (visits stretched: no exact law)")
+        .as("the budget asked for, though no world had a bound").contains("(LengthLawOracle) at 2^-13 a user-day");
+  }
+
+  @Test
+  void theReportsJsonCarriesEachWorldsLawBoundsAndTheBudget() throws Exception {
+    List<EvalReport.Row> rows = List.of(
+        new EvalReport.Row("buyer", "none", false, 990, 1, 0),
+        new EvalReport.Row("buyer", "long_session", true, 24, 17, 0));
+    EvalReport report = report(rows, new EvalReport.Metrics(17, 1, 7, 989), Map.of());
+    MatrixReport matrix = new MatrixReport(5, List.of(
+        new MatrixReport.WorldResult(World.DEFAULT, 1234, report, 2.0,
+            new LawBound(12.94, 0.00023, 990, 1, 22, 24), new LawBound(12.4, 0.00024, 990, 0, 24, 24)),
+        new MatrixReport.WorldResult(World.LOGNORMAL_VISITS, 1234, report, 2.0)), 12);
+    JsonNode json = new ObjectMapper().readTree(matrix.toJson());
+    assertThat(json.path("law_budget_bits").asDouble()).isEqualTo(12.0);
+    JsonNode length = json.path("worlds").get(0).path("laws").path("long_session");
+    assertThat(length.path("bar_bits").asDouble()).isEqualTo(12.94);
+    assertThat(length.path("normal_users").asInt()).isEqualTo(990);
+    assertThat(length.path("normal_flagged").asInt()).isEqualTo(1);
+    assertThat(length.path("normal_flagged_share_by_law").asDouble()).isEqualTo(0.00023);
+    assertThat(length.path("caught").asInt()).isEqualTo(22);
+    assertThat(length.path("attack_visits").asInt()).isEqualTo(24);
+    JsonNode pace = json.path("worlds").get(0).path("laws").path("fast_pace");
+    assertThat(pace.path("bar_bits").asDouble()).isEqualTo(12.4);
+    assertThat(pace.path("caught").asInt()).isEqualTo(24);
+    assertThat(json.path("worlds").get(1).path("laws").size()).as("no law in a stretched world").isZero();
   }
 
   @Test
@@ -116,8 +132,8 @@ class MatrixReportTest {
     EvalReport report = report(rows, new EvalReport.Metrics(21, 1, 3, 989), Map.of());
     String table = new MatrixReport(5, List.of(
         new MatrixReport.WorldResult(World.DEFAULT, 1234, report, 2.0, null,
-            new LawBound(12.5, 14.3, 0.00017, 990, 0, 24, 24)),
-        new MatrixReport.WorldResult(World.LOGNORMAL_GAPS, 1234, report, 2.0))).toTable();
+            new LawBound(14.3, 0.00017, 990, 0, 24, 24)),
+        new MatrixReport.WorldResult(World.LOGNORMAL_GAPS, 1234, report, 2.0)), 12.5).toTable();
     assertThat(table).as("the budget the oracle was held to").contains(
         "fast visits, by the simulator's law of a visit's gaps (PaceLawOracle) at 2^-12.5 a user-day");
     assertThat(table.lines().filter(l -> l.startsWith("default ") && l.contains("24/24")).findFirst().orElseThrow())

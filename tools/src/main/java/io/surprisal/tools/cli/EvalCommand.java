@@ -5,6 +5,7 @@ import io.surprisal.job.LocalRunner;
 import io.surprisal.sim.eval.EvalConfig;
 import io.surprisal.sim.eval.EvalReport;
 import io.surprisal.sim.eval.Evaluation;
+import io.surprisal.sim.eval.LawBound;
 import io.surprisal.sim.eval.MatrixReport;
 import io.surprisal.sim.eval.WorldMatrix;
 import io.surprisal.tools.methods.MethodsConfig;
@@ -56,10 +57,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--keep", paramLabel = "DIR", description = "with --matrix: keep each world's events, labels and alerts under DIR/<world>/")
     Path keep;
 
-    @Option(names = "--law-budget", paramLabel = "BITS", defaultValue = "11",
-            description = "with --matrix: hold the simulator-law oracles to 2^-BITS of normal users flagged a user-day (default ${DEFAULT-VALUE},"
-                    + " the detectors' threshold-bits; docs/evaluation.md)")
-    double lawBudget;
+    @Option(names = "--law-budget", paramLabel = "BITS",
+            description = "with --matrix: hold the simulator-law oracles to 2^-BITS of normal users flagged a user-day, above 0 and at most 40"
+                    + " (default ${DEFAULT-VALUE}, the detectors' default threshold-bits; docs/evaluation.md)")
+    double lawBudget = LawBound.DEFAULT_BUDGET_BITS;
 
     @Option(names = "--details", description = "with --matrix: before the table, print each world's full `eval` table (per profile and scenario)")
     boolean details;
@@ -163,8 +164,8 @@ public final class EvalCommand implements Callable<Integer> {
         if (methods) {
             throw new IllegalArgumentException("--methods scores one world: generate it (`generate --world NAME`) and give --input and --labels");
         }
-        if (!(lawBudget > 0)) {
-            throw new IllegalArgumentException("--law-budget must be a positive number of bits, not " + lawBudget);
+        if (!(lawBudget > 0 && lawBudget <= LawBound.MOST_BUDGET_BITS)) {
+            throw new IllegalArgumentException("--law-budget must be above 0 and at most " + LawBound.MOST_BUDGET_BITS + " bits, not " + lawBudget);
         }
         var selected = WorldMatrix.select(worlds, scale);
         Path work = keep != null ? Files.createDirectories(keep) : JobOptions.tempDir();

@@ -34,7 +34,7 @@ class EvalMatrixITCase {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             // every world at the 100-user floor; small-site keeps its week of history
             code = new CommandLine(new SurprisalCli()).execute("eval", "--matrix", "--seed", "3",
-                    "--scale", "0.001", "--report", report.toString(), "--keep", keep.toString());
+                    "--scale", "0.001", "--law-budget", "12", "--report", report.toString(), "--keep", keep.toString());
         } finally {
             System.setOut(stdout);
         }
@@ -52,10 +52,12 @@ class EvalMatrixITCase {
         for (MatrixReport.Group g : MatrixReport.GROUPS) {
             assertThat(header).contains(g.name());
         }
-        assertThat(table).contains("normal users flagged, per detector").contains("targets (every world)");
+        assertThat(table).contains("normal users flagged, per detector").contains("targets (every world)")
+                .contains("(LengthLawOracle) at 2^-12 a user-day");
 
         JsonNode json = new ObjectMapper().readTree(Files.readString(report));
         assertThat(json.path("seed").asLong()).isEqualTo(3);
+        assertThat(json.path("law_budget_bits").asDouble()).isEqualTo(12.0);
         JsonNode worlds = json.path("worlds");
         assertThat(worlds).hasSize(World.PRESETS.size());
         for (int i = 0; i < worlds.size(); i++) {
@@ -88,5 +90,9 @@ class EvalMatrixITCase {
         assertThat(cli.execute("eval", "--matrix", "--input", "x.jsonl")).isNotZero();
         assertThat(cli.execute("eval", "--matrix", "--worlds", "nope")).isNotZero();
         assertThat(cli.execute("eval")).isNotZero();
+        // a budget the oracles cannot be held to is refused before any world is generated
+        assertThat(cli.execute("eval", "--matrix", "--law-budget", "0")).isNotZero();
+        assertThat(cli.execute("eval", "--matrix", "--law-budget", "41")).isNotZero();
+        assertThat(cli.execute("eval", "--matrix", "--law-budget", "Infinity")).isNotZero();
     }
 }
