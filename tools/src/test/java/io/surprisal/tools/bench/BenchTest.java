@@ -102,6 +102,7 @@ class BenchTest {
         String out = printed.toString(StandardCharsets.UTF_8);
         assertThat(out.split("\\(b'\\) full job with detectors.velocity.enabled=false", -1)).hasSize(3);
         assertThat(out).contains("median of 2 rounds:", "b/b' = ", "CPU per event, median: ");
+        assertThat(r.b()).as("(b) is its rounds' median").isEqualTo(Bench.median(r.bRounds()));
     }
 
     @Test
