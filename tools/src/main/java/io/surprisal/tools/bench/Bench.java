@@ -148,7 +148,9 @@ public final class Bench {
      * {@code floor} holds the state floor's events per second with one, two and three values per event,
      * {@code floorWrites} the values it wrote (both empty unless part {@code floor} ran), and {@code
      * floorSequences} the sequence detectors' floor's events per second (NaN unless it ran); {@code b}
-     * is the median of the full job's rounds, {@code bRounds} each round's.
+     * is the median of the full job's rounds, {@code bRounds} each round's. The state, record and
+     * alert figures are the first round's, the only one held open for the checkpoint that follows
+     * its last event.
      */
     public record Report(long events, long usersWithEvents, Duration eventTime, int cores, double a, double[] floor, long[] floorWrites,
             double floorSequences, double b, double c, double parse,
@@ -275,17 +277,16 @@ public final class Bench {
                     }
                 }
             }
-            // The full job's rate: the median of its rounds. The JIT compiler is still at work in the first, so later
-            // rounds run faster (docs/benchmarks.md); with one round it is that round's.
+            // The full job's rate: the median of its rounds. The first runs slower than those after it (likely the JIT
+            // compiler, docs/benchmarks.md); with one round it is that round's.
             double bRate = median(bRates);
             if (compared == null && options.rounds() > 1) {
                 out.printf(Locale.ROOT, "  median of %d rounds: (b) %,.0f events/s, %.1f us CPU per event%n", options.rounds(), bRate, median(bCpu));
             }
             if (compared != null) {
-                double bMedian = median(bRates);
                 double comparedMedian = median(comparedRates);
                 out.printf(Locale.ROOT, "  median of %d round%s: (b) %,.0f, (b') %,.0f events/s; b/b' = %.3f%n", options.rounds(),
-                        options.rounds() == 1 ? "" : "s", bMedian, comparedMedian, bMedian / comparedMedian);
+                        options.rounds() == 1 ? "" : "s", bRate, comparedMedian, bRate / comparedMedian);
                 // With the cores to itself, throughput is the cores over CPU per event; shared, CPU per event is the steadier figure.
                 out.printf(Locale.ROOT, "      CPU per event, median: (b) %.1f us, (b') %.1f us; b'/b = %.3f%n",
                         median(bCpu), median(comparedCpu), median(comparedCpu) / median(bCpu));

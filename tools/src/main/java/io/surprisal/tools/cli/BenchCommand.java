@@ -49,7 +49,8 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> compareSets = new ArrayList<>();
 
     @Option(names = "--rounds", defaultValue = "1",
-            description = "times (b), and (b') with --compare-set, run, alternating; the medians are compared (default ${DEFAULT-VALUE})")
+            description = "times (b), and (b') with --compare-set, run, alternating; the medians are compared, and (b)'s median sets b/a and"
+                    + " the latency run's pace (default ${DEFAULT-VALUE})")
     int rounds;
 
     @Mixin

@@ -106,6 +106,21 @@ class BenchTest {
     }
 
     @Test
+    void withRoundsTheFullJobsMedianSetsBOverA() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Bench.Report r = bench(new Bench.Options(4_000, 300, 3L, 0, Set.of("a"), 0, 3, ""), printed);
+
+        assertThat(r.bRounds()).hasSize(3);
+        assertThat(java.util.Arrays.stream(r.bRounds())).allSatisfy(rate -> assertThat(rate).isPositive());
+        assertThat(r.b()).isEqualTo(Bench.median(r.bRounds()));
+        String out = printed.toString(StandardCharsets.UTF_8);
+        assertThat(out.split("\\(b\\) full job: all detectors", -1)).as("(b) ran three times").hasSize(4);
+        assertThat(out).contains(String.format(java.util.Locale.ROOT, "median of 3 rounds: (b) %,.0f events/s", r.b()))
+                .contains(String.format(java.util.Locale.ROOT, "b/a = %.2f", r.b() / r.a()))
+                .doesNotContain("(b')");
+    }
+
+    @Test
     void theSequenceBoundAddsTheFloorsCpuAndTheDetectorCoresAndSharesTheCores() {
         // 8 us of the floor and 2 us of detector math (500,000 events/s on one thread): 10 us an event, 2 cores.
         assertThat(Bench.sequencesBound(8.0, 500_000, 2)).isCloseTo(200_000, org.assertj.core.data.Offset.offset(1e-6));
