@@ -55,7 +55,7 @@ final class LawVisits {
    *
    * @throws UncheckedIOException when the file cannot be read
    */
-  static Map<String, LawVisit> read(Path events) {
+  private static Map<String, LawVisit> read(Path events) {
     Map<String, LawVisit> visits = new LinkedHashMap<>();
     try {
       Evaluation.readJsonLines(events, f -> {

@@ -3,6 +3,7 @@ package io.surprisal.sim.eval;
 import io.surprisal.sim.Profile;
 import io.surprisal.sim.Scenario;
 import io.surprisal.sim.VisitLengthLaw;
+import io.surprisal.sim.World;
 import io.surprisal.sim.eval.LawVisits.LawVisit;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -23,6 +24,11 @@ import java.util.Map;
 public final class LengthLawOracle {
 
   private LengthLawOracle() {}
+
+  /** Whether {@code world}'s ordinary visits end as their profile's chain does: not stretched. */
+  static boolean holdsIn(World world) {
+    return world.knobs().visitStretchSigma() == 0;
+  }
 
   /**
    * The oracle on {@code events} (JSON lines, as {@code generate} writes them) and their {@code

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.surprisal.sim.GapLaw;
 import io.surprisal.sim.World;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -192,9 +191,9 @@ public record MatrixReport(long seed, List<WorldResult> worlds, double lawBudget
     }
     sb.append('\n');
     appendLaw(sb, "long visits, by the simulator's law of a visit's length (LengthLawOracle)", "long_session",
-        WorldResult::lengthLaw, MatrixReport::stretched, "visits stretched");
+        WorldResult::lengthLaw, w -> !LengthLawOracle.holdsIn(w.world()), "visits stretched");
     appendLaw(sb, "fast visits, by the simulator's law of a visit's gaps (PaceLawOracle)", "fast_pace",
-        WorldResult::paceLaw, MatrixReport::gapsNotUniform, "gaps not uniform");
+        WorldResult::paceLaw, w -> !PaceLawOracle.holdsIn(w.world()), "gaps not uniform");
     sb.append(String.format(Locale.ROOT,
         "targets (every world): precision >= %s, recall >= %s, FPR on normal users <= %s, every group >= %s%n",
         fraction(TARGET_PRECISION), fraction(TARGET_RECALL), percent(TARGET_FALSE_POSITIVE_RATE),
@@ -250,14 +249,6 @@ public record MatrixReport(long seed, List<WorldResult> worlds, double lawBudget
           lawCaught + "/" + lawVisits, job.flagged() + "/" + job.users()));
     }
     sb.append('\n');
-  }
-
-  private static boolean stretched(WorldResult w) {
-    return w.world().knobs().visitStretchSigma() > 0;
-  }
-
-  private static boolean gapsNotUniform(WorldResult w) {
-    return w.world().knobs().gapLaw() != GapLaw.UNIFORM;
   }
 
   private static void appendRow(StringBuilder sb, String name, int users, EvalReport.Metrics m,

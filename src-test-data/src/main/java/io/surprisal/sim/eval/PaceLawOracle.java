@@ -1,7 +1,9 @@
 package io.surprisal.sim.eval;
 
+import io.surprisal.sim.GapLaw;
 import io.surprisal.sim.Profile;
 import io.surprisal.sim.Scenario;
+import io.surprisal.sim.World;
 import io.surprisal.sim.eval.LawVisits.LawVisit;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -21,6 +23,11 @@ import java.time.Instant;
 public final class PaceLawOracle {
 
   private PaceLawOracle() {}
+
+  /** Whether {@code world} draws a visit's gaps by the uniform law. */
+  static boolean holdsIn(World world) {
+    return world.knobs().gapLaw() == GapLaw.UNIFORM;
+  }
 
   /**
    * The oracle on {@code events} and their {@code labels}, scoring visits that start at or after

@@ -1,6 +1,5 @@
 package io.surprisal.sim.eval;
 
-import io.surprisal.sim.GapLaw;
 import io.surprisal.sim.Simulator;
 import io.surprisal.sim.World;
 import java.io.BufferedWriter;
@@ -41,17 +40,9 @@ public final class WorldMatrix {
   }
 
   /**
-   * Evaluates every world in order. Files go to {@code workDir/<world>/} and are deleted after
+   * Evaluates every world in order, holding the simulator-law oracles to a budget of 2^-{@code
+   * lawBudgetBits} per normal user. Files go to {@code workDir/<world>/} and are deleted after
    * scoring unless {@code keepFiles}. Progress, one line per step, goes to {@code log}.
-   */
-  public static MatrixReport run(List<World> worlds, long seed, Path workDir, boolean keepFiles,
-      JobRun job, PrintStream log) throws Exception {
-    return run(worlds, seed, workDir, keepFiles, LawBound.DEFAULT_BUDGET_BITS, job, log);
-  }
-
-  /**
-   * {@link #run(List, long, Path, boolean, JobRun, PrintStream)}, holding the simulator-law oracles
-   * to a budget of 2^-{@code lawBudgetBits} per normal user instead of the default.
    */
   public static MatrixReport run(List<World> worlds, long seed, Path workDir, boolean keepFiles,
       double lawBudgetBits, JobRun job, PrintStream log) throws Exception {
@@ -79,10 +70,10 @@ public final class WorldMatrix {
       log.printf(Locale.ROOT, "matrix: %s done in %.1f s%n", world.name(), seconds);
       // Each law holds only in the worlds that draw by it.
       LawVisits.Sample sample = LawVisits.Sample.of(events, labels, scoring.scoredStart());
-      LawBound lengthLaw = world.knobs().visitStretchSigma() == 0
+      LawBound lengthLaw = LengthLawOracle.holdsIn(world)
           ? LengthLawOracle.evaluate(sample, lawBudgetBits, world.config(seed).maxEventsPerVisit())
           : null;
-      LawBound paceLaw = world.knobs().gapLaw() == GapLaw.UNIFORM
+      LawBound paceLaw = PaceLawOracle.holdsIn(world)
           ? PaceLawOracle.evaluate(sample, lawBudgetBits)
           : null;
       results.add(new MatrixReport.WorldResult(world, count, report, seconds, lengthLaw, paceLaw));
