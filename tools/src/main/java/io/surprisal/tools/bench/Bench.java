@@ -298,10 +298,11 @@ public final class Bench {
                 CoreBench.Result cr = CoreBench.run(config, file, events);
                 c = cr.events() / (cr.detectorNanos() / 1e9);
                 parse = cr.events() / (cr.parseNanos() / 1e9);
-                out.printf(Locale.ROOT, "  (c) detector cores, plain Java, 1 thread                   %,10.0f events/s  (%.1f s, peak heap %,d MB; %,d alerts)%n",
-                        c, cr.detectorNanos() / 1e9, heap.peak() >> 20, cr.alerts());
-                out.printf(Locale.ROOT, "      covers transition, session, login novelty (incl. user-agent parse), velocity, purchase network;%n"
-                        + "      not CEP patterns, suppression, state backends, serialization, event-time buffering. Parsing alone: %,.0f events/s%n", parse);
+                out.printf(Locale.ROOT, "  (c) detector cores, plain Java, 1 thread                   %,10.0f events/s  (%.1f s, peak heap %,d MB; %,d alerts, %,d sessions closed)%n",
+                        c, cr.detectorNanos() / 1e9, heap.peak() >> 20, cr.alerts(), cr.sessionsClosed());
+                out.printf(Locale.ROOT, "      covers transition, session, cusum, the closed visits' detectors, amount, groups, login novelty (incl.%n"
+                        + "      user-agent parse), velocity, purchase network; not CEP patterns, suppression, state backends,%n"
+                        + "      serialization, event-time buffering, the inactivity timer. Parsing alone: %,.0f events/s%n", parse);
             }
             if (!Double.isNaN(floorSequencesCpu) && c > 0) {
                 int machineCores = Runtime.getRuntime().availableProcessors();

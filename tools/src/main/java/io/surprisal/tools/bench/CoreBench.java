@@ -1,9 +1,13 @@
 package io.surprisal.tools.bench;
 
 import io.surprisal.alert.Alert;
+import io.surprisal.amount.AmountDetector;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.Event;
 import io.surprisal.event.EventParser;
+import io.surprisal.event.UserKey;
+import io.surprisal.groups.BehaviourGroups;
+import io.surprisal.groups.UserGroup;
 import io.surprisal.purchase.PurchaseNetworkFunction;
 import io.surprisal.model.BehaviourScorer;
 import io.surprisal.model.UserProfile;
@@ -19,6 +23,7 @@ import io.surprisal.purchase.HeapPurchaseNetworkStore;
 import io.surprisal.purchase.CentsAmount;
 import io.surprisal.purchase.PurchaseNetworkStore;
 import io.surprisal.purchase.StoredPurchaseNetwork;
+import io.surprisal.session.SessionCloser;
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,17 +36,24 @@ import java.util.Map;
 /**
  * Benchmark part (c): the detectors' plain-Java cores, no Flink, in one thread, over the same
  * events in file order (which is event-time order), with per-user state in hash maps. Covers what
- * the job's detectors compute per event: transition and session surprisal ({@link BehaviourScorer}),
+ * the job's detectors compute per event and per closed visit, as the job configures them:
+ * transition, session and cusum ({@link BehaviourScorer}), the detectors of closed visits
+ * (session-profile, session-forest and model: {@link SessionCloser}), amount, behaviour groups,
  * login novelty (attributes, user-agent parse, score, learning), velocity ({@link
  * VelocityTracker}) and the purchase network ({@link StoredPurchaseNetwork} over in-memory maps).
  * Not covered: the CEP patterns (Flink CEP operators only), alert suppression, serialization,
- * state backends and the event-time ordering buffers. Parsing is timed apart, not in the figure.
+ * state backends, the event-time ordering buffers and the inactivity timer (a visit closes here
+ * only by its own logout or end, or by the user's next visit). Parsing is timed apart, not in the
+ * figure.
  */
 public final class CoreBench {
     private CoreBench() {}
 
-    /** Events processed; nanoseconds in the detectors; nanoseconds parsing; alerts the cores raised. */
-    public record Result(long events, long detectorNanos, long parseNanos, long alerts) {}
+    /**
+     * Events processed; nanoseconds in the detectors; nanoseconds parsing; alerts the cores raised;
+     * sessions closed while the closed visits' detectors or the groups listened.
+     */
+    public record Result(long events, long detectorNanos, long parseNanos, long alerts, long sessionsClosed) {}
 
     private static final int BATCH = 50_000;
 
@@ -75,7 +87,7 @@ public final class CoreBench {
                 events += batch.size();
             }
         }
-        return new Result(events, detectorNanos, parseNanos, cores.alerts);
+        return new Result(events, detectorNanos, parseNanos, cores.alerts, cores.sessionsClosed);
     }
 
     /** The detectors with their per-user state in maps. */
@@ -90,8 +102,14 @@ public final class CoreBench {
         private final VelocityTracker velocity;
         private final Map<String, VelocityState> paces = new HashMap<>();
         private final StoredPurchaseNetwork network;
+        private final SessionCloser sessions;
+        private final AmountDetector amount;
+        private final Map<String, UserGroup> userGroups = new HashMap<>();
+        private final UserKey userKey = new UserKey();
         private final List<Alert> alertBuffer = new ArrayList<>();
+        private String key;
         long alerts;
+        long sessionsClosed;
 
         Cores(SurprisalConfig config) {
             this.config = config;
@@ -103,12 +121,42 @@ public final class CoreBench {
             velocity = new VelocityTracker(config.detectors().velocity());
             var p = config.detectors().purchaseNetwork();
             network = new StoredPurchaseNetwork(p.degrees(), p.trackedPurchases(), new HeapPurchaseNetworkStore());
+            // As UserBehaviourFunction sets them up: the closed visits' detectors, then the groups.
+            sessions = new SessionCloser(config, null);
+            if (sessions.active()) {
+                behaviour.addSessionListener(sessions);
+            }
+            if (config.model().groups().enabled()) {
+                BehaviourGroups groups = new BehaviourGroups(config.model().groups(), config.detectors().groupChange(),
+                        config.detectors().falseAlarmWindow(), config.alerts().maxEvents(), 0);
+                behaviour.addSessionListener((p2, top, now, why, alerts) -> {
+                    Alert a = groups.onSessionClose(key, p2, top, userGroups.computeIfAbsent(key, k -> new UserGroup()), now);
+                    if (a != null) {
+                        alerts.add(a);
+                    }
+                });
+            }
+            if (sessions.active() || config.model().groups().enabled()) {
+                behaviour.addSessionListener((p2, top, now, why, alerts) -> sessionsClosed++);
+            }
+            amount = config.detectors().amount().enabled()
+                    ? new AmountDetector(config.detectors().amount(), config.detectors().falseAlarmWindow(),
+                            config.model().transition().populationTeachingWindow())
+                    : null;
         }
 
         void onEvent(Event e) throws Exception {
-            // Transition and session surprisal.
-            UserProfile profile = profiles.computeIfAbsent(e.user, u -> new UserProfile());
+            // Transition, session and cusum; the detectors of the visit the event closes; amount.
+            key = userKey.getKey(e);
+            sessions.setKey(key);
+            UserProfile profile = profiles.computeIfAbsent(key, u -> new UserProfile());
             behaviour.onEvent(profile, e, alertBuffer);
+            if (amount != null) {
+                Alert a = amount.onEvent(profile, e, config.alerts().maxEvents());
+                if (a != null) {
+                    alertBuffer.add(a);
+                }
+            }
             alerts += alertBuffer.size();
             alertBuffer.clear();
 
