@@ -106,19 +106,19 @@ public final class Bench {
      * values read and written per event before its discarding sink (0: none, which is (a)); with
      * {@code cachedUsers} above 0, one value behind a cache of that many users per instance; with
      * {@code sequences}, instead, the user's recent logins behind such a cache, routing to the job's
-     * sequence detectors.
+     * sequence detectors, after the event-time ordering {@code ordering}.
      */
-    record Graph(boolean full, int stateValues, int cachedUsers, boolean sequences) {
-        static final Graph FULL = new Graph(true, 0, 0, false);
-        static final Graph BARE = new Graph(false, 0, 0, false);
+    record Graph(boolean full, int stateValues, int cachedUsers, boolean sequences, CepFloorOperator.Ordering ordering) {
+        static final Graph FULL = new Graph(true, 0, 0, false, CepFloorOperator.Ordering.NONE);
+        static final Graph BARE = new Graph(false, 0, 0, false, CepFloorOperator.Ordering.NONE);
 
         static Graph bareWithState(int values) {
-            return new Graph(false, values, 0, false);
+            return new Graph(false, values, 0, false, CepFloorOperator.Ordering.NONE);
         }
 
         /** One value per user, kept for the {@code users} seen last on each instance ({@link CachedStateFloorOperator}). */
         static Graph bareWithCachedState(int users) {
-            return new Graph(false, 1, users, false);
+            return new Graph(false, 1, users, false, CepFloorOperator.Ordering.NONE);
         }
 
         /**
@@ -126,7 +126,12 @@ public final class Bench {
          * {@code users} seen last ({@link CepFloorOperator}), and no other detector.
          */
         static Graph bareWithSequences(int users) {
-            return new Graph(false, 0, users, true);
+            return new Graph(false, 0, users, true, CepFloorOperator.Ordering.NONE);
+        }
+
+        /** {@link #bareWithSequences} with each user's events put in event-time order first ({@link CepFloorOperator.Ordering}). */
+        static Graph bareWithOrderedSequences(int users, CepFloorOperator.Ordering ordering) {
+            return new Graph(false, 0, users, true, ordering);
         }
     }
 
@@ -153,7 +158,7 @@ public final class Bench {
      * its last event.
      */
     public record Report(long events, long usersWithEvents, Duration eventTime, int cores, double a, double[] floor, long[] floorWrites,
-            double floorSequences, double b, double c, double parse,
+            double floorSequences, double floorOrderedSequences, double floorQueuedSequences, double b, double c, double parse,
             long bRecords, long bAlerts, long liveBytes, long sstBytes, long checkpointBytes,
             double latencyRate, long latencyEvents, long p50, long p99, long max, long timedAlerts, long bytesPerUser,
             Map<String, Long> bAlertsByDetector, double[] bRounds, double[] comparedRounds, Map<String, Long> comparedAlerts) {}
@@ -191,6 +196,8 @@ public final class Bench {
                 runFlink(file, Graph.FULL, prefix, null);
                 if (options.runs("floor")) {
                     runFlink(file, Graph.bareWithSequences(FLOOR_CACHED_USERS), prefix, null);
+                    runFlink(file, Graph.bareWithOrderedSequences(FLOOR_CACHED_USERS, CepFloorOperator.Ordering.TIMERS), prefix, null);
+                    runFlink(file, Graph.bareWithOrderedSequences(FLOOR_CACHED_USERS, CepFloorOperator.Ordering.QUEUE), prefix, null);
                 }
                 if (compared != null) {
                     runFlink(file, Graph.FULL, prefix, null, compared);
@@ -208,6 +215,9 @@ public final class Bench {
             long[] floorWrites = new long[0];
             double floorSequences = Double.NaN;
             double floorSequencesCpu = Double.NaN;
+            double floorOrderedCpu = Double.NaN;
+            double floorOrderedSequences = Double.NaN;
+            double floorQueuedSequences = Double.NaN;
             if (options.runs("floor")) {
                 // What keyed state alone costs: no detector can keep per-user state for less.
                 floor = new double[FLOOR_VALUES];
@@ -234,6 +244,22 @@ public final class Bench {
                 out.printf(Locale.ROOT, "  (a+1c+cep) (a+1c) routing to the job's sequence detectors, no other detector  %,10.0f events/s  (%.1f s, peak heap %,d MB, %.1f us CPU per event while the source emitted)%s%n",
                         sequences.eventsPerSecond(), sequences.seconds(), sequences.peakHeap() >> 20, floorSequencesCpu,
                         a == null ? "" : String.format(Locale.ROOT, "  (a+1c+cep)/a = %.2f", sequences.eventsPerSecond() / a.eventsPerSecond()));
+                // The same after the event-time ordering every per-user detector relies on: as the
+                // per-user operator does it, with a timer per event, and in one queue per instance.
+                FlinkRun ordered = runFlink(file, Graph.bareWithOrderedSequences(FLOOR_CACHED_USERS, CepFloorOperator.Ordering.TIMERS),
+                        new ProbedSource.Settings(0, events, false), null);
+                floorOrderedSequences = ordered.eventsPerSecond();
+                out.printf(Locale.ROOT, "  (a+1c+o+cep) (a+1c+cep) after each user's events are put in event-time order by timers  %,10.0f events/s  (%.1f s, peak heap %,d MB, %.1f us CPU per event while the source emitted)%s%n",
+                        ordered.eventsPerSecond(), ordered.seconds(), ordered.peakHeap() >> 20, ordered.emittingCpuMicrosPerEvent(),
+                        a == null ? "" : String.format(Locale.ROOT, "  (a+1c+o+cep)/a = %.2f", ordered.eventsPerSecond() / a.eventsPerSecond()));
+                FlinkRun queued = runFlink(file, Graph.bareWithOrderedSequences(FLOOR_CACHED_USERS, CepFloorOperator.Ordering.QUEUE),
+                        new ProbedSource.Settings(0, events, false), null);
+                floorQueuedSequences = queued.eventsPerSecond();
+                // The cheaper ordering sets the bound.
+                floorOrderedCpu = Math.min(ordered.emittingCpuMicrosPerEvent(), queued.emittingCpuMicrosPerEvent());
+                out.printf(Locale.ROOT, "  (a+1c+q+cep) (a+1c+cep) after each instance's events are put in event-time order in one queue  %,10.0f events/s  (%.1f s, peak heap %,d MB, %.1f us CPU per event while the source emitted)%s%n",
+                        queued.eventsPerSecond(), queued.seconds(), queued.peakHeap() >> 20, queued.emittingCpuMicrosPerEvent(),
+                        a == null ? "" : String.format(Locale.ROOT, "  (a+1c+q+cep)/a = %.2f", queued.eventsPerSecond() / a.eventsPerSecond()));
                 if (a != null) {
                     // Wall-clock time per event that each further value adds, the job's cores all working.
                     StringBuilder added = new StringBuilder();
@@ -310,6 +336,10 @@ public final class Bench {
                 out.printf(Locale.ROOT, "  bound: (a+1c+cep)'s %.1f us of CPU per event and (c)'s %.1f leave at most %,.0f events/s on %d cores%s%n",
                         floorSequencesCpu, 1e6 / c, bound, machineCores,
                         a == null ? "" : String.format(Locale.ROOT, ": bound/a = %.2f", bound / a.eventsPerSecond()));
+                double orderedBound = sequencesBound(floorOrderedCpu, c, machineCores);
+                out.printf(Locale.ROOT, "  bound with the ordering: the cheaper of (a+1c+o+cep) and (a+1c+q+cep), %.1f us, and (c)'s %.1f leave at most %,.0f events/s%s%n",
+                        floorOrderedCpu, 1e6 / c, orderedBound,
+                        a == null ? "" : String.format(Locale.ROOT, ": bound/a = %.2f", orderedBound / a.eventsPerSecond()));
             }
             out.printf(Locale.ROOT, "  b/a = %.2f   b/(c x %d cores) = %.2f%n", a == null ? Double.NaN : bRate / a.eventsPerSecond(), cores,
                     bRate / (c * cores));
@@ -353,7 +383,7 @@ public final class Bench {
                         l.alerts());
             }
             long bAlerts = b.alerts().values().stream().mapToLong(Long::longValue).sum();
-            return new Report(events, users, eventTime, cores, a == null ? Double.NaN : a.eventsPerSecond(), floor, floorWrites, floorSequences, bRate, c, parse,
+            return new Report(events, users, eventTime, cores, a == null ? Double.NaN : a.eventsPerSecond(), floor, floorWrites, floorSequences, floorOrderedSequences, floorQueuedSequences, bRate, c, parse,
                     b.records(), bAlerts, s == null ? -1 : s.liveData(), s == null ? -1 : s.sstFiles(), s == null ? -1 : s.checkpointFullSize(),
                     rate, latencyEvents,
                     p50, p99, max, timed, perUser, b.alerts(), bRates, comparedRates, comparedAlerts);
@@ -440,7 +470,7 @@ public final class Bench {
         } else {
             SingleOutputStreamOperator<Event> parsed = SurprisalPipeline.parse(lines);
             KeyedStream<Event, String> byUser = parsed.keyBy(new UserKey());
-            DataStream<Event> events = graph.sequences() ? sequenceFloor(config, byUser, graph.cachedUsers())
+            DataStream<Event> events = graph.sequences() ? sequenceFloor(config, byUser, graph.cachedUsers(), graph.ordering())
                     : graph.stateValues() == 0 ? byUser
                     : graph.cachedUsers() > 0 ? byUser
                             .transform("state floor: one keyed value per event, " + graph.cachedUsers() + " users cached",
@@ -460,7 +490,7 @@ public final class Bench {
         BenchMetrics.clear();
         heap.reset();
         JobClient job = env.executeAsync(graph.full() ? "surprisal bench: full job"
-                : graph.sequences() ? "surprisal bench: sequence floor"
+                : graph.sequences() ? "surprisal bench: sequence floor" + (graph.ordering() == CepFloorOperator.Ordering.NONE ? "" : ", ordered")
                 : graph.stateValues() > 0 ? "surprisal bench: state floor" : "surprisal bench: bare pipeline");
         State state = null;
         if (settings.waitForCheckpoint()) {
@@ -492,10 +522,12 @@ public final class Bench {
      * job does, into {@link SurprisalPipeline#sequenceDetectors}, whose alerts and dead letters are
      * discarded; returns the events.
      */
-    private static DataStream<Event> sequenceFloor(SurprisalConfig config, KeyedStream<Event, String> byUser, int cachedUsers) {
+    private static DataStream<Event> sequenceFloor(SurprisalConfig config, KeyedStream<Event, String> byUser, int cachedUsers,
+            CepFloorOperator.Ordering ordering) {
         SingleOutputStreamOperator<Event> routed = byUser
-                .transform("sequence floor: routing to the CEP patterns, " + cachedUsers + " users cached",
-                        TypeInformation.of(Event.class), new CepFloorOperator(cachedUsers, config.cep(), config.state().ttl()))
+                .transform("sequence floor: " + (ordering == CepFloorOperator.Ordering.NONE ? "" : "event-time ordering (" + ordering + "), then ")
+                        + "routing to the CEP patterns, " + cachedUsers + " users cached",
+                        TypeInformation.of(Event.class), new CepFloorOperator(cachedUsers, config.cep(), config.state().ttl(), ordering))
                 .uid("sequence-floor");
         SurprisalPipeline.Detected sequences = SurprisalPipeline.sequenceDetectors(config, routed, routed);
         for (int i = 0; i < sequences.alerts().size(); i++) {
@@ -529,6 +561,8 @@ public final class Bench {
         }
         if (floor) {
             parts.add("(a+1c+cep)");
+            parts.add("(a+1c+o+cep)");
+            parts.add("(a+1c+q+cep)");
         }
         return parts.size() == 1 ? parts.get(0)
                 : String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);

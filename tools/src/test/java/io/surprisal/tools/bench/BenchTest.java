@@ -62,6 +62,8 @@ class BenchTest {
                 "(b) full job", "(c) detector cores", "b/(c x 2 cores)");
         assertThat(r.floor()).as("the state floor runs only when asked").isEmpty();
         assertThat(r.floorSequences()).isNaN();
+        assertThat(r.floorOrderedSequences()).isNaN();
+        assertThat(r.floorQueuedSequences()).isNaN();
     }
 
     @Test
@@ -83,8 +85,12 @@ class BenchTest {
                 "(a+3) (a) with three keyed state values read and written per event",
                 "(a+1)/a = ", "(a+3)/a = ", "each keyed value read and written adds, in turn, ",
                 "(a+1c) (a+1) behind a write-back cache of 10,000 users per instance", "(a+1c)/a = ",
-                "(a+1c+cep) (a+1c) routing to the job's sequence detectors", "(a+1c+cep)/a = ");
+                "(a+1c+cep) (a+1c) routing to the job's sequence detectors", "(a+1c+cep)/a = ",
+                "(a+1c+o+cep) (a+1c+cep) after each user's events are put in event-time order by timers", "(a+1c+o+cep)/a = ",
+                "(a+1c+q+cep) (a+1c+cep) after each instance's events are put in event-time order in one queue", "(a+1c+q+cep)/a = ");
         assertThat(r.floorSequences()).isPositive();
+        assertThat(r.floorOrderedSequences()).isPositive();
+        assertThat(r.floorQueuedSequences()).isPositive();
     }
 
     @Test
@@ -131,8 +137,8 @@ class BenchTest {
     void theWarmUpSaysWhatItRan() {
         assertThat(Bench.warmedUp(false, false, false)).isEqualTo("(b)");
         assertThat(Bench.warmedUp(true, false, false)).isEqualTo("(a) and (b)");
-        assertThat(Bench.warmedUp(false, false, true)).isEqualTo("(b) and (a+1c+cep)");
-        assertThat(Bench.warmedUp(true, true, true)).isEqualTo("(a), (b), (b') and (a+1c+cep)");
+        assertThat(Bench.warmedUp(false, false, true)).isEqualTo("(b), (a+1c+cep), (a+1c+o+cep) and (a+1c+q+cep)");
+        assertThat(Bench.warmedUp(true, true, true)).isEqualTo("(a), (b), (b'), (a+1c+cep), (a+1c+o+cep) and (a+1c+q+cep)");
     }
 
     @Test

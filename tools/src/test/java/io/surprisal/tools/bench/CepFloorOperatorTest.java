@@ -19,6 +19,8 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The sequence floor routes as the job does, and keeps each user's last failed login through its cache. */
 class CepFloorOperatorTest {
@@ -74,6 +76,56 @@ class CepFloorOperatorTest {
 
             h.prepareSnapshotPreBarrier(1);
             assertThat(storedFailedLogin(h, "jane", c)).as("the match closed the gate").isEqualTo(Long.MIN_VALUE);
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CepFloorOperator.Ordering.class, names = {"TIMERS", "QUEUE"})
+    void orderedTheEventsWaitForTheWatermarkAndAreRoutedInEventTimeOrder(CepFloorOperator.Ordering ordering) throws Exception {
+        SurprisalConfig c = ConfigLoader.load(null, List.of());
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new CepFloorOperator(2, c.cep(), c.state().ttl(), ordering), new UserKey(),
+                Types.STRING)) {
+            h.open();
+            // The buy arrives before the failed login it follows in event time; joe's view comes between them.
+            h.processElement(event("jane", T0 + 3_000, "buy_item", false));
+            h.processElement(event("joe", T0 + 1_000, "view_item", false));
+            h.processElement(event("jane", T0, "login", true));
+            assertThat(h.extractOutputValues()).as("nothing goes on before the watermark").isEmpty();
+            assertThat(routed(h, THEN_BUY)).isEmpty();
+            assertThat(h.numEventTimeTimers()).isEqualTo(ordering == CepFloorOperator.Ordering.TIMERS ? 3 : 0);
+
+            h.processWatermark(T0 + 3_000);
+
+            assertThat(h.extractOutputValues()).extracting(e -> e.eventId).containsExactly("jane-" + T0 + "-login",
+                    "joe-" + (T0 + 1_000) + "-view_item", "jane-" + (T0 + 3_000) + "-buy_item");
+            assertThat(routed(h, THEN_BUY)).containsExactly("jane-" + T0 + "-login", "jane-" + (T0 + 3_000) + "-buy_item");
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CepFloorOperator.Ordering.class, names = {"TIMERS", "QUEUE"})
+    void orderedTheWaitingEventsComeBackFromACheckpoint(CepFloorOperator.Ordering ordering) throws Exception {
+        SurprisalConfig c = ConfigLoader.load(null, List.of());
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new CepFloorOperator(2, c.cep(), c.state().ttl(), ordering), new UserKey(),
+                Types.STRING)) {
+            h.open();
+            h.processElement(event("jane", T0, "login", true));
+            h.processElement(event("jane", T0 + 3_000, "buy_item", false));
+            snapshot = h.snapshot(1, T0 + 10_000);
+        }
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new CepFloorOperator(2, c.cep(), c.state().ttl(), ordering), new UserKey(),
+                Types.STRING)) {
+            h.initializeState(snapshot);
+            h.open();
+            assertThat(h.extractOutputValues()).isEmpty();
+
+            h.processWatermark(T0 + 3_000);
+
+            assertThat(routed(h, THEN_BUY)).containsExactly("jane-" + T0 + "-login", "jane-" + (T0 + 3_000) + "-buy_item");
+            assertThat(h.extractOutputValues()).hasSize(2);
             assertThat(h.numEventTimeTimers()).isZero();
         }
     }
