@@ -3,21 +3,21 @@ package io.surprisal.tools.bench;
 import io.surprisal.cep.PatternRouting;
 import io.surprisal.config.SurprisalConfig.CepConfig;
 import io.surprisal.event.Event;
+import io.surprisal.event.UserKey;
 import io.surprisal.flink.CachedValue;
 import io.surprisal.flink.CachesUsers;
 import io.surprisal.flink.Descriptors;
 import io.surprisal.flink.HotUsers;
-import io.surprisal.novelty.LoginRecency;
 import io.surprisal.flink.LoginRecencySerializer;
+import io.surprisal.novelty.LoginRecency;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import org.apache.flink.api.common.state.ListState;
-import io.surprisal.event.UserKey;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -49,7 +49,8 @@ public final class CepFloorOperator extends AbstractStreamOperator<Event>
      * as the per-user operator does it (each event waits on the heap until the watermark passes it,
      * with an event-time timer of its user at its time); or in one queue of the instance's waiting
      * events, by time, emptied up to each watermark. Either way the waiting events go into each
-     * checkpoint, and late events (at or behind the watermark) pass on unrouted.
+     * checkpoint, and late events (at or behind the watermark) pass on unrouted. A checkpoint
+     * restores into the ordering that took it (the bench never restores).
      */
     public enum Ordering {
         NONE, TIMERS, QUEUE
@@ -57,6 +58,8 @@ public final class CepFloorOperator extends AbstractStreamOperator<Event>
 
     /** An event waiting in the queue, with its user's key and its arrival, which breaks ties of time. */
     private record Waiting(Event event, String key, long arrival) {}
+
+    private static final Comparator<Waiting> IN_ORDER = Comparator.comparingLong((Waiting w) -> w.event().ts).thenComparingLong(Waiting::arrival);
 
     private final int capacity;
     private final CepConfig cep;
@@ -91,7 +94,7 @@ public final class CepFloorOperator extends AbstractStreamOperator<Event>
         super.initializeState(context);
         waiting = new HashMap<>();
         watermark = Long.MIN_VALUE;
-        queue = new PriorityQueue<>(Comparator.comparingLong((Waiting w) -> w.event().ts).thenComparingLong(Waiting::arrival));
+        queue = new PriorityQueue<>(IN_ORDER);
         if (ordering != Ordering.NONE) {
             // As the per-user operator keeps them: every instance's waiting events in one union list.
             waitingState = context.getOperatorStateStore().getUnionListState(Descriptors.WAITING_EVENTS);
@@ -102,7 +105,7 @@ public final class CepFloorOperator extends AbstractStreamOperator<Event>
                     String key = UserKey.of(e);
                     if (KeyGroupRangeAssignment.assignKeyToParallelOperator(key, task.getMaxNumberOfParallelSubtasks(),
                             task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask()) {
-                        wait(key, e);
+                        waitFor(key, e);
                     }
                 }
             }
@@ -124,7 +127,7 @@ public final class CepFloorOperator extends AbstractStreamOperator<Event>
         }
     }
 
-    private void wait(String key, Event e) {
+    private void waitFor(String key, Event e) {
         if (ordering == Ordering.QUEUE) {
             queue.add(new Waiting(e, key, arrivals++));
         } else {
@@ -138,7 +141,7 @@ public final class CepFloorOperator extends AbstractStreamOperator<Event>
         if (ordering == Ordering.NONE) {
             route(e, element.getTimestamp());
         } else if (e.ts > watermark) {
-            wait((String) getCurrentKey(), e);
+            waitFor((String) getCurrentKey(), e);
             if (ordering == Ordering.TIMERS) {
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, e.ts);
             }
@@ -206,9 +209,8 @@ public final class CepFloorOperator extends AbstractStreamOperator<Event>
             for (List<Event> events : waiting.values()) {
                 all.addAll(events);
             }
-            for (Waiting w : queue) {
-                all.add(w.event());
-            }
+            // In order, so that a restore gives events of one time their arrival order again.
+            queue.stream().sorted(IN_ORDER).forEach(w -> all.add(w.event()));
             waitingState.update(all);
         }
     }

@@ -38,7 +38,9 @@ import java.util.Map;
  * events in file order (which is event-time order), with per-user state in hash maps. Covers what
  * the job's detectors compute per event and per closed visit, as the job configures them:
  * transition, session and cusum ({@link BehaviourScorer}), the detectors of closed visits
- * (session-profile, session-forest and model: {@link SessionCloser}), amount, behaviour groups,
+ * (session-profile, session-forest, and model when a model is given: {@link SessionCloser}; (c)
+ * loads none, and the job's model is off without one), amount, behaviour groups (with the typing
+ * and naming of each alert),
  * login novelty (attributes, user-agent parse, score, learning), velocity ({@link
  * VelocityTracker}) and the purchase network ({@link StoredPurchaseNetwork} over in-memory maps).
  * Not covered: the CEP patterns (Flink CEP operators only), alert suppression, serialization,
@@ -51,7 +53,8 @@ public final class CoreBench {
 
     /**
      * Events processed; nanoseconds in the detectors; nanoseconds parsing; alerts the cores raised;
-     * sessions closed while the closed visits' detectors or the groups listened.
+     * sessions the scorer closed (each handed to the closed visits' detectors and the groups, which
+     * judge only those that are visits).
      */
     public record Result(long events, long detectorNanos, long parseNanos, long alerts, long sessionsClosed) {}
 
@@ -104,6 +107,7 @@ public final class CoreBench {
         private final StoredPurchaseNetwork network;
         private final SessionCloser sessions;
         private final AmountDetector amount;
+        private final BehaviourGroups groups;
         private final Map<String, UserGroup> userGroups = new HashMap<>();
         private final UserKey userKey = new UserKey();
         private final List<Alert> alertBuffer = new ArrayList<>();
@@ -119,26 +123,27 @@ public final class CoreBench {
             logins = new PopulationLogins(config.novelty().maxPopulationValues());
             agents = new UserAgentParser(config.novelty().userAgentCache());
             velocity = new VelocityTracker(config.detectors().velocity());
-            var p = config.detectors().purchaseNetwork();
-            network = new StoredPurchaseNetwork(p.degrees(), p.trackedPurchases(), new HeapPurchaseNetworkStore());
-            // As UserBehaviourFunction sets them up: the closed visits' detectors, then the groups.
-            sessions = new SessionCloser(config, null);
+            var purchases = config.detectors().purchaseNetwork();
+            network = new StoredPurchaseNetwork(purchases.degrees(), purchases.trackedPurchases(), new HeapPurchaseNetworkStore());
+            // As UserBehaviourFunction sets them up: the closed visits' detectors (and the vectors'
+            // copy when the job emits them), then the groups.
+            sessions = new SessionCloser(config, config.model().session().emitVectors() ? closed -> {} : null);
             if (sessions.active()) {
                 behaviour.addSessionListener(sessions);
             }
-            if (config.model().groups().enabled()) {
-                BehaviourGroups groups = new BehaviourGroups(config.model().groups(), config.detectors().groupChange(),
-                        config.detectors().falseAlarmWindow(), config.alerts().maxEvents(), 0);
-                behaviour.addSessionListener((p2, top, now, why, alerts) -> {
-                    Alert a = groups.onSessionClose(key, p2, top, userGroups.computeIfAbsent(key, k -> new UserGroup()), now);
+            groups = config.model().groups().enabled()
+                    ? new BehaviourGroups(config.model().groups(), config.detectors().groupChange(), config.detectors().falseAlarmWindow(),
+                            config.alerts().maxEvents(), 0)
+                    : null;
+            if (groups != null) {
+                behaviour.addSessionListener((profile, top, now, why, closeAlerts) -> {
+                    Alert a = groups.onSessionClose(key, profile, top, userGroups.computeIfAbsent(key, k -> new UserGroup()), now);
                     if (a != null) {
-                        alerts.add(a);
+                        closeAlerts.add(a);
                     }
                 });
             }
-            if (sessions.active() || config.model().groups().enabled()) {
-                behaviour.addSessionListener((p2, top, now, why, alerts) -> sessionsClosed++);
-            }
+            behaviour.addSessionListener((profile, top, now, why, closeAlerts) -> sessionsClosed++);
             amount = config.detectors().amount().enabled()
                     ? new AmountDetector(config.detectors().amount(), config.detectors().falseAlarmWindow(),
                             config.model().transition().populationTeachingWindow())
@@ -157,11 +162,21 @@ public final class CoreBench {
                     alertBuffer.add(a);
                 }
             }
+            if (groups != null && !alertBuffer.isEmpty()) {
+                // As the job's alerts are: typed against the groups as they are now, and named by it.
+                UserGroup u = userGroups.get(key);
+                if (u != null) {
+                    groups.retype(profile, u, e.ts);
+                }
+                for (Alert a : alertBuffer) {
+                    groups.annotate(a, u);
+                }
+            }
             alerts += alertBuffer.size();
             alertBuffer.clear();
 
             // Login novelty, as LoginNoveltyFunction does it (no allowlist, no alert text).
-            LoginProfile lp = loginProfiles.computeIfAbsent(e.user, u -> new LoginProfile());
+            LoginProfile lp = loginProfiles.computeIfAbsent(key, u -> new LoginProfile());
             boolean sessionStart = e.session != null && !e.session.equals(lp.lastSession);
             if (sessionStart) {
                 lp.lastSession = e.session;
@@ -182,7 +197,7 @@ public final class CoreBench {
             }
 
             // Velocity.
-            if (velocity.onEvent(paces.computeIfAbsent(e.user, u -> new VelocityState()), e.ts) != VelocityTracker.Finding.NONE) {
+            if (velocity.onEvent(paces.computeIfAbsent(key, u -> new VelocityState()), e.ts) != VelocityTracker.Finding.NONE) {
                 alerts++;
             }
 

@@ -129,4 +129,30 @@ class CepFloorOperatorTest {
             assertThat(h.numEventTimeTimers()).isZero();
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(value = CepFloorOperator.Ordering.class, names = {"TIMERS", "QUEUE"})
+    void orderedEventsOfOneTimeKeepTheirArrivalOrderThroughACheckpoint(CepFloorOperator.Ordering ordering) throws Exception {
+        SurprisalConfig c = ConfigLoader.load(null, List.of());
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new CepFloorOperator(2, c.cep(), c.state().ttl(), ordering), new UserKey(),
+                Types.STRING)) {
+            h.open();
+            h.processElement(event("jane", T0 + 5_000, "view_item", false));
+            h.processElement(event("jane", T0, "login", false));
+            h.processElement(event("jane", T0 + 5_000, "add_to_cart", false));
+            h.processElement(event("jane", T0, "view_item", false));
+            snapshot = h.snapshot(1, T0 + 10_000);
+        }
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new CepFloorOperator(2, c.cep(), c.state().ttl(), ordering), new UserKey(),
+                Types.STRING)) {
+            h.initializeState(snapshot);
+            h.open();
+
+            h.processWatermark(T0 + 5_000);
+
+            assertThat(h.extractOutputValues()).extracting(e -> e.eventId).containsExactly("jane-" + T0 + "-login",
+                    "jane-" + T0 + "-view_item", "jane-" + (T0 + 5_000) + "-view_item", "jane-" + (T0 + 5_000) + "-add_to_cart");
+        }
+    }
 }
