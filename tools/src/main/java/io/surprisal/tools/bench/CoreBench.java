@@ -52,11 +52,13 @@ public final class CoreBench {
     private CoreBench() {}
 
     /**
-     * Events processed; nanoseconds in the detectors; nanoseconds parsing; alerts the cores raised;
-     * sessions the scorer closed (each handed to the closed visits' detectors and the groups, which
-     * judge only those that are visits).
+     * Events processed; nanoseconds in the detectors; nanoseconds parsing; alerts the cores raised,
+     * in all, by detector and those named with the user's behaviour group; sessions the scorer
+     * closed (each handed to the closed visits' detectors and the groups, which judge only those
+     * that are visits).
      */
-    public record Result(long events, long detectorNanos, long parseNanos, long alerts, long sessionsClosed) {}
+    public record Result(long events, long detectorNanos, long parseNanos, long alerts, Map<String, Long> alertsByDetector,
+            long alertsWithGroup, long sessionsClosed) {}
 
     private static final int BATCH = 50_000;
 
@@ -90,7 +92,8 @@ public final class CoreBench {
                 events += batch.size();
             }
         }
-        return new Result(events, detectorNanos, parseNanos, cores.alerts, cores.sessionsClosed);
+        return new Result(events, detectorNanos, parseNanos, cores.alerts, new java.util.TreeMap<>(cores.byDetector), cores.withGroup,
+                cores.sessionsClosed);
     }
 
     /** The detectors with their per-user state in maps. */
@@ -113,6 +116,8 @@ public final class CoreBench {
         private final List<Alert> alertBuffer = new ArrayList<>();
         private String key;
         long alerts;
+        final Map<String, Long> byDetector = new HashMap<>();
+        long withGroup;
         long sessionsClosed;
 
         Cores(SurprisalConfig config) {
@@ -172,23 +177,26 @@ public final class CoreBench {
                     groups.annotate(a, u);
                 }
             }
-            alerts += alertBuffer.size();
+            for (Alert a : alertBuffer) {
+                count(a.detector);
+                withGroup += a.group == null ? 0 : 1;
+            }
             alertBuffer.clear();
 
             // Login novelty, as LoginNoveltyFunction does it (no allowlist, no alert text).
-            LoginProfile lp = loginProfiles.computeIfAbsent(key, u -> new LoginProfile());
-            boolean sessionStart = e.session != null && !e.session.equals(lp.lastSession);
+            LoginProfile lp = config.novelty().enabled() ? loginProfiles.computeIfAbsent(key, u -> new LoginProfile()) : null;
+            boolean sessionStart = lp != null && e.session != null && !e.session.equals(lp.lastSession);
             if (sessionStart) {
                 lp.lastSession = e.session;
             }
-            if ("login".equals(e.action) || sessionStart) {
+            if (lp != null && ("login".equals(e.action) || sessionStart)) {
                 LoginAttributes a = LoginAttributes.of(e, agents);
                 NoveltyScore score = novelty.score(lp, a, logins);
                 e.noveltyBits = score.bits();
                 boolean over = !score.coldStart() && score.bits() >= config.novelty().thresholdBits()
                         && logins.ready(config.novelty().minReturningLogins(), config.novelty().minReturningLoginsPerUser());
                 if (over) {
-                    alerts++;
+                    count("login-novelty");
                 }
                 if (!e.fail) {
                     novelty.learn(lp, a, e.ts, score.outcome());
@@ -197,8 +205,9 @@ public final class CoreBench {
             }
 
             // Velocity.
-            if (velocity.onEvent(paces.computeIfAbsent(key, u -> new VelocityState()), e.ts) != VelocityTracker.Finding.NONE) {
-                alerts++;
+            if (config.detectors().velocity().enabled()
+                    && velocity.onEvent(paces.computeIfAbsent(key, u -> new VelocityState()), e.ts) != VelocityTracker.Finding.NONE) {
+                count("velocity");
             }
 
             // Purchase network.
@@ -214,11 +223,16 @@ public final class CoreBench {
                             return;
                         }
                         if (network.judgeAndRecord(e.user, e.ts, cents).flagged()) {
-                            alerts++;
+                            count("purchase-network");
                         }
                     }
                 }
             }
+        }
+
+        private void count(String detector) {
+            alerts++;
+            byDetector.merge(detector, 1L, Long::sum);
         }
     }
 }
