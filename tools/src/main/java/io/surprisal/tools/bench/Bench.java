@@ -238,29 +238,21 @@ public final class Bench {
                         FLOOR_CACHED_USERS, cached.eventsPerSecond(), cached.seconds(), cached.peakHeap() >> 20,
                         (double) cached.backendWrites() / Math.max(cached.records(), 1),
                         a == null ? "" : String.format(Locale.ROOT, "  (a+1c)/a = %.2f", cached.eventsPerSecond() / a.eventsPerSecond()));
-                // The job's sequence detectors as it runs them, with no other detector around them.
-                FlinkRun sequences = runFlink(file, Graph.bareWithSequences(FLOOR_CACHED_USERS), new ProbedSource.Settings(0, events, false), null);
+                // The job's sequence detectors as it runs them, with no other detector around them;
+                // then the same after the event-time ordering every per-user detector relies on: as
+                // the per-user operator does it, with a timer per event, and in one queue per instance.
+                FlinkRun sequences = sequenceFloorRow(file, events, a, Graph.bareWithSequences(FLOOR_CACHED_USERS),
+                        "(a+1c+cep)", "(a+1c) routing to the job's sequence detectors, no other detector");
                 floorSequences = sequences.eventsPerSecond();
                 floorSequencesCpu = sequences.emittingCpuMicrosPerEvent();
-                out.printf(Locale.ROOT, "  (a+1c+cep) (a+1c) routing to the job's sequence detectors, no other detector  %,10.0f events/s  (%.1f s, peak heap %,d MB, %.1f us CPU per event while the source emitted)%s%n",
-                        sequences.eventsPerSecond(), sequences.seconds(), sequences.peakHeap() >> 20, floorSequencesCpu,
-                        a == null ? "" : String.format(Locale.ROOT, "  (a+1c+cep)/a = %.2f", sequences.eventsPerSecond() / a.eventsPerSecond()));
-                // The same after the event-time ordering every per-user detector relies on: as the
-                // per-user operator does it, with a timer per event, and in one queue per instance.
-                FlinkRun ordered = runFlink(file, Graph.bareWithOrderedSequences(FLOOR_CACHED_USERS, CepFloorOperator.Ordering.TIMERS),
-                        new ProbedSource.Settings(0, events, false), null);
+                FlinkRun ordered = sequenceFloorRow(file, events, a, Graph.bareWithOrderedSequences(FLOOR_CACHED_USERS, CepFloorOperator.Ordering.TIMERS),
+                        "(a+1c+o+cep)", "(a+1c+cep) after each user's events are put in event-time order by timers");
                 floorOrderedSequences = ordered.eventsPerSecond();
                 floorTimersCpu = ordered.emittingCpuMicrosPerEvent();
-                out.printf(Locale.ROOT, "  (a+1c+o+cep) (a+1c+cep) after each user's events are put in event-time order by timers  %,10.0f events/s  (%.1f s, peak heap %,d MB, %.1f us CPU per event while the source emitted)%s%n",
-                        ordered.eventsPerSecond(), ordered.seconds(), ordered.peakHeap() >> 20, ordered.emittingCpuMicrosPerEvent(),
-                        a == null ? "" : String.format(Locale.ROOT, "  (a+1c+o+cep)/a = %.2f", ordered.eventsPerSecond() / a.eventsPerSecond()));
-                FlinkRun queued = runFlink(file, Graph.bareWithOrderedSequences(FLOOR_CACHED_USERS, CepFloorOperator.Ordering.QUEUE),
-                        new ProbedSource.Settings(0, events, false), null);
+                FlinkRun queued = sequenceFloorRow(file, events, a, Graph.bareWithOrderedSequences(FLOOR_CACHED_USERS, CepFloorOperator.Ordering.QUEUE),
+                        "(a+1c+q+cep)", "(a+1c+cep) after each instance's events are put in event-time order in one queue");
                 floorQueuedSequences = queued.eventsPerSecond();
                 floorQueueCpu = queued.emittingCpuMicrosPerEvent();
-                out.printf(Locale.ROOT, "  (a+1c+q+cep) (a+1c+cep) after each instance's events are put in event-time order in one queue  %,10.0f events/s  (%.1f s, peak heap %,d MB, %.1f us CPU per event while the source emitted)%s%n",
-                        queued.eventsPerSecond(), queued.seconds(), queued.peakHeap() >> 20, queued.emittingCpuMicrosPerEvent(),
-                        a == null ? "" : String.format(Locale.ROOT, "  (a+1c+q+cep)/a = %.2f", queued.eventsPerSecond() / a.eventsPerSecond()));
                 if (a != null) {
                     // Wall-clock time per event that each further value adds, the job's cores all working.
                     StringBuilder added = new StringBuilder();
@@ -551,6 +543,15 @@ public final class Bench {
      */
     static double sequencesBound(double floorCpuMicros, double coreRate, int cores) {
         return cores * 1e6 / (floorCpuMicros + 1e6 / coreRate);
+    }
+
+    /** Runs one of the sequence floors over the file's first {@code events} and prints its row, against (a) when it ran. */
+    private FlinkRun sequenceFloorRow(Path file, long events, FlinkRun a, Graph graph, String label, String description) throws Exception {
+        FlinkRun run = runFlink(file, graph, new ProbedSource.Settings(0, events, false), null);
+        out.printf(Locale.ROOT, "  %s %s  %,10.0f events/s  (%.1f s, peak heap %,d MB, %.1f us CPU per event while the source emitted)%s%n",
+                label, description, run.eventsPerSecond(), run.seconds(), run.peakHeap() >> 20, run.emittingCpuMicrosPerEvent(),
+                a == null ? "" : String.format(Locale.ROOT, "  %s/a = %.2f", label, run.eventsPerSecond() / a.eventsPerSecond()));
+        return run;
     }
 
     /** What the warm-up ran, as printed. */

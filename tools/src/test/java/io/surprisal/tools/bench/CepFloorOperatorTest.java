@@ -107,19 +107,8 @@ class CepFloorOperatorTest {
     @ParameterizedTest
     @EnumSource(value = CepFloorOperator.Ordering.class, names = {"TIMERS", "QUEUE"})
     void orderedTheWaitingEventsComeBackFromACheckpoint(CepFloorOperator.Ordering ordering) throws Exception {
-        SurprisalConfig c = ConfigLoader.load(null, List.of());
-        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new CepFloorOperator(2, c.cep(), c.state().ttl(), ordering), new UserKey(),
-                Types.STRING)) {
-            h.open();
-            h.processElement(event("jane", T0, "login", true));
-            h.processElement(event("jane", T0 + 3_000, "buy_item", false));
-            snapshot = h.snapshot(1, T0 + 10_000);
-        }
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new CepFloorOperator(2, c.cep(), c.state().ttl(), ordering), new UserKey(),
-                Types.STRING)) {
-            h.initializeState(snapshot);
-            h.open();
+        var snapshot = checkpointOfWaiting(ordering, event("jane", T0, "login", true), event("jane", T0 + 3_000, "buy_item", false));
+        try (var h = restored(ordering, snapshot)) {
             assertThat(h.extractOutputValues()).isEmpty();
 
             h.processWatermark(T0 + 3_000);
@@ -133,26 +122,41 @@ class CepFloorOperatorTest {
     @ParameterizedTest
     @EnumSource(value = CepFloorOperator.Ordering.class, names = {"TIMERS", "QUEUE"})
     void orderedEventsOfOneTimeKeepTheirArrivalOrderThroughACheckpoint(CepFloorOperator.Ordering ordering) throws Exception {
-        SurprisalConfig c = ConfigLoader.load(null, List.of());
-        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new CepFloorOperator(2, c.cep(), c.state().ttl(), ordering), new UserKey(),
-                Types.STRING)) {
-            h.open();
-            h.processElement(event("jane", T0 + 5_000, "view_item", false));
-            h.processElement(event("jane", T0, "login", false));
-            h.processElement(event("jane", T0 + 5_000, "add_to_cart", false));
-            h.processElement(event("jane", T0, "view_item", false));
-            snapshot = h.snapshot(1, T0 + 10_000);
-        }
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new CepFloorOperator(2, c.cep(), c.state().ttl(), ordering), new UserKey(),
-                Types.STRING)) {
-            h.initializeState(snapshot);
-            h.open();
+        var snapshot = checkpointOfWaiting(ordering, event("jane", T0 + 5_000, "view_item", false), event("jane", T0, "login", false),
+                event("jane", T0 + 5_000, "add_to_cart", false), event("jane", T0, "view_item", false));
+        try (var h = restored(ordering, snapshot)) {
 
             h.processWatermark(T0 + 5_000);
 
             assertThat(h.extractOutputValues()).extracting(e -> e.eventId).containsExactly("jane-" + T0 + "-login",
                     "jane-" + T0 + "-view_item", "jane-" + (T0 + 5_000) + "-view_item", "jane-" + (T0 + 5_000) + "-add_to_cart");
         }
+    }
+
+    /** A checkpoint of a floor with {@code ordering} taken while {@code events} wait for the watermark. */
+    @SafeVarargs
+    private static org.apache.flink.runtime.checkpoint.OperatorSubtaskState checkpointOfWaiting(CepFloorOperator.Ordering ordering,
+            StreamRecord<Event>... events) throws Exception {
+        try (var h = floor(ordering)) {
+            h.open();
+            for (StreamRecord<Event> e : events) {
+                h.processElement(e);
+            }
+            return h.snapshot(1, T0 + 10_000);
+        }
+    }
+
+    /** A floor with {@code ordering} restored from {@code snapshot} and open. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event, Event> restored(CepFloorOperator.Ordering ordering,
+            org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot) throws Exception {
+        var h = floor(ordering);
+        h.initializeState(snapshot);
+        h.open();
+        return h;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event, Event> floor(CepFloorOperator.Ordering ordering) throws Exception {
+        SurprisalConfig c = ConfigLoader.load(null, List.of());
+        return new KeyedOneInputStreamOperatorTestHarness<>(new CepFloorOperator(2, c.cep(), c.state().ttl(), ordering), new UserKey(), Types.STRING);
     }
 }
