@@ -25,9 +25,11 @@ import io.surprisal.session.SessionProfileDetector;
 import io.surprisal.velocity.VelocityPart;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -100,9 +102,20 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
      * Events waiting for the watermark, by user key ({@link UserKey}), in arrival order: on the heap, checkpointed as
      * {@link Descriptors#WAITING_EVENTS}. Holds what arrives within the out-of-orderness bound (and
      * the source idleness, should a source stop sending watermarks), then empties as timers fire.
+     * In queue order ({@link #orderInQueue}) it holds only the events being handled.
      */
     private transient Map<String, List<Event>> waiting;
     private transient int waitingCount;
+    /**
+     * Whether the events wait in one queue of the instance ({@link #queue}) rather than with a timer
+     * each: set by the operator that empties the queue ({@link UserCachingOperator}) before the job runs.
+     */
+    private boolean queued;
+    /** The instance's waiting events by time, then arrival, when {@link #queued}; checkpointed with {@link #waiting}. */
+    private transient PriorityQueue<QueuedEvent> queue;
+    private transient long arrivals;
+    /** Set while the operator hands this function the queued events of one time, which have no timer of their own. */
+    private transient boolean handlingQueued;
     private transient ListState<Event> waitingState;
     private transient TopEventStore topEvents;
     private transient ListState<TransitionCount> populationState;
@@ -176,6 +189,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         groups = newGroups();
         waiting = new HashMap<>();
         waitingCount = 0;
+        queue = new PriorityQueue<>(QueuedEvent.IN_ORDER);
+        arrivals = 0;
         if (context.isRestored()) {
             int me = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
             int n = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
@@ -184,7 +199,11 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                 // Only this instance's users: their state and their timers came back here.
                 String key = UserKey.of(e);
                 if (KeyGroupRangeAssignment.assignKeyToParallelOperator(key, maxParallelism, n) == me) {
-                    waitFor(key, e);
+                    if (queued) {
+                        enqueue(key, e);
+                    } else {
+                        waitFor(key, e);
+                    }
                 }
             }
             var counts = InstanceShares.select(populationState.get(), c -> c.owner, c -> c.parallelism, me, n);
@@ -288,12 +307,72 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         for (List<Event> events : waiting.values()) {
             all.addAll(events);
         }
+        // In order, so that a restore gives a user's events of one time their arrival order again.
+        queue.stream().sorted(QueuedEvent.IN_ORDER).forEach(q -> all.add(q.event()));
         waitingState.update(all);
     }
 
     private void waitFor(String key, Event e) {
         waiting.computeIfAbsent(key, k -> new ArrayList<>(2)).add(e);
         waitingCount++;
+    }
+
+    private void enqueue(String key, Event e) {
+        queue.add(new QueuedEvent(e, key, arrivals++));
+        waitingCount++;
+    }
+
+    /** An event waiting in the queue, with its user's key and its arrival, which orders events of one time. */
+    private record QueuedEvent(Event event, String key, long arrival) {
+        static final Comparator<QueuedEvent> IN_ORDER = Comparator.comparingLong((QueuedEvent q) -> q.event().ts)
+                .thenComparingLong(QueuedEvent::arrival);
+    }
+
+    /**
+     * Events wait in one queue of the instance instead of with a timer each: a heap of events, not a
+     * timer per event in the timer service's per-key-group queues and sets (1.3 us less an event in
+     * the bench's floors, docs/benchmarks.md). The operator that runs this function must empty it
+     * ({@link #hasQueuedUpTo}, {@link #takeQueuedAt}, {@link #onQueued}). Called before the job runs.
+     */
+    void orderInQueue() {
+        queued = true;
+    }
+
+    /** Whether an event waits in the queue at or before {@code watermark}. */
+    boolean hasQueuedUpTo(long watermark) {
+        return !queue.isEmpty() && queue.peek().event().ts <= watermark;
+    }
+
+    /** The time of the earliest queued event; only when one waits. */
+    long nextQueuedTime() {
+        return queue.peek().event().ts;
+    }
+
+    /** Takes the queued events of time {@code ts}, by user in the order the users' first events came, each user's in arrival order. */
+    Map<String, List<Event>> takeQueuedAt(long ts) {
+        Map<String, List<Event>> byUser = new java.util.LinkedHashMap<>();
+        while (!queue.isEmpty() && queue.peek().event().ts == ts) {
+            QueuedEvent q = queue.poll();
+            waitingCount--;
+            byUser.computeIfAbsent(q.key(), k -> new ArrayList<>(2)).add(q.event());
+        }
+        return byUser;
+    }
+
+    /**
+     * Handles {@code events} of the current user, all at {@code ts}, as their timer would have: the
+     * operator calls it with the user as the current key, after the timers before {@code ts} fired.
+     */
+    void onQueued(String key, List<Event> events, long ts, OnTimerContext ctx, Collector<Event> out) throws Exception {
+        for (Event e : events) {
+            waitFor(key, e);
+        }
+        handlingQueued = true;
+        try {
+            onTimer(ts, ctx, out);
+        } finally {
+            handlingQueued = false;
+        }
     }
 
     /**
@@ -441,6 +520,10 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             ctx.output(Descriptors.DEAD_LETTERS, LateEvents.deadLetter(e, watermark, " (allowed out-of-orderness " + config.source().outOfOrderness() + ")"));
             return;
         }
+        if (queued) {
+            enqueue(ctx.getCurrentKey(), e);
+            return;
+        }
         waitFor(ctx.getCurrentKey(), e);
         // One timer per (user, time): registering it again is a no-op of the timer service.
         ctx.timerService().registerEventTimeTimer(e.ts);
@@ -530,6 +613,10 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             emitAlerts(ctx, profile);
         }
         if (profile.gapTimer == timestamp) {
+            if (handlingQueued) {
+                // Called for the queued events of this time, not by the quiet timer, which has not fired: it goes.
+                ctx.timerService().deleteEventTimeTimer(timestamp);
+            }
             // The user's one quiet timer has fired, events at its time or not: armGapTimer sets it
             // again if still wanted (a part's quiet time need not move with an event).
             profile.gapTimer = Long.MIN_VALUE;

@@ -38,6 +38,11 @@ public class UserBehaviourWithModelUpdatesFunction extends KeyedBroadcastProcess
         this.scoring = new UserBehaviourFunction(config);
     }
 
+    /** The wrapped per-user function. */
+    UserBehaviourFunction scoring() {
+        return scoring;
+    }
+
     @Override
     public void cacheUsersWith(org.apache.flink.streaming.api.operators.KeyContext operatorKeys, boolean stateKeepsObjects) {
         scoring.cacheUsersWith(operatorKeys, stateKeepsObjects);

@@ -210,8 +210,38 @@ class UserBehaviourOperatorTest {
         }
     }
 
+    @Test
+    void queuedEventsAndAUsersInactivityComeInTimeOrderAsWithATimerEachWhenOneWatermarkPassesThemAll() throws Exception {
+        List<String> settings = new ArrayList<>(SETTINGS);
+        settings.add("model.session.emit-vectors=true");
+        SurprisalConfig c = ConfigLoader.load(null, settings);
+        long t0 = 1_800_000_000_000L;
+        // One session id for the whole day: only the 30-minute inactivity gap parts its two visits.
+        long[] at = {t0, t0 + 60_000, t0 + 45 * 60_000, t0 + 46 * 60_000};
+        String[] actions = {"login", "view_item", "view_item", "search"};
+        List<List<String>> runs = new ArrayList<>();
+        for (boolean queued : new boolean[] {false, true}) {
+            try (var h = queued ? UserBehaviourHarness.openCached(new UserBehaviourFunction(c), c) : UserBehaviourHarness.open(new UserBehaviourFunction(c), c)) {
+                for (int i = 0; i < at.length; i++) {
+                    Event e = event("jane", actions[i], false, 0);
+                    e.ts = at[i];
+                    e.eventId = "jane-" + i;
+                    h.harness.processElement(new StreamRecord<>(e, e.ts));
+                }
+                h.harness.processWatermark(new Watermark(t0 + 50 * 60_000));
+                List<String> run = new ArrayList<>(outputOf(h.harness).scored());
+                for (StreamRecord<io.surprisal.session.ClosedSession> closed : h.harness.getSideOutput(Descriptors.CLOSED_SESSIONS)) {
+                    run.add("closed at " + closed.getValue().ts + " by " + closed.getValue().closedBy);
+                }
+                runs.add(run);
+            }
+        }
+        assertThat(runs.get(1)).contains("closed at " + at[1] + " by inactivity").isEqualTo(runs.get(0));
+    }
+
+    /** The checkpoint restored into the operator with no cache (the function reads state alone), its events queued. */
     private static UserBehaviourHarness restored(OperatorSubtaskState snapshot, SurprisalConfig config) throws Exception {
-        var op = new org.apache.flink.streaming.api.operators.KeyedProcessOperator<String, Event, Event>(new UserBehaviourFunction(config));
+        var op = new UserCachingOperator<>(new UserBehaviourFunction(config));
         var h = new KeyedOneInputStreamOperatorTestHarness<>(op, new UserKey(), Types.STRING);
         h.initializeState(snapshot);
         return UserBehaviourHarness.wrap(op, h, config);

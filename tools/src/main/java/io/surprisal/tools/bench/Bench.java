@@ -239,8 +239,8 @@ public final class Bench {
                         (double) cached.backendWrites() / Math.max(cached.records(), 1),
                         a == null ? "" : String.format(Locale.ROOT, "  (a+1c)/a = %.2f", cached.eventsPerSecond() / a.eventsPerSecond()));
                 // The job's sequence detectors as it runs them, with no other detector around them;
-                // then the same after the event-time ordering every per-user detector relies on: as
-                // the per-user operator does it, with a timer per event, and in one queue per instance.
+                // then the same after the event-time ordering every per-user detector relies on: with
+                // a timer per event, and in one queue per instance, as the per-user operator orders.
                 FlinkRun sequences = sequenceFloorRow(file, events, a, Graph.bareWithSequences(FLOOR_CACHED_USERS),
                         "(a+1c+cep)", "(a+1c) routing to the job's sequence detectors, no other detector");
                 floorSequences = sequences.eventsPerSecond();
@@ -329,11 +329,11 @@ public final class Bench {
                 out.printf(Locale.ROOT, "  bound: (a+1c+cep)'s %.1f us of CPU per event and (c)'s %.1f leave at most %,.0f events/s on %d cores%s%n",
                         floorSequencesCpu, 1e6 / c, bound, machineCores,
                         a == null ? "" : String.format(Locale.ROOT, ": bound/a = %.2f", bound / a.eventsPerSecond()));
-                // With the events in order: by the per-user operator's timers, and by the cheaper queue.
+                // With the events in order: by a timer per event, and by one queue, as the per-user operator orders them.
                 double timersBound = sequencesBound(floorTimersCpu, c, machineCores);
                 double queueBound = sequencesBound(floorQueueCpu, c, machineCores);
-                out.printf(Locale.ROOT, "  bound with the ordering: (a+1c+o+cep)'s %.1f us (timers, as the job orders) and (c)'s leave at most %,.0f events/s%s;%n"
-                        + "      (a+1c+q+cep)'s %.1f us (one queue) and (c)'s, %,.0f events/s%s%n",
+                out.printf(Locale.ROOT, "  bound with the ordering: (a+1c+o+cep)'s %.1f us (a timer per event) and (c)'s leave at most %,.0f events/s%s;%n"
+                        + "      (a+1c+q+cep)'s %.1f us (one queue, as the job orders) and (c)'s, %,.0f events/s%s%n",
                         floorTimersCpu, timersBound, a == null ? "" : String.format(Locale.ROOT, ": bound/a = %.2f", timersBound / a.eventsPerSecond()),
                         floorQueueCpu, queueBound, a == null ? "" : String.format(Locale.ROOT, ": bound/a = %.2f", queueBound / a.eventsPerSecond()));
             }

@@ -46,9 +46,10 @@ public final class CepFloorOperator extends AbstractStreamOperator<Event>
         implements OneInputStreamOperator<Event, Event>, Triggerable<String, VoidNamespace> {
     /**
      * How the floor puts each user's events in event-time order before routing them: not at all;
-     * as the per-user operator does it (each event waits on the heap until the watermark passes it,
-     * with an event-time timer of its user at its time); or in one queue of the instance's waiting
-     * events, by time, emptied up to each watermark. Either way the waiting events go into each
+     * with an event-time timer of its user at each event's time (each event waiting on the heap
+     * until the watermark passes it), as the per-user operator did until it took the queue; or in
+     * one queue of the instance's waiting events, by time, emptied up to each watermark, as the
+     * per-user operator does ({@code QueuedEventsDrain}). Either way the waiting events go into each
      * checkpoint, and late events (at or behind the watermark) pass on unrouted. A checkpoint
      * restores into the ordering that took it (the bench never restores).
      */
