@@ -3,12 +3,14 @@ package io.surprisal.flink;
 import io.surprisal.event.Event;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.SimpleTimerService;
 import org.apache.flink.streaming.api.TimerService;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.KeyContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.Output;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
+import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
@@ -17,7 +19,7 @@ import org.apache.flink.util.OutputTag;
  * up to a watermark, for the operator that runs the function: time by time, and before the events
  * of a time the operator's timers before it (a user's inactivity falls between the events around it,
  * as with a timer per event). The function handles each user's events of one time as their timer
- * would have had it, in a context of this drain's.
+ * would have had it.
  */
 final class QueuedEventsDrain {
     /** Fires the operator's event-time timers up to a time. */
@@ -26,70 +28,49 @@ final class QueuedEventsDrain {
     }
 
     private final UserBehaviourFunction function;
-    private final KeyContext keys;
+    private final AbstractStreamOperator<Event> operator;
     private final Timers timers;
+    private final TimerService timerService;
     private final Output<StreamRecord<Event>> output;
     private final TimestampedCollector<Event> collector;
-    private final QueuedContext context;
+    private long time;
 
-    /** {@code timerService} is the operator's own, the one the function's timers are in. */
-    QueuedEventsDrain(UserBehaviourFunction function, KeyContext keys, Timers timers, TimerService timerService,
+    private QueuedEventsDrain(UserBehaviourFunction function, AbstractStreamOperator<Event> operator, Timers timers, TimerService timerService,
             Output<StreamRecord<Event>> output) {
         this.function = function;
-        this.keys = keys;
+        this.operator = operator;
         this.timers = timers;
+        this.timerService = timerService;
         this.output = output;
         this.collector = new TimestampedCollector<>(output);
-        this.context = new QueuedContext(timerService);
+    }
+
+    /**
+     * The drain of {@code operator}, which runs {@code function} (opened: its timer service for the
+     * function's timers, a user's inactivity, is the one named "user-timers"); {@code output} and
+     * {@code timers} are the operator's.
+     */
+    static <O extends AbstractStreamOperator<Event> & Triggerable<String, VoidNamespace>> QueuedEventsDrain of(UserBehaviourFunction function,
+            O operator, Output<StreamRecord<Event>> output, Timers timers) {
+        return new QueuedEventsDrain(function, operator, timers,
+                new SimpleTimerService(operator.getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, operator)), output);
     }
 
     /** Hands the function its queued events up to {@code watermark}; the operator then advances its timers to it. */
     void drainTo(long watermark) throws Exception {
         while (function.hasQueuedUpTo(watermark)) {
-            long ts = function.nextQueuedTime();
-            timers.advanceTo(ts - 1);
-            context.time = ts;
-            collector.setAbsoluteTimestamp(ts);
-            for (Map.Entry<String, List<Event>> user : function.takeQueuedAt(ts).entrySet()) {
-                keys.setCurrentKey(user.getKey());
-                function.onQueued(user.getKey(), user.getValue(), ts, context, collector);
+            time = function.nextQueuedTime();
+            timers.advanceTo(time - 1);
+            collector.setAbsoluteTimestamp(time);
+            for (Map.Entry<String, List<Event>> user : function.takeQueuedAt(time).entrySet()) {
+                operator.setCurrentKey(user.getKey());
+                var context = new UserBehaviourContext(function, timerService, user.getKey(), this::sideOutput, time);
+                function.onQueued(user.getKey(), user.getValue(), time, context, collector);
             }
         }
     }
 
-    /** The function's context while it handles the queued events of one time, as a timer's would be. */
-    private final class QueuedContext extends KeyedProcessFunction<String, Event, Event>.OnTimerContext {
-        private final TimerService timerService;
-        long time;
-
-        QueuedContext(TimerService timerService) {
-            function.super();
-            this.timerService = timerService;
-        }
-
-        @Override
-        public Long timestamp() {
-            return time;
-        }
-
-        @Override
-        public TimerService timerService() {
-            return timerService;
-        }
-
-        @Override
-        public <X> void output(OutputTag<X> outputTag, X value) {
-            output.collect(outputTag, new StreamRecord<>(value, time));
-        }
-
-        @Override
-        public TimeDomain timeDomain() {
-            return TimeDomain.EVENT_TIME;
-        }
-
-        @Override
-        public String getCurrentKey() {
-            return (String) keys.getCurrentKey();
-        }
+    private <X> void sideOutput(OutputTag<X> tag, X value) {
+        output.collect(tag, new StreamRecord<>(value, time));
     }
 }

@@ -7,13 +7,9 @@ import io.surprisal.event.Event;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
 /**
  * {@link UserBehaviourFunction} with detector {@code model}'s replacements at run time: the
@@ -84,12 +80,12 @@ public class UserBehaviourWithModelUpdatesFunction extends KeyedBroadcastProcess
 
     @Override
     public void processElement(Event e, ReadOnlyContext ctx, Collector<Event> out) throws Exception {
-        scoring.processElement(e, new KeyedContext(ctx.timerService(), ctx.getCurrentKey(), ctx::output, ctx.timestamp()), out);
+        scoring.processElement(e, new UserBehaviourContext(scoring, ctx.timerService(), ctx.getCurrentKey(), ctx::output, ctx.timestamp()), out);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
-        scoring.onTimer(timestamp, new KeyedContext(ctx.timerService(), ctx.getCurrentKey(), ctx::output, ctx.timestamp()), out);
+        scoring.onTimer(timestamp, new UserBehaviourContext(scoring, ctx.timerService(), ctx.getCurrentKey(), ctx::output, ctx.timestamp()), out);
     }
 
     @Override
@@ -103,54 +99,5 @@ public class UserBehaviourWithModelUpdatesFunction extends KeyedBroadcastProcess
             return; // a login model only (login novelty's operator takes it), or unusable
         }
         scoring.useModel(next);
-    }
-
-    /** What the wrapped function's contexts give it, from this operator's. */
-    private interface Output {
-        <X> void output(OutputTag<X> tag, X value);
-    }
-
-    /**
-     * One context for both of the wrapped function's calls: an {@code OnTimerContext} is a {@code
-     * Context}. Created per call, as Flink's own contexts are reused per call.
-     */
-    private final class KeyedContext extends KeyedProcessFunction<String, Event, Event>.OnTimerContext {
-        private final TimerService timers;
-        private final String key;
-        private final Output output;
-        private final Long timestamp;
-
-        KeyedContext(TimerService timers, String key, Output output, Long timestamp) {
-            scoring.super();
-            this.timers = timers;
-            this.key = key;
-            this.output = output;
-            this.timestamp = timestamp;
-        }
-
-        @Override
-        public Long timestamp() {
-            return timestamp;
-        }
-
-        @Override
-        public TimerService timerService() {
-            return timers;
-        }
-
-        @Override
-        public <X> void output(OutputTag<X> outputTag, X value) {
-            output.output(outputTag, value);
-        }
-
-        @Override
-        public TimeDomain timeDomain() {
-            return TimeDomain.EVENT_TIME;
-        }
-
-        @Override
-        public String getCurrentKey() {
-            return key;
-        }
     }
 }

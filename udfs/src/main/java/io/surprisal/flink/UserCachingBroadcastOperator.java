@@ -3,8 +3,6 @@ package io.surprisal.flink;
 import io.surprisal.event.Event;
 import java.util.List;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.SimpleTimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -34,9 +32,7 @@ public final class UserCachingBroadcastOperator<B, F extends KeyedBroadcastProce
         CachesUsers.openIn(this, userFunction);
         super.open();
         if (userFunction instanceof UserBehaviourWithModelUpdatesFunction f) {
-            // The timer service CoBroadcastWithKeyedOperator made for the function's timers (a user's inactivity).
-            queued = new QueuedEventsDrain(f.scoring(), this, ts -> timeServiceManager.advanceWatermark(new Watermark(ts)),
-                    new SimpleTimerService(getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this)), output);
+            queued = QueuedEventsDrain.of(f.scoring(), this, output, ts -> timeServiceManager.advanceWatermark(new Watermark(ts)));
         }
     }
 

@@ -1,8 +1,6 @@
 package io.surprisal.flink;
 
 import io.surprisal.event.Event;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.SimpleTimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -32,9 +30,7 @@ public final class UserCachingOperator<F extends KeyedProcessFunction<String, Ev
         CachesUsers.openIn(this, userFunction);
         super.open();
         if (userFunction instanceof UserBehaviourFunction f) {
-            // The timer service KeyedProcessOperator made for the function's timers (a user's inactivity).
-            queued = new QueuedEventsDrain(f, this, ts -> timeServiceManager.advanceWatermark(new Watermark(ts)),
-                    new SimpleTimerService(getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this)), output);
+            queued = QueuedEventsDrain.of(f, this, output, ts -> timeServiceManager.advanceWatermark(new Watermark(ts)));
         }
     }
 
