@@ -108,7 +108,9 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private transient int waitingCount;
     /**
      * Whether the events wait in one queue of the instance ({@link #queue}) rather than with a timer
-     * each: set by the operator that empties the queue ({@link UserCachingOperator}) before the job runs.
+     * each: set before the job runs by the operator that empties the queue ({@link
+     * UserCachingOperator}, {@link UserCachingBroadcastOperator}). A checkpoint taken with the queue
+     * holds no timer per waiting event, so it restores only into the queue.
      */
     private boolean queued;
     /** The instance's waiting events by time, then arrival, when {@link #queued}; checkpointed with {@link #waiting}. */
@@ -567,7 +569,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         for (PartRunner<?> part : parts) {
             part.load(profile);
         }
-        // Events at this time, in arrival order; those after it wait on (each has its own timer).
+        // Events at this time, in arrival order; those after it wait on (with a timer per event,
+        // each has its own; from the queue, only this time's come).
         List<Event> due = new ArrayList<>(2);
         List<Event> later = null;
         sessions.setKey(key);
