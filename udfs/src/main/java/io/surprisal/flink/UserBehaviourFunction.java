@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -102,7 +103,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
      * Events waiting for the watermark, by user key ({@link UserKey}), in arrival order: on the heap, checkpointed as
      * {@link Descriptors#WAITING_EVENTS}. Holds what arrives within the out-of-orderness bound (and
      * the source idleness, should a source stop sending watermarks), then empties as timers fire.
-     * In queue order ({@link #orderInQueue}) it holds only the events being handled.
+     * In queue order ({@link #orderInQueue}) it stays empty.
      */
     private transient Map<String, List<Event>> waiting;
     private transient int waitingCount;
@@ -116,8 +117,6 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     /** The instance's waiting events by time, then arrival, when {@link #queued}; checkpointed with {@link #waiting}. */
     private transient PriorityQueue<QueuedEvent> queue;
     private transient long arrivals;
-    /** Set while the operator hands this function the queued events of one time, which have no timer of their own. */
-    private transient boolean handlingQueued;
     private transient ListState<Event> waitingState;
     private transient TopEventStore topEvents;
     private transient ListState<TransitionCount> populationState;
@@ -352,7 +351,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
 
     /** Takes the queued events of time {@code ts}, by user in the order the users' first events came, each user's in arrival order. */
     Map<String, List<Event>> takeQueuedAt(long ts) {
-        Map<String, List<Event>> byUser = new java.util.LinkedHashMap<>();
+        Map<String, List<Event>> byUser = new LinkedHashMap<>();
         while (!queue.isEmpty() && queue.peek().event().ts == ts) {
             QueuedEvent q = queue.poll();
             waitingCount--;
@@ -366,15 +365,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
      * operator calls it with the user as the current key, after the timers before {@code ts} fired.
      */
     void onQueued(String key, List<Event> events, long ts, OnTimerContext ctx, Collector<Event> out) throws Exception {
-        for (Event e : events) {
-            waitFor(key, e);
-        }
-        handlingQueued = true;
-        try {
-            onTimer(ts, ctx, out);
-        } finally {
-            handlingQueued = false;
-        }
+        handle(key, ts, events, null, true, ctx, out);
     }
 
     /**
@@ -553,28 +544,9 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
         String key = ctx.getCurrentKey();
-        if (hot != null) {
-            hot.enter(key);
-        }
-        UserProfile profile = profileState.value();
-        if (profile == null) {
-            // A user with no state here yet: first seen, or back after state.ttl dropped the profile.
-            usersNewMetric.inc();
-            profile = new UserProfile();
-            if (hot != null) {
-                hot.current().noneInState();
-            }
-        }
-        dropSwitchedOffParts(profile);
-        for (PartRunner<?> part : parts) {
-            part.load(profile);
-        }
-        // Events at this time, in arrival order; those after it wait on (with a timer per event,
-        // each has its own; from the queue, only this time's come).
+        // Events at this time, in arrival order; those after it wait on, each with its own timer.
         List<Event> due = new ArrayList<>(2);
         List<Event> later = null;
-        sessions.setKey(key);
-        currentKey = key;
         List<Event> events = waiting.get(key);
         if (events != null) {
             for (Event e : events) {
@@ -596,6 +568,35 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                 waiting.put(key, later);
             }
         }
+        handle(key, timestamp, due, later, false, ctx, out);
+    }
+
+    /**
+     * The user's events {@code due} at {@code timestamp} (none when only the quiet timer fired), in
+     * arrival order, and the user's quiet timer when it is at {@code timestamp}; {@code later}: the
+     * user's events that still wait with timers of their own, or null. {@code queued}: the events
+     * came from the queue, so a quiet timer at {@code timestamp} has not fired.
+     */
+    private void handle(String key, long timestamp, List<Event> due, List<Event> later, boolean queued, OnTimerContext ctx,
+            Collector<Event> out) throws Exception {
+        if (hot != null) {
+            hot.enter(key);
+        }
+        UserProfile profile = profileState.value();
+        if (profile == null) {
+            // A user with no state here yet: first seen, or back after state.ttl dropped the profile.
+            usersNewMetric.inc();
+            profile = new UserProfile();
+            if (hot != null) {
+                hot.current().noneInState();
+            }
+        }
+        dropSwitchedOffParts(profile);
+        for (PartRunner<?> part : parts) {
+            part.load(profile);
+        }
+        sessions.setKey(key);
+        currentKey = key;
         for (Event e : due) {
             scorer.onEvent(profile, topEvents, e, alertBuffer);
             if (amount != null) {
@@ -616,7 +617,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             emitAlerts(ctx, profile);
         }
         if (profile.gapTimer == timestamp) {
-            if (handlingQueued) {
+            if (queued) {
                 // Called for the queued events of this time, not by the quiet timer, which has not fired: it goes.
                 ctx.timerService().deleteEventTimeTimer(timestamp);
             }
