@@ -7,6 +7,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.commons.math3.distribution.GammaDistribution;
+import org.apache.commons.math3.random.Well19937c;
 
 /**
  * A profile's state machine: for each state, the next states and their probabilities.
@@ -73,6 +75,30 @@ final class MarkovChain {
       rows.put(state, new Row(next.toArray(String[]::new), cumulative));
     }
     return new MarkovChain(Collections.unmodifiableMap(rows));
+  }
+
+  /**
+   * A chain of one's own around this one: each row's probabilities p drawn from a Dirichlet of
+   * parameters {@code concentration} x p (independent gamma draws, normalised), from the stream
+   * {@code seed}. Next states and their order stay as they are; a row whose draws are all zero
+   * (possible only with tiny parameters) keeps this chain's.
+   */
+  MarkovChain personal(long seed, double concentration) {
+    Well19937c random = new Well19937c(seed);
+    Map<String, Row> own = new LinkedHashMap<>();
+    for (Map.Entry<String, Row> e : rows.entrySet()) {
+      Row row = e.getValue();
+      double total = row.cumulative[row.cumulative.length - 1];
+      double[] cumulative = new double[row.cumulative.length];
+      double sum = 0;
+      for (int i = 0; i < cumulative.length; i++) {
+        double p = (row.cumulative[i] - (i == 0 ? 0 : row.cumulative[i - 1])) / total;
+        sum += new GammaDistribution(random, concentration * p, 1.0).sample();
+        cumulative[i] = sum;
+      }
+      own.put(e.getKey(), sum > 0 ? new Row(row.next, cumulative) : row);
+    }
+    return new MarkovChain(Collections.unmodifiableMap(own));
   }
 
   /** The next state, or {@code null} when the state has no row (the visit then ends). */

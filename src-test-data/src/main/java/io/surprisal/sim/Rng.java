@@ -18,6 +18,7 @@ final class Rng {
   static final long WORLD = 0x574f524cL;
   static final long CHURN = 0x43485552L;
   static final long STRETCH = 0x53545245L;
+  static final long CHAIN = 0x43484149L;
 
   private Rng() {}
 

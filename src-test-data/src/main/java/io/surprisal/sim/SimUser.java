@@ -24,6 +24,8 @@ final class SimUser {
   final String id;
   final Profile profile;
   final Scenario scenario;
+  /** The chain this user's visits walk: their profile's, or their own ({@link WorldKnobs#chainConcentration}). */
+  final MarkovChain chain;
 
   final Country country;
   final City city;
@@ -70,6 +72,10 @@ final class SimUser {
     this.id = Population.userId(index);
     this.profile = profile;
     this.scenario = scenario;
+    double concentration = config.world().chainConcentration();
+    this.chain = concentration > 0 && !profile.abnormal()
+        ? profile.chain().personal(Rng.hash(config.seed(), Rng.CHAIN, index), concentration)
+        : profile.chain();
     SplittableRandom rng = Rng.of(config.seed(), Rng.USER, index);
 
     if (profile == Profile.BOT) {

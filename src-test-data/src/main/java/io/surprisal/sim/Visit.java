@@ -58,7 +58,7 @@ final class Visit {
     this.timestamps = timestamps;
     SimulatorConfig cfg = user.config;
     this.rng = Rng.of(cfg.seed(), Rng.VISIT, user.index, day, ordinal);
-    this.chain = user.profile.chain();
+    this.chain = user.chain;
     this.maxEvents = cfg.maxEventsPerVisit();
     this.sessionHex = String.format("%016x", Rng.hash(cfg.seed(), Rng.SESSION, user.index, day, ordinal));
     this.scenarioVisit = day == user.scenarioDay && ordinal == user.scenarioOrdinal;

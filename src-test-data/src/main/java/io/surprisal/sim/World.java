@@ -96,8 +96,19 @@ public record World(
       "the default world with ordinary visits stretched by a log-normal factor (sigma 1, at least 1)", 5_000, 2,
       WorldKnobs.DEFAULT.withVisitStretchSigma(1.0));
 
+  /**
+   * The default world where people differ in how they walk the site: each buyer and merchant has a
+   * chain of their own around their profile's (Dirichlet rows of concentration 20), where the other
+   * worlds' buyers all walk one chain and merchants another. What per-user history must learn, and
+   * what the population's steps say about a person who is not like it. Not in the matrix; {@code
+   * --worlds personal-chains} runs it.
+   */
+  public static final World PERSONAL_CHAINS = preset("personal-chains",
+      "the default world where every buyer and merchant walks a chain of their own (Dirichlet rows of concentration 20)", 5_000, 2,
+      WorldKnobs.DEFAULT.withChainConcentration(20));
+
   /** Worlds outside the matrix, run by name. */
-  public static final List<World> EXTRAS = List.of(LOGNORMAL_GAPS, LOGNORMAL_VISITS);
+  public static final List<World> EXTRAS = List.of(LOGNORMAL_GAPS, LOGNORMAL_VISITS, PERSONAL_CHAINS);
 
   /** The worlds of {@code eval --matrix}, in table order. */
   public static final List<World> PRESETS =

@@ -44,6 +44,11 @@ package io.surprisal.sim;
  *     normal per visit: the chain's end and logout are drawn again with probability 1 - 1/m, so the
  *     visit has about m times its usual events. Half the visits as usual, now and then one many
  *     times longer (e^(2 sigma) or more once in 44), as real sites' binges and forgotten tabs give
+ * @param chainConcentration 0: every buyer walks the buyers' chain, every merchant the merchants'.
+ *     Above 0, each normal user walks a chain of their own: every row of their profile's chain
+ *     drawn from a Dirichlet around it of this concentration (a row's probability p becomes a Beta
+ *     of mean p and variance p (1 - p) / (concentration + 1)), so that people differ in how often
+ *     they buy, comment, fail or leave, and a step rare in the population is common for a few
  */
 public record WorldKnobs(
     double minVisitsPerDay,
@@ -65,7 +70,8 @@ public record WorldKnobs(
     double longSessionShare,
     double fastPaceShare,
     GapLaw gapLaw,
-    double visitStretchSigma) {
+    double visitStretchSigma,
+    double chainConcentration) {
 
   /** The share of abnormal profiles in {@link Profile} (their shares' sum). */
   public static final double PROFILE_ABNORMAL_SHARE = 0.02;
@@ -74,7 +80,7 @@ public record WorldKnobs(
   public static final WorldKnobs LEGACY = new WorldKnobs(1.0, 3.0, 0.0, 0.25, 0.45, 0.35,
       Scenario.TRAVEL.shareOfNormalUsers(), false, 0.0, 1, PROFILE_ABNORMAL_SHARE,
       Scenario.NOVELTY.shareOfNormalUsers(), Scenario.TAKEOVER.shareOfNormalUsers(), 0.0, false,
-      0.0, 0.0, 0.0, GapLaw.UNIFORM, 0.0);
+      0.0, 0.0, 0.0, GapLaw.UNIFORM, 0.0, 0.0);
 
   /**
    * The default world of {@code generate}: the legacy one with coordinates, trips, impossible
@@ -109,6 +115,9 @@ public record WorldKnobs(
     share("fastPaceShare", fastPaceShare);
     if (!(visitStretchSigma >= 0 && visitStretchSigma <= 3)) {
       throw new IllegalArgumentException("visitStretchSigma must be in [0, 3]: " + visitStretchSigma);
+    }
+    if (!(chainConcentration == 0 || (chainConcentration >= 1 && chainConcentration <= 1e6))) {
+      throw new IllegalArgumentException("chainConcentration must be 0 or in [1, 1e6]: " + chainConcentration);
     }
     if (historyDays < 1) {
       throw new IllegalArgumentException("historyDays must be >= 1: " + historyDays);
@@ -238,6 +247,10 @@ public record WorldKnobs(
     return with(k -> k.visitStretchSigma = v);
   }
 
+  public WorldKnobs withChainConcentration(double v) {
+    return with(k -> k.chainConcentration = v);
+  }
+
   /** These knobs with {@code change} made to a copy of them (the record's checks run on the result). */
   private WorldKnobs with(java.util.function.Consumer<Knobs> change) {
     Knobs k = new Knobs(this);
@@ -267,6 +280,7 @@ public record WorldKnobs(
     double fastPaceShare;
     GapLaw gapLaw;
     double visitStretchSigma;
+    double chainConcentration;
 
     Knobs(WorldKnobs w) {
       minVisitsPerDay = w.minVisitsPerDay;
@@ -289,13 +303,14 @@ public record WorldKnobs(
       fastPaceShare = w.fastPaceShare;
       gapLaw = w.gapLaw;
       visitStretchSigma = w.visitStretchSigma;
+      chainConcentration = w.chainConcentration;
     }
 
     WorldKnobs build() {
       return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
           phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
           abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates,
-          giftCardShare, longSessionShare, fastPaceShare, gapLaw, visitStretchSigma);
+          giftCardShare, longSessionShare, fastPaceShare, gapLaw, visitStretchSigma, chainConcentration);
     }
   }
 }

@@ -449,6 +449,46 @@ class WorldKnobsTest {
   }
 
   @Test
+  void personalChainsGiveEachPersonTheirOwnRowsAroundTheirProfilesAndLeaveOthersAsTheyWere() {
+    SimulatorConfig personal = config(2_000, 2, 47L, WorldKnobs.DEFAULT.withChainConcentration(20));
+    Population people = new Population(personal);
+    Population alike = new Population(config(2_000, 2, 47L, WorldKnobs.DEFAULT));
+    String from = "view_item:success";
+    String to = "buy_item:success";
+    double p = Profile.BUYER.chain().probability(from, to);
+    List<Double> own = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      SimUser user = people.user(i);
+      SimUser same = alike.user(i);
+      if (user.profile.abnormal()) {
+        assertThat(user.chain).as("abnormal profiles keep their chain").isSameAs(user.profile.chain());
+        continue;
+      }
+      assertThat(same.chain).as("no concentration: the profile's chain").isSameAs(same.profile.chain());
+      for (String state : user.profile.chain().states()) {
+        assertThat(user.chain.targets(state)).as(state).isEqualTo(user.profile.chain().targets(state));
+        double sum = user.chain.targets(state).stream().mapToDouble(t -> user.chain.probability(state, t)).sum();
+        assertThat(sum).as(state).isCloseTo(1.0, within(1e-9));
+      }
+      if (user.profile == Profile.BUYER) {
+        own.add(user.chain.probability(from, to));
+      }
+    }
+    // A Dirichlet row of concentration c: each probability a Beta of mean p, variance p (1 - p) / (c + 1).
+    double mean = own.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    double variance = own.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / (own.size() - 1);
+    assertThat(own.size()).isGreaterThan(800);
+    assertThat(mean).isCloseTo(p, within(4 * Math.sqrt(p * (1 - p) / 21 / own.size())));
+    assertThat(variance).isCloseTo(p * (1 - p) / 21, within(0.2 * p * (1 - p) / 21));
+    // The same user in the same world walks the same chain (drawn from the seed and the user alone).
+    assertThat(new Population(personal).user(7).chain.probability(from, to))
+        .isEqualTo(people.user(7).chain.probability(from, to));
+    assertThat(World.named("personal-chains").knobs().chainConcentration()).isEqualTo(20);
+    assertThat(World.PRESETS).as("not in the matrix").doesNotContain(World.PERSONAL_CHAINS);
+    assertThatThrownBy(() -> WorldKnobs.DEFAULT.withChainConcentration(0.5)).hasMessageContaining("chainConcentration");
+  }
+
+  @Test
   void presetsScoreTheLastDayAndScaleWithAFloor() {
     assertThat(World.PRESETS).extracting(World::name)
         .containsExactly("default", "sparse", "heavy", "small-site", "mobile-heavy", "many-new");

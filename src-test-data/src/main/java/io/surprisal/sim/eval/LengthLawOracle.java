@@ -25,9 +25,17 @@ public final class LengthLawOracle {
 
   private LengthLawOracle() {}
 
-  /** Whether {@code world}'s ordinary visits end as their profile's chain does: not stretched. */
+  /** Whether {@code world}'s ordinary visits end as their profile's chain does: not stretched, and no chain of their own. */
   static boolean holdsIn(World world) {
-    return world.knobs().visitStretchSigma() == 0;
+    return whyNot(world) == null;
+  }
+
+  /** Why the profiles' laws do not hold in {@code world}, or null where they do. */
+  static String whyNot(World world) {
+    if (world.knobs().visitStretchSigma() != 0) {
+      return "visits stretched";
+    }
+    return world.knobs().chainConcentration() != 0 ? "chains of their own" : null;
   }
 
   /**

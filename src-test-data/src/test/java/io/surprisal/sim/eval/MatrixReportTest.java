@@ -97,6 +97,8 @@ class MatrixReportTest {
         .toTable();
     assertThat(alone).contains("lognormal-visits (visits stretched: no exact law)")
         .as("the budget asked for, though no world had a bound").contains("(LengthLawOracle) at 2^-13 a user-day");
+    assertThat(new MatrixReport(5, List.of(new MatrixReport.WorldResult(World.PERSONAL_CHAINS, 1234, report, 2.0)), 11).toTable())
+        .contains("personal-chains (chains of their own: no exact law)");
   }
 
   @Test
