@@ -44,7 +44,7 @@ record Habits(int visits, double medianEvents, double medianSeconds, double medi
         durations.add(last);
       }
     }
-    double typicalGap = (1 + user.profile.maxGapSeconds()) / 2.0;
+    double typicalGap = (1 + user.maxGapSeconds) / 2.0;
     if (events.isEmpty()) {
       return new Habits(0, TYPICAL_EVENTS, TYPICAL_EVENTS * typicalGap, typicalGap);
     }

@@ -19,6 +19,7 @@ final class Rng {
   static final long CHURN = 0x43485552L;
   static final long STRETCH = 0x53545245L;
   static final long CHAIN = 0x43484149L;
+  static final long PACE = 0x50414345L;
 
   private Rng() {}
 

@@ -26,6 +26,8 @@ final class SimUser {
   final Scenario scenario;
   /** The chain this user's visits walk: their profile's, or their own ({@link WorldKnobs#chainConcentration}). */
   final MarkovChain chain;
+  /** The longest gap between two events of this user's visits: their profile's, or their own ({@link WorldKnobs#paceSigma}). */
+  final int maxGapSeconds;
 
   final Country country;
   final City city;
@@ -76,6 +78,11 @@ final class SimUser {
     this.chain = concentration > 0 && !profile.abnormal()
         ? profile.chain().personal(Rng.hash(config.seed(), Rng.CHAIN, index), concentration)
         : profile.chain();
+    double paceSigma = config.world().paceSigma();
+    this.maxGapSeconds = paceSigma > 0 && !profile.abnormal()
+        ? (int) Math.max(2, Math.round(profile.maxGapSeconds()
+            * StrictMath.exp(paceSigma * Rng.gaussian(Rng.of(config.seed(), Rng.PACE, index)))))
+        : profile.maxGapSeconds();
     SplittableRandom rng = Rng.of(config.seed(), Rng.USER, index);
 
     if (profile == Profile.BOT) {

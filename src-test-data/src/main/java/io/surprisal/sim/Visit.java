@@ -62,7 +62,7 @@ final class Visit {
     this.maxEvents = cfg.maxEventsPerVisit();
     this.sessionHex = String.format("%016x", Rng.hash(cfg.seed(), Rng.SESSION, user.index, day, ordinal));
     this.scenarioVisit = day == user.scenarioDay && ordinal == user.scenarioOrdinal;
-    int gap = user.profile.maxGapSeconds();
+    int gap = user.maxGapSeconds;
     int least = 0;
     if (scenarioVisit && user.scenario == Scenario.LONG_SESSION) {
       least = (int) Math.round(user.scenarioScale * Habits.before(user).medianEvents());

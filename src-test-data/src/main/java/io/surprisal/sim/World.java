@@ -107,8 +107,18 @@ public record World(
       "the default world where every buyer and merchant walks a chain of their own (Dirichlet rows of concentration 20)", 5_000, 2,
       WorldKnobs.DEFAULT.withChainConcentration(20));
 
+  /**
+   * The default world where people click through the site at paces of their own: each buyer's and
+   * merchant's longest gap between events is their profile's times a log-normal factor (the log's
+   * sd 0.5), where in the other worlds every buyer's gaps go up to 40 s and every merchant's to 50 s.
+   * Not in the matrix; {@code --worlds personal-paces} runs it.
+   */
+  public static final World PERSONAL_PACES = preset("personal-paces",
+      "the default world where every buyer and merchant has a pace of their own (longest gap times e^(0.5 z))", 5_000, 2,
+      WorldKnobs.DEFAULT.withPaceSigma(0.5));
+
   /** Worlds outside the matrix, run by name. */
-  public static final List<World> EXTRAS = List.of(LOGNORMAL_GAPS, LOGNORMAL_VISITS, PERSONAL_CHAINS);
+  public static final List<World> EXTRAS = List.of(LOGNORMAL_GAPS, LOGNORMAL_VISITS, PERSONAL_CHAINS, PERSONAL_PACES);
 
   /** The worlds of {@code eval --matrix}, in table order. */
   public static final List<World> PRESETS =

@@ -49,6 +49,10 @@ package io.surprisal.sim;
  *     drawn from a Dirichlet around it of this concentration (a row's probability p becomes a Beta
  *     of mean p and variance p (1 - p) / (concentration + 1)), so that people differ in how often
  *     they buy, comment, fail or leave, and a step rare in the population is common for a few
+ * @param paceSigma 0: every buyer's gaps go up to the buyers' longest, every merchant's to the
+ *     merchants'. Above 0, each normal user's longest gap is their profile's times e^(sigma z), z
+ *     standard normal per user (at least 2 s), so that some people click through a site several
+ *     times faster or slower than others, every visit
  */
 public record WorldKnobs(
     double minVisitsPerDay,
@@ -71,7 +75,8 @@ public record WorldKnobs(
     double fastPaceShare,
     GapLaw gapLaw,
     double visitStretchSigma,
-    double chainConcentration) {
+    double chainConcentration,
+    double paceSigma) {
 
   /** The share of abnormal profiles in {@link Profile} (their shares' sum). */
   public static final double PROFILE_ABNORMAL_SHARE = 0.02;
@@ -80,7 +85,7 @@ public record WorldKnobs(
   public static final WorldKnobs LEGACY = new WorldKnobs(1.0, 3.0, 0.0, 0.25, 0.45, 0.35,
       Scenario.TRAVEL.shareOfNormalUsers(), false, 0.0, 1, PROFILE_ABNORMAL_SHARE,
       Scenario.NOVELTY.shareOfNormalUsers(), Scenario.TAKEOVER.shareOfNormalUsers(), 0.0, false,
-      0.0, 0.0, 0.0, GapLaw.UNIFORM, 0.0, 0.0);
+      0.0, 0.0, 0.0, GapLaw.UNIFORM, 0.0, 0.0, 0.0);
 
   /**
    * The default world of {@code generate}: the legacy one with coordinates, trips, impossible
@@ -118,6 +123,9 @@ public record WorldKnobs(
     }
     if (!(chainConcentration == 0 || (chainConcentration >= 1 && chainConcentration <= 1e6))) {
       throw new IllegalArgumentException("chainConcentration must be 0 or in [1, 1e6]: " + chainConcentration);
+    }
+    if (!(paceSigma >= 0 && paceSigma <= 2)) {
+      throw new IllegalArgumentException("paceSigma must be in [0, 2]: " + paceSigma);
     }
     if (historyDays < 1) {
       throw new IllegalArgumentException("historyDays must be >= 1: " + historyDays);
@@ -251,6 +259,10 @@ public record WorldKnobs(
     return with(k -> k.chainConcentration = v);
   }
 
+  public WorldKnobs withPaceSigma(double v) {
+    return with(k -> k.paceSigma = v);
+  }
+
   /** These knobs with {@code change} made to a copy of them (the record's checks run on the result). */
   private WorldKnobs with(java.util.function.Consumer<Knobs> change) {
     Knobs k = new Knobs(this);
@@ -281,6 +293,7 @@ public record WorldKnobs(
     GapLaw gapLaw;
     double visitStretchSigma;
     double chainConcentration;
+    double paceSigma;
 
     Knobs(WorldKnobs w) {
       minVisitsPerDay = w.minVisitsPerDay;
@@ -304,13 +317,14 @@ public record WorldKnobs(
       gapLaw = w.gapLaw;
       visitStretchSigma = w.visitStretchSigma;
       chainConcentration = w.chainConcentration;
+      paceSigma = w.paceSigma;
     }
 
     WorldKnobs build() {
       return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
           phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
           abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates,
-          giftCardShare, longSessionShare, fastPaceShare, gapLaw, visitStretchSigma, chainConcentration);
+          giftCardShare, longSessionShare, fastPaceShare, gapLaw, visitStretchSigma, chainConcentration, paceSigma);
     }
   }
 }

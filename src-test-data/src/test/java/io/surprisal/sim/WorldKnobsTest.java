@@ -489,6 +489,61 @@ class WorldKnobsTest {
   }
 
   @Test
+  void personalPacesGiveEachPersonTheirOwnLongestGapAroundTheirProfilesAndLeaveOthersAsTheyWere() throws Exception {
+    SimulatorConfig personal = config(2_000, 2, 53L, WorldKnobs.DEFAULT.withPaceSigma(0.5));
+    Population people = new Population(personal);
+    Population alike = new Population(config(2_000, 2, 53L, WorldKnobs.DEFAULT));
+    List<Double> logRatios = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      SimUser user = people.user(i);
+      assertThat(alike.user(i).maxGapSeconds).isEqualTo(alike.user(i).profile.maxGapSeconds());
+      if (user.profile.abnormal()) {
+        assertThat(user.maxGapSeconds).as("abnormal profiles keep their pace").isEqualTo(user.profile.maxGapSeconds());
+        continue;
+      }
+      assertThat(user.maxGapSeconds).isGreaterThanOrEqualTo(2);
+      logRatios.add(Math.log((double) user.maxGapSeconds / user.profile.maxGapSeconds()));
+    }
+    double mean = logRatios.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    double sd = Math.sqrt(logRatios.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / (logRatios.size() - 1));
+    assertThat(mean).isCloseTo(0, within(0.05));
+    assertThat(sd).isCloseTo(0.5, within(0.05));
+    // A plain visit's gaps go up to its user's own longest, and reach near it.
+    SimulatorConfig small = config(300, 2, 53L, WorldKnobs.DEFAULT.withPaceSigma(0.5));
+    Population smallPeople = new Population(small);
+    Map<String, UserLabel> labels = new HashMap<>();
+    new Simulator(small).labels().forEach(l -> labels.put(l.user(), l));
+    Map<String, Instant> last = new HashMap<>();
+    Map<String, Long> longest = new HashMap<>();
+    Iterator<String> lines = new Simulator(small).eventLines();
+    while (lines.hasNext()) {
+      JsonNode e = JSON.readTree(lines.next());
+      String id = e.path("user").asText();
+      UserLabel l = labels.get(id);
+      if (!l.scenario().equals("none") || !Set.of("buyer", "merchant").contains(l.type())) {
+        continue;
+      }
+      String key = id + " " + e.path("session").asText();
+      Instant ts = Instant.parse(e.path("ts").asText());
+      Instant before = last.put(key, ts);
+      if (before != null) {
+        longest.merge(id, ts.getEpochSecond() - before.getEpochSecond(), Math::max);
+      }
+    }
+    assertThat(longest).hasSizeGreaterThan(200);
+    int near = 0;
+    for (Map.Entry<String, Long> e : longest.entrySet()) {
+      int own = smallPeople.user(Integer.parseInt(e.getKey().substring(1)) - 1).maxGapSeconds;
+      assertThat(e.getValue()).as(e.getKey()).isLessThanOrEqualTo(own);
+      near += e.getValue() >= 0.7 * own ? 1 : 0;
+    }
+    assertThat(near).isGreaterThan(longest.size() / 2);
+    assertThat(World.named("personal-paces").knobs().paceSigma()).isEqualTo(0.5);
+    assertThat(World.PRESETS).as("not in the matrix").doesNotContain(World.PERSONAL_PACES);
+    assertThatThrownBy(() -> WorldKnobs.DEFAULT.withPaceSigma(-0.1)).hasMessageContaining("paceSigma");
+  }
+
+  @Test
   void presetsScoreTheLastDayAndScaleWithAFloor() {
     assertThat(World.PRESETS).extracting(World::name)
         .containsExactly("default", "sparse", "heavy", "small-site", "mobile-heavy", "many-new");

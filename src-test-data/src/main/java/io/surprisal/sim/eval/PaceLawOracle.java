@@ -24,9 +24,17 @@ public final class PaceLawOracle {
 
   private PaceLawOracle() {}
 
-  /** Whether {@code world} draws a visit's gaps by the uniform law. */
+  /** Whether {@code world} draws a visit's gaps by the uniform law up to their profile's longest. */
   static boolean holdsIn(World world) {
-    return world.knobs().gapLaw() == GapLaw.UNIFORM;
+    return whyNot(world) == null;
+  }
+
+  /** Why the profiles' laws of gaps do not hold in {@code world}, or null where they do. */
+  static String whyNot(World world) {
+    if (world.knobs().gapLaw() != GapLaw.UNIFORM) {
+      return "gaps not uniform";
+    }
+    return world.knobs().paceSigma() != 0 ? "paces of their own" : null;
   }
 
   /**
