@@ -81,6 +81,11 @@ public final class Simulator {
     }
   }
 
+  /** The longest gap, in seconds, between two events of a visit of {@code user} (an id of this simulation's). */
+  public int longestGapSeconds(String user) {
+    return population.user(Integer.parseInt(user.substring(1)) - 1).maxGapSeconds;
+  }
+
   /**
    * The ground truth, one label per user in id order. The scenario start is found by replaying
    * that single user's visits up to the scenario visit.

@@ -193,7 +193,7 @@ public record MatrixReport(long seed, List<WorldResult> worlds, double lawBudget
     appendLaw(sb, "long visits, by the simulator's law of a visit's length (LengthLawOracle)", "long_session",
         WorldResult::lengthLaw, w -> !LengthLawOracle.holdsIn(w.world()), w -> LengthLawOracle.whyNot(w.world()));
     appendLaw(sb, "fast visits, by the simulator's law of a visit's gaps (PaceLawOracle)", "fast_pace",
-        WorldResult::paceLaw, w -> !PaceLawOracle.holdsIn(w.world()), w -> PaceLawOracle.whyNot(w.world()));
+        WorldResult::paceLaw, w -> !PaceLawOracle.holdsIn(w.world()), w -> "gaps not uniform");
     sb.append(String.format(Locale.ROOT,
         "targets (every world): precision >= %s, recall >= %s, FPR on normal users <= %s, every group >= %s%n",
         fraction(TARGET_PRECISION), fraction(TARGET_RECALL), percent(TARGET_FALSE_POSITIVE_RATE),

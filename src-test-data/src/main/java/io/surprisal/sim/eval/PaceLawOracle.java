@@ -8,11 +8,15 @@ import io.surprisal.sim.eval.LawVisits.LawVisit;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * What a detector of fast visits could catch if it knew the simulator's law of the gaps between a
- * visit's events, where that law is uniform (1 s to the profile's longest gap, {@link
- * Profile#maxGapSeconds}, each gap on its own): a visit of n gaps none longer than m seconds has,
+ * visit's events, where that law is uniform (1 s to the user's longest gap: their profile's, {@link
+ * Profile#maxGapSeconds}, or their own in a world of personal paces; each gap on its own): a visit
+ * of n gaps none longer than m seconds has,
  * under it, a tail of (m / longest)^n, n log2(longest / m) bits, the most a fast visit can say of
  * itself there. As {@link LengthLawOracle} does for length, it takes the lowest bar at which the
  * normal users with a visit in the scored days are flagged at most 2^-budget of the time on
@@ -24,17 +28,9 @@ public final class PaceLawOracle {
 
   private PaceLawOracle() {}
 
-  /** Whether {@code world} draws a visit's gaps by the uniform law up to their profile's longest. */
+  /** Whether {@code world} draws a visit's gaps by the uniform law. */
   static boolean holdsIn(World world) {
-    return whyNot(world) == null;
-  }
-
-  /** Why the profiles' laws of gaps do not hold in {@code world}, or null where they do. */
-  static String whyNot(World world) {
-    if (world.knobs().gapLaw() != GapLaw.UNIFORM) {
-      return "gaps not uniform";
-    }
-    return world.knobs().paceSigma() != 0 ? "paces of their own" : null;
+    return world.knobs().gapLaw() == GapLaw.UNIFORM;
   }
 
   /**
@@ -45,20 +41,26 @@ public final class PaceLawOracle {
    * @throws IllegalArgumentException when no bar under 64 bits keeps within the budget
    */
   public static LawBound evaluate(Path events, Path labelsCsv, Instant scoredStart, double budgetBits) {
-    return evaluate(LawVisits.Sample.of(events, labelsCsv, scoredStart), budgetBits);
+    LawVisits.Sample sample = LawVisits.Sample.of(events, labelsCsv, scoredStart);
+    return evaluate(sample, budgetBits, user -> sample.profile(user).maxGapSeconds());
   }
 
-  /** {@link #evaluate(Path, Path, Instant, double)} on a sample already read. */
-  static LawBound evaluate(LawVisits.Sample sample, double budgetBits) {
+  /**
+   * {@link #evaluate(Path, Path, Instant, double)} on a sample already read, with each user's
+   * longest gap from {@code longestGap} (asked once a user).
+   */
+  static LawBound evaluate(LawVisits.Sample sample, double budgetBits, ToIntFunction<String> longestGap) {
+    Map<String, Integer> longest = new HashMap<>();
+    ToIntFunction<String> of = user -> longest.computeIfAbsent(user, longestGap::applyAsInt);
     return LawVisits.bound(sample, Scenario.FAST_PACE, new LawVisits.VisitLaw() {
       @Override
       public double tailBits(LawVisit v, Profile profile) {
-        return PaceLawOracle.tailBits(v, profile.maxGapSeconds());
+        return PaceLawOracle.tailBits(v, of.applyAsInt(v.user));
       }
 
       @Override
       public double reachedBy(LawVisit v, Profile profile, double bits) {
-        return PaceLawOracle.reachedBy(v.events - 1, profile.maxGapSeconds(), bits);
+        return PaceLawOracle.reachedBy(v.events - 1, of.applyAsInt(v.user), bits);
       }
     }, budgetBits);
   }

@@ -74,7 +74,7 @@ public final class WorldMatrix {
           ? LengthLawOracle.evaluate(sample, lawBudgetBits, world.config(seed).maxEventsPerVisit())
           : null;
       LawBound paceLaw = PaceLawOracle.holdsIn(world)
-          ? PaceLawOracle.evaluate(sample, lawBudgetBits)
+          ? PaceLawOracle.evaluate(sample, lawBudgetBits, sim::longestGapSeconds)
           : null;
       results.add(new MatrixReport.WorldResult(world, count, report, seconds, lengthLaw, paceLaw));
       if (!keepFiles) {

@@ -117,4 +117,30 @@ class LawOraclesTest {
           .isCloseTo(p, within(4 * Math.sqrt(p * (1 - p) / r.normalUsers())));
     }
   }
+
+  @Test
+  void whereEachPersonHasAPaceOfTheirOwnTheGapsLawIsEachUsersOwn(@TempDir Path own) throws Exception {
+    World world = World.PERSONAL_PACES.scaled(0.4);
+    Simulator sim = new Simulator(world.config(SEED));
+    Path ownEvents = own.resolve("events.jsonl");
+    Path ownLabels = own.resolve("labels.csv");
+    try (Writer w = Files.newBufferedWriter(ownEvents, StandardCharsets.UTF_8)) {
+      sim.writeEvents(w);
+    }
+    try (Writer w = Files.newBufferedWriter(ownLabels, StandardCharsets.UTF_8)) {
+      sim.writeLabels(w);
+    }
+    LawVisits.Sample sample = LawVisits.Sample.of(ownEvents, ownLabels,
+        new EvalConfig(world.learnDays(), world.config(SEED).start()).scoredStart());
+    // By each user's own longest gap the law's share of normal users flagged is what the sample
+    // shows; by the profile's, people faster than their profile are flagged far more often.
+    LawBound byUser = PaceLawOracle.evaluate(sample, 4, sim::longestGapSeconds);
+    double p = byUser.flaggedShare();
+    assertThat((double) byUser.normalFlagged() / byUser.normalUsers())
+        .isCloseTo(p, within(4 * Math.sqrt(p * (1 - p) / byUser.normalUsers())));
+    LawBound byProfile = PaceLawOracle.evaluate(sample, 4, user -> sample.profile(user).maxGapSeconds());
+    double q = byProfile.flaggedShare();
+    assertThat((double) byProfile.normalFlagged() / byProfile.normalUsers())
+        .isGreaterThan(q + 4 * Math.sqrt(q * (1 - q) / byProfile.normalUsers()));
+  }
 }
