@@ -20,6 +20,7 @@ final class Rng {
   static final long STRETCH = 0x53545245L;
   static final long CHAIN = 0x43484149L;
   static final long PACE = 0x50414345L;
+  static final long SPEND = 0x5350454eL;
 
   private Rng() {}
 

@@ -18,6 +18,8 @@ import java.util.SplittableRandom;
  */
 final class SimUser {
   private static final int DAY_SECONDS = 86_400;
+  /** The spread of the log of a purchase's amount around its buyer's median, unless the world gives each their own. */
+  static final double SPEND_SIGMA = 0.5;
 
   final SimulatorConfig config;
   final int index;
@@ -43,6 +45,8 @@ final class SimUser {
   final int activeCentreUtcSeconds;
   /** Median purchase amount. */
   final double spendMedian;
+  /** The standard deviation of the log of a purchase's amount around {@link #spendMedian}. */
+  final double spendSigma;
 
   /** Scored day of the scenario, or -1. */
   final int scenarioDay;
@@ -112,6 +116,10 @@ final class SimUser {
         Math.floorMod((localCentreHour - city.utcOffsetHours()) * 3600 + rng.nextInt(3600), DAY_SECONDS);
     double median = 40.0 * StrictMath.exp(0.7 * Rng.gaussian(rng));
     spendMedian = Math.min(200.0, Math.max(10.0, median));
+    double spread = world.spendSpreadSigma();
+    spendSigma = spread > 0 && !profile.abnormal()
+        ? SPEND_SIGMA * StrictMath.exp(spread * Rng.gaussian(Rng.of(config.seed(), Rng.SPEND, index)))
+        : SPEND_SIGMA;
 
     // Scenario details from their own stream, so adding a scenario does not shift other draws.
     SplittableRandom srng = Rng.of(config.seed(), Rng.SCENARIO, index);

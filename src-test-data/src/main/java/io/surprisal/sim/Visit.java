@@ -280,7 +280,7 @@ final class Visit {
   }
 
   private long drawAmountCents() {
-    double amount = user.spendMedian * StrictMath.exp(0.5 * Rng.gaussian(rng));
+    double amount = user.spendMedian * StrictMath.exp(user.spendSigma * Rng.gaussian(rng));
     if (highAmounts && user.scenario == Scenario.GIFT_CARDS) {
       amount = user.spendMedian * (15 + 25 * rng.nextDouble());
     } else if (highAmounts) {

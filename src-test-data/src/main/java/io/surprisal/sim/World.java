@@ -117,8 +117,18 @@ public record World(
       "the default world where every buyer and merchant has a pace of their own (longest gap times e^(0.5 z))", 5_000, 2,
       WorldKnobs.DEFAULT.withPaceSigma(0.5));
 
+  /**
+   * The default world where people's purchases vary by their own spread: each buyer's log amount
+   * has a standard deviation of 0.5 times e^(0.5 z) around their median, where in the other worlds
+   * it is 0.5 for everyone. Not in the matrix; {@code --worlds personal-spending} runs it.
+   */
+  public static final World PERSONAL_SPENDING = preset("personal-spending",
+      "the default world where every buyer's amounts vary by a spread of their own (0.5 times e^(0.5 z))", 5_000, 2,
+      WorldKnobs.DEFAULT.withSpendSpreadSigma(0.5));
+
   /** Worlds outside the matrix, run by name. */
-  public static final List<World> EXTRAS = List.of(LOGNORMAL_GAPS, LOGNORMAL_VISITS, PERSONAL_CHAINS, PERSONAL_PACES);
+  public static final List<World> EXTRAS =
+      List.of(LOGNORMAL_GAPS, LOGNORMAL_VISITS, PERSONAL_CHAINS, PERSONAL_PACES, PERSONAL_SPENDING);
 
   /** The worlds of {@code eval --matrix}, in table order. */
   public static final List<World> PRESETS =

@@ -53,6 +53,10 @@ package io.surprisal.sim;
  *     merchants'. Above 0, each normal user's longest gap is their profile's times e^(sigma z), z
  *     standard normal per user (at least 2 s), so that some people click through a site several
  *     times faster or slower than others, every visit
+ * @param spendSpreadSigma 0: every purchase's amount is log-normal around its buyer's median with
+ *     the same spread (the log's sd 0.5) for everyone. Above 0, each normal user's spread is 0.5
+ *     times e^(sigma z), z standard normal per user: some people buy at much the same price every
+ *     time, others anything from a coffee to a sofa
  */
 public record WorldKnobs(
     double minVisitsPerDay,
@@ -76,7 +80,8 @@ public record WorldKnobs(
     GapLaw gapLaw,
     double visitStretchSigma,
     double chainConcentration,
-    double paceSigma) {
+    double paceSigma,
+    double spendSpreadSigma) {
 
   /** The share of abnormal profiles in {@link Profile} (their shares' sum). */
   public static final double PROFILE_ABNORMAL_SHARE = 0.02;
@@ -85,7 +90,7 @@ public record WorldKnobs(
   public static final WorldKnobs LEGACY = new WorldKnobs(1.0, 3.0, 0.0, 0.25, 0.45, 0.35,
       Scenario.TRAVEL.shareOfNormalUsers(), false, 0.0, 1, PROFILE_ABNORMAL_SHARE,
       Scenario.NOVELTY.shareOfNormalUsers(), Scenario.TAKEOVER.shareOfNormalUsers(), 0.0, false,
-      0.0, 0.0, 0.0, GapLaw.UNIFORM, 0.0, 0.0, 0.0);
+      0.0, 0.0, 0.0, GapLaw.UNIFORM, 0.0, 0.0, 0.0, 0.0);
 
   /**
    * The default world of {@code generate}: the legacy one with coordinates, trips, impossible
@@ -126,6 +131,9 @@ public record WorldKnobs(
     }
     if (!(paceSigma >= 0 && paceSigma <= 2)) {
       throw new IllegalArgumentException("paceSigma must be in [0, 2]: " + paceSigma);
+    }
+    if (!(spendSpreadSigma >= 0 && spendSpreadSigma <= 2)) {
+      throw new IllegalArgumentException("spendSpreadSigma must be in [0, 2]: " + spendSpreadSigma);
     }
     if (historyDays < 1) {
       throw new IllegalArgumentException("historyDays must be >= 1: " + historyDays);
@@ -263,6 +271,10 @@ public record WorldKnobs(
     return with(k -> k.paceSigma = v);
   }
 
+  public WorldKnobs withSpendSpreadSigma(double v) {
+    return with(k -> k.spendSpreadSigma = v);
+  }
+
   /** These knobs with {@code change} made to a copy of them (the record's checks run on the result). */
   private WorldKnobs with(java.util.function.Consumer<Knobs> change) {
     Knobs k = new Knobs(this);
@@ -294,6 +306,7 @@ public record WorldKnobs(
     double visitStretchSigma;
     double chainConcentration;
     double paceSigma;
+    double spendSpreadSigma;
 
     Knobs(WorldKnobs w) {
       minVisitsPerDay = w.minVisitsPerDay;
@@ -318,13 +331,15 @@ public record WorldKnobs(
       visitStretchSigma = w.visitStretchSigma;
       chainConcentration = w.chainConcentration;
       paceSigma = w.paceSigma;
+      spendSpreadSigma = w.spendSpreadSigma;
     }
 
     WorldKnobs build() {
       return new WorldKnobs(minVisitsPerDay, maxVisitsPerDay, ipChurn, mobileNetworkShare,
           phoneShare, multiDeviceShare, travelShare, plausibleTrips, newUserShare, historyDays,
           abnormalShare, noveltyShare, takeoverShare, impossibleTravelShare, coordinates,
-          giftCardShare, longSessionShare, fastPaceShare, gapLaw, visitStretchSigma, chainConcentration, paceSigma);
+          giftCardShare, longSessionShare, fastPaceShare, gapLaw, visitStretchSigma, chainConcentration, paceSigma,
+          spendSpreadSigma);
     }
   }
 }

@@ -544,6 +544,57 @@ class WorldKnobsTest {
   }
 
   @Test
+  void personalSpendingGivesEachBuyerTheirOwnSpreadOfAmounts() throws Exception {
+    SimulatorConfig personal = config(1_500, 3, 59L, WorldKnobs.DEFAULT.withSpendSpreadSigma(0.5));
+    Population people = new Population(personal);
+    Population alike = new Population(config(1_500, 3, 59L, WorldKnobs.DEFAULT));
+    List<Double> logSpreads = new ArrayList<>();
+    for (int i = 0; i < 1_500; i++) {
+      SimUser user = people.user(i);
+      assertThat(alike.user(i).spendSigma).isEqualTo(SimUser.SPEND_SIGMA);
+      if (user.profile.abnormal()) {
+        assertThat(user.spendSigma).isEqualTo(SimUser.SPEND_SIGMA);
+      } else {
+        logSpreads.add(Math.log(user.spendSigma / SimUser.SPEND_SIGMA));
+      }
+    }
+    double mean = logSpreads.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    double sd = Math.sqrt(logSpreads.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / (logSpreads.size() - 1));
+    assertThat(mean).isCloseTo(0, within(0.06));
+    assertThat(sd).isCloseTo(0.5, within(0.06));
+    // Each plain buyer's purchases spread by their own sigma: the narrowest fifth's log amounts
+    // vary far less around their medians than the widest fifth's.
+    Map<String, UserLabel> labels = new HashMap<>();
+    new Simulator(personal).labels().forEach(l -> labels.put(l.user(), l));
+    Map<String, List<Double>> logs = new HashMap<>();
+    Iterator<String> lines = new Simulator(personal).eventLines();
+    while (lines.hasNext()) {
+      JsonNode e = JSON.readTree(lines.next());
+      String id = e.path("user").asText();
+      if (e.has("amount") && labels.get(id).type().equals("buyer") && labels.get(id).scenario().equals("none")) {
+        SimUser user = people.user(Integer.parseInt(id.substring(1)) - 1);
+        logs.computeIfAbsent(id, k -> new ArrayList<>()).add(Math.log(e.path("amount").asDouble() / user.spendMedian));
+      }
+    }
+    List<Map.Entry<Double, Double>> bySigma = new ArrayList<>();
+    logs.forEach((id, xs) -> {
+      if (xs.size() >= 4) {
+        double rms = Math.sqrt(xs.stream().mapToDouble(x -> x * x).sum() / xs.size());
+        bySigma.add(Map.entry(people.user(Integer.parseInt(id.substring(1)) - 1).spendSigma, rms));
+      }
+    });
+    bySigma.sort(Map.Entry.comparingByKey());
+    int fifth = bySigma.size() / 5;
+    assertThat(fifth).isGreaterThan(20);
+    double narrow = bySigma.subList(0, fifth).stream().mapToDouble(Map.Entry::getValue).average().orElseThrow();
+    double wide = bySigma.subList(bySigma.size() - fifth, bySigma.size()).stream().mapToDouble(Map.Entry::getValue).average().orElseThrow();
+    assertThat(wide).isGreaterThan(2 * narrow);
+    assertThat(World.named("personal-spending").knobs().spendSpreadSigma()).isEqualTo(0.5);
+    assertThat(World.PRESETS).as("not in the matrix").doesNotContain(World.PERSONAL_SPENDING);
+    assertThatThrownBy(() -> WorldKnobs.DEFAULT.withSpendSpreadSigma(3)).hasMessageContaining("spendSpreadSigma");
+  }
+
+  @Test
   void presetsScoreTheLastDayAndScaleWithAFloor() {
     assertThat(World.PRESETS).extracting(World::name)
         .containsExactly("default", "sparse", "heavy", "small-site", "mobile-heavy", "many-new");
