@@ -18,8 +18,8 @@ record Habits(int visits, double medianEvents, double medianSeconds, double medi
 
   /**
    * Replays the account's visits before its scenario visit (a visit's events do not depend on when
-   * it starts). An account without any, which the simulator never produces, gets its profile's
-   * typical figures.
+   * it starts). An account without any, which the simulator never produces, gets typical figures:
+   * its profile's events and its own longest gap's mean gap.
    */
   static Habits before(SimUser user) {
     JsonText.Timestamps timestamps = new JsonText.Timestamps();

@@ -124,9 +124,17 @@ final class Population {
     return SCENARIOS[scenarios[index]];
   }
 
-  /** The full attributes of one user (re-derived each call; cheap). */
+  /**
+   * The full attributes of one user (re-derived each call; cheap, but in a world of personal chains
+   * it draws the user's chain again: a gamma draw per next state of every row).
+   */
   SimUser user(int index) {
     return new SimUser(config, index, profile(index), scenario(index));
+  }
+
+  /** The index of the user with id {@code id} ({@link #userId}). */
+  static int index(String id) {
+    return Integer.parseInt(id.substring(1)) - 1;
   }
 
   /** The neutral id of the user with this index: {@code u} and seven or more digits. */

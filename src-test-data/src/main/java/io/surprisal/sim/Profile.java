@@ -108,7 +108,10 @@ public enum Profile {
     this.chain = MarkovChain.parse(chainSpec);
   }
 
-  /** Maximum seconds between two actions of a visit; each gap is uniform in 1..max. */
+  /**
+   * Maximum seconds between two actions of a visit; each gap is uniform in 1..max (a user's own
+   * maximum instead in a world of personal paces, {@link WorldKnobs#paceSigma}).
+   */
   public int maxGapSeconds() {
     return maxGapSeconds;
   }

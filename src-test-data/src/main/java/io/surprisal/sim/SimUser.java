@@ -84,8 +84,7 @@ final class SimUser {
         : profile.chain();
     double paceSigma = config.world().paceSigma();
     this.maxGapSeconds = paceSigma > 0 && !profile.abnormal()
-        ? (int) Math.max(2, Math.round(profile.maxGapSeconds()
-            * StrictMath.exp(paceSigma * Rng.gaussian(Rng.of(config.seed(), Rng.PACE, index)))))
+        ? (int) Math.max(2, Math.round(profile.maxGapSeconds() * personalFactor(config, Rng.PACE, index, paceSigma)))
         : profile.maxGapSeconds();
     SplittableRandom rng = Rng.of(config.seed(), Rng.USER, index);
 
@@ -118,7 +117,7 @@ final class SimUser {
     spendMedian = Math.min(200.0, Math.max(10.0, median));
     double spread = world.spendSpreadSigma();
     spendSigma = spread > 0 && !profile.abnormal()
-        ? SPEND_SIGMA * StrictMath.exp(spread * Rng.gaussian(Rng.of(config.seed(), Rng.SPEND, index)))
+        ? SPEND_SIGMA * personalFactor(config, Rng.SPEND, index, spread)
         : SPEND_SIGMA;
 
     // Scenario details from their own stream, so adding a scenario does not shift other draws.
@@ -331,5 +330,13 @@ final class SimUser {
       }
     }
     return false;
+  }
+
+  /**
+   * e^(sigma z), z standard normal from the user's own stream {@code tag}: how far a value of their
+   * own lies from their profile's, drawn only in the worlds that give it (so others' bytes stay).
+   */
+  private static double personalFactor(SimulatorConfig config, long tag, int index, double sigma) {
+    return StrictMath.exp(sigma * Rng.gaussian(Rng.of(config.seed(), tag, index)));
   }
 }

@@ -83,7 +83,7 @@ public final class Simulator {
 
   /** The longest gap, in seconds, between two events of a visit of {@code user} (an id of this simulation's). */
   public int longestGapSeconds(String user) {
-    return population.user(Integer.parseInt(user.substring(1)) - 1).maxGapSeconds;
+    return population.user(Population.index(user)).maxGapSeconds;
   }
 
   /**

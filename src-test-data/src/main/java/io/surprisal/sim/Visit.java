@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * One visit (session) of one user: walks the profile's chain, or a scenario's script, one event at
+ * One visit (session) of one user: walks the user's chain (their profile's, or their own), or a scenario's script, one event at
  * a time. Everything is derived from (seed, user, day, ordinal, start), so the same visit is
  * produced whether the whole population or a single user is being simulated.
  */

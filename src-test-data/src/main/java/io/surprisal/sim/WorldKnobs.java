@@ -51,8 +51,8 @@ package io.surprisal.sim;
  *     they buy, comment, fail or leave, and a step rare in the population is common for a few
  * @param paceSigma 0: every buyer's gaps go up to the buyers' longest, every merchant's to the
  *     merchants'. Above 0, each normal user's longest gap is their profile's times e^(sigma z), z
- *     standard normal per user (at least 2 s), so that some people click through a site several
- *     times faster or slower than others, every visit
+ *     standard normal per user (at least 2 s, so that gaps still vary), so that some people click
+ *     through a site several times faster or slower than others, every visit
  * @param spendSpreadSigma 0: every purchase's amount is log-normal around its buyer's median with
  *     the same spread (the log's sd 0.5) for everyone. Above 0, each normal user's spread is 0.5
  *     times e^(sigma z), z standard normal per user: some people buy at much the same price every

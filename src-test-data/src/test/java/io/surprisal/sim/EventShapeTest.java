@@ -241,7 +241,7 @@ class EventShapeTest {
       Event first = sessions.get(k).get(0);
       assertThat(valuesOutside(sessions, k, "country")).hasSize(1).doesNotContain(first.get("country"));
       // same devices: one of the user's usual agents
-      SimUser simUser = new Population(CONFIG).user(Integer.parseInt(user.substring(1)) - 1);
+      SimUser simUser = new Population(CONFIG).user(Population.index(user));
       assertThat(simUser.agents.stream().map(UserAgents.Agent::value))
           .contains(first.get("user_agent"));
       assertThat(HOSTING_ASNS).doesNotContain((Integer) first.fields().get("asn"));

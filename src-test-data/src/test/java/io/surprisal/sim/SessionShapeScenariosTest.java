@@ -104,7 +104,7 @@ class SessionShapeScenariosTest {
           scenario = s;
         }
       }
-      accounts.put(id, new Account(l, population.user(Integer.parseInt(id.substring(1)) - 1), before, scenario));
+      accounts.put(id, new Account(l, population.user(Population.index(id)), before, scenario));
     });
   }
 

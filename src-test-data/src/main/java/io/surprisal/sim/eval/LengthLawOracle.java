@@ -19,7 +19,8 @@ import java.util.Map;
  * of the time on average (counted from the law, not from the sample); then it counts the
  * {@code long_session} visits (each account's first visit from its scenario's start) whose tail
  * reaches that bar. A bound on what length can tell, for comparison with the job's
- * {@code session-profile}; it holds only where visits are not stretched (docs/evaluation.md).
+ * {@code session-profile}; it holds only where visits are not stretched and people walk their
+ * profile's chain (docs/evaluation.md).
  */
 public final class LengthLawOracle {
 

@@ -30,12 +30,19 @@ public final class PaceLawOracle {
 
   /** Whether {@code world} draws a visit's gaps by the uniform law. */
   static boolean holdsIn(World world) {
-    return world.knobs().gapLaw() == GapLaw.UNIFORM;
+    return whyNot(world) == null;
+  }
+
+  /** Why the law of gaps does not hold in {@code world}, or null where it does. */
+  static String whyNot(World world) {
+    return world.knobs().gapLaw() == GapLaw.UNIFORM ? null : "gaps not uniform";
   }
 
   /**
    * The oracle on {@code events} and their {@code labels}, scoring visits that start at or after
-   * {@code scoredStart}; null when no normal user has a scored visit.
+   * {@code scoredStart}, each user's longest gap taken as their profile's: the law of every world
+   * but one of personal paces, whose users' own longest gaps only the simulator knows ({@link
+   * #evaluate(LawVisits.Sample, double, ToIntFunction)}); null when no normal user has a scored visit.
    *
    * @throws UncheckedIOException when a file cannot be read
    * @throws IllegalArgumentException when no bar under 64 bits keeps within the budget
@@ -51,16 +58,16 @@ public final class PaceLawOracle {
    */
   static LawBound evaluate(LawVisits.Sample sample, double budgetBits, ToIntFunction<String> longestGap) {
     Map<String, Integer> longest = new HashMap<>();
-    ToIntFunction<String> of = user -> longest.computeIfAbsent(user, longestGap::applyAsInt);
+    ToIntFunction<String> longestOf = user -> longest.computeIfAbsent(user, longestGap::applyAsInt);
     return LawVisits.bound(sample, Scenario.FAST_PACE, new LawVisits.VisitLaw() {
       @Override
       public double tailBits(LawVisit v, Profile profile) {
-        return PaceLawOracle.tailBits(v, of.applyAsInt(v.user));
+        return PaceLawOracle.tailBits(v, longestOf.applyAsInt(v.user));
       }
 
       @Override
       public double reachedBy(LawVisit v, Profile profile, double bits) {
-        return PaceLawOracle.reachedBy(v.events - 1, of.applyAsInt(v.user), bits);
+        return PaceLawOracle.reachedBy(v.events - 1, longestOf.applyAsInt(v.user), bits);
       }
     }, budgetBits);
   }

@@ -134,6 +134,8 @@ class LawOraclesTest {
         new EvalConfig(world.learnDays(), world.config(SEED).start()).scoredStart());
     // By each user's own longest gap the law's share of normal users flagged is what the sample
     // shows; by the profile's, people faster than their profile are flagged far more often.
+    assertThat(PaceLawOracle.holdsIn(World.PERSONAL_PACES)).as("each user's own law").isTrue();
+    assertThat(PaceLawOracle.whyNot(World.LOGNORMAL_GAPS)).isEqualTo("gaps not uniform");
     LawBound byUser = PaceLawOracle.evaluate(sample, 4, sim::longestGapSeconds);
     double p = byUser.flaggedShare();
     assertThat((double) byUser.normalFlagged() / byUser.normalUsers())

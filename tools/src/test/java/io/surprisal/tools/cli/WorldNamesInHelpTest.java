@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surprisal.sim.World;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -16,10 +17,16 @@ class WorldNamesInHelpTest {
         String generate = String.join(" ", new CommandLine(new GenerateCommand()).getCommandSpec().findOption("--world").description());
         String eval = String.join(" ", new CommandLine(new EvalCommand()).getCommandSpec().findOption("--worlds").description());
         for (String name : names) {
-            assertThat(generate).as("generate --world").contains(name);
+            assertThat(named(generate, name)).as("generate --world names %s", name).isTrue();
         }
         for (World extra : World.EXTRAS) {
-            assertThat(eval).as("eval --worlds").contains(extra.name());
+            assertThat(named(eval, extra.name())).as("eval --worlds names %s", extra.name()).isTrue();
         }
+        assertThat(named("default, mobile-heavy, many-new", "heavy")).as("a whole name, not part of one").isFalse();
+    }
+
+    /** Whether {@code help} names {@code world} as a whole word (heavy is not mobile-heavy). */
+    private static boolean named(String help, String world) {
+        return Pattern.compile("(?<![\\w-])" + Pattern.quote(world) + "(?![\\w-])").matcher(help).find();
     }
 }
