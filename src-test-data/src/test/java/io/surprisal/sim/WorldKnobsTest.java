@@ -88,6 +88,23 @@ class WorldKnobsTest {
         Instant.parse(s[0].path("ts").asText()), Instant.parse(s[1].path("ts").asText())));
   }
 
+  /** The events of {@code config}'s users of {@code types} with no scenario, in order. */
+  private static List<JsonNode> plainEvents(SimulatorConfig config, String... types) throws Exception {
+    Simulator sim = new Simulator(config);
+    Set<String> wanted = Set.of(types);
+    Set<String> plain = new HashSet<>();
+    sim.labels().stream().filter(l -> wanted.contains(l.type()) && l.scenario().equals("none")).forEach(l -> plain.add(l.user()));
+    List<JsonNode> events = new ArrayList<>();
+    Iterator<String> lines = sim.eventLines();
+    while (lines.hasNext()) {
+      JsonNode e = JSON.readTree(lines.next());
+      if (plain.contains(e.path("user").asText())) {
+        events.add(e);
+      }
+    }
+    return events;
+  }
+
   private static SimulatorConfig config(int users, int days, long seed, WorldKnobs knobs) {
     return new SimulatorConfig(users, days, seed, SimulatorConfig.DEFAULT_START, 0, 300, knobs);
   }
@@ -485,18 +502,10 @@ class WorldKnobsTest {
     // view do so in their visits, as often as their chains say.
     SimulatorConfig small = config(800, 3, 47L, WorldKnobs.DEFAULT.withChainConcentration(20));
     Population smallPeople = new Population(small);
-    Map<String, UserLabel> labels = new HashMap<>();
-    new Simulator(small).labels().forEach(l -> labels.put(l.user(), l));
     Map<String, long[]> steps = new HashMap<>(); // user -> {views followed by a step, of them a purchase}
     Map<String, String> previous = new HashMap<>();
-    Iterator<String> lines = new Simulator(small).eventLines();
-    while (lines.hasNext()) {
-      JsonNode e = JSON.readTree(lines.next());
+    for (JsonNode e : plainEvents(small, "buyer")) {
       String id = e.path("user").asText();
-      UserLabel l = labels.get(id);
-      if (!l.type().equals("buyer") || !l.scenario().equals("none")) {
-        continue;
-      }
       String state = e.path("action").asText() + ":" + e.path("status").asText();
       String key = id + " " + e.path("session").asText();
       if (from.equals(previous.put(key, state))) {
@@ -549,18 +558,10 @@ class WorldKnobsTest {
     // A plain visit's gaps go up to its user's own longest, and reach near it.
     SimulatorConfig small = config(300, 2, 53L, WorldKnobs.DEFAULT.withPaceSigma(0.5));
     Population smallPeople = new Population(small);
-    Map<String, UserLabel> labels = new HashMap<>();
-    new Simulator(small).labels().forEach(l -> labels.put(l.user(), l));
     Map<String, Instant> last = new HashMap<>();
     Map<String, Long> longest = new HashMap<>();
-    Iterator<String> lines = new Simulator(small).eventLines();
-    while (lines.hasNext()) {
-      JsonNode e = JSON.readTree(lines.next());
+    for (JsonNode e : plainEvents(small, "buyer", "merchant")) {
       String id = e.path("user").asText();
-      UserLabel l = labels.get(id);
-      if (!l.scenario().equals("none") || !Set.of("buyer", "merchant").contains(l.type())) {
-        continue;
-      }
       String key = id + " " + e.path("session").asText();
       Instant ts = Instant.parse(e.path("ts").asText());
       Instant before = last.put(key, ts);
@@ -602,14 +603,10 @@ class WorldKnobsTest {
     assertThat(sd).isCloseTo(0.5, within(0.06));
     // Each plain buyer's purchases spread by their own sigma: the narrowest fifth's log amounts
     // vary far less around their medians than the widest fifth's.
-    Map<String, UserLabel> labels = new HashMap<>();
-    new Simulator(personal).labels().forEach(l -> labels.put(l.user(), l));
     Map<String, List<Double>> logs = new HashMap<>();
-    Iterator<String> lines = new Simulator(personal).eventLines();
-    while (lines.hasNext()) {
-      JsonNode e = JSON.readTree(lines.next());
+    for (JsonNode e : plainEvents(personal, "buyer")) {
       String id = e.path("user").asText();
-      if (e.has("amount") && labels.get(id).type().equals("buyer") && labels.get(id).scenario().equals("none")) {
+      if (e.has("amount")) {
         SimUser user = people.user(Population.index(id));
         logs.computeIfAbsent(id, k -> new ArrayList<>()).add(Math.log(e.path("amount").asDouble() / user.spendMedian));
       }
