@@ -15,7 +15,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Empties the per-user function's queue of waiting events ({@link UserBehaviourFunction#orderInQueue})
+ * Empties the per-user function's queue of waiting events ({@link UserBehaviourFunction#orderInQueue}, {@link WaitingEvents})
  * up to a watermark, for the operator that runs the function: time by time, and before the events
  * of a time the operator's timers before it (a user's inactivity falls between the events around it,
  * as with a timer per event). The function handles each user's events of one time as their timer
@@ -58,11 +58,12 @@ final class QueuedEventsDrain {
 
     /** Hands the function its queued events up to {@code watermark}; the operator then advances its timers to it. */
     void drainTo(long watermark) throws Exception {
-        while (function.hasQueuedUpTo(watermark)) {
-            time = function.nextQueuedTime();
+        WaitingEvents waiting = function.waiting();
+        while (waiting.queuedUpTo(watermark)) {
+            time = waiting.nextQueuedTime();
             timers.advanceTo(time - 1);
             collector.setAbsoluteTimestamp(time);
-            for (Map.Entry<String, List<Event>> user : function.takeQueuedAt(time).entrySet()) {
+            for (Map.Entry<String, List<Event>> user : waiting.takeQueuedAt(time).entrySet()) {
                 operator.setCurrentKey(user.getKey());
                 var context = new UserBehaviourContext(function, timerService, user.getKey(), this::sideOutput, time);
                 function.onQueued(user.getKey(), user.getValue(), time, context, collector);

@@ -25,18 +25,14 @@ import io.surprisal.session.SessionProfileDetector;
 import io.surprisal.velocity.VelocityPart;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -100,23 +96,19 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
 
     private transient CachedValue<UserProfile> profileState;
     /**
-     * Events waiting for the watermark, by user key ({@link UserKey}), in arrival order: on the heap, checkpointed as
+     * Events waiting for the watermark, by user key ({@link UserKey}): on the heap, checkpointed as
      * {@link Descriptors#WAITING_EVENTS}. Holds what arrives within the out-of-orderness bound (and
-     * the source idleness, should a source stop sending watermarks), then empties as timers fire.
-     * In queue order ({@link #orderInQueue}) it stays empty.
+     * the source idleness, should a source stop sending watermarks), then empties as timers fire or
+     * the operator empties the queue.
      */
-    private transient Map<String, List<Event>> waiting;
-    private transient int waitingCount;
+    private transient WaitingEvents waiting;
     /**
-     * Whether the events wait in one queue of the instance ({@link #queue}) rather than with a timer
-     * each: set before the job runs by the operator that empties the queue ({@link
-     * UserCachingOperator}, {@link UserCachingBroadcastOperator}). A checkpoint taken with the queue
-     * holds no timer per waiting event, so it restores only into the queue.
+     * Whether the events wait in one queue of the instance rather than with a timer each: set before
+     * the job runs by the operator that empties the queue ({@link UserCachingOperator}, {@link
+     * UserCachingBroadcastOperator}). A checkpoint taken with the queue holds no timer per waiting
+     * event, so it restores only into the queue.
      */
     private boolean queued;
-    /** The instance's waiting events by time, then arrival, when {@link #queued}; checkpointed with {@link #waiting}. */
-    private transient PriorityQueue<QueuedEvent> queue;
-    private transient long arrivals;
     private transient ListState<Event> waitingState;
     private transient TopEventStore topEvents;
     private transient ListState<TransitionCount> populationState;
@@ -188,22 +180,17 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         scorer = newScorer();
         amount = newAmountDetector();
         groups = newGroups();
-        waiting = new HashMap<>();
-        waitingCount = 0;
-        queue = new PriorityQueue<>(QueuedEvent.IN_ORDER);
-        arrivals = 0;
+        waiting = new WaitingEvents();
         if (context.isRestored()) {
             int me = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
             int n = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-            int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
             for (Event e : waitingState.get()) {
                 // Only this instance's users: their state and their timers came back here.
-                String key = UserKey.of(e);
-                if (KeyGroupRangeAssignment.assignKeyToParallelOperator(key, maxParallelism, n) == me) {
+                if (WaitingEvents.ownedBy(e, getRuntimeContext().getTaskInfo())) {
                     if (queued) {
-                        enqueue(key, e);
+                        waiting.addToQueue(UserKey.of(e), e);
                     } else {
-                        waitFor(key, e);
+                        waiting.addForTimer(UserKey.of(e), e);
                     }
                 }
             }
@@ -304,60 +291,22 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         sessionMeasuresState.update(sessions.profile() == null ? List.of() : sessions.profile().toTaggedEntries(me, n));
         sessionForestState.update(sessions.forest() == null ? List.of() : List.of(sessions.forest().toTaggedBytes(me, n)));
         groupsState.update(groups == null ? List.of() : List.of(groups.model().toTaggedBytes(me, n)));
-        List<Event> all = new ArrayList<>(waitingCount);
-        for (List<Event> events : waiting.values()) {
-            all.addAll(events);
-        }
-        // In order, so that a restore gives a user's events of one time their arrival order again.
-        queue.stream().sorted(QueuedEvent.IN_ORDER).forEach(q -> all.add(q.event()));
-        waitingState.update(all);
-    }
-
-    private void waitFor(String key, Event e) {
-        waiting.computeIfAbsent(key, k -> new ArrayList<>(2)).add(e);
-        waitingCount++;
-    }
-
-    private void enqueue(String key, Event e) {
-        queue.add(new QueuedEvent(e, key, arrivals++));
-        waitingCount++;
-    }
-
-    /** An event waiting in the queue, with its user's key and its arrival, which orders events of one time. */
-    private record QueuedEvent(Event event, String key, long arrival) {
-        static final Comparator<QueuedEvent> IN_ORDER = Comparator.comparingLong((QueuedEvent q) -> q.event().ts)
-                .thenComparingLong(QueuedEvent::arrival);
+        waitingState.update(waiting.inOrder());
     }
 
     /**
      * Events wait in one queue of the instance instead of with a timer each: a heap of events, not a
      * timer per event in the timer service's per-key-group queues and sets (1.3 us less an event in
      * the bench's floors, docs/benchmarks.md). The operator that runs this function must empty it
-     * ({@link #hasQueuedUpTo}, {@link #takeQueuedAt}, {@link #onQueued}). Called before the job runs.
+     * ({@link WaitingEvents#takeQueuedAt}, {@link #onQueued}). Called before the job runs.
      */
     void orderInQueue() {
         queued = true;
     }
 
-    /** Whether an event waits in the queue at or before {@code watermark}. */
-    boolean hasQueuedUpTo(long watermark) {
-        return !queue.isEmpty() && queue.peek().event().ts <= watermark;
-    }
-
-    /** The time of the earliest queued event; only when one waits. */
-    long nextQueuedTime() {
-        return queue.peek().event().ts;
-    }
-
-    /** Takes the queued events of time {@code ts}, by user in the order the users' first events came, each user's in arrival order. */
-    Map<String, List<Event>> takeQueuedAt(long ts) {
-        Map<String, List<Event>> byUser = new LinkedHashMap<>();
-        while (!queue.isEmpty() && queue.peek().event().ts == ts) {
-            QueuedEvent q = queue.poll();
-            waitingCount--;
-            byUser.computeIfAbsent(q.key(), k -> new ArrayList<>(2)).add(q.event());
-        }
-        return byUser;
+    /** The instance's waiting events, whose queue the operator empties ({@link QueuedEventsDrain}). */
+    WaitingEvents waiting() {
+        return waiting;
     }
 
     /**
@@ -443,7 +392,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         var metrics = getRuntimeContext().getMetricGroup();
         eventsMetric = metrics.counter("eventsScored");
         usersNewMetric = metrics.counter("usersNew");
-        metrics.gauge("eventsWaitingForWatermark", () -> waitingCount);
+        metrics.gauge("eventsWaitingForWatermark", () -> waiting.size());
         lateMetric = metrics.addGroup("deadLetters", "late").counter("count");
         alertsMetrics = new java.util.HashMap<>();
         for (String detector : new String[] {BehaviourScorer.TRANSITION, BehaviourScorer.SESSION, BehaviourScorer.CUSUM, AmountDetector.DETECTOR,
@@ -514,10 +463,10 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             return;
         }
         if (queued) {
-            enqueue(ctx.getCurrentKey(), e);
+            waiting.addToQueue(ctx.getCurrentKey(), e);
             return;
         }
-        waitFor(ctx.getCurrentKey(), e);
+        waiting.addForTimer(ctx.getCurrentKey(), e);
         // One timer per (user, time): registering it again is a no-op of the timer service.
         ctx.timerService().registerEventTimeTimer(e.ts);
     }
@@ -545,39 +494,17 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
         String key = ctx.getCurrentKey();
         // Events at this time, in arrival order; those after it wait on, each with its own timer.
-        List<Event> due = new ArrayList<>(2);
-        List<Event> later = null;
-        List<Event> events = waiting.get(key);
-        if (events != null) {
-            for (Event e : events) {
-                if (e.ts <= timestamp) {
-                    due.add(e);
-                } else {
-                    if (later == null) {
-                        later = new ArrayList<>(4);
-                    }
-                    later.add(e);
-                }
-            }
-        }
-        if (!due.isEmpty()) {
-            waitingCount -= due.size();
-            if (later == null) {
-                waiting.remove(key);
-            } else {
-                waiting.put(key, later);
-            }
-        }
-        handle(key, timestamp, due, later, false, ctx, out);
+        List<Event> due = waiting.takeDue(key, timestamp);
+        handle(key, timestamp, due, waiting.waitingFor(key), false, ctx, out);
     }
 
     /**
      * The user's events {@code due} at {@code timestamp} (none when only the quiet timer fired), in
      * arrival order, and the user's quiet timer when it is at {@code timestamp}; {@code later}: the
-     * user's events that still wait with timers of their own, or null. {@code queued}: the events
+     * user's events that still wait with timers of their own, or null. {@code fromQueue}: the events
      * came from the queue, so a quiet timer at {@code timestamp} has not fired.
      */
-    private void handle(String key, long timestamp, List<Event> due, List<Event> later, boolean queued, OnTimerContext ctx,
+    private void handle(String key, long timestamp, List<Event> due, List<Event> later, boolean fromQueue, OnTimerContext ctx,
             Collector<Event> out) throws Exception {
         if (hot != null) {
             hot.enter(key);
@@ -617,7 +544,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             emitAlerts(ctx, profile);
         }
         if (profile.gapTimer == timestamp) {
-            if (queued) {
+            if (fromQueue) {
                 // Called for the queued events of this time, not by the quiet timer, which has not fired: it goes.
                 ctx.timerService().deleteEventTimeTimer(timestamp);
             }
@@ -707,7 +634,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
 
     /** Events waiting for the watermark on this instance; for tests. */
     int eventsWaiting() {
-        return waitingCount;
+        return waiting.size();
     }
 
     /** The closed sessions' detectors and output of this instance; for tests. */

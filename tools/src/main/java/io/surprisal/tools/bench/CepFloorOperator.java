@@ -9,16 +9,12 @@ import io.surprisal.flink.CachesUsers;
 import io.surprisal.flink.Descriptors;
 import io.surprisal.flink.HotUsers;
 import io.surprisal.flink.LoginRecencySerializer;
+import io.surprisal.flink.WaitingEvents;
 import io.surprisal.novelty.LoginRecency;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -57,11 +53,6 @@ public final class CepFloorOperator extends AbstractStreamOperator<Event>
         NONE, TIMERS, QUEUE
     }
 
-    /** An event waiting in the queue, with its user's key and its arrival, which breaks ties of time. */
-    private record Waiting(Event event, String key, long arrival) {}
-
-    private static final Comparator<Waiting> IN_ORDER = Comparator.comparingLong((Waiting w) -> w.event().ts).thenComparingLong(Waiting::arrival);
-
     private final int capacity;
     private final CepConfig cep;
     private final Duration ttl;
@@ -70,9 +61,8 @@ public final class CepFloorOperator extends AbstractStreamOperator<Event>
     private transient CachedValue<LoginRecency> recency;
     private transient PatternRouting routing;
     private transient InternalTimerService<VoidNamespace> timers;
-    private transient Map<String, List<Event>> waiting;
-    private transient PriorityQueue<Waiting> queue;
-    private transient long arrivals;
+    /** The waiting events, kept as the per-user operator keeps its own. */
+    private transient WaitingEvents waiting;
     private transient long watermark;
     private transient ListState<Event> waitingState;
 
@@ -93,20 +83,16 @@ public final class CepFloorOperator extends AbstractStreamOperator<Event>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        waiting = new HashMap<>();
+        waiting = new WaitingEvents();
         watermark = Long.MIN_VALUE;
-        queue = new PriorityQueue<>(IN_ORDER);
         if (ordering != Ordering.NONE) {
             // As the per-user operator keeps them: every instance's waiting events in one union list.
             waitingState = context.getOperatorStateStore().getUnionListState(Descriptors.WAITING_EVENTS);
             if (context.isRestored()) {
-                var task = getRuntimeContext().getTaskInfo();
                 for (Event e : waitingState.get()) {
                     // Only this instance's users: their timers came back here.
-                    String key = UserKey.of(e);
-                    if (KeyGroupRangeAssignment.assignKeyToParallelOperator(key, task.getMaxNumberOfParallelSubtasks(),
-                            task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask()) {
-                        waitFor(key, e);
+                    if (WaitingEvents.ownedBy(e, getRuntimeContext().getTaskInfo())) {
+                        waitFor(UserKey.of(e), e);
                     }
                 }
             }
@@ -130,9 +116,9 @@ public final class CepFloorOperator extends AbstractStreamOperator<Event>
 
     private void waitFor(String key, Event e) {
         if (ordering == Ordering.QUEUE) {
-            queue.add(new Waiting(e, key, arrivals++));
+            waiting.addToQueue(key, e);
         } else {
-            waiting.computeIfAbsent(key, k -> new ArrayList<>(2)).add(e);
+            waiting.addForTimer(key, e);
         }
     }
 
@@ -153,12 +139,13 @@ public final class CepFloorOperator extends AbstractStreamOperator<Event>
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        // The queue's events up to the watermark, in time order, before the watermark goes on.
-        while (!queue.isEmpty() && queue.peek().event().ts <= mark.getTimestamp()) {
-            Waiting w = queue.poll();
-            setCurrentKey(w.key());
-            route(w.event(), w.event().ts);
-            output.collect(new StreamRecord<>(w.event(), w.event().ts));
+        // The queue's events up to the watermark, time by time, before the watermark goes on.
+        while (waiting.queuedUpTo(mark.getTimestamp())) {
+            long time = waiting.nextQueuedTime();
+            for (Map.Entry<String, List<Event>> user : waiting.takeQueuedAt(time).entrySet()) {
+                setCurrentKey(user.getKey());
+                routeAndEmit(user.getValue());
+            }
         }
         watermark = Math.max(watermark, mark.getTimestamp());
         super.processWatermark(mark);
@@ -166,24 +153,14 @@ public final class CepFloorOperator extends AbstractStreamOperator<Event>
 
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        List<Event> events = waiting.remove(timer.getKey());
-        if (events == null) {
-            return;
-        }
-        List<Event> later = null;
+        routeAndEmit(waiting.takeDue(timer.getKey(), timer.getTimestamp()));
+    }
+
+    /** Routes and passes on the current user's {@code events}, in order, each at its time. */
+    private void routeAndEmit(List<Event> events) throws Exception {
         for (Event e : events) {
-            if (e.ts <= timer.getTimestamp()) {
-                route(e, e.ts);
-                output.collect(new StreamRecord<>(e, e.ts));
-            } else {
-                if (later == null) {
-                    later = new ArrayList<>(2);
-                }
-                later.add(e);
-            }
-        }
-        if (later != null) {
-            waiting.put(timer.getKey(), later);
+            route(e, e.ts);
+            output.collect(new StreamRecord<>(e, e.ts));
         }
     }
 
@@ -206,13 +183,7 @@ public final class CepFloorOperator extends AbstractStreamOperator<Event>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         if (ordering != Ordering.NONE) {
-            List<Event> all = new ArrayList<>();
-            for (List<Event> events : waiting.values()) {
-                all.addAll(events);
-            }
-            // In order, so that a restore gives events of one time their arrival order again.
-            queue.stream().sorted(IN_ORDER).forEach(w -> all.add(w.event()));
-            waitingState.update(all);
+            waitingState.update(waiting.inOrder());
         }
     }
 
