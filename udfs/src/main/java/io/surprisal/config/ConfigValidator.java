@@ -47,6 +47,11 @@ final class ConfigValidator {
             require(java.util.Arrays.stream(io.surprisal.session.SessionMeasure.values()).anyMatch(x -> x.key.equals(m)),
                     "detectors.session-profile.alert-on: unknown measure '" + m + "' (events, duration, pace, visit-gap)");
         }
+        var length = c.detectors().visitLength();
+        require(length.thresholdBits() > 0, "detectors.visit-length.threshold-bits must be > 0");
+        require(length.minRatio() >= 1, "detectors.visit-length.min-ratio must be >= 1");
+        // The calibration fits its far tail on the top 5% of ordinary visits, at least 30 of them.
+        require(length.minPopulationVisits() >= 600, "detectors.visit-length.min-population-visits must be >= 600");
         var forest = c.detectors().sessionForest();
         require(forest.thresholdBits() > 0, "detectors.session-forest.threshold-bits must be > 0");
         require(forest.trees() >= 1 && forest.trees() <= 500, "detectors.session-forest.trees must be 1..500");

@@ -123,6 +123,7 @@ public record SurprisalConfig(
             AmountDetectorConfig amount,
             SessionProfileDetectorConfig sessionProfile,
             SessionForestDetectorConfig sessionForest,
+            VisitLengthDetectorConfig visitLength,
             PurchaseNetworkDetectorConfig purchaseNetwork,
             VelocityDetectorConfig velocity,
             GroupChangeDetectorConfig groupChange,
@@ -186,6 +187,16 @@ public record SurprisalConfig(
             alertOn = List.copyOf(alertOn);
         }
     }
+
+    /**
+     * Detector {@code visit-length}: a closed visit longer than the population's chain of steps lets
+     * visits be (io.surprisal.visitlength), for the user's own usual length. Its calibrated tail must
+     * reach {@code thresholdBits} plus log2 of the user's sessions in the false-alarm window, and the
+     * visit have at least {@code minRatio} times the user's usual events. No alert before the
+     * population has judged {@code minPopulationVisits} ordinary visits.
+     */
+    public record VisitLengthDetectorConfig(boolean enabled, double thresholdBits, double minRatio, long minPopulationVisits)
+            implements Serializable {}
 
     /**
      * Detector {@code session-forest}: a closed session unlike the population's recent sessions, by a

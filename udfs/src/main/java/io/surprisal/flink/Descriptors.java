@@ -240,6 +240,10 @@ public final class Descriptors {
     public static final ListStateDescriptor<byte[]> POPULATION_SESSION_FOREST =
             new ListStateDescriptor<>("population-session-forest", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
+    /** Per parallel instance, detector visit-length: its calibration's ordinary visits and the population's leavings, tagged with the instance. */
+    public static final ListStateDescriptor<byte[]> POPULATION_VISIT_LENGTH =
+            new ListStateDescriptor<>("population-visit-length", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
     /** Logins' feature vectors, when {@code novelty.emit-vectors} is on (docs/login-vectors.md). */
     public static final OutputTag<io.surprisal.novelty.LoginVector> LOGIN_VECTORS =
             new OutputTag<>("login-vectors", TypeInformation.of(io.surprisal.novelty.LoginVector.class));

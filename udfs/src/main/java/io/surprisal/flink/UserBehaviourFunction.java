@@ -22,6 +22,7 @@ import io.surprisal.session.ClosedSession;
 import io.surprisal.session.SessionCloser;
 import io.surprisal.session.SessionForestDetector;
 import io.surprisal.session.SessionProfileDetector;
+import io.surprisal.visitlength.VisitLengthDetector;
 import io.surprisal.velocity.VelocityPart;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -130,6 +131,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private transient List<ClosedSession> closedBuffer;
     private transient ListState<byte[]> sessionMeasuresState;
     private transient ListState<byte[]> sessionForestState;
+    private transient ListState<byte[]> visitLengthState;
     private transient LongCounter measuresWarmingUp;
     private transient long measuresWarmingUpAdded;
     private transient LongCounter forestWarmingUp;
@@ -176,6 +178,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         amountsState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_AMOUNTS);
         sessionMeasuresState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_SESSION_MEASURES);
         sessionForestState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_SESSION_FOREST);
+        visitLengthState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_VISIT_LENGTH);
         groupsState = context.getOperatorStateStore().getUnionListState(Descriptors.BEHAVIOUR_GROUPS);
         scorer = newScorer();
         amount = newAmountDetector();
@@ -223,6 +226,11 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                         SessionForestDetector::parallelismOf, me, n);
                 sessions.forest().restore(forests.entries(), forests.owners(), me);
             }
+            if (sessions.visitLength() != null) {
+                var lengths = InstanceShares.select(visitLengthState.get(), VisitLengthDetector::ownerOf,
+                        VisitLengthDetector::parallelismOf, me, n);
+                sessions.visitLength().restore(lengths.entries(), lengths.owners());
+            }
             if (groups != null) {
                 var models = InstanceShares.select(groupsState.get(), GroupModel::ownerOf, GroupModel::parallelismOf, me, n);
                 if (!models.entries().isEmpty()) {
@@ -268,7 +276,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private BehaviourScorer newScorer() {
         BehaviourScorer s = new BehaviourScorer(config.model().transition(), config.model().session(), config.detectors(), config.alerts().maxEvents());
         closedBuffer = new ArrayList<>(1);
-        sessions = new SessionCloser(config, config.model().session().emitVectors() ? closedBuffer::add : null);
+        sessions = new SessionCloser(config, config.model().session().emitVectors() ? closedBuffer::add : null, s::population);
         if (sessions.active()) {
             s.addSessionListener(sessions);
         }
@@ -290,6 +298,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         amountsState.update(amount == null ? List.of() : List.of(amount.populationForCheckpoint().toTaggedBytes(me, n)));
         sessionMeasuresState.update(sessions.profile() == null ? List.of() : sessions.profile().toTaggedEntries(me, n));
         sessionForestState.update(sessions.forest() == null ? List.of() : List.of(sessions.forest().toTaggedBytes(me, n)));
+        visitLengthState.update(sessions.visitLength() == null ? List.of() : List.of(sessions.visitLength().toTaggedBytes(me, n)));
         groupsState.update(groups == null ? List.of() : List.of(groups.model().toTaggedBytes(me, n)));
         waitingState.update(waiting.inOrder());
     }
@@ -396,7 +405,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         lateMetric = metrics.addGroup("deadLetters", "late").counter("count");
         alertsMetrics = new java.util.HashMap<>();
         for (String detector : new String[] {BehaviourScorer.TRANSITION, BehaviourScorer.SESSION, BehaviourScorer.CUSUM, AmountDetector.DETECTOR,
-                SessionProfileDetector.DETECTOR, SessionForestDetector.DETECTOR, BehaviourGroups.DETECTOR, ModelDetector.DETECTOR}) {
+                SessionProfileDetector.DETECTOR, SessionForestDetector.DETECTOR, VisitLengthDetector.DETECTOR, BehaviourGroups.DETECTOR, ModelDetector.DETECTOR}) {
             alertsMetrics.put(detector, metrics.addGroup("alerts", detector).counter("count"));
         }
         for (PartRunner<?> part : parts) {

@@ -85,6 +85,21 @@ public final class LogHistogram {
         return Double.NEGATIVE_INFINITY;
     }
 
+    /** A bucket's midpoint and its count. */
+    @FunctionalInterface
+    public interface BucketConsumer {
+        void accept(double value, long count);
+    }
+
+    /** Calls {@code action} with each bucket at and above {@code v}'s that holds observations, lowest first. */
+    public void forEachBucketAtLeast(double v, BucketConsumer action) {
+        for (int i = index(v); i < counts.length; i++) {
+            if (counts[i] > 0) {
+                action.accept(value(i), counts[i]);
+            }
+        }
+    }
+
     public void merge(LogHistogram other) {
         for (int i = 0; i < counts.length; i++) {
             counts[i] += other.counts[i];

@@ -5,15 +5,18 @@ import io.surprisal.classifier.ModelDetector;
 import io.surprisal.config.SurprisalConfig;
 import io.surprisal.event.UserKey;
 import io.surprisal.model.BehaviourScorer;
+import io.surprisal.model.PopulationTransitions;
 import io.surprisal.model.TopEventStore;
 import io.surprisal.model.UserProfile;
+import io.surprisal.visitlength.VisitLengthDetector;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What happens to a closed session beyond detector {@code session}: it becomes a vector ({@link
  * SessionFeatures}), which detectors {@code session-profile} and {@code session-forest} judge and
- * learn, which detector {@code model} scores ({@link ModelDetector}), and which goes to {@code
+ * learn, whose length detector {@code visit-length} judges by the population's steps, which detector {@code model} scores ({@link ModelDetector}), and which goes to {@code
  * vectors} when the job emits them. Plain Java; the per-user
  * operator sets {@link #key} to the user's key before each call into the scorer.
  */
@@ -21,6 +24,8 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
     private final SessionProfileDetector profile;
     private final SessionForestDetector forest;
     private final ModelDetector model;
+    private final VisitLengthDetector visitLength;
+    private final Supplier<PopulationTransitions> steps;
     private final Consumer<ClosedSession> vectors;
     private final int maxEvents;
     private final double[] features = new double[SessionFeatures.COUNT];
@@ -28,21 +33,27 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
 
     /**
      * @param vectors where closed sessions' vectors go, or null when the job does not emit them
+     * @param steps the population's steps, which the scorer learns (the population is replaced on restore)
      */
-    public SessionCloser(SurprisalConfig config, Consumer<ClosedSession> vectors) {
+    public SessionCloser(SurprisalConfig config, Consumer<ClosedSession> vectors, Supplier<PopulationTransitions> steps) {
         var d = config.detectors();
         var teaching = config.model().transition().populationTeachingWindow();
         this.profile = d.sessionProfile().enabled() ? new SessionProfileDetector(d.sessionProfile(), d.falseAlarmWindow(), teaching) : null;
         this.forest = d.sessionForest().enabled() ? new SessionForestDetector(d.sessionForest(), d.falseAlarmWindow(), teaching) : null;
         // The vector's version is its length: features only ever join at its end (docs/session-vectors.md).
         this.model = d.model().enabled() ? new ModelDetector(d.model(), SessionFeatures.NAMES, SessionFeatures.COUNT) : null;
+        var transitions = config.model().transition();
+        this.visitLength = d.visitLength().enabled()
+                ? new VisitLengthDetector(d.visitLength(), d.falseAlarmWindow(), teaching, transitions.maxPopulationStepsPerUser(), transitions.smoothing())
+                : null;
+        this.steps = steps;
         this.vectors = vectors;
         this.maxEvents = config.alerts().maxEvents();
     }
 
     /** Whether anything listens: a detector, or the vectors' output. */
     public boolean active() {
-        return profile != null || forest != null || model != null || vectors != null;
+        return profile != null || forest != null || visitLength != null || model != null || vectors != null;
     }
 
     /** The user key ({@link UserKey}) of the calls that follow. */
@@ -67,8 +78,10 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
         int sep = key.indexOf(UserKey.SEPARATOR);
         String user = sep < 0 ? key : key.substring(sep + 1);
         String tenant = sep < 0 ? null : key.substring(0, sep);
+        SessionProfileDetector.UsualEvents usual = null;
         if (profile != null) {
             profile.advanceTo(now);
+            usual = profile.usualEvents(p);
             Alert a = profile.onSessionClosed(p, top, features, user, tenant, maxEvents);
             if (a != null) {
                 alerts.add(a);
@@ -77,6 +90,13 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
         if (forest != null) {
             forest.advanceTo(now);
             Alert a = forest.onSessionClosed(p, top, features, key, user, tenant, maxEvents);
+            if (a != null) {
+                alerts.add(a);
+            }
+        }
+        if (visitLength != null) {
+            visitLength.advanceTo(now);
+            Alert a = visitLength.onVisitClosed(p, top, steps.get(), usual, why, user, tenant, maxEvents);
             if (a != null) {
                 alerts.add(a);
             }
@@ -109,6 +129,11 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
     /** Detector model, or null when it is off. */
     public ModelDetector model() {
         return model;
+    }
+
+    /** Detector visit-length, or null when it is off. */
+    public VisitLengthDetector visitLength() {
+        return visitLength;
     }
 
     /** Detector session-forest, or null when it is off. */

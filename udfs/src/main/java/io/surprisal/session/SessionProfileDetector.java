@@ -241,6 +241,24 @@ public final class SessionProfileDetector {
         return n;
     }
 
+    /**
+     * How far the user's usual events per session, their history blended with the population's, lie
+     * from the population's: the log of the ratio, and the usual itself; null until the population
+     * predicts. Asked before the session is learned ({@link #onSessionClosed} learns it).
+     */
+    public UsualEvents usualEvents(UserProfile p) {
+        BlendedLogModel m = models[SessionMeasure.EVENTS.ordinal()];
+        if (!m.predicts()) {
+            return null;
+        }
+        Prediction user = m.predict(p.habits.of(SessionMeasure.EVENTS));
+        Prediction population = m.predict(new LogMoments());
+        return new UsualEvents(user.location() - population.location(), SessionMeasure.EVENTS.valueOf(user.location()), user.values());
+    }
+
+    /** See {@link #usualEvents}: {@code logRatio} to the population's usual, the user's {@code usual} events, from {@code sessions} of theirs. */
+    public record UsualEvents(double logRatio, double usual, int sessions) {}
+
     public BlendedLogModel model(SessionMeasure m) {
         return models[m.ordinal()];
     }

@@ -268,6 +268,7 @@ class UserBehaviourFunctionTest {
             measuresLearned = function.sessionCloser().profile().model(io.surprisal.session.SessionMeasure.DURATION).population().count();
             assertThat(learned).as("every session but the last instant's, which waits for event time to move on").isEqualTo(79);
             assertThat(measuresLearned).isEqualTo(79);
+            assertThat(function.sessionCloser().visitLength().tail().judged()).isEqualTo(79);
             snapshot = h.snapshot(1L, 2 * day);
         }
         UserBehaviourFunction restoredFunction = new UserBehaviourFunction(vectors);
@@ -282,6 +283,7 @@ class UserBehaviourFunctionTest {
             assertThat(restoredFunction.sessionCloser().forest().learned()).isEqualTo(80);
             assertThat(restoredFunction.sessionCloser().profile().model(io.surprisal.session.SessionMeasure.DURATION).population().count())
                     .isEqualTo(80);
+            assertThat(restoredFunction.sessionCloser().visitLength().tail().judged()).isEqualTo(80);
         }
     }
 

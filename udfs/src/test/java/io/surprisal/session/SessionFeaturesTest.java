@@ -20,7 +20,7 @@ class SessionFeaturesTest {
     private final List<ClosedSession> closed = new ArrayList<>();
     private final BehaviourScorer scorer = new BehaviourScorer(config.model().transition(), config.model().session(),
             config.detectors(), config.alerts().maxEvents());
-    private final SessionCloser closer = new SessionCloser(config, closed::add);
+    private final SessionCloser closer = new SessionCloser(config, closed::add, scorer::population);
 
     private static Event event(long ts, String action, boolean fail, Double amount) {
         Event e = new Event();

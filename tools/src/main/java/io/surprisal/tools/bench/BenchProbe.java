@@ -102,7 +102,7 @@ public final class BenchProbe {
     /** The detectors that judge a session when it closes (detector model's session alerts are timed, as its login alerts). */
     static final java.util.Set<String> ON_SESSION_CLOSE = java.util.Set.of(io.surprisal.model.BehaviourScorer.SESSION,
             io.surprisal.session.SessionProfileDetector.DETECTOR, io.surprisal.session.SessionForestDetector.DETECTOR,
-            io.surprisal.groups.BehaviourGroups.DETECTOR);
+            io.surprisal.visitlength.VisitLengthDetector.DETECTOR, io.surprisal.groups.BehaviourGroups.DETECTOR);
 
     static void alert(Alert a) {
         long now = System.nanoTime();

@@ -132,7 +132,7 @@ public final class CoreBench {
             network = new StoredPurchaseNetwork(purchases.degrees(), purchases.trackedPurchases(), new HeapPurchaseNetworkStore());
             // As UserBehaviourFunction sets them up: the closed visits' detectors (and the vectors'
             // copy when the job emits them), then the groups.
-            sessions = new SessionCloser(config, config.model().session().emitVectors() ? closed -> {} : null);
+            sessions = new SessionCloser(config, config.model().session().emitVectors() ? closed -> {} : null, behaviour::population);
             if (sessions.active()) {
                 behaviour.addSessionListener(sessions);
             }

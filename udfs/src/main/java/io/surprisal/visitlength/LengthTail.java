@@ -1,0 +1,241 @@
+package io.surprisal.visitlength;
+
+import io.surprisal.model.LogHistogram;
+import io.surprisal.model.MultipleTests;
+import java.nio.ByteBuffer;
+
+/**
+ * The calibration of the length law's bits on the population's ordinary visits. Up to the top
+ * {@link #TAIL_SHARE} of them, the bits are the share of ordinary visits the law found at least as
+ * surprising (never more than the law's own bits). Beyond, where a count of a few says little, the
+ * tail is the law's with a frailty: each visit's pace of leaving multiplied by a gamma variable of
+ * mean 1 and variance theta, which turns the law's cumulative hazard H (its bits times ln 2) into a
+ * tail of (1 + theta H)^(-1/theta). Where visits end as the chain says (every person of a kind alike)
+ * theta is near 0 and the law's bits stand; where some visits go on far longer than the chain
+ * alone allows (binges, forgotten tabs) theta grows and the far bits grow only as log H. Theta is
+ * fitted by maximum likelihood on the top visits and taken at the upper end of its one-sided 95%
+ * interval (the likelihood {@link #LIKELIHOOD_DROP} below its best), so a tail fitted on few visits
+ * is held cautious. Plain Java.
+ */
+public final class LengthTail {
+    /** Users with 0, 1 to 3, 4 to 15, and 16 or more visits before. */
+    static final int EVIDENCE_BUCKETS = 4;
+    /** Visits a bucket needs before it is the yardstick on its own; until then, the buckets pooled. */
+    static final long MIN_BUCKET_VISITS = 2_000;
+    /** Visits judged in a generation; the one before it is kept, older ones forgotten. */
+    static final long GENERATION = 20_000;
+    /** The share of ordinary visits the frailty is fitted on, and beyond which it extrapolates. */
+    static final double TAIL_SHARE = 0.05;
+    /** At least this many visits in the fitted tail. */
+    static final long MIN_TAIL_VISITS = 30;
+    /**
+     * The share of ordinary visits beyond which the fit counts a visit only as beyond that point
+     * (censored): a few far visits (a bot's crawl, an attack the detector missed) cannot drag the
+     * tail out by their size alone.
+     */
+    static final double CENSORED_SHARE = 0.01;
+    /** Half the 90% quantile of chi-square with one degree of freedom: a one-sided 95% bound. */
+    static final double LIKELIHOOD_DROP = 1.353;
+    /** A calibrated tail is at most this many times the law's bits. */
+    static final double MAX_RAISE = 2.0;
+    private static final double LN2 = Math.log(2);
+    private static final double[] THETAS = thetaGrid();
+
+    private LogHistogram[] current = newHistograms();
+    private LogHistogram[] previous = newHistograms();
+    private long judgedInGeneration;
+
+    /** The calibrated bits, how many ordinary visits were at least as surprising of how many, and the frailty used (NaN within the counted tail). */
+    public record Calibrated(double bits, long atLeast, long of, double frailty) {}
+
+    private static LogHistogram[] newHistograms() {
+        LogHistogram[] h = new LogHistogram[EVIDENCE_BUCKETS];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = new LogHistogram();
+        }
+        return h;
+    }
+
+    /** 0, then 120 values from 0.001 to 20, evenly on a log scale. */
+    private static double[] thetaGrid() {
+        double[] g = new double[121];
+        for (int i = 1; i < g.length; i++) {
+            g[i] = Math.exp(Math.log(1e-3) + (i - 1) * (Math.log(20) - Math.log(1e-3)) / 119);
+        }
+        return g;
+    }
+
+    static int evidenceBucket(int visitsBefore) {
+        return visitsBefore == 0 ? 0 : visitsBefore <= 3 ? 1 : visitsBefore <= 15 ? 2 : 3;
+    }
+
+    /** Counts an ordinary visit the law gave {@code bits}, by a user with {@code visitsBefore} visits before it. */
+    public void count(double bits, int visitsBefore) {
+        current[evidenceBucket(visitsBefore)].add(bits);
+        if (++judgedInGeneration >= GENERATION) {
+            previous = current;
+            current = newHistograms();
+            judgedInGeneration = 0;
+        }
+    }
+
+    /** Ordinary visits judged, in both generations. */
+    public long judged() {
+        long n = 0;
+        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
+            n += current[i].count() + previous[i].count();
+        }
+        return n;
+    }
+
+    /**
+     * The yardstick of a user with {@code visitsBefore}: their bucket when it holds {@link
+     * #MIN_BUCKET_VISITS}, else the buckets pooled, users without history apart from those with (a
+     * first visit is judged by the population's law alone, and a bot's first crawl would make the
+     * tail of users judged with their own usual look heavier than it is).
+     */
+    LogHistogram yardstick(int visitsBefore) {
+        int b = evidenceBucket(visitsBefore);
+        LogHistogram both = LogHistogram.fromCounts(current[b].toCounts());
+        both.merge(previous[b]);
+        if (both.count() >= MIN_BUCKET_VISITS) {
+            return both;
+        }
+        LogHistogram pooled = new LogHistogram();
+        for (int i = b > 0 ? 1 : 0; i < EVIDENCE_BUCKETS; i++) {
+            pooled.merge(current[i]);
+            pooled.merge(previous[i]);
+        }
+        return pooled;
+    }
+
+    /** The calibrated bits of a visit the law gave {@code bits}, by a user with {@code visitsBefore} visits before it. */
+    public Calibrated calibrated(double bits, int visitsBefore) {
+        LogHistogram y = yardstick(visitsBefore);
+        long n = y.count();
+        long k = y.atLeast(bits);
+        double counted = Math.min(bits, MultipleTests.tailBits(k, n));
+        long tailVisits = Math.max(MIN_TAIL_VISITS, (long) Math.ceil(TAIL_SHARE * n));
+        if (n < 2 * tailVisits) {
+            return new Calibrated(counted, k, n, Double.NaN);
+        }
+        double threshold = y.quantile(1 - (double) tailVisits / n);
+        if (bits <= threshold || threshold <= 0) {
+            return new Calibrated(counted, k, n, Double.NaN);
+        }
+        double censorAt = y.quantile(1 - Math.max(1.0, CENSORED_SHARE * n) / n);
+        double theta = frailty(y, threshold, censorAt);
+        double beyond = MultipleTests.tailBits(y.atLeast(threshold), n) + frailtyBits(bits, threshold, theta);
+        return new Calibrated(Math.max(counted, Math.min(beyond, MAX_RAISE * bits)), k, n, theta);
+    }
+
+    /** -log2 of the tail beyond {@code threshold} bits at {@code bits}, with frailty {@code theta}. */
+    static double frailtyBits(double bits, double threshold, double theta) {
+        double h = bits * LN2;
+        double u = threshold * LN2;
+        double nats = theta < 1e-12 ? h - u : (Math.log1p(theta * h) - Math.log1p(theta * u)) / theta;
+        return Math.max(0, nats) / LN2;
+    }
+
+    /**
+     * The frailty of the visits beyond {@code threshold} bits in {@code h}: the largest theta whose
+     * log-likelihood is within {@link #LIKELIHOOD_DROP} of the best. A visit beyond the threshold has
+     * density (1 + theta H)^(-1/theta - 1) relative to the threshold's tail; one at or beyond {@code
+     * censorAt} counts as beyond it, with the tail's chance of that.
+     */
+    static double frailty(LogHistogram h, double threshold, double censorAt) {
+        double u = threshold * LN2;
+        double c = Math.max(u, censorAt * LN2);
+        double[] ll = new double[THETAS.length];
+        h.forEachBucketAtLeast(threshold, (value, count) -> {
+            double x = Math.max(u, value * LN2);
+            boolean censored = x >= c;
+            for (int i = 0; i < THETAS.length; i++) {
+                double t = THETAS[i];
+                double logTail = t == 0 ? -((censored ? c : x) - u) : -(Math.log1p(t * (censored ? c : x)) - Math.log1p(t * u)) / t;
+                ll[i] += count * (censored ? logTail : logTail - (t == 0 ? 0 : Math.log1p(t * x)));
+            }
+        });
+        double best = Double.NEGATIVE_INFINITY;
+        for (double v : ll) {
+            best = Math.max(best, v);
+        }
+        double upper = 0;
+        for (int i = 0; i < THETAS.length; i++) {
+            if (ll[i] >= best - LIKELIHOOD_DROP) {
+                upper = THETAS[i];
+            }
+        }
+        return upper;
+    }
+
+    public void merge(LengthTail o) {
+        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
+            current[i].merge(o.current[i]);
+            previous[i].merge(o.previous[i]);
+        }
+        judgedInGeneration += o.judgedInGeneration;
+    }
+
+    /** A copy with every count divided among {@code owners} (see io.surprisal.flink.InstanceShares). */
+    public LengthTail sharedBy(int owners) {
+        LengthTail s = new LengthTail();
+        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
+            s.current[i] = current[i].sharedBy(owners);
+            s.previous[i] = previous[i].sharedBy(owners);
+        }
+        s.judgedInGeneration = (judgedInGeneration + owners - 1) / Math.max(1, owners);
+        return s;
+    }
+
+    /** The histograms, nonzero buckets only, after the generation's count. */
+    void write(ByteBuffer b) {
+        b.putLong(judgedInGeneration);
+        for (LogHistogram[] generation : new LogHistogram[][] {current, previous}) {
+            for (LogHistogram h : generation) {
+                long[] c = h.toCounts();
+                int nonzero = 0;
+                for (long v : c) {
+                    nonzero += v != 0 ? 1 : 0;
+                }
+                b.putInt(nonzero);
+                for (int i = 0; i < c.length; i++) {
+                    if (c[i] != 0) {
+                        b.putInt(i).putLong(c[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    int writtenSize() {
+        int size = 8;
+        for (LogHistogram[] generation : new LogHistogram[][] {current, previous}) {
+            for (LogHistogram h : generation) {
+                size += 4;
+                for (long v : h.toCounts()) {
+                    size += v != 0 ? 12 : 0;
+                }
+            }
+        }
+        return size;
+    }
+
+    static LengthTail read(ByteBuffer b) {
+        LengthTail t = new LengthTail();
+        t.judgedInGeneration = b.getLong();
+        int buckets = new LogHistogram().toCounts().length;
+        for (int g = 0; g < 2; g++) {
+            for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
+                long[] c = new long[buckets];
+                int nonzero = b.getInt();
+                for (int j = 0; j < nonzero; j++) {
+                    int at = b.getInt();
+                    c[at] = b.getLong();
+                }
+                (g == 0 ? t.current : t.previous)[i] = LogHistogram.fromCounts(c);
+            }
+        }
+        return t;
+    }
+}

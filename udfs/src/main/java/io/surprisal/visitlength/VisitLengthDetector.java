@@ -1,0 +1,247 @@
+package io.surprisal.visitlength;
+
+import io.surprisal.alert.Alert;
+import io.surprisal.alert.AlertBuilder;
+import io.surprisal.amount.AmountDetector;
+import io.surprisal.config.SurprisalConfig.VisitLengthDetectorConfig;
+import io.surprisal.model.BehaviourScorer;
+import io.surprisal.model.MultipleTests;
+import io.surprisal.model.PopulationTransitions;
+import io.surprisal.model.TopEventStore;
+import io.surprisal.model.UserProfile;
+import io.surprisal.session.SessionProfileDetector.UsualEvents;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Detector {@code visit-length}: a closed visit longer than the population's chain of steps lets
+ * visits be ({@link VisitLengthLaw}), for the user's own usual length. A visit of a user whose
+ * sessions are twice the population's is judged at half its events: the user's usual, their
+ * history blended with the population's, comes from detector {@code session-profile} when it is on.
+ * The law's bits are calibrated on the population's ordinary visits ({@link LengthTail}); the bar is
+ * {@code threshold-bits} plus log2 of the user's sessions in the false-alarm window, and the visit
+ * must have at least {@code min-ratio} times the user's usual events. Plain Java; the per-user
+ * operator owns one per parallel instance.
+ */
+public final class VisitLengthDetector {
+    public static final String DETECTOR = "visit-length";
+    /** Rebuild the law once the population's steps or leavings grew by this share (or by {@link #REBUILD_STEPS}). */
+    private static final double REBUILD_SHARE = 0.01;
+    private static final long REBUILD_STEPS = 1_000;
+
+    private final VisitLengthDetectorConfig config;
+    private final long falseAlarmWindowMs;
+    private final long teachingWindowMs;
+    private final int maxStepsPerUser;
+    private final double smoothing;
+
+    private LengthTail tail = new LengthTail();
+    private VisitEnds ends = new VisitEnds();
+    /** What the current instant teaches, applied once event time passes it (as the population's steps). */
+    private final List<double[]> pendingJudged = new ArrayList<>();
+    private final List<String> pendingEnds = new ArrayList<>();
+    private long pendingTs = Long.MIN_VALUE;
+
+    private VisitLengthLaw law;
+    private long lawSteps = -1;
+    private long lawEnds = -1;
+    private long warmingUp;
+
+    public VisitLengthDetector(VisitLengthDetectorConfig config, Duration falseAlarmWindow, Duration teachingWindow,
+            int maxPopulationStepsPerUser, double smoothing) {
+        this.config = config;
+        this.falseAlarmWindowMs = falseAlarmWindow.toMillis();
+        this.teachingWindowMs = teachingWindow.toMillis();
+        this.maxStepsPerUser = maxPopulationStepsPerUser;
+        this.smoothing = smoothing;
+    }
+
+    /** Moves to event time {@code ts}: what was taught before it joins the population. */
+    public void advanceTo(long ts) {
+        if (ts > pendingTs) {
+            for (double[] j : pendingJudged) {
+                tail.count(j[0], (int) j[1]);
+            }
+            for (String s : pendingEnds) {
+                ends.add(s, 1);
+            }
+            pendingJudged.clear();
+            pendingEnds.clear();
+            pendingTs = ts;
+        }
+    }
+
+    /**
+     * Judges the closed visit of {@code p} (called before the profile forgets it, after {@link
+     * #advanceTo} the closing instant), closed for {@code why}, against the population's {@code steps};
+     * {@code usual} is the user's usual events (null without session-profile). Returns the alert, or null.
+     */
+    public Alert onVisitClosed(UserProfile p, TopEventStore top, PopulationTransitions steps, UsualEvents usual, String why,
+            String user, String tenant, int maxEvents) {
+        learnLeaving(p, why);
+        int events = p.sessionEvents;
+        int visitsBefore = (int) Math.max(0, Math.min(Integer.MAX_VALUE, p.fromTotal(0) - 1));
+        if (tail.judged() < config.minPopulationVisits() || steps.events() == 0) {
+            warmingUp++;
+            countIfOrdinary(p, law(steps, ends).tailBits(judgedEvents(events, usual)), visitsBefore);
+            return null;
+        }
+        double judged = judgedEvents(events, usual);
+        double bits = law(steps, ends).tailBits(judged);
+        double bar = MultipleTests.bar(config.thresholdBits(), p.sessionsInWindow);
+        boolean farEnough = usual == null || events >= config.minRatio() * usual.usual();
+        Alert alert = null;
+        if (config.enabled() && farEnough && bits * LengthTail.MAX_RAISE >= bar) {
+            LengthTail.Calibrated c = tail.calibrated(bits, visitsBefore);
+            if (c.bits() >= bar) {
+                alert = alert(p, top, user, tenant, events, judged, usual, bits, c, bar, maxEvents);
+            }
+        }
+        if (alert == null) {
+            countIfOrdinary(p, bits, visitsBefore);
+        }
+        return alert;
+    }
+
+    /** The events the law judges: the visit's, over the user's usual as a share of the population's. */
+    private static double judgedEvents(int events, UsualEvents usual) {
+        return usual == null ? events : events * Math.exp(-usual.logRatio());
+    }
+
+    private void countIfOrdinary(UserProfile p, double bits, int visitsBefore) {
+        if (p.teachesAt(p.lastTs, teachingWindowMs)) {
+            pendingJudged.add(new double[] {bits, visitsBefore});
+        }
+    }
+
+    /**
+     * A visit closed by inactivity or a new session id left after its last state: a step out of it,
+     * taught within the same per-user caps as the population's steps. A logout or end says it itself.
+     */
+    private void learnLeaving(UserProfile p, String why) {
+        String last = p.lastStateName;
+        boolean left = "inactivity".equals(why) || "a new session began".equals(why);
+        if (left && !VisitLengthLaw.endsVisit(last) && !UserProfile.START.equals(last) && p.teachesAt(p.lastTs, teachingWindowMs)
+                && p.mayTeach(p.lastState, p.lastTs, teachingWindowMs, maxStepsPerUser)) {
+            pendingEnds.add(last);
+        }
+    }
+
+    private VisitLengthLaw law(PopulationTransitions steps, VisitEnds leavings) {
+        long s = steps.events();
+        long e = leavings.total();
+        if (law == null || grew(s, lawSteps) || grew(e, lawEnds)) {
+            law = VisitLengthLaw.of(steps, leavings, smoothing);
+            lawSteps = s;
+            lawEnds = e;
+        }
+        return law;
+    }
+
+    private static boolean grew(long now, long then) {
+        return now - then >= Math.min(REBUILD_STEPS, Math.max(1, (long) (REBUILD_SHARE * then)));
+    }
+
+    private Alert alert(UserProfile p, TopEventStore top, String user, String tenant, int events, double judged, UsualEvents usual,
+            double bits, LengthTail.Calibrated c, double bar, int maxEvents) {
+        String usualText = usual == null
+                ? "the population's"
+                : String.format(Locale.ROOT, "%.0f events (%s)", usual.usual(), usual.sessions() == 0
+                        ? "the population's, no session of theirs yet"
+                        : String.format(Locale.ROOT, "from %d session%s, blended with the population's", usual.sessions(), usual.sessions() == 1 ? "" : "s"));
+        AlertBuilder a = AlertBuilder.of(DETECTOR, p.lastTs, user, p.sessionId, maxEvents)
+                .tenant(tenant)
+                .bits(c.bits(), bar)
+                .summary(String.format(Locale.ROOT, "%s's visit had %d events; their usual is %s: %.1f bits, above %.1f + log2(%.1f sessions in the past %s) = %.1f",
+                        user, events, usualText, c.bits(), config.thresholdBits(), Math.max(1.0, p.sessionsInWindow),
+                        MultipleTests.windowText(Duration.ofMillis(falseAlarmWindowMs)), bar));
+        a.reason("events", events + " events", detail(events, judged, bits, c), c.bits());
+        BehaviourScorer.addSessionEvents(a, p, top);
+        return a.build();
+    }
+
+    private static String detail(int events, double judged, double bits, LengthTail.Calibrated c) {
+        String scaled = Math.abs(judged - events) < 0.5 ? "" : String.format(Locale.ROOT, " (as %.0f at the population's usual)", judged);
+        String fitted = Double.isNaN(c.frailty()) ? ""
+                : String.format(Locale.ROOT, "; beyond the top 5%%, a frailty of %.3f", c.frailty());
+        return String.format(Locale.ROOT, "a visit of at least %d events%s: 1 in %s by the population's steps and leavings; %d of the population's %d ordinary visits as surprising%s",
+                events, scaled, AmountDetector.oneIn(bits), c.atLeast(), c.of(), fitted);
+    }
+
+    /** Visits closed while the population was still warming up. */
+    public long warmingUp() {
+        return warmingUp;
+    }
+
+    /** The calibration's ordinary visits. */
+    public LengthTail tail() {
+        return tail;
+    }
+
+    /** The population's leavings, the current instant's included (for tests). */
+    public VisitEnds ends() {
+        return ends;
+    }
+
+    /** The calibration and the leavings, the current instant's included, with the writing instance in front (see InstanceShares). */
+    public byte[] toTaggedBytes(int owner, int parallelism) {
+        LengthTail t = new LengthTail();
+        t.merge(tail);
+        for (double[] j : pendingJudged) {
+            t.count(j[0], (int) j[1]);
+        }
+        VisitEnds e = new VisitEnds();
+        e.merge(ends);
+        for (String s : pendingEnds) {
+            e.add(s, 1);
+        }
+        List<byte[]> names = new ArrayList<>();
+        int size = 8 + t.writtenSize() + 4;
+        for (String s : e.states()) {
+            byte[] n = s.getBytes(StandardCharsets.UTF_8);
+            names.add(n);
+            size += 4 + n.length + 8;
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).putInt(owner).putInt(parallelism);
+        t.write(b);
+        b.putInt(names.size());
+        int i = 0;
+        for (String s : e.states()) {
+            byte[] n = names.get(i++);
+            b.putInt(n.length).put(n).putLong(e.count(s));
+        }
+        return b.array();
+    }
+
+    public static int ownerOf(byte[] tagged) {
+        return ByteBuffer.wrap(tagged).getInt(0);
+    }
+
+    public static int parallelismOf(byte[] tagged) {
+        return ByteBuffer.wrap(tagged).getInt(4);
+    }
+
+    /** Restores the entries InstanceShares selected, their counts shared among {@code owners}. */
+    public void restore(List<byte[]> entries, int owners) {
+        tail = new LengthTail();
+        ends = new VisitEnds();
+        for (byte[] entry : entries) {
+            ByteBuffer b = ByteBuffer.wrap(entry, 8, entry.length - 8);
+            tail.merge(LengthTail.read(b).sharedBy(owners));
+            int states = b.getInt();
+            for (int i = 0; i < states; i++) {
+                byte[] n = new byte[b.getInt()];
+                b.get(n);
+                long count = b.getLong();
+                ends.add(new String(n, StandardCharsets.UTF_8), owners <= 1 ? count : (count + owners - 1) / owners);
+            }
+        }
+        pendingJudged.clear();
+        pendingEnds.clear();
+        law = null;
+    }
+}

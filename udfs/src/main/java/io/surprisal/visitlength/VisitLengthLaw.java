@@ -1,0 +1,180 @@
+package io.surprisal.visitlength;
+
+import io.surprisal.model.PopulationTransitions;
+import io.surprisal.model.TransitionCount;
+import io.surprisal.model.UserProfile;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The law of a visit's length implied by the population's Markov chain of steps: a visit starts at
+ * the session-start pseudo-state, takes a step after each event, and ends at a logout or end event
+ * (the session closes there) or, after any other event, by leaving ({@link VisitEnds}: the visits
+ * that closed by inactivity or a new session id). The chance that a visit has at least L events is
+ * the mass still walking after L - 1 events, which is what a chain that rarely leaves (a buyer who
+ * views and views but does not buy) makes rare. Plain Java; rebuilt from the counts now and then.
+ */
+public final class VisitLengthLaw {
+    private static final double LN2 = Math.log(2);
+    /** Rescale the walking mass below this, keeping its log apart (long visits fall far below a double's range). */
+    private static final double RESCALE_BELOW = 1e-100;
+    /** Bits past which a visit is far beyond any bar: the walk stops there. */
+    static final double MAX_BITS = 1_000;
+
+    private final String[] states;
+    private final boolean[] absorbing;
+    /**
+     * Row i, sparse: the states seen after i and their chance, each beside the smoothing's share every
+     * state has ({@link #everyState}); what the row lacks of 1 is leaving. Null for the start and
+     * states that end a visit.
+     */
+    private final int[][] seen;
+    private final double[][] chance;
+    private final double[] everyState;
+    /** The first event's state. */
+    private final double[] start;
+
+    private VisitLengthLaw(String[] states, boolean[] absorbing, int[][] seen, double[][] chance, double[] everyState, double[] start) {
+        this.states = states;
+        this.absorbing = absorbing;
+        this.seen = seen;
+        this.chance = chance;
+        this.everyState = everyState;
+        this.start = start;
+    }
+
+    /** Whether a visit ends at an event in {@code state} ({@code action:status}): the scorer closes the session at logout and end. */
+    public static boolean endsVisit(String state) {
+        return state.startsWith("logout:") || state.startsWith("end:");
+    }
+
+    /**
+     * The law from the population's steps and its visits' leaving counts; {@code smoothing} is the
+     * transition model's additive smoothing, spread over the states and leaving.
+     */
+    public static VisitLengthLaw of(PopulationTransitions steps, VisitEnds ends, double smoothing) {
+        List<TransitionCount> counts = steps.entries();
+        Map<String, Integer> index = new HashMap<>();
+        index.put(UserProfile.START, 0);
+        for (TransitionCount c : counts) {
+            index.putIfAbsent(c.from, index.size());
+            index.putIfAbsent(c.to, index.size());
+        }
+        for (String s : ends.states()) {
+            index.putIfAbsent(s, index.size());
+        }
+        int n = index.size();
+        String[] states = new String[n];
+        index.forEach((s, i) -> states[i] = s);
+        boolean[] absorbing = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            absorbing[i] = endsVisit(states[i]);
+        }
+        Map<Integer, Map<Integer, Double>> raw = new HashMap<>();
+        double[] rowTotal = new double[n];
+        for (TransitionCount c : counts) {
+            int to = index.get(c.to);
+            if (to == 0) {
+                continue; // nothing steps into the start
+            }
+            int from = index.get(c.from);
+            raw.computeIfAbsent(from, k -> new HashMap<>()).merge(to, (double) c.count, Double::sum);
+            rowTotal[from] += c.count;
+        }
+        int[][] seen = new int[n][];
+        double[][] chance = new double[n][];
+        double[] everyState = new double[n];
+        // Destinations: every state but the start, and leaving.
+        double outcomes = n;
+        for (int i = 1; i < n; i++) {
+            if (absorbing[i]) {
+                continue;
+            }
+            double denominator = rowTotal[i] + ends.count(states[i]) + smoothing * outcomes;
+            Map<Integer, Double> row = raw.getOrDefault(i, Map.of());
+            seen[i] = new int[row.size()];
+            chance[i] = new double[row.size()];
+            int k = 0;
+            for (var e : row.entrySet()) {
+                seen[i][k] = e.getKey();
+                chance[i][k++] = e.getValue() / denominator;
+            }
+            everyState[i] = smoothing / denominator;
+        }
+        // A visit has a first event: the start row has no leaving and no smoothing beyond what was seen.
+        double[] start = new double[n];
+        double startTotal = rowTotal[0];
+        Map<Integer, Double> first = raw.getOrDefault(0, Map.of());
+        for (int j = 1; j < n; j++) {
+            start[j] = startTotal > 0 ? first.getOrDefault(j, 0.0) / startTotal : 1.0 / (n - 1);
+        }
+        return new VisitLengthLaw(states, absorbing, seen, chance, everyState, start);
+    }
+
+    /** States the law knows, the start included. */
+    public int states() {
+        return states.length;
+    }
+
+    /**
+     * -log2 P(a visit has at least {@code events} events) under the law; between whole numbers, the
+     * bits at the two around it interpolated. At most {@link #MAX_BITS}.
+     */
+    public double tailBits(double events) {
+        if (events <= 1 || states.length <= 1) {
+            return 0;
+        }
+        int whole = (int) Math.floor(Math.min(events, Integer.MAX_VALUE - 1));
+        double below = 0;
+        double bits = 0;
+        int n = states.length;
+        double[] v = start.clone();
+        double[] w = new double[n];
+        double logScale = 0; // log2 of the factor v was divided by
+        for (int k = 1; k <= whole; k++) {
+            // v: the states of the k-th event, over visits with at least k events.
+            if (k == whole) {
+                below = bits;
+            }
+            java.util.Arrays.fill(w, 0);
+            double toEvery = 0;
+            for (int i = 1; i < n; i++) {
+                double m = v[i];
+                if (m == 0 || absorbing[i]) {
+                    continue;
+                }
+                int[] to = seen[i];
+                double[] p = chance[i];
+                for (int x = 0; x < to.length; x++) {
+                    w[to[x]] += m * p[x];
+                }
+                toEvery += m * everyState[i];
+            }
+            double alive = 0;
+            for (int j = 1; j < n; j++) {
+                w[j] += toEvery;
+                alive += w[j];
+            }
+            double[] t = v;
+            v = w;
+            w = t;
+            if (alive <= 0) {
+                return MAX_BITS;
+            }
+            bits = -(Math.log(alive) / LN2 + logScale);
+            if (bits >= MAX_BITS) {
+                return MAX_BITS;
+            }
+            if (alive < RESCALE_BELOW) {
+                for (int j = 1; j < n; j++) {
+                    v[j] /= alive;
+                }
+                logScale += Math.log(alive) / LN2;
+            }
+        }
+        // bits: P(at least whole + 1 events); below: P(at least whole).
+        double fraction = events - whole;
+        return below + fraction * (bits - below);
+    }
+}

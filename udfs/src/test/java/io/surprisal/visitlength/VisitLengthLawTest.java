@@ -1,0 +1,78 @@
+package io.surprisal.visitlength;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.surprisal.model.PopulationTransitions;
+import io.surprisal.model.UserProfile;
+import org.junit.jupiter.api.Test;
+
+/** The law of a visit's length against chains whose tails are known in closed form. */
+class VisitLengthLawTest {
+    private static final double LOG2_09 = Math.log(0.9) / Math.log(2);
+
+    /** Every visit starts with a view; each view is followed by another view 9 times in 10, else by an end event. */
+    private static PopulationTransitions viewsThenEnd() {
+        PopulationTransitions steps = new PopulationTransitions(0.0, 1_000);
+        steps.observe(UserProfile.START, "view_item:success", 1_000);
+        steps.observe("view_item:success", "view_item:success", 900);
+        steps.observe("view_item:success", "end:success", 100);
+        return steps;
+    }
+
+    @Test
+    void aVisitEndingAtAnEndEventHasAtLeastLEventsWithChanceNineTenthsToTheLMinus2() {
+        VisitLengthLaw law = VisitLengthLaw.of(viewsThenEnd(), new VisitEnds(), 0.0);
+        // The first view is certain, so is a second event; then each further one is a view 9 times in 10.
+        assertThat(law.tailBits(1)).isZero();
+        assertThat(law.tailBits(2)).isCloseTo(0.0, within(1e-12));
+        for (int events : new int[] {3, 10, 50, 200}) {
+            assertThat(law.tailBits(events)).as("%d events", events).isCloseTo(-(events - 2) * LOG2_09, within(1e-9));
+        }
+    }
+
+    @Test
+    void aVisitThatLeavesWithoutAnEventHasAtLeastLEventsWithChanceNineTenthsToTheLMinus1() {
+        PopulationTransitions steps = new PopulationTransitions(0.0, 1_000);
+        steps.observe(UserProfile.START, "view_item:success", 1_000);
+        steps.observe("view_item:success", "view_item:success", 900);
+        VisitEnds ends = new VisitEnds();
+        ends.add("view_item:success", 100);
+        VisitLengthLaw law = VisitLengthLaw.of(steps, ends, 0.0);
+        assertThat(law.tailBits(2)).isCloseTo(-LOG2_09, within(1e-9));
+        assertThat(law.tailBits(30)).isCloseTo(-29 * LOG2_09, within(1e-9));
+    }
+
+    @Test
+    void betweenWholeEventsTheBitsAreInterpolatedAndFarBeyondTheyStopAtTheCap() {
+        VisitLengthLaw law = VisitLengthLaw.of(viewsThenEnd(), new VisitEnds(), 0.0);
+        assertThat(law.tailBits(10.25)).isCloseTo(law.tailBits(10) + 0.25 * (law.tailBits(11) - law.tailBits(10)), within(1e-9));
+        // 0.9^10000 is far below a double: the walk keeps its scale apart, and stops at the cap.
+        assertThat(law.tailBits(5_000)).isCloseTo(-4_998 * LOG2_09, within(1e-6));
+        assertThat(law.tailBits(10_000)).isEqualTo(VisitLengthLaw.MAX_BITS);
+        PopulationTransitions halves = new PopulationTransitions(0.0, 1_000);
+        halves.observe(UserProfile.START, "view_item:success", 10);
+        halves.observe("view_item:success", "view_item:success", 10);
+        halves.observe("view_item:success", "logout:success", 10);
+        assertThat(VisitLengthLaw.of(halves, new VisitEnds(), 0.0).tailBits(502)).as("past 2^-332, where the walk rescales")
+                .isCloseTo(500.0, within(1e-6));
+    }
+
+    @Test
+    void logoutAndEndCloseAVisitAndNothingElseDoes() {
+        assertThat(VisitLengthLaw.endsVisit("logout:success")).isTrue();
+        assertThat(VisitLengthLaw.endsVisit("end:fail")).isTrue();
+        assertThat(VisitLengthLaw.endsVisit("login:success")).isFalse();
+        assertThat(VisitLengthLaw.endsVisit("endorse:success")).isFalse();
+    }
+
+    @Test
+    void smoothingGivesEveryStateAChanceToEndTheVisitSoNoLawIsWithoutEnd() {
+        PopulationTransitions steps = new PopulationTransitions(0.5, 1_000);
+        steps.observe(UserProfile.START, "view_item:success", 10);
+        steps.observe("view_item:success", "view_item:success", 1_000);
+        steps.observe("comment:success", "logout:success", 1);
+        VisitLengthLaw law = VisitLengthLaw.of(steps, new VisitEnds(), 0.5);
+        assertThat(law.tailBits(100)).isPositive().isLessThan(law.tailBits(1_000));
+    }
+}
