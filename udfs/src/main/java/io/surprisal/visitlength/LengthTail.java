@@ -45,7 +45,7 @@ public final class LengthTail {
     private LogHistogram[] previous = newHistograms();
     private long judgedInGeneration;
 
-    /** The calibrated bits, how many ordinary visits were at least as surprising of how many, and the frailty used (NaN within the counted tail). */
+    /** The calibrated bits, how many ordinary visits were at least as surprising of how many, and the frailty that set the bits (NaN where the count did). */
     public record Calibrated(double bits, long atLeast, long of, double frailty) {}
 
     private static LogHistogram[] newHistograms() {
@@ -120,13 +120,14 @@ public final class LengthTail {
             return new Calibrated(counted, k, n, Double.NaN);
         }
         double threshold = y.quantile(1 - (double) tailVisits / n);
-        if (bits <= threshold || threshold <= 0) {
+        if (bits <= threshold) {
             return new Calibrated(counted, k, n, Double.NaN);
         }
         double censorAt = y.quantile(1 - Math.max(1.0, CENSORED_SHARE * n) / n);
         double theta = frailty(y, threshold, censorAt);
         double beyond = MultipleTests.tailBits(y.atLeast(threshold), n) + frailtyBits(bits, threshold, theta);
-        return new Calibrated(Math.max(counted, Math.min(beyond, MAX_RAISE * bits)), k, n, theta);
+        double fitted = Math.min(beyond, MAX_RAISE * bits);
+        return fitted > counted ? new Calibrated(fitted, k, n, theta) : new Calibrated(counted, k, n, Double.NaN);
     }
 
     /** -log2 of the tail beyond {@code threshold} bits at {@code bits}, with frailty {@code theta}. */

@@ -8,10 +8,10 @@ import io.surprisal.model.BehaviourScorer;
 import io.surprisal.model.MultipleTests;
 import io.surprisal.model.PopulationTransitions;
 import io.surprisal.model.TopEventStore;
+import io.surprisal.model.TransitionCount;
 import io.surprisal.model.UserProfile;
 import io.surprisal.session.SessionProfileDetector.UsualEvents;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +46,13 @@ public final class VisitLengthDetector {
     private final List<String> pendingEnds = new ArrayList<>();
     private long pendingTs = Long.MIN_VALUE;
 
+    /**
+     * The law, and the counts it was built from: they go into checkpoints, so that a recovered job
+     * judges by the same law as one that ran on (it is rebuilt only as the counts grow).
+     */
     private VisitLengthLaw law;
+    private List<TransitionCount> lawCounts = List.of();
+    private VisitEnds lawLeavings = new VisitEnds();
     private long lawSteps = -1;
     private long lawEnds = -1;
     private long warmingUp;
@@ -84,7 +90,8 @@ public final class VisitLengthDetector {
             String user, String tenant, int maxEvents) {
         learnLeaving(p, why);
         int events = p.sessionEvents;
-        int visitsBefore = (int) Math.max(0, Math.min(Integer.MAX_VALUE, p.fromTotal(0) - 1));
+        // Sessions begun before this one; session-profile's count of visits when it has one (sessions of a logout's trailing end are not visits).
+        int visitsBefore = usual != null ? usual.sessions() : (int) Math.max(0, Math.min(Integer.MAX_VALUE, p.fromTotal(0) - 1));
         if (tail.judged() < config.minPopulationVisits() || steps.events() == 0) {
             warmingUp++;
             countIfOrdinary(p, law(steps, ends).tailBits(judgedEvents(events, usual)), visitsBefore);
@@ -135,7 +142,10 @@ public final class VisitLengthDetector {
         long s = steps.events();
         long e = leavings.total();
         if (law == null || grew(s, lawSteps) || grew(e, lawEnds)) {
-            law = VisitLengthLaw.of(steps, leavings, smoothing);
+            lawCounts = steps.entries();
+            lawLeavings = new VisitEnds();
+            lawLeavings.merge(leavings);
+            law = VisitLengthLaw.of(lawCounts, lawLeavings, smoothing);
             lawSteps = s;
             lawEnds = e;
         }
@@ -199,22 +209,56 @@ public final class VisitLengthDetector {
         for (String s : pendingEnds) {
             e.add(s, 1);
         }
-        List<byte[]> names = new ArrayList<>();
-        int size = 8 + t.writtenSize() + 4;
-        for (String s : e.states()) {
-            byte[] n = s.getBytes(StandardCharsets.UTF_8);
-            names.add(n);
-            size += 4 + n.length + 8;
-        }
-        ByteBuffer b = ByteBuffer.allocate(size).putInt(owner).putInt(parallelism);
+        byte[] leavings = leavingBytes(e);
+        byte[] built = law == null ? new byte[0] : lawBytes();
+        ByteBuffer b = ByteBuffer.allocate(8 + t.writtenSize() + leavings.length + 4 + built.length).putInt(owner).putInt(parallelism);
         t.write(b);
-        b.putInt(names.size());
-        int i = 0;
-        for (String s : e.states()) {
-            byte[] n = names.get(i++);
-            b.putInt(n.length).put(n).putLong(e.count(s));
-        }
+        b.put(leavings).putInt(built.length).put(built);
         return b.array();
+    }
+
+    private static byte[] leavingBytes(VisitEnds e) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeInt(e.states().size());
+            for (String s : e.states()) {
+                out.writeUTF(s);
+                out.writeLong(e.count(s));
+            }
+        } catch (java.io.IOException x) {
+            throw new java.io.UncheckedIOException(x);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static VisitEnds readLeavings(java.io.DataInputStream in, int owners) throws java.io.IOException {
+        VisitEnds e = new VisitEnds();
+        int states = in.readInt();
+        for (int i = 0; i < states; i++) {
+            String s = in.readUTF();
+            long count = in.readLong();
+            e.add(s, owners <= 1 ? count : (count + owners - 1) / owners);
+        }
+        return e;
+    }
+
+    /** The counts the law was built from, and the totals it was built at. */
+    private byte[] lawBytes() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeLong(lawSteps);
+            out.writeLong(lawEnds);
+            out.writeInt(lawCounts.size());
+            for (TransitionCount c : lawCounts) {
+                out.writeUTF(c.from);
+                out.writeUTF(c.to);
+                out.writeLong(c.count);
+            }
+            out.write(leavingBytes(lawLeavings));
+        } catch (java.io.IOException x) {
+            throw new java.io.UncheckedIOException(x);
+        }
+        return bytes.toByteArray();
     }
 
     public static int ownerOf(byte[] tagged) {
@@ -229,19 +273,32 @@ public final class VisitLengthDetector {
     public void restore(List<byte[]> entries, int owners) {
         tail = new LengthTail();
         ends = new VisitEnds();
+        law = null;
         for (byte[] entry : entries) {
             ByteBuffer b = ByteBuffer.wrap(entry, 8, entry.length - 8);
             tail.merge(LengthTail.read(b).sharedBy(owners));
-            int states = b.getInt();
-            for (int i = 0; i < states; i++) {
-                byte[] n = new byte[b.getInt()];
-                b.get(n);
-                long count = b.getLong();
-                ends.add(new String(n, StandardCharsets.UTF_8), owners <= 1 ? count : (count + owners - 1) / owners);
+            try {
+                java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(entry, b.position(), b.remaining()));
+                ends.merge(readLeavings(in, owners));
+                int built = in.readInt();
+                // The law an instance judged by comes back to it; after a rescale, a law is built afresh from the restored counts.
+                if (built > 0 && owners == 1) {
+                    lawSteps = in.readLong();
+                    lawEnds = in.readLong();
+                    List<TransitionCount> counts = new ArrayList<>();
+                    int n = in.readInt();
+                    for (int i = 0; i < n; i++) {
+                        counts.add(new TransitionCount(in.readUTF(), in.readUTF(), in.readLong()));
+                    }
+                    lawCounts = counts;
+                    lawLeavings = readLeavings(in, 1);
+                    law = VisitLengthLaw.of(lawCounts, lawLeavings, smoothing);
+                }
+            } catch (java.io.IOException x) {
+                throw new java.io.UncheckedIOException(x);
             }
         }
         pendingJudged.clear();
         pendingEnds.clear();
-        law = null;
     }
 }

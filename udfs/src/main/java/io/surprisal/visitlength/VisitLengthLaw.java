@@ -21,6 +21,8 @@ public final class VisitLengthLaw {
     private static final double RESCALE_BELOW = 1e-100;
     /** Bits past which a visit is far beyond any bar: the walk stops there. */
     static final double MAX_BITS = 1_000;
+    /** Events the walk takes at most; a state that loops on itself would otherwise make a visit's cost its length. */
+    static final int MAX_WALK = 20_000;
 
     private final String[] states;
     private final boolean[] absorbing;
@@ -54,7 +56,11 @@ public final class VisitLengthLaw {
      * transition model's additive smoothing, spread over the states and leaving.
      */
     public static VisitLengthLaw of(PopulationTransitions steps, VisitEnds ends, double smoothing) {
-        List<TransitionCount> counts = steps.entries();
+        return of(steps.entries(), ends, smoothing);
+    }
+
+    /** The law from the population's step counts ({@link PopulationTransitions#entries}) and its visits' leaving counts. */
+    public static VisitLengthLaw of(List<TransitionCount> counts, VisitEnds ends, double smoothing) {
         Map<String, Integer> index = new HashMap<>();
         index.put(UserProfile.START, 0);
         for (TransitionCount c : counts) {
@@ -102,12 +108,22 @@ public final class VisitLengthLaw {
             }
             everyState[i] = smoothing / denominator;
         }
-        // A visit has a first event: the start row has no leaving and no smoothing beyond what was seen.
+        // A visit's first event: as the population's sessions began, without leaving or smoothing, and
+        // not a logout or end (the end a site sends after a logout is a session of its own, not a visit).
         double[] start = new double[n];
-        double startTotal = rowTotal[0];
         Map<Integer, Double> first = raw.getOrDefault(0, Map.of());
+        double startTotal = 0;
+        int walking = 0;
         for (int j = 1; j < n; j++) {
-            start[j] = startTotal > 0 ? first.getOrDefault(j, 0.0) / startTotal : 1.0 / (n - 1);
+            if (!absorbing[j]) {
+                startTotal += first.getOrDefault(j, 0.0);
+                walking++;
+            }
+        }
+        for (int j = 1; j < n; j++) {
+            if (!absorbing[j]) {
+                start[j] = startTotal > 0 ? first.getOrDefault(j, 0.0) / startTotal : 1.0 / walking;
+            }
         }
         return new VisitLengthLaw(states, absorbing, seen, chance, everyState, start);
     }
@@ -119,24 +135,25 @@ public final class VisitLengthLaw {
 
     /**
      * -log2 P(a visit has at least {@code events} events) under the law; between whole numbers, the
-     * bits at the two around it interpolated. At most {@link #MAX_BITS}.
+     * bits at the two around it interpolated. At most {@link #MAX_BITS}. Past {@link #MAX_WALK}
+     * events the walk stops and the tail goes on at its last step's rate.
      */
     public double tailBits(double events) {
         if (events <= 1 || states.length <= 1) {
             return 0;
         }
-        int whole = (int) Math.floor(Math.min(events, Integer.MAX_VALUE - 1));
-        double below = 0;
-        double bits = 0;
+        double target = Math.min(events, MAX_WALK);
+        int whole = (int) Math.floor(target);
+        boolean between = target > whole;
         int n = states.length;
         double[] v = start.clone();
         double[] w = new double[n];
         double logScale = 0; // log2 of the factor v was divided by
-        for (int k = 1; k <= whole; k++) {
+        double bits = 0; // -log2 P(at least k events) after k - 1 steps
+        double before = 0;
+        int steps = between ? whole : whole - 1;
+        for (int k = 1; k <= steps; k++) {
             // v: the states of the k-th event, over visits with at least k events.
-            if (k == whole) {
-                below = bits;
-            }
             java.util.Arrays.fill(w, 0);
             double toEvery = 0;
             for (int i = 1; i < n; i++) {
@@ -159,12 +176,11 @@ public final class VisitLengthLaw {
             double[] t = v;
             v = w;
             w = t;
-            if (alive <= 0) {
-                return MAX_BITS;
-            }
-            bits = -(Math.log(alive) / LN2 + logScale);
+            before = bits;
+            bits = alive <= 0 ? Double.POSITIVE_INFINITY : -(Math.log(alive) / LN2 + logScale);
             if (bits >= MAX_BITS) {
-                return MAX_BITS;
+                // Past the cap at k + 1 events: so are more, and fewer between whole numbers only if k + 1 is asked.
+                return k + 1 < target ? MAX_BITS : Math.min(MAX_BITS, before + (target - k) * (Math.min(bits, MAX_BITS) - before));
             }
             if (alive < RESCALE_BELOW) {
                 for (int j = 1; j < n; j++) {
@@ -173,8 +189,11 @@ public final class VisitLengthLaw {
                 logScale += Math.log(alive) / LN2;
             }
         }
-        // bits: P(at least whole + 1 events); below: P(at least whole).
-        double fraction = events - whole;
-        return below + fraction * (bits - below);
+        double atTarget = between ? before + (target - whole) * (bits - before) : bits;
+        if (events > MAX_WALK) {
+            // The walk's last step (between MAX_WALK - 1 and MAX_WALK events, or the interpolation's) sets the rate.
+            return Math.min(MAX_BITS, atTarget + (events - MAX_WALK) * Math.max(0, bits - before));
+        }
+        return atTarget;
     }
 }

@@ -111,7 +111,17 @@ class LengthTailTest {
         LengthTail read = LengthTail.read(b);
         assertThat(read.judged()).isEqualTo(tail.judged());
         assertThat(read.calibrated(18, 7)).isEqualTo(tail.calibrated(18, 7));
-        // Each nonzero bucket rounds up.
-        assertThat(read.sharedBy(2).judged()).isBetween(tail.judged() / 2, tail.judged() / 2 + 2 * LengthTail.EVIDENCE_BUCKETS * 2_001L);
+    }
+
+    @Test
+    void sharedAmongTwoOwnersEachBucketsCountIsHalvedRoundingUp() {
+        LengthTail tail = new LengthTail();
+        for (int i = 0; i < 1_001; i++) {
+            tail.count(5.0, 2);
+        }
+        tail.count(7.0, 20);
+        LengthTail half = tail.sharedBy(2);
+        assertThat(half.judged()).isEqualTo(501 + 1);
+        assertThat(half.yardstick(2).atLeast(6.0)).as("a visit seen at all stays seen").isEqualTo(1);
     }
 }

@@ -88,7 +88,7 @@ class VisitLengthDetectorTest {
         Random r = new Random(7);
         long t = ordinaryDays(r, 0);
         assertThat(closer.visitLength().tail().judged()).isGreaterThanOrEqualTo(600);
-        assertThat(lengthAlerts()).as("ordinary visits, 3,200 of them").isEmpty();
+        assertThat(lengthAlerts()).as("ordinary visits, 1,600 of them").isEmpty();
 
         visit("user7", t + DAY, 90);
         assertThat(lengthAlerts()).singleElement().satisfies(a -> {
@@ -125,5 +125,10 @@ class VisitLengthDetectorTest {
         assertThat(restored.tail().judged()).isEqualTo(d.tail().judged());
         assertThat(restored.tail().calibrated(15, 3)).isEqualTo(d.tail().calibrated(15, 3));
         assertThat(restored.ends().count("comment:success")).as("the visit that left after a comment").isEqualTo(1);
+        // After a rescale, two old instances' entries are shared between the new ones.
+        VisitLengthDetector rescaled = new SessionCloser(config, null, scorer::population).visitLength();
+        rescaled.restore(List.of(written, d.toTaggedBytes(0, 2)), 2);
+        assertThat(rescaled.tail().judged()).isBetween(d.tail().judged(), d.tail().judged() + 2 * 2_001L);
+        assertThat(rescaled.ends().count("comment:success")).as("each entry's share rounds up: a leaving seen stays seen").isEqualTo(2);
     }
 }

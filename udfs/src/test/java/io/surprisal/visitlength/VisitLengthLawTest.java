@@ -59,6 +59,37 @@ class VisitLengthLawTest {
     }
 
     @Test
+    void theEndASiteSendsAfterALogoutIsASessionOfItsOwnNotAVisitsFirstEvent() {
+        PopulationTransitions steps = viewsThenEnd();
+        steps.observe(UserProfile.START, "end:success", 1_000); // as many sessions of a trailing end alone
+        VisitLengthLaw law = VisitLengthLaw.of(steps, new VisitEnds(), 0.0);
+        assertThat(law.tailBits(2)).isCloseTo(0.0, within(1e-12));
+        assertThat(law.tailBits(12)).isCloseTo(-10 * LOG2_09, within(1e-9));
+    }
+
+    @Test
+    void aVisitThatCannotGoOnHasNoChanceOfOneMoreEvent() {
+        PopulationTransitions steps = new PopulationTransitions(0.0, 1_000);
+        steps.observe(UserProfile.START, "view_item:success", 10);
+        steps.observe("view_item:success", "logout:success", 10);
+        VisitLengthLaw law = VisitLengthLaw.of(steps, new VisitEnds(), 0.0);
+        assertThat(law.tailBits(2)).as("view, logout").isZero();
+        assertThat(law.tailBits(3)).isEqualTo(VisitLengthLaw.MAX_BITS);
+        assertThat(law.tailBits(2.5)).as("halfway to the cap").isCloseTo(VisitLengthLaw.MAX_BITS / 2, within(1e-9));
+    }
+
+    @Test
+    void pastTheLongestWalkTheTailGoesOnAtItsLastRate() {
+        PopulationTransitions steps = new PopulationTransitions(0.0, 1_000);
+        steps.observe(UserProfile.START, "view_item:success", 1_000);
+        steps.observe("view_item:success", "view_item:success", 999_999);
+        steps.observe("view_item:success", "end:success", 1);
+        VisitLengthLaw law = VisitLengthLaw.of(steps, new VisitEnds(), 0.0);
+        double perEvent = -Math.log(0.999_999) / Math.log(2);
+        assertThat(law.tailBits(VisitLengthLaw.MAX_WALK + 50_000)).isCloseTo((VisitLengthLaw.MAX_WALK + 50_000 - 2) * perEvent, within(1e-6));
+    }
+
+    @Test
     void logoutAndEndCloseAVisitAndNothingElseDoes() {
         assertThat(VisitLengthLaw.endsVisit("logout:success")).isTrue();
         assertThat(VisitLengthLaw.endsVisit("end:fail")).isTrue();
