@@ -81,7 +81,7 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
         SessionProfileDetector.UsualEvents usual = null;
         if (profile != null) {
             profile.advanceTo(now);
-            usual = profile.usualEvents(p);
+            usual = visitLength != null ? profile.usualEvents(p) : null;
             Alert a = profile.onSessionClosed(p, top, features, user, tenant, maxEvents);
             if (a != null) {
                 alerts.add(a);

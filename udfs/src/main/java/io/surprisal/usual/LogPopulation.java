@@ -12,15 +12,11 @@ import java.nio.ByteBuffer;
  * speak of purchases and buyers, the quantity this was first written for; any quantity works.
  *
  * <p>It also keeps how surprising the model found the population's own ordinary values, per
- * {@link #evidenceBucket} of their users' histories: the yardstick that turns the model's tail
+ * {@link EvidenceHistograms#bucket} of their users' histories: the yardstick that turns the model's tail
  * into a calibrated one ({@link #calibratedBits}). Real spending has heavier tails than a normal
  * model of its logs; how much heavier, the population shows.
  */
 public final class LogPopulation {
-    /** Buyers with 0, 1 to 3, 4 to 15, and 16 or more purchases learned. */
-    static final int EVIDENCE_BUCKETS = 4;
-    /** Purchases a bucket needs before it is the yardstick on its own; until then, all buckets together. */
-    static final long MIN_BUCKET_PURCHASES = 2_000;
 
     private long count;
     private double mean;
@@ -79,24 +75,8 @@ public final class LogPopulation {
     private double noiseSum;
     private double noiseSquares;
     private double noiseNormal;
-    /**
-     * Per evidence bucket, the model's tail bits of the population's ordinary purchases: the
-     * current generation, and the one before it. The model changes as the population grows, so a
-     * generation ends after {@link #GENERATION} purchases and the one before it is forgotten: the
-     * yardstick is the model's recent behaviour, not its first days'.
-     */
-    private LogHistogram[] modelBits = newHistograms();
-    private LogHistogram[] previousBits = newHistograms();
-    /** Purchases judged in a generation of {@link #modelBits}. */
-    static final long GENERATION = 20_000;
-
-    private static LogHistogram[] newHistograms() {
-        LogHistogram[] h = new LogHistogram[EVIDENCE_BUCKETS];
-        for (int i = 0; i < h.length; i++) {
-            h[i] = new LogHistogram();
-        }
-        return h;
-    }
+    /** Per evidence bucket and generation, the model's tail bits of the population's ordinary purchases. */
+    private EvidenceHistograms modelBits = new EvidenceHistograms();
 
     /** The spread of a user's values, for the prior of users' variances ({@link #varianceShape}). */
     private void learnSpread(LogMoments user) {
@@ -114,7 +94,7 @@ public final class LogPopulation {
 
     /** The evidence bucket of a buyer with {@code purchases} learned. */
     static int evidenceBucket(int purchases) {
-        return purchases == 0 ? 0 : purchases <= 3 ? 1 : purchases <= 15 ? 2 : 3;
+        return EvidenceHistograms.bucket(purchases);
     }
 
     /**
@@ -132,11 +112,7 @@ public final class LogPopulation {
      */
     public void countJudged(double bits, int evidence) {
         if (!Double.isNaN(bits)) {
-            modelBits[evidenceBucket(evidence)].add(bits);
-            if (count(modelBits) >= GENERATION) {
-                previousBits = modelBits;
-                modelBits = newHistograms();
-            }
+            modelBits.add(bits, evidence);
         }
     }
 
@@ -347,29 +323,14 @@ public final class LogPopulation {
 
     /** Ordinary purchases whose model tail bits are known, in all buckets, in both generations. */
     public long judged() {
-        return count(modelBits) + count(previousBits);
-    }
-
-    private static long count(LogHistogram[] histograms) {
-        long n = 0;
-        for (LogHistogram h : histograms) {
-            n += h.count();
-        }
-        return n;
-    }
-
-    /** Bucket {@code i} of both generations. */
-    private LogHistogram bucket(int i) {
-        LogHistogram both = LogHistogram.fromCounts(modelBits[i].toCounts());
-        both.merge(previousBits[i]);
-        return both;
+        return modelBits.count();
     }
 
     /**
      * The calibrated surprisal of a purchase the model gave {@code bits}, by a buyer with {@code
      * purchases} learned: -log2 of the share of the population's ordinary purchases the model found
      * at least as surprising, among buyers with as much history when their bucket has {@link
-     * #MIN_BUCKET_PURCHASES}, else among all.
+     * EvidenceHistograms#MIN_BUCKET_VALUES}, else among all.
      *
      * <p>Where at least {@link #TAIL_REFERENCE} purchases (a tenth of them, in a small population)
      * are as surprising, the share is counted ({@link io.surprisal.model.MultipleTests#tailBits}),
@@ -395,10 +356,9 @@ public final class LogPopulation {
      * tail of values judged against their own users' history look heavier than it is.
      */
     public Calibrated calibratedBits(double bits, int evidence, boolean withHistoryApart) {
-        int b = evidenceBucket(evidence);
-        LogHistogram bucket = bucket(b);
-        boolean same = bucket.count() >= MIN_BUCKET_PURCHASES;
-        LogHistogram yardstick = same ? bucket : pooled(withHistoryApart && b > 0 ? 1 : 0);
+        EvidenceHistograms.Yardstick y = modelBits.yardstick(evidence, withHistoryApart);
+        LogHistogram yardstick = y.histogram();
+        boolean same = y.sameEvidence();
         long n = yardstick.count();
         long k = yardstick.atLeast(bits);
         double counted = Math.min(bits, io.surprisal.model.MultipleTests.tailBits(k, n));
@@ -433,27 +393,13 @@ public final class LogPopulation {
 
     /** Ordinary values judged whose model bits were at least {@code bits}, in all buckets, in both generations. */
     public long judgedAtLeast(double bits) {
-        long k = 0;
-        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
-            k += modelBits[i].atLeast(bits) + previousBits[i].atLeast(bits);
-        }
-        return k;
+        return modelBits.atLeast(bits);
     }
 
     /** The model bits that {@code count} of the ordinary values judged reached (all buckets, both generations). */
     public double judgedBitsReachedBy(long count) {
         long n = judged();
-        return n == 0 ? Double.NaN : pooled(0).quantile(1 - (double) count / n);
-    }
-
-    /** Buckets {@code from} and above, both generations. */
-    private LogHistogram pooled(int from) {
-        LogHistogram all = new LogHistogram();
-        for (int i = from; i < EVIDENCE_BUCKETS; i++) {
-            all.merge(modelBits[i]);
-            all.merge(previousBits[i]);
-        }
-        return all;
+        return n == 0 ? Double.NaN : modelBits.pooled(0).quantile(1 - (double) count / n);
     }
 
     /** A calibrated tail: its bits, and {@code atLeast} of {@code of} ordinary purchases as surprising (among buyers with as much history, or all). */
@@ -550,10 +496,7 @@ public final class LogPopulation {
         noiseSum += o.noiseSum;
         noiseSquares += o.noiseSquares;
         noiseNormal += o.noiseNormal;
-        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
-            modelBits[i].merge(o.modelBits[i]);
-            previousBits[i].merge(o.previousBits[i]);
-        }
+        modelBits.merge(o.modelBits);
     }
 
     /** This population with its counts divided among {@code owners} instances (rounded up); the moments keep their shape. */
@@ -593,10 +536,7 @@ public final class LogPopulation {
             s.noiseSum = noiseSum * fn;
             s.noiseSquares = noiseSquares * fn;
             s.noiseNormal = noiseNormal * fn;
-            for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
-                s.modelBits[i] = modelBits[i].sharedBy(owners);
-                s.previousBits[i] = previousBits[i].sharedBy(owners);
-            }
+            s.modelBits = modelBits.sharedBy(owners);
         }
         return s;
     }
@@ -640,10 +580,7 @@ public final class LogPopulation {
         s.noiseSum = noiseSum;
         s.noiseSquares = noiseSquares;
         s.noiseNormal = noiseNormal;
-        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
-            s.modelBits[i] = LogHistogram.fromCounts(modelBits[i].toCounts());
-            s.previousBits[i] = LogHistogram.fromCounts(previousBits[i].toCounts());
-        }
+        s.modelBits = modelBits.copy();
         return s;
     }
 
@@ -659,12 +596,11 @@ public final class LogPopulation {
      * InstanceShares), then the visits' statistics ({@link #prior}), then their shape ({@link #skewness}), then the noise of variances ({@link #noiseInflation}).
      */
     public byte[] toTaggedBytes(int owner, int parallelism) {
-        long[][] counts = new long[2 * EVIDENCE_BUCKETS][];
+        long[][] counts = new long[2 * EvidenceHistograms.BUCKETS][];
         int size = 8 + 40 + 32;
-        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
-            counts[i] = modelBits[i].toCounts();
-            counts[EVIDENCE_BUCKETS + i] = previousBits[i].toCounts();
-            size += 2 * (4 + 8 * counts[i].length);
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = modelBits.toCounts(i);
+            size += 4 + 8 * counts[i].length;
         }
         size += VISIT_BYTES + SKEW_BYTES + NOISE_BYTES;
         ByteBuffer b = ByteBuffer.allocate(size).putInt(owner).putInt(parallelism)
@@ -705,16 +641,12 @@ public final class LogPopulation {
         s.varianceSum = b.getDouble();
         s.varianceSquares = b.getDouble();
         s.varianceNoise = b.getDouble();
-        for (int i = 0; i < 2 * EVIDENCE_BUCKETS; i++) {
+        for (int i = 0; i < 2 * EvidenceHistograms.BUCKETS; i++) {
             long[] c = new long[b.getInt()];
             for (int j = 0; j < c.length; j++) {
                 c[j] = b.getLong();
             }
-            if (i < EVIDENCE_BUCKETS) {
-                s.modelBits[i] = LogHistogram.fromCounts(c);
-            } else {
-                s.previousBits[i - EVIDENCE_BUCKETS] = LogHistogram.fromCounts(c);
-            }
+            s.modelBits.setCounts(i, c);
         }
         if (b.remaining() >= VISIT_BYTES) {
             s.visits = b.getLong();

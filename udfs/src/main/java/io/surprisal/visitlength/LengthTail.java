@@ -2,6 +2,7 @@ package io.surprisal.visitlength;
 
 import io.surprisal.model.LogHistogram;
 import io.surprisal.model.MultipleTests;
+import io.surprisal.usual.EvidenceHistograms;
 import java.nio.ByteBuffer;
 
 /**
@@ -18,12 +19,6 @@ import java.nio.ByteBuffer;
  * is held cautious. Plain Java.
  */
 public final class LengthTail {
-    /** Users with 0, 1 to 3, 4 to 15, and 16 or more visits before. */
-    static final int EVIDENCE_BUCKETS = 4;
-    /** Visits a bucket needs before it is the yardstick on its own; until then, the buckets pooled. */
-    static final long MIN_BUCKET_VISITS = 2_000;
-    /** Visits judged in a generation; the one before it is kept, older ones forgotten. */
-    static final long GENERATION = 20_000;
     /** The share of ordinary visits the frailty is fitted on, and beyond which it extrapolates. */
     static final double TAIL_SHARE = 0.05;
     /** At least this many visits in the fitted tail. */
@@ -41,20 +36,11 @@ public final class LengthTail {
     private static final double LN2 = Math.log(2);
     private static final double[] THETAS = thetaGrid();
 
-    private LogHistogram[] current = newHistograms();
-    private LogHistogram[] previous = newHistograms();
-    private long judgedInGeneration;
+    /** The law's bits of ordinary visits, by evidence bucket, in two generations (as {@code session-profile}'s measures). */
+    private EvidenceHistograms histograms = new EvidenceHistograms();
 
     /** The calibrated bits, how many ordinary visits were at least as surprising of how many, and the frailty that set the bits (NaN where the count did). */
     public record Calibrated(double bits, long atLeast, long of, double frailty) {}
-
-    private static LogHistogram[] newHistograms() {
-        LogHistogram[] h = new LogHistogram[EVIDENCE_BUCKETS];
-        for (int i = 0; i < h.length; i++) {
-            h[i] = new LogHistogram();
-        }
-        return h;
-    }
 
     /** 0, then 120 values from 0.001 to 20, evenly on a log scale. */
     private static double[] thetaGrid() {
@@ -65,48 +51,19 @@ public final class LengthTail {
         return g;
     }
 
-    static int evidenceBucket(int visitsBefore) {
-        return visitsBefore == 0 ? 0 : visitsBefore <= 3 ? 1 : visitsBefore <= 15 ? 2 : 3;
-    }
-
     /** Counts an ordinary visit the law gave {@code bits}, by a user with {@code visitsBefore} visits before it. */
     public void count(double bits, int visitsBefore) {
-        current[evidenceBucket(visitsBefore)].add(bits);
-        if (++judgedInGeneration >= GENERATION) {
-            previous = current;
-            current = newHistograms();
-            judgedInGeneration = 0;
-        }
+        histograms.add(bits, visitsBefore);
     }
 
     /** Ordinary visits judged, in both generations. */
     public long judged() {
-        long n = 0;
-        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
-            n += current[i].count() + previous[i].count();
-        }
-        return n;
+        return histograms.count();
     }
 
-    /**
-     * The yardstick of a user with {@code visitsBefore}: their bucket when it holds {@link
-     * #MIN_BUCKET_VISITS}, else the buckets pooled, users without history apart from those with (a
-     * first visit is judged by the population's law alone, and a bot's first crawl would make the
-     * tail of users judged with their own usual look heavier than it is).
-     */
+    /** The yardstick of a user with {@code visitsBefore}: their bucket, or the buckets pooled with first visits apart ({@link EvidenceHistograms#yardstick}). */
     LogHistogram yardstick(int visitsBefore) {
-        int b = evidenceBucket(visitsBefore);
-        LogHistogram both = LogHistogram.fromCounts(current[b].toCounts());
-        both.merge(previous[b]);
-        if (both.count() >= MIN_BUCKET_VISITS) {
-            return both;
-        }
-        LogHistogram pooled = new LogHistogram();
-        for (int i = b > 0 ? 1 : 0; i < EVIDENCE_BUCKETS; i++) {
-            pooled.merge(current[i]);
-            pooled.merge(previous[i]);
-        }
-        return pooled;
+        return histograms.yardstick(visitsBefore, true).histogram();
     }
 
     /** The calibrated bits of a visit the law gave {@code bits}, by a user with {@code visitsBefore} visits before it. */
@@ -171,52 +128,39 @@ public final class LengthTail {
     }
 
     public void merge(LengthTail o) {
-        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
-            current[i].merge(o.current[i]);
-            previous[i].merge(o.previous[i]);
-        }
-        judgedInGeneration += o.judgedInGeneration;
+        histograms.merge(o.histograms);
     }
 
     /** A copy with every count divided among {@code owners} (see io.surprisal.flink.InstanceShares). */
     public LengthTail sharedBy(int owners) {
         LengthTail s = new LengthTail();
-        for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
-            s.current[i] = current[i].sharedBy(owners);
-            s.previous[i] = previous[i].sharedBy(owners);
-        }
-        s.judgedInGeneration = (judgedInGeneration + owners - 1) / Math.max(1, owners);
+        s.histograms = histograms.sharedBy(owners);
         return s;
     }
 
-    /** The histograms, nonzero buckets only, after the generation's count. */
+    /** The histograms, nonzero buckets only: the current generation's, then the one before's. */
     void write(ByteBuffer b) {
-        b.putLong(judgedInGeneration);
-        for (LogHistogram[] generation : new LogHistogram[][] {current, previous}) {
-            for (LogHistogram h : generation) {
-                long[] c = h.toCounts();
-                int nonzero = 0;
-                for (long v : c) {
-                    nonzero += v != 0 ? 1 : 0;
-                }
-                b.putInt(nonzero);
-                for (int i = 0; i < c.length; i++) {
-                    if (c[i] != 0) {
-                        b.putInt(i).putLong(c[i]);
-                    }
+        for (int h = 0; h < 2 * EvidenceHistograms.BUCKETS; h++) {
+            long[] c = histograms.toCounts(h);
+            int nonzero = 0;
+            for (long v : c) {
+                nonzero += v != 0 ? 1 : 0;
+            }
+            b.putInt(nonzero);
+            for (int i = 0; i < c.length; i++) {
+                if (c[i] != 0) {
+                    b.putInt(i).putLong(c[i]);
                 }
             }
         }
     }
 
     int writtenSize() {
-        int size = 8;
-        for (LogHistogram[] generation : new LogHistogram[][] {current, previous}) {
-            for (LogHistogram h : generation) {
-                size += 4;
-                for (long v : h.toCounts()) {
-                    size += v != 0 ? 12 : 0;
-                }
+        int size = 0;
+        for (int h = 0; h < 2 * EvidenceHistograms.BUCKETS; h++) {
+            size += 4;
+            for (long v : histograms.toCounts(h)) {
+                size += v != 0 ? 12 : 0;
             }
         }
         return size;
@@ -224,18 +168,15 @@ public final class LengthTail {
 
     static LengthTail read(ByteBuffer b) {
         LengthTail t = new LengthTail();
-        t.judgedInGeneration = b.getLong();
         int buckets = new LogHistogram().toCounts().length;
-        for (int g = 0; g < 2; g++) {
-            for (int i = 0; i < EVIDENCE_BUCKETS; i++) {
-                long[] c = new long[buckets];
-                int nonzero = b.getInt();
-                for (int j = 0; j < nonzero; j++) {
-                    int at = b.getInt();
-                    c[at] = b.getLong();
-                }
-                (g == 0 ? t.current : t.previous)[i] = LogHistogram.fromCounts(c);
+        for (int h = 0; h < 2 * EvidenceHistograms.BUCKETS; h++) {
+            long[] c = new long[buckets];
+            int nonzero = b.getInt();
+            for (int j = 0; j < nonzero; j++) {
+                int at = b.getInt();
+                c[at] = b.getLong();
             }
+            t.histograms.setCounts(h, c);
         }
         return t;
     }

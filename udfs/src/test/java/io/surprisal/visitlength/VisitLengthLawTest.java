@@ -11,13 +11,22 @@ import org.junit.jupiter.api.Test;
 class VisitLengthLawTest {
     private static final double LOG2_09 = Math.log(0.9) / Math.log(2);
 
+    /** Visits that start with a view; after a view, {@code loops} more views and {@code exits} of {@code exit} (none if null). */
+    private static PopulationTransitions views(double smoothing, long loops, String exit, long exits) {
+        PopulationTransitions steps = new PopulationTransitions(smoothing, 1_000);
+        steps.observe(UserProfile.START, "view_item:success", 1_000);
+        if (loops > 0) {
+            steps.observe("view_item:success", "view_item:success", loops);
+        }
+        if (exit != null) {
+            steps.observe("view_item:success", exit, exits);
+        }
+        return steps;
+    }
+
     /** Every visit starts with a view; each view is followed by another view 9 times in 10, else by an end event. */
     private static PopulationTransitions viewsThenEnd() {
-        PopulationTransitions steps = new PopulationTransitions(0.0, 1_000);
-        steps.observe(UserProfile.START, "view_item:success", 1_000);
-        steps.observe("view_item:success", "view_item:success", 900);
-        steps.observe("view_item:success", "end:success", 100);
-        return steps;
+        return views(0.0, 900, "end:success", 100);
     }
 
     @Test
@@ -33,9 +42,7 @@ class VisitLengthLawTest {
 
     @Test
     void aVisitThatLeavesWithoutAnEventHasAtLeastLEventsWithChanceNineTenthsToTheLMinus1() {
-        PopulationTransitions steps = new PopulationTransitions(0.0, 1_000);
-        steps.observe(UserProfile.START, "view_item:success", 1_000);
-        steps.observe("view_item:success", "view_item:success", 900);
+        PopulationTransitions steps = views(0.0, 900, null, 0);
         VisitEnds ends = new VisitEnds();
         ends.add("view_item:success", 100);
         VisitLengthLaw law = VisitLengthLaw.of(steps, ends, 0.0);
@@ -50,10 +57,7 @@ class VisitLengthLawTest {
         // 0.9^10000 is far below a double: the walk keeps its scale apart, and stops at the cap.
         assertThat(law.tailBits(5_000)).isCloseTo(-4_998 * LOG2_09, within(1e-6));
         assertThat(law.tailBits(10_000)).isEqualTo(VisitLengthLaw.MAX_BITS);
-        PopulationTransitions halves = new PopulationTransitions(0.0, 1_000);
-        halves.observe(UserProfile.START, "view_item:success", 10);
-        halves.observe("view_item:success", "view_item:success", 10);
-        halves.observe("view_item:success", "logout:success", 10);
+        PopulationTransitions halves = views(0.0, 10, "logout:success", 10);
         assertThat(VisitLengthLaw.of(halves, new VisitEnds(), 0.0).tailBits(502)).as("past 2^-332, where the walk rescales")
                 .isCloseTo(500.0, within(1e-6));
     }
@@ -69,10 +73,7 @@ class VisitLengthLawTest {
 
     @Test
     void aVisitThatCannotGoOnHasNoChanceOfOneMoreEvent() {
-        PopulationTransitions steps = new PopulationTransitions(0.0, 1_000);
-        steps.observe(UserProfile.START, "view_item:success", 10);
-        steps.observe("view_item:success", "logout:success", 10);
-        VisitLengthLaw law = VisitLengthLaw.of(steps, new VisitEnds(), 0.0);
+        VisitLengthLaw law = VisitLengthLaw.of(views(0.0, 0, "logout:success", 10), new VisitEnds(), 0.0);
         assertThat(law.tailBits(2)).as("view, logout").isZero();
         assertThat(law.tailBits(3)).isEqualTo(VisitLengthLaw.MAX_BITS);
         assertThat(law.tailBits(2.5)).as("halfway to the cap").isCloseTo(VisitLengthLaw.MAX_BITS / 2, within(1e-9));
@@ -80,11 +81,7 @@ class VisitLengthLawTest {
 
     @Test
     void pastTheLongestWalkTheTailGoesOnAtItsLastRate() {
-        PopulationTransitions steps = new PopulationTransitions(0.0, 1_000);
-        steps.observe(UserProfile.START, "view_item:success", 1_000);
-        steps.observe("view_item:success", "view_item:success", 999_999);
-        steps.observe("view_item:success", "end:success", 1);
-        VisitLengthLaw law = VisitLengthLaw.of(steps, new VisitEnds(), 0.0);
+        VisitLengthLaw law = VisitLengthLaw.of(views(0.0, 999_999, "end:success", 1), new VisitEnds(), 0.0);
         double perEvent = -Math.log(0.999_999) / Math.log(2);
         assertThat(law.tailBits(VisitLengthLaw.MAX_WALK + 50_000)).isCloseTo((VisitLengthLaw.MAX_WALK + 50_000 - 2) * perEvent, within(1e-6));
     }
@@ -99,9 +96,7 @@ class VisitLengthLawTest {
 
     @Test
     void smoothingGivesEveryStateAChanceToEndTheVisitSoNoLawIsWithoutEnd() {
-        PopulationTransitions steps = new PopulationTransitions(0.5, 1_000);
-        steps.observe(UserProfile.START, "view_item:success", 10);
-        steps.observe("view_item:success", "view_item:success", 1_000);
+        PopulationTransitions steps = views(0.5, 1_000, null, 0);
         steps.observe("comment:success", "logout:success", 1);
         VisitLengthLaw law = VisitLengthLaw.of(steps, new VisitEnds(), 0.5);
         assertThat(law.tailBits(100)).isPositive().isLessThan(law.tailBits(1_000));
