@@ -630,6 +630,23 @@ class WorldKnobsTest {
   }
 
   @Test
+  void theMixedWorldVariesEverythingTheOtherExtrasVaryOneAtATime() {
+    WorldKnobs mixed = World.named("mixed").knobs();
+    assertThat(mixed.gapLaw()).isEqualTo(World.LOGNORMAL_GAPS.knobs().gapLaw());
+    assertThat(mixed.visitStretchSigma()).isEqualTo(World.LOGNORMAL_VISITS.knobs().visitStretchSigma());
+    assertThat(mixed.chainConcentration()).isEqualTo(World.PERSONAL_CHAINS.knobs().chainConcentration());
+    assertThat(mixed.paceSigma()).isEqualTo(World.PERSONAL_PACES.knobs().paceSigma());
+    assertThat(mixed.spendSpreadSigma()).isEqualTo(World.PERSONAL_SPENDING.knobs().spendSpreadSigma());
+    assertThat(mixed.minVisitsPerDay()).isLessThan(WorldKnobs.DEFAULT.minVisitsPerDay());
+    assertThat(mixed.maxVisitsPerDay()).isGreaterThan(WorldKnobs.DEFAULT.maxVisitsPerDay());
+    assertThat(mixed.ipChurn()).isPositive();
+    assertThat(mixed.newUserShare()).isPositive();
+    assertThat(World.MIXED.learnDays()).isEqualTo(2);
+    assertThat(World.PRESETS).as("not in the matrix").doesNotContain(World.MIXED);
+    assertThat(World.EXTRAS).contains(World.MIXED);
+  }
+
+  @Test
   void presetsScoreTheLastDayAndScaleWithAFloor() {
     assertThat(World.PRESETS).extracting(World::name)
         .containsExactly("default", "sparse", "heavy", "small-site", "mobile-heavy", "many-new");

@@ -45,7 +45,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--matrix", description = "evaluate over the grid of simulated worlds instead of --input/--labels")
     boolean matrix;
 
-    @Option(names = "--worlds", split = ",", paramLabel = "NAME", description = "with --matrix: only these worlds, e.g. sparse,heavy (default: all of the grid), or worlds outside it: lognormal-gaps, lognormal-visits, personal-chains, personal-paces, personal-spending")
+    @Option(names = "--worlds", split = ",", paramLabel = "NAME", description = "with --matrix: only these worlds, e.g. sparse,heavy (default: all of the grid), or worlds outside it: lognormal-gaps, lognormal-visits, personal-chains, personal-paces, personal-spending, mixed")
     List<String> worlds = new ArrayList<>();
 
     @Option(names = "--seed", defaultValue = "1", description = "with --matrix: simulator seed of every world (default ${DEFAULT-VALUE})")

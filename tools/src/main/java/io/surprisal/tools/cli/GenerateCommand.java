@@ -29,7 +29,7 @@ public final class GenerateCommand implements Callable<Integer> {
     Integer days;
 
     @Option(names = "--world", paramLabel = "NAME",
-            description = "start from a world of the evaluation matrix: default, sparse, heavy, small-site, mobile-heavy, many-new; one outside it: lognormal-gaps, lognormal-visits, personal-chains, personal-paces, personal-spending (docs/simulator-worlds.md); or legacy (the original simulator, byte for byte: no coordinates, no impossible travel)")
+            description = "start from a world of the evaluation matrix: default, sparse, heavy, small-site, mobile-heavy, many-new; one outside it: lognormal-gaps, lognormal-visits, personal-chains, personal-paces, personal-spending, mixed (docs/simulator-worlds.md); or legacy (the original simulator, byte for byte: no coordinates, no impossible travel)")
     String world;
 
     @Option(names = "--visits-per-day", paramLabel = "MIN[:MAX]", description = "each normal user's mean visits a day, uniform in [MIN, MAX), e.g. 0.3:1.3 or 20 (default world 1:3)")
