@@ -37,11 +37,11 @@ public final class LocalRunner {
     public record Result(List<String> alerts, List<String> deadLetters, long linesRead, long eventsScored, Duration elapsed,
             Map<String, Long> warmUp, List<String> closedSessions, List<String> logins) {}
 
-    /** The accumulators of work done before a detector could alert, in the order the summary shows them. */
+    /** The accumulators of work done before a detector could alert, in the order the summary shows them (other closed-visit detectors' follow). */
     public static final List<String> WARM_UP_ACCUMULATORS = List.of(
             UserBehaviourFunction.WARMING_UP_EVENTS_ACCUMULATOR, UserBehaviourFunction.WARMING_UP_SESSIONS_ACCUMULATOR,
             UserBehaviourFunction.WARMING_UP_PURCHASES_ACCUMULATOR, UserBehaviourFunction.WARMING_UP_SESSION_MEASURES_ACCUMULATOR,
-            UserBehaviourFunction.WARMING_UP_FOREST_ACCUMULATOR,
+            UserBehaviourFunction.WARMING_UP_FOREST_ACCUMULATOR, UserBehaviourFunction.WARMING_UP_VISIT_LENGTH_ACCUMULATOR,
             LoginNoveltyLogic.WARMING_UP_ACCUMULATOR, LoginNoveltyLogic.WITHOUT_HISTORY_ACCUMULATOR);
 
     /** The job over {@code input} with Flink's runtime settings of {@link LocalClusterConfiguration} as they are. */
@@ -106,6 +106,12 @@ public final class LocalRunner {
             Long n = result.getAccumulatorResult(name);
             warmUp.put(name, n == null ? 0L : n);
         }
+        // A closed-visit detector's own (UserBehaviourFunction.warmingUpAccumulator), after the ones above.
+        new java.util.TreeMap<>(result.getAllAccumulatorResults()).forEach((name, n) -> {
+            if (name.startsWith("warming-up:") && !warmUp.containsKey(name) && n instanceof Long count) {
+                warmUp.put(name, count);
+            }
+        });
         return new Result(readSorted(workDir, "alerts-"), readSorted(workDir, "dead-letters-"),
                 read == null ? 0 : read, scored == null ? 0 : scored, elapsed, warmUp, readSorted(workDir, "sessions-"),
                 readSorted(workDir, "logins-"));

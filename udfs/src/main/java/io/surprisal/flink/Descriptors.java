@@ -230,19 +230,13 @@ public final class Descriptors {
             new ListStateDescriptor<>("behaviour-groups", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     /**
-     * Per parallel instance, detector session-profile's populations: one entry per measure, its
-     * index in front of the population's bytes tagged with the instance ({@code SessionProfileState}).
+     * Per parallel instance, a closed-visit detector's population (its {@code stateName}, e.g.
+     * {@code population-session-measures}, {@code population-session-forest}, {@code
+     * population-visit-length}), tagged with the instance.
      */
-    public static final ListStateDescriptor<byte[]> POPULATION_SESSION_MEASURES =
-            new ListStateDescriptor<>("population-session-measures", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-
-    /** Per parallel instance, detector session-forest: the forest, its recent scores and its pending sessions, tagged with the instance. */
-    public static final ListStateDescriptor<byte[]> POPULATION_SESSION_FOREST =
-            new ListStateDescriptor<>("population-session-forest", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-
-    /** Per parallel instance, detector visit-length: its calibration's ordinary visits and the population's leavings, tagged with the instance. */
-    public static final ListStateDescriptor<byte[]> POPULATION_VISIT_LENGTH =
-            new ListStateDescriptor<>("population-visit-length", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    public static ListStateDescriptor<byte[]> closedVisitPopulation(String stateName) {
+        return new ListStateDescriptor<>(stateName, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    }
 
     /** Logins' feature vectors, when {@code novelty.emit-vectors} is on (docs/login-vectors.md). */
     public static final OutputTag<io.surprisal.novelty.LoginVector> LOGIN_VECTORS =

@@ -7,6 +7,7 @@ import io.surprisal.classifier.ModelDetector;
 import io.surprisal.classifier.ModelFiles;
 import io.surprisal.classifier.LoadedModel;
 import io.surprisal.config.SurprisalConfig;
+import io.surprisal.detector.ClosedVisitDetector;
 import io.surprisal.detector.UserDetectorPart;
 import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
@@ -74,9 +75,16 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     /** Accumulator: purchases judged while detector amount was warming up. */
     public static final String WARMING_UP_PURCHASES_ACCUMULATOR = "warming-up:amount";
     /** Accumulator: session measures judged while detector session-profile was warming up. */
-    public static final String WARMING_UP_SESSION_MEASURES_ACCUMULATOR = "warming-up:session-profile";
+    public static final String WARMING_UP_SESSION_MEASURES_ACCUMULATOR = warmingUpAccumulator(SessionProfileDetector.DETECTOR);
     /** Accumulator: sessions closed while detector session-forest was warming up. */
-    public static final String WARMING_UP_FOREST_ACCUMULATOR = "warming-up:session-forest";
+    public static final String WARMING_UP_FOREST_ACCUMULATOR = warmingUpAccumulator(SessionForestDetector.DETECTOR);
+    /** Accumulator: visits closed while detector visit-length was warming up. */
+    public static final String WARMING_UP_VISIT_LENGTH_ACCUMULATOR = warmingUpAccumulator(VisitLengthDetector.DETECTOR);
+
+    /** The accumulator of what a closed-visit detector judged while warming up. */
+    public static String warmingUpAccumulator(String detector) {
+        return "warming-up:" + detector;
+    }
 
     private final SurprisalConfig config;
 
@@ -129,13 +137,11 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     /** Closed sessions' vectors, detectors session-profile and session-forest, and the vectors' output. */
     private transient SessionCloser sessions;
     private transient List<ClosedSession> closedBuffer;
-    private transient ListState<byte[]> sessionMeasuresState;
-    private transient ListState<byte[]> sessionForestState;
-    private transient ListState<byte[]> visitLengthState;
-    private transient LongCounter measuresWarmingUp;
-    private transient long measuresWarmingUpAdded;
-    private transient LongCounter forestWarmingUp;
-    private transient long forestWarmingUpAdded;
+    /** Each closed-visit detector's population, by its state's name. */
+    private transient java.util.Map<String, ListState<byte[]>> visitDetectorStates;
+    /** Each closed-visit detector's warming-up accumulator, and what of its count was added to it. */
+    private transient java.util.Map<ClosedVisitDetector, LongCounter> visitWarmingUp;
+    private transient java.util.Map<ClosedVisitDetector, Long> visitWarmingUpAdded;
     private transient List<Alert> alertBuffer;
     private transient LongCounter eventsScored;
     private transient LongCounter eventsWarmingUp;
@@ -170,17 +176,23 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         return parts;
     }
 
+    /** The closed-visit detectors the configuration turns on ({@link SessionCloser#detectorsOf}, one line each). */
+    protected List<ClosedVisitDetector> visitDetectors(SurprisalConfig config) {
+        return SessionCloser.detectorsOf(config);
+    }
+
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         populationState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_TRANSITIONS);
         sessionsState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_SESSIONS);
         waitingState = context.getOperatorStateStore().getUnionListState(Descriptors.WAITING_EVENTS);
         amountsState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_AMOUNTS);
-        sessionMeasuresState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_SESSION_MEASURES);
-        sessionForestState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_SESSION_FOREST);
-        visitLengthState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_VISIT_LENGTH);
         groupsState = context.getOperatorStateStore().getUnionListState(Descriptors.BEHAVIOUR_GROUPS);
         scorer = newScorer();
+        visitDetectorStates = new java.util.HashMap<>();
+        for (ClosedVisitDetector d : sessions.detectors()) {
+            visitDetectorStates.put(d.stateName(), context.getOperatorStateStore().getUnionListState(Descriptors.closedVisitPopulation(d.stateName())));
+        }
         amount = newAmountDetector();
         groups = newGroups();
         waiting = new WaitingEvents();
@@ -216,20 +228,9 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
                 }
                 amount.restore(restoredAmounts);
             }
-            if (sessions.profile() != null) {
-                var measures = InstanceShares.select(sessionMeasuresState.get(), SessionProfileDetector::ownerOf,
-                        SessionProfileDetector::parallelismOf, me, n);
-                sessions.profile().restore(measures.entries(), measures.owners());
-            }
-            if (sessions.forest() != null) {
-                var forests = InstanceShares.select(sessionForestState.get(), SessionForestDetector::ownerOf,
-                        SessionForestDetector::parallelismOf, me, n);
-                sessions.forest().restore(forests.entries(), forests.owners(), me);
-            }
-            if (sessions.visitLength() != null) {
-                var lengths = InstanceShares.select(visitLengthState.get(), VisitLengthDetector::ownerOf,
-                        VisitLengthDetector::parallelismOf, me, n);
-                sessions.visitLength().restore(lengths.entries(), lengths.owners());
+            for (ClosedVisitDetector d : sessions.detectors()) {
+                var entries = InstanceShares.select(visitDetectorStates.get(d.stateName()).get(), d::ownerOf, d::parallelismOf, me, n);
+                d.restore(entries.entries(), entries.owners(), me);
             }
             if (groups != null) {
                 var models = InstanceShares.select(groupsState.get(), GroupModel::ownerOf, GroupModel::parallelismOf, me, n);
@@ -276,7 +277,8 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private BehaviourScorer newScorer() {
         BehaviourScorer s = new BehaviourScorer(config.model().transition(), config.model().session(), config.detectors(), config.alerts().maxEvents());
         closedBuffer = new ArrayList<>(1);
-        sessions = new SessionCloser(config, config.model().session().emitVectors() ? closedBuffer::add : null, s::population);
+        sessions = new SessionCloser(config, visitDetectors(config), config.model().session().emitVectors() ? closedBuffer::add : null,
+                s::population);
         if (sessions.active()) {
             s.addSessionListener(sessions);
         }
@@ -296,9 +298,9 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         populationState.update(counts);
         sessionsState.update(List.of(scorer.sessionsForCheckpoint(true).toTaggedBytes(me, n)));
         amountsState.update(amount == null ? List.of() : List.of(amount.populationForCheckpoint().toTaggedBytes(me, n)));
-        sessionMeasuresState.update(sessions.profile() == null ? List.of() : sessions.profile().toTaggedEntries(me, n));
-        sessionForestState.update(sessions.forest() == null ? List.of() : List.of(sessions.forest().toTaggedBytes(me, n)));
-        visitLengthState.update(sessions.visitLength() == null ? List.of() : List.of(sessions.visitLength().toTaggedBytes(me, n)));
+        for (ClosedVisitDetector d : sessions.detectors()) {
+            visitDetectorStates.get(d.stateName()).update(d.snapshot(me, n));
+        }
         groupsState.update(groups == null ? List.of() : List.of(groups.model().toTaggedBytes(me, n)));
         waitingState.update(waiting.inOrder());
     }
@@ -394,10 +396,12 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         sessionsWarmingUpAdded = scorer.sessionsWarmingUp();
         purchasesWarmingUp = getRuntimeContext().getLongCounter(WARMING_UP_PURCHASES_ACCUMULATOR);
         purchasesWarmingUpAdded = amount == null ? 0 : amount.purchasesWarmingUp();
-        measuresWarmingUp = getRuntimeContext().getLongCounter(WARMING_UP_SESSION_MEASURES_ACCUMULATOR);
-        measuresWarmingUpAdded = sessions.profile() == null ? 0 : sessions.profile().warmingUp();
-        forestWarmingUp = getRuntimeContext().getLongCounter(WARMING_UP_FOREST_ACCUMULATOR);
-        forestWarmingUpAdded = sessions.forest() == null ? 0 : sessions.forest().warmingUp();
+        visitWarmingUp = new java.util.HashMap<>();
+        visitWarmingUpAdded = new java.util.HashMap<>();
+        for (ClosedVisitDetector d : sessions.detectors()) {
+            visitWarmingUp.put(d, getRuntimeContext().getLongCounter(warmingUpAccumulator(d.detector())));
+            visitWarmingUpAdded.put(d, d.warmingUp());
+        }
         var metrics = getRuntimeContext().getMetricGroup();
         eventsMetric = metrics.counter("eventsScored");
         usersNewMetric = metrics.counter("usersNew");
@@ -405,8 +409,11 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         lateMetric = metrics.addGroup("deadLetters", "late").counter("count");
         alertsMetrics = new java.util.HashMap<>();
         for (String detector : new String[] {BehaviourScorer.TRANSITION, BehaviourScorer.SESSION, BehaviourScorer.CUSUM, AmountDetector.DETECTOR,
-                SessionProfileDetector.DETECTOR, SessionForestDetector.DETECTOR, VisitLengthDetector.DETECTOR, BehaviourGroups.DETECTOR, ModelDetector.DETECTOR}) {
+                BehaviourGroups.DETECTOR, ModelDetector.DETECTOR}) {
             alertsMetrics.put(detector, metrics.addGroup("alerts", detector).counter("count"));
+        }
+        for (ClosedVisitDetector d : sessions.detectors()) {
+            alertsMetrics.put(d.detector(), metrics.addGroup("alerts", d.detector()).counter("count"));
         }
         for (PartRunner<?> part : parts) {
             alertsMetrics.put(part.detector(), metrics.addGroup("alerts", part.detector()).counter("count"));
@@ -590,13 +597,10 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             purchasesWarmingUp.add(amount.purchasesWarmingUp() - purchasesWarmingUpAdded);
             purchasesWarmingUpAdded = amount.purchasesWarmingUp();
         }
-        if (sessions.profile() != null) {
-            measuresWarmingUp.add(sessions.profile().warmingUp() - measuresWarmingUpAdded);
-            measuresWarmingUpAdded = sessions.profile().warmingUp();
-        }
-        if (sessions.forest() != null) {
-            forestWarmingUp.add(sessions.forest().warmingUp() - forestWarmingUpAdded);
-            forestWarmingUpAdded = sessions.forest().warmingUp();
+        for (ClosedVisitDetector d : sessions.detectors()) {
+            long now = d.warmingUp();
+            visitWarmingUp.get(d).add(now - visitWarmingUpAdded.get(d));
+            visitWarmingUpAdded.put(d, now);
         }
     }
 

@@ -3,28 +3,32 @@ package io.surprisal.session;
 import io.surprisal.alert.Alert;
 import io.surprisal.classifier.ModelDetector;
 import io.surprisal.config.SurprisalConfig;
+import io.surprisal.detector.ClosedVisit;
+import io.surprisal.detector.ClosedVisitDetector;
 import io.surprisal.event.UserKey;
 import io.surprisal.model.BehaviourScorer;
 import io.surprisal.model.PopulationTransitions;
 import io.surprisal.model.TopEventStore;
 import io.surprisal.model.UserProfile;
 import io.surprisal.visitlength.VisitLengthDetector;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * What happens to a closed session beyond detector {@code session}: it becomes a vector ({@link
- * SessionFeatures}), which detectors {@code session-profile} and {@code session-forest} judge and
- * learn, whose length detector {@code visit-length} judges by the population's steps, which detector {@code model} scores ({@link ModelDetector}), and which goes to {@code
- * vectors} when the job emits them. Plain Java; the per-user
- * operator sets {@link #key} to the user's key before each call into the scorer.
+ * SessionFeatures}), which the closed-visit detectors ({@link ClosedVisitDetector}: {@code
+ * session-profile}, {@code session-forest}, {@code visit-length}; {@link #detectorsOf}) judge and
+ * learn, which detector {@code model} scores ({@link ModelDetector}), and which goes to {@code
+ * vectors} when the job emits them. Plain Java; the per-user operator sets {@link #key} to the
+ * user's key before each call into the scorer.
  */
 public final class SessionCloser implements BehaviourScorer.SessionListener {
-    private final SessionProfileDetector profile;
-    private final SessionForestDetector forest;
+    private final List<ClosedVisitDetector> detectors;
+    /** The source of the user's usual events when a detector uses them, else null. */
+    private final SessionProfileDetector usualEvents;
     private final ModelDetector model;
-    private final VisitLengthDetector visitLength;
     private final Supplier<PopulationTransitions> steps;
     private final Consumer<ClosedSession> vectors;
     private final int maxEvents;
@@ -32,20 +36,51 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
     private String key;
 
     /**
+     * The closed-visit detectors the configuration turns on, one line each; they judge a visit in
+     * this order.
+     */
+    public static List<ClosedVisitDetector> detectorsOf(SurprisalConfig config) {
+        var d = config.detectors();
+        var teaching = config.model().transition().populationTeachingWindow();
+        var transitions = config.model().transition();
+        List<ClosedVisitDetector> on = new ArrayList<>();
+        if (d.sessionProfile().enabled()) {
+            on.add(new SessionProfileDetector(d.sessionProfile(), d.falseAlarmWindow(), teaching));
+        }
+        if (d.sessionForest().enabled()) {
+            on.add(new SessionForestDetector(d.sessionForest(), d.falseAlarmWindow(), teaching));
+        }
+        if (d.visitLength().enabled()) {
+            on.add(new VisitLengthDetector(d.visitLength(), d.falseAlarmWindow(), teaching,
+                    transitions.maxPopulationStepsPerUser(), transitions.smoothing()));
+        }
+        return on;
+    }
+
+    /**
      * @param vectors where closed sessions' vectors go, or null when the job does not emit them
      * @param steps the population's steps, which the scorer learns (the population is replaced on restore)
      */
     public SessionCloser(SurprisalConfig config, Consumer<ClosedSession> vectors, Supplier<PopulationTransitions> steps) {
-        var d = config.detectors();
-        var teaching = config.model().transition().populationTeachingWindow();
-        this.profile = d.sessionProfile().enabled() ? new SessionProfileDetector(d.sessionProfile(), d.falseAlarmWindow(), teaching) : null;
-        this.forest = d.sessionForest().enabled() ? new SessionForestDetector(d.sessionForest(), d.falseAlarmWindow(), teaching) : null;
+        this(config, detectorsOf(config), vectors, steps);
+    }
+
+    /** With {@code detectors} instead of the configuration's. */
+    public SessionCloser(SurprisalConfig config, List<ClosedVisitDetector> detectors, Consumer<ClosedSession> vectors,
+            Supplier<PopulationTransitions> steps) {
+        this.detectors = List.copyOf(detectors);
+        SessionProfileDetector profile = null;
+        boolean usual = false;
+        for (ClosedVisitDetector d : this.detectors) {
+            usual |= d.usesUsualEvents();
+            if (d instanceof SessionProfileDetector p) {
+                profile = p;
+            }
+        }
+        this.usualEvents = usual ? profile : null;
         // The vector's version is its length: features only ever join at its end (docs/session-vectors.md).
-        this.model = d.model().enabled() ? new ModelDetector(d.model(), SessionFeatures.NAMES, SessionFeatures.COUNT) : null;
-        var transitions = config.model().transition();
-        this.visitLength = d.visitLength().enabled()
-                ? new VisitLengthDetector(d.visitLength(), d.falseAlarmWindow(), teaching, transitions.maxPopulationStepsPerUser(), transitions.smoothing())
-                : null;
+        this.model = config.detectors().model().enabled()
+                ? new ModelDetector(config.detectors().model(), SessionFeatures.NAMES, SessionFeatures.COUNT) : null;
         this.steps = steps;
         this.vectors = vectors;
         this.maxEvents = config.alerts().maxEvents();
@@ -53,7 +88,7 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
 
     /** Whether anything listens: a detector, or the vectors' output. */
     public boolean active() {
-        return profile != null || forest != null || visitLength != null || model != null || vectors != null;
+        return !detectors.isEmpty() || model != null || vectors != null;
     }
 
     /** The user key ({@link UserKey}) of the calls that follow. */
@@ -78,25 +113,15 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
         int sep = key.indexOf(UserKey.SEPARATOR);
         String user = sep < 0 ? key : key.substring(sep + 1);
         String tenant = sep < 0 ? null : key.substring(0, sep);
-        SessionProfileDetector.UsualEvents usual = null;
-        if (profile != null) {
-            profile.advanceTo(now);
-            usual = visitLength != null ? profile.usualEvents(p) : null;
-            Alert a = profile.onSessionClosed(p, top, features, user, tenant, maxEvents);
-            if (a != null) {
-                alerts.add(a);
-            }
+        for (ClosedVisitDetector d : detectors) {
+            d.advanceTo(now);
         }
-        if (forest != null) {
-            forest.advanceTo(now);
-            Alert a = forest.onSessionClosed(p, top, features, key, user, tenant, maxEvents);
-            if (a != null) {
-                alerts.add(a);
-            }
-        }
-        if (visitLength != null) {
-            visitLength.advanceTo(now);
-            Alert a = visitLength.onVisitClosed(p, top, steps.get(), usual, why, user, tenant, maxEvents);
+        // Asked before any detector learns the visit.
+        ClosedVisit.UsualEvents usual = usualEvents == null ? null : usualEvents.usualEvents(p);
+        ClosedVisit visit = new ClosedVisit(p, top, features, now, why, key, user, tenant, detectors.isEmpty() ? null : steps.get(),
+                usual, maxEvents);
+        for (ClosedVisitDetector d : detectors) {
+            Alert a = d.onVisitClosed(visit);
             if (a != null) {
                 alerts.add(a);
             }
@@ -121,23 +146,23 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
         }
     }
 
-    /** Detector session-profile, or null when it is off. */
-    public SessionProfileDetector profile() {
-        return profile;
+    /** The closed-visit detectors that run, in their order. */
+    public List<ClosedVisitDetector> detectors() {
+        return detectors;
+    }
+
+    /** The closed-visit detector of {@code type}, or null when it is off. */
+    public <T extends ClosedVisitDetector> T detector(Class<T> type) {
+        for (ClosedVisitDetector d : detectors) {
+            if (type.isInstance(d)) {
+                return type.cast(d);
+            }
+        }
+        return null;
     }
 
     /** Detector model, or null when it is off. */
     public ModelDetector model() {
         return model;
-    }
-
-    /** Detector visit-length, or null when it is off. */
-    public VisitLengthDetector visitLength() {
-        return visitLength;
-    }
-
-    /** Detector session-forest, or null when it is off. */
-    public SessionForestDetector forest() {
-        return forest;
     }
 }

@@ -10,6 +10,8 @@ import com.amazon.randomcutforest.state.RandomCutForestState;
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertBuilder;
 import io.surprisal.config.SurprisalConfig.SessionForestDetectorConfig;
+import io.surprisal.detector.ClosedVisit;
+import io.surprisal.detector.ClosedVisitDetector;
 import io.surprisal.model.MultipleTests;
 import io.surprisal.model.BehaviourScorer;
 import io.surprisal.model.TopEventStore;
@@ -44,8 +46,10 @@ import java.util.zip.GZIPOutputStream;
  * forest learns at most {@code max-lessons-per-minute} sessions a minute of event time: it keeps a
  * few hundred points a tree, so past that rate learning only costs, while every session is scored.
  */
-public final class SessionForestDetector {
+public final class SessionForestDetector implements ClosedVisitDetector {
     public static final String DETECTOR = "session-forest";
+    /** Its union list state: the forest, its recent scores and its pending sessions, per instance. */
+    public static final String STATE = "population-session-forest";
     /** The forest's dimensions, by name (the hour is two: its place on the clock's circle). */
     static final String[] DIMENSIONS = {
         "events", "duration_s", "mean_gap_s", "login", "browse", "buy", "sell", "account", "social", "end", "other",
@@ -130,6 +134,17 @@ public final class SessionForestDetector {
         out[i] = Math.sin(angle);
     }
 
+    @Override
+    public String detector() {
+        return DETECTOR;
+    }
+
+    @Override
+    public String stateName() {
+        return STATE;
+    }
+
+    @Override
     public void advanceTo(long ts) {
         if (ts > pendingTs) {
             if (pending.size() > 1) {
@@ -201,6 +216,11 @@ public final class SessionForestDetector {
      * Judges the closed session {@code f} of the user with profile {@code p} (key {@code key}),
      * after {@link #advanceTo} the closing instant, then learns it; returns the alert, or null.
      */
+    @Override
+    public Alert onVisitClosed(ClosedVisit v) {
+        return onSessionClosed(v.profile(), v.events(), v.features(), v.key(), v.user(), v.tenant(), v.maxEvents());
+    }
+
     public Alert onSessionClosed(UserProfile p, TopEventStore top, double[] f, String key, String user, String tenant, int maxEvents) {
         toPoint(f, point);
         double score = outputReady() ? score(toFloats(point, floats)) : Double.NaN;
@@ -281,6 +301,7 @@ public final class SessionForestDetector {
     }
 
     /** Sessions closed while the forest was warming up. */
+    @Override
     public long warmingUp() {
         return warmingUp;
     }
@@ -346,11 +367,18 @@ public final class SessionForestDetector {
         }
     }
 
-    public static int ownerOf(byte[] tagged) {
+    @Override
+    public List<byte[]> snapshot(int owner, int parallelism) {
+        return List.of(toTaggedBytes(owner, parallelism));
+    }
+
+    @Override
+    public int ownerOf(byte[] tagged) {
         return ByteBuffer.wrap(tagged).getInt(0);
     }
 
-    public static int parallelismOf(byte[] tagged) {
+    @Override
+    public int parallelismOf(byte[] tagged) {
         return ByteBuffer.wrap(tagged).getInt(4);
     }
 
@@ -360,6 +388,7 @@ public final class SessionForestDetector {
      * instance {@code me mod owners} (forests cannot be merged: after a rescale each instance
      * continues one old instance's forest, and learns its own users' sessions from there).
      */
+    @Override
     public void restore(List<byte[]> entries, int owners, int me) {
         scores = new RecentScores();
         cutoffCount = -1;

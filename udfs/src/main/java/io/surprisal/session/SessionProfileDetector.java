@@ -1,9 +1,13 @@
 package io.surprisal.session;
 
+
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertBuilder;
 import io.surprisal.amount.AmountDetector;
 import io.surprisal.config.SurprisalConfig.SessionProfileDetectorConfig;
+import io.surprisal.detector.ClosedVisit;
+import io.surprisal.detector.ClosedVisit.UsualEvents;
+import io.surprisal.detector.ClosedVisitDetector;
 import io.surprisal.model.MultipleTests;
 import io.surprisal.model.BehaviourScorer;
 import io.surprisal.model.TopEventStore;
@@ -33,8 +37,10 @@ import java.util.Set;
  * log2 of the tests, the alerting measures times the user's sessions in the false-alarm window;
  * the value must also be at least {@code min-ratio} times the usual. Plain Java.
  */
-public final class SessionProfileDetector {
+public final class SessionProfileDetector implements ClosedVisitDetector {
     public static final String DETECTOR = "session-profile";
+    /** Its union list state: each measure's population and the length's yardstick, per instance. */
+    public static final String STATE = "population-session-measures";
     private static final double USUAL_QUANTILE = 0.9;
 
     private final SessionProfileDetectorConfig config;
@@ -67,6 +73,17 @@ public final class SessionProfileDetector {
         this.length = lengthTogether ? new JointYardstick(config.minPopulationSessions()) : null;
     }
 
+    @Override
+    public String detector() {
+        return DETECTOR;
+    }
+
+    @Override
+    public String stateName() {
+        return STATE;
+    }
+
+    @Override
     public void advanceTo(long ts) {
         for (BlendedLogModel m : models) {
             m.advanceTo(ts);
@@ -74,6 +91,11 @@ public final class SessionProfileDetector {
         if (length != null) {
             length.advanceTo(ts);
         }
+    }
+
+    @Override
+    public Alert onVisitClosed(ClosedVisit v) {
+        return onSessionClosed(v.profile(), v.events(), v.features(), v.user(), v.tenant(), v.maxEvents());
     }
 
     /**
@@ -233,6 +255,7 @@ public final class SessionProfileDetector {
     }
 
     /** Sessions judged while a measure's population was warming up, summed over the measures. */
+    @Override
     public long warmingUp() {
         long n = 0;
         for (BlendedLogModel m : models) {
@@ -255,9 +278,6 @@ public final class SessionProfileDetector {
         Prediction population = m.predict(new LogMoments());
         return new UsualEvents(user.location() - population.location(), SessionMeasure.EVENTS.valueOf(user.location()), user.values());
     }
-
-    /** See {@link #usualEvents}: {@code logRatio} to the population's usual, the user's {@code usual} events, from {@code sessions} of theirs. */
-    public record UsualEvents(double logRatio, double usual, int sessions) {}
 
     public BlendedLogModel model(SessionMeasure m) {
         return models[m.ordinal()];
@@ -285,12 +305,24 @@ public final class SessionProfileDetector {
         return ByteBuffer.allocate(4 + tagged.length).putInt(index).put(tagged).array();
     }
 
-    public static int ownerOf(byte[] entry) {
+    @Override
+    public int ownerOf(byte[] entry) {
         return ByteBuffer.wrap(entry).getInt(4);
     }
 
-    public static int parallelismOf(byte[] entry) {
+    @Override
+    public int parallelismOf(byte[] entry) {
         return ByteBuffer.wrap(entry).getInt(8);
+    }
+
+    @Override
+    public List<byte[]> snapshot(int owner, int parallelism) {
+        return toTaggedEntries(owner, parallelism);
+    }
+
+    @Override
+    public void restore(List<byte[]> entries, int owners, int me) {
+        restore(entries, owners);
     }
 
     /**

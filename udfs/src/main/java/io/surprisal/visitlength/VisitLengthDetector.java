@@ -4,13 +4,15 @@ import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertBuilder;
 import io.surprisal.amount.AmountDetector;
 import io.surprisal.config.SurprisalConfig.VisitLengthDetectorConfig;
+import io.surprisal.detector.ClosedVisit;
+import io.surprisal.detector.ClosedVisit.UsualEvents;
+import io.surprisal.detector.ClosedVisitDetector;
 import io.surprisal.model.BehaviourScorer;
 import io.surprisal.model.MultipleTests;
 import io.surprisal.model.PopulationTransitions;
 import io.surprisal.model.TopEventStore;
 import io.surprisal.model.TransitionCount;
 import io.surprisal.model.UserProfile;
-import io.surprisal.session.SessionProfileDetector.UsualEvents;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +29,10 @@ import java.util.Locale;
  * must have at least {@code min-ratio} times the user's usual events. Plain Java; the per-user
  * operator owns one per parallel instance.
  */
-public final class VisitLengthDetector {
+public final class VisitLengthDetector implements ClosedVisitDetector {
     public static final String DETECTOR = "visit-length";
+    /** Its union list state: its calibration's ordinary visits, the population's leavings and the law's counts, per instance. */
+    public static final String STATE = "population-visit-length";
     /** Rebuild the law once the population's steps or leavings grew by this share (or by {@link #REBUILD_STEPS}). */
     private static final double REBUILD_SHARE = 0.01;
     private static final long REBUILD_STEPS = 1_000;
@@ -66,7 +70,23 @@ public final class VisitLengthDetector {
         this.smoothing = smoothing;
     }
 
+    @Override
+    public String detector() {
+        return DETECTOR;
+    }
+
+    @Override
+    public String stateName() {
+        return STATE;
+    }
+
+    @Override
+    public boolean usesUsualEvents() {
+        return true;
+    }
+
     /** Moves to event time {@code ts}: what was taught before it joins the population. */
+    @Override
     public void advanceTo(long ts) {
         if (ts > pendingTs) {
             for (double[] j : pendingJudged) {
@@ -81,12 +101,17 @@ public final class VisitLengthDetector {
         }
     }
 
+    @Override
+    public Alert onVisitClosed(ClosedVisit v) {
+        return judge(v.profile(), v.events(), v.steps(), v.usual(), v.closedBy(), v.user(), v.tenant(), v.maxEvents());
+    }
+
     /**
      * Judges the closed visit of {@code p} (called before the profile forgets it, after {@link
      * #advanceTo} the closing instant), closed for {@code why}, against the population's {@code steps};
      * {@code usual} is the user's usual events (null without session-profile). Returns the alert, or null.
      */
-    public Alert onVisitClosed(UserProfile p, TopEventStore top, PopulationTransitions steps, UsualEvents usual, String why,
+    private Alert judge(UserProfile p, TopEventStore top, PopulationTransitions steps, UsualEvents usual, String why,
             String user, String tenant, int maxEvents) {
         learnLeaving(p, why);
         int events = p.sessionEvents;
@@ -183,6 +208,7 @@ public final class VisitLengthDetector {
     }
 
     /** Visits closed while the population was still warming up. */
+    @Override
     public long warmingUp() {
         return warmingUp;
     }
@@ -261,16 +287,24 @@ public final class VisitLengthDetector {
         return bytes.toByteArray();
     }
 
-    public static int ownerOf(byte[] tagged) {
+    @Override
+    public List<byte[]> snapshot(int owner, int parallelism) {
+        return List.of(toTaggedBytes(owner, parallelism));
+    }
+
+    @Override
+    public int ownerOf(byte[] tagged) {
         return ByteBuffer.wrap(tagged).getInt(0);
     }
 
-    public static int parallelismOf(byte[] tagged) {
+    @Override
+    public int parallelismOf(byte[] tagged) {
         return ByteBuffer.wrap(tagged).getInt(4);
     }
 
     /** Restores the entries InstanceShares selected, their counts shared among {@code owners}. */
-    public void restore(List<byte[]> entries, int owners) {
+    @Override
+    public void restore(List<byte[]> entries, int owners, int me) {
         tail = new LengthTail();
         ends = new VisitEnds();
         law = null;

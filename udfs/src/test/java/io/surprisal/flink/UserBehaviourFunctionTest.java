@@ -9,6 +9,10 @@ import io.surprisal.event.DeadLetter;
 import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
 import io.surprisal.model.UserProfile;
+import io.surprisal.session.SessionForestDetector;
+import io.surprisal.session.SessionMeasure;
+import io.surprisal.session.SessionProfileDetector;
+import io.surprisal.visitlength.VisitLengthDetector;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -264,11 +268,11 @@ class UserBehaviourFunctionTest {
             assertThat(closed).extracting(r -> r.getValue().features[io.surprisal.session.SessionFeatures.EVENTS]).containsOnly(4.0);
             assertThat(h.numEventTimeTimers()).as("no timer left").isZero();
             assertThat(h.numKeyedStateEntries()).as("only each user's profile and behaviour group").isEqualTo(80);
-            learned = function.sessionCloser().forest().learned();
-            measuresLearned = function.sessionCloser().profile().model(io.surprisal.session.SessionMeasure.DURATION).population().count();
+            learned = function.sessionCloser().detector(SessionForestDetector.class).learned();
+            measuresLearned = function.sessionCloser().detector(SessionProfileDetector.class).model(SessionMeasure.DURATION).population().count();
             assertThat(learned).as("every session but the last instant's, which waits for event time to move on").isEqualTo(79);
             assertThat(measuresLearned).isEqualTo(79);
-            assertThat(function.sessionCloser().visitLength().tail().judged()).isEqualTo(79);
+            assertThat(function.sessionCloser().detector(VisitLengthDetector.class).tail().judged()).isEqualTo(79);
             snapshot = h.snapshot(1L, 2 * day);
         }
         UserBehaviourFunction restoredFunction = new UserBehaviourFunction(vectors);
@@ -280,10 +284,10 @@ class UserBehaviourFunctionTest {
             restored.processElement(e, 3 * day);
             restored.processElement(event("late", "logout", 3 * day + 1000, false), 3 * day + 1000);
             restored.processWatermark(new Watermark(Long.MAX_VALUE));
-            assertThat(restoredFunction.sessionCloser().forest().learned()).isEqualTo(80);
-            assertThat(restoredFunction.sessionCloser().profile().model(io.surprisal.session.SessionMeasure.DURATION).population().count())
+            assertThat(restoredFunction.sessionCloser().detector(SessionForestDetector.class).learned()).isEqualTo(80);
+            assertThat(restoredFunction.sessionCloser().detector(SessionProfileDetector.class).model(SessionMeasure.DURATION).population().count())
                     .isEqualTo(80);
-            assertThat(restoredFunction.sessionCloser().visitLength().tail().judged()).isEqualTo(80);
+            assertThat(restoredFunction.sessionCloser().detector(VisitLengthDetector.class).tail().judged()).isEqualTo(80);
         }
     }
 

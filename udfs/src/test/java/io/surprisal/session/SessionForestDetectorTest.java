@@ -113,8 +113,8 @@ class SessionForestDetectorTest {
         byte[] bytes = d.toTaggedBytes(1, 2);
         System.out.printf("session-forest state: %,d bytes after %d sessions (%d trees x %d samples)%n", bytes.length, d.learned(),
                 config.detectors().sessionForest().trees(), config.detectors().sessionForest().sampleSize());
-        assertThat(SessionForestDetector.ownerOf(bytes)).isEqualTo(1);
-        assertThat(SessionForestDetector.parallelismOf(bytes)).isEqualTo(2);
+        assertThat(d.ownerOf(bytes)).isEqualTo(1);
+        assertThat(d.parallelismOf(bytes)).isEqualTo(2);
         SessionForestDetector back = detector();
         back.restore(List.of(bytes), 1, 1);
         // The last session closed is still pending in both; both learn it on the next instant.

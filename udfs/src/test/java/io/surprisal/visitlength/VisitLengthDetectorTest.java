@@ -87,7 +87,7 @@ class VisitLengthDetectorTest {
         scorer.addSessionListener(closer);
         Random r = new Random(7);
         long t = ordinaryDays(r, 0);
-        assertThat(closer.visitLength().tail().judged()).isGreaterThanOrEqualTo(600);
+        assertThat(closer.detector(VisitLengthDetector.class).tail().judged()).isGreaterThanOrEqualTo(600);
         assertThat(lengthAlerts()).as("ordinary visits, 1,600 of them").isEmpty();
 
         visit("user7", t + DAY, 90);
@@ -115,19 +115,19 @@ class VisitLengthDetectorTest {
         scorer.onEvent(p, event("user3", "a", t, "login"), alerts);
         scorer.onEvent(p, event("user3", "a", t + MINUTE, "comment"), alerts);
         scorer.onEvent(p, event("user3", "b", t + 2 * DAY, "login"), alerts);
-        VisitLengthDetector d = closer.visitLength();
+        VisitLengthDetector d = closer.detector(VisitLengthDetector.class);
         byte[] written = d.toTaggedBytes(1, 2);
-        assertThat(VisitLengthDetector.ownerOf(written)).isEqualTo(1);
-        assertThat(VisitLengthDetector.parallelismOf(written)).isEqualTo(2);
-        VisitLengthDetector restored = new SessionCloser(config, null, scorer::population).visitLength();
-        restored.restore(List.of(written), 1);
+        assertThat(d.ownerOf(written)).isEqualTo(1);
+        assertThat(d.parallelismOf(written)).isEqualTo(2);
+        VisitLengthDetector restored = new SessionCloser(config, null, scorer::population).detector(VisitLengthDetector.class);
+        restored.restore(List.of(written), 1, 0);
         d.advanceTo(Long.MAX_VALUE);
         assertThat(restored.tail().judged()).isEqualTo(d.tail().judged());
         assertThat(restored.tail().calibrated(15, 3)).isEqualTo(d.tail().calibrated(15, 3));
         assertThat(restored.ends().count("comment:success")).as("the visit that left after a comment").isEqualTo(1);
         // After a rescale, two old instances' entries are shared between the new ones.
-        VisitLengthDetector rescaled = new SessionCloser(config, null, scorer::population).visitLength();
-        rescaled.restore(List.of(written, d.toTaggedBytes(0, 2)), 2);
+        VisitLengthDetector rescaled = new SessionCloser(config, null, scorer::population).detector(VisitLengthDetector.class);
+        rescaled.restore(List.of(written, d.toTaggedBytes(0, 2)), 2, 0);
         assertThat(rescaled.tail().judged()).isBetween(d.tail().judged(), d.tail().judged() + 2 * 2_001L);
         assertThat(rescaled.ends().count("comment:success")).as("each entry's share rounds up: a leaving seen stays seen").isEqualTo(2);
     }
