@@ -15,7 +15,8 @@ import java.util.List;
  * old instances).
  *
  * <p>It explains itself in its alerts (summary, reasons in bits, the visit's events). A detector is
- * registered with one line in {@code SessionCloser.detectorsOf}.
+ * registered with one entry in {@code SessionCloser.registered}: its name, its state's name, whether
+ * the configuration turns it on, and how to make it.
  */
 public interface ClosedVisitDetector {
     /** Its alerts' {@code detector} and its name in metrics and in the warming-up count. */

@@ -48,8 +48,8 @@ import org.apache.flink.util.Collector;
  * and {@link AmountDetector} (detector {@code amount}), runs the detector parts ({@link #parts}:
  * {@code velocity}) over their slices of the same profile, closes
  * sessions after the inactivity gap with an event-time timer, turns each closed session into a
- * vector for detectors {@code session-profile}, {@code session-forest} and {@code model} ({@link SessionCloser};
- * the vectors leave through {@link Descriptors#CLOSED_SESSIONS} when emitted), and emits every event enriched with
+ * vector for the closed-visit detectors ({@link #visitDetectors}: {@code session-profile}, {@code
+ * session-forest}, {@code visit-length}) and {@code model} ({@link SessionCloser}; the vectors leave through {@link Descriptors#CLOSED_SESSIONS} when emitted), and emits every event enriched with
  * its bits. Alerts and late events leave through side outputs ({@link Descriptors}).
  *
  * <p>The population model is per parallel instance, learned from the users that instance sees (a
@@ -134,14 +134,14 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private transient String currentKey;
     private transient LongCounter purchasesWarmingUp;
     private transient long purchasesWarmingUpAdded;
-    /** Closed sessions' vectors, detectors session-profile and session-forest, and the vectors' output. */
+    /** Closed sessions' vectors, the closed-visit detectors, detector model, and the vectors' output. */
     private transient SessionCloser sessions;
     private transient List<ClosedSession> closedBuffer;
-    /** Each closed-visit detector's population, by its state's name. */
-    private transient java.util.Map<String, ListState<byte[]>> visitDetectorStates;
-    /** Each closed-visit detector's warming-up accumulator, and what of its count was added to it. */
-    private transient java.util.Map<ClosedVisitDetector, LongCounter> visitWarmingUp;
-    private transient java.util.Map<ClosedVisitDetector, Long> visitWarmingUpAdded;
+    /** Each registered closed-visit detector's population, by its state's name. */
+    private transient Map<String, ListState<byte[]>> visitDetectorStates;
+    /** Each closed-visit detector's warming-up accumulator, and what of its count was added to it, in the order of {@link SessionCloser#detectors}. */
+    private transient LongCounter[] visitWarmingUp;
+    private transient long[] visitWarmingUpAdded;
     private transient List<Alert> alertBuffer;
     private transient LongCounter eventsScored;
     private transient LongCounter eventsWarmingUp;
@@ -176,9 +176,9 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         return parts;
     }
 
-    /** The closed-visit detectors the configuration turns on ({@link SessionCloser#detectorsOf}, one line each). */
-    protected List<ClosedVisitDetector> visitDetectors(SurprisalConfig config) {
-        return SessionCloser.detectorsOf(config);
+    /** The closed-visit detectors ({@link SessionCloser#registered}, one registration each), on or off. */
+    protected List<SessionCloser.Registration> visitDetectors(SurprisalConfig config) {
+        return SessionCloser.registered(config);
     }
 
     @Override
@@ -189,9 +189,10 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         amountsState = context.getOperatorStateStore().getUnionListState(Descriptors.POPULATION_AMOUNTS);
         groupsState = context.getOperatorStateStore().getUnionListState(Descriptors.BEHAVIOUR_GROUPS);
         scorer = newScorer();
-        visitDetectorStates = new java.util.HashMap<>();
-        for (ClosedVisitDetector d : sessions.detectors()) {
-            visitDetectorStates.put(d.stateName(), context.getOperatorStateStore().getUnionListState(Descriptors.closedVisitPopulation(d.stateName())));
+        // Every registered detector's, so that one switched off has its population emptied, not carried on from a savepoint.
+        visitDetectorStates = new HashMap<>();
+        for (SessionCloser.Registration r : sessions.registrations()) {
+            visitDetectorStates.put(r.stateName(), context.getOperatorStateStore().getUnionListState(Descriptors.closedVisitPopulation(r.stateName())));
         }
         amount = newAmountDetector();
         groups = newGroups();
@@ -298,6 +299,9 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         populationState.update(counts);
         sessionsState.update(List.of(scorer.sessionsForCheckpoint(true).toTaggedBytes(me, n)));
         amountsState.update(amount == null ? List.of() : List.of(amount.populationForCheckpoint().toTaggedBytes(me, n)));
+        for (SessionCloser.Registration r : sessions.registrations()) {
+            visitDetectorStates.get(r.stateName()).update(List.of());
+        }
         for (ClosedVisitDetector d : sessions.detectors()) {
             visitDetectorStates.get(d.stateName()).update(d.snapshot(me, n));
         }
@@ -396,11 +400,12 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         sessionsWarmingUpAdded = scorer.sessionsWarmingUp();
         purchasesWarmingUp = getRuntimeContext().getLongCounter(WARMING_UP_PURCHASES_ACCUMULATOR);
         purchasesWarmingUpAdded = amount == null ? 0 : amount.purchasesWarmingUp();
-        visitWarmingUp = new java.util.HashMap<>();
-        visitWarmingUpAdded = new java.util.HashMap<>();
-        for (ClosedVisitDetector d : sessions.detectors()) {
-            visitWarmingUp.put(d, getRuntimeContext().getLongCounter(warmingUpAccumulator(d.detector())));
-            visitWarmingUpAdded.put(d, d.warmingUp());
+        List<ClosedVisitDetector> visitDetectors = sessions.detectors();
+        visitWarmingUp = new LongCounter[visitDetectors.size()];
+        visitWarmingUpAdded = new long[visitDetectors.size()];
+        for (int i = 0; i < visitDetectors.size(); i++) {
+            visitWarmingUp[i] = getRuntimeContext().getLongCounter(warmingUpAccumulator(visitDetectors.get(i).detector()));
+            visitWarmingUpAdded[i] = visitDetectors.get(i).warmingUp();
         }
         var metrics = getRuntimeContext().getMetricGroup();
         eventsMetric = metrics.counter("eventsScored");
@@ -597,10 +602,11 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
             purchasesWarmingUp.add(amount.purchasesWarmingUp() - purchasesWarmingUpAdded);
             purchasesWarmingUpAdded = amount.purchasesWarmingUp();
         }
-        for (ClosedVisitDetector d : sessions.detectors()) {
-            long now = d.warmingUp();
-            visitWarmingUp.get(d).add(now - visitWarmingUpAdded.get(d));
-            visitWarmingUpAdded.put(d, now);
+        List<ClosedVisitDetector> visitDetectors = sessions.detectors();
+        for (int i = 0; i < visitWarmingUp.length; i++) {
+            long judged = visitDetectors.get(i).warmingUp();
+            visitWarmingUp[i].add(judged - visitWarmingUpAdded[i]);
+            visitWarmingUpAdded[i] = judged;
         }
     }
 

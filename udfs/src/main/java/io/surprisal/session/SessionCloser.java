@@ -19,12 +19,13 @@ import java.util.function.Supplier;
 /**
  * What happens to a closed session beyond detector {@code session}: it becomes a vector ({@link
  * SessionFeatures}), which the closed-visit detectors ({@link ClosedVisitDetector}: {@code
- * session-profile}, {@code session-forest}, {@code visit-length}; {@link #detectorsOf}) judge and
+ * session-profile}, {@code session-forest}, {@code visit-length}; {@link #registered}) judge and
  * learn, which detector {@code model} scores ({@link ModelDetector}), and which goes to {@code
  * vectors} when the job emits them. Plain Java; the per-user operator sets {@link #key} to the
  * user's key before each call into the scorer.
  */
 public final class SessionCloser implements BehaviourScorer.SessionListener {
+    private final List<Registration> registrations;
     private final List<ClosedVisitDetector> detectors;
     /** The source of the user's usual events when a detector uses them, else null. */
     private final SessionProfileDetector usualEvents;
@@ -36,25 +37,25 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
     private String key;
 
     /**
-     * The closed-visit detectors the configuration turns on, one line each; they judge a visit in
-     * this order.
+     * A closed-visit detector the job knows: its name, its union list state's name (kept, and emptied
+     * at each checkpoint, while it is switched off, so that a savepoint's population of it does not
+     * linger), whether the configuration turns it on, and how to make it.
      */
-    public static List<ClosedVisitDetector> detectorsOf(SurprisalConfig config) {
+    public record Registration(String detector, String stateName, boolean enabled, Supplier<ClosedVisitDetector> create) {}
+
+    /** The closed-visit detectors, one registration each; those turned on judge a visit in this order. */
+    public static List<Registration> registered(SurprisalConfig config) {
         var d = config.detectors();
         var teaching = config.model().transition().populationTeachingWindow();
         var transitions = config.model().transition();
-        List<ClosedVisitDetector> on = new ArrayList<>();
-        if (d.sessionProfile().enabled()) {
-            on.add(new SessionProfileDetector(d.sessionProfile(), d.falseAlarmWindow(), teaching));
-        }
-        if (d.sessionForest().enabled()) {
-            on.add(new SessionForestDetector(d.sessionForest(), d.falseAlarmWindow(), teaching));
-        }
-        if (d.visitLength().enabled()) {
-            on.add(new VisitLengthDetector(d.visitLength(), d.falseAlarmWindow(), teaching,
-                    transitions.maxPopulationStepsPerUser(), transitions.smoothing()));
-        }
-        return on;
+        return List.of(
+                new Registration(SessionProfileDetector.DETECTOR, SessionProfileDetector.STATE, d.sessionProfile().enabled(),
+                        () -> new SessionProfileDetector(d.sessionProfile(), d.falseAlarmWindow(), teaching)),
+                new Registration(SessionForestDetector.DETECTOR, SessionForestDetector.STATE, d.sessionForest().enabled(),
+                        () -> new SessionForestDetector(d.sessionForest(), d.falseAlarmWindow(), teaching)),
+                new Registration(VisitLengthDetector.DETECTOR, VisitLengthDetector.STATE, d.visitLength().enabled(),
+                        () -> new VisitLengthDetector(d.visitLength(), d.falseAlarmWindow(), teaching,
+                                transitions.maxPopulationStepsPerUser(), transitions.smoothing())));
     }
 
     /**
@@ -62,13 +63,30 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
      * @param steps the population's steps, which the scorer learns (the population is replaced on restore)
      */
     public SessionCloser(SurprisalConfig config, Consumer<ClosedSession> vectors, Supplier<PopulationTransitions> steps) {
-        this(config, detectorsOf(config), vectors, steps);
+        this(config, registered(config), vectors, steps);
     }
 
-    /** With {@code detectors} instead of the configuration's. */
-    public SessionCloser(SurprisalConfig config, List<ClosedVisitDetector> detectors, Consumer<ClosedSession> vectors,
+    /** With the detectors of {@code registrations} that are turned on (each made here), instead of the configuration's. */
+    public SessionCloser(SurprisalConfig config, List<Registration> registrations, Consumer<ClosedSession> vectors,
             Supplier<PopulationTransitions> steps) {
-        this.detectors = List.copyOf(detectors);
+        List<ClosedVisitDetector> on = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        java.util.Set<String> states = new java.util.HashSet<>();
+        for (Registration r : registrations) {
+            if (!names.add(r.detector()) || !states.add(r.stateName())) {
+                throw new IllegalArgumentException("two closed-visit detectors named " + r.detector() + " or keeping state " + r.stateName());
+            }
+            if (r.enabled()) {
+                ClosedVisitDetector d = r.create().get();
+                if (!d.detector().equals(r.detector()) || !d.stateName().equals(r.stateName())) {
+                    throw new IllegalArgumentException("detector " + d.detector() + " (state " + d.stateName() + ") registered as "
+                            + r.detector() + " (state " + r.stateName() + ")");
+                }
+                on.add(d);
+            }
+        }
+        this.registrations = List.copyOf(registrations);
+        this.detectors = List.copyOf(on);
         SessionProfileDetector profile = null;
         boolean usual = false;
         for (ClosedVisitDetector d : this.detectors) {
@@ -144,6 +162,11 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
             s.features = features.clone();
             vectors.accept(s);
         }
+    }
+
+    /** Every closed-visit detector registered, on or off. */
+    public List<Registration> registrations() {
+        return registrations;
     }
 
     /** The closed-visit detectors that run, in their order. */

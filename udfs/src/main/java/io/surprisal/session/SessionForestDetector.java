@@ -212,15 +212,15 @@ public final class SessionForestDetector implements ClosedVisitDetector {
         return out;
     }
 
-    /**
-     * Judges the closed session {@code f} of the user with profile {@code p} (key {@code key}),
-     * after {@link #advanceTo} the closing instant, then learns it; returns the alert, or null.
-     */
     @Override
     public Alert onVisitClosed(ClosedVisit v) {
         return onSessionClosed(v.profile(), v.events(), v.features(), v.key(), v.user(), v.tenant(), v.maxEvents());
     }
 
+    /**
+     * Judges the closed session {@code f} of the user with profile {@code p} (key {@code key}),
+     * after {@link #advanceTo} the closing instant, then learns it; returns the alert, or null.
+     */
     public Alert onSessionClosed(UserProfile p, TopEventStore top, double[] f, String key, String user, String tenant, int maxEvents) {
         toPoint(f, point);
         double score = outputReady() ? score(toFloats(point, floats)) : Double.NaN;

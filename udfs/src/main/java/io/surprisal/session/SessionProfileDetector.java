@@ -1,6 +1,5 @@
 package io.surprisal.session;
 
-
 import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertBuilder;
 import io.surprisal.amount.AmountDetector;

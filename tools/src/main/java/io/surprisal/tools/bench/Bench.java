@@ -375,7 +375,7 @@ public final class Bench {
                     out.printf(Locale.ROOT, "      %-26s %,6d alerts  p50 %s  p99 %s  max %s%n", e.getKey(), v.length,
                             ms(v[(int) Math.ceil(0.5 * v.length) - 1]), ms(v[(int) Math.ceil(0.99 * v.length) - 1]), ms(v[v.length - 1]));
                 }
-                out.printf(Locale.ROOT, "      not timed: alerts on closed sessions (session, session-profile, session-forest, group-change: closed by a later event or the inactivity gap), brute force's run totals (at the run's end in event time) and roll-ups; all alerts: %s%n",
+                out.printf(Locale.ROOT, "      not timed: alerts on closed sessions (session, session-profile, session-forest, visit-length, group-change: closed by a later event or the inactivity gap), brute force's run totals (at the run's end in event time) and roll-ups; all alerts: %s%n",
                         l.alerts());
             }
             long bAlerts = b.alerts().values().stream().mapToLong(Long::longValue).sum();

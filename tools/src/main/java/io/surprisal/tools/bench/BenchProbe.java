@@ -100,9 +100,16 @@ public final class BenchProbe {
      * timed: they leave when their window ends.
      */
     /** The detectors that judge a session when it closes (detector model's session alerts are timed, as its login alerts). */
-    static final java.util.Set<String> ON_SESSION_CLOSE = java.util.Set.of(io.surprisal.model.BehaviourScorer.SESSION,
-            io.surprisal.session.SessionProfileDetector.DETECTOR, io.surprisal.session.SessionForestDetector.DETECTOR,
-            io.surprisal.visitlength.VisitLengthDetector.DETECTOR, io.surprisal.groups.BehaviourGroups.DETECTOR);
+    static final java.util.Set<String> ON_SESSION_CLOSE = onSessionClose();
+
+    private static java.util.Set<String> onSessionClose() {
+        java.util.Set<String> s = new java.util.HashSet<>(java.util.List.of(io.surprisal.model.BehaviourScorer.SESSION,
+                io.surprisal.groups.BehaviourGroups.DETECTOR));
+        for (io.surprisal.session.SessionCloser.Registration r : io.surprisal.session.SessionCloser.registered(io.surprisal.config.ConfigLoader.defaults())) {
+            s.add(r.detector());
+        }
+        return java.util.Set.copyOf(s);
+    }
 
     static void alert(Alert a) {
         long now = System.nanoTime();

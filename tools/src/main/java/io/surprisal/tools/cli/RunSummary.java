@@ -58,18 +58,12 @@ final class RunSummary {
         appendWarmUp(sb, counts, UserBehaviourFunction.WARMING_UP_VISIT_LENGTH_ACCUMULATOR, "visits");
         // Other closed-visit detectors count visits too.
         counts.forEach((name, n) -> {
-            if (name.startsWith("warming-up:") && !SHOWN.contains(name)) {
+            if (name.startsWith("warming-up:") && !LocalRunner.WARM_UP_ACCUMULATORS.contains(name)) {
                 appendWarmUp(sb, counts, name, "visits");
             }
         });
         return sb.toString();
     }
-
-    private static final java.util.Set<String> SHOWN = java.util.Set.of(UserBehaviourFunction.WARMING_UP_EVENTS_ACCUMULATOR,
-            UserBehaviourFunction.WARMING_UP_SESSIONS_ACCUMULATOR, LoginNoveltyLogic.WARMING_UP_ACCUMULATOR,
-            LoginNoveltyLogic.WITHOUT_HISTORY_ACCUMULATOR, UserBehaviourFunction.WARMING_UP_PURCHASES_ACCUMULATOR,
-            UserBehaviourFunction.WARMING_UP_SESSION_MEASURES_ACCUMULATOR, UserBehaviourFunction.WARMING_UP_FOREST_ACCUMULATOR,
-            UserBehaviourFunction.WARMING_UP_VISIT_LENGTH_ACCUMULATOR);
 
     private static void appendWarmUp(StringBuilder sb, Map<String, Long> counts, String accumulator, String unit) {
         long n = counts.getOrDefault(accumulator, 0L);

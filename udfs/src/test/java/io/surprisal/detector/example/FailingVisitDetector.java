@@ -18,6 +18,7 @@ import java.util.Locale;
  */
 public final class FailingVisitDetector implements ClosedVisitDetector {
     public static final String DETECTOR = "failing-visit";
+    public static final String STATE = "population-failing-visit";
     static final int FAILURES = 3;
     static final long MIN_VISITS = 20;
     static final double BAR_BITS = 4;
@@ -33,7 +34,7 @@ public final class FailingVisitDetector implements ClosedVisitDetector {
 
     @Override
     public String stateName() {
-        return "population-failing-visit";
+        return STATE;
     }
 
     @Override

@@ -1,15 +1,16 @@
 package io.surprisal.detector.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.surprisal.alert.Alert;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
-import io.surprisal.detector.ClosedVisitDetector;
 import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
 import io.surprisal.flink.Descriptors;
 import io.surprisal.flink.UserBehaviourFunction;
+import io.surprisal.session.SessionCloser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -23,9 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A new closed-visit detector plugs into the per-user operator with its own package and one
- * registration line: {@link FailingVisitDetector}, registered below as {@code
- * SessionCloser.detectorsOf} registers the job's, judges every visit the scorer closes, alerts on the
- * alerts' output with the visit's events, and its population comes back from a checkpoint.
+ * registration: {@link FailingVisitDetector}, registered below as {@code SessionCloser.registered}
+ * registers the job's, judges every visit the scorer closes, alerts on the alerts' output with the
+ * visit's events, and its population comes back from a checkpoint.
  */
 class FailingVisitDetectorTest {
     private static final long T0 = 1_800_000_000_000L;
@@ -33,15 +34,21 @@ class FailingVisitDetectorTest {
     /** The per-user operator with the example registered. */
     static final class WithFailingVisits extends UserBehaviourFunction {
         final FailingVisitDetector failing = new FailingVisitDetector();
+        private final boolean on;
 
         WithFailingVisits(SurprisalConfig config) {
+            this(config, true);
+        }
+
+        WithFailingVisits(SurprisalConfig config, boolean on) {
             super(config);
+            this.on = on;
         }
 
         @Override
-        protected List<ClosedVisitDetector> visitDetectors(SurprisalConfig config) {
-            List<ClosedVisitDetector> detectors = new ArrayList<>(super.visitDetectors(config));
-            detectors.add(failing); // the registration line
+        protected List<SessionCloser.Registration> visitDetectors(SurprisalConfig config) {
+            List<SessionCloser.Registration> detectors = new ArrayList<>(super.visitDetectors(config));
+            detectors.add(new SessionCloser.Registration(FailingVisitDetector.DETECTOR, FailingVisitDetector.STATE, on, () -> failing));
             return detectors;
         }
     }
@@ -83,6 +90,50 @@ class FailingVisitDetectorTest {
                     .isEqualTo("eve's visit failed 5 times; 1 of the population's 31 visits failed as often"));
             assertThat(restored.numEventTimeTimers()).isZero();
         }
+    }
+
+    @Test
+    void switchedOffItsPopulationIsEmptiedAndDoesNotComeBackWhenSwitchedOnAgain() throws Exception {
+        OperatorSubtaskState on;
+        long t = T0;
+        try (var h = harness(new WithFailingVisits(config))) {
+            h.open();
+            for (int i = 0; i < 5; i++) {
+                t = visit(h, "user" + i, t, 0);
+            }
+            h.processWatermark(new Watermark(t + 60_000));
+            on = h.snapshot(1L, t + 60_000);
+        }
+        OperatorSubtaskState off;
+        try (var h = harness(new WithFailingVisits(config, false))) {
+            h.initializeState(on);
+            h.open();
+            off = h.snapshot(2L, t + 60_000);
+        }
+        WithFailingVisits again = new WithFailingVisits(config);
+        try (var h = harness(again)) {
+            h.initializeState(off);
+            h.open();
+            assertThat(again.failing.visits()).as("what it had learned before it was switched off").isZero();
+        }
+        WithFailingVisits straight = new WithFailingVisits(config);
+        try (var h = harness(straight)) {
+            h.initializeState(on);
+            h.open();
+            assertThat(straight.failing.visits()).as("restored while on").isEqualTo(5);
+        }
+    }
+
+    @Test
+    void twoDetectorsOfOneNameOrStateAreRefused() {
+        var twice = List.of(
+                new SessionCloser.Registration(FailingVisitDetector.DETECTOR, FailingVisitDetector.STATE, true, FailingVisitDetector::new),
+                new SessionCloser.Registration(FailingVisitDetector.DETECTOR, "another-state", false, FailingVisitDetector::new));
+        assertThatThrownBy(() -> new SessionCloser(config, twice, null, () -> null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two closed-visit detectors named failing-visit");
+        var misnamed = List.of(new SessionCloser.Registration("other", FailingVisitDetector.STATE, true, FailingVisitDetector::new));
+        assertThatThrownBy(() -> new SessionCloser(config, misnamed, null, () -> null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("registered as other");
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, Event> harness(UserBehaviourFunction f) throws Exception {
