@@ -1,6 +1,7 @@
 package io.surprisal.detector;
 
 import io.surprisal.alert.Alert;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -42,11 +43,15 @@ public interface ClosedVisitDetector {
     /** Its population's entries for a checkpoint, tagged with instance {@code owner} of {@code parallelism}. */
     List<byte[]> snapshot(int owner, int parallelism);
 
-    /** The instance that wrote {@code entry}. */
-    int ownerOf(byte[] entry);
+    /** The instance that wrote {@code entry}: by default the entry's first int (entries that begin with the instance, then the parallelism). */
+    default int ownerOf(byte[] entry) {
+        return ByteBuffer.wrap(entry).getInt(0);
+    }
 
-    /** The parallelism {@code entry} was written at. */
-    int parallelismOf(byte[] entry);
+    /** The parallelism {@code entry} was written at: by default the entry's second int. */
+    default int parallelismOf(byte[] entry) {
+        return ByteBuffer.wrap(entry).getInt(4);
+    }
 
     /** Restores its population from the entries chosen for instance {@code me}, their counts shared among {@code owners}. */
     void restore(List<byte[]> entries, int owners, int me);

@@ -372,16 +372,6 @@ public final class SessionForestDetector implements ClosedVisitDetector {
         return List.of(toTaggedBytes(owner, parallelism));
     }
 
-    @Override
-    public int ownerOf(byte[] tagged) {
-        return ByteBuffer.wrap(tagged).getInt(0);
-    }
-
-    @Override
-    public int parallelismOf(byte[] tagged) {
-        return ByteBuffer.wrap(tagged).getInt(4);
-    }
-
     /**
      * Restores from the entries {@code InstanceShares} selected: the recent scores of all of them,
      * shared among {@code owners}; the forest and the pending sessions of the one written by old

@@ -292,16 +292,6 @@ public final class VisitLengthDetector implements ClosedVisitDetector {
         return List.of(toTaggedBytes(owner, parallelism));
     }
 
-    @Override
-    public int ownerOf(byte[] tagged) {
-        return ByteBuffer.wrap(tagged).getInt(0);
-    }
-
-    @Override
-    public int parallelismOf(byte[] tagged) {
-        return ByteBuffer.wrap(tagged).getInt(4);
-    }
-
     /** Restores the entries InstanceShares selected, their counts shared among {@code owners}. */
     @Override
     public void restore(List<byte[]> entries, int owners, int me) {

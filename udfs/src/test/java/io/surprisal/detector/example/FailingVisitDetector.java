@@ -81,16 +81,6 @@ public final class FailingVisitDetector implements ClosedVisitDetector {
     }
 
     @Override
-    public int ownerOf(byte[] entry) {
-        return ByteBuffer.wrap(entry).getInt(0);
-    }
-
-    @Override
-    public int parallelismOf(byte[] entry) {
-        return ByteBuffer.wrap(entry).getInt(4);
-    }
-
-    @Override
     public void restore(List<byte[]> entries, int owners, int me) {
         visits = 0;
         failing = 0;
