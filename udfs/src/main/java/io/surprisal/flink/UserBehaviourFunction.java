@@ -191,7 +191,13 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         scorer = newScorer();
         // Every registered detector's, so that one switched off has its population emptied, not carried on from a savepoint.
         visitDetectorStates = new HashMap<>();
+        java.util.Set<String> own = java.util.Set.of(Descriptors.POPULATION_TRANSITIONS.getName(), Descriptors.POPULATION_SESSIONS.getName(),
+                Descriptors.WAITING_EVENTS.getName(), Descriptors.POPULATION_AMOUNTS.getName(), Descriptors.BEHAVIOUR_GROUPS.getName());
         for (SessionCloser.Registration r : sessions.registrations()) {
+            if (own.contains(r.stateName())) {
+                throw new IllegalStateException("closed-visit detector " + r.detector() + " keeps its population as " + r.stateName()
+                        + ", the name of a state of the operator's own");
+            }
             visitDetectorStates.put(r.stateName(), context.getOperatorStateStore().getUnionListState(Descriptors.closedVisitPopulation(r.stateName())));
         }
         amount = newAmountDetector();

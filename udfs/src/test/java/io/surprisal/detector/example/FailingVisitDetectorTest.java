@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.surprisal.alert.Alert;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
+import io.surprisal.detector.ClosedVisitDetector;
 import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
 import io.surprisal.flink.Descriptors;
@@ -134,6 +135,53 @@ class FailingVisitDetectorTest {
         var misnamed = List.of(new SessionCloser.Registration("other", FailingVisitDetector.STATE, true, FailingVisitDetector::new));
         assertThatThrownBy(() -> new SessionCloser(config, misnamed, null, () -> null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("registered as other");
+    }
+
+    @Test
+    void aStateNamedAsOneOfTheOperatorsOwnIsRefused() {
+        UserBehaviourFunction clash = new UserBehaviourFunction(config) {
+            @Override
+            protected List<SessionCloser.Registration> visitDetectors(SurprisalConfig config) {
+                String taken = Descriptors.POPULATION_SESSIONS.getName();
+                return List.of(new SessionCloser.Registration("taken-state", taken, true, () -> new ClosedVisitDetector() {
+                    @Override
+                    public String detector() {
+                        return "taken-state";
+                    }
+
+                    @Override
+                    public String stateName() {
+                        return taken;
+                    }
+
+                    @Override
+                    public void advanceTo(long ts) {}
+
+                    @Override
+                    public Alert onVisitClosed(io.surprisal.detector.ClosedVisit visit) {
+                        return null;
+                    }
+
+                    @Override
+                    public long warmingUp() {
+                        return 0;
+                    }
+
+                    @Override
+                    public List<byte[]> snapshot(int owner, int parallelism) {
+                        return List.of();
+                    }
+
+                    @Override
+                    public void restore(List<byte[]> entries, int owners, int me) {}
+                }));
+            }
+        };
+        assertThatThrownBy(() -> {
+            try (var h = harness(clash)) {
+                h.open();
+            }
+        }).isInstanceOf(IllegalStateException.class).hasMessageContaining("the name of a state of the operator's own");
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, Event> harness(UserBehaviourFunction f) throws Exception {
