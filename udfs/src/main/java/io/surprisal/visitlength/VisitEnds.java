@@ -10,6 +10,8 @@ import java.util.TreeMap;
  */
 public final class VisitEnds {
     private final TreeMap<String, long[]> counts = new TreeMap<>();
+    /** The counts' sum, kept as they grow: the detector asks for it at every closed visit. */
+    private long total;
     /** A bound on the states kept, as the population's transitions have. */
     static final int MAX_STATES = 1_000;
 
@@ -23,6 +25,7 @@ public final class VisitEnds {
             counts.put(state, c);
         }
         c[0] += n;
+        total += n;
     }
 
     public long count(String state) {
@@ -35,11 +38,7 @@ public final class VisitEnds {
     }
 
     public long total() {
-        long n = 0;
-        for (long[] c : counts.values()) {
-            n += c[0];
-        }
-        return n;
+        return total;
     }
 
     public void merge(VisitEnds other) {

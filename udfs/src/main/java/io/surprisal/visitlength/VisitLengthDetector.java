@@ -7,6 +7,7 @@ import io.surprisal.config.SurprisalConfig.VisitLengthDetectorConfig;
 import io.surprisal.detector.ClosedVisit;
 import io.surprisal.detector.ClosedVisit.UsualEvents;
 import io.surprisal.detector.ClosedVisitDetector;
+import io.surprisal.flink.InstanceShares;
 import io.surprisal.model.BehaviourScorer;
 import io.surprisal.model.MultipleTests;
 import io.surprisal.model.PopulationTransitions;
@@ -263,7 +264,7 @@ public final class VisitLengthDetector implements ClosedVisitDetector {
         for (int i = 0; i < states; i++) {
             String s = in.readUTF();
             long count = in.readLong();
-            e.add(s, owners <= 1 ? count : (count + owners - 1) / owners);
+            e.add(s, InstanceShares.share(count, owners));
         }
         return e;
     }

@@ -37,6 +37,18 @@ public final class VisitLengthLaw {
     /** The first event's state. */
     private final double[] start;
 
+    /**
+     * The walk so far: {@code walked[k]} is -log2 P(at least k + 1 events), after k steps ({@code
+     * walked[0]} 0), up to {@link #walkedSteps}; {@link #mass} the walking mass after them, divided by
+     * 2^{@link #logScale}. Not for more than one thread: a law belongs to one detector instance.
+     */
+    private double[] walked = new double[64];
+    private int walkedSteps;
+    private int cappedAt = -1;
+    private double[] mass;
+    private double[] next;
+    private double logScale;
+
     private VisitLengthLaw(String[] states, boolean[] absorbing, int[][] seen, double[][] chance, double[] everyState, double[] start) {
         this.states = states;
         this.absorbing = absorbing;
@@ -136,7 +148,8 @@ public final class VisitLengthLaw {
     /**
      * -log2 P(a visit has at least {@code events} events) under the law; between whole numbers, the
      * bits at the two around it interpolated. At most {@link #MAX_BITS}. Past {@link #MAX_WALK}
-     * events the walk stops and the tail goes on at its last step's rate.
+     * events the walk stops and the tail goes on at its last step's rate. The walk is taken once
+     * per law, as far as the longest visit asked so far, not once per visit.
      */
     public double tailBits(double events) {
         if (events <= 1 || states.length <= 1) {
@@ -145,15 +158,36 @@ public final class VisitLengthLaw {
         double target = Math.min(events, MAX_WALK);
         int whole = (int) Math.floor(target);
         boolean between = target > whole;
-        int n = states.length;
-        double[] v = start.clone();
-        double[] w = new double[n];
-        double logScale = 0; // log2 of the factor v was divided by
-        double bits = 0; // -log2 P(at least k events) after k - 1 steps
-        double before = 0;
         int steps = between ? whole : whole - 1;
-        for (int k = 1; k <= steps; k++) {
-            // v: the states of the k-th event, over visits with at least k events.
+        walkTo(steps);
+        if (cappedAt > 0 && cappedAt <= steps) {
+            // Past the cap at k + 1 events: so are more, and fewer between whole numbers only if k + 1 is asked.
+            int k = cappedAt;
+            double before = walked[k - 1];
+            return k + 1 < target ? MAX_BITS : Math.min(MAX_BITS, before + (target - k) * (Math.min(walked[k], MAX_BITS) - before));
+        }
+        double bits = walked[steps];
+        double before = walked[steps - 1];
+        double atTarget = between ? before + (target - whole) * (bits - before) : bits;
+        if (events > MAX_WALK) {
+            // The walk's last step (between MAX_WALK - 1 and MAX_WALK events, or the interpolation's) sets the rate.
+            return Math.min(MAX_BITS, atTarget + (events - MAX_WALK) * Math.max(0, bits - before));
+        }
+        return atTarget;
+    }
+
+    /** Walks on to {@code target} steps, unless the bits passed {@link #MAX_BITS} before. */
+    private void walkTo(int target) {
+        int n = states.length;
+        if (mass == null) {
+            mass = start.clone();
+            next = new double[n];
+        }
+        while (walkedSteps < target && cappedAt < 0) {
+            int k = walkedSteps + 1;
+            // mass: the states of the k-th event, over visits with at least k events.
+            double[] v = mass;
+            double[] w = next;
             java.util.Arrays.fill(w, 0);
             double toEvery = 0;
             for (int i = 1; i < n; i++) {
@@ -173,27 +207,22 @@ public final class VisitLengthLaw {
                 w[j] += toEvery;
                 alive += w[j];
             }
-            double[] t = v;
-            v = w;
-            w = t;
-            before = bits;
-            bits = alive <= 0 ? Double.POSITIVE_INFINITY : -(Math.log(alive) / LN2 + logScale);
-            if (bits >= MAX_BITS) {
-                // Past the cap at k + 1 events: so are more, and fewer between whole numbers only if k + 1 is asked.
-                return k + 1 < target ? MAX_BITS : Math.min(MAX_BITS, before + (target - k) * (Math.min(bits, MAX_BITS) - before));
+            mass = w;
+            next = v;
+            double bits = alive <= 0 ? Double.POSITIVE_INFINITY : -(Math.log(alive) / LN2 + logScale);
+            if (k >= walked.length) {
+                walked = java.util.Arrays.copyOf(walked, Math.min(MAX_WALK + 1, 2 * walked.length));
             }
-            if (alive < RESCALE_BELOW) {
+            walked[k] = bits;
+            walkedSteps = k;
+            if (bits >= MAX_BITS) {
+                cappedAt = k;
+            } else if (alive < RESCALE_BELOW) {
                 for (int j = 1; j < n; j++) {
-                    v[j] /= alive;
+                    mass[j] /= alive;
                 }
                 logScale += Math.log(alive) / LN2;
             }
         }
-        double atTarget = between ? before + (target - whole) * (bits - before) : bits;
-        if (events > MAX_WALK) {
-            // The walk's last step (between MAX_WALK - 1 and MAX_WALK events, or the interpolation's) sets the rate.
-            return Math.min(MAX_BITS, atTarget + (events - MAX_WALK) * Math.max(0, bits - before));
-        }
-        return atTarget;
     }
 }

@@ -4,6 +4,7 @@ import io.surprisal.alert.Alert;
 import io.surprisal.alert.AlertBuilder;
 import io.surprisal.detector.ClosedVisit;
 import io.surprisal.detector.ClosedVisitDetector;
+import io.surprisal.flink.InstanceShares;
 import io.surprisal.model.BehaviourScorer;
 import io.surprisal.model.MultipleTests;
 import java.nio.ByteBuffer;
@@ -86,8 +87,8 @@ public final class FailingVisitDetector implements ClosedVisitDetector {
         failing = 0;
         for (byte[] e : entries) {
             ByteBuffer b = ByteBuffer.wrap(e, 8, 16);
-            visits += (b.getLong() + owners - 1) / owners;
-            failing += (b.getLong() + owners - 1) / owners;
+            visits += InstanceShares.share(b.getLong(), owners);
+            failing += InstanceShares.share(b.getLong(), owners);
         }
     }
 }
