@@ -269,16 +269,16 @@ public record MatrixReport(long seed, List<WorldResult> worlds, double lawBudget
     return Math.max(10, g.name().length());
   }
 
-  private static String percent(double x) {
+  static String percent(double x) {
     return Double.isNaN(x) ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * x);
   }
 
   /** Three decimals, so that a miss never prints as equal to its target. */
-  private static String exact(double x) {
+  static String exact(double x) {
     return Double.isNaN(x) ? "n/a" : String.format(Locale.ROOT, "%.3f", x);
   }
 
-  private static String fraction(double x) {
+  static String fraction(double x) {
     return Double.isNaN(x) ? "n/a" : String.format(Locale.ROOT, "%.2f", x);
   }
 

@@ -1,12 +1,14 @@
 package io.surprisal.tools.cli;
 
 import io.surprisal.event.EventParser;
+import io.surprisal.sim.World;
 import io.surprisal.job.LocalRunner;
 import io.surprisal.sim.eval.EvalConfig;
 import io.surprisal.sim.eval.EvalReport;
 import io.surprisal.sim.eval.Evaluation;
 import io.surprisal.sim.eval.LawBound;
 import io.surprisal.sim.eval.MatrixReport;
+import io.surprisal.sim.eval.SeedsReport;
 import io.surprisal.sim.eval.WorldMatrix;
 import io.surprisal.tools.methods.MethodsConfig;
 import io.surprisal.tools.methods.MethodsEvaluation;
@@ -34,7 +36,7 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Run the job over labelled events (as `run` does) and print recall, precision and false-positive rate per profile and scenario, beside the seed notebook's method.",
                 "With --methods: also score the job's closed-session vectors offline with the seeds' methods (z-score, Local Outlier Factor, isolation forest, one-class SVM) and print their precision and recall per group beside the job's (docs/evaluation.md).",
-                "With --matrix: generate each world of a grid (default, sparse, heavy, small-site, mobile-heavy, many-new; docs/simulator-worlds.md), run the job over it the same way, score its last day, and print one table."})
+                "With --matrix: generate each world of a grid (default, sparse, heavy, small-site, mobile-heavy, many-new; docs/simulator-worlds.md), run the job over it the same way, score its last day, and print one table; with --seeds, one table per seed and then every seed side by side and added up."})
 public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "FILE", description = "events as JSON lines (from `generate`)")
     Path input;
@@ -48,13 +50,16 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--worlds", split = ",", paramLabel = "NAME", description = "with --matrix: only these worlds, e.g. sparse,heavy (default: all of the grid), or worlds outside it: lognormal-gaps, lognormal-visits, personal-chains, personal-paces, personal-spending, mixed")
     List<String> worlds = new ArrayList<>();
 
-    @Option(names = "--seed", defaultValue = "1", description = "with --matrix: simulator seed of every world (default ${DEFAULT-VALUE})")
-    long seed;
+    @Option(names = "--seed", description = "with --matrix: simulator seed of every world (default 1)")
+    Long seed;
+
+    @Option(names = "--seeds", paramLabel = "LIST", description = "with --matrix: run the grid once per seed, e.g. 1-16 or 1,2,7, print each seed's table, then one row per seed and every seed added up (instead of --seed)")
+    String seeds;
 
     @Option(names = "--scale", defaultValue = "1", description = "with --matrix: multiply every world's users by this (at least 100 users; default ${DEFAULT-VALUE})")
     double scale;
 
-    @Option(names = "--keep", paramLabel = "DIR", description = "with --matrix: keep each world's events, labels and alerts under DIR/<world>/")
+    @Option(names = "--keep", paramLabel = "DIR", description = "with --matrix: keep each world's events, labels and alerts under DIR/<world>/ (with --seeds, DIR/seed-<seed>/<world>/)")
     Path keep;
 
     @Option(names = "--law-budget", paramLabel = "BITS",
@@ -167,11 +172,37 @@ public final class EvalCommand implements Callable<Integer> {
         if (!(lawBudget > 0 && lawBudget <= LawBound.MOST_BUDGET_BITS)) {
             throw new IllegalArgumentException("--law-budget must be above 0 and at most " + LawBound.MOST_BUDGET_BITS + " bits, not " + lawBudget);
         }
+        if (seeds != null && seed != null) {
+            throw new IllegalArgumentException("give --seed or --seeds, not both");
+        }
         var selected = WorldMatrix.select(worlds, scale);
-        Path work = keep != null ? Files.createDirectories(keep) : JobOptions.tempDir();
+        if (seeds == null) {
+            MatrixReport rep = matrix(selected, seed == null ? 1 : seed, keep);
+            if (report != null) {
+                Files.writeString(report, rep.toJson(), StandardCharsets.UTF_8);
+            }
+            return 0;
+        }
+        List<MatrixReport> reports = new ArrayList<>();
+        for (long s : SeedsReport.parseSeeds(seeds)) {
+            System.out.printf("== seed %d%n", s);
+            reports.add(matrix(selected, s, keep == null ? null : keep.resolve("seed-" + s)));
+            System.out.println();
+        }
+        SeedsReport all = new SeedsReport(reports);
+        System.out.print(all.toTable());
+        if (report != null) {
+            Files.writeString(report, all.toJson(), StandardCharsets.UTF_8);
+        }
+        return 0;
+    }
+
+    /** The grid of {@code selected} worlds at {@code seed}, its table printed; each world's files kept under {@code keepDir} when given. */
+    private MatrixReport matrix(List<World> selected, long seed, Path keepDir) throws Exception {
+        Path work = keepDir != null ? Files.createDirectories(keepDir) : JobOptions.tempDir();
         List<String> groupLines = new ArrayList<>();
         try {
-            MatrixReport rep = WorldMatrix.run(selected, seed, work, keep != null, lawBudget,
+            MatrixReport rep = WorldMatrix.run(selected, seed, work, keepDir != null, lawBudget,
                     (events, alerts) -> {
                         RunSummary.print(System.err, events.toString(), RunCommand.runAndWrite(events, alerts, null, job));
                         if (groups) {
@@ -194,12 +225,9 @@ public final class EvalCommand implements Callable<Integer> {
                 System.out.println(GroupsReport.summaryHeader("world"));
                 groupLines.forEach(System.out::println);
             }
-            if (report != null) {
-                Files.writeString(report, rep.toJson(), StandardCharsets.UTF_8);
-            }
-            return 0;
+            return rep;
         } finally {
-            if (keep == null) {
+            if (keepDir == null) {
                 JobOptions.deleteTree(work);
             }
         }

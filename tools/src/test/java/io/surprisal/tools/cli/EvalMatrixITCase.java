@@ -94,5 +94,59 @@ class EvalMatrixITCase {
         assertThat(cli.execute("eval", "--matrix", "--law-budget", "0")).isNotZero();
         assertThat(cli.execute("eval", "--matrix", "--law-budget", "41")).isNotZero();
         assertThat(cli.execute("eval", "--matrix", "--law-budget", "Infinity")).isNotZero();
+        // one seed or several, and seeds that are not numbers or ranges, refused before any world is generated
+        assertThat(cli.execute("eval", "--matrix", "--seed", "1", "--seeds", "1-2")).isNotZero();
+        assertThat(cli.execute("eval", "--matrix", "--seeds", "3-1")).isNotZero();
+        assertThat(cli.execute("eval", "--matrix", "--seeds", "one")).isNotZero();
+    }
+
+    @Test
+    void severalSeedsGiveEachSeedsTableThenOneRowASeedAndEverySeedAddedUp(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("seeds.json");
+        Path keep = dir.resolve("worlds");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        int code;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            code = new CommandLine(new SurprisalCli()).execute("eval", "--matrix", "--seeds", "3-4", "--worlds", "default",
+                    "--scale", "0.02", "--report", report.toString(), "--keep", keep.toString());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(code).isZero();
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).contains("== seed 3", "== seed 4", "every world of each seed added up (2 seeds)");
+        assertThat(keep.resolve("seed-3").resolve("default").resolve("labels.csv")).exists();
+        assertThat(keep.resolve("seed-4").resolve("default").resolve("labels.csv")).exists();
+
+        JsonNode json = new ObjectMapper().readTree(Files.readString(report));
+        JsonNode seeds = json.path("seeds");
+        assertThat(seeds).hasSize(2);
+        assertThat(seeds.get(0).path("seed").asLong()).isEqualTo(3);
+        assertThat(seeds.get(1).path("seed").asLong()).isEqualTo(4);
+        // each seed's row is its world's figures, and every seed added up is the sum of the two
+        for (MatrixReport.Group g : MatrixReport.GROUPS) {
+            int users = 0;
+            int flagged = 0;
+            for (JsonNode s : seeds) {
+                users += s.path("all_worlds").path("groups").path(g.name()).path("users").asInt();
+                flagged += s.path("all_worlds").path("groups").path(g.name()).path("flagged").asInt();
+            }
+            JsonNode all = json.path("all_seeds").path("groups").path(g.name());
+            assertThat(all.path("users").asInt()).as(g.name()).isEqualTo(users).isPositive();
+            assertThat(all.path("flagged").asInt()).as(g.name()).isEqualTo(flagged);
+        }
+        long normal = 0;
+        for (JsonNode s : seeds) {
+            normal += s.path("all_worlds").path("false_positives").asLong() + s.path("all_worlds").path("true_negatives").asLong();
+            String row = String.format("%-12s", s.path("seed").asText());
+            assertThat(lines).as("seed " + s.path("seed")).anySatisfy(l -> assertThat(l).startsWith(row)
+                    .contains(s.path("all_worlds").path("false_positives").asLong() + "/"));
+        }
+        assertThat(json.path("all_seeds").path("false_positives").asLong() + json.path("all_seeds").path("true_negatives").asLong())
+                .isEqualTo(normal).isPositive();
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("all seeds "));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("lowest seed "));
     }
 }
