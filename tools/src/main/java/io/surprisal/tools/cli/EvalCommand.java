@@ -177,7 +177,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         var selected = WorldMatrix.select(worlds, scale);
         if (seeds == null) {
-            MatrixReport rep = matrix(selected, seed == null ? 1 : seed, keep);
+            MatrixReport rep = runGrid(selected, seed == null ? 1 : seed, keep);
             if (report != null) {
                 Files.writeString(report, rep.toJson(), StandardCharsets.UTF_8);
             }
@@ -186,7 +186,7 @@ public final class EvalCommand implements Callable<Integer> {
         List<MatrixReport> reports = new ArrayList<>();
         for (long s : SeedsReport.parseSeeds(seeds)) {
             System.out.printf("== seed %d%n", s);
-            reports.add(matrix(selected, s, keep == null ? null : keep.resolve("seed-" + s)));
+            reports.add(runGrid(selected, s, keep == null ? null : keep.resolve("seed-" + s)));
             System.out.println();
         }
         SeedsReport all = new SeedsReport(reports);
@@ -198,7 +198,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     /** The grid of {@code selected} worlds at {@code seed}, its table printed; each world's files kept under {@code keepDir} when given. */
-    private MatrixReport matrix(List<World> selected, long seed, Path keepDir) throws Exception {
+    private MatrixReport runGrid(List<World> selected, long seed, Path keepDir) throws Exception {
         Path work = keepDir != null ? Files.createDirectories(keepDir) : JobOptions.tempDir();
         List<String> groupLines = new ArrayList<>();
         try {
