@@ -27,19 +27,9 @@ class EvalMatrixITCase {
     void aTinyMatrixHasEveryWorldAndEveryGroup(@TempDir Path dir) throws Exception {
         Path report = dir.resolve("matrix.json");
         Path keep = dir.resolve("worlds");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            // every world at the 100-user floor; small-site keeps its week of history
-            code = new CommandLine(new SurprisalCli()).execute("eval", "--matrix", "--seed", "3",
-                    "--scale", "0.001", "--law-budget", "12", "--report", report.toString(), "--keep", keep.toString());
-        } finally {
-            System.setOut(stdout);
-        }
-        assertThat(code).isZero();
-        String table = out.toString(StandardCharsets.UTF_8);
+        // every world at the 100-user floor; small-site keeps its week of history
+        String table = evalPrinting("eval", "--matrix", "--seed", "3",
+                "--scale", "0.001", "--law-budget", "12", "--report", report.toString(), "--keep", keep.toString());
         List<String> lines = table.lines().toList();
 
         // one row per world, in preset order, with its population
@@ -104,18 +94,8 @@ class EvalMatrixITCase {
     void severalSeedsGiveEachSeedsTableThenOneRowASeedAndEverySeedAddedUp(@TempDir Path dir) throws Exception {
         Path report = dir.resolve("seeds.json");
         Path keep = dir.resolve("worlds");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code = new CommandLine(new SurprisalCli()).execute("eval", "--matrix", "--seeds", "3-4", "--worlds", "default",
-                    "--scale", "0.02", "--report", report.toString(), "--keep", keep.toString());
-        } finally {
-            System.setOut(stdout);
-        }
-        assertThat(code).isZero();
-        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        List<String> lines = evalPrinting("eval", "--matrix", "--seeds", "3-4", "--worlds", "default",
+                "--scale", "0.02", "--report", report.toString(), "--keep", keep.toString()).lines().toList();
         assertThat(lines).contains("== seed 3", "== seed 4", "every world of each seed added up (2 seeds)");
         assertThat(keep.resolve("seed-3").resolve("default").resolve("labels.csv")).exists();
         assertThat(keep.resolve("seed-4").resolve("default").resolve("labels.csv")).exists();
@@ -148,5 +128,20 @@ class EvalMatrixITCase {
                 .isEqualTo(normal).isPositive();
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("all seeds "));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("lowest seed "));
+    }
+
+    /** Runs the command line, asserts it succeeded, and returns what it printed to stdout. */
+    private static String evalPrinting(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        int code;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            code = new CommandLine(new SurprisalCli()).execute(args);
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(code).isZero();
+        return out.toString(StandardCharsets.UTF_8);
     }
 }
