@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * The matrix run with several seeds: each seed's worlds added up, one row a seed, and every seed
@@ -18,16 +19,19 @@ import java.util.Locale;
  * not its users times six. Under the rows: every seed's counts added up, the lowest seed and the
  * standard deviation of the seeds' figures.
  */
-public record SeedsReport(List<MatrixReport> seeds) {
+public record SeedsReport(List<MatrixReport> perSeed) {
+
+  /** A range holds at most this many seeds. */
+  static final long MOST_SEEDS = 10_000;
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public SeedsReport {
-    if (seeds.isEmpty()) {
+    if (perSeed.isEmpty()) {
       throw new IllegalArgumentException("no seed");
     }
-    seeds = List.copyOf(seeds);
+    perSeed = List.copyOf(perSeed);
   }
 
   /**
@@ -38,21 +42,21 @@ public record SeedsReport(List<MatrixReport> seeds) {
    */
   public static List<Long> parseSeeds(String spec) {
     List<Long> out = new ArrayList<>();
-    for (String part : spec.split(",")) {
+    for (String part : spec.split(",", -1)) {
       String p = part.strip();
       int dash = p.indexOf('-', 1);
       try {
         long from = Long.parseLong(dash < 0 ? p : p.substring(0, dash).strip());
         long to = dash < 0 ? from : Long.parseLong(p.substring(dash + 1).strip());
-        if (to < from || to - from >= 10_000) {
-          throw new IllegalArgumentException("seed range '" + p + "' must go up, by fewer than 10,000 seeds");
+        if (to < from || Math.subtractExact(to, from) >= MOST_SEEDS) {
+          throw new IllegalArgumentException("seed range '" + p + "' must go up and hold at most " + MOST_SEEDS + " seeds");
         }
-        for (long s = from; s <= to; s++) {
-          if (!out.contains(s)) {
-            out.add(s);
+        for (long i = 0; i <= to - from; i++) {
+          if (!out.contains(from + i)) {
+            out.add(from + i);
           }
         }
-      } catch (NumberFormatException e) {
+      } catch (NumberFormatException | ArithmeticException e) {
         throw new IllegalArgumentException("seeds are numbers or ranges, e.g. 1-16 or 1,2,7, not '" + p + "'");
       }
     }
@@ -61,20 +65,20 @@ public record SeedsReport(List<MatrixReport> seeds) {
 
   /** Every seed's worlds added up. */
   public EvalReport.Metrics pooled() {
-    return seeds.stream().map(MatrixReport::pooled)
+    return perSeed.stream().map(MatrixReport::pooled)
         .reduce(new EvalReport.Metrics(0, 0, 0, 0), EvalReport.Metrics::plus);
   }
 
   /** The recall of {@code group} over every seed's worlds. */
   public MatrixReport.Recall pooledRecall(MatrixReport.Group group) {
-    return seeds.stream().map(m -> m.pooledRecall(group))
+    return perSeed.stream().map(m -> m.pooledRecall(group))
         .reduce(MatrixReport.Recall.NONE, MatrixReport.Recall::plus);
   }
 
   /** The seed whose worlds together caught the smallest share of {@code group} (the first of equals), or null without its users. */
   public MatrixReport lowest(MatrixReport.Group group) {
     MatrixReport low = null;
-    for (MatrixReport m : seeds) {
+    for (MatrixReport m : perSeed) {
       MatrixReport.Recall r = m.pooledRecall(group);
       if (r.users() > 0 && (low == null || r.rate() < low.pooledRecall(group).rate())) {
         low = m;
@@ -85,13 +89,13 @@ public record SeedsReport(List<MatrixReport> seeds) {
 
   /** How many seeds caught less than {@code target} of {@code group} (seeds without its users left out). */
   public long seedsBelow(MatrixReport.Group group, double target) {
-    return seeds.stream().map(m -> m.pooledRecall(group))
+    return perSeed.stream().map(m -> m.pooledRecall(group))
         .filter(r -> r.users() > 0 && r.rate() < target).count();
   }
 
   /** The sample standard deviation of the seeds' shares of {@code group} caught; NaN under two seeds with its users. */
   public double spread(MatrixReport.Group group) {
-    double[] rates = seeds.stream().map(m -> m.pooledRecall(group)).filter(r -> r.users() > 0)
+    double[] rates = perSeed.stream().map(m -> m.pooledRecall(group)).filter(r -> r.users() > 0)
         .mapToDouble(MatrixReport.Recall::rate).toArray();
     if (rates.length < 2) {
       return Double.NaN;
@@ -100,18 +104,20 @@ public record SeedsReport(List<MatrixReport> seeds) {
     for (double r : rates) {
       mean += r / rates.length;
     }
-    double ss = 0;
+    double sumOfSquares = 0;
     for (double r : rates) {
-      ss += (r - mean) * (r - mean);
+      sumOfSquares += (r - mean) * (r - mean);
     }
-    return Math.sqrt(ss / (rates.length - 1));
+    return Math.sqrt(sumOfSquares / (rates.length - 1));
   }
 
   /**
    * One row a seed (its worlds added up: precision, recall, false-positive rate on normal users
-   * with its counts, each group as {@code rate (users)}), a row of every seed added up, the lowest
-   * seed's share of each group, the seeds' standard deviation, and the seeds under the matrix's
-   * group target.
+   * with its counts, each group as {@code flagged/users rate}, three decimals so that a rate under
+   * 0.90 never prints as 0.90), a row of every seed added up, the lowest seed's share of each
+   * group, the seeds' standard deviation, and how many seeds with the group's users caught under
+   * the matrix's recall target ({@link MatrixReport#TARGET_RECALL}; groups of abnormal profiles are
+   * held to {@link MatrixReport#TARGET_GROUP_RECALL} per world).
    */
   public String toTable() {
     StringBuilder sb = new StringBuilder();
@@ -120,25 +126,26 @@ public record SeedsReport(List<MatrixReport> seeds) {
     for (MatrixReport.Group g : MatrixReport.GROUPS) {
       header.append(' ').append(String.format(Locale.ROOT, "%" + width(g) + "s", g.name()));
     }
-    sb.append("every world of each seed added up (").append(seeds.size()).append(" seeds)\n");
+    sb.append("every world of each seed added up (").append(perSeed.size()).append(" seeds)\n");
     sb.append(header).append('\n');
-    for (MatrixReport m : seeds) {
+    for (MatrixReport m : perSeed) {
       row(sb, Long.toString(m.seed()), m.pooled(), m::pooledRecall);
     }
     row(sb, "all seeds", pooled(), this::pooledRecall);
-    StringBuilder low = new StringBuilder(String.format(Locale.ROOT, "%-12s %9s %7s %7s %14s", "lowest seed", "", "", "", ""));
-    StringBuilder spread = new StringBuilder(String.format(Locale.ROOT, "%-12s %9s %7s %7s %14s", "seed sd", "", "", "", ""));
-    StringBuilder below = new StringBuilder(String.format(Locale.ROOT, "%-12s %9s %7s %7s %14s",
+    StringBuilder lowestRow = new StringBuilder(String.format(Locale.ROOT, "%-12s %9s %7s %7s %14s", "lowest seed", "", "", "", ""));
+    StringBuilder sdRow = new StringBuilder(String.format(Locale.ROOT, "%-12s %9s %7s %7s %14s", "seed sd", "", "", "", ""));
+    StringBuilder underRow = new StringBuilder(String.format(Locale.ROOT, "%-12s %9s %7s %7s %14s",
         "under " + MatrixReport.fraction(MatrixReport.TARGET_RECALL), "", "", "", ""));
     for (MatrixReport.Group g : MatrixReport.GROUPS) {
       MatrixReport l = lowest(g);
-      String cell = l == null ? "n/a" : MatrixReport.fraction(l.pooledRecall(g).rate()) + " (seed " + l.seed() + ")";
-      low.append(' ').append(String.format(Locale.ROOT, "%" + width(g) + "s", cell));
-      spread.append(' ').append(String.format(Locale.ROOT, "%" + width(g) + "s", MatrixReport.exact(spread(g))));
-      below.append(' ').append(String.format(Locale.ROOT, "%" + width(g) + "s",
-          seedsBelow(g, MatrixReport.TARGET_RECALL) + " of " + seeds.size()));
+      String lowestCell = l == null ? "n/a" : MatrixReport.exact(l.pooledRecall(g).rate()) + " (seed " + l.seed() + ")";
+      long withUsers = perSeed.stream().filter(m -> m.pooledRecall(g).users() > 0).count();
+      String underCell = withUsers == 0 ? "n/a" : seedsBelow(g, MatrixReport.TARGET_RECALL) + " of " + withUsers;
+      lowestRow.append(' ').append(String.format(Locale.ROOT, "%" + width(g) + "s", lowestCell));
+      sdRow.append(' ').append(String.format(Locale.ROOT, "%" + width(g) + "s", MatrixReport.exact(spread(g))));
+      underRow.append(' ').append(String.format(Locale.ROOT, "%" + width(g) + "s", underCell));
     }
-    sb.append(low).append('\n').append(spread).append('\n').append(below).append('\n');
+    sb.append(lowestRow).append('\n').append(sdRow).append('\n').append(underRow).append('\n');
     return sb.toString();
   }
 
@@ -147,13 +154,13 @@ public record SeedsReport(List<MatrixReport> seeds) {
   }
 
   private static void row(StringBuilder sb, String name, EvalReport.Metrics m,
-      java.util.function.Function<MatrixReport.Group, MatrixReport.Recall> recall) {
+      Function<MatrixReport.Group, MatrixReport.Recall> recall) {
     int normal = m.falsePositives() + m.trueNegatives();
     sb.append(String.format(Locale.ROOT, "%-12s %9s %7s %7s %14s", name, MatrixReport.percent(m.precision()),
         MatrixReport.percent(m.recall()), MatrixReport.percent(m.falsePositiveRate()), m.falsePositives() + "/" + normal));
     for (MatrixReport.Group g : MatrixReport.GROUPS) {
       MatrixReport.Recall r = recall.apply(g);
-      String cell = r.users() == 0 ? "n/a" : r.flagged() + "/" + r.users() + " " + MatrixReport.fraction(r.rate());
+      String cell = r.users() == 0 ? "n/a" : r.flagged() + "/" + r.users() + " " + MatrixReport.exact(r.rate());
       sb.append(' ').append(String.format(Locale.ROOT, "%" + width(g) + "s", cell));
     }
     sb.append('\n');
@@ -164,7 +171,7 @@ public record SeedsReport(List<MatrixReport> seeds) {
     try {
       ObjectNode root = JSON.createObjectNode();
       ArrayNode list = root.putArray("seeds");
-      for (MatrixReport m : seeds) {
+      for (MatrixReport m : perSeed) {
         list.add(JSON.readTree(m.toJson()));
       }
       ObjectNode all = root.putObject("all_seeds");
@@ -182,6 +189,7 @@ public record SeedsReport(List<MatrixReport> seeds) {
           EvalReport.putRatio(gn, "lowest_recall", l.pooledRecall(g).rate());
         }
         EvalReport.putRatio(gn, "seed_sd", spread(g));
+        gn.put("seeds_under_target", seedsBelow(g, MatrixReport.TARGET_RECALL));
       }
       return JSON.writeValueAsString(root);
     } catch (JsonProcessingException e) {

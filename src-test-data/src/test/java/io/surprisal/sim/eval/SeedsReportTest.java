@@ -46,13 +46,16 @@ class SeedsReportTest {
     String table = seeds.toTable();
     assertThat(table).startsWith("every world of each seed added up (3 seeds)");
     assertThat(table.lines().filter(l -> l.startsWith("7 ")).findFirst().orElseThrow())
-        .contains("2/2000", "16/20 0.80", "n/a");
+        .contains("2/2000", "16/20 0.800", "n/a");
     assertThat(table.lines().filter(l -> l.startsWith("all seeds ")).findFirst().orElseThrow())
-        .contains("90.00%", "0.10%", "6/6000", "54/60 0.90");
+        .contains("90.00%", "0.10%", "6/6000", "54/60 0.900");
     assertThat(table.lines().filter(l -> l.startsWith("lowest seed ")).findFirst().orElseThrow())
-        .contains("0.80 (seed 7)");
+        .contains("0.800 (seed 7)");
     assertThat(table.lines().filter(l -> l.startsWith("seed sd ")).findFirst().orElseThrow()).contains("0.100");
-    assertThat(table.lines().filter(l -> l.startsWith("under 0.90 ")).findFirst().orElseThrow()).contains("1 of 3", "0 of 3");
+    // fast pace: one seed of three under 0.90; bots, which no seed has: n/a, not "0 of 3"
+    String under = table.lines().filter(l -> l.startsWith("under 0.90 ")).findFirst().orElseThrow();
+    assertThat(under).contains("1 of 3").doesNotContain("0 of 3");
+    assertThat(under.substring("under 0.90".length()).strip()).startsWith("n/a");
 
     JsonNode json = new ObjectMapper().readTree(seeds.toJson());
     assertThat(json.path("seeds")).hasSize(3);
@@ -63,6 +66,7 @@ class SeedsReportTest {
     assertThat(all.path("lowest_seed").asLong()).isEqualTo(7);
     assertThat(all.path("lowest_recall").asDouble()).isEqualTo(0.8);
     assertThat(all.path("seed_sd").asDouble()).isCloseTo(0.1, within(1e-12));
+    assertThat(all.path("seeds_under_target").asLong()).isEqualTo(1);
     assertThat(json.path("all_seeds").path("groups").path("bots").path("seed_sd").isNull()).isTrue();
   }
 
@@ -75,6 +79,13 @@ class SeedsReportTest {
     assertThatThrownBy(() -> SeedsReport.parseSeeds("one")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'one'");
     assertThatThrownBy(() -> SeedsReport.parseSeeds("1,,2")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SeedsReport.parseSeeds("1,2,")).isInstanceOf(IllegalArgumentException.class);
+    // the largest seed, alone and at the end of a range, without wrapping round
+    assertThat(SeedsReport.parseSeeds(Long.toString(Long.MAX_VALUE))).containsExactly(Long.MAX_VALUE);
+    assertThat(SeedsReport.parseSeeds((Long.MAX_VALUE - 1) + "-" + Long.MAX_VALUE)).containsExactly(Long.MAX_VALUE - 1, Long.MAX_VALUE);
+    assertThatThrownBy(() -> SeedsReport.parseSeeds(Long.MIN_VALUE + "-" + Long.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SeedsReport.parseSeeds("1-10001")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(SeedsReport.parseSeeds("1-10000")).hasSize(10_000);
     assertThatThrownBy(() -> new SeedsReport(List.of())).isInstanceOf(IllegalArgumentException.class);
   }
 }

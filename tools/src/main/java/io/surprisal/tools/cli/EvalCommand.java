@@ -1,8 +1,8 @@
 package io.surprisal.tools.cli;
 
 import io.surprisal.event.EventParser;
-import io.surprisal.sim.World;
 import io.surprisal.job.LocalRunner;
+import io.surprisal.sim.World;
 import io.surprisal.sim.eval.EvalConfig;
 import io.surprisal.sim.eval.EvalReport;
 import io.surprisal.sim.eval.Evaluation;
@@ -189,10 +189,10 @@ public final class EvalCommand implements Callable<Integer> {
             reports.add(runGrid(selected, s, keep == null ? null : keep.resolve("seed-" + s)));
             System.out.println();
         }
-        SeedsReport all = new SeedsReport(reports);
-        System.out.print(all.toTable());
+        SeedsReport seedsReport = new SeedsReport(reports);
+        System.out.print(seedsReport.toTable());
         if (report != null) {
-            Files.writeString(report, all.toJson(), StandardCharsets.UTF_8);
+            Files.writeString(report, seedsReport.toJson(), StandardCharsets.UTF_8);
         }
         return 0;
     }

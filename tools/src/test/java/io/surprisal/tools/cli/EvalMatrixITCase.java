@@ -121,13 +121,18 @@ class EvalMatrixITCase {
         for (JsonNode s : seeds) {
             normal += s.path("all_worlds").path("false_positives").asLong() + s.path("all_worlds").path("true_negatives").asLong();
             String row = String.format("%-12s", s.path("seed").asText());
+            long seedNormal = s.path("all_worlds").path("false_positives").asLong() + s.path("all_worlds").path("true_negatives").asLong();
             assertThat(lines).as("seed " + s.path("seed")).anySatisfy(l -> assertThat(l).startsWith(row)
-                    .contains(s.path("all_worlds").path("false_positives").asLong() + "/"));
+                    .contains(" " + s.path("all_worlds").path("false_positives").asLong() + "/" + seedNormal + " "));
         }
         assertThat(json.path("all_seeds").path("false_positives").asLong() + json.path("all_seeds").path("true_negatives").asLong())
                 .isEqualTo(normal).isPositive();
-        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("all seeds "));
-        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("lowest seed "));
+        String pooledNormal = " " + json.path("all_seeds").path("false_positives").asLong() + "/" + normal + " ";
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("all seeds ").contains(pooledNormal));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("lowest seed ").contains("(seed "));
+        // two seeds are two populations, not one run twice
+        assertThat(seeds.get(0).path("worlds").get(0).path("events").asLong())
+                .isNotEqualTo(seeds.get(1).path("worlds").get(0).path("events").asLong());
     }
 
     /** Runs the command line, asserts it succeeded, and returns what it printed to stdout. */
