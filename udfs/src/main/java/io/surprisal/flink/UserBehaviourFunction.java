@@ -28,8 +28,10 @@ import io.surprisal.velocity.VelocityPart;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -158,7 +160,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
     private transient java.util.Map<String, Counter> alertsMetrics;
     /** The detector parts, each with its own events by slot, and their alerts of the event at hand. */
     private transient List<PartRunner<?>> parts;
-    private transient java.util.Set<String> partNames;
+    private transient Set<String> partNames;
     /** The events maps of parts switched off since the user's profile was written, by detector, opened when first met. */
     private transient java.util.Map<String, MapState<Integer, Event>> switchedOffEvents;
     private transient List<Alert> partAlerts;
@@ -191,7 +193,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         scorer = newScorer();
         // Every registered detector's, so that one switched off has its population emptied, not carried on from a savepoint.
         visitDetectorStates = new HashMap<>();
-        java.util.Set<String> own = java.util.Set.of(Descriptors.POPULATION_TRANSITIONS.getName(), Descriptors.POPULATION_SESSIONS.getName(),
+        Set<String> own = Set.of(Descriptors.POPULATION_TRANSITIONS.getName(), Descriptors.POPULATION_SESSIONS.getName(),
                 Descriptors.WAITING_EVENTS.getName(), Descriptors.POPULATION_AMOUNTS.getName(), Descriptors.BEHAVIOUR_GROUPS.getName());
         for (SessionCloser.Registration r : sessions.registrations()) {
             if (own.contains(r.stateName())) {
@@ -384,7 +386,7 @@ public class UserBehaviourFunction extends KeyedProcessFunction<String, Event, E
         eventsMaps = new ArrayList<>(1 + partsOn.size());
         topEvents = eventsMap(getRuntimeContext().getMapState(Descriptors.sessionTopEvents(config.state().ttl())), "the session's top events");
         parts = new ArrayList<>();
-        partNames = new java.util.HashSet<>();
+        partNames = new HashSet<>();
         for (UserDetectorPart<?> part : partsOn) {
             String detector = part.detector();
             parts.add(new PartRunner<>(part, eventsMap(

@@ -12,7 +12,9 @@ import io.surprisal.model.TopEventStore;
 import io.surprisal.model.UserProfile;
 import io.surprisal.visitlength.VisitLengthDetector;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -70,8 +72,8 @@ public final class SessionCloser implements BehaviourScorer.SessionListener {
     public SessionCloser(SurprisalConfig config, List<Registration> registrations, Consumer<ClosedSession> vectors,
             Supplier<PopulationTransitions> steps) {
         List<ClosedVisitDetector> on = new ArrayList<>();
-        java.util.Set<String> names = new java.util.HashSet<>();
-        java.util.Set<String> states = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
+        Set<String> states = new HashSet<>();
         for (Registration r : registrations) {
             if (!names.add(r.detector()) || !states.add(r.stateName())) {
                 throw new IllegalArgumentException("two closed-visit detectors named " + r.detector() + " or keeping state " + r.stateName());

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.surprisal.alert.Alert;
 import io.surprisal.config.ConfigLoader;
 import io.surprisal.config.SurprisalConfig;
-import io.surprisal.detector.ClosedVisitDetector;
 import io.surprisal.event.Event;
 import io.surprisal.event.UserKey;
 import io.surprisal.flink.Descriptors;
@@ -143,38 +142,8 @@ class FailingVisitDetectorTest {
             @Override
             protected List<SessionCloser.Registration> visitDetectors(SurprisalConfig config) {
                 String taken = Descriptors.POPULATION_SESSIONS.getName();
-                return List.of(new SessionCloser.Registration("taken-state", taken, true, () -> new ClosedVisitDetector() {
-                    @Override
-                    public String detector() {
-                        return "taken-state";
-                    }
-
-                    @Override
-                    public String stateName() {
-                        return taken;
-                    }
-
-                    @Override
-                    public void advanceTo(long ts) {}
-
-                    @Override
-                    public Alert onVisitClosed(io.surprisal.detector.ClosedVisit visit) {
-                        return null;
-                    }
-
-                    @Override
-                    public long warmingUp() {
-                        return 0;
-                    }
-
-                    @Override
-                    public List<byte[]> snapshot(int owner, int parallelism) {
-                        return List.of();
-                    }
-
-                    @Override
-                    public void restore(List<byte[]> entries, int owners, int me) {}
-                }));
+                // Switched off, so never made: its state is registered all the same (to be emptied), and so clashes all the same.
+                return List.of(new SessionCloser.Registration(FailingVisitDetector.DETECTOR, taken, false, FailingVisitDetector::new));
             }
         };
         assertThatThrownBy(() -> {
